@@ -1,0 +1,5 @@
+"""Allow `python -m offenestadt`."""
+
+from offenestadt.cli import main
+
+main()

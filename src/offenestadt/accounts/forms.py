@@ -1,0 +1,44 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from offenestadt.accounts import services
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Sign-in that stops guessing: a few failures per account name, then a pause."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _(
+            "Zu viele fehlgeschlagene Anmeldeversuche für dieses Konto. "
+            "Bitte warten Sie 15 Minuten und versuchen Sie es dann erneut."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if username and services.sign_in_blocked(username=username):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if username:
+                services.sign_in_failed(username=username)
+            raise
+        services.sign_in_succeeded(username=username)
+        return cleaned
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Sechsstelliger Code aus Ihrer Authenticator-App"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
+        ),
+    )

@@ -1,0 +1,38 @@
+"""Staff, DPO and administrators act for the city only after a second factor."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+
+# Prefixes (after the language prefix) that stay reachable before the second step.
+_OPEN_PATHS = ("/konto/", "/healthz", "/i18n/", "/static/")
+
+
+class SecondFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.needs_second_factor
+            and not user.is_verified()
+            and not self._is_open(request.path)
+        ):
+            has_device = user.totpdevice_set.filter(confirmed=True).exists()
+            target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_open(path: str) -> bool:
+        language_prefix = f"/{get_language()}"
+        if get_language() != settings.LANGUAGE_CODE and path.startswith(language_prefix + "/"):
+            path = path.removeprefix(language_prefix)
+        return path.startswith(_OPEN_PATHS)

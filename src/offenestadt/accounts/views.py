@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp import match_token
+
+from offenestadt.accounts import services
+from offenestadt.accounts.forms import ThrottledAuthenticationForm, TokenForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the code (or type the key), then confirm a code."""
+    if request.user.totpdevice_set.filter(confirmed=True).exists():
+        return redirect("accounts:otp_verify")
+    device = services.totp_device_for_enrolment(user=request.user)
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        if services.totp_device_confirm(device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
+            return redirect(_next_url(request))
+        form.add_error("token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein."))
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr_code": services.totp_qr_code(device=device),
+            "secret": services.totp_secret(device=device),
+            "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})

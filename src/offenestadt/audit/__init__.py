@@ -1,0 +1,1 @@
+"""The public change history: append-only, hash-chained, verifiable by anyone."""

@@ -1,0 +1,40 @@
+"""Atom feed of every public change."""
+
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from offenestadt.audit.models import AuditEntry
+
+
+class ChangesFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Öffentliches Änderungsprotokoll")
+    subtitle = _("Jede Änderung an öffentlichen Datensätzen, mit Hash-Kette.")
+
+    def link(self) -> str:
+        return reverse("audit:changes")
+
+    def items(self) -> list[AuditEntry]:
+        return list(AuditEntry.objects.public().order_by("-seq")[:100])
+
+    def item_title(self, item: AuditEntry) -> str:
+        return f"{item.object_label}: {item.get_action_display()}"
+
+    def item_description(self, item: AuditEntry) -> str:
+        return ", ".join(sorted(item.changes))
+
+    def item_link(self, item: AuditEntry) -> str:
+        return f"{reverse('audit:changes')}#eintrag-{item.seq}"
+
+    def item_guid(self, item: AuditEntry) -> str:
+        return f"urn:sha256:{item.entry_hash}"
+
+    def item_pubdate(self, item: AuditEntry) -> datetime:
+        return item.created_at
+
+    def item_updateddate(self, item: AuditEntry) -> datetime:
+        return item.created_at

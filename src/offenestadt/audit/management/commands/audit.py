@@ -1,0 +1,44 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from offenestadt.audit.services import checkpoint_create
+from offenestadt.audit.verification import verify_chain
+
+
+def _checkpoint(value: str) -> tuple[int, str]:
+    seq, _, entry_hash = value.partition(":")
+    if not seq.isdigit() or len(entry_hash) != 64:
+        raise CommandError(f"--checkpoint takes NUMBER:HASH (64 hex digits), not {value!r}")
+    return int(seq), entry_hash.lower()
+
+
+class Command(BaseCommand):
+    help = "Verify the audit trail's hash chain, or publish a checkpoint of its head."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser("verify", help="Recompute the chain; exit 1 at the first break.")
+        verify.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="NUMBER:HASH",
+            help="A checkpoint you saved earlier (from /audit/checkpoints); repeatable.",
+        )
+        sub.add_parser("checkpoint", help="Publish the current head as a checkpoint.")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "checkpoint":
+            checkpoint = checkpoint_create()
+            self.stdout.write(f"checkpoint {checkpoint.seq}:{checkpoint.entry_hash}")
+            return
+        saved = [_checkpoint(value) for value in options["checkpoint"]]
+        report = verify_chain(checkpoints=saved)
+        if not report.ok:
+            where = f"entry {report.broken_seq}" if report.broken_seq else "chain head"
+            raise CommandError(
+                f"audit chain broken at {where}: {report.problem} "
+                f"({report.entries} entries before it verified)"
+            )
+        self.stdout.write(f"audit chain ok: {report.entries} entries, head {report.head_hash}")

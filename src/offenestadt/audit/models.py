@@ -1,0 +1,106 @@
+"""Audit entries, the head of their hash chain, and published checkpoints.
+
+Each entry's payload (what happened) is hashed on its own; the chain links entries by
+``entry_hash = sha256(prev_hash + payload_digest)``. So the chain of an internal
+entry (a draft's change) can be published and checked without showing its content.
+"""
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("angelegt")
+    UPDATE = "update", _("geändert")
+    TRANSITION = "transition", _("Statuswechsel")
+    DELETE = "delete", _("gelöscht")
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def public(self) -> "AuditEntryQuerySet":
+        return self.filter(is_public=True)
+
+    def for_record(self, record: models.Model) -> "AuditEntryQuerySet":
+        return self.filter(object_type=record._meta.label_lower, object_id=str(record.pk))
+
+
+class AuditEntry(models.Model):
+    seq = models.PositiveBigIntegerField(_("Nummer"), unique=True)
+    created_at = models.DateTimeField(_("Zeitpunkt"))
+    action = models.CharField(_("Vorgang"), max_length=20, choices=Action)
+    # The acting role, never a resident's identity.
+    actor_role = models.CharField(_("Rolle"), max_length=20)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_label = models.CharField(_("Datensatz"), max_length=300)
+    # {field: [before, after]} over the record's public fields.
+    changes = models.JSONField(_("Änderungen"), default=dict)
+    is_public = models.BooleanField(default=False)
+    payload_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["seq"]
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokolleinträge")
+        indexes: ClassVar = [models.Index(fields=["object_type", "object_id", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_label}"
+
+    def payload(self) -> dict[str, Any]:
+        """Everything about the entry that its hash covers, in a stable form."""
+        return {
+            "seq": self.seq,
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
+            "action": self.action,
+            "actor_role": self.actor_role,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_label": self.object_label,
+            "changes": self.changes,
+            "is_public": self.is_public,
+        }
+
+    def compute_payload_digest(self) -> str:
+        return sha256_hex(canonical_json(self.payload()))
+
+    @staticmethod
+    def chain_hash(prev_hash: str, payload_digest: str) -> str:
+        return sha256_hex(prev_hash + payload_digest)
+
+
+class ChainHead(models.Model):
+    """One row: the newest entry's number and hash. Locking it serialises appends."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+
+class Checkpoint(models.Model):
+    """A published statement 'the chain had this many entries ending in this hash'."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    seq = models.PositiveBigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering: ClassVar = ["-seq"]

@@ -1,0 +1,164 @@
+"""The one path by which public records are created, changed and deleted.
+
+Domain services check permissions, then call :func:`save_record` or
+:func:`delete_record`; these write the record and its audit entry in one transaction,
+so there is no change without an entry and no entry without a change.
+"""
+
+import json
+from typing import Any, Protocol
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from offenestadt.audit.models import Action, AuditEntry, ChainHead, Checkpoint
+
+
+class AuditedRecord(Protocol):
+    """What a model offers to be audited (see registry.models.Project)."""
+
+    pk: Any
+    # Fields whose before/after values are shown in the public history.
+    audit_fields: tuple[str, ...]
+    # The field that holds the record's lifecycle state, if it has one.
+    audit_state_field: str | None
+
+    def is_public_record(self) -> bool: ...
+
+    def save(self, *args: Any, **kwargs: Any) -> None: ...
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def _snapshot(record: AuditedRecord) -> dict[str, Any]:
+    values = {name: _field_value(record, name) for name in record.audit_fields}
+    # Normalise to what JSON gives back, so the stored entry hashes the same after a reload.
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+
+def _field_value(record: AuditedRecord, name: str) -> Any:
+    field = record._meta.get_field(name)  # type: ignore[attr-defined]
+    if isinstance(field, models.ForeignKey):
+        related = getattr(record, name)
+        return None if related is None else str(related)
+    return getattr(record, name)
+
+
+def _internal_changes(stored: AuditedRecord, record: AuditedRecord) -> dict[str, None]:
+    """Changed fields outside ``audit_fields``: named in the entry, their values withheld."""
+    changed: dict[str, None] = {}
+    for field in record._meta.concrete_fields:  # type: ignore[attr-defined]
+        if (
+            field.primary_key
+            or field.name in record.audit_fields
+            or getattr(field, "auto_now", False)
+            or getattr(field, "auto_now_add", False)
+        ):
+            continue
+        if field.value_from_object(stored) != field.value_from_object(record):
+            changed[field.name] = None
+    return changed
+
+
+def actor_role(actor: Any) -> str:
+    """The role recorded for an actor: staff roles by name, anyone else as 'public'."""
+    if actor is None:
+        return "system"
+    if not getattr(actor, "is_authenticated", False):
+        return "public"
+    return str(actor.role)
+
+
+def _append(
+    *,
+    record: AuditedRecord,
+    actor: Any,
+    action: Action,
+    changes: dict[str, list[Any] | None],
+    is_public: bool,
+) -> AuditEntry:
+    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        created_at=timezone.now(),
+        action=action,
+        actor_role=actor_role(actor),
+        object_type=record._meta.label_lower,  # type: ignore[attr-defined]
+        object_id=str(record.pk),
+        object_label=str(record)[:300],
+        changes=changes,
+        is_public=is_public,
+        prev_hash=head.entry_hash,
+    )
+    entry.payload_digest = entry.compute_payload_digest()
+    entry.entry_hash = AuditEntry.chain_hash(entry.prev_hash, entry.payload_digest)
+    entry.save()
+    head.seq, head.entry_hash = entry.seq, entry.entry_hash
+    head.save(update_fields=["seq", "entry_hash"])
+    return entry
+
+
+@transaction.atomic
+def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
+    """Save a new or changed record and append its audit entry.
+
+    Values of ``audit_fields`` are recorded before and after; other changed fields are
+    named with their values withheld. Returns None when nothing changed: then nothing is
+    written, so a repeated save leaves the record and its history as they were.
+    """
+    model = type(record)
+    stored = model._default_manager.select_for_update().filter(pk=record.pk).first()  # type: ignore[attr-defined]
+    if stored is None:
+        record.save()
+        after = _snapshot(record)
+        changes: dict[str, list[Any] | None] = {
+            name: [None, value] for name, value in after.items() if value not in ("", None)
+        }
+        return _append(
+            record=record,
+            actor=actor,
+            action=Action.CREATE,
+            changes=changes,
+            is_public=record.is_public_record(),
+        )
+    before, after = _snapshot(stored), _snapshot(record)
+    changes = {
+        name: [before[name], after[name]] for name in after if before[name] != after[name]
+    }
+    changes.update(_internal_changes(stored, record))
+    if not changes:
+        return None
+    record.save()
+    state = record.audit_state_field
+    action = Action.TRANSITION if state and state in changes else Action.UPDATE
+    return _append(
+        record=record,
+        actor=actor,
+        action=action,
+        changes=changes,
+        is_public=record.is_public_record() or stored.is_public_record(),
+    )
+
+
+@transaction.atomic
+def delete_record(*, record: AuditedRecord, actor: Any) -> AuditEntry:
+    """Delete a record; its entry keeps the last public values."""
+    before = _snapshot(record)
+    was_public = record.is_public_record()
+    entry = _append(
+        record=record,
+        actor=actor,
+        action=Action.DELETE,
+        changes={name: [value, None] for name, value in before.items()},
+        is_public=was_public,
+    )
+    record.delete()
+    return entry
+
+
+@transaction.atomic
+def checkpoint_create() -> Checkpoint:
+    """Publish the current head of the chain (run daily by the scheduler)."""
+    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    return Checkpoint.objects.create(seq=head.seq, entry_hash=head.entry_hash)

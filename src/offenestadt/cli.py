@@ -1,0 +1,55 @@
+"""The `offenestadt` command: the project's management commands under one name."""
+
+import os
+import sys
+
+# Command name on the console -> (Django management command, arguments put in front).
+COMMANDS: dict[str, tuple[str, list[str]]] = {
+    "demo": ("demo", []),
+    "migrate": ("migrate", []),
+    "audit": ("audit", []),
+    "check-deploy": ("check_deploy", []),
+    "createadmin": ("createsuperuser", []),
+    "collectstatic": ("collectstatic", ["--noinput"]),
+    "manage": ("", []),
+}
+
+SUMMARIES = {
+    "demo": "Migrate, load the demo programme and serve it (--host, --port).",
+    "migrate": "Create or update the database tables.",
+    "audit": "Verify the audit trail's hash chain or publish a checkpoint.",
+    "check-deploy": "Run Django's deployment checks and the platform's own.",
+    "createadmin": "Create an administrator account (TOTP is set up at first sign-in).",
+    "collectstatic": "Copy static files to STATIC_ROOT for production.",
+    "manage": "Any Django management command: offenestadt manage <command> …",
+}
+
+
+def usage() -> str:
+    lines = ["usage: offenestadt <command> [options]", "", "commands:"]
+    lines += [f"  {name:<14} {SUMMARIES[name]}" for name in COMMANDS]
+    lines += ["", "`offenestadt <command> --help` explains a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"offenestadt: unknown command {name!r}\n\n{usage()}", file=sys.stderr)
+        raise SystemExit(2)
+    if name == "demo":
+        # Demo mode must be known before the settings are read.
+        os.environ.setdefault("OFFENESTADT_DEMO", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offenestadt.settings")
+
+    from django.core.management import execute_from_command_line
+
+    command, prefix = COMMANDS[name]
+    if name == "manage":
+        execute_from_command_line(["offenestadt", *rest])
+    else:
+        execute_from_command_line(["offenestadt", command, *prefix, *rest])

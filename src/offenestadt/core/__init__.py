@@ -1,0 +1,1 @@
+"""What every domain shares: the page frame, health check, logging, deployment checks, the demo."""

@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from offenestadt.core.demo_loader import load_demo_content
+
+
+class Command(BaseCommand):
+    help = "Migrate the database, load the demo programme (idempotent) and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+        parser.add_argument("--port", default=8000, type=int, help="Port to listen on.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Only migrate and load the demo content."
+        )
+
+    def handle(self, *args: Any, host: str, port: int, no_serve: bool, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        notes = load_demo_content()
+        self.stdout.write(self.style.SUCCESS("Demo-Inhalte geladen."))
+        for line in notes:
+            self.stdout.write(line)
+        if no_serve:
+            return
+        address = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"Offene Stadt (Demo) läuft auf http://{address}:{port}/")
+        call_command("runserver", f"{address}:{port}", use_reloader=False, use_threading=True)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from offenestadt.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("datenschutz/", views.privacy, name="privacy"),
+    path("impressum/", views.imprint, name="imprint"),
+]

@@ -1,0 +1,1 @@
+"""The register of smart-city projects and what belongs to them."""

@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from offenestadt.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+# German pages live at /, English ones at /en/.
+urlpatterns += i18n_patterns(
+    path("", include("offenestadt.core.urls")),
+    path("konto/", include("offenestadt.accounts.urls")),
+    path("projekte/", include("offenestadt.registry.urls")),
+    path("audit/", include("offenestadt.audit.urls")),
+    path("verwaltung/", admin.site.urls),
+    prefix_default_language=False,
+)
