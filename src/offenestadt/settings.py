@@ -221,8 +221,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(Path.cwd() / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 # The demo and the tests serve static files straight from the apps; production runs
-# `offenestadt manage collectstatic` and serves compressed, hashed files.
-WHITENOISE_USE_FINDERS = DEMO_MODE or DEBUG
+# `offenestadt collectstatic` and serves compressed files with hashed names.
+WHITENOISE_USE_FINDERS = env_bool("SERVE_STATIC_FROM_APPS", default=DEMO_MODE or DEBUG)
 _static_backend = (
     "django.contrib.staticfiles.storage.StaticFilesStorage"
     if WHITENOISE_USE_FINDERS
@@ -248,16 +248,22 @@ STORAGES = {"default": _default_storage, "staticfiles": {"BACKEND": _static_back
 # --- E-mail --------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "offenestadt@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
-EMAIL_BACKEND = (
-    "django.core.mail.backends.console.EmailBackend"
-    if DEMO_MODE and not env_str("EMAIL_HOST")
-    else "django.core.mail.backends.smtp.EmailBackend"
-)
+if DEMO_MODE and not env_str("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "timeout": 30,
+            },
+        }
+    }
 
 # --- Logs: one JSON object a line, no IP addresses ------------------------------------
 LOGGING = {

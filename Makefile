@@ -1,0 +1,50 @@
+# Offene Stadt: `make demo` serves the demo, `make test` runs every test, `make bench` the benchmarks.
+
+# uv manages Python and the dependencies; where it is missing, it is installed into .tools/.
+ifeq ($(shell uv --version >/dev/null 2>&1 && echo yes),yes)
+UV := uv
+else
+UV := .tools/bin/uv
+endif
+RUN := $(UV) run --frozen
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint format bench messages
+
+demo: $(UV)
+	$(RUN) offenestadt demo --host $(HOST) --port $(PORT)
+
+test: $(UV) node_modules/.package-lock.json
+	$(RUN) pytest
+
+lint: $(UV)
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) offenestadt manage makemigrations --check --dry-run
+
+format: $(UV)
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+bench: $(UV)
+	$(RUN) python bench/run.py
+
+# Extract German source strings and compile the catalogues after translating.
+messages: $(UV)
+	cd src/offenestadt && ../../$(RUN) offenestadt manage makemessages --locale en --no-obsolete --add-location file
+	cd src/offenestadt && ../../$(RUN) offenestadt manage compilemessages --locale en
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+uv:
+	@true
+
+# axe-core for the accessibility tests comes from the npm registry; without npm
+# (outside CI) those tests are skipped.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: accessibility tests will be skipped"; fi

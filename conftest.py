@@ -1,0 +1,100 @@
+"""The people every test uses (the environment for the settings is in pyproject.toml)."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from offenestadt.accounts.models import Office, Role, User
+
+def make_user(username: str, role: Role, office: Office | None = None) -> User:
+    """An account without a password (tests sign in directly; Argon2 is slow on purpose)."""
+    user = User.objects.create_user(username=username, password=None, role=role, office=office)
+    if user.needs_second_factor:
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign in as after password and second factor."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User | None], Client]:
+    """A test client signed in as the given person (None: an anonymous visitor)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        return sign_in(client, user) if user is not None else client
+
+    return make
+
+
+@pytest.fixture
+def office(db: None) -> Office:
+    return Office.objects.create(slug="digitalisierung", name="Stabsstelle Digitalisierung")
+
+
+@pytest.fixture
+def other_office(db: None) -> Office:
+    return Office.objects.create(slug="umwelt", name="Umweltamt")
+
+
+@pytest.fixture
+def resident(db: None) -> User:
+    return make_user("resident", Role.RESIDENT)
+
+
+@pytest.fixture
+def editor(office: Office) -> User:
+    return make_user("editor", Role.EDITOR, office)
+
+
+@pytest.fixture
+def other_editor(other_office: Office) -> User:
+    return make_user("other-editor", Role.EDITOR, other_office)
+
+
+@pytest.fixture
+def dpo(db: None) -> User:
+    return make_user("dpo", Role.DPO)
+
+
+@pytest.fixture
+def council_member(db: None) -> User:
+    return make_user("council", Role.COUNCIL)
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return make_user("administrator", Role.ADMIN)
+
+
+@pytest.fixture
+def people(
+    resident: User,
+    editor: User,
+    other_editor: User,
+    dpo: User,
+    council_member: User,
+    administrator: User,
+) -> dict[str, User | None]:
+    """Everyone by role name; 'anonymous' is a visitor without an account."""
+    return {
+        "anonymous": None,
+        "resident": resident,
+        "editor": editor,
+        "other_editor": other_editor,
+        "dpo": dpo,
+        "council": council_member,
+        "admin": administrator,
+    }
