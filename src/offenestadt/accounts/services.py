@@ -63,6 +63,12 @@ def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
     return device
 
 
+def totp_throttled(*, user: User) -> bool:
+    """Whether wrong codes have made every authenticator of the user wait (django-otp's delay)."""
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    return bool(devices) and not any(device.verify_is_allowed()[0] for device in devices)
+
+
 def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     """Confirm an authenticator once the user proves it shows the right codes."""
     if not device.verify_token(token):

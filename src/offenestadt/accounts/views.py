@@ -37,7 +37,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
             return redirect(_next_url(request))
-        form.add_error("token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein."))
+        form.add_error(
+            "token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein.")
+        )
     return render(
         request,
         "accounts/otp_setup.html",
@@ -54,9 +56,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
-        if device is not None:
+        if services.totp_throttled(user=request.user):
+            form.add_error("token", _("Zu viele falsche Codes. Bitte warten Sie eine Minute."))
+        elif device := match_token(request.user, form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein."))
+        else:
+            form.add_error(
+                "token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein.")
+            )
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})

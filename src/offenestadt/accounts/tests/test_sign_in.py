@@ -1,0 +1,149 @@
+"""Signing in: Argon2 passwords, throttling, and a TOTP second factor for the city's staff."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from offenestadt.accounts.models import Office, Role, SignInThrottle, User
+
+PASSWORD = "ein langes Passwort für Tests"
+ClientFor = Callable[[User | None], Client]
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def account(username: str, role: Role, office: Office | None = None, *, totp_key: bool) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, office=office)
+    if totp_key:
+        TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    return user
+
+
+def sign_in(client: Client, username: str, password: str = PASSWORD, next_url: str = "/"):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/konto/anmelden/?next={next_url}", {"username": username, "password": password}
+    )
+
+
+@pytest.mark.django_db
+def test_passwords_are_stored_with_argon2() -> None:
+    user = account("anna", Role.RESIDENT, totp_key=False)
+    assert user.password.startswith("argon2")
+
+
+@pytest.mark.django_db
+def test_a_resident_needs_no_second_factor() -> None:
+    account("anna", Role.RESIDENT, totp_key=False)
+    client = Client()
+    assert sign_in(client, "anna").status_code == 302
+    assert client.get("/projekte/").status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.DPO, Role.ADMIN])
+def test_staff_must_give_a_totp_code_before_acting(role: Role, office: Office) -> None:
+    user = account("staff", role, office if role == Role.EDITOR else None, totp_key=True)
+    client = Client()
+    sign_in(client, "staff")
+
+    blocked = client.get("/projekte/")
+    assert blocked.status_code == 302
+    assert blocked["Location"].startswith("/konto/zwei-faktor/?next=")
+
+    device = user.totpdevice_set.get()
+    wrong = client.post("/konto/zwei-faktor/?next=/projekte/", {"token": "000000"})
+    assert "Der Code stimmt nicht" in wrong.content.decode()
+    assert client.get("/projekte/").status_code == 302
+    # After a wrong code the next try must wait, even with the right code.
+    too_soon = client.post("/konto/zwei-faktor/?next=/projekte/", {"token": current_code(device)})
+    assert "Bitte warten Sie" in too_soon.content.decode()
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(minutes=5)
+    )
+
+    verified = client.post("/konto/zwei-faktor/?next=/projekte/", {"token": current_code(device)})
+    assert verified["Location"] == "/projekte/"
+    assert client.get("/projekte/").status_code == 200
+
+
+def test_the_admin_site_stays_closed_without_the_second_factor(db: None) -> None:
+    account("root", Role.ADMIN, totp_key=True)
+    client = Client()
+    sign_in(client, "root")
+    response = client.get("/verwaltung/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/zwei-faktor/")
+
+
+def test_staff_without_an_authenticator_set_one_up(office: Office) -> None:
+    user = account("neu", Role.EDITOR, office, totp_key=False)
+    client = Client()
+    sign_in(client, "neu")
+    response = client.get("/projekte/neu/")
+    assert response["Location"].startswith("/konto/zwei-faktor/einrichten/")
+
+    setup = client.get(response["Location"])
+    page = setup.content.decode()
+    assert 'src="data:image/svg+xml' in page  # the QR code is drawn here, not fetched
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    typed_key = setup.context["secret"].replace(" ", "")
+    assert len(typed_key) == 32
+
+    client.post("/konto/zwei-faktor/einrichten/?next=/projekte/neu/", {"token": "123"})
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+    confirmed = client.post(
+        "/konto/zwei-faktor/einrichten/?next=/projekte/neu/", {"token": current_code(device)}
+    )
+    assert confirmed["Location"] == "/projekte/neu/"
+    assert TOTPDevice.objects.get(user=user).confirmed
+    assert client.get("/projekte/neu/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_repeated_failures_pause_the_account_name(settings) -> None:  # type: ignore[no-untyped-def]
+    account("anna", Role.RESIDENT, totp_key=False)
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        assert sign_in(client, "anna", "falsch").status_code == 200
+    # Now even the right password is refused, with a message that says what to do.
+    refused = sign_in(client, "anna")
+    assert refused.status_code == 200
+    assert "Bitte warten Sie 15 Minuten" in refused.content.decode()
+    assert isinstance(refused.wsgi_request.user, AnonymousUser)
+    # The throttle stores a keyed hash, not the account name.
+    assert not SignInThrottle.objects.filter(key__icontains="anna").exists()
+
+    SignInThrottle.objects.update(
+        window_started_at=timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 1)
+    )
+    assert sign_in(client, "anna").status_code == 302
+    assert not SignInThrottle.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_failure_on_one_account_does_not_pause_another(settings) -> None:  # type: ignore[no-untyped-def]
+    account("anna", Role.RESIDENT, totp_key=False)
+    account("ben", Role.RESIDENT, totp_key=False)
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        sign_in(client, "anna", "falsch")
+    assert sign_in(client, "ben").status_code == 302
+
+
+def test_a_next_url_to_another_host_is_ignored(office: Office) -> None:
+    user = account("staff", Role.EDITOR, office, totp_key=True)
+    client = Client()
+    sign_in(client, "staff")
+    device = user.totpdevice_set.get()
+    response = client.post(
+        "/konto/zwei-faktor/?next=https://evil.example/", {"token": current_code(device)}
+    )
+    assert response["Location"] == "/"

@@ -1,0 +1,108 @@
+"""The demo: loads the fictional programme once, however often it runs, and serves it."""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from offenestadt.accounts.models import Office, User
+from offenestadt.audit.models import AuditEntry, Checkpoint
+from offenestadt.audit.verification import verify_chain
+from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.registry.models import Project
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_twice_changes_nothing() -> None:
+    notes = load_demo_content()
+    counts = [m.objects.count() for m in (Office, User, Project, AuditEntry, Checkpoint)]
+    assert counts[2] >= 3
+    assert any("redaktion" in line for line in notes)
+    load_demo_content()
+    assert [m.objects.count() for m in (Office, User, Project, AuditEntry, Checkpoint)] == counts
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_the_demo_is_labelled_and_keeps_drafts_internal() -> None:
+    load_demo_content()
+    page = Client().get("/projekte/").content.decode()
+    published = Project.objects.published()
+    assert all("(Demo)" in project.title for project in Project.objects.all())
+    assert all(project.title in page for project in published)
+    for draft in Project.objects.filter(published_at__isnull=True):
+        assert draft.title not in page
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "offenestadt", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Path) -> None:
+    """End to end on an embedded SQLite file, as `make demo` runs it."""
+    database = tmp_path / "demo.sqlite3"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DATABASE_URL", "SECURE_HTTPS", "SERVE_STATIC_FROM_APPS"}
+    }
+    env |= {"DATABASE_URL": f"sqlite:///{database}", "OFFENESTADT_DATA_DIR": str(tmp_path)}
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "offenestadt", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:  # noqa: S310
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "the demo did not start within 90 s"
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/projekte/") as response:  # noqa: S310
+            assert "(Demo)" in response.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/offenestadt/site.css") as response:  # noqa: S310
+            assert response.status == 200
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "redaktion / " in output, "the demo prints the staff sign-in"
+
+    env["OFFENESTADT_DEMO"] = "1"
+    verified = _cli("audit", "verify", env=env)
+    assert verified.returncode == 0, verified.stderr
+    assert "audit chain ok" in verified.stdout
+
+    with sqlite3.connect(database) as db:
+        db.execute("DROP TRIGGER audit_entry_append_only")
+        db.execute("UPDATE audit_auditentry SET actor_role = 'admin' WHERE seq = 2")
+    tampered = _cli("audit", "verify", env=env)
+    assert tampered.returncode == 1
+    assert "audit chain broken at entry 2" in tampered.stderr
