@@ -22,7 +22,7 @@ test: $(UV) node_modules/.package-lock.json
 lint: $(UV)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) offenestadt manage makemigrations --check --dry-run
+	SECRET_KEY=only-for-checks $(RUN) offenestadt manage makemigrations --check --dry-run
 
 format: $(UV)
 	$(RUN) ruff check --fix .
@@ -33,8 +33,8 @@ bench: $(UV)
 
 # Extract German source strings and compile the catalogues after translating.
 messages: $(UV)
-	cd src/offenestadt && ../../$(RUN) offenestadt manage makemessages --locale en --no-obsolete --add-location file
-	cd src/offenestadt && ../../$(RUN) offenestadt manage compilemessages --locale en
+	cd src/offenestadt && SECRET_KEY=only-for-checks ../../$(RUN) offenestadt manage makemessages --locale en --no-obsolete --add-location file
+	cd src/offenestadt && SECRET_KEY=only-for-checks ../../$(RUN) offenestadt manage compilemessages --locale en
 
 .tools/bin/uv:
 	python3 -m venv .tools

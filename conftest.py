@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from offenestadt.accounts.models import Office, Role, User
 
+
 def make_user(username: str, role: Role, office: Office | None = None) -> User:
     """An account without a password (tests sign in directly; Argon2 is slow on purpose)."""
     user = User.objects.create_user(username=username, password=None, role=role, office=office)

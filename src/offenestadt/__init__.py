@@ -1,1 +1,1 @@
-"""Offene Stadt: a city's Smart City programme, registered, checked against its charter and published."""
+"""Offene Stadt: a city's Smart City programme, registered, checked against its charter."""

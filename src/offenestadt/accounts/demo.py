@@ -5,7 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.accounts.services import totp_secret
 
-DEMO_PASSWORD = "demo-offene-stadt"
+DEMO_PASSWORD = "demo-offene-stadt"  # noqa: S105  (printed for the demo; demo mode fails check-deploy)
 # A fixed key, so the printed authenticator set-up stays valid across demo runs.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
@@ -38,9 +38,7 @@ def load_demo() -> list[str]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             if user.needs_second_factor:
-                TOTPDevice.objects.create(
-                    user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True
-                )
+                TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)
     key = totp_secret(device=TOTPDevice(key=DEMO_TOTP_KEY))
     return [
         "Demo-Anmeldung (nur für diese Demo):",

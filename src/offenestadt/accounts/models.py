@@ -91,3 +91,6 @@ class SignInThrottle(models.Model):
     key = models.CharField(max_length=64, unique=True)
     failures = models.PositiveIntegerField(default=0)
     window_started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures since {self.window_started_at:%Y-%m-%d %H:%M}"

@@ -37,9 +37,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
             return redirect(_next_url(request))
-        form.add_error(
-            "token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein.")
-        )
+        form.add_error("token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein."))
     return render(
         request,
         "accounts/otp_setup.html",

@@ -94,6 +94,9 @@ class ChainHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
+    def __str__(self) -> str:
+        return f"head {self.seq}:{self.entry_hash}"
+
 
 class Checkpoint(models.Model):
     """A published statement 'the chain had this many entries ending in this hash'."""
@@ -104,3 +107,6 @@ class Checkpoint(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.seq}:{self.entry_hash}"

@@ -123,9 +123,7 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
             is_public=record.is_public_record(),
         )
     before, after = _snapshot(stored), _snapshot(record)
-    changes = {
-        name: [before[name], after[name]] for name in after if before[name] != after[name]
-    }
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     changes.update(_internal_changes(stored, record))
     if not changes:
         return None

@@ -122,7 +122,8 @@ def test_repeated_failures_pause_the_account_name(settings) -> None:  # type: ig
     assert not SignInThrottle.objects.filter(key__icontains="anna").exists()
 
     SignInThrottle.objects.update(
-        window_started_at=timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 1)
+        window_started_at=timezone.now()
+        - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 1)
     )
     assert sign_in(client, "anna").status_code == 302
     assert not SignInThrottle.objects.exists()

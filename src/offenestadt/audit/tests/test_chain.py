@@ -89,9 +89,7 @@ def test_the_database_refuses_to_change_an_entry(history: Project) -> None:
 def test_a_tampered_entry_is_named_by_verify(history: Project) -> None:
     _disable_append_only_guard()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE audit_auditentry SET object_label = 'Etwas anderes' WHERE seq = 2"
-        )
+        cursor.execute("UPDATE audit_auditentry SET object_label = 'Etwas anderes' WHERE seq = 2")
     report = verify_chain()
     assert (report.ok, report.broken_seq, report.entries) == (False, 2, 1)
     with pytest.raises(CommandError, match="broken at entry 2: its content was changed"):
@@ -159,7 +157,8 @@ def test_checkpoint_command_publishes_the_head(history: Project, client_for) -> 
 
 
 def test_an_outsider_can_recompute_the_chain_from_the_public_export(
-    history: Project, client_for  # type: ignore[no-untyped-def]
+    history: Project,
+    client_for,  # type: ignore[no-untyped-def]
 ) -> None:
     """Independent of our code: plain hashlib over /audit/entries.json."""
     exported = client_for(None).get("/audit/entries.json").json()["entries"]
@@ -173,6 +172,8 @@ def test_an_outsider_can_recompute_the_chain_from_the_public_export(
             assert hashlib.sha256(canonical.encode()).hexdigest() == row["payload_digest"]
         prev_hash = hashlib.sha256((prev_hash + row["payload_digest"]).encode()).hexdigest()
         assert prev_hash == row["entry_hash"]
-    assert prev_hash == client_for(None).get("/audit/checkpoints?format=json").json()["head"]["hash"]
+    assert (
+        prev_hash == client_for(None).get("/audit/checkpoints?format=json").json()["head"]["hash"]
+    )
     # Entries from the draft stage are chained but their content stays internal.
     assert [row["payload"] is None for row in exported] == [True, True, False, False, False]

@@ -68,7 +68,7 @@ def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Pat
     }
     env |= {"DATABASE_URL": f"sqlite:///{database}", "OFFENESTADT_DATA_DIR": str(tmp_path)}
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "-m", "offenestadt", "demo", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
@@ -79,16 +79,18 @@ def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Pat
         deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
                     assert response.status == 200
                     break
             except OSError:
                 assert server.poll() is None, server.stdout.read() if server.stdout else ""
                 assert time.monotonic() < deadline, "the demo did not start within 90 s"
                 time.sleep(0.5)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/projekte/") as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/projekte/") as response:
             assert "(Demo)" in response.read().decode()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/offenestadt/site.css") as response:  # noqa: S310
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/static/offenestadt/site.css"
+        ) as response:
             assert response.status == 200
     finally:
         server.terminate()

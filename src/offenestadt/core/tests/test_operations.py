@@ -51,8 +51,9 @@ def test_check_deploy_passes_with_production_settings() -> None:
     ],
 )
 def test_check_deploy_fails_on_unsafe_settings(setting: str, value: object, check_id: str) -> None:
-    with override_settings(**(PRODUCTION | {setting: value})), pytest.raises(
-        CommandError, match=check_id
+    with (
+        override_settings(**(PRODUCTION | {setting: value})),
+        pytest.raises(CommandError, match=check_id),
     ):
         call_command("check_deploy")
 
@@ -79,7 +80,9 @@ def test_help_lists_every_command_and_each_exists() -> None:
 
 
 def test_log_lines_are_json_objects() -> None:
-    record = logging.LogRecord("offenestadt.request", logging.INFO, __file__, 1, "request", None, None)
+    record = logging.LogRecord(
+        "offenestadt.request", logging.INFO, __file__, 1, "request", None, None
+    )
     record.status = 200
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "request"

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+
 from offenestadt.accounts.models import Office, User
 from offenestadt.registry import services
 from offenestadt.registry.models import Project
