@@ -5,12 +5,11 @@ from django.views.i18n import set_language
 
 from offenestadt.core.views import healthz
 
-urlpatterns = [
-    path("healthz", healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
-]
-# German pages live at /, English ones at /en/.
+urlpatterns = [path("healthz", healthz, name="healthz")]
+# German pages live at /, English ones at /en/. The language switch sits among them so
+# that it can translate the page address it returns to, in both directions.
 urlpatterns += i18n_patterns(
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("offenestadt.core.urls")),
     path("konto/", include("offenestadt.accounts.urls")),
     path("projekte/", include("offenestadt.registry.urls")),
