@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -7,6 +8,8 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.registry import rules, services
 from offenestadt.registry.forms import ProjectForm
 from offenestadt.registry.models import Project
+
+PAGE_SIZE = 50
 
 
 def _project_for(request: HttpRequest, slug: str) -> Project:
@@ -19,10 +22,11 @@ def _project_for(request: HttpRequest, slug: str) -> Project:
 
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = Project.objects.visible_to(request.user).select_related("office")
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("seite"))
     return render(
         request,
         "registry/project_list.html",
-        {"projects": projects, "can_create": rules.can_create_project(request.user)},
+        {"page": page, "can_create": rules.can_create_project(request.user)},
     )
 
 

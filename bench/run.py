@@ -1,0 +1,68 @@
+"""Run every benchmark in this folder (bench_*.py) and print one table of figures.
+
+Each module has ``run() -> list[Figure]``. Django is set up once, on a fresh SQLite file
+in a temporary folder unless DATABASE_URL names another database (which must be empty).
+"""
+
+import importlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Figure:
+    benchmark: str
+    measure: str
+    value: float
+    unit: str
+
+
+def median_seconds(action: Callable[[], object], *, repeat: int = 7) -> float:
+    """The median wall time of several runs of ``action``."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ.setdefault("SECRET_KEY", "benchmarks-only-" + "x" * 40)
+    os.environ.setdefault("SECURE_HTTPS", "false")
+    os.environ.setdefault("SERVE_STATIC_FROM_APPS", "true")
+    os.environ.setdefault("OFFENESTADT_DATA_DIR", str(workdir))
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offenestadt.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def main() -> None:
+    here = Path(__file__).resolve().parent
+    sys.path.insert(0, str(here))
+    with tempfile.TemporaryDirectory() as workdir:
+        setup_django(Path(workdir))
+        from django.db import connection
+
+        figures: list[Figure] = []
+        for path in sorted(here.glob("bench_*.py")):
+            figures += importlib.import_module(path.stem).run()
+        print(f"cores: {os.cpu_count()}   database: {connection.vendor}")
+        width = max(len(f"{f.benchmark} · {f.measure}") for f in figures)
+        print(f"{'benchmark · measure':<{width}}  {'median':>12}  unit")
+        for f in figures:
+            print(f"{f.benchmark + ' · ' + f.measure:<{width}}  {f.value:>12,.1f}  {f.unit}")
+
+
+if __name__ == "__main__":
+    main()
