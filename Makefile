@@ -22,6 +22,7 @@ test: $(UV) node_modules/.package-lock.json
 lint: $(UV)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	SECRET_KEY=only-for-checks $(RUN) mypy src/offenestadt conftest.py bench
 	SECRET_KEY=only-for-checks $(RUN) offenestadt manage makemigrations --check --dry-run
 
 format: $(UV)

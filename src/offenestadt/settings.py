@@ -3,11 +3,16 @@
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+# Lets admin classes, forms and feeds name their model type (ModelAdmin[Project]).
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -248,6 +253,7 @@ STORAGES = {"default": _default_storage, "staticfiles": {"BACKEND": _static_back
 # --- E-mail --------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "offenestadt@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAILERS: dict[str, dict[str, Any]]
 if DEMO_MODE and not env_str("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from offenestadt.accounts.models import Office, User
@@ -9,18 +10,18 @@ admin.site.__class__ = OTPAdminSite
 
 
 @admin.register(User)
-class CityUserAdmin(UserAdmin):
+class CityUserAdmin(UserAdmin[User]):
     list_display = ("username", "role", "office", "is_active")
     list_filter = ("role", "office", "is_active")
     fieldsets = (
-        *UserAdmin.fieldsets[:1],
+        (None, {"fields": ("username", "password")}),
         (None, {"fields": ("role", "office")}),
-        *UserAdmin.fieldsets[1:2],
-        ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
+        (_("Persönliche Angaben"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
     )
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(admin.ModelAdmin[Office]):
     list_display = ("name", "slug", "email")
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012

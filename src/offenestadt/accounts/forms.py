@@ -1,4 +1,4 @@
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,7 +11,8 @@ from offenestadt.accounts import services
 class ThrottledAuthenticationForm(AuthenticationForm):
     """Sign-in that stops guessing: a few failures per account name, then a pause."""
 
-    error_messages: ClassVar = {
+    # Django reads the messages from this class attribute.
+    error_messages = {  # noqa: RUF012
         **AuthenticationForm.error_messages,
         "throttled": _(
             "Zu viele fehlgeschlagene Anmeldeversuche für dieses Konto. "

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
+from offenestadt.accounts.services import has_authenticator
+
 # Prefixes (after the language prefix) that stay reachable before the second step.
 _OPEN_PATHS = ("/konto/", "/healthz", "/i18n/", "/static/")
 
@@ -22,11 +24,12 @@ class SecondFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and user.needs_second_factor
-            and not user.is_verified()
+            # Set by django_otp's OTPMiddleware, which runs before this one.
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not self._is_open(request.path)
         ):
-            has_device = user.totpdevice_set.filter(confirmed=True).exists()
-            target = "accounts:otp_verify" if has_device else "accounts:otp_setup"
+            enrolled = has_authenticator(user=user)
+            target = "accounts:otp_verify" if enrolled else "accounts:otp_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 

@@ -2,8 +2,9 @@
 
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,7 +58,7 @@ class User(AbstractUser):
         related_name="staff",
     )
 
-    objects: ClassVar[CityUserManager] = CityUserManager()  # type: ignore[assignment]
+    objects: ClassVar[CityUserManager] = CityUserManager()
 
     class Meta:
         verbose_name = _("Konto")
@@ -83,6 +84,16 @@ class User(AbstractUser):
     @property
     def reads_internal_records(self) -> bool:
         return self.role in INTERNAL_READER_ROLES
+
+
+# Whoever acts: a signed-in person or an anonymous visitor. Rules decide what each may do.
+type Actor = User | AnonymousUser
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request behind login_required: its user is an account."""
+
+    user: User
 
 
 class SignInThrottle(models.Model):

@@ -3,7 +3,7 @@
 import base64
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import segno
 from django.conf import settings
@@ -21,7 +21,7 @@ def _throttle_key(username: str) -> str:
     ).hexdigest()
 
 
-def _window_start() -> timezone.datetime:
+def _window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 
@@ -53,6 +53,10 @@ def sign_in_failed(*, username: str) -> None:
 
 def sign_in_succeeded(*, username: str) -> None:
     SignInThrottle.objects.filter(key=_throttle_key(username)).delete()
+
+
+def has_authenticator(*, user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def totp_device_for_enrolment(*, user: User) -> TOTPDevice:

@@ -10,6 +10,7 @@ from django_otp import match_token
 
 from offenestadt.accounts import services
 from offenestadt.accounts.forms import ThrottledAuthenticationForm, TokenForm
+from offenestadt.accounts.models import AuthenticatedHttpRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -26,9 +27,9 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the code (or type the key), then confirm a code."""
-    if request.user.totpdevice_set.filter(confirmed=True).exists():
+    if services.has_authenticator(user=request.user):
         return redirect("accounts:otp_verify")
     device = services.totp_device_for_enrolment(user=request.user)
     form = TokenForm(request.POST or None)
@@ -51,7 +52,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if form.is_valid():
         if services.totp_throttled(user=request.user):

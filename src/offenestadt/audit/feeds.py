@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from offenestadt.audit.models import AuditEntry
 
 
-class ChangesFeed(Feed):
+class ChangesFeed(Feed[AuditEntry, None]):
     feed_type = Atom1Feed
     title = _("Öffentliches Änderungsprotokoll")
     subtitle = _("Jede Änderung an öffentlichen Datensätzen, mit Hash-Kette.")

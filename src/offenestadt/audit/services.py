@@ -6,7 +6,7 @@ so there is no change without an entry and no entry without a change.
 """
 
 import json
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -20,9 +20,9 @@ class AuditedRecord(Protocol):
 
     pk: Any
     # Fields whose before/after values are shown in the public history.
-    audit_fields: tuple[str, ...]
+    audit_fields: ClassVar[tuple[str, ...]]
     # The field that holds the record's lifecycle state, if it has one.
-    audit_state_field: str | None
+    audit_state_field: ClassVar[str | None]
 
     def is_public_record(self) -> bool: ...
 
@@ -34,7 +34,8 @@ class AuditedRecord(Protocol):
 def _snapshot(record: AuditedRecord) -> dict[str, Any]:
     values = {name: _field_value(record, name) for name in record.audit_fields}
     # Normalise to what JSON gives back, so the stored entry hashes the same after a reload.
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    normalised: dict[str, Any] = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    return normalised
 
 
 def _field_value(record: AuditedRecord, name: str) -> Any:

@@ -5,7 +5,7 @@ from django import forms
 from offenestadt.registry.models import Project
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(forms.ModelForm[Project]):
     class Meta:
         model = Project
         fields: ClassVar = [

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.accounts.models import Office, User
+from offenestadt.accounts.models import Actor, Office
 
 
 class ProjectStatus(models.TextChoices):
@@ -21,7 +21,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def published(self) -> "ProjectQuerySet":
         return self.filter(published_at__isnull=False)
 
-    def visible_to(self, user: User) -> "ProjectQuerySet":
+    def visible_to(self, user: Actor) -> "ProjectQuerySet":
         """Published projects for everyone; drafts only for the city's internal roles."""
         if user.is_authenticated and user.reads_internal_records:
             return self.all()
@@ -45,7 +45,7 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    audit_fields: ClassVar = (
+    audit_fields: ClassVar[tuple[str, ...]] = (
         "title",
         "summary",
         "plain_language_summary",
@@ -53,7 +53,7 @@ class Project(models.Model):
         "status",
         "published_at",
     )
-    audit_state_field: ClassVar = "status"
+    audit_state_field: ClassVar[str | None] = "status"
 
     objects = ProjectQuerySet.as_manager()
 

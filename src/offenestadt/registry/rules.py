@@ -1,20 +1,20 @@
 """Who may do what with projects. Services enforce these; templates only ask them."""
 
-from offenestadt.accounts.models import Role, User
+from offenestadt.accounts.models import Actor, Role
 from offenestadt.registry.models import Project
 
 
-def can_view_project(user: User, project: Project) -> bool:
+def can_view_project(user: Actor, project: Project) -> bool:
     if project.is_public_record():
         return True
     return user.is_authenticated and user.reads_internal_records
 
 
-def can_create_project(user: User) -> bool:
+def can_create_project(user: Actor) -> bool:
     return user.is_authenticated and user.role in {Role.EDITOR, Role.ADMIN}
 
 
-def can_edit_project(user: User, project: Project) -> bool:
+def can_edit_project(user: Actor, project: Project) -> bool:
     """Editors change their own office's projects; administrators any."""
     if not user.is_authenticated:
         return False

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from offenestadt.accounts.models import Office, User
+from offenestadt.accounts.models import Actor, Office
 from offenestadt.audit.services import save_record
 from offenestadt.registry import rules
 from offenestadt.registry.models import Project, ProjectStatus
@@ -23,7 +23,7 @@ def _unique_slug(title: str) -> str:
 @transaction.atomic
 def project_create(
     *,
-    actor: User,
+    actor: Actor,
     office: Office,
     title: str,
     summary: str,
@@ -53,7 +53,7 @@ def project_create(
 @transaction.atomic
 def project_update(
     *,
-    actor: User,
+    actor: Actor,
     project: Project,
     title: str,
     summary: str,
@@ -75,7 +75,7 @@ def project_update(
 
 
 @transaction.atomic
-def project_publish(*, actor: User, project: Project) -> Project:
+def project_publish(*, actor: Actor, project: Project) -> Project:
     """Make a draft public; from now on its changes appear in the public history."""
     if not rules.can_publish_project(actor, project):
         raise PermissionDenied(_("Sie dürfen dieses Projekt nicht veröffentlichen."))

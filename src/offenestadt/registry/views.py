@@ -49,7 +49,9 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def project_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_create_project(request.user):
         raise PermissionDenied
-    form = ProjectForm(request.POST or None, initial={"office": request.user.office})
+    form = ProjectForm(
+        request.POST or None, initial={"office": getattr(request.user, "office", None)}
+    )
     if form.is_valid():
         try:
             project = services.project_create(actor=request.user, **form.cleaned_data)

@@ -27,7 +27,7 @@ def account(username: str, role: Role, office: Office | None = None, *, totp_key
     return user
 
 
-def sign_in(client: Client, username: str, password: str = PASSWORD, next_url: str = "/"):  # type: ignore[no-untyped-def]
+def sign_in(client: Client, username: str, password: str = PASSWORD, next_url: str = "/"):
     return client.post(
         f"/konto/anmelden/?next={next_url}", {"username": username, "password": password}
     )
@@ -57,7 +57,7 @@ def test_staff_must_give_a_totp_code_before_acting(role: Role, office: Office) -
     assert blocked.status_code == 302
     assert blocked["Location"].startswith("/konto/zwei-faktor/?next=")
 
-    device = user.totpdevice_set.get()
+    device = TOTPDevice.objects.get(user=user)
     wrong = client.post("/konto/zwei-faktor/?next=/projekte/", {"token": "000000"})
     assert "Der Code stimmt nicht" in wrong.content.decode()
     assert client.get("/projekte/").status_code == 302
@@ -108,7 +108,7 @@ def test_staff_without_an_authenticator_set_one_up(office: Office) -> None:
 
 
 @pytest.mark.django_db
-def test_repeated_failures_pause_the_account_name(settings) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_failures_pause_the_account_name(settings) -> None:
     account("anna", Role.RESIDENT, totp_key=False)
     client = Client()
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
@@ -130,7 +130,7 @@ def test_repeated_failures_pause_the_account_name(settings) -> None:  # type: ig
 
 
 @pytest.mark.django_db
-def test_a_failure_on_one_account_does_not_pause_another(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_on_one_account_does_not_pause_another(settings) -> None:
     account("anna", Role.RESIDENT, totp_key=False)
     account("ben", Role.RESIDENT, totp_key=False)
     client = Client()
@@ -143,7 +143,7 @@ def test_a_next_url_to_another_host_is_ignored(office: Office) -> None:
     user = account("staff", Role.EDITOR, office, totp_key=True)
     client = Client()
     sign_in(client, "staff")
-    device = user.totpdevice_set.get()
+    device = TOTPDevice.objects.get(user=user)
     response = client.post(
         "/konto/zwei-faktor/?next=https://evil.example/", {"token": current_code(device)}
     )

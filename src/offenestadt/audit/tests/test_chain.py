@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,8 +16,8 @@ from offenestadt.registry import services
 from offenestadt.registry.models import Project, ProjectStatus
 
 
-def _edit(project: Project, actor: User, **changes: object) -> None:
-    fields = {
+def _edit(project: Project, actor: User, **changes: Any) -> None:
+    fields: dict[str, Any] = {
         "title": project.title,
         "summary": project.summary,
         "plain_language_summary": project.plain_language_summary,
@@ -145,7 +146,7 @@ def test_cutting_off_the_newest_entries_is_caught_by_a_published_checkpoint(
     assert report.problem == "a checkpoint names an entry that no longer exists"
 
 
-def test_checkpoint_command_publishes_the_head(history: Project, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_checkpoint_command_publishes_the_head(history: Project, client_for) -> None:
     call_command("audit", "checkpoint")
     checkpoint = Checkpoint.objects.get()
     head = ChainHead.objects.get()
@@ -158,7 +159,7 @@ def test_checkpoint_command_publishes_the_head(history: Project, client_for) -> 
 
 def test_an_outsider_can_recompute_the_chain_from_the_public_export(
     history: Project,
-    client_for,  # type: ignore[no-untyped-def]
+    client_for,
 ) -> None:
     """Independent of our code: plain hashlib over /audit/entries.json."""
     exported = client_for(None).get("/audit/entries.json").json()["entries"]

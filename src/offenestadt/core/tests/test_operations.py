@@ -58,7 +58,7 @@ def test_check_deploy_fails_on_unsafe_settings(setting: str, value: object, chec
         call_command("check_deploy")
 
 
-def test_the_settings_refuse_to_start_without_a_secret_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_settings_refuse_to_start_without_a_secret_key(tmp_path) -> None:
     env = {"PATH": "/usr/bin:/bin", "OFFENESTADT_DATA_DIR": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "-c", "import offenestadt.settings"],

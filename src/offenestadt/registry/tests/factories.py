@@ -5,7 +5,7 @@ from offenestadt.accounts.models import Office
 from offenestadt.registry.models import Project
 
 
-class OfficeFactory(factory.django.DjangoModelFactory):
+class OfficeFactory(factory.django.DjangoModelFactory[Office]):
     class Meta:
         model = Office
         django_get_or_create = ("slug",)
@@ -14,7 +14,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Amt {n}")
 
 
-class ProjectFactory(factory.django.DjangoModelFactory):
+class ProjectFactory(factory.django.DjangoModelFactory[Project]):
     """A project row as stored; tests of the write path use the services instead."""
 
     class Meta:

@@ -1,6 +1,7 @@
 """Role x action: who may see and change projects, checked in the service layer and the pages."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -37,8 +38,8 @@ ClientFor = Callable[[User | None], Client]
 def test_draft_visibility_on_pages(
     role: str, people: dict[str, User | None], office: Office, client_for: ClientFor
 ) -> None:
-    draft = ProjectFactory(office=office, draft=True, title="Geheimer Entwurf")
-    ProjectFactory(office=office, title="Öffentliches Projekt")
+    draft = ProjectFactory.create(office=office, draft=True, title="Geheimer Entwurf")
+    ProjectFactory.create(office=office, title="Öffentliches Projekt")
     client = client_for(people[role])
     sees_draft = EXPECTED[role][0]
 
@@ -75,10 +76,10 @@ def test_create_is_enforced_by_the_service(
 def test_edit_and_publish_are_enforced_by_the_service(
     role: str, people: dict[str, User | None], office: Office
 ) -> None:
-    project = ProjectFactory(office=office, draft=True, title="Entwurf")
+    project = ProjectFactory.create(office=office, draft=True, title="Entwurf")
     actor = _actor(people, role)
     may_edit = EXPECTED[role][2]
-    fields = {
+    fields: dict[str, Any] = {
         "title": "Geändert",
         "summary": project.summary,
         "plain_language_summary": "",
@@ -103,7 +104,7 @@ def test_edit_and_publish_are_enforced_by_the_service(
 def test_edit_pages_follow_the_same_rules(
     role: str, people: dict[str, User | None], office: Office, client_for: ClientFor
 ) -> None:
-    project = ProjectFactory(office=office, draft=True)
+    project = ProjectFactory.create(office=office, draft=True)
     client = client_for(people[role])
     response = client.post(f"/projekte/{project.slug}/veroeffentlichen/")
     sees_draft, _, may_edit = EXPECTED[role]
