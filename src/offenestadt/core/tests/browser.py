@@ -1,0 +1,142 @@
+"""Headless Chromium for browser tests: launching it, axe-core and a same-origin crawler."""
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Without these switches Chromium tries to reach Google (updates, sync, QUIC probes).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_PATH = Path("node_modules/axe-core/axe.min.js")
+WCAG_21_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Paths a visitor's crawl leaves alone: static files, machine-readable endpoints, the admin
+# and the signed-in area. The login pages themselves are checked.
+SKIPPED_PREFIXES = ("/static/", "/healthz", "/verwaltung/", "/en/verwaltung/")
+ACCOUNT_PREFIXES = ("/konto/", "/en/konto/")
+LOGIN_PATHS = ("/konto/anmelden/", "/en/konto/anmelden/")
+
+
+def missing_requirement(reason: str) -> NoReturn:
+    """Skip on a developer's machine, but never in CI: there a missing browser is a failure."""
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(f"{reason} (CI must run the browser tests)")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def axe_source(root: Path) -> str:
+    """The axe-core script from npm (`npm ci` installs it into node_modules/)."""
+    path = root / AXE_PATH
+    if not path.exists():
+        missing_requirement(f"{AXE_PATH} is missing: run `npm ci` in the repository root")
+    return path.read_text(encoding="utf-8")
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless and offline apart from the live server.
+
+    Playwright's sync API runs an event loop in the test's thread, so Django refuses
+    synchronous database access meanwhile; callers set DJANGO_ALLOW_ASYNC_UNSAFE for the
+    duration of the test (monkeypatch), never for the whole run. Better still, query the
+    database before starting Chromium: inside Playwright's greenlet Django opens a second
+    connection that is never closed (on PostgreSQL the test database then cannot be dropped).
+    """
+    executable = chromium_path()
+    if executable is None:
+        missing_requirement("Chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def run_axe(page: Page, source: str) -> list[dict[str, Any]]:
+    """Inject axe-core and return its WCAG 2.1 A/AA violations for the open page.
+
+    `page.evaluate` goes through the DevTools protocol, which the page's strict
+    Content-Security-Policy does not govern, so the policy stays on for the check.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(source)
+    options = {"runOnly": {"type": "tag", "values": WCAG_21_AA_TAGS}, "resultTypes": ["violations"]}
+    results = page.evaluate("options => window.axe.run(document, options)", options)
+    violations: list[dict[str, Any]] = results["violations"]
+    return violations
+
+
+def describe_violations(path: str, violations: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{path}: {violation['id']} ({violation['impact']}): {violation['help']}; nodes: "
+        + ", ".join(" ".join(map(str, node["target"])) for node in violation["nodes"])
+        + f" ({violation['helpUrl']})"
+        for violation in violations
+    ]
+
+
+def is_crawlable(path: str, query: str) -> bool:
+    if path.startswith(SKIPPED_PREFIXES) or path.endswith((".atom", ".json")):
+        return False
+    if "format=json" in query:
+        return False
+    return not path.startswith(ACCOUNT_PREFIXES) or path in LOGIN_PATHS
+
+
+def crawl(
+    page: Page,
+    base_url: str,
+    start_paths: list[str],
+    visit: Callable[[Page, str], None],
+) -> list[str]:
+    """Open every same-origin HTML page reachable through links; call `visit` on each.
+
+    Returns the paths (with query string) in the order they were visited.
+    """
+    origin = urlsplit(base_url).netloc
+    queue = list(start_paths)
+    seen = set(queue)
+    visited: list[str] = []
+    while queue:
+        path = queue.pop(0)
+        response = page.goto(base_url + path)
+        assert response is not None, path
+        assert response.ok, f"{path} answered {response.status}"
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        visited.append(path)
+        visit(page, path)
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        for href in hrefs:
+            url = urlsplit(urldefrag(urljoin(page.url, href)).url)
+            if url.scheme not in ("http", "https") or url.netloc != origin:
+                continue
+            if not is_crawlable(url.path, url.query):
+                continue
+            target = url.path + (f"?{url.query}" if url.query else "")
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return visited

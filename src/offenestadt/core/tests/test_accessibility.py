@@ -1,0 +1,175 @@
+"""Public pages meet WCAG 2.1 AA (axe-core, reflow), load nothing from elsewhere, work by keys."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import override_settings
+from playwright.sync_api import ConsoleMessage, Page, Request
+from pytest_django.live_server_helper import LiveServer
+
+from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.core.tests.browser import axe_source, chromium, crawl, describe_violations, run_axe
+from offenestadt.registry.models import Project
+
+pytestmark = pytest.mark.browser
+
+START_PATHS = ["/", "/en/"]
+
+
+@pytest.fixture
+def axe(pytestconfig: pytest.Config) -> str:
+    """axe-core's source, looked up before anything slow starts."""
+    return axe_source(pytestconfig.rootpath)
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    url: str
+    required_paths: list[str]
+
+
+@pytest.fixture
+def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
+    """The live server with the demo content, and the pages a visitor must reach there.
+
+    Everything that needs the database happens here, before Chromium starts: queries from
+    the test while Playwright's event loop runs would open a connection nothing closes.
+    """
+    load_demo_content()
+    project = Project.objects.published().order_by("slug").first()
+    assert project is not None, "the demo content has no published project"
+    german = [
+        "/",
+        "/projekte/",
+        f"/projekte/{project.slug}/",
+        "/audit/",
+        "/audit/checkpoints",
+        "/datenschutz/",
+        "/impressum/",
+        "/konto/anmelden/",
+    ]
+    return DemoSite(url=live_server.url, required_paths=german + ["/en" + path for path in german])
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch, site: DemoSite) -> Iterator[Page]:
+    """A fresh anonymous visitor with a German browser."""
+    # Only while Chromium runs: see offenestadt.core.tests.browser.chromium.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium() as browser:
+        context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
+
+
+def test_every_page_meets_wcag_21_aa(axe: str, page: Page, site: DemoSite) -> None:
+    problems: list[str] = []
+
+    def check(page: Page, path: str) -> None:
+        problems.extend(describe_violations(path, run_axe(page, axe)))
+
+    # With the demo banner: visitors of the demo see it on every page.
+    with override_settings(DEMO_MODE=True):
+        checked = crawl(page, site.url, START_PATHS, check)
+
+    print(f"\naxe-core (WCAG 2.1 A + AA) checked {len(checked)} pages:", *checked, sep="\n  ")
+    missing = sorted(set(site.required_paths) - set(checked))
+    assert not missing, f"the crawl did not reach {missing}; it checked {checked}"
+    assert not problems, "accessibility violations:\n" + "\n".join(problems)
+
+
+def test_pages_contact_no_other_host_and_keep_to_the_csp(page: Page, site: DemoSite) -> None:
+    origin = urlsplit(site.url).netloc
+    requested: list[str] = []
+    foreign: list[str] = []
+    refused: list[str] = []
+
+    def on_request(request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in ("data", "blob"):
+            return
+        requested.append(request.url)
+        if url.netloc != origin:
+            foreign.append(f"{page.url} requested {request.url}")
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+
+    def wait_until_idle(page: Page, path: str) -> None:
+        page.wait_for_load_state("networkidle")
+
+    checked = crawl(page, site.url, START_PATHS, wait_until_idle)
+
+    print(f"\nchecked {len(checked)} pages for third-party requests and CSP violations")
+    assert set(site.required_paths) <= set(checked), checked
+    assert any("/static/offenestadt/site.css" in url for url in requested), requested
+    assert not foreign, "requests to other hosts:\n" + "\n".join(foreign)
+    assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused)
+
+
+# Data tables may keep their two-dimensional layout (WCAG 1.4.10 exempts them), so they are
+# hidden before measuring; whatever else sticks out past the viewport's right edge is listed.
+WIDER_THAN_VIEWPORT = r"""() => {
+  for (const table of document.querySelectorAll("table")) table.style.display = "none";
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const sticksOut = element => element.getBoundingClientRect().right > width + 1
+    || (element.scrollWidth > element.clientWidth + 1
+        && getComputedStyle(element).overflowX === "visible");
+  const text = element => element.textContent.replace(/\s+/g, " ").trim().slice(0, 40);
+  return [...document.body.querySelectorAll("*")]
+    .filter(sticksOut)
+    .map(element => `${element.tagName.toLowerCase()}: ${text(element)}`);
+}"""
+
+
+def test_pages_reflow_to_320_css_pixels(page: Page, site: DemoSite) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels (1280 zoomed to 400 %) nothing scrolls sideways."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems: list[str] = []
+
+    def measure(page: Page, path: str) -> None:
+        problems.extend(f"{path}: {element}" for element in page.evaluate(WIDER_THAN_VIEWPORT))
+
+    with override_settings(DEMO_MODE=True):
+        crawl(page, site.url, START_PATHS, measure)
+
+    assert not problems, "wider than 320 CSS pixels:\n" + "\n".join(problems)
+
+
+def test_first_tab_reaches_the_skip_link_which_jumps_to_the_content(
+    page: Page, site: DemoSite
+) -> None:
+    page.goto(site.url + "/")
+    skip_link = page.get_by_role("link", name="Zum Inhalt springen")
+    viewport = page.viewport_size
+    assert viewport is not None
+
+    def in_viewport() -> bool:
+        box = skip_link.bounding_box()
+        assert box is not None
+        return (
+            box["y"] >= 0
+            and box["x"] >= 0
+            and box["y"] + box["height"] <= viewport["height"]
+            and box["x"] + box["width"] <= viewport["width"]
+        )
+
+    assert not in_viewport(), "the skip link should stay out of sight until it is focused"
+
+    page.keyboard.press("Tab")
+
+    assert skip_link.evaluate("link => link === document.activeElement")
+    assert skip_link.is_visible()
+    assert in_viewport(), "the focused skip link must be visible"
+
+    page.keyboard.press("Enter")
+
+    assert page.evaluate("() => location.hash") == "#inhalt"
+    assert page.evaluate("() => document.activeElement.id") == "inhalt"
