@@ -228,6 +228,8 @@ MEDIA_URL = "/media/"
 # The demo and the tests serve static files straight from the apps; production runs
 # `offenestadt collectstatic` and serves compressed files with hashed names.
 WHITENOISE_USE_FINDERS = env_bool("SERVE_STATIC_FROM_APPS", default=DEMO_MODE or DEBUG)
+# Then look files up per request: there is no collected folder to index at start.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 _static_backend = (
     "django.contrib.staticfiles.storage.StaticFilesStorage"
     if WHITENOISE_USE_FINDERS

@@ -113,3 +113,25 @@ def test_pages_send_a_strict_csp_and_load_nothing_from_elsewhere(path: str) -> N
     html = response.content.decode()
     assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", html)
     assert "style=" not in html
+
+
+def test_collectstatic_prepares_compressed_hashed_files_for_production(tmp_path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": PRODUCTION["SECRET_KEY"],
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "OFFENESTADT_DATA_DIR": str(tmp_path),
+        "SERVE_STATIC_FROM_APPS": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "offenestadt", "collectstatic"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["offenestadt/site.css"]
+    assert hashed != "offenestadt/site.css"
+    assert (tmp_path / "static" / (hashed + ".gz")).exists()
