@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from offenestadt.accounts.services import has_authenticator
 
 # Prefixes (after the language prefix) that stay reachable before the second step.
-_OPEN_PATHS = ("/konto/", "/healthz", "/i18n/", "/static/")
+_OPEN_PATHS = ("/konto/", "/healthz", "/static/")
 
 
 class SecondFactorRequiredMiddleware:

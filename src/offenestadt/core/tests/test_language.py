@@ -52,43 +52,44 @@ def test_the_address_decides_the_language(path: str, language: str) -> None:
         assert hidden not in html
 
 
+def _language_link(html: str, language: str) -> str:
+    link = re.search(rf'<a href="([^"]+)" hreflang="{language}"', html)
+    assert link, f"no link to the {language} version"
+    return link[1]
+
+
 @pytest.mark.django_db
 def test_english_pages_link_to_english_pages() -> None:
     html = Client().get("/en/").content.decode()
-    # Links stay in English.
     assert 'href="/en/projekte/"' in html
-    assert '<option value="en" lang="en" selected>' in html
+    assert '<a href="/en/" hreflang="en" lang="en" aria-current="page">' in html
 
 
 @pytest.mark.django_db
-def test_language_switch_redirects_to_english_page() -> None:
+@pytest.mark.parametrize(
+    ("page", "language", "other_version"),
+    [
+        ("/projekte/", "en", "/en/projekte/"),
+        ("/en/projekte/", "de", "/projekte/"),
+        ("/audit/checkpoints", "en", "/en/audit/checkpoints"),
+        ("/en/impressum/", "de", "/impressum/"),
+    ],
+)
+def test_each_page_links_to_itself_in_the_other_language(
+    page: str, language: str, other_version: str
+) -> None:
     client = Client()
-
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-
-    assert response.status_code == 302
-    assert response["Location"] == "/en/"
-    assert client.cookies["django_language"].value == "en"
-    english = client.get(response["Location"])
-    assert '<html lang="en">' in english.content.decode()
+    link = _language_link(client.get(page).content.decode(), language)
+    assert link == other_version
+    assert f'<html lang="{language}">' in client.get(link).content.decode()
 
 
 @pytest.mark.django_db
-def test_language_switch_from_english_page_back_to_german() -> None:
+def test_reading_and_switching_language_sets_no_cookie() -> None:
     client = Client()
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    page = client.get("/en/projekte/").content.decode()
-    action = re.search(r'<form action="([^"]+)" method="post" class="language-form">', page)
-    next_url = re.search(r'<input name="next" type="hidden" value="([^"]+)">', page)
-    assert action and next_url
-    assert next_url[1] == "/en/projekte/"
-
-    response = client.post(action[1], {"language": "de", "next": next_url[1]})
-
-    assert response.status_code == 302
-    assert response["Location"] == "/projekte/"
-    german = client.get(response["Location"])
-    assert '<html lang="de">' in german.content.decode()
+    for path in ("/", "/projekte/", "/en/", "/audit/", "/datenschutz/"):
+        response = client.get(path)
+        assert not response.cookies, f"{path} set {list(response.cookies)}"
 
 
 def test_english_catalogue_is_complete_and_compiled() -> None:
