@@ -7,11 +7,18 @@ entry (a draft's change) can be published and checked without showing its conten
 
 import hashlib
 import json
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from offenestadt.accounts.models import Role
 
 GENESIS_HASH = "0" * 64
 
@@ -21,6 +28,23 @@ class Action(models.TextChoices):
     UPDATE = "update", _("geändert")
     TRANSITION = "transition", _("Statuswechsel")
     DELETE = "delete", _("gelöscht")
+
+
+# Who acted, in words: the staff roles, the public (no account) and the platform itself.
+ACTOR_LABELS: dict[str, str | Promise] = {
+    **dict(Role.choices),
+    "public": _("Öffentlichkeit"),
+    "system": _("System"),
+}
+
+
+@dataclass(frozen=True)
+class ReadableChange:
+    field: str | Promise
+    before: str | None
+    after: str | None
+    # False for a field outside the public ones: named, its values withheld.
+    public: bool
 
 
 def canonical_json(value: Any) -> str:
@@ -80,12 +104,53 @@ class AuditEntry(models.Model):
             "is_public": self.is_public,
         }
 
+    def actor_label(self) -> str | Promise:
+        return ACTOR_LABELS.get(self.actor_role, self.actor_role)
+
+    def readable_changes(self) -> list[ReadableChange]:
+        """The changes with field names and values as people read them."""
+        try:
+            model = apps.get_model(self.object_type)
+        except LookupError:
+            model = None
+        readable = []
+        for name, values in self.changes.items():
+            field = _model_field(model, name)
+            label = field.verbose_name if field is not None else name
+            if values is None:
+                readable.append(ReadableChange(label, None, None, public=False))
+            else:
+                before, after = (_readable_value(field, value) for value in values)
+                readable.append(ReadableChange(label, before, after, public=True))
+        return readable
+
     def compute_payload_digest(self) -> str:
         return sha256_hex(canonical_json(self.payload()))
 
     @staticmethod
     def chain_hash(prev_hash: str, payload_digest: str) -> str:
         return sha256_hex(prev_hash + payload_digest)
+
+
+def _model_field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def _readable_value(field: models.Field[Any, Any] | None, value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField):
+        moment = timezone.localtime(datetime.fromisoformat(value))
+        return str(formats.date_format(moment, "DATETIME_FORMAT"))
+    return str(value)
 
 
 class ChainHead(models.Model):

@@ -21,8 +21,8 @@ class AuditedRecord(Protocol):
     pk: Any
     # Fields whose before/after values are shown in the public history.
     audit_fields: ClassVar[tuple[str, ...]]
-    # The field that holds the record's lifecycle state, if it has one.
-    audit_state_field: ClassVar[str | None]
+    # Fields whose change is a transition of the record's state (lifecycle, publication).
+    audit_state_fields: ClassVar[tuple[str, ...]]
 
     def is_public_record(self) -> bool: ...
 
@@ -129,8 +129,8 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
     if not changes:
         return None
     record.save()
-    state = record.audit_state_field
-    action = Action.TRANSITION if state and state in changes else Action.UPDATE
+    transition = any(name in changes for name in record.audit_state_fields)
+    action = Action.TRANSITION if transition else Action.UPDATE
     return _append(
         record=record,
         actor=actor,

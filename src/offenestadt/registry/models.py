@@ -53,7 +53,7 @@ class Project(models.Model):
         "status",
         "published_at",
     )
-    audit_state_field: ClassVar[str | None] = "status"
+    audit_state_fields: ClassVar[tuple[str, ...]] = ("status", "published_at")
 
     objects = ProjectQuerySet.as_manager()
 

@@ -51,7 +51,14 @@ def _disable_append_only_guard() -> None:
 
 def test_every_change_writes_one_entry_with_before_and_after(history: Project) -> None:
     entries = list(AuditEntry.objects.for_record(history))
-    assert [e.action for e in entries] == ["create", "update", "update", "transition", "update"]
+    # Publishing and moving to consultation are both transitions of the project's state.
+    assert [e.action for e in entries] == [
+        "create",
+        "update",
+        "transition",
+        "transition",
+        "update",
+    ]
     assert {e.actor_role for e in entries} == {"editor"}
     assert entries[0].changes["title"] == [None, "Sensoren im Park"]
     assert entries[1].changes == {

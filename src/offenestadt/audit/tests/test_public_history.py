@@ -7,6 +7,7 @@ from django.test import Client
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.registry import services
+from offenestadt.registry.models import ProjectStatus
 
 ClientFor = Callable[[User | None], Client]
 
@@ -52,8 +53,33 @@ def test_a_record_page_shows_its_public_history(
     services.project_publish(actor=editor, project=project)
     page = client_for(None).get(project.get_absolute_url()).content.decode()
     assert "Änderungsverlauf" in page
-    assert "published_at" in page
+    assert "Veröffentlicht am" in page
     # The draft-stage entry (creation) is internal: the public sees publication onward.
     assert page.count('id="eintrag-') == 1
     staff_page = client_for(editor).get(project.get_absolute_url()).content.decode()
     assert staff_page.count('id="eintrag-') == 2
+
+
+def test_the_history_reads_in_the_words_of_the_page(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    project = services.project_create(
+        actor=editor, office=office, title="Smarte Laternen", summary="Dimmen nachts."
+    )
+    services.project_publish(actor=editor, project=project)
+    services.project_update(
+        actor=editor,
+        project=project,
+        title=project.title,
+        summary=project.summary,
+        plain_language_summary="",
+        status=ProjectStatus.CONSULTATION,
+        internal_note="Nur intern.",
+    )
+    page = client_for(None).get(project.get_absolute_url()).content.decode()
+    assert '<th scope="row">Stand</th><td>Idee</td><td>Beteiligung</td>' in " ".join(
+        page.split()
+    ).replace("> <", "><")
+    assert "Rolle: Redaktion (Verwaltung)" in page
+    assert "Statuswechsel" in page
+    assert "Interne Notiz" in page and "Nur intern." not in page

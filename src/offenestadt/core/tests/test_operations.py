@@ -118,7 +118,7 @@ def test_pages_send_a_strict_csp_and_load_nothing_from_elsewhere(path: str) -> N
 def test_collectstatic_prepares_compressed_hashed_files_for_production(tmp_path) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
-        "SECRET_KEY": PRODUCTION["SECRET_KEY"],
+        "SECRET_KEY": str(PRODUCTION["SECRET_KEY"]),
         "STATIC_ROOT": str(tmp_path / "static"),
         "OFFENESTADT_DATA_DIR": str(tmp_path),
         "SERVE_STATIC_FROM_APPS": "false",
