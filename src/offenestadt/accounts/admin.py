@@ -19,6 +19,7 @@ class CityUserAdmin(UserAdmin[User]):
         (_("Persönliche Angaben"), {"fields": ("first_name", "last_name", "email")}),
         (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
     )
+    add_fieldsets = ((None, {"fields": ("username", "role", "office", "password1", "password2")}),)
 
 
 @admin.register(Office)

@@ -109,7 +109,8 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
     written, so a repeated save leaves the record and its history as they were.
     """
     model = type(record)
-    stored = model._default_manager.select_for_update().filter(pk=record.pk).first()  # type: ignore[attr-defined]
+    adding = record._state.adding  # type: ignore[attr-defined]
+    stored = None if adding else model._default_manager.select_for_update().get(pk=record.pk)  # type: ignore[attr-defined]
     if stored is None:
         record.save()
         after = _snapshot(record)
