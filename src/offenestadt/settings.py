@@ -86,6 +86,7 @@ DPO_CONTACT = env_str("DPO_CONTACT", "datenschutz@example.org")
 INSTALLED_APPS = [
     "offenestadt.core",
     "offenestadt.accounts",
+    "offenestadt.charter",
     "offenestadt.registry",
     # After the domains, so the demo's checkpoint covers everything they loaded.
     "offenestadt.audit",

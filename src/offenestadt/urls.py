@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [path("healthz", healthz, name="he
 urlpatterns += i18n_patterns(
     path("", include("offenestadt.core.urls")),
     path("konto/", include("offenestadt.accounts.urls")),
+    path("charta/", include("offenestadt.charter.urls")),
     path("projekte/", include("offenestadt.registry.urls")),
     path("audit/", include("offenestadt.audit.urls")),
     path("verwaltung/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""The city's charter: its principles and rule parameters as versioned, public data."""

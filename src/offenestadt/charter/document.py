@@ -1,0 +1,296 @@
+"""Charter documents: the human-editable TOML file a city adopts, read and written back.
+
+The document holds a ``[charter]`` table (title, city, version, adoption date, council
+decision), an array ``[[principles]]`` and an array ``[[parameters]]``. Reading checks
+everything and reports every mistake with its line; writing gives a file that reads back
+to the same content.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import tomlkit
+from django.utils.translation import gettext as _
+
+LANGUAGES = ("de", "en")
+LOCALISED_PRINCIPLE_FIELDS = ("title", "description", "plain")
+PRINCIPLE_ID = re.compile(r"P[1-9][0-9]*")
+PARAMETER_KEY = re.compile(r"[a-z][a-z0-9_]*")
+
+type Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class CharterProblem:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Zeile %(line)s, %(field)s: %(message)s") % {
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class CharterFileError(ValueError):
+    def __init__(self, problems: list[CharterProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def _field_name(path: Path) -> str:
+    name = ""
+    for part in path:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name
+
+
+class _LineFinder:
+    """Finds the line of a field in the file, to point the reader at it."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def line_of(self, path: Path) -> int:
+        section, *rest = path
+        index: int | None = None
+        if rest and isinstance(rest[0], int):
+            index = rest.pop(0)  # type: ignore[assignment]  # an int, checked just above
+        header = f"[[{section}]]" if index is not None else f"[{section}]"
+        start = self._nth_header(header, index or 0)
+        if start is None:
+            return 1
+        if not rest:
+            return start + 1
+        key = str(rest[0])
+        dotted = ".".join(str(part) for part in rest)
+        for number in range(start + 1, len(self.lines)):
+            stripped = self.lines[number].strip()
+            if stripped.startswith("["):
+                break
+            if re.match(rf"({re.escape(dotted)}|{re.escape(key)})\s*[=.]", stripped):
+                return number + 1
+        return start + 1
+
+    def _nth_header(self, header: str, index: int) -> int | None:
+        seen = -1
+        for number, line in enumerate(self.lines):
+            if line.strip().replace(" ", "") == header:
+                seen += 1
+                if seen == index:
+                    return number
+        return None
+
+
+class _Checker:
+    def __init__(self, text: str) -> None:
+        self.finder = _LineFinder(text)
+        self.problems: list[CharterProblem] = []
+
+    def problem(self, path: Path, message: str) -> None:
+        self.problems.append(CharterProblem(self.finder.line_of(path), _field_name(path), message))
+
+    def table(self, data: dict[str, Any], path: Path, allowed: set[str]) -> None:
+        for key in sorted(set(data) - allowed):
+            self.problem(
+                (*path, key), _("unbekanntes Feld; erlaubt sind: %s") % ", ".join(sorted(allowed))
+            )
+
+    def text(self, data: dict[str, Any], path: Path, key: str, *, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem((*path, key), _("fehlt; erwartet wird ein Text"))
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.problem((*path, key), _("erwartet wird ein nicht leerer Text"))
+            return ""
+        return value.strip()
+
+    def localised(self, data: dict[str, Any], path: Path, key: str) -> dict[str, str]:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            self.problem(
+                (*path, key),
+                _("erwartet werden Texte auf Deutsch und Englisch (%(key)s.de, %(key)s.en)")
+                % {"key": key},
+            )
+            return dict.fromkeys(LANGUAGES, "")
+        self.table(value, (*path, key), set(LANGUAGES))
+        return {language: self.text(value, (*path, key), language) for language in LANGUAGES}
+
+
+def problem_at(text: str, path: Path, message: str) -> CharterProblem:
+    """A problem with a field of a document that parsed, found by its path."""
+    return CharterProblem(_LineFinder(text).line_of(path), _field_name(path), message)
+
+
+def parse_charter(text: str) -> dict[str, Any]:
+    """Read and check a charter document; return its content as plain data.
+
+    Raises CharterFileError listing every problem with its line.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        # "Illegal character '\n' (at line 3, column 18)": the position ends the message.
+        where = re.search(r"\(at line (\d+), column \d+\)$", str(error))
+        reason = str(error)[: where.start()].strip() if where else str(error)
+        raise CharterFileError(
+            [
+                CharterProblem(
+                    int(where[1]) if where else 1,
+                    _("Datei"),
+                    _("kein gültiges TOML: %s") % reason,
+                )
+            ]
+        ) from None
+    check = _Checker(text)
+    check.table(data, (), {"charter", "principles", "parameters"})
+    header = data.get("charter")
+    if not isinstance(header, dict):
+        check.problem(("charter",), _("der Abschnitt [charter] fehlt"))
+        header = {}
+    check.table(
+        header, ("charter",), {"title", "city", "version", "adopted_on", "council_decision"}
+    )
+    version = header.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        check.problem(("charter", "version"), _("erwartet wird eine ganze Zahl ab 1"))
+    adopted_on = header.get("adopted_on")
+    if not isinstance(adopted_on, date):
+        check.problem(
+            ("charter", "adopted_on"),
+            _("erwartet wird ein Datum wie 2021-03-25 (ohne Anführungszeichen)"),
+        )
+    content: dict[str, Any] = {
+        "charter": {
+            "title": check.text(header, ("charter",), "title"),
+            "city": check.text(header, ("charter",), "city"),
+            "version": version,
+            "adopted_on": adopted_on.isoformat() if isinstance(adopted_on, date) else None,
+            "council_decision": check.text(header, ("charter",), "council_decision"),
+        },
+        "principles": _principles(check, data.get("principles")),
+        "parameters": [],
+    }
+    principle_ids = {
+        principle["id"]
+        for principle in content["principles"]
+        if isinstance(principle["id"], str) and PRINCIPLE_ID.fullmatch(principle["id"])
+    }
+    content["parameters"] = _parameters(check, data.get("parameters", []), principle_ids)
+    if check.problems:
+        raise CharterFileError(sorted(check.problems, key=lambda problem: problem.line))
+    return content
+
+
+def _principles(check: _Checker, items: Any) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or not items:
+        check.problem(("principles",), _("mindestens ein Prinzip [[principles]] wird gebraucht"))
+        return []
+    principles, seen = [], set()
+    for index, item in enumerate(items):
+        path: Path = ("principles", index)
+        if not isinstance(item, dict):
+            check.problem(path, _("erwartet wird ein Abschnitt [[principles]]"))
+            continue
+        check.table(item, path, {"id", *LOCALISED_PRINCIPLE_FIELDS})
+        principle_id = item.get("id")
+        if not isinstance(principle_id, str) or not PRINCIPLE_ID.fullmatch(principle_id):
+            check.problem((*path, "id"), _('erwartet wird eine Kennung wie "P1"'))
+        elif principle_id in seen:
+            check.problem((*path, "id"), _("die Kennung %s kommt doppelt vor") % principle_id)
+        seen.add(principle_id)
+        principles.append(
+            {"id": principle_id}
+            | {field: check.localised(item, path, field) for field in LOCALISED_PRINCIPLE_FIELDS}
+        )
+    return principles
+
+
+def _parameters(check: _Checker, items: Any, principle_ids: set[str]) -> list[dict[str, Any]]:
+    if not isinstance(items, list):
+        check.problem(("parameters",), _("erwartet wird eine Liste [[parameters]]"))
+        return []
+    parameters, seen = [], set()
+    for index, item in enumerate(items):
+        path: Path = ("parameters", index)
+        if not isinstance(item, dict):
+            check.problem(path, _("erwartet wird ein Abschnitt [[parameters]]"))
+            continue
+        check.table(item, path, {"key", "value", "unit", "principle", "description"})
+        key = item.get("key")
+        if not isinstance(key, str) or not PARAMETER_KEY.fullmatch(key):
+            check.problem((*path, "key"), _("erwartet wird ein Name aus Kleinbuchstaben und _"))
+        elif key in seen:
+            check.problem((*path, "key"), _("der Parameter %s kommt doppelt vor") % key)
+        seen.add(key)
+        value = item.get("value")
+        if not isinstance(value, bool | int | float | str):
+            check.problem(
+                (*path, "value"), _("erwartet wird eine Zahl, ja/nein (true/false) oder ein Text")
+            )
+        principle = item.get("principle")
+        # Without any valid principle the problem is already reported there.
+        if principle_ids and principle not in principle_ids:
+            check.problem(
+                (*path, "principle"),
+                _("erwartet wird die Kennung eines Prinzips dieser Charta (%s)")
+                % ", ".join(sorted(principle_ids)),
+            )
+        parameters.append(
+            {
+                "key": key,
+                "value": value,
+                "unit": check.text(item, path, "unit", required=False),
+                "principle": principle,
+                "description": check.localised(item, path, "description"),
+            }
+        )
+    return parameters
+
+
+def write_charter(content: dict[str, Any]) -> str:
+    """The charter document for checked content; parse_charter(write_charter(c)) == c."""
+    document = tomlkit.document()
+    header = tomlkit.table()
+    for key, value in content["charter"].items():
+        header.add(key, date.fromisoformat(value) if key == "adopted_on" else _string(value))
+    document.add("charter", header)
+    principles = tomlkit.aot()
+    for principle in content["principles"]:
+        table = tomlkit.table()
+        table.add("id", principle["id"])
+        for field in LOCALISED_PRINCIPLE_FIELDS:
+            _add_localised(table, field, principle[field])
+        principles.append(table)
+    document.add("principles", principles)
+    parameters = tomlkit.aot()
+    for parameter in content["parameters"]:
+        table = tomlkit.table()
+        table.add("key", parameter["key"])
+        table.add("value", _string(parameter["value"]))
+        if parameter["unit"]:
+            table.add("unit", parameter["unit"])
+        table.add("principle", parameter["principle"])
+        _add_localised(table, "description", parameter["description"])
+        parameters.append(table)
+    document.add("parameters", parameters)
+    return tomlkit.dumps(document)
+
+
+def _string(value: Any) -> Any:
+    if isinstance(value, str) and "\n" in value:
+        return tomlkit.string(value, multiline=True)
+    return value
+
+
+def _add_localised(table: Any, field: str, texts: dict[str, str]) -> None:
+    for language in LANGUAGES:
+        table.add(tomlkit.key([field, language]), _string(texts[language]))

@@ -1,0 +1,105 @@
+"""Adopting charter versions: from a document, or as an amendment of the version in force."""
+
+import copy
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from offenestadt.accounts.models import Actor
+from offenestadt.audit.services import save_record
+from offenestadt.charter.document import CharterFileError, parse_charter, problem_at, write_charter
+from offenestadt.charter.models import CharterVersion
+
+
+@transaction.atomic
+def charter_load(*, text: str, actor: Actor | None) -> tuple[CharterVersion, bool]:
+    """Adopt the charter document ``text`` as a new version.
+
+    Loading a version that is already stored with the same content changes nothing
+    (returns it with ``False``); a number in use with other content, or a number or
+    date that does not follow the newest version, is refused with the line to fix.
+    """
+    content = parse_charter(text)
+    header = content["charter"]
+    existing = CharterVersion.objects.filter(number=header["version"]).first()
+    if existing is not None:
+        if existing.content == content:
+            return existing, False
+        raise CharterFileError(
+            [
+                problem_at(
+                    text,
+                    ("charter", "version"),
+                    _(
+                        "Version %s ist schon mit anderem Inhalt beschlossen; eine Änderung "
+                        "braucht die nächste Versionsnummer."
+                    )
+                    % header["version"],
+                )
+            ]
+        )
+    newest = CharterVersion.objects.order_by("-number").first()
+    if newest is not None:
+        problems = []
+        if header["version"] != newest.number + 1:
+            problems.append(
+                problem_at(
+                    text,
+                    ("charter", "version"),
+                    _("Die nächste Version ist %s.") % (newest.number + 1),
+                )
+            )
+        if date.fromisoformat(header["adopted_on"]) < newest.adopted_on:
+            problems.append(
+                problem_at(
+                    text,
+                    ("charter", "adopted_on"),
+                    _("Das Datum liegt vor dem Beschluss der Version %(number)s (%(date)s).")
+                    % {"number": newest.number, "date": newest.adopted_on.isoformat()},
+                )
+            )
+        if problems:
+            raise CharterFileError(problems)
+    return _adopt(content, actor), True
+
+
+@transaction.atomic
+def charter_amend(
+    *,
+    base: CharterVersion,
+    actor: Actor | None,
+    adopted_on: date,
+    council_decision: str,
+    parameters: dict[str, Any] | None = None,
+) -> CharterVersion:
+    """Adopt a new version that differs from ``base`` in the given parameter values."""
+    content = copy.deepcopy(base.content)
+    number = (CharterVersion.objects.aggregate(Max("number"))["number__max"] or 0) + 1
+    content["charter"] |= {
+        "version": number,
+        "adopted_on": adopted_on.isoformat(),
+        "council_decision": council_decision,
+    }
+    for key, value in (parameters or {}).items():
+        (item,) = [item for item in content["parameters"] if item["key"] == key]
+        item["value"] = value
+    # Through the document, so an amendment obeys exactly the rules of a loaded file.
+    version, _ = charter_load(text=write_charter(content), actor=actor)
+    return version
+
+
+def _adopt(content: dict[str, Any], actor: Actor | None) -> CharterVersion:
+    header = content["charter"]
+    version = CharterVersion(
+        number=header["version"],
+        title=header["title"],
+        city=header["city"],
+        adopted_on=date.fromisoformat(header["adopted_on"]),
+        council_decision=header["council_decision"],
+        content=content,
+    )
+    save_record(record=version, actor=actor)
+    return version

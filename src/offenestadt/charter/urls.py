@@ -1,0 +1,11 @@
+from django.urls import path
+
+from offenestadt.charter import views
+
+app_name = "charter"
+urlpatterns = [
+    path("", views.charter_in_force, name="in_force"),
+    path("version/<int:number>/", views.charter_version, name="version"),
+    path("version/<int:number>/charta.toml", views.charter_document, name="document"),
+    path("vergleich/", views.charter_comparison, name="comparison"),
+]

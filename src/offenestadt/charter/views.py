@@ -1,0 +1,55 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from offenestadt.charter.comparison import compare_versions
+from offenestadt.charter.document import write_charter
+from offenestadt.charter.models import CharterVersion
+
+
+def _show(request: HttpRequest, version: CharterVersion) -> HttpResponse:
+    versions = list(CharterVersion.objects.all())
+    in_force = CharterVersion.objects.in_force()
+    older = [v for v in versions if v.number < version.number]
+    return render(
+        request,
+        "charter/version.html",
+        {
+            "version": version,
+            "in_force": in_force,
+            "versions": versions,
+            "previous": older[0] if older else None,
+        },
+    )
+
+
+def charter_in_force(request: HttpRequest) -> HttpResponse:
+    version = CharterVersion.objects.in_force()
+    if version is None:
+        return render(request, "charter/none.html", status=404)
+    return _show(request, version)
+
+
+def charter_version(request: HttpRequest, number: int) -> HttpResponse:
+    return _show(request, get_object_or_404(CharterVersion, number=number))
+
+
+def charter_document(request: HttpRequest, number: int) -> HttpResponse:
+    """The version as the TOML document it was adopted as (for `offenestadt charter load`)."""
+    version = get_object_or_404(CharterVersion, number=number)
+    response = HttpResponse(write_charter(version.content), content_type="application/toml")
+    response["Content-Disposition"] = f'inline; filename="charta-v{number}.toml"'
+    return response
+
+
+def charter_comparison(request: HttpRequest) -> HttpResponse:
+    try:
+        old_number, new_number = int(request.GET["von"]), int(request.GET["zu"])
+    except (KeyError, ValueError):
+        raise Http404 from None
+    old = get_object_or_404(CharterVersion, number=old_number)
+    new = get_object_or_404(CharterVersion, number=new_number)
+    return render(
+        request,
+        "charter/comparison.html",
+        {"old": old, "new": new, "differences": compare_versions(old, new)},
+    )
