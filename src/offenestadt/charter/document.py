@@ -1,7 +1,8 @@
 """Charter documents: the human-editable TOML file a city adopts, read and written back.
 
 The document holds a ``[charter]`` table (title, city, version, adoption date, council
-decision), an array ``[[principles]]`` and an array ``[[parameters]]``. Reading checks
+decision), an array ``[[principles]]`` (``gate = false`` makes a principle's findings
+advisory: they do not hold a project back) and an array ``[[parameters]]``. Reading checks
 everything and reports every mistake with its line; writing gives a file that reads back
 to the same content.
 """
@@ -200,15 +201,18 @@ def _principles(check: _Checker, items: Any) -> list[dict[str, Any]]:
         if not isinstance(item, dict):
             check.problem(path, _("erwartet wird ein Abschnitt [[principles]]"))
             continue
-        check.table(item, path, {"id", *LOCALISED_PRINCIPLE_FIELDS})
+        check.table(item, path, {"id", "gate", *LOCALISED_PRINCIPLE_FIELDS})
         principle_id = item.get("id")
         if not isinstance(principle_id, str) or not PRINCIPLE_ID.fullmatch(principle_id):
             check.problem((*path, "id"), _('erwartet wird eine Kennung wie "P1"'))
         elif principle_id in seen:
             check.problem((*path, "id"), _("die Kennung %s kommt doppelt vor") % principle_id)
         seen.add(principle_id)
+        gate = item.get("gate", True)
+        if not isinstance(gate, bool):
+            check.problem((*path, "gate"), _("erwartet wird true oder false"))
         principles.append(
-            {"id": principle_id}
+            {"id": principle_id, "gate": gate}
             | {field: check.localised(item, path, field) for field in LOCALISED_PRINCIPLE_FIELDS}
         )
     return principles
@@ -267,6 +271,7 @@ def write_charter(content: dict[str, Any]) -> str:
     for principle in content["principles"]:
         table = tomlkit.table()
         table.add("id", principle["id"])
+        table.add("gate", principle["gate"])
         for field in LOCALISED_PRINCIPLE_FIELDS:
             _add_localised(table, field, principle[field])
         principles.append(table)

@@ -24,6 +24,8 @@ class Localised:
 @dataclass(frozen=True)
 class Principle:
     id: str
+    # Whether findings under this principle hold a project back at its gates.
+    gate: bool
     title: Localised
     description: Localised
     plain: Localised
@@ -90,6 +92,7 @@ class CharterVersion(models.Model):
         return [
             Principle(
                 id=item["id"],
+                gate=item["gate"],
                 title=Localised(**item["title"]),
                 description=Localised(**item["description"]),
                 plain=Localised(**item["plain"]),
@@ -109,9 +112,9 @@ class CharterVersion(models.Model):
             for item in self.content["parameters"]
         ]
 
-    def parameter(self, key: str) -> Any:
-        """A rule parameter's value; KeyError names a parameter this charter lacks."""
+    def parameter(self, key: str, default: Any = None) -> Any:
+        """A rule parameter's value, or ``default`` when this charter does not set it."""
         for item in self.content["parameters"]:
             if item["key"] == key:
                 return item["value"]
-        raise KeyError(f"charter version {self.number} has no parameter {key!r}")
+        return default

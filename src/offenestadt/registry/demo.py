@@ -1,71 +1,246 @@
-"""A fictional smart-city programme for a Bochum-like city, clearly labelled as demo."""
+"""A fictional smart-city programme for a Bochum-like city, clearly labelled as demo.
 
-from dataclasses import dataclass
+The projects stand in different states with a realistic mix of findings: one decided
+before the platform existed (its gates passed by a recorded council decision), one in
+consultation with clear breaches, one well prepared, and one internal draft.
+"""
+
+from datetime import date
+from decimal import Decimal
 
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.registry import services
-from offenestadt.registry.models import Project, ProjectStatus
-
-
-@dataclass(frozen=True)
-class DemoProject:
-    title: str
-    office: str
-    status: ProjectStatus
-    summary: str
-    plain_language_summary: str
-    published: bool
-
-
-PROJECTS = [
-    DemoProject(
-        title="Offenes WLAN in Stadtteilzentren (Demo)",
-        office="digitalisierung",
-        status=ProjectStatus.IMPLEMENTATION,
-        summary="Kostenloses, werbefreies WLAN in zwölf Stadtteilzentren, betrieben von "
-        "der Stadt mit Freifunk-Initiativen. Keine Anmeldung, keine Speicherung von Daten "
-        "der Nutzenden.",
-        plain_language_summary="In 12 Stadtteil-Zentren gibt es bald freies Internet. "
-        "Es kostet nichts. Sie müssen sich nicht anmelden.",
-        published=True,
-    ),
-    DemoProject(
-        title="Sensoren für Bodenfeuchte in Parks (Demo)",
-        office="umwelt",
-        status=ProjectStatus.CONSULTATION,
-        summary="Funksensoren messen die Bodenfeuchte in drei Parks, damit Bäume nur "
-        "gegossen werden, wenn sie Wasser brauchen. Die Messwerte erscheinen als offene Daten.",
-        plain_language_summary="Kleine Geräte messen, wie nass die Erde im Park ist. "
-        "So gießt die Stadt nur, wenn es nötig ist.",
-        published=True,
-    ),
-    DemoProject(
-        title="Digitale Terminvergabe im Bürgerbüro (Demo)",
-        office="digitalisierung",
-        status=ProjectStatus.PLANNING,
-        summary="Termine im Bürgerbüro sollen auch online buchbar sein. Telefon und "
-        "Vorsprache ohne Termin bleiben erhalten.",
-        plain_language_summary="Sie können bald Termine im Internet buchen. "
-        "Anrufen und einfach vorbeikommen geht weiter.",
-        published=False,
-    ),
-]
+from offenestadt.registry.models import (
+    AccessChannel,
+    AssetKind,
+    Channel,
+    FundingSource,
+    Holder,
+    Hosting,
+    InfrastructureAsset,
+    Phase,
+    Project,
+    ProjectStatus,
+    Service,
+    SoftwareComponent,
+    TrainingOffer,
+)
 
 
 def load_demo() -> list[str]:
     editors = {user.office_id: user for user in User.objects.filter(role=Role.EDITOR)}
-    for spec in PROJECTS:
-        if Project.objects.filter(title=spec.title).exists():
-            continue
-        office = Office.objects.get(slug=spec.office)
-        project = services.project_create(
-            actor=editors[office.pk],
-            office=office,
-            title=spec.title,
-            summary=spec.summary,
-            plain_language_summary=spec.plain_language_summary,
-            status=spec.status,
-        )
-        if spec.published:
-            services.project_publish(actor=editors[office.pk], project=project)
+    for story in (_wlan, _soil_sensors, _senior_consultation, _appointments):
+        story(editors)
     return []
+
+
+def _new_project(
+    editors: dict[int | None, User], office: str, **fields: object
+) -> tuple[Project, User] | None:
+    if Project.objects.filter(title=fields["title"]).exists():
+        return None
+    office_record = Office.objects.get(slug=office)
+    editor = editors[office_record.pk]
+    project = services.project_create(actor=editor, office=office_record, **fields)  # type: ignore[arg-type]
+    return project, editor
+
+
+def _wlan(editors: dict[int | None, User]) -> None:
+    created = _new_project(
+        editors,
+        "digitalisierung",
+        title="Offenes WLAN in Stadtteilzentren (Demo)",
+        summary="Kostenloses, werbefreies WLAN in zwölf Stadtteilzentren, betrieben von der "
+        "Stadt mit Freifunk-Initiativen. Keine Anmeldung, keine Speicherung von Daten der "
+        "Nutzenden.",
+        plain_language_summary="In 12 Stadtteil-Zentren gibt es bald freies Internet. Es "
+        "kostet nichts. Sie müssen sich nicht anmelden.",
+        contact_name="Stabsstelle Digitalisierung",
+        contact_email="digital@example.org",
+        budget=Decimal("480000"),
+        processes_personal_data=False,
+    )
+    if created is None:
+        return
+    project, editor = created
+    parts: tuple[services.RegisterPart, ...] = (
+        FundingSource(project=project, name="Städtischer Haushalt", amount=Decimal("180000")),
+        FundingSource(project=project, name="Förderprogramm des Landes", amount=Decimal("300000")),
+        SoftwareComponent(
+            project=project,
+            name="Gluon (Freifunk-Firmware)",
+            repository_url="https://github.com/freifunk-gluon/gluon",
+            licence="BSD-2-Clause",
+            publicly_funded=True,
+            open_standards="IEEE 802.11s, batman-adv",
+            hosting=Hosting.CITY,
+        ),
+        TrainingOffer(
+            project=project,
+            title="WLAN-Sprechstunde: sicher ins Internet",
+            provider="Volkshochschule Musterstadt",
+            dates="jeden Dienstag 10–12 Uhr",
+            place="Stadtteilzentrum Nord, Raum 2",
+            accessibility="stufenloser Zugang, Induktionsschleife",
+            register_by_phone="0234 000111",
+            register_in_person="Bürgerbüro Nord",
+        ),
+        *[
+            InfrastructureAsset(
+                project=project,
+                kind=AssetKind.WLAN_ACCESS_POINT,
+                name=f"Stadtteilzentrum {district}",
+                location=f"Stadtteilzentrum {district}, Foyer",
+                owner=Holder.PUBLIC,
+                operator=Holder.MUNICIPAL_COMPANY,
+                publicly_funded=True,
+                net_neutral=True,
+                commercial_use=False,
+            )
+            for district in ("Nord", "Mitte", "Süd")
+        ],
+    )
+    for part in parts:
+        services.project_part_save(actor=editor, part=part)
+    services.project_publish(actor=editor, project=project)
+    # Decided before the platform existed: the council records why the gates are passed.
+    decision = services.CouncilDecision(
+        reference="Ratsbeschluss 2020/0815 (Demo)",
+        decided_on=date(2020, 11, 12),
+        justification="Das Projekt wurde vor Einführung der Plattform nach öffentlicher "
+        "Beratung beschlossen; die Veröffentlichungsfrist konnte nachträglich nicht gelten.",
+    )
+    for status in (
+        ProjectStatus.PLANNING,
+        ProjectStatus.CONSULTATION,
+        ProjectStatus.DECISION,
+        ProjectStatus.IMPLEMENTATION,
+    ):
+        services.project_transition(
+            actor=editor, project=project, to=status, council_decision=decision
+        )
+
+
+def _soil_sensors(editors: dict[int | None, User]) -> None:
+    created = _new_project(
+        editors,
+        "umwelt",
+        title="Sensoren für Bodenfeuchte in Parks (Demo)",
+        summary="Funksensoren messen die Bodenfeuchte in drei Parks, damit Bäume nur gegossen "
+        "werden, wenn sie Wasser brauchen. Die Messwerte erscheinen als offene Daten.",
+        plain_language_summary="Kleine Geräte messen, wie nass die Erde im Park ist. So "
+        "gießt die Stadt nur, wenn es nötig ist.",
+        contact_email="umwelt@example.org",
+        budget=Decimal("95000"),
+        processes_personal_data=False,
+    )
+    if created is None:
+        return
+    project, editor = created
+    for part in (
+        FundingSource(project=project, name="Klimafonds der Stadt", amount=Decimal("95000")),
+        SoftwareComponent(
+            project=project,
+            name="Sensor-Dashboard des Herstellers",
+            publicly_funded=True,
+            hosting=Hosting.THIRD_COUNTRY,
+        ),
+        TrainingOffer(
+            project=project,
+            title="Workshop: Messdaten lesen",
+            provider="Hersteller der Sensoren",
+            dates="14. März, 17–19 Uhr",
+            place="Umweltamt, Sitzungssaal",
+            cost=Decimal("25"),
+            register_online="https://example.org/anmeldung",
+        ),
+    ):
+        services.project_part_save(actor=editor, part=part)
+    services.project_publish(actor=editor, project=project)
+    for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
+        services.project_transition(actor=editor, project=project, to=status)
+
+
+def _senior_consultation(editors: dict[int | None, User]) -> None:
+    created = _new_project(
+        editors,
+        "digitalisierung",
+        title="Digitale Sprechstunde im Seniorenbüro (Demo)",
+        summary="Das Seniorenbüro bietet zusätzlich Beratung per Videotelefonat an. Die "
+        "Sprechstunde vor Ort und am Telefon bleibt wie bisher.",
+        plain_language_summary="Sie können das Seniorenbüro bald auch per Video sprechen. "
+        "Vorbeikommen und Anrufen geht weiter.",
+        contact_name="Seniorenbüro",
+        contact_phone="0234 000222",
+        processes_personal_data=False,
+    )
+    if created is None:
+        return
+    project, editor = created
+    office_hours = Service(project=project, name="Beratung im Seniorenbüro")
+    services.project_part_save(actor=editor, part=office_hours)
+    for phase in (Phase.BEFORE, Phase.AFTER):
+        for kind, place in (
+            (Channel.IN_PERSON, "Rathaus, Zimmer 12"),
+            (Channel.PHONE, "0234 000222"),
+        ):
+            services.project_part_save(
+                actor=editor,
+                part=AccessChannel(
+                    service=office_hours,
+                    phase=phase,
+                    kind=kind,
+                    place=place,
+                    opening_hours="Mo–Do 9–12 Uhr",
+                    accessibility="Aufzug, Rollstuhl-WC",
+                ),
+            )
+    services.project_part_save(
+        actor=editor,
+        part=AccessChannel(
+            service=office_hours, phase=Phase.AFTER, kind=Channel.ONLINE, place="Videosprechstunde"
+        ),
+    )
+    services.project_part_save(
+        actor=editor,
+        part=TrainingOffer(
+            project=project,
+            title="Videotelefonie ausprobieren",
+            provider="Seniorenbüro mit Digitalpat*innen",
+            dates="donnerstags 14–16 Uhr",
+            place="Rathaus, Zimmer 12",
+            accessibility="Aufzug; Leihgeräte vorhanden",
+            register_by_phone="0234 000222",
+            register_in_person="Seniorenbüro",
+        ),
+    )
+    services.project_publish(actor=editor, project=project)
+    services.project_transition(actor=editor, project=project, to=ProjectStatus.PLANNING)
+
+
+def _appointments(editors: dict[int | None, User]) -> None:
+    created = _new_project(
+        editors,
+        "digitalisierung",
+        title="Digitale Terminvergabe im Bürgerbüro (Demo)",
+        summary="Termine im Bürgerbüro sollen online buchbar sein. Der Entwurf sieht vor, die "
+        "telefonische Terminvergabe einzustellen.",
+        plain_language_summary="",
+        processes_personal_data=True,
+        internal_note="Telefonische Vergabe: Personalrat noch nicht beteiligt.",
+    )
+    if created is None:
+        return
+    project, editor = created
+    appointments = Service(project=project, name="Termin im Bürgerbüro")
+    services.project_part_save(actor=editor, part=appointments)
+    for phase, kinds in (
+        (Phase.BEFORE, (Channel.IN_PERSON, Channel.PHONE)),
+        (Phase.AFTER, (Channel.IN_PERSON, Channel.ONLINE)),
+    ):
+        for kind in kinds:
+            services.project_part_save(
+                actor=editor,
+                part=AccessChannel(service=appointments, phase=phase, kind=kind),
+            )
+    services.project_transition(actor=editor, project=project, to=ProjectStatus.PLANNING)

@@ -1,8 +1,9 @@
 from typing import ClassVar
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from offenestadt.registry.models import Project
+from offenestadt.registry.models import Project, ProjectStatus
 
 
 class ProjectForm(forms.ModelForm[Project]):
@@ -13,6 +14,45 @@ class ProjectForm(forms.ModelForm[Project]):
             "summary",
             "plain_language_summary",
             "office",
-            "status",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "budget",
+            "processes_personal_data",
             "internal_note",
         ]
+
+
+class TransitionForm(forms.Form):
+    """Move a project on; the council decision fields are needed only to pass a closed gate."""
+
+    to = forms.ChoiceField(label=_("Neuer Stand"))
+    decision_reference = forms.CharField(
+        label=_("Ratsbeschluss (Aktenzeichen)"), max_length=200, required=False
+    )
+    decided_on = forms.DateField(
+        label=_("Beschlossen am"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    justification = forms.CharField(
+        label=_("Begründung des Rates"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: object, project: Project, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to"].choices = [(s.value, s.label) for s in project.next_statuses()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        given = [
+            cleaned.get(name) for name in ("decision_reference", "decided_on", "justification")
+        ]
+        if any(given) and not all(given):
+            raise forms.ValidationError(
+                _("Für einen Ratsbeschluss braucht es Aktenzeichen, Datum und Begründung.")
+            )
+        return cleaned
+
+    def target(self) -> ProjectStatus:
+        return ProjectStatus(self.cleaned_data["to"])

@@ -1,10 +1,15 @@
+from decimal import Decimal
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor, Office
+from offenestadt.charter.models import CharterVersion
+from offenestadt.registry.licences import LicenceError, parse_licence
 
 
 class ProjectStatus(models.TextChoices):
@@ -15,6 +20,14 @@ class ProjectStatus(models.TextChoices):
     IMPLEMENTATION = "implementation", _("Umsetzung")
     OPERATION = "operation", _("Betrieb")
     ENDED = "ended", _("Beendet")
+
+
+# The order of the lifecycle; a project moves one step on, or ends.
+LIFECYCLE = list(ProjectStatus)
+# Entering these asks the charter first (see registry.services.project_transition).
+GATED_STATUSES = frozenset(
+    {ProjectStatus.DECISION, ProjectStatus.IMPLEMENTATION, ProjectStatus.OPERATION}
+)
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -39,6 +52,18 @@ class Project(models.Model):
     status = models.CharField(
         _("Stand"), max_length=20, choices=ProjectStatus, default=ProjectStatus.IDEA
     )
+    contact_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
+    contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=50, blank=True)
+    budget = models.DecimalField(
+        _("Budget in Euro"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    processes_personal_data = models.BooleanField(
+        _("Verarbeitet personenbezogene Daten"),
+        null=True,
+        blank=True,
+        help_text=_("Leer lassen, solange es nicht geklärt ist."),
+    )
     # Not public until published; drafts are seen by the city's staff only.
     published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True)
     internal_note = models.TextField(_("Interne Notiz"), blank=True)
@@ -51,6 +76,11 @@ class Project(models.Model):
         "plain_language_summary",
         "office",
         "status",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "budget",
+        "processes_personal_data",
         "published_at",
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ("status", "published_at")
@@ -70,3 +100,341 @@ class Project(models.Model):
 
     def is_public_record(self) -> bool:
         return self.published_at is not None
+
+    def next_statuses(self) -> list[ProjectStatus]:
+        """Where the project may move: one step on in the lifecycle, or to its end."""
+        position = LIFECYCLE.index(ProjectStatus(self.status))
+        following = LIFECYCLE[position + 1 : position + 2]
+        if ProjectStatus.ENDED not in following and self.status != ProjectStatus.ENDED:
+            following.append(ProjectStatus.ENDED)
+        return following
+
+    def public_funding_share(self) -> Decimal | None:
+        """The share of public money in the funding, from 0 to 1 (None without funding)."""
+        sources = list(self.funding_sources.all())
+        total = sum((source.amount for source in sources), Decimal(0))
+        if not total:
+            return None
+        return sum((s.amount for s in sources if s.is_public), Decimal(0)) / total
+
+
+class ProjectPart(models.Model):
+    """A record that belongs to a project: public when the project is, shown on its page."""
+
+    audit_state_fields: ClassVar[tuple[str, ...]] = ()
+    project: "models.ForeignKey[Project, Project]"
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+    def is_public_record(self) -> bool:
+        return self.project.is_public_record()
+
+
+class FundingSource(ProjectPart):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding_sources")
+    name = models.CharField(_("Geldgeber"), max_length=200)
+    amount = models.DecimalField(_("Betrag in Euro"), max_digits=14, decimal_places=2)
+    is_public = models.BooleanField(_("Öffentliche Mittel"), default=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("name", "amount", "is_public")
+
+    class Meta:
+        verbose_name = _("Finanzierungsquelle")
+        verbose_name_plural = _("Finanzierungsquellen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.project})"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    PHONE = "phone", _("Telefon")
+    IN_PERSON = "in_person", _("persönlich")
+    POST = "post", _("Post")
+
+
+NON_DIGITAL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON, Channel.POST})
+
+
+class Phase(models.TextChoices):
+    BEFORE = "before", _("vor dem Projekt")
+    AFTER = "after", _("nach dem Projekt")
+
+
+class Service(ProjectPart):
+    """A service of the city that the project offers or changes."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(_("Dienstleistung"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("name", "description")
+
+    class Meta:
+        verbose_name = _("Dienstleistung")
+        verbose_name_plural = _("Dienstleistungen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccessChannel(models.Model):
+    """How people reach a service, before or after the project."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channels")
+    phase = models.CharField(_("Zeitpunkt"), max_length=10, choices=Phase)
+    kind = models.CharField(_("Zugangsweg"), max_length=20, choices=Channel)
+    place = models.CharField(_("Ort oder Nummer"), max_length=300, blank=True)
+    opening_hours = models.CharField(_("Öffnungszeiten"), max_length=300, blank=True)
+    accessibility = models.CharField(_("Barrierefreiheit"), max_length=300, blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "service",
+        "phase",
+        "kind",
+        "place",
+        "opening_hours",
+        "accessibility",
+    )
+    audit_state_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        verbose_name = _("Zugangsweg")
+        verbose_name_plural = _("Zugangswege")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["service", "phase", "kind"], name="one_channel_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.get_kind_display()} ({self.get_phase_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.service.get_absolute_url()
+
+    def is_public_record(self) -> bool:
+        return self.service.is_public_record()
+
+
+class Hosting(models.TextChoices):
+    CITY = "city", _("Rechenzentrum der Stadt")
+    MUNICIPAL_COMPANY = "municipal_company", _("städtisches Unternehmen")
+    EU_PROVIDER = "eu_provider", _("Dienstleister in EU/EWR")
+    THIRD_COUNTRY = "third_country", _("Dienstleister außerhalb von EU/EWR")
+
+
+class SoftwareComponent(ProjectPart):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="software_components"
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    repository_url = models.URLField(_("Öffentliches Repository"), blank=True)
+    licence = models.CharField(
+        _("Lizenz (SPDX-Ausdruck)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Zum Beispiel EUPL-1.2 oder MIT OR Apache-2.0."),
+    )
+    publicly_funded = models.BooleanField(_("Mit öffentlichem Geld bezahlt"), default=True)
+    open_standards = models.CharField(_("Offene Standards"), max_length=300, blank=True)
+    hosting = models.CharField(_("Betrieb"), max_length=20, choices=Hosting, blank=True)
+    third_country_safeguard = models.CharField(
+        _("Garantie für die Übermittlung"),
+        max_length=300,
+        blank=True,
+        help_text=_("Nur bei Betrieb außerhalb von EU/EWR: z. B. Angemessenheitsbeschluss."),
+    )
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "name",
+        "repository_url",
+        "licence",
+        "publicly_funded",
+        "open_standards",
+        "hosting",
+        "third_country_safeguard",
+    )
+
+    class Meta:
+        verbose_name = _("Software-Komponente")
+        verbose_name_plural = _("Software-Komponenten")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.licence:
+            try:
+                self.licence = parse_licence(self.licence)
+            except LicenceError as error:
+                raise ValidationError({"licence": str(error)}) from None
+
+
+class TrainingOffer(ProjectPart):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="training_offers")
+    title = models.CharField(_("Titel"), max_length=200)
+    provider = models.CharField(_("Anbieter"), max_length=200)
+    dates = models.CharField(_("Termine"), max_length=300)
+    place = models.CharField(_("Ort"), max_length=300)
+    accessibility = models.CharField(_("Barrierefreiheit"), max_length=300, blank=True)
+    cost = models.DecimalField(
+        _("Kosten in Euro"), max_digits=8, decimal_places=2, default=Decimal(0)
+    )
+    register_by_phone = models.CharField(_("Anmeldung per Telefon"), max_length=100, blank=True)
+    register_in_person = models.CharField(_("Anmeldung vor Ort"), max_length=300, blank=True)
+    register_online = models.URLField(_("Anmeldung online"), blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "title",
+        "provider",
+        "dates",
+        "place",
+        "accessibility",
+        "cost",
+        "register_by_phone",
+        "register_in_person",
+        "register_online",
+    )
+
+    class Meta:
+        verbose_name = _("Schulungsangebot")
+        verbose_name_plural = _("Schulungsangebote")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.cost == 0
+
+
+class AssetKind(models.TextChoices):
+    WLAN_ACCESS_POINT = "wlan_access_point", _("WLAN-Zugangspunkt")
+    BROADBAND_LINE = "broadband_line", _("Breitbandleitung")
+
+
+class Holder(models.TextChoices):
+    PUBLIC = "public", _("öffentliche Hand")
+    MUNICIPAL_COMPANY = "municipal_company", _("städtisches Unternehmen")
+    PRIVATE = "private", _("privat")
+
+
+class InfrastructureAsset(ProjectPart):
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="infrastructure_assets"
+    )
+    kind = models.CharField(_("Art"), max_length=30, choices=AssetKind)
+    name = models.CharField(_("Bezeichnung"), max_length=200)
+    location = models.CharField(_("Standort"), max_length=300)
+    latitude = models.DecimalField(
+        _("Breitengrad"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("Längengrad"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    owner = models.CharField(_("Eigentümer"), max_length=20, choices=Holder, blank=True)
+    operator = models.CharField(_("Betreiber"), max_length=20, choices=Holder, blank=True)
+    publicly_funded = models.BooleanField(_("Mit öffentlichem Geld gebaut"), default=True)
+    net_neutral = models.BooleanField(_("Netzneutral"), null=True, blank=True)
+    commercial_use = models.BooleanField(_("Kommerzielle Nutzung"), null=True, blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "kind",
+        "name",
+        "location",
+        "latitude",
+        "longitude",
+        "owner",
+        "operator",
+        "publicly_funded",
+        "net_neutral",
+        "commercial_use",
+    )
+
+    class Meta:
+        verbose_name = _("Infrastruktur")
+        verbose_name_plural = _("Infrastruktur")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class ProjectEvaluation(models.Model):
+    """A project's findings as the charter engine gave them, kept whenever they change."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evaluations")
+    charter_version = models.ForeignKey(
+        CharterVersion, on_delete=models.PROTECT, related_name="project_evaluations"
+    )
+    evaluated_at = models.DateTimeField(default=timezone.now)
+    # [{"principle", "rule", "status", "message": {"de", "en"}, "fix_url"}, ...]
+    findings = models.JSONField()
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering: ClassVar = ["-evaluated_at", "-pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(is_current=True),
+                name="one_current_evaluation_per_project",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} @ {self.evaluated_at:%Y-%m-%d %H:%M}"
+
+
+class EvaluatedPrinciple(models.Model):
+    """One principle's overall status in an evaluation, for filters and the overview."""
+
+    evaluation = models.ForeignKey(
+        ProjectEvaluation, on_delete=models.CASCADE, related_name="principles"
+    )
+    principle = models.CharField(max_length=10)
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["evaluation", "principle"], name="one_row_per_principle"
+            )
+        ]
+        indexes: ClassVar = [models.Index(fields=["principle", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.principle}: {self.status}"
+
+
+class CouncilOverride(ProjectPart):
+    """A council decision that lets a project pass a gate despite its findings; public."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="overrides")
+    to_status = models.CharField(_("Übergang nach"), max_length=20, choices=ProjectStatus)
+    decision_reference = models.CharField(_("Beschluss (Aktenzeichen)"), max_length=200)
+    decided_on = models.DateField(_("Beschlossen am"))
+    justification = models.TextField(_("Begründung"))
+    # The findings the decision set aside, as they stood.
+    overridden_findings = models.JSONField(_("Übergangene Befunde"), default=list)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "to_status",
+        "decision_reference",
+        "decided_on",
+        "justification",
+        "overridden_findings",
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-recorded_at"]
+        verbose_name = _("Ratsentscheidung über einen Befund")
+        verbose_name_plural = _("Ratsentscheidungen über Befunde")
+
+    def __str__(self) -> str:
+        return f"{self.decision_reference} ({self.project})"

@@ -1,15 +1,65 @@
-"""Every write to the project register; each checks the actor's permission and is audited."""
+"""Every write to the project register; each checks the actor's permission and is audited.
 
-from django.core.exceptions import PermissionDenied
+After each write the project is evaluated against the charter in force, and the
+evaluation is kept when its findings changed, so the history of findings is complete.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor, Office
-from offenestadt.audit.services import save_record
+from offenestadt.audit.services import delete_record, save_record
+from offenestadt.charter.engine import Finding, evaluate, gate_blockers, principle_statuses
+from offenestadt.charter.models import CharterVersion
 from offenestadt.registry import rules
-from offenestadt.registry.models import Project, ProjectStatus
+from offenestadt.registry.models import (
+    GATED_STATUSES,
+    AccessChannel,
+    CouncilOverride,
+    EvaluatedPrinciple,
+    FundingSource,
+    InfrastructureAsset,
+    Project,
+    ProjectEvaluation,
+    ProjectStatus,
+    Service,
+    SoftwareComponent,
+    TrainingOffer,
+)
+
+type RegisterPart = (
+    FundingSource
+    | Service
+    | AccessChannel
+    | SoftwareComponent
+    | TrainingOffer
+    | InfrastructureAsset
+)
+
+
+class GateRefusedError(Exception):
+    """A transition the charter does not allow yet; ``findings`` say what to fix."""
+
+    def __init__(self, status: ProjectStatus, findings: list[Finding]) -> None:
+        self.status = status
+        self.findings = findings
+        super().__init__(f"{status}: {len(findings)} blocking finding(s)")
+
+
+@dataclass(frozen=True)
+class CouncilDecision:
+    """A council decision to let a project pass a gate despite its findings."""
+
+    reference: str
+    decided_on: date
+    justification: str
 
 
 def _unique_slug(title: str) -> str:
@@ -20,6 +70,39 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
+def _require_edit(actor: Actor, project: Project) -> None:
+    if not rules.can_edit_project(actor, project):
+        raise PermissionDenied(_("Sie dürfen dieses Projekt nicht ändern."))
+
+
+def project_findings(project: Project) -> tuple[CharterVersion | None, list[Finding]]:
+    """The project's findings now, under the charter in force (none without a charter)."""
+    charter = CharterVersion.objects.in_force()
+    return charter, evaluate(project, charter) if charter else []
+
+
+def project_evaluate(*, project: Project) -> ProjectEvaluation | None:
+    """Record the project's findings if they differ from its current evaluation."""
+    charter, findings = project_findings(project)
+    if charter is None:
+        return None
+    data = [finding.as_dict() for finding in findings]
+    current = project.evaluations.filter(is_current=True).first()
+    if current and current.charter_version_id == charter.pk and current.findings == data:
+        return current
+    if current:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    evaluation = ProjectEvaluation.objects.create(
+        project=project, charter_version=charter, findings=data, is_current=True
+    )
+    EvaluatedPrinciple.objects.bulk_create(
+        EvaluatedPrinciple(evaluation=evaluation, principle=principle, status=status)
+        for principle, status in principle_statuses(findings).items()
+    )
+    return evaluation
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -28,7 +111,11 @@ def project_create(
     title: str,
     summary: str,
     plain_language_summary: str = "",
-    status: ProjectStatus = ProjectStatus.IDEA,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    budget: Decimal | None = None,
+    processes_personal_data: bool | None = None,
     internal_note: str = "",
 ) -> Project:
     """Register a project as a draft of the actor's office (administrators: any office)."""
@@ -40,13 +127,18 @@ def project_create(
         title=title,
         summary=summary,
         plain_language_summary=plain_language_summary,
-        status=status,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        budget=budget,
+        processes_personal_data=processes_personal_data,
         internal_note=internal_note,
     )
     if not rules.can_edit_project(actor, project):
         raise PermissionDenied(_("Sie können nur Projekte Ihres eigenen Amts anlegen."))
     project.full_clean()
     save_record(record=project, actor=actor)
+    project_evaluate(project=project)
     return project
 
 
@@ -58,19 +150,27 @@ def project_update(
     title: str,
     summary: str,
     plain_language_summary: str,
-    status: ProjectStatus,
-    internal_note: str,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    budget: Decimal | None = None,
+    processes_personal_data: bool | None = None,
+    internal_note: str = "",
 ) -> Project:
-    """Change a project's description or state."""
-    if not rules.can_edit_project(actor, project):
-        raise PermissionDenied(_("Sie dürfen dieses Projekt nicht ändern."))
+    """Change a project's description (its state changes through project_transition)."""
+    _require_edit(actor, project)
     project.title = title
     project.summary = summary
     project.plain_language_summary = plain_language_summary
-    project.status = status
+    project.contact_name = contact_name
+    project.contact_email = contact_email
+    project.contact_phone = contact_phone
+    project.budget = budget
+    project.processes_personal_data = processes_personal_data
     project.internal_note = internal_note
     project.full_clean()
     save_record(record=project, actor=actor)
+    project_evaluate(project=project)
     return project
 
 
@@ -82,4 +182,74 @@ def project_publish(*, actor: Actor, project: Project) -> Project:
     if project.published_at is None:
         project.published_at = timezone.now()
         save_record(record=project, actor=actor)
+        project_evaluate(project=project)
     return project
+
+
+@transaction.atomic
+def project_transition(
+    *,
+    actor: Actor,
+    project: Project,
+    to: ProjectStatus,
+    council_decision: CouncilDecision | None = None,
+) -> Project:
+    """Move a project on in its lifecycle.
+
+    Entering decision, implementation or operation asks the charter in force: while
+    findings of gating principles are violated or lack evidence, the move is refused
+    with GateRefusedError listing them, unless a council decision is given; that decision is
+    recorded publicly with the findings it set aside.
+    """
+    _require_edit(actor, project)
+    if to not in project.next_statuses():
+        raise ValidationError(
+            _("Von „%(current)s“ geht es nur weiter nach: %(allowed)s.")
+            % {
+                "current": project.get_status_display(),
+                "allowed": ", ".join(str(s.label) for s in project.next_statuses()),
+            }
+        )
+    if to in GATED_STATUSES:
+        charter, findings = project_findings(project)
+        blockers = gate_blockers(findings, charter) if charter else []
+        if blockers and council_decision is None:
+            raise GateRefusedError(to, blockers)
+        if blockers and council_decision is not None:
+            override = CouncilOverride(
+                project=project,
+                to_status=to,
+                decision_reference=council_decision.reference,
+                decided_on=council_decision.decided_on,
+                justification=council_decision.justification,
+                overridden_findings=[finding.as_dict() for finding in blockers],
+            )
+            override.full_clean()
+            save_record(record=override, actor=actor)
+    project.status = to
+    save_record(record=project, actor=actor)
+    project_evaluate(project=project)
+    return project
+
+
+def _project_of(part: RegisterPart) -> Project:
+    return part.service.project if isinstance(part, AccessChannel) else part.project
+
+
+@transaction.atomic
+def project_part_save(*, actor: Actor, part: RegisterPart) -> RegisterPart:
+    """Add or change something that belongs to a project (a service, a training offer …)."""
+    project = _project_of(part)
+    _require_edit(actor, project)
+    part.full_clean()
+    save_record(record=part, actor=actor)
+    project_evaluate(project=project)
+    return part
+
+
+@transaction.atomic
+def project_part_delete(*, actor: Actor, part: RegisterPart) -> None:
+    project = _project_of(part)
+    _require_edit(actor, project)
+    delete_record(record=part, actor=actor)
+    project_evaluate(project=project)

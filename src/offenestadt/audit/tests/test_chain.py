@@ -21,7 +21,6 @@ def _edit(project: Project, actor: User, **changes: Any) -> None:
         "title": project.title,
         "summary": project.summary,
         "plain_language_summary": project.plain_language_summary,
-        "status": project.status,
         "internal_note": project.internal_note,
     }
     services.project_update(actor=actor, project=project, **(fields | changes))
@@ -35,7 +34,7 @@ def history(editor: User, office: Office) -> Project:
     )
     _edit(project, editor, summary="Bodenfeuchte in drei Parks messen.")
     services.project_publish(actor=editor, project=project)
-    _edit(project, editor, status=ProjectStatus.CONSULTATION)
+    services.project_transition(actor=editor, project=project, to=ProjectStatus.PLANNING)
     _edit(project, editor, internal_note="Vergabe im Mai.")
     return project
 
@@ -64,7 +63,7 @@ def test_every_change_writes_one_entry_with_before_and_after(history: Project) -
     assert entries[1].changes == {
         "summary": ["Bodenfeuchte messen.", "Bodenfeuchte in drei Parks messen."]
     }
-    assert entries[3].changes == {"status": ["idea", "consultation"]}
+    assert entries[3].changes == {"status": ["idea", "planning"]}
     # An internal field is named, its value is not.
     assert entries[4].changes == {"internal_note": None}
     assert "Vergabe im Mai" not in json.dumps([e.payload() for e in entries])

@@ -67,17 +67,17 @@ def test_the_history_reads_in_the_words_of_the_page(
         actor=editor, office=office, title="Smarte Laternen", summary="Dimmen nachts."
     )
     services.project_publish(actor=editor, project=project)
+    services.project_transition(actor=editor, project=project, to=ProjectStatus.PLANNING)
     services.project_update(
         actor=editor,
         project=project,
         title=project.title,
         summary=project.summary,
         plain_language_summary="",
-        status=ProjectStatus.CONSULTATION,
         internal_note="Nur intern.",
     )
     page = client_for(None).get(project.get_absolute_url()).content.decode()
-    assert '<th scope="row">Stand</th><td>Idee</td><td>Beteiligung</td>' in " ".join(
+    assert '<th scope="row">Stand</th><td>Idee</td><td>Planung</td>' in " ".join(
         page.split()
     ).replace("> <", "><")
     assert "Rolle: Redaktion (Verwaltung)" in page

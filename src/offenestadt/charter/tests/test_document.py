@@ -85,7 +85,7 @@ def test_every_mistake_is_reported_with_line_field_and_expectation() -> None:
     assert _problems(text) == [
         "Zeile 4, charter.version: erwartet wird eine ganze Zahl ab 1",
         "Zeile 10, principles[1].title.en: fehlt; erwartet wird ein Text",
-        "Zeile 13, principles[1].plian: unbekanntes Feld; erlaubt sind: description, id, "
+        "Zeile 13, principles[1].plian: unbekanntes Feld; erlaubt sind: description, gate, id, "
         "plain, title",
         "Zeile 14, principles[1].plain.de: fehlt; erwartet wird ein Text",
         "Zeile 19, parameters[1].principle: erwartet wird die Kennung eines Prinzips "

@@ -83,7 +83,6 @@ def test_edit_and_publish_are_enforced_by_the_service(
         "title": "Geändert",
         "summary": project.summary,
         "plain_language_summary": "",
-        "status": project.status,
         "internal_note": "",
     }
     if may_edit:
@@ -141,7 +140,6 @@ def test_staff_page_form_creates_an_audited_draft(
             "summary": "Laternen dimmen nachts.",
             "plain_language_summary": "",
             "office": office.pk,
-            "status": "idea",
             "internal_note": "",
         },
     )

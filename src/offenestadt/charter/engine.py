@@ -1,0 +1,143 @@
+"""The compliance engine: rules per principle over a record give findings. It only reads.
+
+Each domain app declares its rules in a ``compliance`` module with the :func:`rule`
+decorator; a rule returns an :class:`Outcome` for one record under one charter version.
+Transitions ask :func:`gate_blockers` and refuse while it names findings.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from offenestadt.charter.models import CharterVersion, Localised
+
+
+class Status(models.TextChoices):
+    MET = "met", _("erfüllt")
+    VIOLATED = "violated", _("verletzt")
+    MISSING = "missing", _("Nachweis fehlt")
+    NOT_APPLICABLE = "not_applicable", _("nicht anwendbar")
+
+
+# Findings with these statuses hold a record back at a gate (where the charter says so).
+BLOCKING = frozenset({Status.VIOLATED, Status.MISSING})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    # German source text (gettext_lazy) with %(name)s placeholders filled from ``values``.
+    message: Promise
+    values: dict[str, Any] = field(default_factory=dict)
+    # Where to fix it, within the record's page (an anchor) unless a full path is given.
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    principle: str
+    rule: str
+    status: Status
+    message: Localised
+    fix_url: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"status": str(self.status)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        return cls(
+            principle=data["principle"],
+            rule=data["rule"],
+            status=Status(data["status"]),
+            message=Localised(**data["message"]),
+            fix_url=data["fix_url"],
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    subject: type[models.Model]
+    principle: str
+    id: str
+    check: Callable[[Any, CharterVersion], Outcome]
+
+
+_RULES: list[Rule] = []
+
+
+def rule(
+    subject: type[models.Model], principle: str, rule_id: str
+) -> Callable[[Callable[[Any, CharterVersion], Outcome]], Callable[[Any, CharterVersion], Outcome]]:
+    """Register a rule of ``principle`` over records of ``subject``."""
+
+    def register(
+        check: Callable[[Any, CharterVersion], Outcome],
+    ) -> Callable[[Any, CharterVersion], Outcome]:
+        _RULES.append(Rule(subject, principle, rule_id, check))
+        return check
+
+    return register
+
+
+def rules_for(subject: type[models.Model]) -> list[Rule]:
+    return [r for r in _RULES if r.subject is subject]
+
+
+def _localised(message: Promise, values: dict[str, Any]) -> Localised:
+    texts = {}
+    for language in ("de", "en"):
+        with translation.override(language):
+            texts[language] = str(message) % values if values else str(message)
+    return Localised(**texts)
+
+
+def evaluate(record: Any, charter: CharterVersion) -> list[Finding]:
+    """Every finding for ``record`` under ``charter``, in the order of the principles.
+
+    A rule whose principle the charter does not contain is not applied.
+    """
+    order = {principle.id: position for position, principle in enumerate(charter.principles())}
+    findings = []
+    for registered in rules_for(type(record)):
+        if registered.principle not in order:
+            continue
+        outcome = registered.check(record, charter)
+        fix = (
+            outcome.fix if outcome.fix.startswith("/") else record.get_absolute_url() + outcome.fix
+        )
+        findings.append(
+            Finding(
+                principle=registered.principle,
+                rule=registered.id,
+                status=outcome.status,
+                message=_localised(outcome.message, outcome.values),
+                fix_url=fix,
+            )
+        )
+    return sorted(findings, key=lambda finding: (order[finding.principle], finding.rule))
+
+
+def gate_blockers(findings: list[Finding], charter: CharterVersion) -> list[Finding]:
+    """The findings that hold a record back: violated or unproven, under a gating principle."""
+    gating = {principle.id for principle in charter.principles() if principle.gate}
+    return [f for f in findings if f.status in BLOCKING and f.principle in gating]
+
+
+# From worst to best: a principle is as good as its worst applicable rule.
+SEVERITY = (Status.VIOLATED, Status.MISSING, Status.MET, Status.NOT_APPLICABLE)
+
+
+def principle_statuses(findings: list[Finding]) -> dict[str, Status]:
+    """Each principle's overall status: the worst status among its findings."""
+    statuses: dict[str, Status] = {}
+    for finding in findings:
+        known = statuses.get(finding.principle)
+        if known is None or SEVERITY.index(finding.status) < SEVERITY.index(known):
+            statuses[finding.principle] = finding.status
+    return statuses

@@ -1,0 +1,223 @@
+"""The charter's rules over projects: met, violated and missing, one table per rule."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from offenestadt.charter.demo import load_demo as load_demo_charter
+from offenestadt.charter.engine import Status, evaluate
+from offenestadt.charter.models import CharterVersion
+from offenestadt.registry.models import (
+    AccessChannel,
+    AssetKind,
+    Channel,
+    Holder,
+    Hosting,
+    InfrastructureAsset,
+    Phase,
+    Project,
+    ProjectStatus,
+    Service,
+    SoftwareComponent,
+    TrainingOffer,
+)
+from offenestadt.registry.tests.factories import ProjectFactory
+
+
+@pytest.fixture
+def charter(db: None) -> CharterVersion:
+    load_demo_charter()
+    version = CharterVersion.objects.in_force()
+    assert version is not None
+    return version
+
+
+def _finding(project: Project, charter: CharterVersion, rule: str) -> tuple[Status, str]:
+    (finding,) = [f for f in evaluate(project, charter) if f.rule == rule]
+    return finding.status, finding.message.de
+
+
+def test_every_principle_has_a_rule(charter: CharterVersion) -> None:
+    findings = evaluate(ProjectFactory.create(), charter)
+    assert {f.principle for f in findings} == {f"P{n}" for n in range(1, 8)}
+    assert all(f.message.de and f.message.en and f.message.de != f.message.en for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("declared", "status"),
+    [(None, Status.MISSING), (False, Status.MET), (True, Status.MISSING)],
+)
+def test_p1_personal_data_must_be_declared(
+    charter: CharterVersion, declared: bool | None, status: Status
+) -> None:
+    project = ProjectFactory.create(processes_personal_data=declared)
+    assert _finding(project, charter, "personal-data-declared")[0] == status
+
+
+@pytest.mark.parametrize(
+    ("hosting", "safeguard", "status"),
+    [
+        (Hosting.CITY, "", Status.MET),
+        (Hosting.EU_PROVIDER, "", Status.MET),
+        (Hosting.THIRD_COUNTRY, "Angemessenheitsbeschluss", Status.MET),
+        (Hosting.THIRD_COUNTRY, "", Status.VIOLATED),
+        ("", "", Status.MISSING),
+    ],
+)
+def test_p2_software_runs_under_city_control(
+    charter: CharterVersion, hosting: str, safeguard: str, status: Status
+) -> None:
+    project = ProjectFactory.create()
+    SoftwareComponent.objects.create(
+        project=project, name="Plattform", hosting=hosting, third_country_safeguard=safeguard
+    )
+    assert _finding(project, charter, "operated-under-city-control")[0] == status
+
+
+def test_p2_does_not_apply_without_software(charter: CharterVersion) -> None:
+    status, _ = _finding(ProjectFactory.create(), charter, "operated-under-city-control")
+    assert status == Status.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("public_days", "status"),
+    [(None, Status.MISSING), (3, Status.MISSING), (28, Status.MET), (90, Status.MET)],
+)
+def test_p3_public_long_enough_before_the_decision(
+    charter: CharterVersion, public_days: int | None, status: Status
+) -> None:
+    published = None if public_days is None else timezone.now() - timedelta(days=public_days)
+    project = ProjectFactory.create(published_at=published)
+    assert _finding(project, charter, "public-before-decision")[0] == status
+
+
+def test_p3_a_decided_project_that_was_never_public_violates(charter: CharterVersion) -> None:
+    project = ProjectFactory.create(published_at=None, status=ProjectStatus.IMPLEMENTATION)
+    status, message = _finding(project, charter, "public-before-decision")
+    assert status == Status.VIOLATED
+    assert "28 Tage" in message
+
+
+@pytest.mark.parametrize(
+    ("costs", "status"),
+    [([], Status.MISSING), (["25"], Status.VIOLATED), (["25", "0"], Status.MET)],
+)
+def test_p4_a_free_training_offer(
+    charter: CharterVersion, costs: list[str], status: Status
+) -> None:
+    project = ProjectFactory.create()
+    for cost in costs:
+        TrainingOffer.objects.create(
+            project=project,
+            title="Kurs",
+            provider="VHS",
+            dates="Mo",
+            place="VHS",
+            cost=Decimal(cost),
+        )
+    assert _finding(project, charter, "free-training")[0] == status
+
+
+def test_p4_plain_language_summary(charter: CharterVersion) -> None:
+    assert _finding(ProjectFactory.create(), charter, "plain-language-summary")[0] == Status.MISSING
+    easy = ProjectFactory.create(plain_language_summary="Das ist einfach.")
+    assert _finding(easy, charter, "plain-language-summary")[0] == Status.MET
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "status"),
+    [
+        (
+            [Channel.IN_PERSON, Channel.PHONE],
+            [Channel.IN_PERSON, Channel.PHONE, Channel.ONLINE],
+            Status.MET,
+        ),
+        ([Channel.IN_PERSON, Channel.PHONE], [Channel.IN_PERSON, Channel.ONLINE], Status.VIOLATED),
+        ([Channel.ONLINE], [Channel.POST], Status.MET),
+        ([Channel.IN_PERSON], [], Status.MISSING),
+    ],
+)
+def test_p5_no_non_digital_channel_is_lost(
+    charter: CharterVersion, before: list[Channel], after: list[Channel], status: Status
+) -> None:
+    project = ProjectFactory.create()
+    service = Service.objects.create(project=project, name="Meldebescheinigung")
+    for phase, kinds in ((Phase.BEFORE, before), (Phase.AFTER, after)):
+        for kind in kinds:
+            AccessChannel.objects.create(service=service, phase=phase, kind=kind)
+    result, message = _finding(project, charter, "non-digital-channels-kept")
+    assert result == status
+    if status == Status.VIOLATED:
+        assert "Meldebescheinigung: Telefon" in message
+
+
+@pytest.mark.parametrize(
+    ("owner", "funded", "neutral", "commercial", "status"),
+    [
+        (Holder.PUBLIC, True, True, False, Status.MET),
+        (Holder.PRIVATE, False, True, False, Status.MET),
+        (Holder.PRIVATE, True, True, False, Status.VIOLATED),
+        (Holder.PUBLIC, True, False, False, Status.VIOLATED),
+        (Holder.PUBLIC, True, True, True, Status.VIOLATED),
+        ("", True, True, False, Status.MISSING),
+        (Holder.PUBLIC, True, None, False, Status.MISSING),
+    ],
+)
+def test_p6_infrastructure_in_public_hands(
+    charter: CharterVersion,
+    owner: str,
+    funded: bool,
+    neutral: bool | None,
+    commercial: bool,
+    status: Status,
+) -> None:
+    project = ProjectFactory.create()
+    InfrastructureAsset.objects.create(
+        project=project,
+        kind=AssetKind.WLAN_ACCESS_POINT,
+        name="Rathaus",
+        location="Rathausplatz",
+        owner=owner,
+        publicly_funded=funded,
+        net_neutral=neutral,
+        commercial_use=commercial,
+    )
+    assert _finding(project, charter, "infrastructure-in-public-hands")[0] == status
+
+
+@pytest.mark.parametrize(
+    ("licence", "repository", "funded", "status"),
+    [
+        ("EUPL-1.2", "https://example.org/code", True, Status.MET),
+        ("MIT OR Apache-2.0", "https://example.org/code", True, Status.MET),
+        ("CC-BY-4.0", "https://example.org/code", True, Status.VIOLATED),
+        ("EUPL-1.2", "", True, Status.VIOLATED),
+        ("", "https://example.org/code", True, Status.MISSING),
+        ("", "", False, Status.NOT_APPLICABLE),
+    ],
+)
+def test_p7_public_money_public_code(
+    charter: CharterVersion, licence: str, repository: str, funded: bool, status: Status
+) -> None:
+    project = ProjectFactory.create()
+    SoftwareComponent.objects.create(
+        project=project,
+        name="Fachverfahren",
+        licence=licence,
+        repository_url=repository,
+        publicly_funded=funded,
+    )
+    assert _finding(project, charter, "open-source-licence")[0] == status
+
+
+def test_a_rule_the_charter_switches_off_does_not_apply(charter: CharterVersion) -> None:
+    content = charter.content | {
+        "parameters": [
+            p | {"value": False} if p["key"] == "free_training_required" else p
+            for p in charter.content["parameters"]
+        ]
+    }
+    relaxed = CharterVersion(number=99, content=content)
+    assert _finding(ProjectFactory.create(), relaxed, "free-training")[0] == Status.NOT_APPLICABLE
