@@ -3,9 +3,11 @@
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -187,3 +189,20 @@ def test_the_history_page_and_the_overview(
     assert "Digitale Parkplatzsuche" in filtered
     none = client_for(None).get("/projekte/?prinzip=P4&befund=violated").content.decode()
     assert "Digitale Parkplatzsuche" not in none
+
+
+def test_the_daily_evaluation_notices_time_passing(project: Project, editor: User) -> None:
+    _prepare(project, editor)
+    current = ProjectEvaluation.objects.get(project=project, is_current=True)
+    p3 = next(f for f in current.findings if f["rule"] == "public-before-decision")
+    assert p3["status"] == "met"
+    # Published only yesterday after all: the nightly run brings the finding up to date.
+    Project.objects.filter(pk=project.pk).update(published_at=timezone.now() - timedelta(days=1))
+    out = StringIO()
+    call_command("evaluate_projects", stdout=out)
+    assert "Projekte geprüft: 1, davon mit neuen Befunden: 1." in out.getvalue()
+    current = ProjectEvaluation.objects.get(project=project, is_current=True)
+    p3 = next(f for f in current.findings if f["rule"] == "public-before-decision")
+    assert p3["status"] == "missing"
+    call_command("evaluate_projects", stdout=out)
+    assert "Projekte geprüft: 1, davon mit neuen Befunden: 0." in out.getvalue()
