@@ -2,9 +2,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from offenestadt.api import api
 from offenestadt.core.views import healthz
 
-urlpatterns: list[URLPattern | URLResolver] = [path("healthz", healthz, name="healthz")]
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+]
 # German pages live at /, English ones at /en/: the address alone decides the language.
 urlpatterns += i18n_patterns(
     path("", include("offenestadt.core.urls")),

@@ -1,0 +1,179 @@
+"""The charter in the public API, and the API's OpenAPI document as a whole."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from openapi_schema_validator import OAS31Validator
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from offenestadt.charter.demo import load_demo
+from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.services import charter_amend
+
+pytestmark = pytest.mark.django_db
+
+API_PATHS = [
+    "/api/v1/projects",
+    "/api/v1/projects/{slug}",
+    "/api/v1/projects/{slug}/findings",
+    "/api/v1/projects/{slug}/evaluations",
+    "/api/v1/charter",
+    "/api/v1/charter/versions",
+    "/api/v1/charter/versions/{number}",
+]
+
+
+@pytest.fixture
+def demo_charter() -> None:
+    load_demo()
+
+
+def assert_matches_openapi(client: Client, path: str, response: Any) -> None:
+    """The response body is what the OpenAPI document promises for this path and status."""
+    document = client.get("/api/v1/openapi.json").json()
+    promised = document["paths"][path]["get"]["responses"][str(response.status_code)]
+    schema = promised["content"]["application/json"]["schema"]
+    validator = OAS31Validator(
+        {**schema, "components": document["components"]},
+        format_checker=OAS31Validator.FORMAT_CHECKER,
+    )
+    errors = [error.message for error in validator.iter_errors(response.json())]
+    assert errors == []
+
+
+# --- the charter ---------------------------------------------------------------------
+
+
+def test_the_charter_in_force_with_principles_and_parameters(
+    client: Client, demo_charter: None
+) -> None:
+    response = client.get("/api/v1/charter")
+
+    assert response.status_code == 200
+    body = response.json()
+    # The demo's amendment of 2024 is in force, with its changed parameter.
+    assert (body["number"], body["adopted_on"]) == (2, "2024-06-20")
+    assert body["city"] == "Musterstadt"
+    assert body["html_url"] == "http://testserver/charta/version/2/"
+    assert [p["id"] for p in body["principles"]] == ["P1", "P2", "P3", "P4", "P5", "P6", "P7"]
+    first = body["principles"][0]
+    assert first["title"] == {"de": "Datensparsamkeit", "en": "Data minimisation"}
+    assert isinstance(first["gate"], bool)
+    assert set(first) == {"id", "gate", "title", "description", "plain"}
+    parameters = {p["key"]: p for p in body["parameters"]}
+    assert parameters["contract_min_public_days"]["value"] == 28
+    assert parameters["contract_min_public_days"]["unit"] == "Tage"
+    assert parameters["contract_min_public_days"]["principle"] == "P3"
+    # Yes/no parameters stay booleans, not numbers.
+    assert parameters["free_training_required"]["value"] is True
+    assert_matches_openapi(client, "/api/v1/charter", response)
+
+
+def test_a_version_adopted_for_later_is_listed_but_not_in_force(
+    client: Client, demo_charter: None
+) -> None:
+    charter_amend(
+        base=CharterVersion.objects.get(number=2),
+        actor=None,
+        adopted_on=timezone.localdate() + timedelta(days=30),
+        council_decision="Ratsbeschluss für später",
+        parameters={"contract_min_public_days": 42},
+    )
+    assert client.get("/api/v1/charter").json()["number"] == 2
+    versions = client.get("/api/v1/charter/versions").json()
+    assert versions["in_force"] == 2
+    assert [v["number"] for v in versions["items"]] == [3, 2, 1]
+
+
+def test_the_versions_newest_first(client: Client, demo_charter: None) -> None:
+    response = client.get("/api/v1/charter/versions")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["in_force"] == 2
+    assert [v["number"] for v in body["items"]] == [2, 1]
+    assert body["items"][1] == {
+        "number": 1,
+        "title": "Smart-City-Charta der Stadt Musterstadt (Demo)",
+        "city": "Musterstadt",
+        "adopted_on": "2021-03-25",
+        "council_decision": "Ratsbeschluss zur Vorlage 2021/0691 (Demo), 5. Sitzung des Rates",
+        "html_url": "http://testserver/charta/version/1/",
+    }
+    assert_matches_openapi(client, "/api/v1/charter/versions", response)
+
+
+def test_one_version_as_adopted(client: Client, demo_charter: None) -> None:
+    response = client.get("/api/v1/charter/versions/1")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["number"], body["adopted_on"]) == (1, "2021-03-25")
+    parameters = {p["key"]: p["value"] for p in body["parameters"]}
+    assert parameters["contract_min_public_days"] == 14
+    assert_matches_openapi(client, "/api/v1/charter/versions/{number}", response)
+
+
+def test_an_unknown_version_is_not_found(client: Client, demo_charter: None) -> None:
+    response = client.get("/api/v1/charter/versions/99")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is no charter version 99."}
+    assert_matches_openapi(client, "/api/v1/charter/versions/{number}", response)
+
+
+def test_without_a_charter_none_is_in_force(client: Client) -> None:
+    response = client.get("/api/v1/charter")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No charter version is in force yet."}
+    assert client.get("/api/v1/charter/versions").json() == {"in_force": None, "items": []}
+    assert_matches_openapi(client, "/api/v1/charter", response)
+
+
+def test_a_charter_adopted_only_for_later_is_not_in_force(client: Client) -> None:
+    CharterVersion.objects.create(
+        number=1,
+        title="Charta",
+        city="Musterstadt",
+        adopted_on=timezone.localdate() + timedelta(days=1),
+        council_decision="Beschluss",
+        content={"principles": [], "parameters": []},
+    )
+    assert client.get("/api/v1/charter").status_code == 404
+    assert client.get("/api/v1/charter/versions").json()["in_force"] is None
+
+
+# --- the OpenAPI document ------------------------------------------------------------
+
+
+def test_the_openapi_document_is_valid_and_names_every_endpoint(client: Client) -> None:
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    document = response.json()
+    try:
+        validate(document)
+    except OpenAPIValidationError as error:  # pragma: no cover - shows the error in full
+        pytest.fail(f"invalid OpenAPI document: {error}")
+    assert sorted(document["paths"]) == sorted(API_PATHS)
+    operations = [operation for item in document["paths"].values() for operation in item.values()]
+    # Read-only: every operation is a GET.
+    assert [method for item in document["paths"].values() for method in item] == ["get"] * 7
+    assert all(operation["operationId"] for operation in operations)
+
+
+def test_the_api_loads_nothing_from_third_parties(client: Client) -> None:
+    # The interactive docs would load Swagger UI from a CDN; there are none.
+    assert client.get("/api/v1/docs").status_code == 404
+    response = client.get("/api/v1/openapi.json")
+    assert "cdn" not in response.content.decode().lower()
+    assert "Content-Security-Policy" in response
+
+
+def test_the_api_has_no_language_prefix(client: Client, demo_charter: None) -> None:
+    assert client.get("/en/api/v1/charter").status_code == 404
+    assert client.get("/api/v1/charter").status_code == 200

@@ -1,0 +1,347 @@
+"""Published projects in the public REST API: the register, its parts and its findings."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError, ValidationError
+
+from offenestadt.accounts.models import Office
+from offenestadt.charter.api import InvalidInput, LocalisedText, Problem
+from offenestadt.charter.engine import Status
+from offenestadt.charter.models import CharterVersion
+from offenestadt.registry.models import (
+    AccessChannel,
+    AssetKind,
+    Channel,
+    CouncilOverride,
+    EvaluatedPrinciple,
+    FundingSource,
+    Holder,
+    Hosting,
+    InfrastructureAsset,
+    Phase,
+    Project,
+    ProjectEvaluation,
+    ProjectQuerySet,
+    ProjectStatus,
+    Service,
+    SoftwareComponent,
+    TrainingOffer,
+)
+
+router = Router(tags=["projects"])
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def _absolute(context: dict[str, Any], path: str) -> str:
+    request: HttpRequest = context["request"]
+    return request.build_absolute_uri(path)
+
+
+def _status_choice(code: str) -> dict[str, Any]:
+    status = ProjectStatus(code)
+    label = {}
+    for language in ("de", "en"):
+        with translation.override(language):
+            label[language] = str(status.label)
+    return {"code": status, "label": label}
+
+
+class OfficeOut(Schema):
+    slug: str
+    name: str
+
+
+class StatusOut(Schema):
+    code: ProjectStatus
+    label: LocalisedText
+
+
+class FindingOut(Schema):
+    principle: str
+    rule: str
+    status: Status
+    message: LocalisedText
+    fix_url: str
+
+    @staticmethod
+    def resolve_fix_url(finding: dict[str, Any], context: dict[str, Any]) -> str:
+        return _absolute(context, finding["fix_url"])
+
+
+class EvaluationOut(Schema):
+    charter_version: int = Field(description="The number of the charter version applied.")
+    evaluated_at: datetime
+    is_current: bool
+    findings: list[FindingOut]
+
+    @staticmethod
+    def resolve_charter_version(evaluation: ProjectEvaluation) -> int:
+        return evaluation.charter_version.number
+
+
+class FundingSourceOut(Schema):
+    name: str
+    amount: Decimal
+    is_public: bool
+
+
+class AccessChannelOut(Schema):
+    phase: Phase
+    kind: Channel
+    place: str
+    opening_hours: str
+    accessibility: str
+
+
+class ServiceOut(Schema):
+    name: str
+    description: str
+    channels: list[AccessChannelOut]
+
+
+class SoftwareComponentOut(Schema):
+    name: str
+    repository_url: str
+    licence: str = Field(description="An SPDX licence expression.")
+    publicly_funded: bool
+    open_standards: str
+    hosting: Hosting | None
+    third_country_safeguard: str
+
+    @staticmethod
+    def resolve_hosting(component: SoftwareComponent) -> str | None:
+        return component.hosting or None
+
+
+class TrainingOfferOut(Schema):
+    title: str
+    provider: str
+    dates: str
+    place: str
+    accessibility: str
+    cost: Decimal
+    is_free: bool
+    register_by_phone: str
+    register_in_person: str
+    register_online: str
+
+
+class InfrastructureAssetOut(Schema):
+    kind: AssetKind
+    name: str
+    location: str
+    latitude: float | None
+    longitude: float | None
+    owner: Holder | None
+    operator: Holder | None
+    publicly_funded: bool
+    net_neutral: bool | None
+    commercial_use: bool | None
+
+    @staticmethod
+    def resolve_owner(asset: InfrastructureAsset) -> str | None:
+        return asset.owner or None
+
+    @staticmethod
+    def resolve_operator(asset: InfrastructureAsset) -> str | None:
+        return asset.operator or None
+
+
+class CouncilOverrideOut(Schema):
+    to_status: StatusOut
+    decision_reference: str
+    decided_on: date
+    justification: str
+    overridden_findings: list[FindingOut]
+    recorded_at: datetime
+
+    @staticmethod
+    def resolve_to_status(override: CouncilOverride) -> dict[str, Any]:
+        return _status_choice(override.to_status)
+
+
+class ProjectSummary(Schema):
+    id: int
+    slug: str = Field(description="The project's stable identifier.")
+    title: str
+    summary: str
+    plain_language_summary: str
+    office: OfficeOut
+    status: StatusOut
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    budget: Decimal | None = Field(description="In euro.")
+    public_funding_share: float | None = Field(
+        description="The share of public money in the funding, 0 to 1 (null without funding)."
+    )
+    published_at: datetime
+    html_url: str
+
+    @staticmethod
+    def resolve_status(project: Project) -> dict[str, Any]:
+        return _status_choice(project.status)
+
+    @staticmethod
+    def resolve_public_funding_share(project: Project) -> float | None:
+        share = project.public_funding_share()
+        return None if share is None else round(float(share), 4)
+
+    @staticmethod
+    def resolve_html_url(project: Project, context: dict[str, Any]) -> str:
+        return _absolute(context, project.get_absolute_url())
+
+
+class ProjectDetail(ProjectSummary):
+    funding_sources: list[FundingSourceOut]
+    services: list[ServiceOut]
+    software_components: list[SoftwareComponentOut]
+    training_offers: list[TrainingOfferOut]
+    infrastructure_assets: list[InfrastructureAssetOut]
+    overrides: list[CouncilOverrideOut] = Field(
+        description="Council decisions that let the project pass a gate despite its findings."
+    )
+
+
+class ProjectPage(Schema):
+    count: int = Field(description="How many projects match, over all pages.")
+    limit: int
+    offset: int
+    items: list[ProjectSummary]
+
+
+class ProjectFilters(Schema):
+    status: ProjectStatus | None = None
+    office: str | None = Field(None, description="The office's slug.")
+    q: str | None = Field(None, description="Words in the title or summary.")
+    principle: str | None = Field(
+        None, description="A principle of the charter, e.g. P4: projects evaluated under it."
+    )
+    finding_status: Status | None = Field(
+        None,
+        description=(
+            "Projects whose current evaluation gives this status to the principle (or to any "
+            "principle); a principle's status is the worst among its findings."
+        ),
+    )
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError([{"loc": ["query", field], "msg": message, "type": "value_error"}])
+
+
+def _known_principles() -> set[str]:
+    contents: Iterable[dict[str, Any]] = CharterVersion.objects.values_list("content", flat=True)
+    return {principle["id"] for content in contents for principle in content["principles"]}
+
+
+def _with_principle_status(
+    projects: ProjectQuerySet, principle: str | None, status: Status | None
+) -> ProjectQuerySet:
+    """Projects whose current evaluation rates ``principle`` (any, if None) as ``status``.
+
+    A principle's status is the worst among its findings, as on the project list page.
+    """
+    rated = EvaluatedPrinciple.objects.filter(
+        evaluation__project=OuterRef("pk"), evaluation__is_current=True
+    )
+    if principle is not None:
+        rated = rated.filter(principle=principle)
+    if status is not None:
+        rated = rated.filter(status=status)
+    return projects.filter(Exists(rated))
+
+
+def _filtered(projects: ProjectQuerySet, filters: ProjectFilters) -> ProjectQuerySet:
+    if filters.status is not None:
+        projects = projects.filter(status=filters.status)
+    if filters.office:
+        if not Office.objects.filter(slug=filters.office).exists():
+            raise _invalid("office", f"There is no office '{filters.office}'.")
+        projects = projects.filter(office__slug=filters.office)
+    if filters.q and filters.q.strip():
+        words = filters.q.strip()
+        projects = projects.filter(Q(title__icontains=words) | Q(summary__icontains=words))
+    if filters.principle is not None:
+        known = _known_principles()
+        if filters.principle not in known:
+            raise _invalid(
+                "principle",
+                f"There is no principle '{filters.principle}'; "
+                f"the charter has {', '.join(sorted(known)) or 'none'}.",
+            )
+    if filters.principle is not None or filters.finding_status is not None:
+        projects = _with_principle_status(projects, filters.principle, filters.finding_status)
+    return projects
+
+
+def _published_project(projects: ProjectQuerySet, slug: str) -> Project:
+    # A draft does not exist for the API: the same answer as for a slug never used.
+    project = projects.published().filter(slug=slug).first()
+    if project is None:
+        raise HttpError(404, f"There is no published project '{slug}'.")
+    return project
+
+
+@router.get("/projects", response={200: ProjectPage, 422: InvalidInput})
+def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> dict[str, Any]:
+    """Published projects by title, filtered and paged."""
+    projects = _filtered(Project.objects.published(), filters)
+    page = (
+        projects.select_related("office")
+        .prefetch_related("funding_sources")
+        .order_by("title", "pk")[filters.offset : filters.offset + filters.limit]
+    )
+    return {
+        "count": projects.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": page,
+    }
+
+
+@router.get("/projects/{slug}", response={200: ProjectDetail, 404: Problem})
+def project_detail(request: HttpRequest, slug: str) -> Project:
+    """A published project with everything that belongs to it."""
+    projects = Project.objects.select_related("office").prefetch_related(
+        Prefetch("funding_sources", FundingSource.objects.order_by("pk")),
+        Prefetch("services", Service.objects.order_by("pk")),
+        Prefetch("services__channels", AccessChannel.objects.order_by("pk")),
+        Prefetch("software_components", SoftwareComponent.objects.order_by("pk")),
+        Prefetch("training_offers", TrainingOffer.objects.order_by("pk")),
+        Prefetch("infrastructure_assets", InfrastructureAsset.objects.order_by("pk")),
+        Prefetch("overrides", CouncilOverride.objects.order_by("-recorded_at", "-pk")),
+    )
+    return _published_project(projects, slug)
+
+
+@router.get("/projects/{slug}/findings", response={200: EvaluationOut, 404: Problem})
+def project_findings(request: HttpRequest, slug: str) -> ProjectEvaluation:
+    """The project's current evaluation against the charter."""
+    project = _published_project(Project.objects.all(), slug)
+    evaluation = (
+        project.evaluations.filter(is_current=True).select_related("charter_version").first()
+    )
+    if evaluation is None:
+        raise HttpError(404, f"The project '{slug}' has not been evaluated yet.")
+    return evaluation
+
+
+@router.get("/projects/{slug}/evaluations", response={200: list[EvaluationOut], 404: Problem})
+def project_evaluations(request: HttpRequest, slug: str) -> list[ProjectEvaluation]:
+    """Every evaluation the project has had, newest first: the history of its findings."""
+    project = _published_project(Project.objects.all(), slug)
+    return list(
+        project.evaluations.select_related("charter_version").order_by("-evaluated_at", "-pk")
+    )
