@@ -8,6 +8,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from offenestadt.accounts.models import Office, Role, User
+from offenestadt.charter.demo import load_demo as load_demo_charter
+from offenestadt.charter.models import CharterVersion
 
 
 def make_user(username: str, role: Role, office: Office | None = None) -> User:
@@ -99,3 +101,12 @@ def people(
         "council": council_member,
         "admin": administrator,
     }
+
+
+@pytest.fixture
+def charter(db: None) -> CharterVersion:
+    """The demo city's charter, in force (version 2, after one amendment)."""
+    load_demo_charter()
+    version = CharterVersion.objects.in_force()
+    assert version is not None
+    return version

@@ -1,18 +1,16 @@
 """The charter in the public API, and the API's OpenAPI document as a whole."""
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from offenestadt.charter.demo import load_demo
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.services import charter_amend
+from offenestadt.core.tests.openapi import assert_matches_openapi
 
 pytestmark = pytest.mark.django_db
 
@@ -27,29 +25,11 @@ API_PATHS = [
 ]
 
 
-@pytest.fixture
-def demo_charter() -> None:
-    load_demo()
-
-
-def assert_matches_openapi(client: Client, path: str, response: Any) -> None:
-    """The response body is what the OpenAPI document promises for this path and status."""
-    document = client.get("/api/v1/openapi.json").json()
-    promised = document["paths"][path]["get"]["responses"][str(response.status_code)]
-    schema = promised["content"]["application/json"]["schema"]
-    validator = OAS31Validator(
-        {**schema, "components": document["components"]},
-        format_checker=OAS31Validator.FORMAT_CHECKER,
-    )
-    errors = [error.message for error in validator.iter_errors(response.json())]
-    assert errors == []
-
-
 # --- the charter ---------------------------------------------------------------------
 
 
 def test_the_charter_in_force_with_principles_and_parameters(
-    client: Client, demo_charter: None
+    client: Client, charter: CharterVersion
 ) -> None:
     response = client.get("/api/v1/charter")
 
@@ -74,7 +54,7 @@ def test_the_charter_in_force_with_principles_and_parameters(
 
 
 def test_a_version_adopted_for_later_is_listed_but_not_in_force(
-    client: Client, demo_charter: None
+    client: Client, charter: CharterVersion
 ) -> None:
     charter_amend(
         base=CharterVersion.objects.get(number=2),
@@ -89,7 +69,7 @@ def test_a_version_adopted_for_later_is_listed_but_not_in_force(
     assert [v["number"] for v in versions["items"]] == [3, 2, 1]
 
 
-def test_the_versions_newest_first(client: Client, demo_charter: None) -> None:
+def test_the_versions_newest_first(client: Client, charter: CharterVersion) -> None:
     response = client.get("/api/v1/charter/versions")
 
     assert response.status_code == 200
@@ -107,7 +87,7 @@ def test_the_versions_newest_first(client: Client, demo_charter: None) -> None:
     assert_matches_openapi(client, "/api/v1/charter/versions", response)
 
 
-def test_one_version_as_adopted(client: Client, demo_charter: None) -> None:
+def test_one_version_as_adopted(client: Client, charter: CharterVersion) -> None:
     response = client.get("/api/v1/charter/versions/1")
 
     assert response.status_code == 200
@@ -118,7 +98,7 @@ def test_one_version_as_adopted(client: Client, demo_charter: None) -> None:
     assert_matches_openapi(client, "/api/v1/charter/versions/{number}", response)
 
 
-def test_an_unknown_version_is_not_found(client: Client, demo_charter: None) -> None:
+def test_an_unknown_version_is_not_found(client: Client, charter: CharterVersion) -> None:
     response = client.get("/api/v1/charter/versions/99")
     assert response.status_code == 404
     assert response.json() == {"detail": "There is no charter version 99."}
@@ -174,6 +154,6 @@ def test_the_api_loads_nothing_from_third_parties(client: Client) -> None:
     assert "Content-Security-Policy" in response
 
 
-def test_the_api_has_no_language_prefix(client: Client, demo_charter: None) -> None:
+def test_the_api_has_no_language_prefix(client: Client, charter: CharterVersion) -> None:
     assert client.get("/en/api/v1/charter").status_code == 404
     assert client.get("/api/v1/charter").status_code == 200

@@ -6,19 +6,13 @@ import pytest
 from django.test import Client
 
 from offenestadt.accounts.models import User
-from offenestadt.charter.demo import load_demo
 from offenestadt.charter.document import parse_charter
 from offenestadt.charter.models import CharterVersion
 
 ClientFor = Callable[[User | None], Client]
 
 
-@pytest.fixture
-def demo_charter(db: None) -> None:
-    load_demo()
-
-
-@pytest.mark.usefixtures("demo_charter")
+@pytest.mark.usefixtures("charter")
 def test_the_charter_in_force_is_shown_with_its_history(client_for: ClientFor) -> None:
     page = client_for(None).get("/charta/").content.decode()
     assert "Diese Fassung gilt." in page
@@ -28,21 +22,21 @@ def test_the_charter_in_force_is_shown_with_its_history(client_for: ClientFor) -
     assert "?von=1&amp;zu=2" in page
 
 
-@pytest.mark.usefixtures("demo_charter")
+@pytest.mark.usefixtures("charter")
 def test_the_english_page_shows_the_english_texts(client_for: ClientFor) -> None:
     page = client_for(None).get("/en/charta/").content.decode()
     assert "P5: The non-digital way does not get worse" in page
     assert "Der analoge Weg" not in page
 
 
-@pytest.mark.usefixtures("demo_charter")
+@pytest.mark.usefixtures("charter")
 def test_an_old_version_stays_readable_and_says_so(client_for: ClientFor) -> None:
     page = client_for(None).get("/charta/version/1/").content.decode()
     assert "Diese Fassung gilt nicht mehr oder noch nicht." in page
     assert "<td>14 Tage</td>" in page
 
 
-@pytest.mark.usefixtures("demo_charter")
+@pytest.mark.usefixtures("charter")
 def test_the_comparison_shows_each_changed_field(client_for: ClientFor) -> None:
     page = client_for(None).get("/charta/vergleich/?von=1&zu=2").content.decode()
     rows = " ".join(page.split())
@@ -53,7 +47,7 @@ def test_the_comparison_shows_each_changed_field(client_for: ClientFor) -> None:
     assert client_for(None).get("/charta/vergleich/?von=eins&zu=2").status_code == 404
 
 
-@pytest.mark.usefixtures("demo_charter")
+@pytest.mark.usefixtures("charter")
 def test_each_version_downloads_as_the_document_it_was_adopted_as(
     client_for: ClientFor,
 ) -> None:

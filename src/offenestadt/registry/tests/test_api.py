@@ -10,12 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openapi_schema_validator import OAS31Validator
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.charter.demo import load_demo
 from offenestadt.charter.engine import Finding, principle_statuses
 from offenestadt.charter.models import CharterVersion
+from offenestadt.core.tests.openapi import assert_matches_openapi
 from offenestadt.registry.models import (
     AccessChannel,
     CouncilOverride,
@@ -36,14 +35,6 @@ ClientFor = Callable[[User | None], Client]
 @pytest.fixture
 def anonymous(client_for: ClientFor) -> Client:
     return client_for(None)
-
-
-@pytest.fixture
-def charter(db: None) -> CharterVersion:
-    load_demo()
-    version = CharterVersion.objects.in_force()
-    assert version is not None
-    return version
 
 
 def finding(principle: str, status: str, rule: str = "a-rule") -> dict[str, Any]:
@@ -74,19 +65,6 @@ def evaluate(
 def slugs(response: Any) -> list[str]:
     assert response.status_code == 200, response.content
     return [item["slug"] for item in response.json()["items"]]
-
-
-def assert_matches_openapi(client: Client, path: str, response: Any) -> None:
-    """The response body is what the OpenAPI document promises for this path and status."""
-    document = client.get("/api/v1/openapi.json").json()
-    promised = document["paths"][path]["get"]["responses"][str(response.status_code)]
-    schema = promised["content"]["application/json"]["schema"]
-    validator = OAS31Validator(
-        {**schema, "components": document["components"]},
-        format_checker=OAS31Validator.FORMAT_CHECKER,
-    )
-    errors = [error.message for error in validator.iter_errors(response.json())]
-    assert errors == []
 
 
 # --- the list ----------------------------------------------------------------------------

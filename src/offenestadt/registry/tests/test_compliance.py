@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from offenestadt.charter.demo import load_demo as load_demo_charter
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
 from offenestadt.registry.models import (
@@ -24,14 +23,6 @@ from offenestadt.registry.models import (
     TrainingOffer,
 )
 from offenestadt.registry.tests.factories import ProjectFactory
-
-
-@pytest.fixture
-def charter(db: None) -> CharterVersion:
-    load_demo_charter()
-    version = CharterVersion.objects.in_force()
-    assert version is not None
-    return version
 
 
 def _finding(project: Project, charter: CharterVersion, rule: str) -> tuple[Status, str]:
