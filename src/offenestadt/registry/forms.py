@@ -3,7 +3,16 @@ from typing import ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.registry.models import Project, ProjectStatus
+from offenestadt.registry.models import (
+    AccessChannel,
+    FundingSource,
+    InfrastructureAsset,
+    Project,
+    ProjectStatus,
+    Service,
+    SoftwareComponent,
+    TrainingOffer,
+)
 
 
 class ProjectForm(forms.ModelForm[Project]):
@@ -56,3 +65,73 @@ class TransitionForm(forms.Form):
 
     def target(self) -> ProjectStatus:
         return ProjectStatus(self.cleaned_data["to"])
+
+
+# What belongs to a project. The project (for an access channel: the service) comes from
+# the address, never from the form, so a part cannot be moved to another project.
+
+
+class FundingSourceForm(forms.ModelForm[FundingSource]):
+    class Meta:
+        model = FundingSource
+        fields: ClassVar = ["name", "amount", "is_public"]
+
+
+class ServiceForm(forms.ModelForm[Service]):
+    class Meta:
+        model = Service
+        fields: ClassVar = ["name", "description"]
+        widgets: ClassVar = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class AccessChannelForm(forms.ModelForm[AccessChannel]):
+    class Meta:
+        model = AccessChannel
+        fields: ClassVar = ["phase", "kind", "place", "opening_hours", "accessibility"]
+
+
+class SoftwareComponentForm(forms.ModelForm[SoftwareComponent]):
+    class Meta:
+        model = SoftwareComponent
+        fields: ClassVar = [
+            "name",
+            "repository_url",
+            "licence",
+            "publicly_funded",
+            "open_standards",
+            "hosting",
+            "third_country_safeguard",
+        ]
+
+
+class TrainingOfferForm(forms.ModelForm[TrainingOffer]):
+    class Meta:
+        model = TrainingOffer
+        fields: ClassVar = [
+            "title",
+            "provider",
+            "dates",
+            "place",
+            "accessibility",
+            "cost",
+            "register_by_phone",
+            "register_in_person",
+            "register_online",
+        ]
+
+
+class InfrastructureAssetForm(forms.ModelForm[InfrastructureAsset]):
+    class Meta:
+        model = InfrastructureAsset
+        fields: ClassVar = [
+            "kind",
+            "name",
+            "location",
+            "latitude",
+            "longitude",
+            "owner",
+            "operator",
+            "publicly_funded",
+            "net_neutral",
+            "commercial_use",
+        ]

@@ -249,7 +249,12 @@ def project_part_save(*, actor: Actor, part: RegisterPart) -> RegisterPart:
 
 @transaction.atomic
 def project_part_delete(*, actor: Actor, part: RegisterPart) -> None:
+    """Remove something from a project; a service goes with its access channels."""
     project = _project_of(part)
     _require_edit(actor, project)
+    if isinstance(part, Service):
+        # The database would cascade to them silently; each removal gets its own entry.
+        for channel in part.channels.all():
+            delete_record(record=channel, actor=actor)
     delete_record(record=part, actor=actor)
     project_evaluate(project=project)

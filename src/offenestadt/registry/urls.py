@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from offenestadt.registry import views
+
+
+class PartKindConverter:
+    """The kinds of part that belong to the project directly (access channels: see below)."""
+
+    regex = "|".join(kind for kind, part in views.PART_KINDS.items() if not part.in_service)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PartKindConverter, "registry_part")
 
 app_name = "registry"
 urlpatterns = [
@@ -12,4 +27,39 @@ urlpatterns = [
     path("<slug:slug>/veroeffentlichen/", views.project_publish, name="project_publish"),
     path("<slug:slug>/stand/", views.project_transition, name="project_transition"),
     path("<slug:slug>/pruefungen/", views.project_evaluations, name="project_evaluations"),
+    # What belongs to a project: /projekte/<slug>/schulung/neu/, …/schulung/3/aendern/ …
+    path(
+        "<slug:slug>/<registry_part:kind>/neu/",
+        views.project_part_edit,
+        name="project_part_add",
+    ),
+    path(
+        "<slug:slug>/<registry_part:kind>/<int:pk>/aendern/",
+        views.project_part_edit,
+        name="project_part_edit",
+    ),
+    path(
+        "<slug:slug>/<registry_part:kind>/<int:pk>/entfernen/",
+        views.project_part_delete,
+        name="project_part_delete",
+    ),
+    # … and the access channels of its services: …/dienstleistung/3/zugangsweg/neu/.
+    path(
+        "<slug:slug>/dienstleistung/<int:service_pk>/zugangsweg/neu/",
+        views.project_part_edit,
+        {"kind": "zugangsweg"},
+        name="access_channel_add",
+    ),
+    path(
+        "<slug:slug>/dienstleistung/<int:service_pk>/zugangsweg/<int:pk>/aendern/",
+        views.project_part_edit,
+        {"kind": "zugangsweg"},
+        name="access_channel_edit",
+    ),
+    path(
+        "<slug:slug>/dienstleistung/<int:service_pk>/zugangsweg/<int:pk>/entfernen/",
+        views.project_part_delete,
+        {"kind": "zugangsweg"},
+        name="access_channel_delete",
+    ),
 ]

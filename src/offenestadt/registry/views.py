@@ -1,9 +1,15 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Office
 from offenestadt.audit.models import AuditEntry
@@ -11,13 +17,29 @@ from offenestadt.charter.engine import Finding, Status
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.registry import rules, services
-from offenestadt.registry.forms import ProjectForm, TransitionForm
+from offenestadt.registry.forms import (
+    AccessChannelForm,
+    FundingSourceForm,
+    InfrastructureAssetForm,
+    ProjectForm,
+    ServiceForm,
+    SoftwareComponentForm,
+    TrainingOfferForm,
+    TransitionForm,
+)
 from offenestadt.registry.models import (
+    AccessChannel,
     EvaluatedPrinciple,
+    FundingSource,
+    InfrastructureAsset,
     Project,
     ProjectEvaluation,
     ProjectStatus,
+    Service,
+    SoftwareComponent,
+    TrainingOffer,
 )
+from offenestadt.registry.services import RegisterPart
 
 PAGE_SIZE = 50
 
@@ -224,3 +246,135 @@ def project_transition(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error("to", error)
         return _render_detail(request, project, transition_form=form, status=400)
     return redirect(project)
+
+
+@dataclass(frozen=True)
+class PartKind:
+    """A kind of thing that belongs to a project, as the staff pages add, change and remove it."""
+
+    model: type[RegisterPart]
+    form: type[forms.ModelForm[Any]]
+    # The section of the project page that lists this kind (the charter's findings link there).
+    anchor: str
+    title: str | Promise
+    # Access channels belong to one of the project's services, not to the project itself.
+    in_service: bool = False
+
+    @property
+    def parent_field(self) -> str:
+        return "service" if self.in_service else "project"
+
+
+# Keyed by the word in the address: /projekte/<slug>/<kind>/neu/.
+PART_KINDS: dict[str, PartKind] = {
+    "finanzierung": PartKind(
+        FundingSource, FundingSourceForm, "finanzierung", _("Finanzierungsquelle")
+    ),
+    "dienstleistung": PartKind(Service, ServiceForm, "dienstleistungen", _("Dienstleistung")),
+    "zugangsweg": PartKind(
+        AccessChannel, AccessChannelForm, "dienstleistungen", _("Zugangsweg"), in_service=True
+    ),
+    "software": PartKind(
+        SoftwareComponent, SoftwareComponentForm, "software", _("Software-Komponente")
+    ),
+    "schulung": PartKind(TrainingOffer, TrainingOfferForm, "schulungen", _("Schulungsangebot")),
+    "infrastruktur": PartKind(
+        InfrastructureAsset, InfrastructureAssetForm, "infrastruktur", _("Infrastruktur")
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PartPage:
+    """What a part's page works on: the project, the kind, its service and the part itself."""
+
+    project: Project
+    kind: PartKind
+    service: Service | None
+    part: RegisterPart
+
+    @property
+    def section_url(self) -> str:
+        return f"{self.project.get_absolute_url()}#{self.kind.anchor}"
+
+    def removed_along(self) -> list[AccessChannel]:
+        """What goes with the part when it is removed: a service's access channels."""
+        return list(self.part.channels.all()) if isinstance(self.part, Service) else []
+
+
+def _part_page(
+    request: HttpRequest, slug: str, kind: str, pk: int | None, service_pk: int | None
+) -> PartPage:
+    """The part the address names (a new one without ``pk``), for someone who may edit it.
+
+    404 for a project the user may not see and for a part of another project; 403 for a
+    project they may see but not change.
+    """
+    part_kind = PART_KINDS.get(kind)
+    # Access channels are addressed through their service, everything else without one.
+    if part_kind is None or part_kind.in_service != (service_pk is not None):
+        raise Http404
+    project = _project_for(request, slug)
+    if not rules.can_edit_project(request.user, project):
+        raise PermissionDenied
+    service = None
+    if service_pk is not None:
+        # Through the project's manager, so the service knows its project without a query.
+        service = get_object_or_404(project.services, pk=service_pk)
+    parent = service or project
+    if pk is None:
+        part = part_kind.model(**{part_kind.parent_field: parent})
+    else:
+        parts = part_kind.model._default_manager.filter(**{part_kind.parent_field: parent})
+        try:
+            part = parts.get(pk=pk)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+        # The parent is known already; spare the service layer a query to find the project.
+        setattr(part, part_kind.parent_field, parent)
+    return PartPage(project=project, kind=part_kind, service=service, part=part)
+
+
+def _show_errors(form: forms.ModelForm[Any], error: ValidationError) -> None:
+    """Put the service's validation errors on the form: beside their field, or above all."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, ValidationError(errors))
+
+
+@require_http_methods(["GET", "POST"])
+def project_part_edit(
+    request: HttpRequest,
+    slug: str,
+    kind: str,
+    pk: int | None = None,
+    service_pk: int | None = None,
+) -> HttpResponse:
+    """Add (without ``pk``) or change something that belongs to a project."""
+    page = _part_page(request, slug, kind, pk, service_pk)
+    adding = page.part.pk is None
+    form = page.kind.form(request.POST if request.method == "POST" else None, instance=page.part)
+    if form.is_valid():
+        try:
+            services.project_part_save(actor=request.user, part=form.instance)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            return redirect(page.section_url)
+    return render(
+        request, "registry/part_form.html", {"page": page, "form": form, "adding": adding}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_part_delete(
+    request: HttpRequest, slug: str, kind: str, pk: int, service_pk: int | None = None
+) -> HttpResponse:
+    """Remove something from a project, after asking."""
+    page = _part_page(request, slug, kind, pk, service_pk)
+    if request.method == "POST":
+        services.project_part_delete(actor=request.user, part=page.part)
+        return redirect(page.section_url)
+    return render(request, "registry/part_confirm_delete.html", {"page": page})

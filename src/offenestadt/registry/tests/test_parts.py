@@ -1,0 +1,360 @@
+"""Staff add, change and remove what belongs to a project; every write is checked and audited."""
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import pytest
+from django.db.models import Model
+from django.test import Client
+
+from offenestadt.accounts.models import Office, User
+from offenestadt.audit.models import Action, AuditEntry
+from offenestadt.charter.demo import load_demo
+from offenestadt.charter.engine import Status
+from offenestadt.registry import services
+from offenestadt.registry.models import (
+    AccessChannel,
+    FundingSource,
+    InfrastructureAsset,
+    Project,
+    Service,
+    SoftwareComponent,
+    TrainingOffer,
+)
+from offenestadt.registry.services import RegisterPart
+from offenestadt.registry.tests.factories import ProjectFactory
+
+ClientFor = Callable[[User | None], Client]
+
+FUNDING = {"name": "Land NRW", "amount": "50000.00", "is_public": "on"}
+SERVICE = {"name": "Bewohnerparkausweis", "description": "Beantragen und verlängern."}
+CHANNEL = {
+    "phase": "after",
+    "kind": "online",
+    "place": "https://service.example.org/parken",
+    "opening_hours": "",
+    "accessibility": "",
+}
+SOFTWARE = {
+    "name": "Parkplatz-App",
+    "repository_url": "https://code.example.org/parken",
+    "licence": "EUPL-1.2",
+    "publicly_funded": "on",
+    "open_standards": "DATEX II",
+    "hosting": "city",
+    "third_country_safeguard": "",
+}
+TRAINING = {
+    "title": "Die Parkplatz-App kennenlernen",
+    "provider": "Volkshochschule",
+    "dates": "jeden ersten Dienstag im Monat",
+    "place": "Stadtbibliothek",
+    "accessibility": "stufenloser Zugang",
+    "cost": "0",
+    "register_by_phone": "0221 123456",
+    "register_in_person": "",
+    "register_online": "",
+}
+INFRASTRUCTURE = {
+    "kind": "wlan_access_point",
+    "name": "Marktplatz Nord",
+    "location": "Marktplatz",
+    "latitude": "50.937500",
+    "longitude": "6.960300",
+    "owner": "public",
+    "operator": "municipal_company",
+    "publicly_funded": "on",
+    "net_neutral": "true",
+    "commercial_use": "false",
+}
+
+
+class Kind(NamedTuple):
+    model: type[Model]
+    data: dict[str, str]
+    change: dict[str, str]
+    # The section of the project page that lists this kind, and what it shows of the part.
+    anchor: str
+    shown: str
+
+
+# Keyed by the word in the address.
+KINDS = {
+    "finanzierung": Kind(
+        FundingSource, FUNDING, {"amount": "65000.00"}, "finanzierung", "Land NRW"
+    ),
+    "dienstleistung": Kind(
+        Service, SERVICE, {"name": "Anwohnerparken"}, "dienstleistungen", "Bewohnerparkausweis"
+    ),
+    "zugangsweg": Kind(
+        AccessChannel,
+        CHANNEL,
+        {"opening_hours": "rund um die Uhr"},
+        "dienstleistungen",
+        "https://service.example.org/parken",
+    ),
+    "software": Kind(
+        SoftwareComponent, SOFTWARE, {"licence": "MIT OR Apache-2.0"}, "software", "Parkplatz-App"
+    ),
+    "schulung": Kind(
+        TrainingOffer, TRAINING, {"cost": "15.00"}, "schulungen", "Die Parkplatz-App kennenlernen"
+    ),
+    "infrastruktur": Kind(
+        InfrastructureAsset,
+        INFRASTRUCTURE,
+        {"location": "Rathaus"},
+        "infrastruktur",
+        "WLAN-Zugangspunkt Marktplatz Nord",
+    ),
+}
+
+
+def _saved[Part: RegisterPart](part: Part, editor: User) -> Part:
+    """A part stored the way the pages store it (through the service, audited)."""
+    services.project_part_save(actor=editor, part=part)
+    return part
+
+
+def _service(project: Project, editor: User, name: str = "Anwohnerparken") -> Service:
+    return _saved(Service(project=project, name=name), editor)
+
+
+def _base(project: Project, kind: str, editor: User) -> str:
+    """Where the pages of a kind live; access channels under a service of the project."""
+    if kind == "zugangsweg":
+        return f"/projekte/{project.slug}/dienstleistung/{_service(project, editor).pk}/zugangsweg/"
+    return f"/projekte/{project.slug}/{kind}/"
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_staff_add_change_and_remove_a_part(
+    kind: str, editor: User, office: Office, client_for: ClientFor
+) -> None:
+    model, data, change, anchor, shown = KINDS[kind]
+    project = ProjectFactory.create(office=office)
+    client = client_for(editor)
+    base = _base(project, kind, editor)
+    section = f"/projekte/{project.slug}/#{anchor}"
+
+    assert client.get(f"{base}neu/").status_code == 200
+    response = client.post(f"{base}neu/", data)
+    assert (response.status_code, response["Location"]) == (302, section)
+    part = model._default_manager.get()
+    assert shown in client.get(project.get_absolute_url()).content.decode()
+
+    response = client.post(f"{base}{part.pk}/aendern/", data | change)
+    assert (response.status_code, response["Location"]) == (302, section)
+    field, value = next(iter(change.items()))
+    part.refresh_from_db()
+    assert str(getattr(part, field)) == value
+
+    # Asking first changes nothing; only the confirmed POST removes the part.
+    confirmation = client.get(f"{base}{part.pk}/entfernen/")
+    assert confirmation.status_code == 200
+    assert 'method="post"' in confirmation.content.decode()
+    assert model._default_manager.filter(pk=part.pk).exists()
+    response = client.post(f"{base}{part.pk}/entfernen/")
+    assert (response.status_code, response["Location"]) == (302, section)
+    assert not model._default_manager.filter(pk=part.pk).exists()
+
+    entries = list(AuditEntry.objects.for_record(part).order_by("seq"))
+    assert [entry.action for entry in entries] == [Action.CREATE, Action.UPDATE, Action.DELETE]
+    assert all(entry.actor_role == "editor" and entry.is_public for entry in entries)
+    assert field in entries[1].changes
+
+
+# role: what the part pages of a draft answer
+ROLE_STATUS = {
+    "anonymous": 404,
+    "resident": 404,
+    "council": 404,
+    "other_editor": 403,
+    "dpo": 403,
+    "editor": 200,
+    "admin": 200,
+}
+
+
+@pytest.mark.parametrize("role", list(ROLE_STATUS))
+def test_who_may_change_the_parts_of_a_draft(
+    role: str,
+    people: dict[str, User | None],
+    editor: User,
+    office: Office,
+    client_for: ClientFor,
+) -> None:
+    project = ProjectFactory.create(office=office, draft=True)
+    offer = _saved(TrainingOffer(project=project, **TRAINING), editor)
+    service = _service(project, editor)
+    channel = _saved(AccessChannel(service=service, **CHANNEL), editor)
+    client = client_for(people[role])
+    expected = ROLE_STATUS[role]
+    base = f"/projekte/{project.slug}"
+    channels = f"{base}/dienstleistung/{service.pk}/zugangsweg"
+    pages = [
+        f"{base}/schulung/neu/",
+        f"{base}/schulung/{offer.pk}/aendern/",
+        f"{base}/schulung/{offer.pk}/entfernen/",
+        f"{base}/dienstleistung/{service.pk}/aendern/",
+        f"{channels}/neu/",
+        f"{channels}/{channel.pk}/aendern/",
+        f"{channels}/{channel.pk}/entfernen/",
+    ]
+    assert {page: client.get(page).status_code for page in pages} == dict.fromkeys(pages, expected)
+
+    entries = AuditEntry.objects.count()
+    removed = client.post(f"{base}/schulung/{offer.pk}/entfernen/")
+    added = client.post(f"{base}/schulung/neu/", TRAINING | {"title": "Zweiter Kurs"})
+    if expected == 200:
+        assert (removed.status_code, added.status_code) == (302, 302)
+        assert list(TrainingOffer.objects.values_list("title", flat=True)) == ["Zweiter Kurs"]
+    else:
+        assert (removed.status_code, added.status_code) == (expected, expected)
+        assert list(TrainingOffer.objects.all()) == [offer]
+        assert AuditEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize(("role", "sees_links"), [("anonymous", False), ("editor", True)])
+def test_the_project_page_links_to_the_forms_for_those_who_may_edit(
+    role: str,
+    sees_links: bool,
+    people: dict[str, User | None],
+    editor: User,
+    office: Office,
+    client_for: ClientFor,
+) -> None:
+    project = ProjectFactory.create(office=office)
+    offer = _saved(TrainingOffer(project=project, **TRAINING), editor)
+    page = client_for(people[role]).get(project.get_absolute_url()).content.decode()
+    base = f"/projekte/{project.slug}"
+    for kind in ("finanzierung", "dienstleistung", "software", "schulung", "infrastruktur"):
+        assert (f'href="{base}/{kind}/neu/"' in page) is sees_links
+    assert (f'href="{base}/schulung/{offer.pk}/aendern/"' in page) is sees_links
+    assert (f'href="{base}/schulung/{offer.pk}/entfernen/"' in page) is sees_links
+    # The funding section is there to add to, for staff, even before there is any funding.
+    assert ('id="finanzierung"' in page) is sees_links
+
+
+def test_an_invalid_licence_is_shown_on_the_form_and_nothing_is_stored(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    project = ProjectFactory.create(office=office)
+    client = client_for(editor)
+
+    response = client.post(
+        f"/projekte/{project.slug}/software/neu/", SOFTWARE | {"licence": "Frei für alle"}
+    )
+    assert response.status_code == 200
+    assert "SPDX" in " ".join(response.context["form"].errors["licence"])
+    assert 'id="id_licence_error"' in response.content.decode()
+    assert not SoftwareComponent.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="registry.softwarecomponent").exists()
+
+    component = _saved(
+        SoftwareComponent(project=project, **SOFTWARE | {"publicly_funded": True}), editor
+    )
+    response = client.post(
+        f"/projekte/{project.slug}/software/{component.pk}/aendern/",
+        SOFTWARE | {"licence": "EUPL-1.2 UND MIT"},
+    )
+    assert response.status_code == 200
+    assert "licence" in response.context["form"].errors
+    component.refresh_from_db()
+    assert component.licence == "EUPL-1.2"
+    assert AuditEntry.objects.for_record(component).count() == 1
+
+
+def test_errors_of_the_service_layer_are_shown_on_the_form(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    """The form leaves out the service, so only the service's full_clean sees a second channel."""
+    project = ProjectFactory.create(office=office)
+    service = _service(project, editor)
+    _saved(AccessChannel(service=service, **CHANNEL), editor)
+
+    response = client_for(editor).post(
+        f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/", CHANNEL
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert 'class="form-errors"' in response.content.decode()
+    assert AccessChannel.objects.count() == 1
+
+
+def test_a_part_of_another_project_is_not_found(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    mine = ProjectFactory.create(office=office)
+    theirs = ProjectFactory.create(office=office)
+    offer = _saved(TrainingOffer(project=theirs, **TRAINING), editor)
+    my_service = _service(mine, editor)
+    their_service = _service(theirs, editor)
+    channel = _saved(AccessChannel(service=their_service, **CHANNEL), editor)
+    client = client_for(editor)
+    base = f"/projekte/{mine.slug}"
+    pages = [
+        f"{base}/schulung/{offer.pk}/aendern/",
+        f"{base}/schulung/{offer.pk}/entfernen/",
+        # The right number under the wrong kind is no address either.
+        f"{base}/finanzierung/{offer.pk}/aendern/",
+        f"{base}/dienstleistung/{their_service.pk}/aendern/",
+        f"{base}/dienstleistung/{their_service.pk}/zugangsweg/neu/",
+        f"{base}/dienstleistung/{my_service.pk}/zugangsweg/{channel.pk}/aendern/",
+        f"{base}/dienstleistung/{my_service.pk}/zugangsweg/{channel.pk}/entfernen/",
+        # Access channels live under their service only; unknown kinds nowhere.
+        f"{base}/zugangsweg/neu/",
+        f"{base}/unbekannt/neu/",
+    ]
+    assert {page: client.get(page).status_code for page in pages} == dict.fromkeys(pages, 404)
+    for page in pages:
+        assert client.post(page, TRAINING | CHANNEL).status_code == 404
+    assert list(TrainingOffer.objects.all()) == [offer]
+    assert list(AccessChannel.objects.all()) == [channel]
+    assert not mine.training_offers.exists()
+
+
+def test_removing_a_service_removes_its_channels_each_with_an_entry(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    project = ProjectFactory.create(office=office)
+    service = _service(project, editor)
+    channels = [
+        _saved(AccessChannel(service=service, **CHANNEL | {"phase": phase}), editor)
+        for phase in ("before", "after")
+    ]
+    client = client_for(editor)
+    url = f"/projekte/{project.slug}/dienstleistung/{service.pk}/entfernen/"
+
+    assert "Zugangswege" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert not AccessChannel.objects.exists()
+    for channel in [*channels, service]:
+        assert AuditEntry.objects.for_record(channel).latest("seq").action == Action.DELETE
+
+
+def test_a_free_training_offer_meets_p4(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    load_demo()
+    project = services.project_create(
+        actor=editor, office=office, title="Digitale Parkplatzsuche", summary="Sensoren."
+    )
+    client = client_for(editor)
+
+    def free_training() -> Any:
+        _, findings = services.project_findings(project)
+        return next(f.status for f in findings if (f.principle, f.rule) == ("P4", "free-training"))
+
+    assert free_training() == Status.MISSING
+    client.post(f"/projekte/{project.slug}/schulung/neu/", TRAINING | {"cost": "25.00"})
+    offer = TrainingOffer.objects.get()
+    assert free_training() == Status.VIOLATED
+
+    response = client.post(f"/projekte/{project.slug}/schulung/{offer.pk}/aendern/", TRAINING)
+    assert response.status_code == 302
+    assert free_training() == Status.MET
+    # The service kept the evaluation, so the history of findings shows the change too.
+    current = project.evaluations.get(is_current=True).findings
+    assert {"rule": "free-training", "status": "met"}.items() <= next(
+        f for f in current if f["rule"] == "free-training"
+    ).items()
