@@ -185,7 +185,9 @@ class Service(ProjectPart):
 class AccessChannel(models.Model):
     """How people reach a service, before or after the project."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="channels")
+    service = models.ForeignKey(
+        Service, verbose_name=_("Dienstleistung"), on_delete=models.CASCADE, related_name="channels"
+    )
     phase = models.CharField(_("Zeitpunkt"), max_length=10, choices=Phase)
     kind = models.CharField(_("Zugangsweg"), max_length=20, choices=Channel)
     place = models.CharField(_("Ort oder Nummer"), max_length=300, blank=True)
@@ -207,7 +209,12 @@ class AccessChannel(models.Model):
         verbose_name_plural = _("Zugangswege")
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["service", "phase", "kind"], name="one_channel_per_kind"
+                fields=["service", "phase", "kind"],
+                name="one_channel_per_kind",
+                violation_error_message=_(
+                    "Diesen Zugangsweg gibt es für diesen Zeitpunkt schon; ändern Sie den "
+                    "vorhandenen Eintrag."
+                ),
             )
         ]
 
