@@ -68,19 +68,18 @@ class TransitionForm(forms.Form):
 
 
 # What belongs to a project. The project (for an access channel: the service) comes from
-# the address, never from the form, so a part cannot be moved to another project.
-
-
+# the address, never from the form, so a part cannot be moved to another project. A part's
+# editable fields are its public ones: everything staff enter here is shown.
 class FundingSourceForm(forms.ModelForm[FundingSource]):
     class Meta:
         model = FundingSource
-        fields: ClassVar = ["name", "amount", "is_public"]
+        fields: ClassVar = list(FundingSource.audit_fields)
 
 
 class ServiceForm(forms.ModelForm[Service]):
     class Meta:
         model = Service
-        fields: ClassVar = ["name", "description"]
+        fields: ClassVar = list(Service.audit_fields)
         widgets: ClassVar = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
@@ -93,45 +92,16 @@ class AccessChannelForm(forms.ModelForm[AccessChannel]):
 class SoftwareComponentForm(forms.ModelForm[SoftwareComponent]):
     class Meta:
         model = SoftwareComponent
-        fields: ClassVar = [
-            "name",
-            "repository_url",
-            "licence",
-            "publicly_funded",
-            "open_standards",
-            "hosting",
-            "third_country_safeguard",
-        ]
+        fields: ClassVar = list(SoftwareComponent.audit_fields)
 
 
 class TrainingOfferForm(forms.ModelForm[TrainingOffer]):
     class Meta:
         model = TrainingOffer
-        fields: ClassVar = [
-            "title",
-            "provider",
-            "dates",
-            "place",
-            "accessibility",
-            "cost",
-            "register_by_phone",
-            "register_in_person",
-            "register_online",
-        ]
+        fields: ClassVar = list(TrainingOffer.audit_fields)
 
 
 class InfrastructureAssetForm(forms.ModelForm[InfrastructureAsset]):
     class Meta:
         model = InfrastructureAsset
-        fields: ClassVar = [
-            "kind",
-            "name",
-            "location",
-            "latitude",
-            "longitude",
-            "owner",
-            "operator",
-            "publicly_funded",
-            "net_neutral",
-            "commercial_use",
-        ]
+        fields: ClassVar = list(InfrastructureAsset.audit_fields)

@@ -75,6 +75,13 @@ def _require_edit(actor: Actor, project: Project) -> None:
         raise PermissionDenied(_("Sie dürfen dieses Projekt nicht ändern."))
 
 
+def _record(*, actor: Actor, record: "Project | RegisterPart", project: Project) -> None:
+    """Check, save and audit a record, then evaluate its project again."""
+    record.full_clean()
+    save_record(record=record, actor=actor)
+    project_evaluate(project=project)
+
+
 def project_findings(project: Project) -> tuple[CharterVersion | None, list[Finding]]:
     """The project's findings now, under the charter in force (none without a charter)."""
     charter = CharterVersion.objects.in_force()
@@ -136,9 +143,7 @@ def project_create(
     )
     if not rules.can_edit_project(actor, project):
         raise PermissionDenied(_("Sie können nur Projekte Ihres eigenen Amts anlegen."))
-    project.full_clean()
-    save_record(record=project, actor=actor)
-    project_evaluate(project=project)
+    _record(actor=actor, record=project, project=project)
     return project
 
 
@@ -168,9 +173,7 @@ def project_update(
     project.budget = budget
     project.processes_personal_data = processes_personal_data
     project.internal_note = internal_note
-    project.full_clean()
-    save_record(record=project, actor=actor)
-    project_evaluate(project=project)
+    _record(actor=actor, record=project, project=project)
     return project
 
 
@@ -241,9 +244,7 @@ def project_part_save(*, actor: Actor, part: RegisterPart) -> RegisterPart:
     """Add or change something that belongs to a project (a service, a training offer …)."""
     project = _project_of(part)
     _require_edit(actor, project)
-    part.full_clean()
-    save_record(record=part, actor=actor)
-    project_evaluate(project=project)
+    _record(actor=actor, record=part, project=project)
     return part
 
 
