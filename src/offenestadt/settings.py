@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "offenestadt.accounts",
     "offenestadt.charter",
     "offenestadt.registry",
+    "offenestadt.contracts",
+    "offenestadt.processing",
+    "offenestadt.opendata",
+    "offenestadt.participation",
     # After the domains, so the demo's checkpoint covers everything they loaded.
     "offenestadt.audit",
     "django.contrib.admin",

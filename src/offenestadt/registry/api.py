@@ -169,6 +169,15 @@ class CouncilOverrideOut(Schema):
         return _status_choice(override.to_status)
 
 
+class LinkedRecordOut(Schema):
+    title: str
+    published_at: datetime
+
+
+class ProcedureOut(LinkedRecordOut):
+    result_report_published_at: datetime | None
+
+
 class ProjectSummary(Schema):
     id: int
     slug: str = Field(description="The project's stable identifier.")
@@ -210,6 +219,31 @@ class ProjectDetail(ProjectSummary):
     overrides: list[CouncilOverrideOut] = Field(
         description="Council decisions that let the project pass a gate despite its findings."
     )
+    participation_procedures: list[ProcedureOut]
+    contracts: list[LinkedRecordOut]
+    processing_activities: list[LinkedRecordOut]
+    datasets: list[LinkedRecordOut]
+
+    @staticmethod
+    def resolve_participation_procedures(project: Project) -> list[Any]:
+        return _published(project.participation_procedures.all())
+
+    @staticmethod
+    def resolve_contracts(project: Project) -> list[Any]:
+        return _published(project.contracts.all())
+
+    @staticmethod
+    def resolve_processing_activities(project: Project) -> list[Any]:
+        return _published(project.processing_activities.all())
+
+    @staticmethod
+    def resolve_datasets(project: Project) -> list[Any]:
+        return _published(project.datasets.all())
+
+
+def _published(records: Any) -> list[Any]:
+    """Linked records the public may see (prefetched, so filtered here)."""
+    return [record for record in records if record.is_public_record()]
 
 
 class ProjectPage(Schema):
@@ -322,6 +356,10 @@ def project_detail(request: HttpRequest, slug: str) -> Project:
         Prefetch("training_offers", TrainingOffer.objects.order_by("pk")),
         Prefetch("infrastructure_assets", InfrastructureAsset.objects.order_by("pk")),
         Prefetch("overrides", CouncilOverride.objects.order_by("-recorded_at", "-pk")),
+        "participation_procedures",
+        "contracts",
+        "processing_activities",
+        "datasets",
     )
     return _published_project(projects, slug)
 

@@ -22,6 +22,11 @@ def _names(items: list[str]) -> str:
     return ", ".join(items)
 
 
+def _decided(project: Project) -> bool:
+    """Whether the project has reached its decision or gone beyond it."""
+    return LIFECYCLE.index(ProjectStatus(project.status)) >= LIFECYCLE.index(ProjectStatus.DECISION)
+
+
 @rule(Project, "P1", "personal-data-declared")
 def personal_data_declared(project: Project, charter: CharterVersion) -> Outcome:
     if project.processes_personal_data is None:
@@ -32,13 +37,21 @@ def personal_data_declared(project: Project, charter: CharterVersion) -> Outcome
         )
     if not project.processes_personal_data:
         return Outcome(Status.MET, _("Das Projekt verarbeitet keine personenbezogenen Daten."))
+    activities = [activity.title for activity in project.processing_activities.all()]
+    if activities:
+        return Outcome(
+            Status.MET,
+            _("Die Verarbeitung steht im Verzeichnis der Verarbeitungstätigkeiten: %(names)s."),
+            {"names": _names(activities)},
+        )
     return Outcome(
         Status.MISSING,
         _(
-            "Das Projekt verarbeitet personenbezogene Daten: jede Datenkategorie braucht im "
-            "Verzeichnis der Verarbeitungstätigkeiten Zweck, Rechtsgrundlage und Löschfrist."
+            "Das Projekt verarbeitet personenbezogene Daten: tragen Sie die Verarbeitung mit "
+            "Zweck, Rechtsgrundlage und Löschfrist jeder Datenkategorie in das Verzeichnis "
+            "der Verarbeitungstätigkeiten ein."
         ),
-        fix="#stammdaten",
+        fix="#verknuepft",
     )
 
 
@@ -76,9 +89,7 @@ def operated_under_city_control(project: Project, charter: CharterVersion) -> Ou
 @rule(Project, "P3", "public-before-decision")
 def public_before_decision(project: Project, charter: CharterVersion) -> Outcome:
     days = charter.parameter("project_min_public_days_before_decision", 0)
-    decided = LIFECYCLE.index(ProjectStatus(project.status)) >= LIFECYCLE.index(
-        ProjectStatus.DECISION
-    )
+    decided = _decided(project)
     if project.published_at is None:
         status = Status.VIOLATED if decided else Status.MISSING
         return Outcome(
@@ -103,6 +114,36 @@ def public_before_decision(project: Project, charter: CharterVersion) -> Outcome
         Status.MET,
         _("Das Projekt ist seit %(public)s Tagen öffentlich."),
         {"public": public_days},
+    )
+
+
+@rule(Project, "P3", "participation-before-decision")
+def participation_before_decision(project: Project, charter: CharterVersion) -> Outcome:
+    procedures = list(project.participation_procedures.all())
+    reported = [p.title for p in procedures if p.result_report_published_at is not None]
+    if reported:
+        return Outcome(
+            Status.MET,
+            _("Der Ergebnisbericht der Beteiligung ist veröffentlicht: %(names)s."),
+            {"names": _names(reported)},
+        )
+    decided = _decided(project)
+    if procedures:
+        return Outcome(
+            Status.VIOLATED if decided else Status.MISSING,
+            _(
+                "Vor der Entscheidung braucht das Beteiligungsverfahren einen "
+                "veröffentlichten Ergebnisbericht."
+            ),
+            fix="#verknuepft",
+        )
+    return Outcome(
+        Status.VIOLATED if decided else Status.MISSING,
+        _(
+            "Vor der Entscheidung braucht das Projekt ein Beteiligungsverfahren mit "
+            "Ergebnisbericht."
+        ),
+        fix="#verknuepft",
     )
 
 

@@ -18,6 +18,7 @@ from offenestadt.registry.models import (
     Holder,
     Hosting,
     InfrastructureAsset,
+    LinkedRecord,
     Phase,
     Project,
     ProjectStatus,
@@ -244,3 +245,19 @@ def _appointments(editors: dict[int | None, User]) -> None:
                 part=AccessChannel(service=appointments, phase=phase, kind=kind),
             )
     services.project_transition(actor=editor, project=project, to=ProjectStatus.PLANNING)
+
+
+def link_demo_records(
+    model: type[LinkedRecord], specs: list[tuple[str, list[str], dict[str, object]]]
+) -> None:
+    """Create linked records (title, project titles, field values) unless they exist.
+
+    Used by the demo modules of the apps whose records projects link to.
+    """
+    for title, project_titles, values in specs:
+        if model._default_manager.filter(title=title).exists():
+            continue
+        projects = list(Project.objects.filter(title__in=project_titles).select_related("office"))
+        editor = User.objects.filter(role=Role.EDITOR, office=projects[0].office).earliest("pk")
+        record = model(title=title, **values)
+        services.linked_record_save(actor=editor, record=record, projects=projects)

@@ -1,10 +1,11 @@
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor, Office
@@ -109,6 +110,20 @@ class Project(models.Model):
             following.append(ProjectStatus.ENDED)
         return following
 
+    def linked_records(self, *, internal: bool) -> list[tuple[Promise, list["LinkedRecord"]]]:
+        """Procedures, contracts, processings and datasets linked to the project, by kind;
+        internal (unpublished) ones only when asked for."""
+        groups: list[tuple[Promise, models.QuerySet[Any]]] = [
+            (_("Beteiligungsverfahren"), self.participation_procedures.all()),
+            (_("Verträge"), self.contracts.all()),
+            (_("Verarbeitungstätigkeiten"), self.processing_activities.all()),
+            (_("Datensätze"), self.datasets.all()),
+        ]
+        return [
+            (label, [r for r in records if internal or r.is_public_record()])
+            for label, records in groups
+        ]
+
     def public_funding_share(self) -> Decimal | None:
         """The share of public money in the funding, from 0 to 1 (None without funding)."""
         sources = list(self.funding_sources.all())
@@ -132,6 +147,26 @@ class ProjectPart(models.Model):
 
     def is_public_record(self) -> bool:
         return self.project.is_public_record()
+
+
+class LinkedRecord(models.Model):
+    """A record of another domain that projects link to: a contract, a processing
+    activity, a dataset, a participation procedure. Their own apps give them the rest."""
+
+    title = models.CharField(_("Titel"), max_length=300)
+    published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("title", "published_at")
+    audit_state_fields: ClassVar[tuple[str, ...]] = ("published_at",)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_record(self) -> bool:
+        return self.published_at is not None
 
 
 class FundingSource(ProjectPart):

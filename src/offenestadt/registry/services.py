@@ -26,6 +26,7 @@ from offenestadt.registry.models import (
     EvaluatedPrinciple,
     FundingSource,
     InfrastructureAsset,
+    LinkedRecord,
     Project,
     ProjectEvaluation,
     ProjectStatus,
@@ -259,3 +260,22 @@ def project_part_delete(*, actor: Actor, part: RegisterPart) -> None:
             delete_record(record=channel, actor=actor)
     delete_record(record=part, actor=actor)
     project_evaluate(project=project)
+
+
+@transaction.atomic
+def linked_record_save(
+    *, actor: Actor, record: LinkedRecord, projects: list[Project]
+) -> LinkedRecord:
+    """Save a contract, processing, dataset or procedure and link it to ``projects``.
+
+    The actor must be allowed to edit every project it is linked to; each linked
+    project is evaluated again, since its findings may rest on the record.
+    """
+    for project in projects:
+        _require_edit(actor, project)
+    record.full_clean()
+    save_record(record=record, actor=actor)
+    record.projects.set(projects)  # type: ignore[attr-defined]
+    for project in projects:
+        project_evaluate(project=project)
+    return record

@@ -123,6 +123,9 @@ def _render_detail(
             "transition_form": transition_form,
             "refused": refused,
             "overrides": project.overrides.all(),
+            "linked": project.linked_records(
+                internal=request.user.is_authenticated and request.user.reads_internal_records
+            ),
         },
         status=status,
     )

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
+from offenestadt.participation.models import Procedure
+from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.models import (
     AccessChannel,
     AssetKind,
@@ -212,3 +214,38 @@ def test_a_rule_the_charter_switches_off_does_not_apply(charter: CharterVersion)
     }
     relaxed = CharterVersion(number=99, content=content)
     assert _finding(ProjectFactory.create(), relaxed, "free-training")[0] == Status.NOT_APPLICABLE
+
+
+def test_p1_personal_data_needs_an_entry_in_the_register(charter: CharterVersion) -> None:
+    project = ProjectFactory.create(processes_personal_data=True)
+    assert _finding(project, charter, "personal-data-declared")[0] == Status.MISSING
+    activity = ProcessingActivity.objects.create(title="Terminvergabe")
+    activity.projects.add(project)
+    status, message = _finding(project, charter, "personal-data-declared")
+    assert (status, "Terminvergabe" in message) == (Status.MET, True)
+
+
+@pytest.mark.parametrize(
+    ("procedure", "report", "project_status", "status"),
+    [
+        (False, False, ProjectStatus.PLANNING, Status.MISSING),
+        (True, False, ProjectStatus.CONSULTATION, Status.MISSING),
+        (True, False, ProjectStatus.DECISION, Status.VIOLATED),
+        (False, False, ProjectStatus.OPERATION, Status.VIOLATED),
+        (True, True, ProjectStatus.CONSULTATION, Status.MET),
+    ],
+)
+def test_p3_participation_with_a_result_report_before_the_decision(
+    charter: CharterVersion,
+    procedure: bool,
+    report: bool,
+    project_status: ProjectStatus,
+    status: Status,
+) -> None:
+    project = ProjectFactory.create(status=project_status)
+    if procedure:
+        record = Procedure.objects.create(
+            title="Bürgerwerkstatt", result_report_published_at=timezone.now() if report else None
+        )
+        record.projects.add(project)
+    assert _finding(project, charter, "participation-before-decision")[0] == status

@@ -15,6 +15,7 @@ from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.demo import load_demo as load_demo_charter
 from offenestadt.charter.models import CharterVersion
+from offenestadt.participation.models import Procedure
 from offenestadt.registry import services
 from offenestadt.registry.models import (
     CouncilOverride,
@@ -56,6 +57,15 @@ def _prepare(project: Project, editor: User) -> None:
         plain_language_summary="Die Stadt zeigt freie Parkplätze an.",
         processes_personal_data=False,
     )
+    services.linked_record_save(
+        actor=editor,
+        record=Procedure(
+            title="Bürgerwerkstatt",
+            published_at=timezone.now(),
+            result_report_published_at=timezone.now(),
+        ),
+        projects=[project],
+    )
     services.project_part_save(
         actor=editor,
         part=TrainingOffer(
@@ -75,6 +85,7 @@ def test_the_gate_refuses_and_names_what_to_fix(project: Project, editor: User) 
     assert {(f.principle, f.rule) for f in refusal.value.findings} == {
         ("P1", "personal-data-declared"),
         ("P3", "public-before-decision"),
+        ("P3", "participation-before-decision"),
         ("P4", "free-training"),
         ("P4", "plain-language-summary"),
     }

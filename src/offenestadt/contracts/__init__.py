@@ -1,0 +1,1 @@
+"""Contracts with vendors; for now the records projects link to (the contracts issue fills them)."""

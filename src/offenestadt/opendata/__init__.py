@@ -1,0 +1,1 @@
+"""The open data catalogue; for now the datasets projects link to."""

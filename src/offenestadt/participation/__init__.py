@@ -1,0 +1,1 @@
+"""Participation procedures; for now each with its result report, which the charter asks for."""

@@ -1,0 +1,1 @@
+"""The register of processing activities; for now the records projects link to."""
