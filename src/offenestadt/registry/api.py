@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest
 from django.utils import translation
@@ -381,5 +382,8 @@ def project_evaluations(request: HttpRequest, slug: str) -> list[ProjectEvaluati
     """Every evaluation the project has had, newest first: the history of its findings."""
     project = _published_project(Project.objects.all(), slug)
     return list(
-        project.evaluations.select_related("charter_version").order_by("-evaluated_at", "-pk")
+        ProjectEvaluation.objects.visible_to(AnonymousUser())
+        .filter(project=project)
+        .select_related("charter_version")
+        .order_by("-evaluated_at", "-pk")
     )

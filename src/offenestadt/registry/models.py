@@ -406,6 +406,17 @@ class InfrastructureAsset(ProjectPart):
         return f"{self.get_kind_display()} {self.name}"
 
 
+class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
+    def visible_to(self, user: Actor) -> "ProjectEvaluationQuerySet":
+        """For the public, only what was evaluated once the project was published."""
+        if user.is_authenticated and user.reads_internal_records:
+            return self.all()
+        return self.filter(
+            project__published_at__isnull=False,
+            evaluated_at__gte=models.F("project__published_at"),
+        )
+
+
 class ProjectEvaluation(models.Model):
     """A project's findings as the charter engine gave them, kept whenever they change."""
 
@@ -417,6 +428,8 @@ class ProjectEvaluation(models.Model):
     # [{"principle", "rule", "status", "message": {"de", "en"}, "fix_url"}, ...]
     findings = models.JSONField()
     is_current = models.BooleanField(default=True)
+
+    objects = ProjectEvaluationQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["-evaluated_at", "-pk"]

@@ -134,8 +134,10 @@ def _render_detail(
 def project_evaluations(request: HttpRequest, slug: str) -> HttpResponse:
     """How the project's findings changed over time, with the charter version of each."""
     project = _project_for(request, slug)
-    evaluations = ProjectEvaluation.objects.filter(project=project).select_related(
-        "charter_version"
+    evaluations = (
+        ProjectEvaluation.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("charter_version")
     )
     return render(
         request,

@@ -468,9 +468,11 @@ def test_a_project_never_evaluated_has_no_findings_yet(anonymous: Client, office
 def test_evaluations_are_the_history_newest_first(
     anonymous: Client, office: Office, charter: CharterVersion
 ) -> None:
-    project = ProjectFactory.create(slug="verlauf", office=office)
-    first_charter = CharterVersion.objects.get(number=1)
     now = timezone.now()
+    project = ProjectFactory.create(
+        slug="verlauf", office=office, published_at=now - timedelta(days=60)
+    )
+    first_charter = CharterVersion.objects.get(number=1)
     evaluate(
         project,
         first_charter,

@@ -217,3 +217,26 @@ def test_the_daily_evaluation_notices_time_passing(project: Project, editor: Use
     assert p3["status"] == "missing"
     call_command("evaluate_projects", stdout=out)
     assert "Projekte geprüft: 1, davon mit neuen Befunden: 0." in out.getvalue()
+
+
+def test_the_public_history_of_findings_starts_at_publication(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    load_demo_charter()
+    project = services.project_create(
+        actor=editor, office=office, title="Stilles Projekt", summary="Noch intern."
+    )
+    services.project_part_save(
+        actor=editor,
+        part=TrainingOffer(project=project, title="Kurs", provider="VHS", dates="Mo", place="VHS"),
+    )
+    drafts = ProjectEvaluation.objects.filter(project=project).count()
+    services.project_publish(actor=editor, project=project)
+    total = ProjectEvaluation.objects.filter(project=project).count()
+    path = f"/projekte/{project.slug}/pruefungen/"
+    public = client_for(None).get(path).content.decode()
+    staff = client_for(editor).get(path).content.decode()
+    assert public.count("Geprüft nach Charta-Version") == total - drafts == 1
+    assert staff.count("Geprüft nach Charta-Version") == total
+    api = client_for(None).get(f"/api/v1/projects/{project.slug}/evaluations").json()
+    assert len(api) == 1
