@@ -1,18 +1,94 @@
-from django.utils import timezone
+"""Two demo contracts: one that keeps the data with the city, one that does not."""
 
-from offenestadt.contracts.models import Contract
-from offenestadt.registry.demo import link_demo_records
+from decimal import Decimal
+
+from offenestadt.accounts.models import Role, User
+from offenestadt.audit.services import save_record
+from offenestadt.contracts import services
+from offenestadt.contracts.models import (
+    AccessMode,
+    Contract,
+    ContractStatus,
+    DataAccess,
+    DataLocation,
+    DataOwner,
+    Location,
+    Redaction,
+    RedactionReason,
+    SubProcessor,
+    Vendor,
+)
+from offenestadt.registry.models import Project
+from offenestadt.registry.services import linked_record_save
+
+
+def _vendor(legal_name: str, country: str) -> Vendor:
+    vendor = Vendor.objects.filter(legal_name=legal_name).first()
+    if vendor is None:
+        vendor = Vendor(legal_name=legal_name, country=country)
+        save_record(record=vendor, actor=None)
+    return vendor
+
+
+def _contract(project_title: str, clauses: list[services.ContractClause], **fields: object) -> None:
+    if Contract.objects.filter(title=fields["title"]).exists():
+        return
+    project = Project.objects.select_related("office").get(title=project_title)
+    editor = User.objects.filter(role=Role.EDITOR, office=project.office).earliest("pk")
+    contract = Contract(**fields)
+    linked_record_save(actor=editor, record=contract, projects=[project])
+    for clause in clauses:
+        clause.contract = contract
+        services.contract_clause_save(actor=editor, clause=clause)
+    services.contract_transition(actor=editor, contract=contract, to=ContractStatus.PUBLISHED)
 
 
 def load_demo() -> list[str]:
-    link_demo_records(
-        Contract,
+    _contract(
+        "Offenes WLAN in Stadtteilzentren (Demo)",
         [
-            (
-                "Betriebsvertrag WLAN-Backbone mit den Stadtwerken (Demo)",
-                ["Offenes WLAN in Stadtteilzentren (Demo)"],
-                {"published_at": timezone.now()},
-            )
+            DataLocation(
+                kind=Location.PROCESSING,
+                country="DE",
+                city="Musterstadt",
+                operator="Stadtwerke Musterstadt (Demo)",
+                data_centre="Rechenzentrum Stadtwerke",
+            ),
+            DataAccess(
+                organisation="Stadtwerke Musterstadt (Demo)",
+                role="Netzbetrieb",
+                purpose="Wartung der Zugangspunkte",
+                mode=AccessMode.REMOTE,
+            ),
+            Redaction(
+                passage="Anlage 3: Netzplan",
+                category=RedactionReason.SECURITY,
+                reason="Der Plan zeigt Schwachstellen des Netzes.",
+            ),
         ],
+        title="Betriebsvertrag WLAN-Backbone mit den Stadtwerken (Demo)",
+        purpose="Betrieb und Wartung der Verbindung der Zugangspunkte.",
+        vendor=_vendor("Stadtwerke Musterstadt GmbH (Demo)", "DE"),
+        value=Decimal("120000"),
+        procurement_procedure="Inhouse-Vergabe an ein städtisches Unternehmen",
+        data_owner=DataOwner.CITY,
+        secondary_use_prohibited=True,
+        audit_rights=True,
+        data_return_format="CSV und GeoJSON",
+        deletion_at_end=True,
+    )
+    _contract(
+        "Sensoren für Bodenfeuchte in Parks (Demo)",
+        [
+            DataLocation(kind=Location.STORAGE, country="US", operator="SensorCloud (Demo)"),
+            SubProcessor(name="Analytics Partner (Demo)", country="SG", purpose="Auswertung"),
+            Redaction(passage="§ 7 Preise"),
+        ],
+        title="Lizenz- und Servicevertrag Sensorplattform (Demo)",
+        purpose="Bereitstellung der Sensorplattform als Dienst.",
+        vendor=_vendor("SensorCloud Inc. (Demo)", "US"),
+        value=Decimal("38000"),
+        procurement_procedure="Verhandlungsvergabe",
+        data_owner=DataOwner.VENDOR,
     )
     return []

@@ -1,17 +1,257 @@
+"""Vendors and contracts with the data clauses the charter's rules read (P2, P3)."""
+
+from datetime import date
 from typing import ClassVar
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.registry.models import LinkedRecord, Project
+
+# EU member states and the other EEA states (Iceland, Liechtenstein, Norway), ISO 3166-1.
+EU_EEA_COUNTRIES = frozenset(
+    (
+        *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE"),
+        *("IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),
+        *("IS", "LI", "NO"),
+    )
+)
+country_code = RegexValidator(
+    r"^[A-Z]{2}$", _("Zwei Großbuchstaben nach ISO 3166-1, zum Beispiel DE oder FR.")
+)
+
+
+def country_field() -> "models.CharField[str, str]":
+    return models.CharField(_("Land (ISO-Code)"), max_length=2, validators=[country_code])
+
+
+class Vendor(models.Model):
+    legal_name = models.CharField(_("Firmenname"), max_length=300)
+    registry_number = models.CharField(_("Registernummer"), max_length=100, blank=True)
+    country = country_field()
+    address = models.CharField(_("Anschrift"), max_length=300, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "legal_name",
+        "registry_number",
+        "country",
+        "address",
+        "website",
+    )
+    audit_state_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        ordering: ClassVar = ["legal_name"]
+        verbose_name = _("Auftragnehmer")
+        verbose_name_plural = _("Auftragnehmer")
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def is_public_record(self) -> bool:
+        return True
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    PUBLISHED = "published", _("veröffentlicht")
+    DELIBERATION = "deliberation", _("in Beratung")
+    DECIDED = "decided", _("beschlossen")
+    SIGNED = "signed", _("unterzeichnet")
+    ACTIVE = "active", _("wirksam")
+    ENDED = "ended", _("beendet")
+
+
+CONTRACT_LIFECYCLE = list(ContractStatus)
+
+
+class DataOwner(models.TextChoices):
+    CITY = "city", _("die Stadt")
+    VENDOR = "vendor", _("der Auftragnehmer")
+    SHARED = "shared", _("gemeinsam")
 
 
 class Contract(LinkedRecord):
     projects = models.ManyToManyField(
         Project, verbose_name=_("Projekte"), related_name="contracts", blank=True
     )
+    purpose = models.TextField(_("Zweck"), blank=True)
+    vendor = models.ForeignKey(
+        Vendor,
+        verbose_name=_("Auftragnehmer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+    )
+    value = models.DecimalField(_("Wert"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("Währung"), max_length=3, default="EUR")
+    starts_on = models.DateField(_("Laufzeit ab"), null=True, blank=True)
+    ends_on = models.DateField(_("Laufzeit bis"), null=True, blank=True)
+    procurement_procedure = models.CharField(_("Vergabeverfahren"), max_length=200, blank=True)
+    status = models.CharField(
+        _("Stand"), max_length=20, choices=ContractStatus, default=ContractStatus.DRAFT
+    )
+    # Data clauses: each one a field a rule reads.
+    data_owner = models.CharField(
+        _("Eigentum an den Daten"), max_length=10, choices=DataOwner, blank=True
+    )
+    secondary_use_prohibited = models.BooleanField(
+        _("Zweitverwertung der Daten verboten"), null=True, blank=True
+    )
+    audit_rights = models.BooleanField(_("Prüfrechte der Stadt"), null=True, blank=True)
+    data_return_format = models.CharField(
+        _("Rückgabe der Daten am Ende (Format)"), max_length=200, blank=True
+    )
+    deletion_at_end = models.BooleanField(
+        _("Löschung beim Auftragnehmer am Ende"), null=True, blank=True
+    )
+    # The council's part (OParl: Paper, Consultation, AgendaItem; entered by hand for now).
+    council_paper = models.CharField(_("Vorlage"), max_length=200, blank=True)
+    council_body = models.CharField(_("Gremium"), max_length=200, blank=True)
+    meeting_date = models.DateField(_("Sitzung am"), null=True, blank=True)
+    agenda_item = models.CharField(_("Tagesordnungspunkt"), max_length=50, blank=True)
+    decision_reference = models.CharField(_("Beschluss"), max_length=200, blank=True)
+    signed_on = models.DateField(_("Unterzeichnet am"), null=True, blank=True)
+    # The city may withdraw until this day; the contract takes effect no earlier.
+    withdrawal_until = models.DateField(_("Rücktrittsrecht der Stadt bis"), null=True, blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "title",
+        "purpose",
+        "vendor",
+        "value",
+        "currency",
+        "starts_on",
+        "ends_on",
+        "procurement_procedure",
+        "status",
+        "data_owner",
+        "secondary_use_prohibited",
+        "audit_rights",
+        "data_return_format",
+        "deletion_at_end",
+        "council_paper",
+        "council_body",
+        "meeting_date",
+        "agenda_item",
+        "decision_reference",
+        "signed_on",
+        "withdrawal_until",
+        "published_at",
+    )
+    audit_state_fields: ClassVar[tuple[str, ...]] = ("status", "published_at")
 
     class Meta:
         ordering: ClassVar = ["title"]
         verbose_name = _("Vertrag")
         verbose_name_plural = _("Verträge")
+
+    def get_absolute_url(self) -> str:
+        # The contract register's pages come with its views; until then the first project's.
+        project = self.projects.first()
+        return project.get_absolute_url() + "#verknuepft" if project else "/"
+
+    def days_public(self, on: date) -> int | None:
+        if self.published_at is None:
+            return None
+        return (on - self.published_at.date()).days
+
+
+class ContractPart(models.Model):
+    """A data clause in rows: where data goes, who else processes it, who sees it."""
+
+    audit_state_fields: ClassVar[tuple[str, ...]] = ()
+    contract: "models.ForeignKey[Contract, Contract]"
+
+    class Meta:
+        abstract = True
+
+    def is_public_record(self) -> bool:
+        return self.contract.is_public_record()
+
+
+class Location(models.TextChoices):
+    PROCESSING = "processing", _("Verarbeitung")
+    STORAGE = "storage", _("Speicherung")
+
+
+class DataLocation(ContractPart):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="locations")
+    kind = models.CharField(_("Art"), max_length=20, choices=Location)
+    country = country_field()
+    city = models.CharField(_("Ort"), max_length=200, blank=True)
+    operator = models.CharField(_("Betreiber"), max_length=200, blank=True)
+    data_centre = models.CharField(_("Rechenzentrum"), max_length=200, blank=True)
+    safeguard = models.CharField(_("Garantie bei Drittland"), max_length=300, blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "kind",
+        "country",
+        "city",
+        "operator",
+        "data_centre",
+        "safeguard",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.city or ''} {self.country}".strip()
+
+
+class SubProcessor(ContractPart):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="subprocessors")
+    name = models.CharField(_("Unterauftragnehmer"), max_length=300)
+    country = country_field()
+    purpose = models.CharField(_("Zweck"), max_length=300, blank=True)
+    safeguard = models.CharField(_("Garantie bei Drittland"), max_length=300, blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("name", "country", "purpose", "safeguard")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccessMode(models.TextChoices):
+    REMOTE = "remote", _("aus der Ferne")
+    ON_SITE = "on_site", _("vor Ort")
+
+
+class DataAccess(ContractPart):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="accesses")
+    organisation = models.CharField(_("Organisation"), max_length=300)
+    role = models.CharField(_("Rolle"), max_length=200)
+    purpose = models.CharField(_("Zweck"), max_length=300)
+    mode = models.CharField(_("Zugriff"), max_length=10, choices=AccessMode)
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("organisation", "role", "purpose", "mode")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role})"
+
+
+class RedactionReason(models.TextChoices):
+    PERSONAL_DATA = "personal_data", _("personenbezogene Daten Dritter")
+    TRADE_SECRET = "trade_secret", _("Geschäftsgeheimnis im Rechtssinn")
+    SECURITY = "security", _("Sicherheitsdetail")
+
+
+class Redaction(ContractPart):
+    """A passage hidden in the public document; category and reason are public."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="redactions")
+    passage = models.CharField(_("Stelle"), max_length=200)
+    category = models.CharField(
+        _("Begründungsart"), max_length=20, choices=RedactionReason, blank=True
+    )
+    reason = models.TextField(_("Begründung"), blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("passage", "category", "reason")
+
+    def __str__(self) -> str:
+        return self.passage
+
+    @property
+    def is_justified(self) -> bool:
+        return bool(self.category and self.reason.strip())

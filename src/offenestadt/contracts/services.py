@@ -1,0 +1,147 @@
+"""Every write to contracts: permission, audit trail, and the gates of their lifecycle.
+
+Publication starts the clock: the contract may go to the council only after the charter's
+minimum days in public, and takes effect no earlier than the charter's number of days
+after publication, until which the city may withdraw (after HmbTG §10).
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from offenestadt.accounts.models import Actor
+from offenestadt.audit.services import save_record
+from offenestadt.charter.engine import Finding, evaluate, gate_blockers
+from offenestadt.charter.models import CharterVersion
+from offenestadt.contracts import rules
+from offenestadt.contracts.models import (
+    CONTRACT_LIFECYCLE,
+    Contract,
+    ContractStatus,
+    DataAccess,
+    DataLocation,
+    Redaction,
+    SubProcessor,
+)
+from offenestadt.registry.services import project_evaluate
+
+type ContractClause = DataLocation | SubProcessor | DataAccess | Redaction
+
+
+class ContractGateError(Exception):
+    """A transition refused; ``problems`` say what is missing, ``findings`` what to fix."""
+
+    def __init__(self, problems: list[str], findings: list[Finding] | None = None) -> None:
+        self.problems = problems
+        self.findings = findings or []
+        super().__init__("; ".join(problems))
+
+
+def _require_edit(actor: Actor, contract: Contract) -> None:
+    if not rules.can_edit_contract(actor, contract):
+        raise PermissionDenied(_("Sie dürfen diesen Vertrag nicht ändern."))
+
+
+def _evaluate_projects(contract: Contract) -> None:
+    for project in contract.projects.all():
+        project_evaluate(project=project)
+
+
+def contract_findings(contract: Contract) -> tuple[CharterVersion | None, list[Finding]]:
+    charter = CharterVersion.objects.in_force()
+    return charter, evaluate(contract, charter) if charter else []
+
+
+@transaction.atomic
+def contract_clause_save(*, actor: Actor, clause: ContractClause) -> ContractClause:
+    """Add or change a data location, sub-processor, access entry or redaction."""
+    _require_edit(actor, clause.contract)
+    clause.full_clean()
+    save_record(record=clause, actor=actor)
+    _evaluate_projects(clause.contract)
+    return clause
+
+
+def _next_allowed(contract: Contract, to: ContractStatus) -> bool:
+    position = CONTRACT_LIFECYCLE.index(ContractStatus(contract.status))
+    following = CONTRACT_LIFECYCLE[position + 1 : position + 2]
+    ending = to == ContractStatus.ENDED and contract.status not in {
+        ContractStatus.DRAFT,
+        ContractStatus.ENDED,
+    }
+    return to in following or ending
+
+
+def _gate_problems(contract: Contract, to: ContractStatus, today: date) -> list[str]:
+    charter = CharterVersion.objects.in_force()
+    problems = []
+    if to == ContractStatus.DELIBERATION:
+        minimum = charter.parameter("contract_min_public_days", 0) if charter else 0
+        public_days = contract.days_public(today) or 0
+        if public_days < minimum:
+            problems.append(
+                _(
+                    "Der Vertrag ist seit %(days)s Tagen öffentlich; vor der Beratung müssen es "
+                    "mindestens %(minimum)s Tage sein."
+                )
+                % {"days": public_days, "minimum": minimum}
+            )
+        if not (contract.council_body and contract.meeting_date):
+            problems.append(_("Tragen Sie Gremium und Sitzungstag der Beratung ein."))
+    if to in {ContractStatus.DECIDED, ContractStatus.SIGNED} and not contract.decision_reference:
+        problems.append(_("Ohne Beschluss des Gremiums kann der Vertrag nicht weiter."))
+    if (
+        to == ContractStatus.ACTIVE
+        and contract.withdrawal_until is not None
+        and today < contract.withdrawal_until
+    ):
+        problems.append(
+            _(
+                "Der Vertrag wird frühestens am %(date)s wirksam; bis dahin kann die Stadt "
+                "zurücktreten."
+            )
+            % {"date": contract.withdrawal_until.isoformat()}
+        )
+    return problems
+
+
+@transaction.atomic
+def contract_transition(
+    *, actor: Actor, contract: Contract, to: ContractStatus, today: date | None = None
+) -> Contract:
+    """Move a contract on in its lifecycle, or refuse with what is missing.
+
+    Going to the council also asks the charter: findings of gating principles (data
+    owned by the city, data in the EU, access listed, redactions justified) hold it back.
+    """
+    _require_edit(actor, contract)
+    today = today or timezone.localdate()
+    if not _next_allowed(contract, to):
+        raise ContractGateError(
+            [
+                _("Von „%(current)s“ geht es nicht nach „%(target)s“.")
+                % {"current": contract.get_status_display(), "target": to.label}
+            ]
+        )
+    problems = _gate_problems(contract, to, today)
+    blockers: list[Finding] = []
+    if to == ContractStatus.DELIBERATION:
+        charter, findings = contract_findings(contract)
+        blockers = gate_blockers(findings, charter) if charter else []
+    if problems or blockers:
+        raise ContractGateError(problems, blockers)
+    if to == ContractStatus.PUBLISHED:
+        contract.published_at = timezone.now()
+        charter = CharterVersion.objects.in_force()
+        days = charter.parameter("contract_effective_after_days", 30) if charter else 30
+        contract.withdrawal_until = today + timedelta(days=days)
+    if to == ContractStatus.SIGNED:
+        contract.signed_on = today
+    contract.status = to
+    contract.full_clean()
+    save_record(record=contract, actor=actor)
+    _evaluate_projects(contract)
+    return contract

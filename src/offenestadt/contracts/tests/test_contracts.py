@@ -1,0 +1,195 @@
+"""Contracts: the gates of their lifecycle and the charter's rules over their data clauses."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from offenestadt.accounts.models import Office, User
+from offenestadt.audit.models import AuditEntry
+from offenestadt.charter.engine import Status, evaluate
+from offenestadt.charter.models import CharterVersion
+from offenestadt.contracts import services
+from offenestadt.contracts.models import (
+    AccessMode,
+    Contract,
+    ContractStatus,
+    DataAccess,
+    DataLocation,
+    DataOwner,
+    Location,
+    Redaction,
+    RedactionReason,
+    SubProcessor,
+)
+from offenestadt.registry.models import Project
+from offenestadt.registry.services import linked_record_save, project_findings
+from offenestadt.registry.tests.factories import ProjectFactory
+
+
+@pytest.fixture
+def project(office: Office) -> Project:
+    return ProjectFactory.create(office=office)
+
+
+@pytest.fixture
+def contract(charter: CharterVersion, editor: User, project: Project) -> Contract:
+    """A contract that keeps its data with the city, in the EU, with access listed."""
+    contract = Contract(title="Wartungsvertrag", data_owner=DataOwner.CITY)
+    linked_record_save(actor=editor, record=contract, projects=[project])
+    for clause in (
+        DataLocation(contract=contract, kind=Location.PROCESSING, country="DE", city="Bochum"),
+        DataAccess(
+            contract=contract,
+            organisation="Stadtwerke",
+            role="Betrieb",
+            purpose="Wartung",
+            mode=AccessMode.REMOTE,
+        ),
+    ):
+        services.contract_clause_save(actor=editor, clause=clause)
+    return contract
+
+
+def _move(contract: Contract, editor: User, to: ContractStatus, today: date) -> None:
+    services.contract_transition(actor=editor, contract=contract, to=to, today=today)
+
+
+def _status(contract: Contract, charter: CharterVersion, rule: str) -> Status:
+    (finding,) = [f for f in evaluate(contract, charter) if f.rule == rule]
+    return finding.status
+
+
+def test_publication_starts_the_clocks(contract: Contract, editor: User) -> None:
+    today = timezone.localdate()
+    _move(contract, editor, ContractStatus.PUBLISHED, today)
+    assert contract.published_at is not None
+    # Demo charter: 30 days until the contract may take effect; the city may withdraw.
+    assert contract.withdrawal_until == today + timedelta(days=30)
+    actions = [e.action for e in AuditEntry.objects.for_record(contract)]
+    assert actions[-1] == "transition"
+
+
+def test_too_early_for_the_council(contract: Contract, editor: User) -> None:
+    today = timezone.localdate()
+    _move(contract, editor, ContractStatus.PUBLISHED, today)
+    contract.council_body, contract.meeting_date = "Ausschuss für Digitales", today
+    with pytest.raises(services.ContractGateError) as refusal:
+        _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=10))
+    assert refusal.value.problems == [
+        "Der Vertrag ist seit 10 Tagen öffentlich; vor der Beratung müssen es mindestens "
+        "28 Tage sein."
+    ]
+    _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
+    assert contract.status == ContractStatus.DELIBERATION
+
+
+def test_no_signature_without_a_decision(contract: Contract, editor: User) -> None:
+    today = timezone.localdate()
+    _move(contract, editor, ContractStatus.PUBLISHED, today)
+    contract.council_body, contract.meeting_date = "Rat", today + timedelta(days=30)
+    later = today + timedelta(days=30)
+    _move(contract, editor, ContractStatus.DELIBERATION, later)
+    with pytest.raises(services.ContractGateError, match="Ohne Beschluss"):
+        _move(contract, editor, ContractStatus.DECIDED, later)
+    with pytest.raises(services.ContractGateError, match="nicht nach „unterzeichnet“"):
+        _move(contract, editor, ContractStatus.SIGNED, later)
+    contract.decision_reference = "Ratsbeschluss 2026/99"
+    _move(contract, editor, ContractStatus.DECIDED, later)
+    _move(contract, editor, ContractStatus.SIGNED, later)
+    assert contract.signed_on == later
+
+
+def test_it_takes_effect_only_after_the_withdrawal_period(contract: Contract, editor: User) -> None:
+    today = timezone.localdate()
+    _move(contract, editor, ContractStatus.PUBLISHED, today)
+    contract.council_body, contract.meeting_date = "Rat", today
+    contract.decision_reference = "RB 1"
+    for status in (ContractStatus.DELIBERATION, ContractStatus.DECIDED, ContractStatus.SIGNED):
+        _move(contract, editor, status, today + timedelta(days=28))
+    with pytest.raises(services.ContractGateError, match="frühestens am"):
+        _move(contract, editor, ContractStatus.ACTIVE, today + timedelta(days=29))
+    _move(contract, editor, ContractStatus.ACTIVE, today + timedelta(days=30))
+    assert contract.status == ContractStatus.ACTIVE
+
+
+def test_an_unjustified_redaction_keeps_it_from_the_council(
+    contract: Contract, editor: User
+) -> None:
+    today = timezone.localdate()
+    redaction = Redaction(contract=contract, passage="§ 7 Preise")
+    services.contract_clause_save(actor=editor, clause=redaction)
+    _move(contract, editor, ContractStatus.PUBLISHED, today)
+    contract.council_body, contract.meeting_date = "Rat", today
+    with pytest.raises(services.ContractGateError) as refusal:
+        _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
+    assert [f.rule for f in refusal.value.findings] == ["redactions-justified"]
+    redaction.category = RedactionReason.TRADE_SECRET
+    redaction.reason = "Kalkulation des Anbieters; Gesamtpreis ist öffentlich."
+    services.contract_clause_save(actor=editor, clause=redaction)
+    _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
+
+
+@pytest.mark.parametrize(
+    ("owner", "status"),
+    [(DataOwner.CITY, Status.MET), (DataOwner.VENDOR, Status.VIOLATED), ("", Status.MISSING)],
+)
+def test_data_owned_by_the_city(
+    contract: Contract, charter: CharterVersion, owner: str, status: Status
+) -> None:
+    contract.data_owner = owner
+    assert _status(contract, charter, "data-owned-by-city") == status
+
+
+@pytest.mark.parametrize(
+    ("country", "safeguard", "status"),
+    [
+        ("FR", "", Status.MET),
+        ("NO", "", Status.MET),
+        ("US", "", Status.VIOLATED),
+        ("US", "EU-US Data Privacy Framework", Status.MET),
+    ],
+)
+def test_sub_processors_outside_the_eu_need_a_safeguard(
+    contract: Contract, charter: CharterVersion, country: str, safeguard: str, status: Status
+) -> None:
+    SubProcessor.objects.create(
+        contract=contract, name="Hoster", country=country, safeguard=safeguard
+    )
+    assert _status(contract, charter, "data-stays-in-eu") == status
+
+
+def test_missing_locations_and_access_are_missing_evidence(
+    charter: CharterVersion, editor: User, project: Project
+) -> None:
+    bare = Contract(title="Rahmenvertrag")
+    linked_record_save(actor=editor, record=bare, projects=[project])
+    assert _status(bare, charter, "data-stays-in-eu") == Status.MISSING
+    assert _status(bare, charter, "access-listed") == Status.MISSING
+
+
+def test_contract_findings_count_toward_the_project(
+    contract: Contract, editor: User, project: Project
+) -> None:
+    services.contract_clause_save(
+        actor=editor, clause=SubProcessor(contract=contract, name="Cloud", country="US")
+    )
+    _, findings = project_findings(project)
+    (p2,) = [f for f in findings if f.rule == "contracts-keep-data-with-city"]
+    assert p2.status == Status.VIOLATED
+    assert "Wartungsvertrag" in p2.message.de
+    assert "Cloud" in p2.message.en
+
+
+def test_only_editors_of_a_linked_project_change_a_contract(
+    contract: Contract, other_editor: User
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.contract_clause_save(
+            actor=other_editor,
+            clause=Redaction(
+                contract=contract, passage="Anlage 1", category=RedactionReason.SECURITY
+            ),
+        )
+    assert not Redaction.objects.exists()
