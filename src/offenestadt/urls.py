@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("offenestadt.accounts.urls")),
     path("charta/", include("offenestadt.charter.urls")),
     path("projekte/", include("offenestadt.registry.urls")),
+    path("vertraege/", include("offenestadt.contracts.urls")),
     path("audit/", include("offenestadt.audit.urls")),
     path("verwaltung/", admin.site.urls),
     prefix_default_language=False,

@@ -5,8 +5,10 @@ from typing import ClassVar
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.accounts.models import Actor
 from offenestadt.registry.models import LinkedRecord, Project
 
 # EU member states and the other EEA states (Iceland, Liechtenstein, Norway), ISO 3166-1.
@@ -65,6 +67,14 @@ class ContractStatus(models.TextChoices):
 
 
 CONTRACT_LIFECYCLE = list(ContractStatus)
+
+
+class ContractQuerySet(models.QuerySet["Contract"]):
+    def visible_to(self, user: Actor) -> "ContractQuerySet":
+        """Published contracts for everyone; drafts only for the city's internal roles."""
+        if user.is_authenticated and user.reads_internal_records:
+            return self.all()
+        return self.filter(published_at__isnull=False)
 
 
 class DataOwner(models.TextChoices):
@@ -144,15 +154,15 @@ class Contract(LinkedRecord):
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ("status", "published_at")
 
+    objects = ContractQuerySet.as_manager()
+
     class Meta:
         ordering: ClassVar = ["title"]
         verbose_name = _("Vertrag")
         verbose_name_plural = _("Verträge")
 
     def get_absolute_url(self) -> str:
-        # The contract register's pages come with its views; until then the first project's.
-        project = self.projects.first()
-        return project.get_absolute_url() + "#verknuepft" if project else "/"
+        return reverse("contracts:contract_detail", args=[self.pk])
 
     def days_public(self, on: date) -> int | None:
         if self.published_at is None:

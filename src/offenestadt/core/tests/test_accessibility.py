@@ -47,6 +47,7 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         "/audit/",
         "/audit/checkpoints",
         "/charta/",
+        "/vertraege/",
         "/charta/version/1/",
         "/charta/vergleich/?von=1&zu=2",
         "/datenschutz/",

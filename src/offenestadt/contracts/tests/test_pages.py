@@ -1,0 +1,66 @@
+"""The public contract register: filters, the page with where data goes, drafts hidden."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from offenestadt.accounts.models import User
+from offenestadt.contracts.models import Contract
+from offenestadt.core.demo_loader import load_demo_content
+
+ClientFor = Callable[[User | None], Client]
+WLAN = "Betriebsvertrag WLAN-Backbone mit den Stadtwerken (Demo)"
+SENSORS = "Lizenz- und Servicevertrag Sensorplattform (Demo)"
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    load_demo_content()
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("", [WLAN, SENSORS], []),
+        ("?land=US", [SENSORS], [WLAN]),
+        ("?land=de", [WLAN], [SENSORS]),
+        ("?wert_ab=50000", [WLAN], [SENSORS]),
+        ("?wert_bis=50.000", [SENSORS], [WLAN]),
+        ("?q=Sensorplattform", [SENSORS], [WLAN]),
+        ("?status=draft", [], [WLAN, SENSORS]),
+        ("?projekt=offenes-wlan-in-stadtteilzentren-demo", [WLAN], [SENSORS]),
+    ],
+)
+def test_the_register_filters(
+    client_for: ClientFor, query: str, shown: list[str], hidden: list[str]
+) -> None:
+    page = client_for(None).get(f"/vertraege/{query}").content.decode()
+    for title in shown:
+        assert title in page
+    for title in hidden:
+        assert title not in page
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_contract_page_shows_where_data_goes_and_who_sees_it(
+    client_for: ClientFor,
+) -> None:
+    contract = Contract.objects.get(title=SENSORS)
+    page = " ".join(client_for(None).get(contract.get_absolute_url()).content.decode().split())
+    assert "Wo die Daten hingehen und wer sie sieht" in page
+    assert "<td>Unterauftragnehmer: Analytics Partner (Demo) (Auswertung)</td><td>SG</td>" in page
+    assert "Im öffentlichen Dokument ist 1 Stelle geschwärzt." in page
+    assert "§ 7 Preise: <strong>ohne Begründung</strong>" in page
+    assert "Außerhalb von EU/EWR ohne benannte Garantie" in page
+
+
+def test_drafts_stay_internal(client_for: ClientFor, people: dict[str, User | None]) -> None:
+    draft = Contract.objects.create(title="Geheimer Vertragsentwurf")
+    for role, person in people.items():
+        response = client_for(person).get(draft.get_absolute_url())
+        listing = client_for(person).get("/vertraege/").content.decode()
+        sees = role in {"editor", "other_editor", "dpo", "admin"}
+        assert response.status_code == (200 if sees else 404), role
+        assert ("Geheimer Vertragsentwurf" in listing) is sees, role
