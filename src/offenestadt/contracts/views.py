@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts import services
+from offenestadt.contracts.export import contracts_csv
 from offenestadt.contracts.models import Contract, ContractStatus, Vendor
 from offenestadt.registry.models import Project
 
@@ -59,6 +60,20 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "projects": Project.objects.published().filter(contracts__isnull=False).distinct(),
         },
     )
+
+
+def contract_csv(request: HttpRequest) -> HttpResponse:
+    """The published register as CSV (UTF-8 with BOM, so spreadsheets read the umlauts)."""
+    contracts = (
+        Contract.objects.filter(published_at__isnull=False)
+        .select_related("vendor")
+        .prefetch_related("locations", "redactions")
+    )
+    response = HttpResponse(
+        "\ufeff" + contracts_csv(contracts), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="vertraege.csv"'
+    return response
 
 
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:

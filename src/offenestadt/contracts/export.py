@@ -1,0 +1,43 @@
+"""The contract register as CSV, safe to open in a spreadsheet."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from offenestadt.contracts.models import Contract
+
+COLUMNS = (
+    ("id", lambda c: c.pk),
+    ("title", lambda c: c.title),
+    ("status", lambda c: c.status),
+    ("vendor", lambda c: c.vendor.legal_name if c.vendor else ""),
+    ("vendor_country", lambda c: c.vendor.country if c.vendor else ""),
+    ("value", lambda c: "" if c.value is None else c.value),
+    ("currency", lambda c: c.currency),
+    ("published_at", lambda c: c.published_at.isoformat() if c.published_at else ""),
+    ("data_owner", lambda c: c.data_owner),
+    ("processing_countries", lambda c: " ".join(sorted({x.country for x in c.locations.all()}))),
+    ("redactions", lambda c: len(c.redactions.all())),
+    ("council_body", lambda c: c.council_body),
+    ("decision_reference", lambda c: c.decision_reference),
+    ("url", lambda c: c.get_absolute_url()),
+)
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """The value as text; text a spreadsheet would run as a formula gets a leading quote."""
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def contracts_csv(contracts: Iterable[Contract]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([name for name, _ in COLUMNS])
+    for contract in contracts:
+        writer.writerow([spreadsheet_safe(value(contract)) for _, value in COLUMNS])
+    return buffer.getvalue()
