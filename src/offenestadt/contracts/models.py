@@ -127,6 +127,8 @@ class Contract(LinkedRecord):
     signed_on = models.DateField(_("Unterzeichnet am"), null=True, blank=True)
     # The city may withdraw until this day; the contract takes effect no earlier.
     withdrawal_until = models.DateField(_("Rücktrittsrecht der Stadt bis"), null=True, blank=True)
+    # The terms as the public first saw them, to show what changed before signing.
+    published_terms = models.JSONField(_("Veröffentlichte Fassung"), default=dict, blank=True)
 
     audit_fields: ClassVar[tuple[str, ...]] = (
         "title",

@@ -26,6 +26,7 @@ from offenestadt.contracts.models import (
     Redaction,
     SubProcessor,
 )
+from offenestadt.contracts.terms import contract_terms
 from offenestadt.registry.services import project_evaluate
 
 type ContractClause = DataLocation | SubProcessor | DataAccess | Redaction
@@ -135,6 +136,8 @@ def contract_transition(
         raise ContractGateError(problems, blockers)
     if to == ContractStatus.PUBLISHED:
         contract.published_at = timezone.now()
+        # As stored, so that values read back the same later (1000 vs 1000.00).
+        contract.published_terms = contract_terms(Contract.objects.get(pk=contract.pk))
         charter = CharterVersion.objects.in_force()
         days = charter.parameter("contract_effective_after_days", 30) if charter else 30
         contract.withdrawal_until = today + timedelta(days=days)

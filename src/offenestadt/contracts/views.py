@@ -10,6 +10,7 @@ from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts import services
 from offenestadt.contracts.export import contracts_csv
 from offenestadt.contracts.models import Contract, ContractStatus, Vendor
+from offenestadt.contracts.terms import changes_since_publication
 from offenestadt.registry.models import Project
 
 PAGE_SIZE = 50
@@ -90,6 +91,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contract": contract,
             "scorecard": Scorecard.build(findings, charter),
+            "changes": changes_since_publication(contract),
             "projects": contract.projects.published(),
             "history": history.order_by("-seq"),
         },

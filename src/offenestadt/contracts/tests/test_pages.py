@@ -1,13 +1,18 @@
 """The public contract register: filters, the page with where data goes, drafts hidden."""
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
 from offenestadt.accounts.models import User
-from offenestadt.contracts.models import Contract
+from offenestadt.audit.services import save_record
+from offenestadt.contracts import services
+from offenestadt.contracts.models import Contract, ContractStatus, SubProcessor
 from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.registry.services import linked_record_save
+from offenestadt.registry.tests.factories import ProjectFactory
 
 ClientFor = Callable[[User | None], Client]
 WLAN = "Betriebsvertrag WLAN-Backbone mit den Stadtwerken (Demo)"
@@ -64,3 +69,22 @@ def test_drafts_stay_internal(client_for: ClientFor, people: dict[str, User | No
         sees = role in {"editor", "other_editor", "dpo", "admin"}
         assert response.status_code == (200 if sees else 404), role
         assert ("Geheimer Vertragsentwurf" in listing) is sees, role
+
+
+@pytest.mark.usefixtures("charter")
+def test_the_page_shows_what_changed_since_publication(editor: User, client_for: ClientFor) -> None:
+    project = ProjectFactory.create(office=editor.office)
+    contract = Contract(title="Wartung", value=Decimal("1000"))
+    linked_record_save(actor=editor, record=contract, projects=[project])
+    services.contract_transition(actor=editor, contract=contract, to=ContractStatus.PUBLISHED)
+    unchanged = client_for(None).get(contract.get_absolute_url()).content.decode()
+    assert "der Vertrag steht so, wie er veröffentlicht wurde" in unchanged
+
+    contract.value = Decimal("1500")
+    save_record(record=contract, actor=editor)
+    services.contract_clause_save(
+        actor=editor, clause=SubProcessor(contract=contract, name="Hoster", country="NL")
+    )
+    page = " ".join(client_for(None).get(contract.get_absolute_url()).content.decode().split())
+    assert '<th scope="row">Wert</th><td><del>1000.00</del></td><td><ins>1500.00</ins></td>' in page
+    assert "<ins>Hoster, NL</ins>" in page
