@@ -6,6 +6,7 @@ from ninja.errors import ValidationError
 from ninja.operation import Operation
 
 from offenestadt.charter.api import router as charter_router
+from offenestadt.contracts.api import router as contracts_router
 from offenestadt.registry.api import router as registry_router
 
 
@@ -19,8 +20,8 @@ api = OffeneStadtAPI(
     title="Offene Stadt API",
     version="1",
     description=(
-        "What the city publishes about its smart-city projects and the charter they are "
-        "checked against. Read-only; nothing here needs an account."
+        "What the city publishes about its smart-city projects, their contracts and the "
+        "charter they are checked against. Read-only; nothing here needs an account."
     ),
     urls_namespace="api",
     openapi_url="/openapi.json",
@@ -30,6 +31,7 @@ api = OffeneStadtAPI(
 )
 api.add_router("", charter_router)
 api.add_router("", registry_router)
+api.add_router("", contracts_router)
 
 
 @api.exception_handler(ValidationError)

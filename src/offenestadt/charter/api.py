@@ -3,7 +3,9 @@
 from datetime import date
 from typing import Any
 
+from django.db.models import Choices
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -38,6 +40,15 @@ class InvalidInput(Problem):
 class LocalisedText(Schema):
     de: str
     en: str
+
+
+def labelled(choice: Choices) -> dict[str, Any]:
+    """A choice as its code and its label in German and English."""
+    label = {}
+    for language in ("de", "en"):
+        with translation.override(language):
+            label[language] = str(choice.label)
+    return {"code": choice, "label": label}
 
 
 class PrincipleOut(Schema):

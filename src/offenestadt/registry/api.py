@@ -8,12 +8,11 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest
-from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
 from offenestadt.accounts.models import Office
-from offenestadt.charter.api import InvalidInput, LocalisedText, Problem
+from offenestadt.charter.api import InvalidInput, LocalisedText, Problem, labelled
 from offenestadt.charter.engine import Status
 from offenestadt.charter.models import CharterVersion
 from offenestadt.registry.models import (
@@ -45,15 +44,6 @@ MAX_LIMIT = 200
 def _absolute(context: dict[str, Any], path: str) -> str:
     request: HttpRequest = context["request"]
     return request.build_absolute_uri(path)
-
-
-def _status_choice(code: str) -> dict[str, Any]:
-    status = ProjectStatus(code)
-    label = {}
-    for language in ("de", "en"):
-        with translation.override(language):
-            label[language] = str(status.label)
-    return {"code": status, "label": label}
 
 
 class OfficeOut(Schema):
@@ -167,7 +157,7 @@ class CouncilOverrideOut(Schema):
 
     @staticmethod
     def resolve_to_status(override: CouncilOverride) -> dict[str, Any]:
-        return _status_choice(override.to_status)
+        return labelled(ProjectStatus(override.to_status))
 
 
 class LinkedRecordOut(Schema):
@@ -199,7 +189,7 @@ class ProjectSummary(Schema):
 
     @staticmethod
     def resolve_status(project: Project) -> dict[str, Any]:
-        return _status_choice(project.status)
+        return labelled(ProjectStatus(project.status))
 
     @staticmethod
     def resolve_public_funding_share(project: Project) -> float | None:

@@ -1,0 +1,228 @@
+"""Contracts and vendors in the public REST API: published contracts only."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from offenestadt.charter.api import InvalidInput, LocalisedText, Problem, labelled
+from offenestadt.charter.engine import Status
+from offenestadt.contracts.models import (
+    AccessMode,
+    Contract,
+    ContractQuerySet,
+    ContractStatus,
+    DataOwner,
+    Location,
+    RedactionReason,
+    Vendor,
+)
+from offenestadt.contracts.services import contract_findings
+
+router = Router(tags=["contracts"])
+
+
+class ContractStatusOut(Schema):
+    code: ContractStatus
+    label: LocalisedText
+
+
+class VendorOut(Schema):
+    id: int
+    legal_name: str
+    registry_number: str
+    country: str
+    address: str
+    website: str
+
+
+class LocationOut(Schema):
+    kind: Location
+    country: str
+    city: str
+    operator: str
+    data_centre: str
+    safeguard: str
+
+
+class SubProcessorOut(Schema):
+    name: str
+    country: str
+    purpose: str
+    safeguard: str
+
+
+class AccessOut(Schema):
+    organisation: str
+    role: str
+    purpose: str
+    mode: AccessMode
+
+
+class RedactionOut(Schema):
+    passage: str
+    category: RedactionReason | None
+    reason: str
+
+    @staticmethod
+    def resolve_category(redaction: Any) -> str | None:
+        return redaction.category or None
+
+
+class ContractFindingOut(Schema):
+    principle: str
+    rule: str
+    status: Status
+    message: LocalisedText
+
+
+class ContractSummary(Schema):
+    id: int = Field(description="The contract's stable identifier.")
+    title: str
+    purpose: str
+    status: ContractStatusOut
+    vendor: VendorOut | None
+    value: Decimal | None
+    currency: str
+    published_at: datetime
+    withdrawal_until: date | None = Field(
+        description="The city may withdraw until this day; the contract takes effect no earlier."
+    )
+    projects: list[str] = Field(description="Slugs of the published projects it serves.")
+
+    @staticmethod
+    def resolve_status(contract: Contract) -> dict[str, Any]:
+        return labelled(ContractStatus(contract.status))
+
+    @staticmethod
+    def resolve_projects(contract: Contract) -> list[str]:
+        return [p.slug for p in contract.projects.all() if p.is_public_record()]
+
+
+class ContractDetail(ContractSummary):
+    starts_on: date | None
+    ends_on: date | None
+    procurement_procedure: str
+    data_owner: DataOwner | None
+    secondary_use_prohibited: bool | None
+    audit_rights: bool | None
+    data_return_format: str
+    deletion_at_end: bool | None
+    council_paper: str
+    council_body: str
+    meeting_date: date | None
+    agenda_item: str
+    decision_reference: str
+    signed_on: date | None
+    locations: list[LocationOut]
+    subprocessors: list[SubProcessorOut]
+    accesses: list[AccessOut]
+    redactions: list[RedactionOut]
+    findings: list[ContractFindingOut] = Field(
+        description="The charter in force applied to the contract now."
+    )
+
+    @staticmethod
+    def resolve_data_owner(contract: Contract) -> str | None:
+        return contract.data_owner or None
+
+    @staticmethod
+    def resolve_findings(contract: Contract) -> list[dict[str, Any]]:
+        _, findings = contract_findings(contract)
+        return [finding.as_dict() for finding in findings]
+
+
+class ContractPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ContractSummary]
+
+
+class ContractFilters(Schema):
+    status: ContractStatus | None = None
+    vendor: int | None = Field(None, description="A vendor's id.")
+    project: str | None = Field(None, description="A project's slug.")
+    country: str | None = Field(
+        None, pattern="^[A-Za-z]{2}$", description="Where data is processed or stored."
+    )
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    q: str | None = Field(None, description="Words in the title or purpose.")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+def _published() -> ContractQuerySet:
+    return Contract.objects.filter(published_at__isnull=False)
+
+
+@router.get("/contracts", response={200: ContractPage, 422: InvalidInput})
+def contract_list(request: HttpRequest, filters: Query[ContractFilters]) -> dict[str, Any]:
+    """Published contracts by title, filtered and paged."""
+    contracts = _published()
+    if filters.status:
+        contracts = contracts.filter(status=filters.status)
+    if filters.vendor is not None:
+        contracts = contracts.filter(vendor_id=filters.vendor)
+    if filters.project:
+        contracts = contracts.filter(projects__slug=filters.project)
+    if filters.country:
+        country = filters.country.upper()
+        contracts = contracts.filter(
+            Q(locations__country=country) | Q(subprocessors__country=country)
+        ).distinct()
+    if filters.min_value is not None:
+        contracts = contracts.filter(value__gte=filters.min_value)
+    if filters.max_value is not None:
+        contracts = contracts.filter(value__lte=filters.max_value)
+    if filters.q:
+        contracts = contracts.filter(
+            Q(title__icontains=filters.q) | Q(purpose__icontains=filters.q)
+        )
+    page = contracts.select_related("vendor").prefetch_related("projects")[
+        filters.offset : filters.offset + filters.limit
+    ]
+    return {
+        "count": contracts.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": list(page),
+    }
+
+
+@router.get("/contracts/{contract_id}", response={200: ContractDetail, 404: Problem})
+def contract_detail(request: HttpRequest, contract_id: int) -> Contract:
+    """A published contract with its data clauses, redactions and the charter's findings."""
+    contract = (
+        _published()
+        .select_related("vendor")
+        .prefetch_related("projects", "locations", "subprocessors", "accesses", "redactions")
+        .filter(pk=contract_id)
+        .first()
+    )
+    if contract is None:
+        raise HttpError(404, f"There is no published contract {contract_id}.")
+    return contract
+
+
+@router.get("/vendors", response=list[VendorOut])
+def vendor_list(request: HttpRequest) -> list[Vendor]:
+    """Vendors of published contracts."""
+    return list(Vendor.objects.filter(contracts__published_at__isnull=False).distinct())
+
+
+@router.get("/vendors/{vendor_id}", response={200: VendorOut, 404: Problem})
+def vendor_detail(request: HttpRequest, vendor_id: int) -> Vendor:
+    vendor = (
+        Vendor.objects.filter(pk=vendor_id, contracts__published_at__isnull=False)
+        .distinct()
+        .first()
+    )
+    if vendor is None:
+        raise HttpError(404, f"There is no vendor {vendor_id} with a published contract.")
+    return vendor

@@ -1,0 +1,75 @@
+"""Contracts and vendors in the REST API: published only, filtered, as the schema promises."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from offenestadt.accounts.models import User
+from offenestadt.contracts.models import Contract
+from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.core.tests.openapi import assert_matches_openapi
+
+ClientFor = Callable[[User | None], Client]
+SENSORS = "Lizenz- und Servicevertrag Sensorplattform (Demo)"
+
+
+@pytest.fixture
+def anonymous(db: None, client_for: ClientFor) -> Client:
+    load_demo_content()
+    Contract.objects.create(title="Vertragsentwurf")
+    return client_for(None)
+
+
+def _titles(response: object) -> list[str]:
+    return [item["title"] for item in response.json()["items"]]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", 2),
+        ("?country=us", 1),
+        ("?min_value=50000", 1),
+        ("?status=published", 2),
+        ("?status=draft", 0),
+        ("?project=sensoren-fur-bodenfeuchte-in-parks-demo", 1),
+        ("?q=Sensorplattform", 1),
+    ],
+)
+def test_the_list_filters_published_contracts(anonymous: Client, query: str, expected: int) -> None:
+    response = anonymous.get(f"/api/v1/contracts{query}")
+    assert response.status_code == 200
+    assert response.json()["count"] == expected
+    assert "Vertragsentwurf" not in _titles(response)
+    assert_matches_openapi(anonymous, "/api/v1/contracts", response)
+
+
+def test_the_detail_has_clauses_redactions_and_findings(anonymous: Client) -> None:
+    contract = Contract.objects.get(title=SENSORS)
+    response = anonymous.get(f"/api/v1/contracts/{contract.pk}")
+    body = response.json()
+    assert body["data_owner"] == "vendor"
+    assert [s["country"] for s in body["subprocessors"]] == ["SG"]
+    assert body["redactions"] == [{"passage": "§ 7 Preise", "category": None, "reason": ""}]
+    statuses = {f["rule"]: f["status"] for f in body["findings"]}
+    assert statuses["data-owned-by-city"] == "violated"
+    assert statuses["redactions-justified"] == "violated"
+    assert_matches_openapi(anonymous, "/api/v1/contracts/{contract_id}", response)
+
+
+def test_drafts_and_unknown_ids_are_not_found(anonymous: Client) -> None:
+    draft = Contract.objects.get(title="Vertragsentwurf")
+    for path in (f"/api/v1/contracts/{draft.pk}", "/api/v1/contracts/999999"):
+        response = anonymous.get(path)
+        assert response.status_code == 404
+        assert_matches_openapi(anonymous, "/api/v1/contracts/{contract_id}", response)
+
+
+def test_vendors_of_published_contracts(anonymous: Client) -> None:
+    response = anonymous.get("/api/v1/vendors")
+    names = sorted(v["legal_name"] for v in response.json())
+    assert names == ["SensorCloud Inc. (Demo)", "Stadtwerke Musterstadt GmbH (Demo)"]
+    assert_matches_openapi(anonymous, "/api/v1/vendors", response)
+    vendor_id = response.json()[0]["id"]
+    assert anonymous.get(f"/api/v1/vendors/{vendor_id}").status_code == 200
