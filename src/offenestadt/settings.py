@@ -82,6 +82,8 @@ OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS", "Rathausplatz 1, 44700 Musterstad
 OPERATOR_EMAIL = env_str("OPERATOR_EMAIL", "smartcity@example.org")
 OPERATOR_PHONE = env_str("OPERATOR_PHONE", "0234 000000")
 DPO_CONTACT = env_str("DPO_CONTACT", "datenschutz@example.org")
+# The prefix of this city's OCDS contracting process ids (register one with the OCP).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-offenestadt")
 
 INSTALLED_APPS = [
     "offenestadt.core",

@@ -46,7 +46,7 @@ CONTRACT_STAGES = frozenset({ContractStatus.SIGNED, ContractStatus.ACTIVE, Contr
 
 
 def ocid_prefix() -> str:
-    return str(getattr(settings, "OCDS_OCID_PREFIX", "ocds-offenestadt"))
+    return str(settings.OCDS_OCID_PREFIX)
 
 
 def contract_ocid(contract: Contract) -> str:
@@ -192,11 +192,11 @@ def _buyer(operator: str) -> JSONObject:
     return {
         "id": BUYER_ID,
         "name": operator,
-        "address": {"streetAddress": getattr(settings, "OPERATOR_ADDRESS", "")},
+        "address": {"streetAddress": settings.OPERATOR_ADDRESS},
         "contactPoint": {
             "name": operator,
-            "email": getattr(settings, "OPERATOR_EMAIL", ""),
-            "telephone": getattr(settings, "OPERATOR_PHONE", ""),
+            "email": settings.OPERATOR_EMAIL,
+            "telephone": settings.OPERATOR_PHONE,
         },
         "roles": ["buyer"],
     }
