@@ -3,7 +3,7 @@
 from datetime import date
 from typing import ClassVar
 
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +127,19 @@ class Contract(LinkedRecord):
     signed_on = models.DateField(_("Unterzeichnet am"), null=True, blank=True)
     # The city may withdraw until this day; the contract takes effect no earlier.
     withdrawal_until = models.DateField(_("Rücktrittsrecht der Stadt bis"), null=True, blank=True)
+    # The signed document stays internal; its public version shows only justified redactions.
+    signed_document = models.FileField(
+        _("Unterzeichnetes Dokument (PDF, intern)"),
+        upload_to="contracts/signed/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
+    public_document = models.FileField(
+        _("Öffentliche Fassung (PDF)"),
+        upload_to="contracts/public/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
     # The terms as the public first saw them, to show what changed before signing.
     published_terms = models.JSONField(_("Veröffentlichte Fassung"), default=dict, blank=True)
 
@@ -152,6 +165,7 @@ class Contract(LinkedRecord):
         "decision_reference",
         "signed_on",
         "withdrawal_until",
+        "public_document",
         "published_at",
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ("status", "published_at")
