@@ -43,6 +43,9 @@ def _field_value(record: AuditedRecord, name: str) -> Any:
     if isinstance(field, models.ForeignKey):
         related = getattr(record, name)
         return None if related is None else str(related)
+    if isinstance(field, models.FileField):
+        # The file's name stands for it; the content is not part of the history.
+        return getattr(record, name).name or None
     return getattr(record, name)
 
 
