@@ -180,6 +180,16 @@ class Contract(LinkedRecord):
     def get_absolute_url(self) -> str:
         return reverse("contracts:contract_detail", args=[self.pk])
 
+    def next_statuses(self) -> list[ContractStatus]:
+        """Where the contract may go from here: the next step, or its end once published."""
+        position = CONTRACT_LIFECYCLE.index(ContractStatus(self.status))
+        following = CONTRACT_LIFECYCLE[position + 1 : position + 2]
+        if self.status not in {ContractStatus.DRAFT, ContractStatus.ENDED} and (
+            ContractStatus.ENDED not in following
+        ):
+            following.append(ContractStatus.ENDED)
+        return following
+
     def days_public(self, on: date) -> int | None:
         if self.published_at is None:
             return None

@@ -13,18 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
-from offenestadt.audit.services import save_record
+from offenestadt.audit.services import delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import rules
 from offenestadt.contracts.models import (
-    CONTRACT_LIFECYCLE,
     Contract,
     ContractStatus,
     DataAccess,
     DataLocation,
     Redaction,
     SubProcessor,
+    Vendor,
 )
 from offenestadt.contracts.terms import contract_terms
 from offenestadt.registry.services import project_evaluate
@@ -66,14 +66,27 @@ def contract_clause_save(*, actor: Actor, clause: ContractClause) -> ContractCla
     return clause
 
 
+@transaction.atomic
+def contract_clause_delete(*, actor: Actor, clause: ContractClause) -> None:
+    """Remove a data location, sub-processor, access entry or redaction from a contract."""
+    contract = clause.contract
+    _require_edit(actor, contract)
+    delete_record(record=clause, actor=actor)
+    _evaluate_projects(contract)
+
+
+@transaction.atomic
+def vendor_save(*, actor: Actor, vendor: Vendor) -> Vendor:
+    """Add or change a vendor; editors and administrators may."""
+    if not rules.can_edit_vendors(actor):
+        raise PermissionDenied(_("Sie dürfen keine Auftragnehmer anlegen oder ändern."))
+    vendor.full_clean()
+    save_record(record=vendor, actor=actor)
+    return vendor
+
+
 def _next_allowed(contract: Contract, to: ContractStatus) -> bool:
-    position = CONTRACT_LIFECYCLE.index(ContractStatus(contract.status))
-    following = CONTRACT_LIFECYCLE[position + 1 : position + 2]
-    ending = to == ContractStatus.ENDED and contract.status not in {
-        ContractStatus.DRAFT,
-        ContractStatus.ENDED,
-    }
-    return to in following or ending
+    return to in contract.next_statuses()
 
 
 def _gate_problems(contract: Contract, to: ContractStatus, today: date) -> list[str]:

@@ -1,17 +1,49 @@
-from decimal import Decimal, InvalidOperation
+"""The contract register, and the staff pages that register contracts and move them on."""
 
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.scorecard import Scorecard
-from offenestadt.contracts import services
+from offenestadt.contracts import rules, services
 from offenestadt.contracts.export import contracts_csv
-from offenestadt.contracts.models import Contract, ContractStatus, Vendor
+from offenestadt.contracts.forms import (
+    ContractForm,
+    ContractTransitionForm,
+    DataAccessForm,
+    DataLocationForm,
+    RedactionForm,
+    SubProcessorForm,
+    VendorForm,
+)
+from offenestadt.contracts.models import (
+    Contract,
+    ContractStatus,
+    DataAccess,
+    DataLocation,
+    Redaction,
+    SubProcessor,
+    Vendor,
+)
 from offenestadt.contracts.terms import changes_since_publication
 from offenestadt.registry.models import Project
+from offenestadt.registry.services import linked_record_save
 
 PAGE_SIZE = 50
 
@@ -59,6 +91,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "statuses": ContractStatus.choices,
             "vendors": Vendor.objects.filter(contracts__published_at__isnull=False).distinct(),
             "projects": Project.objects.published().filter(contracts__isnull=False).distinct(),
+            "can_create": rules.can_create_contract(request.user),
         },
     )
 
@@ -77,14 +110,47 @@ def contract_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = get_object_or_404(
+def _contract_for(request: HttpRequest, pk: int) -> Contract:
+    """The contract, for someone who may see it: a draft does not exist for the public."""
+    return get_object_or_404(
         Contract.objects.visible_to(request.user).select_related("vendor"), pk=pk
     )
+
+
+def _editable_contract(request: HttpRequest, pk: int) -> Contract:
+    """404 for a contract the user may not see; 403 for one they may see but not change."""
+    contract = _contract_for(request, pk)
+    if not rules.can_edit_contract(request.user, contract):
+        raise PermissionDenied
+    return contract
+
+
+def _staff_only(user: Actor, allowed: bool) -> None:
+    """Pages without a record: absent outside the administration, forbidden inside it."""
+    if not (user.is_authenticated and user.reads_internal_records):
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+
+
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _contract_for(request, pk))
+
+
+def _render_detail(
+    request: HttpRequest,
+    contract: Contract,
+    transition_form: ContractTransitionForm | None = None,
+    refusal: services.ContractGateError | None = None,
+    status: int = 200,
+) -> HttpResponse:
     charter, findings = services.contract_findings(contract)
     history = AuditEntry.objects.for_record(contract)
     if not request.user.is_authenticated or not request.user.reads_internal_records:
         history = history.public()
+    can_edit = rules.can_edit_contract(request.user, contract)
+    if can_edit and transition_form is None and contract.next_statuses():
+        transition_form = ContractTransitionForm(contract=contract)
     return render(
         request,
         "contracts/contract_detail.html",
@@ -94,5 +160,200 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes_since_publication(contract),
             "projects": contract.projects.published(),
             "history": history.order_by("-seq"),
+            "can_edit": can_edit,
+            "transition_form": transition_form if can_edit else None,
+            "refusal": refusal,
         },
+        status=status,
     )
+
+
+def _show_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put the service's validation errors on the form: beside their field, or above all."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, ValidationError(errors))
+
+
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Register a contract (without ``pk``) or change its terms, clauses and documents."""
+    if pk is None:
+        _staff_only(request.user, rules.can_create_contract(request.user))
+        contract = Contract()
+    else:
+        contract = _editable_contract(request, pk)
+    posted = request.method == "POST"
+    form = ContractForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        instance=contract,
+        user=request.user,
+    )
+    if form.is_valid():
+        chosen = list(form.cleaned_data["projects"])
+        # Links to projects outside the user's reach stay; the service then decides.
+        kept = (
+            list(contract.projects.exclude(pk__in=form.fields["projects"].queryset))  # type: ignore[attr-defined]
+            if contract.pk
+            else []
+        )
+        try:
+            linked_record_save(actor=request.user, record=form.instance, projects=chosen + kept)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied) or _("Sie dürfen diese Projekte nicht verknüpfen."))
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            return redirect(form.instance)
+    return render(
+        request,
+        "contracts/contract_form.html",
+        {"form": form, "contract": contract if contract.pk else None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def vendor_create(request: HttpRequest) -> HttpResponse:
+    """Add a vendor, then go back to the contract form it was needed for."""
+    _staff_only(request.user, rules.can_edit_vendors(request.user))
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = VendorForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.vendor_save(actor=request.user, vendor=form.instance)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            return redirect(next_url or reverse("contracts:contract_create"))
+    return render(request, "contracts/vendor_form.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def contract_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a contract on; a refusing gate shows what is missing on the contract page."""
+    contract = _editable_contract(request, pk)
+    form = ContractTransitionForm(request.POST, contract=contract)
+    if not form.is_valid():
+        return _render_detail(request, contract, transition_form=form, status=400)
+    try:
+        services.contract_transition(actor=request.user, contract=contract, to=form.target())
+    except services.ContractGateError as refusal:
+        contract.refresh_from_db()
+        return _render_detail(request, contract, transition_form=form, refusal=refusal, status=409)
+    return redirect(contract)
+
+
+@dataclass(frozen=True)
+class ClauseKind:
+    """A kind of data clause, as the staff pages add, change and remove it."""
+
+    model: type[services.ContractClause]
+    form: type[forms.ModelForm[Any]]
+    # The section of the contract page that lists this kind.
+    anchor: str
+    title: str | Promise
+
+
+# Keyed by the word in the address: /vertraege/<pk>/<kind>/neu/.
+CLAUSE_KINDS: dict[str, ClauseKind] = {
+    "ort": ClauseKind(DataLocation, DataLocationForm, "daten-heading", _("Ort der Daten")),
+    "unterauftragnehmer": ClauseKind(
+        SubProcessor, SubProcessorForm, "daten-heading", _("Unterauftragnehmer")
+    ),
+    "zugriff": ClauseKind(DataAccess, DataAccessForm, "daten-heading", _("Zugriff auf Daten")),
+    "schwaerzung": ClauseKind(Redaction, RedactionForm, "schwaerzungen-heading", _("Schwärzung")),
+}
+
+
+@dataclass(frozen=True)
+class ClausePage:
+    """What a clause's page works on: the contract, the kind and the clause itself."""
+
+    contract: Contract
+    kind: ClauseKind
+    clause: services.ContractClause
+
+    @property
+    def section_url(self) -> str:
+        return f"{self.contract.get_absolute_url()}#{self.kind.anchor}"
+
+
+def _clause_page(request: HttpRequest, pk: int, kind: str, clause_pk: int | None) -> ClausePage:
+    """The clause the address names (a new one without ``clause_pk``), for its editors."""
+    clause_kind = CLAUSE_KINDS.get(kind)
+    if clause_kind is None:
+        raise Http404
+    contract = _editable_contract(request, pk)
+    if clause_pk is None:
+        clause = clause_kind.model(contract=contract)
+    else:
+        try:
+            clause = clause_kind.model._default_manager.get(contract=contract, pk=clause_pk)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+        clause.contract = contract
+    return ClausePage(contract=contract, kind=clause_kind, clause=clause)
+
+
+@require_http_methods(["GET", "POST"])
+def clause_edit(
+    request: HttpRequest, pk: int, kind: str, clause_pk: int | None = None
+) -> HttpResponse:
+    """Add (without ``clause_pk``) or change a data clause of a contract."""
+    page = _clause_page(request, pk, kind, clause_pk)
+    adding = page.clause.pk is None
+    form = page.kind.form(request.POST if request.method == "POST" else None, instance=page.clause)
+    if form.is_valid():
+        try:
+            services.contract_clause_save(actor=request.user, clause=form.instance)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            return redirect(page.section_url)
+    return render(
+        request, "contracts/clause_form.html", {"page": page, "form": form, "adding": adding}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def clause_delete(request: HttpRequest, pk: int, kind: str, clause_pk: int) -> HttpResponse:
+    """Remove a data clause from a contract, after asking."""
+    page = _clause_page(request, pk, kind, clause_pk)
+    if request.method == "POST":
+        services.contract_clause_delete(actor=request.user, clause=page.clause)
+        return redirect(page.section_url)
+    return render(request, "contracts/clause_confirm_delete.html", {"page": page})
+
+
+def _pdf_response(document: FieldFile, filename: str) -> FileResponse:
+    if not document:
+        raise Http404
+    try:
+        opened = document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(opened, content_type="application/pdf", filename=filename)
+
+
+def public_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The public version of the contract, with its justified redactions."""
+    contract = _contract_for(request, pk)
+    response = _pdf_response(contract.public_document, f"vertrag-{contract.pk}.pdf")
+    if contract.published_at is None:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def signed_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed document, unredacted: for the contract's editors only."""
+    contract = _editable_contract(request, pk)
+    response = _pdf_response(contract.signed_document, f"vertrag-{contract.pk}-intern.pdf")
+    patch_cache_control(response, private=True, no_store=True)
+    return response

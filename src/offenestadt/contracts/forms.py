@@ -1,0 +1,139 @@
+"""The staff forms for contracts, their vendors and their data clauses."""
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from offenestadt.accounts.models import Actor, Role
+from offenestadt.contracts import rules
+from offenestadt.contracts.models import (
+    Contract,
+    ContractStatus,
+    DataAccess,
+    DataLocation,
+    Redaction,
+    SubProcessor,
+    Vendor,
+)
+from offenestadt.registry.models import Project
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _pdf(upload: Any) -> Any:
+    """Refuse a new upload that is not a PDF: it is served as application/pdf later."""
+    if isinstance(upload, UploadedFile):
+        header = upload.read(5)
+        upload.seek(0)
+        if header != b"%PDF-":
+            raise forms.ValidationError(_("Die Datei ist kein PDF-Dokument."))
+    return upload
+
+
+class ContractForm(forms.ModelForm[Contract]):
+    """The contract's terms, clauses, council part and documents, and the projects it serves."""
+
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Projekte"),
+        queryset=Project.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Projekte Ihres Amtes, denen der Vertrag dient."),
+    )
+
+    class Meta:
+        model = Contract
+        fields: ClassVar = [
+            "title",
+            "purpose",
+            "vendor",
+            "value",
+            "currency",
+            "starts_on",
+            "ends_on",
+            "procurement_procedure",
+            "data_owner",
+            "secondary_use_prohibited",
+            "audit_rights",
+            "data_return_format",
+            "deletion_at_end",
+            "council_paper",
+            "council_body",
+            "meeting_date",
+            "agenda_item",
+            "decision_reference",
+            "signed_document",
+            "public_document",
+        ]
+        widgets: ClassVar = {
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "starts_on": DATE_INPUT,
+            "ends_on": DATE_INPUT,
+            "meeting_date": DATE_INPUT,
+        }
+
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        projects = rules.projects_for_contracts(user).order_by("title")
+        field = self.fields["projects"]
+        field.queryset = projects  # type: ignore[attr-defined]
+        # Administrators may keep a contract without a project; an editor's must serve one.
+        field.required = not (user.is_authenticated and user.role == Role.ADMIN)
+        if self.instance.pk is not None:
+            field.initial = list(self.instance.projects.filter(pk__in=projects))
+        for name in ("signed_document", "public_document"):
+            self.fields[name].widget.attrs["accept"] = "application/pdf"
+
+    def clean_signed_document(self) -> Any:
+        return _pdf(self.cleaned_data.get("signed_document"))
+
+    def clean_public_document(self) -> Any:
+        return _pdf(self.cleaned_data.get("public_document"))
+
+
+class VendorForm(forms.ModelForm[Vendor]):
+    class Meta:
+        model = Vendor
+        fields: ClassVar = list(Vendor.audit_fields)
+
+
+# The data clauses. The contract comes from the address, never from the form.
+class DataLocationForm(forms.ModelForm[DataLocation]):
+    class Meta:
+        model = DataLocation
+        fields: ClassVar = list(DataLocation.audit_fields)
+
+
+class SubProcessorForm(forms.ModelForm[SubProcessor]):
+    class Meta:
+        model = SubProcessor
+        fields: ClassVar = list(SubProcessor.audit_fields)
+
+
+class DataAccessForm(forms.ModelForm[DataAccess]):
+    class Meta:
+        model = DataAccess
+        fields: ClassVar = list(DataAccess.audit_fields)
+
+
+class RedactionForm(forms.ModelForm[Redaction]):
+    class Meta:
+        model = Redaction
+        fields: ClassVar = list(Redaction.audit_fields)
+        widgets: ClassVar = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContractTransitionForm(forms.Form):
+    """Move a contract on to one of the statuses reachable from its current one."""
+
+    to = forms.ChoiceField(label=_("Neuer Stand"))
+
+    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [  # type: ignore[attr-defined]
+            (status.value, status.label) for status in contract.next_statuses()
+        ]
+
+    def target(self) -> ContractStatus:
+        return ContractStatus(self.cleaned_data["to"])
