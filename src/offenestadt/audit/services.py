@@ -133,6 +133,11 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
     if not changes:
         return None
     record.save()
+    # As stored: saving can change a value (a file's final name in the storage).
+    after = _snapshot(record)
+    changes = {
+        name: [before[name], after[name]] for name in after if before[name] != after[name]
+    } | _internal_changes(stored, record)
     transition = any(name in changes for name in record.audit_state_fields)
     action = Action.TRANSITION if transition else Action.UPDATE
     return _append(

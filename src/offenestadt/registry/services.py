@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from offenestadt.accounts.models import Actor, Office
+from offenestadt.accounts.models import Actor, Office, Role
 from offenestadt.audit.services import delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, gate_blockers, principle_statuses
 from offenestadt.charter.models import CharterVersion
@@ -271,11 +271,15 @@ def linked_record_save(
     The actor must be allowed to edit every project it is linked to; each linked
     project is evaluated again, since its findings may rest on the record.
     """
-    for project in projects:
+    linked_now = list(record.projects.all()) if record.pk else []  # type: ignore[attr-defined]
+    if not projects and not linked_now and getattr(actor, "role", None) != Role.ADMIN:
+        raise PermissionDenied(_("Nur die Administration kann Vorgänge ohne Projekt anlegen."))
+    # Whoever links or unlinks must be allowed to edit every project concerned.
+    for project in {*projects, *linked_now}:
         _require_edit(actor, project)
     record.full_clean()
     save_record(record=record, actor=actor)
     record.projects.set(projects)  # type: ignore[attr-defined]
-    for project in projects:
+    for project in {*projects, *linked_now}:
         project_evaluate(project=project)
     return record

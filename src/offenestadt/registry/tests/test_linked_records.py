@@ -76,3 +76,22 @@ def test_the_api_lists_published_links_only(
     detail = client_for(None).get(f"/api/v1/projects/{project.slug}").json()
     assert [contract["title"] for contract in detail["contracts"]] == ["Betriebsvertrag"]
     assert detail["participation_procedures"] == []
+
+
+def test_unlinking_needs_the_right_to_edit_the_project_left(
+    editor: User, other_editor: User, office: Office, other_office: Office
+) -> None:
+    theirs = ProjectFactory.create(office=other_office)
+    mine = ProjectFactory.create(office=office)
+    dataset = Dataset(title="Messwerte")
+    services.linked_record_save(actor=other_editor, record=dataset, projects=[theirs])
+    with pytest.raises(PermissionDenied):
+        services.linked_record_save(actor=editor, record=dataset, projects=[mine])
+    assert list(dataset.projects.all()) == [theirs]
+
+
+def test_a_record_without_projects_is_for_administrators(editor: User, administrator: User) -> None:
+    with pytest.raises(PermissionDenied):
+        services.linked_record_save(actor=editor, record=Dataset(title="Lose"), projects=[])
+    services.linked_record_save(actor=administrator, record=Dataset(title="Lose"), projects=[])
+    assert Dataset.objects.filter(title="Lose").exists()
