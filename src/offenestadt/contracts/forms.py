@@ -10,6 +10,7 @@ from offenestadt.accounts.models import Actor, Role
 from offenestadt.contracts import rules
 from offenestadt.contracts.models import (
     Contract,
+    ContractComment,
     ContractStatus,
     DataAccess,
     DataLocation,
@@ -137,3 +138,18 @@ class ContractTransitionForm(forms.Form):
 
     def target(self) -> ContractStatus:
         return ContractStatus(self.cleaned_data["to"])
+
+
+class CommentForm(forms.ModelForm[ContractComment]):
+    class Meta:
+        model = ContractComment
+        fields: ClassVar = ["pseudonym", "text"]
+        widgets: ClassVar = {"text": forms.Textarea(attrs={"rows": 6})}
+
+
+class HideCommentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Öffentlicher Grund für das Ausblenden"),
+        max_length=300,
+        help_text=_("Zum Beispiel: beleidigend, enthält personenbezogene Daten Dritter."),
+    )

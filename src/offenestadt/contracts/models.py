@@ -291,3 +291,42 @@ class Redaction(ContractPart):
     @property
     def is_justified(self) -> bool:
         return bool(self.category and self.reason.strip())
+
+
+class CommentStatus(models.TextChoices):
+    VISIBLE = "visible", _("sichtbar")
+    HIDDEN = "hidden", _("ausgeblendet")
+
+
+class ContractComment(models.Model):
+    """A resident's comment on a published contract: no account, a pseudonym, no e-mail.
+
+    Moderation hides a comment with a public reason; nothing is deleted silently.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="comments")
+    pseudonym = models.CharField(_("Name oder Pseudonym"), max_length=80)
+    text = models.TextField(_("Kommentar"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=CommentStatus, default=CommentStatus.VISIBLE)
+    hidden_reason = models.CharField(_("Grund für das Ausblenden"), max_length=300, blank=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("status", "hidden_reason")
+    audit_state_fields: ClassVar[tuple[str, ...]] = ("status",)
+
+    class Meta:
+        ordering: ClassVar = ["created_at"]
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+
+    def __str__(self) -> str:
+        return _("Kommentar %(number)s zu „%(contract)s“") % {
+            "number": self.pk,
+            "contract": self.contract.title,
+        }
+
+    def get_absolute_url(self) -> str:
+        return f"{self.contract.get_absolute_url()}#kommentar-{self.pk}"
+
+    def is_public_record(self) -> bool:
+        return self.contract.is_public_record()

@@ -7,7 +7,7 @@ after publication, until which the city may withdraw (after HmbTG §10).
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,9 @@ from offenestadt.charter.engine import Finding, evaluate, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import rules
 from offenestadt.contracts.models import (
+    CommentStatus,
     Contract,
+    ContractComment,
     ContractStatus,
     DataAccess,
     DataLocation,
@@ -161,3 +163,30 @@ def contract_transition(
     save_record(record=contract, actor=actor)
     _evaluate_projects(contract)
     return contract
+
+
+@transaction.atomic
+def contract_comment_post(*, contract: Contract, pseudonym: str, text: str) -> ContractComment:
+    """A resident comments on a published contract; the audit names no one."""
+    if contract.published_at is None or contract.status == ContractStatus.ENDED:
+        raise PermissionDenied(_("Zu diesem Vertrag kann man nicht kommentieren."))
+    comment = ContractComment(contract=contract, pseudonym=pseudonym.strip(), text=text.strip())
+    comment.full_clean()
+    save_record(record=comment, actor=None)
+    return comment
+
+
+@transaction.atomic
+def contract_comment_hide(
+    *, actor: Actor, comment: ContractComment, reason: str
+) -> ContractComment:
+    """Hide a comment with a reason everyone can read; the text stays stored."""
+    if not rules.can_edit_contract(actor, comment.contract):
+        raise PermissionDenied(_("Sie dürfen Kommentare zu diesem Vertrag nicht moderieren."))
+    if not reason.strip():
+        raise ValidationError({"hidden_reason": _("Nennen Sie einen öffentlichen Grund.")})
+    comment.status = CommentStatus.HIDDEN
+    comment.hidden_reason = reason.strip()
+    comment.full_clean()
+    save_record(record=comment, actor=actor)
+    return comment

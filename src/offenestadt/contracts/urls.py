@@ -26,6 +26,12 @@ urlpatterns = [
     path("<int:pk>/", views.contract_detail, name="contract_detail"),
     path("<int:pk>/bearbeiten/", views.contract_edit, name="contract_edit"),
     path("<int:pk>/stand/", views.contract_transition, name="contract_transition"),
+    path("<int:pk>/kommentieren/", views.comment_create, name="comment_create"),
+    path(
+        "<int:pk>/kommentare/<int:comment_pk>/ausblenden/",
+        views.comment_hide,
+        name="comment_hide",
+    ),
     path("<int:pk>/oeffentliche-fassung.pdf", views.public_document, name="public_document"),
     path("<int:pk>/unterzeichnet.pdf", views.signed_document, name="signed_document"),
     # The data clauses: /vertraege/<pk>/schwaerzung/neu/, …/schwaerzung/3/aendern/ …

@@ -24,16 +24,19 @@ from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts import rules, services
 from offenestadt.contracts.export import contracts_csv
 from offenestadt.contracts.forms import (
+    CommentForm,
     ContractForm,
     ContractTransitionForm,
     DataAccessForm,
     DataLocationForm,
+    HideCommentForm,
     RedactionForm,
     SubProcessorForm,
     VendorForm,
 )
 from offenestadt.contracts.models import (
     Contract,
+    ContractComment,
     ContractStatus,
     DataAccess,
     DataLocation,
@@ -163,6 +166,7 @@ def _render_detail(
             "can_edit": can_edit,
             "transition_form": transition_form if can_edit else None,
             "refusal": refusal,
+            "comments": contract.comments.all(),
         },
         status=status,
     )
@@ -357,3 +361,38 @@ def signed_document(request: HttpRequest, pk: int) -> FileResponse:
     response = _pdf_response(contract.signed_document, f"vertrag-{contract.pk}-intern.pdf")
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Comment on a published contract: a pseudonym and a text, no account, no e-mail."""
+    contract = get_object_or_404(Contract.objects.filter(published_at__isnull=False), pk=pk)
+    form = CommentForm(request.POST or None)
+    if form.is_valid():
+        try:
+            comment = services.contract_comment_post(
+                contract=contract,
+                pseudonym=form.cleaned_data["pseudonym"],
+                text=form.cleaned_data["text"],
+            )
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect(comment.get_absolute_url())
+    return render(request, "contracts/comment_form.html", {"contract": contract, "form": form})
+
+
+def comment_hide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    """Staff hide a comment with a public reason; it is never deleted silently."""
+    contract = _editable_contract(request, pk)
+    comment = get_object_or_404(ContractComment, pk=comment_pk, contract=contract)
+    form = HideCommentForm(request.POST or None)
+    if form.is_valid():
+        services.contract_comment_hide(
+            actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
+        )
+        return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "contracts/comment_hide.html",
+        {"contract": contract, "comment": comment, "form": form},
+    )

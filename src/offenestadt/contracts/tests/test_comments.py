@@ -1,0 +1,79 @@
+"""Residents comment on published contracts without an account; moderation is public."""
+
+import json
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from offenestadt.accounts.models import Office, User
+from offenestadt.audit.models import AuditEntry
+from offenestadt.contracts.models import CommentStatus, Contract, ContractComment
+from offenestadt.registry.services import linked_record_save
+from offenestadt.registry.tests.factories import ProjectFactory
+
+ClientFor = Callable[[User | None], Client]
+
+
+@pytest.fixture
+def contract(editor: User, office: Office) -> Contract:
+    contract = Contract(title="Wartungsvertrag", published_at=timezone.now())
+    linked_record_save(
+        actor=editor, record=contract, projects=[ProjectFactory.create(office=office)]
+    )
+    return contract
+
+
+def _comment(client: Client, contract: Contract, text: str = "Warum so teuer?") -> ContractComment:
+    response = client.post(
+        f"/vertraege/{contract.pk}/kommentieren/", {"pseudonym": "Anna B.", "text": text}
+    )
+    comment = ContractComment.objects.get(text=text)
+    assert response["Location"] == comment.get_absolute_url()
+    return comment
+
+
+def test_a_resident_comments_without_an_account(contract: Contract, client_for: ClientFor) -> None:
+    comment = _comment(client_for(None), contract)
+    page = client_for(None).get(contract.get_absolute_url()).content.decode()
+    assert "Warum so teuer?" in page and "Anna B." in page
+    # The history says that a comment came, not who wrote what.
+    (entry,) = AuditEntry.objects.for_record(comment)
+    payload = json.dumps(entry.payload(), ensure_ascii=False)
+    assert entry.actor_role == "system"
+    assert "Anna" not in payload and "teuer" not in payload
+
+
+def test_reading_the_contract_sets_no_cookie(contract: Contract, client_for: ClientFor) -> None:
+    response = client_for(None).get(contract.get_absolute_url())
+    assert not response.cookies
+
+
+def test_hiding_needs_staff_and_shows_the_reason(
+    contract: Contract, editor: User, other_editor: User, client_for: ClientFor
+) -> None:
+    comment = _comment(client_for(None), contract, "Der Bürgermeister ist ein …")
+    url = f"/vertraege/{contract.pk}/kommentare/{comment.pk}/ausblenden/"
+    # The contract is public: others see it, but only its editors may moderate.
+    assert client_for(None).post(url, {"reason": "weg"}).status_code == 403
+    assert client_for(other_editor).post(url, {"reason": "weg"}).status_code == 403
+    assert client_for(editor).post(url, {"reason": ""}).status_code == 200
+    client_for(editor).post(url, {"reason": "beleidigend"})
+    comment.refresh_from_db()
+    assert (comment.status, comment.hidden_reason) == (CommentStatus.HIDDEN, "beleidigend")
+    page = client_for(None).get(contract.get_absolute_url()).content.decode()
+    assert "Ausgeblendet: beleidigend" in page
+    assert "Der Bürgermeister ist" not in page
+    # Nothing is deleted silently: the text stays stored.
+    assert ContractComment.objects.filter(text__startswith="Der Bürgermeister").exists()
+
+
+def test_drafts_cannot_be_commented(editor: User, office: Office, client_for: ClientFor) -> None:
+    draft = Contract(title="Entwurf")
+    linked_record_save(actor=editor, record=draft, projects=[ProjectFactory.create(office=office)])
+    response = client_for(None).post(
+        f"/vertraege/{draft.pk}/kommentieren/", {"pseudonym": "A", "text": "B"}
+    )
+    assert response.status_code == 404
+    assert not ContractComment.objects.exists()
