@@ -1,18 +1,10 @@
 from django.urls import path, register_converter
 
 from offenestadt.contracts import views
+from offenestadt.core.converters import words_converter
 
-
-class ClauseKindConverter:
-    """The kinds of data clause: ort, unterauftragnehmer, zugriff, schwaerzung."""
-
-    regex = "|".join(views.CLAUSE_KINDS)
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
+# The kinds of data clause: ort, unterauftragnehmer, zugriff, schwaerzung.
+ClauseKindConverter = words_converter(views.CLAUSE_KINDS)
 
 
 register_converter(ClauseKindConverter, "contract_clause")

@@ -45,6 +45,7 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.terms import changes_since_publication
+from offenestadt.core.forms import show_validation_error
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save
 
@@ -172,15 +173,6 @@ def _render_detail(
     )
 
 
-def _show_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put the service's validation errors on the form: beside their field, or above all."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, ValidationError(errors))
-
-
 @require_http_methods(["GET", "POST"])
 def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Register a contract (without ``pk``) or change its terms, clauses and documents."""
@@ -209,7 +201,7 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except PermissionDenied as denied:
             form.add_error(None, str(denied) or _("Sie dürfen diese Projekte nicht verknüpfen."))
         except ValidationError as error:
-            _show_errors(form, error)
+            show_validation_error(form, error)
         else:
             return redirect(form.instance)
     return render(
@@ -233,7 +225,7 @@ def vendor_create(request: HttpRequest) -> HttpResponse:
         try:
             services.vendor_save(actor=request.user, vendor=form.instance)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_validation_error(form, error)
         else:
             return redirect(next_url or reverse("contracts:contract_create"))
     return render(request, "contracts/vendor_form.html", {"form": form, "next": next_url})
@@ -318,7 +310,7 @@ def clause_edit(
         try:
             services.contract_clause_save(actor=request.user, clause=form.instance)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_validation_error(form, error)
         else:
             return redirect(page.section_url)
     return render(

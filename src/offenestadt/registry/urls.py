@@ -1,18 +1,12 @@
 from django.urls import path, register_converter
 
+from offenestadt.core.converters import words_converter
 from offenestadt.registry import views
 
-
-class PartKindConverter:
-    """The kinds of part that belong to the project directly (access channels: see below)."""
-
-    regex = "|".join(kind for kind, part in views.PART_KINDS.items() if not part.in_service)
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
+# The kinds of part that belong to the project directly (access channels: see below).
+PartKindConverter = words_converter(
+    kind for kind, part in views.PART_KINDS.items() if not part.in_service
+)
 
 
 register_converter(PartKindConverter, "registry_part")

@@ -16,6 +16,7 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Finding, Status
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
+from offenestadt.core.forms import show_validation_error
 from offenestadt.registry import rules, services
 from offenestadt.registry.forms import (
     AccessChannelForm,
@@ -340,15 +341,6 @@ def _part_page(
     return PartPage(project=project, kind=part_kind, service=service, part=part)
 
 
-def _show_errors(form: forms.ModelForm[Any], error: ValidationError) -> None:
-    """Put the service's validation errors on the form: beside their field, or above all."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, ValidationError(errors))
-
-
 @require_http_methods(["GET", "POST"])
 def project_part_edit(
     request: HttpRequest,
@@ -365,7 +357,7 @@ def project_part_edit(
         try:
             services.project_part_save(actor=request.user, part=form.instance)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_validation_error(form, error)
         else:
             return redirect(page.section_url)
     return render(

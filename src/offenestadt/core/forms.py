@@ -1,0 +1,13 @@
+"""Form helpers every app's views share."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def show_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's validation errors on the form: beside their field, or above all."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, ValidationError(errors))
