@@ -158,7 +158,7 @@ class ContractFilters(Schema):
 
 
 def _published() -> ContractQuerySet:
-    return Contract.objects.filter(published_at__isnull=False)
+    return Contract.objects.published()
 
 
 @router.get("/contracts", response={200: ContractPage, 422: InvalidInput})

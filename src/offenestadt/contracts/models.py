@@ -8,8 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.accounts.models import Actor
-from offenestadt.registry.models import LinkedRecord, Project
+from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
 
 # EU member states and the other EEA states (Iceland, Liechtenstein, Norway), ISO 3166-1.
 EU_EEA_COUNTRIES = frozenset(
@@ -69,12 +68,8 @@ class ContractStatus(models.TextChoices):
 CONTRACT_LIFECYCLE = list(ContractStatus)
 
 
-class ContractQuerySet(models.QuerySet["Contract"]):
-    def visible_to(self, user: Actor) -> "ContractQuerySet":
-        """Published contracts for everyone; drafts only for the city's internal roles."""
-        if user.is_authenticated and user.reads_internal_records:
-            return self.all()
-        return self.filter(published_at__isnull=False)
+class ContractQuerySet(PublishedQuerySet["Contract"]):
+    pass
 
 
 class DataOwner(models.TextChoices):

@@ -56,7 +56,7 @@ def contract_ocid(contract: Contract) -> str:
 def published_contracts() -> "QuerySet[Contract]":
     """Every published contract with what its releases read, in a fixed number of queries."""
     return (
-        Contract.objects.filter(published_at__isnull=False)
+        Contract.objects.published()
         .select_related("vendor")
         .prefetch_related(
             "projects__participation_procedures", "locations", "subprocessors", "accesses"

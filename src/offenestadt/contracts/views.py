@@ -103,7 +103,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 def contract_csv(request: HttpRequest) -> HttpResponse:
     """The published register as CSV (UTF-8 with BOM, so spreadsheets read the umlauts)."""
     contracts = (
-        Contract.objects.filter(published_at__isnull=False)
+        Contract.objects.published()
         .select_related("vendor")
         .prefetch_related("locations", "redactions")
     )
@@ -357,7 +357,7 @@ def signed_document(request: HttpRequest, pk: int) -> FileResponse:
 
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Comment on a published contract: a pseudonym and a text, no account, no e-mail."""
-    contract = get_object_or_404(Contract.objects.filter(published_at__isnull=False), pk=pk)
+    contract = get_object_or_404(Contract.objects.published(), pk=pk)
     form = CommentForm(request.POST or None)
     if form.is_valid():
         try:

@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,15 +31,21 @@ GATED_STATUSES = frozenset(
 )
 
 
-class ProjectQuerySet(models.QuerySet["Project"]):
-    def published(self) -> "ProjectQuerySet":
+class PublishedQuerySet[M: models.Model](models.QuerySet[M]):
+    """Records with a ``published_at``: public once set, drafts until then."""
+
+    def published(self) -> Self:
         return self.filter(published_at__isnull=False)
 
-    def visible_to(self, user: Actor) -> "ProjectQuerySet":
-        """Published projects for everyone; drafts only for the city's internal roles."""
+    def visible_to(self, user: Actor) -> Self:
+        """Published records for everyone; drafts only for the city's internal roles."""
         if user.is_authenticated and user.reads_internal_records:
             return self.all()
         return self.published()
+
+
+class ProjectQuerySet(PublishedQuerySet["Project"]):
+    pass
 
 
 class Project(models.Model):
