@@ -1,5 +1,6 @@
 """The `offenestadt` command: the project's management commands under one name."""
 
+import importlib
 import os
 import sys
 
@@ -13,7 +14,16 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
     "check-deploy": ("check_deploy", []),
     "createadmin": ("createsuperuser", []),
     "collectstatic": ("collectstatic", ["--noinput"]),
+    "processing": ("processing", []),
+    "retention": ("retention", []),
     "manage": ("", []),
+}
+
+# Commands of the anonymization library: they run without Django, so they start fast.
+# Command name -> module whose ``main(argv)`` runs it.
+LIBRARY_COMMANDS: dict[str, str] = {
+    "scan": "offenestadt.anonymize.scan",
+    "anonymize": "offenestadt.anonymize.command",
 }
 
 SUMMARIES = {
@@ -25,13 +35,17 @@ SUMMARIES = {
     "check-deploy": "Run Django's deployment checks and the platform's own.",
     "createadmin": "Create an administrator account (TOTP is set up at first sign-in).",
     "collectstatic": "Copy static files to STATIC_ROOT for production.",
+    "processing": "Export the register of processing activities (export --format json|csv|pdf).",
+    "retention": "Delete personal data whose retention has ended (run, or enqueue for the worker).",
+    "scan": "Find personal data in a table and suggest a role for each column.",
+    "anonymize": "Make a table safe to publish: k-anonymity, l-diversity, t-closeness.",
     "manage": "Any Django management command: offenestadt manage <command> …",
 }
 
 
 def usage() -> str:
     lines = ["usage: offenestadt <command> [options]", "", "commands:"]
-    lines += [f"  {name:<14} {SUMMARIES[name]}" for name in COMMANDS]
+    lines += [f"  {name:<14} {SUMMARIES[name]}" for name in [*COMMANDS, *LIBRARY_COMMANDS]]
     lines += ["", "`offenestadt <command> --help` explains a command's options."]
     return "\n".join(lines)
 
@@ -42,6 +56,9 @@ def main(argv: list[str] | None = None) -> None:
         print(usage())
         return
     name, rest = args[0], args[1:]
+    if name in LIBRARY_COMMANDS:
+        importlib.import_module(LIBRARY_COMMANDS[name]).main(rest)
+        return
     if name not in COMMANDS:
         print(f"offenestadt: unknown command {name!r}\n\n{usage()}", file=sys.stderr)
         raise SystemExit(2)

@@ -104,7 +104,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
 ]
+
+# Background work (the retention task) waits as rows in the database until the worker
+# (`offenestadt manage db_worker`) runs it; no broker to operate.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("charta/", include("offenestadt.charter.urls")),
     path("projekte/", include("offenestadt.registry.urls")),
     path("vertraege/", include("offenestadt.contracts.urls")),
+    path("verarbeitungen/", include("offenestadt.processing.urls")),
     path("audit/", include("offenestadt.audit.urls")),
     path("verwaltung/", admin.site.urls),
     prefix_default_language=False,

@@ -24,13 +24,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         if username and services.sign_in_blocked(username=username):
             raise ValidationError(self.error_messages["throttled"], code="throttled")
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
         try:
             cleaned = super().clean()
         except ValidationError:
             if username:
-                services.sign_in_failed(username=username)
+                services.sign_in_failed(username=username, ip_address=address)
             raise
-        services.sign_in_succeeded(username=username)
+        services.sign_in_succeeded(user=self.get_user(), ip_address=address)
         return cleaned
 
 

@@ -105,3 +105,20 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failures since {self.window_started_at:%Y-%m-%d %H:%M}"
+
+
+class SignInEvent(models.Model):
+    """A sign-in attempt with a password: the security log of the city's accounts.
+
+    The IP address is kept only as long as the platform's register says (a few days);
+    the event itself a little longer. Account names that match no account are not kept.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="+")
+    succeeded = models.BooleanField()
+    ip_address = models.GenericIPAddressField(null=True)
+
+    def __str__(self) -> str:
+        outcome = "succeeded" if self.succeeded else "failed"
+        return f"sign-in {outcome} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from offenestadt.accounts.models import SignInThrottle, User
+from offenestadt.accounts.models import SignInEvent, SignInThrottle, User
 
 
 def _throttle_key(username: str) -> str:
@@ -35,8 +35,12 @@ def sign_in_blocked(*, username: str) -> bool:
 
 
 @transaction.atomic
-def sign_in_failed(*, username: str) -> None:
-    """Count a failed attempt; a window that has run out starts afresh."""
+def sign_in_failed(*, username: str, ip_address: str | None = None) -> None:
+    """Log a failed attempt on an existing account and count it against the account name;
+    a window that has run out starts afresh."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        SignInEvent.objects.create(user=user, succeeded=False, ip_address=ip_address)
     throttle, created = SignInThrottle.objects.select_for_update().get_or_create(
         key=_throttle_key(username),
         defaults={"failures": 1, "window_started_at": timezone.now()},
@@ -51,8 +55,9 @@ def sign_in_failed(*, username: str) -> None:
         SignInThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1)
 
 
-def sign_in_succeeded(*, username: str) -> None:
-    SignInThrottle.objects.filter(key=_throttle_key(username)).delete()
+def sign_in_succeeded(*, user: User, ip_address: str | None = None) -> None:
+    SignInEvent.objects.create(user=user, succeeded=True, ip_address=ip_address)
+    SignInThrottle.objects.filter(key=_throttle_key(user.get_username())).delete()
 
 
 def has_authenticator(*, user: User) -> bool:

@@ -141,3 +141,38 @@ def principle_statuses(findings: list[Finding]) -> dict[str, Status]:
         if known is None or SEVERITY.index(finding.status) < SEVERITY.index(known):
             statuses[finding.principle] = finding.status
     return statuses
+
+
+def worst_of_linked(
+    records: list[Any],
+    charter: CharterVersion,
+    principle: str,
+    *,
+    met: Promise,
+    none: Promise,
+    fix: str = "#verknuepft",
+) -> Outcome:
+    """A project's outcome from the findings of its linked records under ``principle``:
+    the worst of them, naming the record; ``met`` when all are met, ``none`` when none apply.
+    """
+    findings = [
+        (record, finding)
+        for record in records
+        for finding in evaluate(record, charter)
+        if finding.principle == principle and finding.status != Status.NOT_APPLICABLE
+    ]
+    if not findings:
+        return Outcome(Status.NOT_APPLICABLE, none)
+    record, worst = min(findings, key=lambda pair: SEVERITY.index(pair[1].status))
+    if worst.status == Status.MET:
+        return Outcome(Status.MET, met)
+    return Outcome(
+        worst.status,
+        _("%(record)s „%(title)s“: %(finding)s"),
+        {
+            "record": record._meta.verbose_name,
+            "title": str(record),
+            "finding": str(worst.message),
+        },
+        fix=fix,
+    )

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.charter.engine import SEVERITY, Outcome, Status, evaluate, rule
+from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts.models import EU_EEA_COUNTRIES, Contract, DataOwner
 from offenestadt.registry.models import Project
@@ -70,25 +70,12 @@ def redactions_justified(contract: Contract, charter: CharterVersion) -> Outcome
 
 def _contracts_of(project: Project, charter: CharterVersion, principle: str) -> Outcome:
     """The worst finding of the project's contracts under ``principle``."""
-    contracts = list(project.contracts.all())
-    findings = [
-        (contract, finding)
-        for contract in contracts
-        for finding in evaluate(contract, charter)
-        if finding.principle == principle and finding.status != Status.NOT_APPLICABLE
-    ]
-    if not findings:
-        return Outcome(
-            Status.NOT_APPLICABLE, _("Das Projekt hat keine Verträge mit Befunden dazu.")
-        )
-    contract, worst = min(findings, key=lambda pair: SEVERITY.index(pair[1].status))
-    if worst.status == Status.MET:
-        return Outcome(Status.MET, _("Die Verträge des Projekts erfüllen den Grundsatz."))
-    return Outcome(
-        worst.status,
-        _("Vertrag „%(contract)s“: %(finding)s"),
-        {"contract": contract.title, "finding": str(worst.message)},
-        fix="#verknuepft",
+    return worst_of_linked(
+        list(project.contracts.all()),
+        charter,
+        principle,
+        met=_("Die Verträge des Projekts erfüllen den Grundsatz."),
+        none=_("Das Projekt hat keine Verträge mit Befunden dazu."),
     )
 
 

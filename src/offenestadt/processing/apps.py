@@ -1,7 +1,22 @@
+"""The register of processing activities, its review by the DPO, and deletion on schedule."""
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_platform_register(**kwargs: Any) -> None:
+    from offenestadt.processing.platform import platform_register_ensure
+
+    platform_register_ensure()
 
 
 class ProcessingConfig(AppConfig):
     name = "offenestadt.processing"
     verbose_name = _("Verarbeitungstätigkeiten")
+
+    def ready(self) -> None:
+        # Every installation lists the platform's own processings in its register.
+        post_migrate.connect(_ensure_platform_register, sender=self)

@@ -11,13 +11,13 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor, Office, Role
 from offenestadt.audit.services import delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, gate_blockers, principle_statuses
 from offenestadt.charter.models import CharterVersion
+from offenestadt.core.slugs import unique_slug
 from offenestadt.registry import rules
 from offenestadt.registry.models import (
     GATED_STATUSES,
@@ -61,14 +61,6 @@ class CouncilDecision:
     reference: str
     decided_on: date
     justification: str
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:40] or "projekt"
-    slug, number = base, 2
-    while Project.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 def _require_edit(actor: Actor, project: Project) -> None:
@@ -130,7 +122,7 @@ def project_create(
     if not rules.can_create_project(actor):
         raise PermissionDenied(_("Nur die Redaktion kann Projekte anlegen."))
     project = Project(
-        slug=_unique_slug(title),
+        slug=unique_slug(Project, title, fallback="projekt", reserved={"neu", "uebersicht"}),
         office=office,
         title=title,
         summary=summary,

@@ -39,6 +39,12 @@ def history(editor: User, office: Office) -> Project:
     return project
 
 
+def _seq(project: Project, number: int) -> int:
+    """The chain position of the project's ``number``-th entry (1-based); entries of the
+    platform's own register come before it in every installation."""
+    return AuditEntry.objects.for_record(project).order_by("seq")[number - 1].seq
+
+
 def _disable_append_only_guard() -> None:
     """What someone with database owner rights can do; the hash chain still tells."""
     with connection.cursor() as cursor:
@@ -84,40 +90,48 @@ def test_the_chain_verifies_and_the_head_matches(history: Project) -> None:
     report = verify_chain()
     head = ChainHead.objects.get()
     assert report.ok
-    assert (report.entries, report.head_hash) == (5, head.entry_hash)
+    assert (report.entries, report.head_hash) == (_seq(history, 5), head.entry_hash)
 
 
 def test_the_database_refuses_to_change_an_entry(history: Project) -> None:
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET actor_role = 'admin' WHERE seq = 2")
-    assert AuditEntry.objects.get(seq=2).actor_role == "editor"
+        cursor.execute(
+            "UPDATE audit_auditentry SET actor_role = 'admin' WHERE seq = %s", [_seq(history, 2)]
+        )
+    assert AuditEntry.objects.get(seq=_seq(history, 2)).actor_role == "editor"
 
 
 def test_a_tampered_entry_is_named_by_verify(history: Project) -> None:
+    second = _seq(history, 2)
     _disable_append_only_guard()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET object_label = 'Etwas anderes' WHERE seq = 2")
+        cursor.execute(
+            "UPDATE audit_auditentry SET object_label = 'Etwas anderes' WHERE seq = %s",
+            [second],
+        )
     report = verify_chain()
-    assert (report.ok, report.broken_seq, report.entries) == (False, 2, 1)
-    with pytest.raises(CommandError, match="broken at entry 2: its content was changed"):
+    assert (report.ok, report.broken_seq, report.entries) == (False, second, second - 1)
+    with pytest.raises(CommandError, match=f"broken at entry {second}: its content was changed"):
         call_command("audit", "verify")
 
 
 def test_a_deleted_entry_is_found(history: Project) -> None:
     _disable_append_only_guard()
-    AuditEntry.objects.filter(seq=3)._raw_delete(connection.alias)
+    third = _seq(history, 3)
+    AuditEntry.objects.filter(seq=third)._raw_delete(connection.alias)
     report = verify_chain()
-    assert (report.ok, report.broken_seq) == (False, 4)
-    assert report.problem == "entry 3 is missing"
+    assert (report.ok, report.broken_seq) == (False, third + 1)
+    assert report.problem == f"entry {third} is missing"
 
 
 def test_a_rewritten_history_is_caught_by_a_saved_checkpoint(history: Project) -> None:
-    saved = (5, ChainHead.objects.get().entry_hash)
+    second, fifth = _seq(history, 2), _seq(history, 5)
+    saved = (fifth, ChainHead.objects.get().entry_hash)
     _disable_append_only_guard()
-    # A careful forger changes entry 2 and recomputes every hash after it, and the head.
-    prev_hash = AuditEntry.objects.get(seq=1).entry_hash
-    for entry in AuditEntry.objects.filter(seq__gte=2).order_by("seq"):
-        if entry.seq == 2:
+    # A careful forger changes an entry and recomputes every hash after it, and the head.
+    prev_hash = AuditEntry.objects.get(seq=second - 1).entry_hash
+    for entry in AuditEntry.objects.filter(seq__gte=second).order_by("seq"):
+        if entry.seq == second:
             entry.changes = {"summary": ["Bodenfeuchte messen.", "Etwas anderes"]}
         entry.prev_hash = prev_hash
         entry.payload_digest = entry.compute_payload_digest()
@@ -133,9 +147,9 @@ def test_a_rewritten_history_is_caught_by_a_saved_checkpoint(history: Project) -
 
     assert verify_chain().ok, "without a checkpoint the forgery is self-consistent"
     report = verify_chain(checkpoints=[saved])
-    assert (report.ok, report.broken_seq) == (False, 5)
+    assert (report.ok, report.broken_seq) == (False, fifth)
     assert report.problem == "differs from a published checkpoint"
-    with pytest.raises(CommandError, match="broken at entry 5"):
+    with pytest.raises(CommandError, match=f"broken at entry {fifth}"):
         call_command("audit", "verify", "--checkpoint", f"{saved[0]}:{saved[1]}")
 
 
@@ -144,11 +158,12 @@ def test_cutting_off_the_newest_entries_is_caught_by_a_published_checkpoint(
 ) -> None:
     checkpoint_create()
     _disable_append_only_guard()
-    AuditEntry.objects.filter(seq__gte=4)._raw_delete(connection.alias)
-    entry_3 = AuditEntry.objects.get(seq=3)
-    ChainHead.objects.update(seq=3, entry_hash=entry_3.entry_hash)
+    third = _seq(history, 3)
+    AuditEntry.objects.filter(seq__gt=third)._raw_delete(connection.alias)
+    entry_3 = AuditEntry.objects.get(seq=third)
+    ChainHead.objects.update(seq=third, entry_hash=entry_3.entry_hash)
     report = verify_chain()
-    assert (report.ok, report.broken_seq) == (False, 5)
+    assert (report.ok, report.broken_seq) == (False, third + 2)
     assert report.problem == "a checkpoint names an entry that no longer exists"
 
 
@@ -158,7 +173,7 @@ def test_checkpoint_command_publishes_the_head(history: Project, client_for) -> 
     head = ChainHead.objects.get()
     assert (checkpoint.seq, checkpoint.entry_hash) == (head.seq, head.entry_hash)
     published = client_for(None).get("/audit/checkpoints?format=json").json()
-    assert published["head"] == {"seq": 5, "hash": head.entry_hash}
+    assert published["head"] == {"seq": _seq(history, 5), "hash": head.entry_hash}
     assert published["checkpoints"][0]["hash"] == head.entry_hash
     assert head.entry_hash in client_for(None).get("/audit/checkpoints").content.decode()
 
@@ -183,4 +198,5 @@ def test_an_outsider_can_recompute_the_chain_from_the_public_export(
         prev_hash == client_for(None).get("/audit/checkpoints?format=json").json()["head"]["hash"]
     )
     # Entries from the draft stage are chained but their content stays internal.
-    assert [row["payload"] is None for row in exported] == [True, True, False, False, False]
+    # (The project's five entries come last in the chain.)
+    assert [row["payload"] is None for row in exported[-5:]] == [True, True, False, False, False]

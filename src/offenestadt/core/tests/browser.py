@@ -98,7 +98,9 @@ def describe_violations(path: str, violations: list[dict[str, Any]]) -> list[str
 
 
 def is_crawlable(path: str, query: str) -> bool:
-    if path.startswith(SKIPPED_PREFIXES) or path.endswith((".atom", ".json", ".toml", ".csv")):
+    if path.startswith(SKIPPED_PREFIXES) or path.endswith(
+        (".atom", ".json", ".toml", ".csv", ".pdf")
+    ):
         return False
     if "format=json" in query:
         return False

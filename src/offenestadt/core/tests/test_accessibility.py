@@ -11,6 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.core.tests.browser import axe_source, chromium, crawl, describe_violations, run_axe
+from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.models import Project
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,8 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
     load_demo_content()
     project = Project.objects.published().order_by("slug").first()
     assert project is not None, "the demo content has no published project"
+    activity = ProcessingActivity.objects.published().order_by("slug").first()
+    assert activity is not None, "the demo content has no published processing activity"
     german = [
         "/",
         "/projekte/",
@@ -48,6 +51,9 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         "/audit/checkpoints",
         "/charta/",
         "/vertraege/",
+        "/verarbeitungen/",
+        f"/verarbeitungen/{activity.slug}/",
+        "/verarbeitungen/loeschlaeufe/",
         "/charta/version/1/",
         "/charta/vergleich/?von=1&zu=2",
         "/datenschutz/",

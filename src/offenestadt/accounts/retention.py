@@ -1,0 +1,27 @@
+"""What the security log and the sign-in throttle keep, and when it goes."""
+
+from datetime import datetime
+
+from offenestadt.accounts.models import SignInEvent, SignInThrottle
+from offenestadt.processing.platform import LOGS
+from offenestadt.processing.retention import retention_rule
+
+
+@retention_rule(activity=LOGS, category="ip-address")
+def sign_in_ip_addresses(cutoff: datetime) -> int:
+    """The address goes; the event stays for its own, longer period."""
+    return SignInEvent.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(
+        ip_address=None
+    )
+
+
+@retention_rule(activity=LOGS, category="sign-in-events")
+def sign_in_events(cutoff: datetime) -> int:
+    deleted, _ = SignInEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+@retention_rule(activity=LOGS, category="sign-in-throttle")
+def sign_in_throttles(cutoff: datetime) -> int:
+    deleted, _ = SignInThrottle.objects.filter(window_started_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,197 @@
+"""Data minimisation made checkable (P1): the charter's rules over each entry of the register.
+
+An entry counts as met only once the data protection officer has approved it; the worst
+finding of a project's entries counts toward the project's scorecard.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
+from offenestadt.charter.models import CharterVersion
+from offenestadt.processing.models import DataCategory, ProcessingActivity, ReviewStatus
+from offenestadt.registry.models import Project
+
+
+def _names(categories: list[DataCategory]) -> str:
+    return ", ".join(category.name for category in categories)
+
+
+def _no_categories() -> Outcome:
+    return Outcome(
+        Status.MISSING,
+        _("Es fehlen die Kategorien personenbezogener Daten, die die Verarbeitung nutzt."),
+        fix="#kategorien",
+    )
+
+
+@rule(ProcessingActivity, "P1", "reviewed-by-dpo")
+def reviewed_by_dpo(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
+    if activity.review_status == ReviewStatus.APPROVED:
+        return Outcome(
+            Status.MET, _("Der oder die Datenschutzbeauftragte hat den Eintrag freigegeben.")
+        )
+    if activity.review_status == ReviewStatus.RETURNED:
+        return Outcome(
+            Status.MISSING,
+            _("Der oder die Datenschutzbeauftragte hat den Eintrag mit Anmerkungen zurückgegeben."),
+            fix="#pruefung",
+        )
+    return Outcome(
+        Status.MISSING,
+        _("Der oder die Datenschutzbeauftragte hat den Eintrag noch nicht freigegeben."),
+        fix="#pruefung",
+    )
+
+
+@rule(ProcessingActivity, "P1", "category-has-purpose")
+def category_has_purpose(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
+    categories = list(activity.categories.all())
+    if not categories:
+        return _no_categories()
+    without = [c for c in categories if not c.purpose.strip()]
+    if without:
+        return Outcome(
+            Status.VIOLATED,
+            _("Daten ohne Zweck: %(names)s. Was keinem Zweck dient, wird nicht erhoben."),
+            {"names": _names(without)},
+            fix="#kategorien",
+        )
+    return Outcome(Status.MET, _("Jede Datenkategorie dient einem genannten Zweck."))
+
+
+@rule(ProcessingActivity, "P1", "category-has-legal-basis")
+def category_has_legal_basis(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
+    categories = list(activity.categories.all())
+    if not categories:
+        return _no_categories()
+    without = [c for c in categories if not c.legal_basis]
+    if without:
+        return Outcome(
+            Status.MISSING,
+            _("Daten ohne Rechtsgrundlage: %(names)s."),
+            {"names": _names(without)},
+            fix="#kategorien",
+        )
+    return Outcome(Status.MET, _("Jede Datenkategorie hat eine Rechtsgrundlage."))
+
+
+@rule(ProcessingActivity, "P1", "retention-limited")
+def retention_limited(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
+    categories = list(activity.categories.all())
+    if not categories:
+        return _no_categories()
+    unlimited = [c for c in categories if c.retention_unlimited]
+    if unlimited:
+        return Outcome(
+            Status.VIOLATED,
+            _("Unbegrenzt gespeichert: %(names)s. Jede Kategorie braucht eine Löschfrist."),
+            {"names": _names(unlimited)},
+            fix="#kategorien",
+        )
+    without = [c for c in categories if c.retention_amount is None]
+    if without:
+        return Outcome(
+            Status.MISSING,
+            _("Ohne Löschfrist: %(names)s."),
+            {"names": _names(without)},
+            fix="#kategorien",
+        )
+    return Outcome(Status.MET, _("Jede Datenkategorie hat eine begrenzte Speicherdauer."))
+
+
+@rule(ProcessingActivity, "P1", "retention-within-charter")
+def retention_within_charter(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
+    months = charter.parameter("max_retention_months_without_justification", None)
+    limited = [c for c in activity.categories.all() if c.has_retention]
+    if months is None or not limited:
+        return Outcome(Status.NOT_APPLICABLE, _("Keine begrenzte Speicherdauer zu prüfen."))
+    too_long = [
+        c
+        for c in limited
+        if c.retention_exceeds_months(int(months)) and not c.retention_justification.strip()
+    ]
+    if too_long:
+        return Outcome(
+            Status.VIOLATED,
+            _(
+                "Länger als %(months)s Monate ohne Begründung gespeichert: %(names)s. Begründen "
+                "Sie die Dauer oder verkürzen Sie sie."
+            ),
+            {"months": months, "names": _names(too_long)},
+            fix="#kategorien",
+        )
+    return Outcome(
+        Status.MET,
+        _("Keine Kategorie bleibt ohne Begründung länger als %(months)s Monate gespeichert."),
+        {"months": months},
+    )
+
+
+@rule(ProcessingActivity, "P1", "special-categories-assessed")
+def special_categories_assessed(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
+    special = [c for c in activity.categories.all() if c.special_category]
+    if not special:
+        return Outcome(
+            Status.NOT_APPLICABLE, _("Keine besonderen Kategorien und keine Strafdaten.")
+        )
+    if not activity.dpia_reference.strip():
+        return Outcome(
+            Status.VIOLATED,
+            _(
+                "Besondere Kategorien ohne Datenschutz-Folgenabschätzung: %(names)s. Führen Sie "
+                "eine Folgenabschätzung durch und nennen Sie sie."
+            ),
+            {"names": _names(special)},
+            fix="#stammdaten",
+        )
+    return Outcome(
+        Status.MET,
+        _("Für die besonderen Kategorien liegt eine Datenschutz-Folgenabschätzung vor."),
+    )
+
+
+@rule(ProcessingActivity, "P1", "third-country-safeguarded")
+def third_country_safeguarded(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
+    transfers = [t for t in activity.transfers.all() if t.is_third_country]
+    if not transfers:
+        return Outcome(Status.NOT_APPLICABLE, _("Keine Übermittlung in ein Drittland."))
+    unsafe = [t for t in transfers if not t.safeguard.strip()]
+    if unsafe and charter.parameter("third_country_transfer_needs_safeguard", True):
+        return Outcome(
+            Status.VIOLATED,
+            _("Übermittlung in ein Drittland ohne Garantie: %(names)s."),
+            {"names": ", ".join(str(t) for t in unsafe)},
+            fix="#uebermittlungen",
+        )
+    return Outcome(
+        Status.MET, _("Jede Übermittlung in ein Drittland ist durch eine Garantie geschützt.")
+    )
+
+
+@rule(ProcessingActivity, "P1", "necessity-argued")
+def necessity_argued(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
+    mandatory = [c for c in activity.categories.all() if c.mandatory]
+    if not mandatory:
+        return Outcome(Status.NOT_APPLICABLE, _("Keine Pflichtangaben."))
+    unargued = [c for c in mandatory if not c.necessity.strip()]
+    if unargued:
+        return Outcome(
+            Status.MISSING,
+            _("Pflichtangaben ohne Begründung, warum sie erforderlich sind: %(names)s."),
+            {"names": _names(unargued)},
+            fix="#kategorien",
+        )
+    return Outcome(
+        Status.MET, _("Für jede Pflichtangabe ist begründet, warum sie erforderlich ist.")
+    )
+
+
+@rule(Project, "P1", "processing-minimised")
+def processing_minimised(project: Project, charter: CharterVersion) -> Outcome:
+    return worst_of_linked(
+        list(project.processing_activities.all()),
+        charter,
+        "P1",
+        met=_("Die Verarbeitungen des Projekts sind geprüft und auf das Nötige beschränkt."),
+        none=_("Das Projekt hat keine Verarbeitung personenbezogener Daten im Verzeichnis."),
+    )

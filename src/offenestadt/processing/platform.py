@@ -1,0 +1,191 @@
+"""The platform's own processings, entered in its own register as every installation ships it.
+
+They arrive submitted, not approved: the city's data protection officer reviews them like
+any other entry. The retention task reads its periods from these categories (by their
+``key``), so a DPO who shortens a period there shortens what the platform keeps.
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+from offenestadt.audit.services import save_record
+from offenestadt.processing.models import (
+    DataCategory,
+    LegalBasis,
+    ProcessingActivity,
+    RetentionUnit,
+    ReviewStatus,
+    SourceProtection,
+)
+
+ACCOUNTS = "plattform-konten"
+CONTRIBUTIONS = "plattform-beitraege"
+NOTIFICATIONS = "plattform-benachrichtigungen"
+LOGS = "plattform-protokolle"
+
+_SECURITY = (
+    "Verschlüsselte Übertragung (TLS), Passwörter nur als Argon2-Hash, zweiter Faktor (TOTP) "
+    "für alle Konten der Verwaltung, Rechte nach Rollen, manipulationssicheres "
+    "Änderungsprotokoll, keine Inhalte von Dritten, Löschung nach Frist durch einen "
+    "täglichen Löschlauf."
+)
+
+PLATFORM_ACTIVITIES: list[dict[str, Any]] = [
+    {
+        "slug": ACCOUNTS,
+        "title": "Konten der Verwaltung auf der Plattform",
+        "purposes": "Anmeldung der Beschäftigten, die Vorhaben, Verträge und Daten pflegen; "
+        "Zuordnung von Rechten nach Rolle und Amt.",
+        "data_subjects": "Beschäftigte der Stadtverwaltung, Datenschutzbeauftragte, "
+        "Ratsmitglieder mit Konto.",
+        "recipients": "Administration der Plattform in der Stadtverwaltung.",
+        "plain_language": "Wer für die Stadt Einträge pflegt, meldet sich mit Name, Passwort "
+        "und einem zweiten Faktor an. Öffentlich sichtbar ist nur die Rolle, nie der Name.",
+        "categories": [
+            {
+                "key": "account",
+                "name": "Benutzername, Rolle, Amt, E-Mail-Adresse",
+                "purpose": "Anmeldung und Rechte der Beschäftigten.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 3,
+                "retention_unit": RetentionUnit.MONTHS,
+                "retention_start": "dem Ende der Tätigkeit für die Plattform",
+                "necessity": "Ohne eindeutiges Konto kann niemand Einträge verantworten.",
+            },
+            {
+                "key": "second-factor",
+                "name": "Schlüssel des zweiten Faktors (TOTP)",
+                "purpose": "Schutz der Konten gegen fremde Anmeldung.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 3,
+                "retention_unit": RetentionUnit.MONTHS,
+                "retention_start": "dem Ende der Tätigkeit für die Plattform",
+                "necessity": "Ein Passwort allein schützt Konten mit Schreibrechten nicht genug.",
+            },
+        ],
+    },
+    {
+        "slug": CONTRIBUTIONS,
+        "title": "Kommentare und Beiträge der Einwohnerinnen und Einwohner",
+        "purposes": "Beteiligung an Vorhaben und Verträgen: Kommentare und Vorschläge "
+        "veröffentlichen, beantworten und auswerten.",
+        "data_subjects": "Einwohnerinnen und Einwohner, die sich beteiligen.",
+        "recipients": "Öffentlichkeit (Beiträge mit dem gewählten Namen oder Pseudonym), "
+        "Redaktion und Moderation der Stadtverwaltung.",
+        "plain_language": "Sie brauchen kein Konto. Ihr Beitrag erscheint mit dem Namen oder "
+        "Pseudonym, das Sie wählen. Den Namen entfernt die Plattform nach der Frist; der "
+        "Beitrag selbst bleibt als Teil der öffentlichen Beteiligung stehen.",
+        "categories": [
+            {
+                "key": "contributor-name",
+                "name": "Name oder Pseudonym der Beitragenden",
+                "purpose": "Beiträge einander zuordnen und Antworten adressieren.",
+                "legal_basis": LegalBasis.ART6_A,
+                "retention_amount": 12,
+                "retention_unit": RetentionUnit.MONTHS,
+                "retention_start": "dem Tag des Beitrags",
+                "mandatory": False,
+                "source_protection": SourceProtection.PSEUDONYMISED,
+            },
+            {
+                "key": "contribution",
+                "name": "Text des Beitrags",
+                "purpose": "Die Beteiligung selbst: lesen, beantworten, auswerten.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 10,
+                "retention_unit": RetentionUnit.YEARS,
+                "retention_start": "dem Ende des Verfahrens",
+                "retention_justification": "Beteiligungen gehören zur Akte der Entscheidung "
+                "und sind nach dem Archivrecht aufzubewahren.",
+                "necessity": "Ohne den Text gibt es keine Beteiligung.",
+            },
+        ],
+    },
+    {
+        "slug": NOTIFICATIONS,
+        "title": "E-Mail-Benachrichtigungen zu Beteiligungen",
+        "purposes": "Wer es wünscht, erfährt per E-Mail von Antworten und neuen Phasen "
+        "eines Verfahrens (nach Bestätigung der Adresse).",
+        "data_subjects": "Einwohnerinnen und Einwohner, die Benachrichtigungen bestellen.",
+        "recipients": "Der E-Mail-Dienst der Stadt.",
+        "plain_language": "Ihre E-Mail-Adresse ist freiwillig. Die Plattform nutzt sie nur "
+        "für die bestellten Nachrichten und löscht sie nach dem Verfahren.",
+        "categories": [
+            {
+                "key": "email",
+                "name": "E-Mail-Adresse",
+                "purpose": "Zustellung der bestellten Benachrichtigungen.",
+                "legal_basis": LegalBasis.ART6_A,
+                "retention_amount": 1,
+                "retention_unit": RetentionUnit.MONTHS,
+                "retention_start": "dem Ende des Verfahrens",
+                "mandatory": False,
+            }
+        ],
+    },
+    {
+        "slug": LOGS,
+        "title": "Server- und Sicherheitsprotokolle",
+        "purposes": "Betrieb und Sicherheit der Plattform: Störungen erkennen, Anmeldeversuche "
+        "nachvollziehen, das Erraten von Passwörtern bremsen.",
+        "data_subjects": "Besucherinnen und Besucher, Beschäftigte mit Konto.",
+        "recipients": "Administration der Plattform in der Stadtverwaltung.",
+        "plain_language": "Beim Lesen der Seiten speichert die Plattform keine IP-Adresse. Nur "
+        "bei der Anmeldung von Beschäftigten hält sie die IP-Adresse sieben Tage fest.",
+        "categories": [
+            {
+                "key": "ip-address",
+                "name": "IP-Adresse bei Anmeldeversuchen",
+                "purpose": "Angriffe auf Konten der Verwaltung erkennen und aufklären.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 7,
+                "retention_unit": RetentionUnit.DAYS,
+                "retention_start": "dem Anmeldeversuch",
+                "necessity": "Ohne Herkunft ist ein Angriff auf Konten nicht aufzuklären.",
+            },
+            {
+                "key": "sign-in-events",
+                "name": "Anmeldeereignisse (Zeit, Konto, Erfolg)",
+                "purpose": "Nachvollziehen, wer sich wann angemeldet hat.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 12,
+                "retention_unit": RetentionUnit.MONTHS,
+                "retention_start": "der Anmeldung",
+                "necessity": "Schreibrechte müssen einer Anmeldung zuzuordnen sein.",
+            },
+            {
+                "key": "sign-in-throttle",
+                "name": "Fehlversuche je Kontoname (nur als Schlüssel-Hash)",
+                "purpose": "Das Erraten von Passwörtern bremsen.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 1,
+                "retention_unit": RetentionUnit.DAYS,
+                "retention_start": "dem ersten Fehlversuch",
+                "necessity": "Ohne Zählung je Konto ließe sich jedes Passwort durchprobieren.",
+                "source_protection": SourceProtection.PSEUDONYMISED,
+            },
+        ],
+    },
+]
+
+
+@transaction.atomic
+def platform_register_ensure() -> list[ProcessingActivity]:
+    """Enter the platform's own processings where they are missing; never overwrite."""
+    created = []
+    for entry in PLATFORM_ACTIVITIES:
+        fields = {key: value for key, value in entry.items() if key != "categories"}
+        if ProcessingActivity.objects.filter(slug=fields["slug"]).exists():
+            continue
+        activity = ProcessingActivity(
+            **fields,
+            is_platform_own=True,
+            security_measures=_SECURITY,
+            review_status=ReviewStatus.SUBMITTED,
+        )
+        save_record(record=activity, actor=None)
+        for category in entry["categories"]:
+            save_record(record=DataCategory(activity=activity, **category), actor=None)
+        created.append(activity)
+    return created

@@ -1,0 +1,159 @@
+"""Deletion on schedule: the platform erases its own personal data when the register's
+retention ends — not a moment before — and counts what it erased in the audit trail."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from offenestadt.accounts.models import SignInEvent, SignInThrottle, User
+from offenestadt.audit.models import AuditEntry
+from offenestadt.contracts.models import Contract, ContractComment
+from offenestadt.processing.models import DataCategory, ProcessingActivity, RetentionRun
+from offenestadt.processing.platform import CONTRIBUTIONS, LOGS, PLATFORM_ACTIVITIES
+from offenestadt.processing.retention import retention_enforce
+from offenestadt.processing.tasks import enforce_retention, next_run
+
+pytestmark = pytest.mark.django_db
+
+
+def category(activity: str, key: str) -> DataCategory:
+    return DataCategory.objects.get(activity__slug=activity, key=key)
+
+
+def test_every_installation_lists_the_platforms_own_processings() -> None:
+    own = ProcessingActivity.objects.filter(is_platform_own=True)
+    assert sorted(own.values_list("slug", flat=True)) == sorted(
+        entry["slug"] for entry in PLATFORM_ACTIVITIES
+    )
+    for activity in own:
+        assert activity.categories.exists()
+        assert all(c.has_retention for c in activity.categories.all())
+
+
+def _comment(pseudonym: str, age: timedelta) -> ContractComment:
+    contract = Contract.objects.create(title="Vertrag")
+    comment = ContractComment.objects.create(contract=contract, pseudonym=pseudonym, text="Gut")
+    ContractComment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - age)
+    return comment
+
+
+def test_contributor_names_go_when_their_retention_ends_and_not_before() -> None:
+    name = category(CONTRIBUTIONS, "contributor-name")
+    assert (name.retention_amount, name.retention_unit) == (12, "months")
+    now = timezone.now()
+    due = _comment("Erika", now - name.retention_cutoff(now) + timedelta(minutes=1))
+    kept = _comment("Max", now - name.retention_cutoff(now) - timedelta(minutes=1))
+    run = retention_enforce(now=now)
+    due.refresh_from_db()
+    kept.refresh_from_db()
+    assert (due.pseudonym, kept.pseudonym) == ("", "Max")
+    # The comment itself stays part of the public record.
+    assert due.text == "Gut"
+    assert run.counts[f"{CONTRIBUTIONS}/contributor-name"] == 1
+
+
+def test_a_period_changed_in_the_register_changes_what_is_erased() -> None:
+    comment = _comment("Erika", timedelta(days=40))
+    retention_enforce(now=timezone.now())
+    comment.refresh_from_db()
+    assert comment.pseudonym == "Erika"
+    DataCategory.objects.filter(pk=category(CONTRIBUTIONS, "contributor-name").pk).update(
+        retention_amount=1
+    )
+    retention_enforce(now=timezone.now())
+    comment.refresh_from_db()
+    assert comment.pseudonym == ""
+
+
+def test_an_unlimited_or_missing_period_erases_nothing() -> None:
+    comment = _comment("Erika", timedelta(days=4000))
+    DataCategory.objects.filter(pk=category(CONTRIBUTIONS, "contributor-name").pk).update(
+        retention_unlimited=True
+    )
+    run = retention_enforce(now=timezone.now())
+    comment.refresh_from_db()
+    assert comment.pseudonym == "Erika"
+    assert f"{CONTRIBUTIONS}/contributor-name" not in run.counts
+
+
+def _event(user: User, age: timedelta, ip: str = "198.51.100.7") -> SignInEvent:
+    event = SignInEvent.objects.create(user=user, succeeded=True, ip_address=ip)
+    SignInEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - age)
+    return event
+
+
+def test_ip_addresses_go_after_seven_days_the_event_after_its_own_period(editor: User) -> None:
+    fresh = _event(editor, timedelta(days=6, hours=23))
+    week_old = _event(editor, timedelta(days=7, minutes=1))
+    year_old = _event(editor, timedelta(days=370))
+    run = retention_enforce(now=timezone.now())
+    fresh.refresh_from_db()
+    week_old.refresh_from_db()
+    assert fresh.ip_address == "198.51.100.7"
+    assert week_old.ip_address is None
+    assert not SignInEvent.objects.filter(pk=year_old.pk).exists()
+    assert run.counts[f"{LOGS}/ip-address"] == 2  # the week-old and the year-old address
+    assert run.counts[f"{LOGS}/sign-in-events"] == 1
+
+
+def test_sign_in_throttles_go_after_a_day() -> None:
+    now = timezone.now()
+    SignInThrottle.objects.create(
+        key="a" * 64, failures=3, window_started_at=now - timedelta(hours=23)
+    )
+    SignInThrottle.objects.create(
+        key="b" * 64, failures=3, window_started_at=now - timedelta(hours=25)
+    )
+    retention_enforce(now=now)
+    assert list(SignInThrottle.objects.values_list("key", flat=True)) == ["a" * 64]
+
+
+def test_signing_in_logs_the_event_with_the_address(editor: User) -> None:
+    editor.set_password("pw")
+    editor.save()
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    client.post("/konto/anmelden/", {"username": editor.username, "password": "wrong"})
+    client.post("/konto/anmelden/", {"username": editor.username, "password": "pw"})
+    client.post("/konto/anmelden/", {"username": "nobody", "password": "pw"})
+    events = list(SignInEvent.objects.order_by("pk").values_list("user", "succeeded", "ip_address"))
+    assert events == [(editor.pk, False, "203.0.113.5"), (editor.pk, True, "203.0.113.5")]
+
+
+def test_the_run_is_counted_in_the_audit_trail_without_what_it_erased() -> None:
+    _comment("Erika Mustermann", timedelta(days=400))
+    run = retention_enforce(now=timezone.now())
+    entry = AuditEntry.objects.for_record(run).get()
+    assert entry.is_public
+    assert entry.changes["counts"][1][f"{CONTRIBUTIONS}/contributor-name"] == 1
+    assert "Erika" not in str(entry.changes)
+
+
+def test_the_worker_runs_the_queued_task_and_queues_the_next_night() -> None:
+    comment = _comment("Erika", timedelta(days=400))
+    enforce_retention.enqueue()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    comment.refresh_from_db()
+    assert comment.pseudonym == ""
+    assert RetentionRun.objects.count() == 1
+    assert DBTaskResult.objects.successful().count() == 1
+    queued = DBTaskResult.objects.get(status="READY")
+    assert queued.run_after == next_run(timezone.now())
+
+
+def test_schedule_queues_once(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("retention", "schedule")
+    call_command("retention", "schedule")
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    assert "already queued" in capsys.readouterr().out
+
+
+def test_the_command_runs_it_now(capsys: pytest.CaptureFixture[str]) -> None:
+    _comment("Erika", timedelta(days=400))
+    call_command("retention", "run")
+    out = capsys.readouterr().out
+    assert f"{CONTRIBUTIONS}/contributor-name: 1" in out
+    assert "erased 1 in all" in out
