@@ -319,9 +319,11 @@ def read_table(
     kind = table_format(path)
     if not path.is_file():
         raise TableError(f"{path}: file not found")
+    copy = None
     try:
         if kind == "csv":
             utf8_path, dialect, names = _prepared_csv(path)
+            copy = utf8_path if utf8_path != path else None
             frame = _csv_frame(utf8_path, dialect, names)
         elif kind == "parquet":
             frame = pl.scan_parquet(path)
@@ -331,6 +333,11 @@ def read_table(
         return _select(_strings(frame), path, columns).collect()
     except pl.exceptions.PolarsError as error:
         raise TableError(f"{path}: cannot read the file ({_first_line(error)})") from error
+    finally:
+        # Read into memory: a re-encoded copy is not needed any longer (a long-running
+        # process, such as the web application's worker, must not collect them).
+        if copy is not None:
+            copy.unlink(missing_ok=True)
 
 
 def _excel(path: Path, sheet: str | None) -> pl.DataFrame:

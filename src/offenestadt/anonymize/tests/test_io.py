@@ -241,3 +241,14 @@ def test_reads_the_adult_reference_data():
     assert table.shape == (30_162, 9)
     assert table["age"][0] == "39"  # CRLF line ends leave no "\r" in the last column
     assert not table["salary-class"].str.ends_with("\r").any()
+
+
+def test_reading_a_latin_1_file_into_memory_leaves_no_copy_behind(tmp_path: Path) -> None:
+    from offenestadt.anonymize import io
+
+    source = tmp_path / "alt.csv"
+    source.write_bytes("name;ort\nJürgen;Köln\n".encode("cp1252"))
+    before = set(io._temporary_dir().iterdir())
+    frame = io.read_table(source)
+    assert frame.row(0) == ("Jürgen", "Köln")
+    assert set(io._temporary_dir().iterdir()) == before
