@@ -1,15 +1,21 @@
 """The people every test uses (the environment for the settings is in pyproject.toml)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.management.commands import db_worker
 
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.charter.demo import load_demo as load_demo_charter
 from offenestadt.charter.models import CharterVersion
+from offenestadt.opendata.models import RawUpload
 
 
 def make_user(username: str, role: Role, office: Office | None = None) -> User:
@@ -110,3 +116,69 @@ def charter(db: None) -> CharterVersion:
     version = CharterVersion.objects.in_force()
     assert version is not None
     return version
+
+
+def _store_files_in(folder: Path) -> list[Callable[[], None]]:
+    """Point file storage at ``folder`` (public files in public/, private in private/);
+    returns what undoes it.
+
+    The raw uploads' fields looked up their storage once, when the model was imported
+    (Django calls a callable ``storage`` when the field is made), so overriding STORAGES
+    does not reach them: they get the private storage directly.
+    """
+    override = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(folder / "public")},
+            },
+            "private": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(folder / "private"), "base_url": None},
+            },
+        }
+    )
+    override.enable()
+    private = FileSystemStorage(location=folder / "private", base_url=None)
+    undo = [override.disable]
+    for name in ("file", "output"):
+        field = RawUpload._meta.get_field(name)
+        before = field.storage  # type: ignore[attr-defined]
+        field.storage = private  # type: ignore[attr-defined]
+        undo.append(lambda field=field, before=before: setattr(field, "storage", before))
+    return undo
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _files_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test writes into the checkout's data/ folder."""
+    undo = _store_files_in(tmp_path_factory.mktemp("storage"))
+    yield
+    for step in reversed(undo):
+        step()
+
+
+@pytest.fixture
+def temporary_storage(tmp_path: Path) -> Iterator[Path]:
+    """A test's own file storage, for tests that look at what was stored where."""
+    undo = _store_files_in(tmp_path)
+    yield tmp_path
+    for step in reversed(undo):
+        step()
+
+
+@pytest.fixture
+def run_worker(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Let the background worker work through its queue once, inside the test's transaction.
+
+    Between tasks the worker closes connections that are not in autocommit mode, as a
+    long-running process should; inside a test that would close the test's own transaction
+    (on PostgreSQL), so here it does not.
+    """
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    return run

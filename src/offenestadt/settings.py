@@ -82,6 +82,14 @@ OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS", "Rathausplatz 1, 44700 Musterstad
 OPERATOR_EMAIL = env_str("OPERATOR_EMAIL", "smartcity@example.org")
 OPERATOR_PHONE = env_str("OPERATOR_PHONE", "0234 000000")
 DPO_CONTACT = env_str("DPO_CONTACT", "datenschutz@example.org")
+# The open data catalogue (DCAT-AP.de): the city's municipality key (AGS) for political
+# geocoding, and its ID in the national contributor list (http://dcat-ap.de/def/contributors/).
+OPENDATA_MUNICIPALITY_KEY = env_str("OPENDATA_MUNICIPALITY_KEY", "05911000")
+# Datasets per page of the DCAT catalogue that harvesters page through.
+OPENDATA_DCAT_PAGE_SIZE = env_int("OPENDATA_DCAT_PAGE_SIZE", 100)
+OPENDATA_CONTRIBUTOR_ID = env_str(
+    "OPENDATA_CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/openNRW"
+)
 # The prefix of this city's OCDS contracting process ids (register one with the OCP).
 OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-offenestadt")
 
@@ -262,7 +270,23 @@ if env_str("S3_BUCKET"):
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-STORAGES = {"default": _default_storage, "staticfiles": {"BACKEND": _static_backend}}
+# Raw uploads on their way through the anonymization pipeline: never at a public
+# address, and apart from the public files (a folder of its own, or a prefix in the bucket).
+if env_str("S3_BUCKET"):
+    _private_storage = {
+        "BACKEND": _default_storage["BACKEND"],
+        "OPTIONS": _default_storage["OPTIONS"] | {"location": "private"},
+    }
+else:
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": None},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "private": _private_storage,
+    "staticfiles": {"BACKEND": _static_backend},
+}
 
 # --- E-mail --------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "offenestadt@localhost")

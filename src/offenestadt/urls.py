@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from offenestadt.api import api
 from offenestadt.contracts import ocds_views
 from offenestadt.core.views import healthz
+from offenestadt.opendata import ckan_views, dcat_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
@@ -19,6 +20,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ocds_views.contract_release_package,
         name="ocds_contract_release_package",
     ),
+    # The open data catalogue through the CKAN Action API (read-only), with and without
+    # the version in the path, as CKAN answers.
+    path("api/3/action/<str:action>", ckan_views.action, name="ckan_action"),
+    path("api/action/<str:action>", ckan_views.action, name="ckan_action_unversioned"),
+    # The open data catalogue as DCAT-AP.de for harvesters (GovData): by Accept, or by name.
+    path("catalog", dcat_views.catalog, name="dcat_catalog"),
+    path("catalog.ttl", dcat_views.catalog_turtle, name="dcat_catalog_ttl"),
+    path("catalog.rdf", dcat_views.catalog_rdfxml, name="dcat_catalog_rdf"),
+    path("catalog.jsonld", dcat_views.catalog_jsonld, name="dcat_catalog_jsonld"),
 ]
 # German pages live at /, English ones at /en/: the address alone decides the language.
 urlpatterns += i18n_patterns(
@@ -28,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("projekte/", include("offenestadt.registry.urls")),
     path("vertraege/", include("offenestadt.contracts.urls")),
     path("verarbeitungen/", include("offenestadt.processing.urls")),
+    path("daten/", include("offenestadt.opendata.urls")),
+    path("rohdaten/", include("offenestadt.opendata.pipeline_urls")),
     path("audit/", include("offenestadt.audit.urls")),
     path("verwaltung/", admin.site.urls),
     prefix_default_language=False,

@@ -1,17 +1,341 @@
+"""The open data catalogue (DCAT-AP.de) and the pipeline through which data reaches it.
+
+A dataset is described once here and published three ways: as web pages, as DCAT-AP.de
+RDF for the national portal's harvester, and through the CKAN Action API. Its files
+(distributions) are either anonymized output of the publication pipeline or data that
+holds no personal data at all; raw uploads never leave private storage.
+"""
+
+import uuid
 from typing import ClassVar
 
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from offenestadt.registry.models import LinkedRecord, Project
+from offenestadt.accounts.models import Office
+from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
+
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+
+
+class Theme(models.TextChoices):
+    """The EU data theme vocabulary; DCAT-AP.de requires one of these per dataset."""
+
+    AGRI = "AGRI", _("Landwirtschaft, Fischerei, Forstwirtschaft und Nahrungsmittel")
+    ECON = "ECON", _("Wirtschaft und Finanzen")
+    EDUC = "EDUC", _("Bildung, Kultur und Sport")
+    ENER = "ENER", _("Energie")
+    ENVI = "ENVI", _("Umwelt")
+    GOVE = "GOVE", _("Regierung und öffentlicher Sektor")
+    HEAL = "HEAL", _("Gesundheit")
+    INTR = "INTR", _("Internationale Themen")
+    JUST = "JUST", _("Justiz, Rechtssystem und öffentliche Sicherheit")
+    REGI = "REGI", _("Regionen und Städte")
+    SOCI = "SOCI", _("Bevölkerung und Gesellschaft")
+    TECH = "TECH", _("Wissenschaft und Technologie")
+    TRAN = "TRAN", _("Verkehr")
+
+    @property
+    def uri(self) -> str:
+        return f"{EU_AUTHORITY}data-theme/{self.value}"
+
+
+class Licence(models.TextChoices):
+    """Licences of the DCAT-AP.de licence vocabulary (http://dcat-ap.de/def/licenses/)."""
+
+    DL_BY = "dl-by-de/2.0", _("Datenlizenz Deutschland – Namensnennung – Version 2.0")
+    DL_ZERO = "dl-zero-de/2.0", _("Datenlizenz Deutschland – Zero – Version 2.0")
+    CC_BY = "cc-by/4.0", _("Creative Commons Namensnennung 4.0 International")
+    CC_BY_SA = (
+        "cc-by-sa/4.0",
+        _("Creative Commons Namensnennung – Weitergabe unter gleichen Bedingungen 4.0"),
+    )
+    CC_ZERO = "cc-zero", _("Creative Commons Zero (CC0 1.0)")
+    ODBL = "odbl", _("Open Data Commons Open Database License (ODbL)")
+
+    @property
+    def uri(self) -> str:
+        return f"http://dcat-ap.de/def/licenses/{self.value}"
+
+
+class Frequency(models.TextChoices):
+    """Update frequencies of the EU frequency vocabulary."""
+
+    CONT = "CONT", _("laufend")
+    DAILY = "DAILY", _("täglich")
+    WEEKLY = "WEEKLY", _("wöchentlich")
+    MONTHLY = "MONTHLY", _("monatlich")
+    QUARTERLY = "QUARTERLY", _("vierteljährlich")
+    ANNUAL = "ANNUAL", _("jährlich")
+    IRREG = "IRREG", _("unregelmäßig")
+    NEVER = "NEVER", _("nie")
+    UNKNOWN = "UNKNOWN", _("unbekannt")
+
+    @property
+    def uri(self) -> str:
+        return f"{EU_AUTHORITY}frequency/{self.value}"
+
+
+class DatasetQuerySet(PublishedQuerySet["Dataset"]):
+    def in_catalogue(self) -> "DatasetQuerySet":
+        """What the catalogue lists: published and not withdrawn."""
+        return self.published().filter(withdrawn_at__isnull=True)
+
+
+ckan_name = RegexValidator(
+    r"^[a-z0-9_-]{2,100}$",
+    _("2 bis 100 Kleinbuchstaben, Ziffern, - oder _ (so verlangt es die CKAN-Schnittstelle)."),
+)
 
 
 class Dataset(LinkedRecord):
+    identifier = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(
+        _("Kurzname"),
+        max_length=100,
+        unique=True,
+        validators=[ckan_name],
+        help_text=_("Teil der Adresse, zum Beispiel bodenfeuchte-parks."),
+    )
+    title_en = models.CharField(_("Titel (Englisch)"), max_length=300, blank=True)
+    description = models.TextField(_("Beschreibung"))
+    description_en = models.TextField(_("Beschreibung (Englisch)"), blank=True)
+    publisher = models.ForeignKey(
+        Office,
+        verbose_name=_("Veröffentlichende Stelle"),
+        on_delete=models.PROTECT,
+        related_name="datasets",
+    )
+    contact_name = models.CharField(_("Ansprechstelle"), max_length=200)
+    contact_email = models.EmailField(_("E-Mail der Ansprechstelle"))
+    licence = models.CharField(
+        _("Lizenz"), max_length=20, choices=Licence, default=Licence.DL_BY, blank=True
+    )
+    frequency = models.CharField(
+        _("Aktualisierung"), max_length=10, choices=Frequency, default=Frequency.UNKNOWN
+    )
+    temporal_start = models.DateField(_("Zeitraum von"), null=True, blank=True)
+    temporal_end = models.DateField(_("Zeitraum bis"), null=True, blank=True)
+    spatial_note = models.CharField(
+        _("Räumlicher Bezug"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leer: das ganze Stadtgebiet."),
+    )
+    modified_at = models.DateTimeField(_("Geändert am"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("Zurückgezogen am"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("Grund des Zurückziehens"), max_length=300, blank=True)
     projects = models.ManyToManyField(
         Project, verbose_name=_("Projekte"), related_name="datasets", blank=True
     )
 
+    objects = DatasetQuerySet.as_manager()
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "title",
+        "published_at",
+        "name",
+        "title_en",
+        "description",
+        "description_en",
+        "publisher",
+        "contact_name",
+        "contact_email",
+        "licence",
+        "frequency",
+        "temporal_start",
+        "temporal_end",
+        "spatial_note",
+        "withdrawn_at",
+        "withdrawn_reason",
+    )
+    audit_state_fields: ClassVar[tuple[str, ...]] = ("published_at", "withdrawn_at")
+
     class Meta:
         ordering: ClassVar = ["title"]
-        verbose_name = _("Datensatz")
-        verbose_name_plural = _("Datensätze")
+        verbose_name = pgettext_lazy("open data", "Datensatz")
+        verbose_name_plural = pgettext_lazy("open data", "Datensätze")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(temporal_start__isnull=True)
+                | models.Q(temporal_end__isnull=True)
+                | models.Q(temporal_start__lte=models.F("temporal_end")),
+                name="dataset_temporal_in_order",
+                violation_error_message=_("Der Zeitraum endet vor seinem Beginn."),
+            )
+        ]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("opendata:dataset_detail", args=[self.name])
+
+    def is_public_record(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def in_catalogue(self) -> bool:
+        return self.published_at is not None and self.withdrawn_at is None
+
+    @property
+    def licence_uri(self) -> str:
+        return Licence(self.licence).uri
+
+    @property
+    def frequency_uri(self) -> str:
+        return Frequency(self.frequency).uri
+
+
+class DatasetTheme(models.Model):
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="themes")
+    theme = models.CharField(_("Thema"), max_length=4, choices=Theme)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["dataset", "theme"], name="unique_dataset_theme")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_theme_display()
+
+
+class Keyword(models.Model):
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="keywords")
+    name = models.CharField(_("Schlagwort"), max_length=100, db_index=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["dataset", "name"], name="unique_dataset_keyword")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _private_storage() -> Storage:
+    return storages["private"]
+
+
+class Distribution(models.Model):
+    """A file or link through which a dataset can be had: public once its dataset is."""
+
+    identifier = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="distributions")
+    title = models.CharField(_("Titel"), max_length=300)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    file = models.FileField(_("Datei"), upload_to="opendata/", blank=True)
+    access_url = models.URLField(_("Externe Adresse"), max_length=500, blank=True)
+    format = models.CharField(
+        _("Format"), max_length=20, help_text=_("Dateityp nach EU-Vokabular, zum Beispiel CSV.")
+    )
+    media_type = models.CharField(_("Medientyp"), max_length=100, blank=True)
+    byte_size = models.PositiveBigIntegerField(_("Größe in Byte"), null=True, blank=True)
+    checksum_sha256 = models.CharField(_("Prüfsumme (SHA-256)"), max_length=64, blank=True)
+    licence = models.CharField(_("Lizenz"), max_length=20, choices=Licence, blank=True)
+    table_schema = models.JSONField(_("Spaltenschema"), default=dict, blank=True)
+    validation_report = models.JSONField(_("Prüfbericht"), default=dict, blank=True)
+    provenance = models.TextField(_("Herkunft und Anonymisierung"), blank=True)
+    # The privacy model and figures of the approved anonymization this file came out of;
+    # empty for files that never held personal data.
+    anonymization = models.JSONField(_("Anonymisierung"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "title",
+        "description",
+        "file",
+        "access_url",
+        "format",
+        "media_type",
+        "byte_size",
+        "checksum_sha256",
+        "licence",
+        "provenance",
+    )
+    audit_state_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        ordering: ClassVar = ["dataset", "pk"]
+        verbose_name = _("Distribution")
+        verbose_name_plural = _("Distributionen")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(access_url=""),
+                name="distribution_file_or_url",
+                violation_error_message=_(
+                    "Laden Sie eine Datei hoch oder nennen Sie eine Adresse."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_record(self) -> bool:
+        return self.dataset.is_public_record()
+
+    @property
+    def effective_licence(self) -> str:
+        return self.licence or self.dataset.licence
+
+
+class PipelineStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("hochgeladen")
+    SCANNED = "scanned", _("geprüft auf personenbezogene Daten")
+    QUEUED = "queued", _("Anonymisierung wartet")
+    RUNNING = "running", _("wird anonymisiert")
+    FAILED = "failed", _("Anonymisierung fehlgeschlagen")
+    REVIEW = "review", _("beim Datenschutzbeauftragten zur Prüfung")
+    RETURNED = "returned", _("zurückgegeben")
+    APPROVED = "approved", _("freigegeben")
+    PUBLISHED = "published", _("veröffentlicht")
+
+
+class RawUpload(models.Model):
+    """A file on its way to publication. Private: staff and DPO only, never at a public
+    address, kept apart from public files, and deleted when its retention ends."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to="raw/", storage=_private_storage)
+    original_name = models.CharField(max_length=255)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=PipelineStatus, default=PipelineStatus.UPLOADED
+    )
+    scan = models.JSONField(default=list, blank=True)
+    # What the DPO reviews: the privacy model and the columns' roles and hierarchies.
+    config = models.JSONField(default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    output = models.FileField(upload_to="anonymized/", storage=_private_storage, blank=True)
+    review_comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    distribution = models.OneToOneField(
+        Distribution, null=True, blank=True, on_delete=models.SET_NULL, related_name="source"
+    )
+
+    audit_fields: ClassVar[tuple[str, ...]] = ("status", "config", "review_comment")
+    audit_state_fields: ClassVar[tuple[str, ...]] = ("status",)
+
+    class Meta:
+        ordering: ClassVar = ["-uploaded_at"]
+        verbose_name = _("Rohdaten-Upload")
+        verbose_name_plural = _("Rohdaten-Uploads")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.dataset})"
+
+    def is_public_record(self) -> bool:
+        return False

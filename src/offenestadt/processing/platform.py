@@ -23,6 +23,7 @@ ACCOUNTS = "plattform-konten"
 CONTRIBUTIONS = "plattform-beitraege"
 NOTIFICATIONS = "plattform-benachrichtigungen"
 LOGS = "plattform-protokolle"
+OPEN_DATA = "plattform-offene-daten"
 
 _SECURITY = (
     "Verschlüsselte Übertragung (TLS), Passwörter nur als Argon2-Hash, zweiter Faktor (TOTP) "
@@ -165,6 +166,32 @@ PLATFORM_ACTIVITIES: list[dict[str, Any]] = [
                 "necessity": "Ohne Zählung je Konto ließe sich jedes Passwort durchprobieren.",
                 "source_protection": SourceProtection.PSEUDONYMISED,
             },
+        ],
+    },
+    {
+        "slug": OPEN_DATA,
+        "title": "Anonymisierung vor der Veröffentlichung offener Daten",
+        "purposes": "Daten der Verwaltung, die Personen betreffen können, vor der "
+        "Veröffentlichung als offene Daten prüfen und anonymisieren.",
+        "data_subjects": "Personen, über die die Verwaltung Daten führt, je nach Datensatz.",
+        "recipients": "Die veröffentlichende Stelle und der oder die "
+        "Datenschutzbeauftragte; veröffentlicht wird nur das anonymisierte Ergebnis.",
+        "plain_language": "Bevor die Stadt Tabellen als offene Daten veröffentlicht, sucht "
+        "die Plattform darin nach Namen, Adressen und anderen Angaben zu Personen, entfernt "
+        "oder vergröbert sie, und der Datenschutz prüft das Ergebnis. Die Rohdaten sieht nur "
+        "die Verwaltung; sie werden nach 30 Tagen gelöscht.",
+        "categories": [
+            {
+                "key": "raw-uploads",
+                "name": "Rohdaten-Uploads (können personenbezogene Daten enthalten)",
+                "purpose": "Anonymisierung und Prüfung vor der Veröffentlichung.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 30,
+                "retention_unit": RetentionUnit.DAYS,
+                "retention_start": "dem Hochladen",
+                "necessity": "Anonymisieren lässt sich nur, was vorliegt; veröffentlicht wird "
+                "nie die Rohfassung.",
+            }
         ],
     },
 ]

@@ -60,12 +60,13 @@ def retention_enforce(*, now: datetime) -> RetentionRun:
         f"{category.activity.slug}/{category.key}": category
         for category in DataCategory.objects.select_related("activity").exclude(key="")
     }
-    counts = {}
+    counts: dict[str, int] = {}
     for rule in retention_rules():
         category = categories.get(rule.key)
         if category is None or not category.has_retention:
             continue
-        counts[rule.key] = rule.erase(category.retention_cutoff(now))
+        # Several rules may erase one category (names on comments, on proposals …).
+        counts[rule.key] = counts.get(rule.key, 0) + rule.erase(category.retention_cutoff(now))
     run = RetentionRun(ran_at=now, counts=counts)
     save_record(record=run, actor=None)
     return run

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -252,14 +251,12 @@ def test_editors_add_vendors(
 
 
 def test_the_documents_are_served_to_whom_they_belong(
-    settings: Any,
-    tmp_path: Path,
+    temporary_storage: Path,
     people: dict[str, User | None],
     editor: User,
     project: Project,
     client_for: ClientFor,
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     response = client_for(editor).post(
         "/vertraege/neu/",
         {
@@ -315,13 +312,11 @@ def test_a_contract_without_a_public_document_has_none_to_serve(
 
 
 def test_a_document_that_is_no_pdf_is_refused(
-    settings: Any,
-    tmp_path: Path,
+    temporary_storage: Path,
     editor: User,
     project: Project,
     client_for: ClientFor,
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     response = client_for(editor).post(
         "/vertraege/neu/",
         {

@@ -27,7 +27,12 @@ WCAG_21_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Paths a visitor's crawl leaves alone: static files, machine-readable endpoints, the admin
 # and the signed-in area. The login pages themselves are checked.
-SKIPPED_PREFIXES = ("/static/", "/healthz", "/verwaltung/", "/en/verwaltung/")
+SKIPPED_PREFIXES = ("/static/", "/healthz", "/api/", "/verwaltung/", "/en/verwaltung/")
+MACHINE_SUFFIXES = (".atom", ".json", ".toml", ".csv", ".pdf", ".ttl", ".rdf", ".jsonld")
+# Downloads of open data files (/daten/<name>/dateien/<id>/): attachments, not pages.
+DOWNLOAD_SEGMENT = "/dateien/"
+# Links marked rel="nofollow" (the catalogue's facet combinations) are not crawled.
+FOLLOWED_LINKS = "a[href]:not([rel~='nofollow'])"
 ACCOUNT_PREFIXES = ("/konto/", "/en/konto/")
 LOGIN_PATHS = ("/konto/anmelden/", "/en/konto/anmelden/")
 
@@ -98,9 +103,9 @@ def describe_violations(path: str, violations: list[dict[str, Any]]) -> list[str
 
 
 def is_crawlable(path: str, query: str) -> bool:
-    if path.startswith(SKIPPED_PREFIXES) or path.endswith(
-        (".atom", ".json", ".toml", ".csv", ".pdf")
-    ):
+    if path.startswith(SKIPPED_PREFIXES) or path.endswith(MACHINE_SUFFIXES):
+        return False
+    if DOWNLOAD_SEGMENT in path:
         return False
     if "format=json" in query:
         return False
@@ -130,7 +135,7 @@ def crawl(
             continue
         visited.append(path)
         visit(page, path)
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        hrefs = page.eval_on_selector_all(FOLLOWED_LINKS, "links => links.map(a => a.href)")
         for href in hrefs:
             url = urlsplit(urldefrag(urljoin(page.url, href)).url)
             if url.scheme not in ("http", "https") or url.netloc != origin:

@@ -11,12 +11,16 @@ from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.core.tests.browser import axe_source, chromium, crawl, describe_violations, run_axe
+from offenestadt.opendata.models import Dataset
 from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.models import Project
 
 pytestmark = pytest.mark.browser
 
-START_PATHS = ["/", "/en/"]
+# The catalogue's facet links are not followed (their combinations are endless): one
+# filtered view of the catalogue starts a crawl of its own.
+FILTERED_CATALOGUE = "/daten/?groups=envi&tags=Parks"
+START_PATHS = ["/", "/en/", FILTERED_CATALOGUE, "/en" + FILTERED_CATALOGUE]
 
 
 @pytest.fixture
@@ -43,6 +47,8 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
     assert project is not None, "the demo content has no published project"
     activity = ProcessingActivity.objects.published().order_by("slug").first()
     assert activity is not None, "the demo content has no published processing activity"
+    dataset = Dataset.objects.in_catalogue().order_by("name").first()
+    assert dataset is not None, "the demo content has no open dataset"
     german = [
         "/",
         "/projekte/",
@@ -54,6 +60,10 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         "/verarbeitungen/",
         f"/verarbeitungen/{activity.slug}/",
         "/verarbeitungen/loeschlaeufe/",
+        "/daten/",
+        "/daten/?sort=titel",
+        FILTERED_CATALOGUE,
+        f"/daten/{dataset.name}/",
         "/charta/version/1/",
         "/charta/vergleich/?von=1&zu=2",
         "/datenschutz/",

@@ -1,6 +1,7 @@
 """Deletion on schedule: the platform erases its own personal data when the register's
 retention ends — not a moment before — and counts what it erased in the audit trail."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -132,10 +133,12 @@ def test_the_run_is_counted_in_the_audit_trail_without_what_it_erased() -> None:
     assert "Erika" not in str(entry.changes)
 
 
-def test_the_worker_runs_the_queued_task_and_queues_the_next_night() -> None:
+def test_the_worker_runs_the_queued_task_and_queues_the_next_night(
+    run_worker: Callable[[], None],
+) -> None:
     comment = _comment("Erika", timedelta(days=400))
     enforce_retention.enqueue()
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker()
     comment.refresh_from_db()
     assert comment.pseudonym == ""
     assert RetentionRun.objects.count() == 1

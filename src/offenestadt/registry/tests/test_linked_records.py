@@ -11,7 +11,6 @@ from django.utils import timezone
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
 from offenestadt.contracts.models import Contract
-from offenestadt.opendata.models import Dataset
 from offenestadt.registry import services
 from offenestadt.registry.tests.factories import ProjectFactory
 
@@ -37,9 +36,9 @@ def test_only_editors_of_every_linked_project_may_link(
     theirs = ProjectFactory.create(office=other_office)
     with pytest.raises(PermissionDenied):
         services.linked_record_save(
-            actor=editor, record=Dataset(title="Messwerte"), projects=[mine, theirs]
+            actor=editor, record=Contract(title="Messvertrag"), projects=[mine, theirs]
         )
-    assert not Dataset.objects.exists()
+    assert not Contract.objects.exists()
 
 
 def test_the_public_sees_published_links_only(
@@ -48,17 +47,17 @@ def test_the_public_sees_published_links_only(
     project = ProjectFactory.create(office=office)
     services.linked_record_save(
         actor=editor,
-        record=Dataset(title="Öffentliche Messwerte", published_at=timezone.now()),
+        record=Contract(title="Öffentlicher Messvertrag", published_at=timezone.now()),
         projects=[project],
     )
     services.linked_record_save(
-        actor=editor, record=Dataset(title="Rohdaten im Entwurf"), projects=[project]
+        actor=editor, record=Contract(title="Messvertrag im Entwurf"), projects=[project]
     )
     public = client_for(None).get(project.get_absolute_url()).content.decode()
-    assert "Öffentliche Messwerte" in public
-    assert "Rohdaten im Entwurf" not in public
+    assert "Öffentlicher Messvertrag" in public
+    assert "Messvertrag im Entwurf" not in public
     staff = client_for(editor).get(project.get_absolute_url()).content.decode()
-    assert "Rohdaten im Entwurf" in staff
+    assert "Messvertrag im Entwurf" in staff
 
 
 def test_the_api_lists_published_links_only(
@@ -83,15 +82,15 @@ def test_unlinking_needs_the_right_to_edit_the_project_left(
 ) -> None:
     theirs = ProjectFactory.create(office=other_office)
     mine = ProjectFactory.create(office=office)
-    dataset = Dataset(title="Messwerte")
-    services.linked_record_save(actor=other_editor, record=dataset, projects=[theirs])
+    contract = Contract(title="Messvertrag")
+    services.linked_record_save(actor=other_editor, record=contract, projects=[theirs])
     with pytest.raises(PermissionDenied):
-        services.linked_record_save(actor=editor, record=dataset, projects=[mine])
-    assert list(dataset.projects.all()) == [theirs]
+        services.linked_record_save(actor=editor, record=contract, projects=[mine])
+    assert list(contract.projects.all()) == [theirs]
 
 
 def test_a_record_without_projects_is_for_administrators(editor: User, administrator: User) -> None:
     with pytest.raises(PermissionDenied):
-        services.linked_record_save(actor=editor, record=Dataset(title="Lose"), projects=[])
-    services.linked_record_save(actor=administrator, record=Dataset(title="Lose"), projects=[])
-    assert Dataset.objects.filter(title="Lose").exists()
+        services.linked_record_save(actor=editor, record=Contract(title="Lose"), projects=[])
+    services.linked_record_save(actor=administrator, record=Contract(title="Lose"), projects=[])
+    assert Contract.objects.filter(title="Lose").exists()

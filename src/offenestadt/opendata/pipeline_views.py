@@ -1,0 +1,425 @@
+"""The staff pages of the publication pipeline: upload raw data, confirm the privacy model,
+follow the anonymization, let the DPO review the result, and publish it.
+
+The raw file is never served: no page links to it and no address returns it. Only the first
+rows of the anonymized output are shown, and only to those who may see the upload.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from offenestadt.accounts.models import Actor, Role, User
+from offenestadt.core.forms import show_validation_error
+from offenestadt.opendata import pipeline, rules
+from offenestadt.opendata.models import PipelineStatus, RawUpload
+from offenestadt.opendata.pipeline_forms import (
+    GENERALISATION_CHOICES,
+    ROLE_CHOICES,
+    PrivacyModelForm,
+    ReviewDecision,
+    ReviewForm,
+    UploadForm,
+    editable_datasets,
+)
+from offenestadt.processing.models import DataCategory
+from offenestadt.processing.platform import OPEN_DATA
+
+PAGE_SIZE = 50
+PREVIEW_ROWS = 10
+RETENTION_CATEGORY = "raw-uploads"
+# While the worker has the upload, its page reloads itself (a meta refresh, no script).
+REFRESH_SECONDS = 2
+FOLLOW = "verfolgen"
+CONFIGURABLE = frozenset(
+    {
+        PipelineStatus.SCANNED,
+        PipelineStatus.FAILED,
+        PipelineStatus.RETURNED,
+        PipelineStatus.REVIEW,
+    }
+)
+WORKING = frozenset({PipelineStatus.QUEUED, PipelineStatus.RUNNING})
+# A run's result is shown while it stands: not once the model changes or a new run starts.
+WITH_RESULT = frozenset(
+    {
+        PipelineStatus.REVIEW,
+        PipelineStatus.RETURNED,
+        PipelineStatus.APPROVED,
+        PipelineStatus.PUBLISHED,
+    }
+)
+# What the scanner found, in the page's language (the library names kinds in English).
+KIND_LABELS: dict[str, Promise] = {
+    "person_name": gettext_lazy("Personenname"),
+    "email": gettext_lazy("E-Mail-Adresse"),
+    "phone": gettext_lazy("Telefonnummer"),
+    "iban": gettext_lazy("IBAN"),
+    "tax_id": gettext_lazy("Steuer-ID"),
+    "tax_number": gettext_lazy("Steuernummer"),
+    "social_insurance_number": gettext_lazy("Rentenversicherungsnummer"),
+    "ip_address": gettext_lazy("IP-Adresse"),
+    "mac_address": gettext_lazy("MAC-Adresse"),
+    "vehicle_plate": gettext_lazy("Kfz-Kennzeichen"),
+    "street_address": gettext_lazy("Anschrift"),
+    "person_id": gettext_lazy("Personen- oder Aktenzeichen"),
+    "record_id": gettext_lazy("eindeutige Datensatznummer"),
+    "free_text": gettext_lazy("Freitext mit personenbezogenen Daten"),
+    "birth_date": gettext_lazy("Geburtsdatum"),
+    "coordinates": gettext_lazy("Koordinaten"),
+    "age": gettext_lazy("Alter"),
+    "sex": gettext_lazy("Geschlecht"),
+    "postcode": gettext_lazy("Postleitzahl"),
+    "place": gettext_lazy("Ort oder Stadtteil"),
+    "street": gettext_lazy("Straße (ohne Hausnummer)"),
+    "nationality": gettext_lazy("Staatsangehörigkeit oder Herkunft"),
+    "occupation": gettext_lazy("Beruf oder Beschäftigung"),
+    "marital_status": gettext_lazy("Familienstand"),
+    "education": gettext_lazy("Bildung"),
+    "ethnicity": gettext_lazy("ethnische Herkunft (besondere Kategorie)"),
+    "life_event_date": gettext_lazy("Datum eines Lebensereignisses"),
+    "special_category": gettext_lazy("besondere Kategorie (Gesundheit, Religion …)"),
+    "income": gettext_lazy("Einkommen oder finanzielle Lage"),
+}
+SCAN_ROLE_LABELS: dict[str, Promise] = {
+    "direct identifier": gettext_lazy("direktes Merkmal"),
+    "quasi-identifier": gettext_lazy("Quasi-Identifikator"),
+    "sensitive": gettext_lazy("sensibel"),
+    "other": gettext_lazy("unauffällig"),
+}
+
+
+def _uses_pipeline(user: Actor) -> bool:
+    """Editors of an office, the DPO and administrators work with raw uploads."""
+    return user.is_authenticated and (
+        user.role in {Role.DPO, Role.ADMIN}
+        or (user.role == Role.EDITOR and user.office_id is not None)
+    )
+
+
+def _pipeline_user(user: Actor) -> User:
+    """The person working with raw uploads: for anyone else the pipeline does not exist."""
+    if not isinstance(user, User) or not _uses_pipeline(user):
+        raise Http404
+    return user
+
+
+def _visible_uploads(user: User) -> QuerySet[RawUpload]:
+    """The uploads `rules.can_see_upload` lets the user see, as a query."""
+    uploads = RawUpload.objects.select_related("dataset", "dataset__publisher", "uploaded_by")
+    if user.role in {Role.DPO, Role.ADMIN}:
+        return uploads
+    return uploads.filter(dataset__in=editable_datasets(user))
+
+
+def _upload_for(request: HttpRequest, pk: int) -> RawUpload:
+    """The upload, for someone who may see it: for anyone else it does not exist."""
+    upload = get_object_or_404(_visible_uploads(_pipeline_user(request.user)), pk=pk)
+    if not rules.can_see_upload(request.user, upload):
+        raise Http404
+    return upload
+
+
+def _retention_category() -> DataCategory | None:
+    """The register's entry for raw uploads: its retention decides when they are deleted."""
+    return (
+        DataCategory.objects.select_related("activity")
+        .filter(activity__slug=OPEN_DATA, key=RETENTION_CATEGORY)
+        .first()
+    )
+
+
+def upload_list(request: HttpRequest) -> HttpResponse:
+    """Raw uploads the user may see, newest first; for the DPO those to review come first."""
+    user = _pipeline_user(request.user)
+    uploads = _visible_uploads(user)
+    if user.role == Role.DPO:
+        uploads = uploads.annotate(
+            waiting=Case(
+                When(status=PipelineStatus.REVIEW, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("waiting", "-uploaded_at", "-pk")
+    else:
+        uploads = uploads.order_by("-uploaded_at", "-pk")
+    page = Paginator(uploads, PAGE_SIZE).get_page(request.GET.get("seite"))
+    return render(
+        request,
+        "opendata/pipeline_list.html",
+        {
+            "page": page,
+            "can_upload": rules.can_create_dataset(user),
+            "waiting": RawUpload.objects.filter(status=PipelineStatus.REVIEW).count()
+            if user.role == Role.DPO
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def upload_create(request: HttpRequest) -> HttpResponse:
+    """Hand in a raw file for a dataset: it is stored privately and scanned at once."""
+    user = _pipeline_user(request.user)
+    if not rules.can_create_dataset(user):
+        raise PermissionDenied
+    initial = {}
+    name = request.GET.get("datensatz", "").strip()
+    if name:
+        dataset = editable_datasets(user).filter(name=name).first()
+        if dataset is not None:
+            initial["dataset"] = dataset
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        user=request.user,
+        initial=initial,
+    )
+    if form.is_valid():
+        try:
+            upload = pipeline.upload_create(
+                actor=request.user,
+                dataset=form.cleaned_data["dataset"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("pipeline:detail", upload.pk)
+    category = _retention_category()
+    return render(
+        request,
+        "opendata/pipeline_upload.html",
+        {"form": form, "retention": category.retention_text if category else ""},
+    )
+
+
+@dataclass(frozen=True)
+class ScanRow:
+    """One column of the raw file as the scanner saw it."""
+
+    column: str
+    role: str
+    kinds: list[str]
+    evidence: list[str]
+    personal: bool
+
+
+def _scan_rows(upload: RawUpload) -> list[ScanRow]:
+    return [
+        ScanRow(
+            column=finding["column"],
+            role=str(SCAN_ROLE_LABELS.get(finding["role"], finding["role"])),
+            kinds=[str(KIND_LABELS.get(kind, kind)) for kind in finding.get("kinds", [])],
+            evidence=list(finding.get("evidence", [])),
+            personal=finding["role"] != "other",
+        )
+        for finding in upload.scan
+    ]
+
+
+@dataclass(frozen=True)
+class Risk:
+    """Re-identification risk of a table (prosecutor model), as the risk report gives it."""
+
+    highest: float
+    average: float
+    records_at_risk: int
+    share_at_risk: float
+    smallest_class: int | None
+    classes: int
+
+    @classmethod
+    def of(cls, report: dict[str, Any]) -> "Risk":
+        prosecutor = report.get("prosecutor") or {}
+        return cls(
+            highest=100 * float(prosecutor.get("highest", 0)),
+            average=100 * float(prosecutor.get("average", 0)),
+            records_at_risk=int(report.get("records_at_risk", 0)),
+            share_at_risk=100 * float(report.get("share_at_risk", 0)),
+            smallest_class=report.get("smallest_class"),
+            classes=int(report.get("classes", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the DPO judges: the figures of the run and the first rows of its output."""
+
+    rows: int
+    suppressed: int
+    levels: list[tuple[str, int]]
+    removed: list[str]
+    # The model of the run, column by column: name, role, generalisation (quasi-identifiers).
+    columns: list[tuple[str, str, str]]
+    suppression: float
+    loss: float
+    before: Risk
+    after: Risk
+    header: list[str]
+    preview: list[list[str]]
+
+
+def _preview(upload: RawUpload) -> tuple[list[str], list[list[str]]]:
+    """The header and first rows of the anonymized output, read from private storage."""
+    if not upload.output:
+        return [], []
+    with upload.output.open("rb") as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        rows = list(islice(csv.reader(text), PREVIEW_ROWS + 1))
+    return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def _result(upload: RawUpload) -> Result | None:
+    report = upload.report
+    if not report or upload.status not in WITH_RESULT:
+        return None
+    roles, generalisations = dict(ROLE_CHOICES), dict(GENERALISATION_CHOICES)
+    columns = [
+        (
+            name,
+            str(roles.get(column.get("role"), column.get("role"))),
+            str(generalisations.get(column.get("generalisation"), ""))
+            if column.get("role") == "quasi"
+            else "",
+        )
+        for name, column in upload.config.get("columns", {}).items()
+    ]
+    header, preview = _preview(upload)
+    risk = report.get("risk") or {}
+    return Result(
+        rows=int(report.get("rows", 0)),
+        suppressed=int(report.get("suppressed", 0)),
+        levels=sorted((report.get("levels") or {}).items()),
+        removed=list(report.get("identifiers_removed") or []),
+        columns=columns,
+        suppression=100 * float(upload.config.get("suppression", 0)),
+        loss=100 * float(report.get("loss", 0)),
+        before=Risk.of(risk.get("before") or {}),
+        after=Risk.of(risk.get("after") or {}),
+        header=header,
+        preview=preview,
+    )
+
+
+def _model_form(upload: RawUpload, data: Any = None) -> PrivacyModelForm:
+    return PrivacyModelForm(
+        data, columns=[finding["column"] for finding in upload.scan], config=upload.config
+    )
+
+
+def _deleted_on(upload: RawUpload) -> datetime | None:
+    category = _retention_category()
+    if category is None or not category.has_retention:
+        return None
+    return category.retention_ends(upload.uploaded_at)
+
+
+def _render_detail(
+    request: HttpRequest,
+    upload: RawUpload,
+    *,
+    model_form: PrivacyModelForm | None = None,
+    review_form: ReviewForm | None = None,
+    publish_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_edit = rules.can_edit_dataset(request.user, upload.dataset)
+    working = upload.status in WORKING
+    configurable = can_edit and upload.status in CONFIGURABLE
+    return render(
+        request,
+        "opendata/pipeline_detail.html",
+        {
+            "upload": upload,
+            "statuses": PipelineStatus,
+            "working": working,
+            # Only when asked for (WCAG 2.2.1): the form's box, or the link on the page.
+            "refresh": working and request.GET.get(FOLLOW) == "1",
+            "refresh_seconds": REFRESH_SECONDS,
+            "follow_parameter": FOLLOW,
+            "scan_rows": _scan_rows(upload),
+            "model_form": model_form or (_model_form(upload) if configurable else None),
+            "result": _result(upload),
+            "review_form": (review_form or ReviewForm())
+            if rules.can_review_upload(request.user, upload)
+            else None,
+            "can_publish": can_edit and upload.status == PipelineStatus.APPROVED,
+            "deleted_on": _deleted_on(upload),
+            "publish_errors": publish_errors or [],
+        },
+        status=status,
+    )
+
+
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _upload_for(request, pk))
+
+
+@require_POST
+def upload_configure(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm the privacy model and hand the anonymization to the background worker."""
+    upload = _upload_for(request, pk)
+    if not rules.can_edit_dataset(request.user, upload.dataset):
+        raise PermissionDenied
+    form = _model_form(upload, request.POST)
+    if form.is_valid():
+        try:
+            pipeline.upload_configure(actor=request.user, upload=upload, config=form.config())
+            pipeline.upload_run(actor=request.user, upload=upload)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            target = reverse("pipeline:detail", args=[upload.pk])
+            return redirect(f"{target}?{FOLLOW}=1" if form.cleaned_data["follow"] else target)
+    upload.refresh_from_db()
+    return _render_detail(request, upload, model_form=form, status=400)
+
+
+@require_POST
+def upload_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The DPO approves the anonymized result, or returns it saying what must change."""
+    upload = _upload_for(request, pk)
+    if not rules.can_review_upload(request.user, upload):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == ReviewDecision.APPROVE
+        comment = form.cleaned_data["comment"]
+        try:
+            if approve:
+                pipeline.upload_approve(actor=request.user, upload=upload, comment=comment)
+            else:
+                pipeline.upload_return(actor=request.user, upload=upload, comment=comment)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            section = "veroeffentlichung" if approve else "zurueckgegeben"
+            return redirect(reverse("pipeline:detail", args=[upload.pk]) + f"#{section}")
+    return _render_detail(request, upload, review_form=form, status=400)
+
+
+@require_POST
+def upload_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approved, anonymized output becomes a file of the dataset; nothing else can."""
+    upload = _upload_for(request, pk)
+    if not rules.can_edit_dataset(request.user, upload.dataset):
+        raise PermissionDenied
+    try:
+        pipeline.upload_publish(actor=request.user, upload=upload)
+    except ValidationError as error:
+        return _render_detail(request, upload, publish_errors=error.messages, status=400)
+    return redirect(reverse("pipeline:detail", args=[upload.pk]) + "#veroeffentlichung")

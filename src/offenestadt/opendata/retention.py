@@ -1,0 +1,21 @@
+"""Raw uploads of the publication pipeline go when their retention ends."""
+
+from datetime import datetime
+
+from offenestadt.opendata.models import RawUpload
+from offenestadt.processing.platform import OPEN_DATA
+from offenestadt.processing.retention import retention_rule
+
+
+@retention_rule(activity=OPEN_DATA, category="raw-uploads")
+def raw_uploads(cutoff: datetime) -> int:
+    """Whether published or abandoned: what was published lives on as the anonymized file."""
+    expired = RawUpload.objects.filter(uploaded_at__lt=cutoff)
+    count = 0
+    for upload in expired:
+        upload.file.delete(save=False)
+        if upload.output:
+            upload.output.delete(save=False)
+        upload.delete()
+        count += 1
+    return count

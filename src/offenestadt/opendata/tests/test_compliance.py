@@ -1,0 +1,99 @@
+"""Only anonymized data leaves (P1); what is published carries an open licence (P2)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from offenestadt.accounts.models import Office
+from offenestadt.charter.engine import Status, evaluate
+from offenestadt.charter.models import CharterVersion
+from offenestadt.opendata.models import Dataset, Distribution, RawUpload
+from offenestadt.processing.platform import OPEN_DATA
+from offenestadt.processing.retention import retention_enforce
+from offenestadt.registry.tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_dataset(office: Office, *, personal: bool, published: bool = True) -> Dataset:
+    dataset = Dataset.objects.create(
+        name="messwerte",
+        title="Messwerte",
+        description="Werte",
+        publisher=office,
+        contact_name="Amt",
+        contact_email="amt@example.org",
+        published_at=timezone.now() if published else None,
+    )
+    dataset.projects.add(ProjectFactory.create(office=office, processes_personal_data=personal))
+    return dataset
+
+
+def status(dataset: Dataset, charter: CharterVersion, rule: str) -> Status:
+    return next(f.status for f in evaluate(dataset, charter) if f.rule == rule)
+
+
+def test_data_of_a_project_with_personal_data_needs_an_approved_anonymization(
+    office: Office, charter: CharterVersion
+) -> None:
+    dataset = make_dataset(office, personal=True)
+    assert status(dataset, charter, "anonymized-before-publication") == Status.VIOLATED
+    raw = Distribution.objects.create(
+        dataset=dataset, title="Roh", format="CSV", access_url="https://example.org/x.csv"
+    )
+    assert status(dataset, charter, "anonymized-before-publication") == Status.VIOLATED
+    raw.anonymization = {"approved": True, "model": {"k": 5}}
+    raw.save()
+    assert status(dataset, charter, "anonymized-before-publication") == Status.MET
+    project = dataset.projects.get()
+    found = next(f for f in evaluate(project, charter) if f.rule == "datasets-anonymized")
+    assert found.status == Status.MET
+
+
+def test_a_draft_without_anonymization_is_missing_not_violated(
+    office: Office, charter: CharterVersion
+) -> None:
+    dataset = make_dataset(office, personal=True, published=False)
+    assert status(dataset, charter, "anonymized-before-publication") == Status.MISSING
+
+
+def test_data_without_personal_data_needs_no_anonymization(
+    office: Office, charter: CharterVersion
+) -> None:
+    dataset = make_dataset(office, personal=False)
+    assert status(dataset, charter, "anonymized-before-publication") == Status.NOT_APPLICABLE
+
+
+def test_a_published_distribution_without_licence_is_a_violation(
+    office: Office, charter: CharterVersion
+) -> None:
+    dataset = make_dataset(office, personal=False)
+    Distribution.objects.create(
+        dataset=dataset, title="Datei", format="CSV", access_url="https://example.org/x.csv"
+    )
+    assert status(dataset, charter, "distributions-licensed") == Status.MET
+    Dataset.objects.filter(pk=dataset.pk).update(licence="")
+    dataset.refresh_from_db()
+    assert status(dataset, charter, "distributions-licensed") == Status.VIOLATED
+    found = next(
+        f for f in evaluate(dataset.projects.get(), charter) if f.rule == "datasets-licensed"
+    )
+    assert (found.status, "Messwerte" in found.message.de) == (Status.VIOLATED, True)
+
+
+def test_raw_uploads_are_deleted_when_their_retention_ends(office: Office) -> None:
+    dataset = make_dataset(office, personal=True, published=False)
+    old, fresh = (
+        RawUpload.objects.create(dataset=dataset, original_name=f"{name}.csv")
+        for name in ("alt", "neu")
+    )
+    for upload in (old, fresh):
+        upload.file.save(f"{upload.original_name}", ContentFile(b"name\nErika\n"))
+    RawUpload.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - timedelta(days=31))
+    storage, old_name = old.file.storage, str(old.file.name)
+    run = retention_enforce(now=timezone.now())
+    assert list(RawUpload.objects.values_list("original_name", flat=True)) == ["neu.csv"]
+    assert not storage.exists(old_name)
+    assert run.counts[f"{OPEN_DATA}/raw-uploads"] == 1

@@ -1,0 +1,594 @@
+"""The open data catalogue for people: search with facets, dataset pages with a preview of
+the data, downloads, and the staff pages that describe, publish and withdraw datasets."""
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEntry
+from offenestadt.core.forms import show_validation_error
+from offenestadt.opendata import rules, services
+from offenestadt.opendata.forms import DatasetForm, DistributionForm, WithdrawForm
+from offenestadt.opendata.models import Dataset, Distribution, Licence
+from offenestadt.opendata.search import SearchResult, search_datasets
+
+PAGE_SIZE = 20
+# Values shown per facet; a chosen value always shows among the active filters.
+FACET_DISPLAY_LIMIT = 20
+# The preview reads at most this much of a CSV file, and shows this many rows.
+PREVIEW_BYTES = 16 * 1024
+PREVIEW_ROWS = 10
+# Validation errors listed on the dataset page (the report keeps more).
+SHOWN_VALIDATION_ERRORS = 5
+
+
+@dataclass(frozen=True)
+class FacetField:
+    """A filter of the catalogue, under CKAN's name (the GET parameter) and a heading."""
+
+    name: str
+    heading: str | Promise
+
+
+FACETS = (
+    FacetField("groups", _("Themen")),
+    FacetField("organization", _("Veröffentlichende Stelle")),
+    FacetField("tags", _("Schlagwörter")),
+    FacetField("res_format", _("Format")),
+    FacetField("license_id", _("Lizenz")),
+)
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """An order of the results: its word in the address, the search's sort and a label."""
+
+    key: str
+    search_sort: str
+    label: str | Promise
+
+
+SORT_ORDERS = (
+    SortOrder("", "", _("Relevanz")),
+    SortOrder("titel", "title_string asc", _("Titel")),
+    SortOrder("geaendert", "metadata_modified desc", _("zuletzt geändert")),
+)
+
+# The machine interfaces of the catalogue, outside the language prefix: the DCAT-AP.de
+# catalogue by route name, with label and media type, and CKAN's fixed addresses.
+DCAT_FORMATS = (
+    ("dcat_catalog_ttl", "Turtle", "text/turtle"),
+    ("dcat_catalog_rdf", "RDF/XML", "application/rdf+xml"),
+    ("dcat_catalog_jsonld", "JSON-LD", "application/ld+json"),
+)
+CKAN_SEARCH_PATH = "/api/3/action/package_search"
+CKAN_SHOW_PATH = "/api/3/action/package_show"
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    # The catalogue with this value added to the filters, or taken out of them.
+    toggle_url: str
+
+
+@dataclass(frozen=True)
+class Facet:
+    field: FacetField
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    heading: str | Promise
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class DatasetCard:
+    """A dataset as the catalogue lists it, in the language of the page."""
+
+    dataset: Dataset
+    title: str
+    description: str
+    formats: list[str]
+
+
+def _in_english() -> bool:
+    return (get_language() or "").split("-")[0] == "en"
+
+
+def _title(dataset: Dataset) -> str:
+    return dataset.title_en if _in_english() and dataset.title_en else dataset.title
+
+
+def _description(dataset: Dataset) -> str:
+    if _in_english() and dataset.description_en:
+        return dataset.description_en
+    return dataset.description
+
+
+def _url_with(params: QueryDict) -> str:
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _toggled(params: QueryDict, name: str, value: str) -> str:
+    """The catalogue's address with ``value`` of filter ``name`` switched, on page one."""
+    changed = params.copy()
+    changed.pop("seite", None)
+    values = changed.getlist(name)
+    changed.setlist(
+        name, [v for v in values if v != value] if value in values else [*values, value]
+    )
+    return _url_with(changed)
+
+
+def _facets(params: QueryDict, result: SearchResult) -> tuple[list[Facet], list[ActiveFilter]]:
+    facets = []
+    active = []
+    for facet_field in FACETS:
+        chosen = [value for value in params.getlist(facet_field.name) if value]
+        labels = {value: label for value, label, _count in result.facets.get(facet_field.name, [])}
+        values = [
+            FacetValue(
+                value=value,
+                label=label,
+                count=count,
+                selected=value in chosen,
+                toggle_url=_toggled(params, facet_field.name, value),
+            )
+            for value, label, count in result.facets.get(facet_field.name, [])
+        ]
+        shown = [v for i, v in enumerate(values) if i < FACET_DISPLAY_LIMIT or v.selected]
+        if shown:
+            facets.append(Facet(field=facet_field, values=shown))
+        active += [
+            ActiveFilter(
+                heading=facet_field.heading,
+                label=labels.get(value, value),
+                remove_url=_toggled(params, facet_field.name, value),
+            )
+            for value in dict.fromkeys(chosen)
+        ]
+    return facets, active
+
+
+def _search_page(
+    *, q: str, filters: dict[str, list[str]], sort: str, requested: str | None
+) -> tuple[SearchResult, Page[Dataset]]:
+    """One page of results; a page number past the end shows the last page."""
+    try:
+        number = max(int(requested or 1), 1)
+    except ValueError:
+        number = 1
+
+    def run(page_number: int) -> SearchResult:
+        return search_datasets(
+            q=q,
+            filters=filters,
+            sort=sort,
+            start=(page_number - 1) * PAGE_SIZE,
+            rows=PAGE_SIZE,
+            facet_fields=[facet.name for facet in FACETS],
+        )
+
+    result = run(number)
+    paginator: Paginator[int] = Paginator(range(result.count), PAGE_SIZE)
+    if number > paginator.num_pages:
+        number = paginator.num_pages
+        result = run(number)
+    return result, Page(result.datasets, number, paginator)  # type: ignore[arg-type]
+
+
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue: full-text search, facets that narrow it, sorting and pages."""
+    params = request.GET
+    q = params.get("q", "").strip()
+    sort_key = params.get("sort", "")
+    sort = next((order for order in SORT_ORDERS if order.key == sort_key), SORT_ORDERS[0])
+    filters = {
+        facet.name: list(dict.fromkeys(v for v in params.getlist(facet.name) if v))
+        for facet in FACETS
+    }
+    filters = {name: values for name, values in filters.items() if values}
+    result, page = _search_page(
+        q=q, filters=filters, sort=sort.search_sort, requested=params.get("seite")
+    )
+    facets, active = _facets(params, result)
+    sort_links = []
+    for order in SORT_ORDERS:
+        changed = params.copy()
+        changed.pop("seite", None)
+        if order.key:
+            changed["sort"] = order.key
+        else:
+            changed.pop("sort", None)
+        sort_links.append((order, _url_with(changed), order == sort))
+    cleared = QueryDict(mutable=True)
+    if q:
+        cleared["q"] = q
+    return render(
+        request,
+        "opendata/dataset_list.html",
+        {
+            "page": page,
+            "cards": [
+                DatasetCard(
+                    dataset=dataset,
+                    title=_title(dataset),
+                    description=_description(dataset),
+                    formats=sorted({d.format for d in dataset.distributions.all() if d.format}),
+                )
+                for dataset in page.object_list
+            ],
+            "count": result.count,
+            "q": q,
+            "sort": sort,
+            "facets": facets,
+            "active_filters": active,
+            "clear_filters_url": _url_with(cleared),
+            "sort_links": sort_links,
+            "filters": filters,
+            "dcat_links": [
+                (reverse(route), label, media_type) for route, label, media_type in DCAT_FORMATS
+            ],
+            "ckan_search_path": CKAN_SEARCH_PATH,
+            "can_create": rules.can_create_dataset(request.user),
+            # Staff find their drafts and withdrawn datasets here; the search lists neither.
+            "drafts": list(
+                Dataset.objects.visible_to(request.user)
+                .filter(Q(published_at__isnull=True) | Q(withdrawn_at__isnull=False))
+                .order_by("title")
+            )
+            if _reads_internal(request.user)
+            else [],
+        },
+    )
+
+
+def _reads_internal(user: Actor) -> bool:
+    return user.is_authenticated and user.reads_internal_records
+
+
+def _staff_only(user: Actor, allowed: bool) -> None:
+    """Pages without a record: absent outside the administration, forbidden inside it."""
+    if not _reads_internal(user):
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+
+
+def _dataset_for(request: HttpRequest, name: str) -> Dataset:
+    """The dataset, for someone who may see it: a draft does not exist for the public."""
+    return get_object_or_404(
+        Dataset.objects.visible_to(request.user).select_related("publisher"), name=name
+    )
+
+
+def _editable_dataset(request: HttpRequest, name: str) -> Dataset:
+    """404 for a dataset the user may not see; 403 for one they may see but not change."""
+    dataset = _dataset_for(request, name)
+    if not rules.can_edit_dataset(request.user, dataset):
+        raise PermissionDenied
+    return dataset
+
+
+def _may_download(user: Actor, dataset: Dataset) -> bool:
+    """Files are public while the dataset is in the catalogue; staff also see the others'."""
+    return dataset.in_catalogue or _reads_internal(user)
+
+
+@dataclass
+class Preview:
+    """The first rows of a CSV file, read as text and never interpreted."""
+
+    header: list[str]
+    rows: list[list[str]]
+    truncated: bool
+
+
+def _csv_preview(distribution: Distribution) -> Preview | None:
+    """The head of a CSV distribution: at most PREVIEW_BYTES, at most PREVIEW_ROWS rows."""
+    if not distribution.file or distribution.format.upper() != "CSV":
+        return None
+    try:
+        with distribution.file.open("rb") as opened:
+            head = opened.read(PREVIEW_BYTES + 1)
+    except OSError:
+        return None
+    truncated = len(head) > PREVIEW_BYTES
+    text = head[:PREVIEW_BYTES].decode("utf-8-sig", errors="replace")
+    if truncated and "\n" in text:
+        # Only whole lines: the last one was cut off by the byte limit.
+        text = text[: text.rindex("\n") + 1]
+    try:
+        dialect: type[csv.Dialect] | str = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = "excel"
+    try:
+        lines = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error:
+        return None
+    lines = [line for line in lines if line]
+    if not lines:
+        return None
+    rows = lines[1 : PREVIEW_ROWS + 1]
+    return Preview(header=lines[0], rows=rows, truncated=truncated or len(lines) > PREVIEW_ROWS + 1)
+
+
+@dataclass
+class DistributionView:
+    """A distribution as its dataset's page shows it."""
+
+    distribution: Distribution
+    licence_label: str
+    licence_uri: str
+    filename: str
+    preview: Preview | None = None
+    schema_fields: list[tuple[str, str]] = field(default_factory=list)
+    report: dict[str, Any] | None = None
+    shown_errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _distribution_views(dataset: Dataset, *, downloadable: bool) -> list[DistributionView]:
+    shown = []
+    for distribution in dataset.distributions.order_by("pk"):
+        distribution.dataset = dataset
+        licence = Licence(distribution.effective_licence)
+        schema = distribution.table_schema or {}
+        report = distribution.validation_report or None
+        shown.append(
+            DistributionView(
+                distribution=distribution,
+                licence_label=str(licence.label),
+                licence_uri=licence.uri,
+                filename=PurePosixPath(distribution.file.name or "").name
+                if distribution.file
+                else "",
+                preview=_csv_preview(distribution) if downloadable else None,
+                schema_fields=[
+                    (str(column.get("name", "")), str(column.get("type", "")))
+                    for column in schema.get("fields", [])
+                ],
+                report=report,
+                shown_errors=list((report or {}).get("errors", []))[:SHOWN_VALIDATION_ERRORS],
+            )
+        )
+    return shown
+
+
+def dataset_detail(request: HttpRequest, name: str) -> HttpResponse:
+    return _render_detail(request, _dataset_for(request, name))
+
+
+def _render_detail(
+    request: HttpRequest,
+    dataset: Dataset,
+    *,
+    withdraw_form: WithdrawForm | None = None,
+    publish_errors: Sequence[str] = (),
+    status: int = 200,
+) -> HttpResponse:
+    internal = _reads_internal(request.user)
+    distributions = _distribution_views(dataset, downloadable=_may_download(request.user, dataset))
+    history = AuditEntry.objects.filter(
+        Q(object_type=dataset._meta.label_lower, object_id=str(dataset.pk))
+        | Q(
+            object_type=Distribution._meta.label_lower,
+            object_id__in=[str(shown.distribution.pk) for shown in distributions],
+        )
+    )
+    if not internal:
+        history = history.public()
+    can_edit = rules.can_edit_dataset(request.user, dataset)
+    return render(
+        request,
+        "opendata/dataset_detail.html",
+        {
+            "dataset": dataset,
+            "title": _title(dataset),
+            "description": _description(dataset),
+            "themes": list(dataset.themes.order_by("theme")),
+            "keywords": list(dataset.keywords.all()),
+            "licence": Licence(dataset.licence),
+            "projects": dataset.projects.visible_to(request.user).order_by("title"),
+            "distributions": distributions,
+            "downloadable": _may_download(request.user, dataset),
+            "history": history.order_by("-seq"),
+            "can_edit": can_edit,
+            "withdraw_form": (withdraw_form or WithdrawForm())
+            if can_edit and dataset.in_catalogue
+            else None,
+            "publish_errors": publish_errors,
+            "ckan_show_path": CKAN_SHOW_PATH,
+        },
+        status=status,
+    )
+
+
+def distribution_download(request: HttpRequest, name: str, identifier: UUID) -> HttpResponseBase:
+    """A distribution's file, as it was uploaded; a link elsewhere redirects there."""
+    dataset = _dataset_for(request, name)
+    if not _may_download(request.user, dataset):
+        raise Http404
+    distribution = get_object_or_404(dataset.distributions, identifier=identifier)
+    if not distribution.file:
+        if distribution.access_url:
+            return HttpResponseRedirect(distribution.access_url)
+        raise Http404
+    try:
+        opened = distribution.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(
+        opened,
+        as_attachment=True,
+        filename=PurePosixPath(distribution.file.name or "").name,
+        content_type=distribution.media_type or "application/octet-stream",
+    )
+    if distribution.checksum_sha256:
+        response["ETag"] = f'"{distribution.checksum_sha256}"'
+    if not dataset.in_catalogue:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _kept_projects(dataset: Dataset, form: DatasetForm) -> list[Any]:
+    """Links to projects outside the user's reach stay; the service then decides."""
+    if dataset.pk is None:
+        return []
+    return list(dataset.projects.exclude(pk__in=form.fields["projects"].queryset))  # type: ignore[attr-defined]
+
+
+@require_http_methods(["GET", "POST"])
+def dataset_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    """Describe a new dataset (without ``name``) or change one's description."""
+    if name is None:
+        _staff_only(request.user, rules.can_create_dataset(request.user))
+        dataset = Dataset()
+    else:
+        dataset = _editable_dataset(request, name)
+    posted = request.method == "POST"
+    form = DatasetForm(request.POST if posted else None, instance=dataset, user=request.user)
+    if form.is_valid():
+        try:
+            services.dataset_save(
+                actor=request.user,
+                dataset=form.instance,
+                projects=list(form.cleaned_data["projects"]) + _kept_projects(dataset, form),
+                themes=list(form.cleaned_data["themes"]),
+                keywords=form.cleaned_data["keywords"],
+            )
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied) or _("Sie dürfen diese Projekte nicht verknüpfen."))
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect(form.instance)
+    return render(
+        request,
+        "opendata/dataset_form.html",
+        {"form": form, "dataset": dataset if dataset.pk else None},
+        status=400 if posted else 200,
+    )
+
+
+@require_POST
+def dataset_publish(request: HttpRequest, name: str) -> HttpResponse:
+    """Put the dataset in the catalogue; what is missing shows on its page."""
+    dataset = _editable_dataset(request, name)
+    try:
+        services.dataset_publish(actor=request.user, dataset=dataset)
+    except ValidationError as error:
+        dataset.refresh_from_db()
+        return _render_detail(request, dataset, publish_errors=error.messages, status=400)
+    return redirect(dataset)
+
+
+@require_POST
+def dataset_withdraw(request: HttpRequest, name: str) -> HttpResponse:
+    """Take the dataset out of the catalogue with a public reason; its page stays."""
+    dataset = _editable_dataset(request, name)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dataset_withdraw(
+                actor=request.user, dataset=dataset, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect(dataset)
+    dataset.refresh_from_db()
+    return _render_detail(request, dataset, withdraw_form=form, status=400)
+
+
+def _distribution_page(
+    request: HttpRequest, name: str, identifier: UUID | None
+) -> tuple[Dataset, Distribution]:
+    dataset = _editable_dataset(request, name)
+    if identifier is None:
+        return dataset, Distribution(dataset=dataset)
+    distribution = get_object_or_404(dataset.distributions, identifier=identifier)
+    distribution.dataset = dataset
+    return dataset, distribution
+
+
+@require_http_methods(["GET", "POST"])
+def distribution_edit(
+    request: HttpRequest, name: str, identifier: UUID | None = None
+) -> HttpResponse:
+    """Add (without ``identifier``) or change a file or link of a dataset."""
+    dataset, distribution = _distribution_page(request, name, identifier)
+    adding = distribution.pk is None
+    posted = request.method == "POST"
+    form = DistributionForm(
+        request.POST if posted else None, request.FILES if posted else None, instance=distribution
+    )
+    if form.is_valid():
+        try:
+            services.distribution_save(
+                actor=request.user,
+                distribution=form.instance,
+                upload=form.cleaned_data.get("upload") or None,
+            )
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect(f"{dataset.get_absolute_url()}#dateien")
+    return render(
+        request,
+        "opendata/distribution_form.html",
+        {"dataset": dataset, "distribution": distribution, "form": form, "adding": adding},
+        status=400 if posted else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def distribution_delete(request: HttpRequest, name: str, identifier: UUID) -> HttpResponse:
+    """Remove a file or link from a dataset, after asking."""
+    dataset, distribution = _distribution_page(request, name, identifier)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.distribution_delete(actor=request.user, distribution=distribution)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return redirect(f"{dataset.get_absolute_url()}#dateien")
+    return render(
+        request,
+        "opendata/distribution_confirm_delete.html",
+        {"dataset": dataset, "distribution": distribution, "errors": errors},
+        status=400 if errors else 200,
+    )
