@@ -1,16 +1,18 @@
 """Run every benchmark in this folder (bench_*.py) and print one table of figures.
 
-Each module has ``run() -> list[Figure]``. Django is set up once, on a fresh SQLite file
-in a temporary folder unless DATABASE_URL names another database (which must be empty).
+Each module has ``run() -> list[Figure]``. Django is set up once, on a throw-away
+PostgreSQL database on 127.0.0.1:5432 (as production runs) when one answers there, else on
+a fresh SQLite file in a temporary folder; DATABASE_URL names another (empty) database.
 """
 
+import contextlib
 import importlib
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +25,24 @@ class Figure:
     unit: str
 
 
-def median_seconds(action: Callable[[], object], *, repeat: int = 7) -> float:
-    """The median wall time of several runs of ``action``."""
+def timings(action: Callable[[], object], *, repeat: int) -> list[float]:
+    """The wall times of ``repeat`` runs of ``action``, in seconds."""
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         action()
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return times
+
+
+def median_seconds(action: Callable[[], object], *, repeat: int = 7) -> float:
+    """The median wall time of several runs of ``action``."""
+    return statistics.median(timings(action, repeat=repeat))
+
+
+def p95(times: list[float]) -> float:
+    """The time 95 % of the runs stayed within."""
+    return statistics.quantiles(times, n=20, method="inclusive")[-1]
 
 
 def setup_django(workdir: Path) -> None:
@@ -47,10 +59,37 @@ def setup_django(workdir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[None]:
+    """A fresh PostgreSQL database for this run, dropped afterwards; nothing if none answers."""
+    if "DATABASE_URL" in os.environ:
+        yield
+        return
+    import psycopg
+
+    server = "postgres://postgres@127.0.0.1:5432"
+    name = f"offenestadt_bench_{os.getpid()}"
+    try:
+        admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        yield
+        return
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = f"{server}/{name}"
+        try:
+            yield
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     here = Path(__file__).resolve().parent
     sys.path.insert(0, str(here))
-    with tempfile.TemporaryDirectory() as workdir:
+    with tempfile.TemporaryDirectory() as workdir, throwaway_postgres():
         setup_django(Path(workdir))
         from django.db import connection
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from offenestadt.accounts.models import Actor, Role
 from offenestadt.opendata.models import Dataset
@@ -39,7 +40,7 @@ def editable_datasets(user: Actor) -> QuerySet[Dataset]:
 
 class UploadForm(forms.Form):
     dataset = forms.ModelChoiceField(
-        label=_("Datensatz"),
+        label=pgettext_lazy("open data", "Datensatz"),
         queryset=Dataset.objects.none(),
         help_text=_("Nur Datensätze Ihres Amtes."),
     )
