@@ -1,11 +1,8 @@
 """The contract register, and the staff pages that register contracts and move them on."""
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from django import forms
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -13,12 +10,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts import rules, services
@@ -45,7 +40,9 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.terms import changes_since_publication
+from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
+from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save
 
@@ -129,14 +126,6 @@ def _editable_contract(request: HttpRequest, pk: int) -> Contract:
     return contract
 
 
-def _staff_only(user: Actor, allowed: bool) -> None:
-    """Pages without a record: absent outside the administration, forbidden inside it."""
-    if not (user.is_authenticated and user.reads_internal_records):
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
-
-
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _contract_for(request, pk))
 
@@ -150,7 +139,7 @@ def _render_detail(
 ) -> HttpResponse:
     charter, findings = services.contract_findings(contract)
     history = AuditEntry.objects.for_record(contract)
-    if not request.user.is_authenticated or not request.user.reads_internal_records:
+    if not reads_internal(request.user):
         history = history.public()
     can_edit = rules.can_edit_contract(request.user, contract)
     if can_edit and transition_form is None and contract.next_statuses():
@@ -177,7 +166,7 @@ def _render_detail(
 def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Register a contract (without ``pk``) or change its terms, clauses and documents."""
     if pk is None:
-        _staff_only(request.user, rules.can_create_contract(request.user))
+        staff_only(request.user, rules.can_create_contract(request.user))
         contract = Contract()
     else:
         contract = _editable_contract(request, pk)
@@ -214,7 +203,7 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vendor_create(request: HttpRequest) -> HttpResponse:
     """Add a vendor, then go back to the contract form it was needed for."""
-    _staff_only(request.user, rules.can_edit_vendors(request.user))
+    staff_only(request.user, rules.can_edit_vendors(request.user))
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -246,56 +235,20 @@ def contract_transition(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(contract)
 
 
-@dataclass(frozen=True)
-class ClauseKind:
-    """A kind of data clause, as the staff pages add, change and remove it."""
-
-    model: type[services.ContractClause]
-    form: type[forms.ModelForm[Any]]
-    # The section of the contract page that lists this kind.
-    anchor: str
-    title: str | Promise
-
-
 # Keyed by the word in the address: /vertraege/<pk>/<kind>/neu/.
-CLAUSE_KINDS: dict[str, ClauseKind] = {
-    "ort": ClauseKind(DataLocation, DataLocationForm, "daten-heading", _("Ort der Daten")),
-    "unterauftragnehmer": ClauseKind(
+CLAUSE_KINDS: dict[str, PartKind] = {
+    "ort": PartKind(DataLocation, DataLocationForm, "daten-heading", _("Ort der Daten")),
+    "unterauftragnehmer": PartKind(
         SubProcessor, SubProcessorForm, "daten-heading", _("Unterauftragnehmer")
     ),
-    "zugriff": ClauseKind(DataAccess, DataAccessForm, "daten-heading", _("Zugriff auf Daten")),
-    "schwaerzung": ClauseKind(Redaction, RedactionForm, "schwaerzungen-heading", _("Schwärzung")),
+    "zugriff": PartKind(DataAccess, DataAccessForm, "daten-heading", _("Zugriff auf Daten")),
+    "schwaerzung": PartKind(Redaction, RedactionForm, "schwaerzungen-heading", _("Schwärzung")),
 }
 
 
-@dataclass(frozen=True)
-class ClausePage:
-    """What a clause's page works on: the contract, the kind and the clause itself."""
-
-    contract: Contract
-    kind: ClauseKind
-    clause: services.ContractClause
-
-    @property
-    def section_url(self) -> str:
-        return f"{self.contract.get_absolute_url()}#{self.kind.anchor}"
-
-
-def _clause_page(request: HttpRequest, pk: int, kind: str, clause_pk: int | None) -> ClausePage:
+def _clause_page(request: HttpRequest, pk: int, kind: str, clause_pk: int | None) -> PartPage:
     """The clause the address names (a new one without ``clause_pk``), for its editors."""
-    clause_kind = CLAUSE_KINDS.get(kind)
-    if clause_kind is None:
-        raise Http404
-    contract = _editable_contract(request, pk)
-    if clause_pk is None:
-        clause = clause_kind.model(contract=contract)
-    else:
-        try:
-            clause = clause_kind.model._default_manager.get(contract=contract, pk=clause_pk)
-        except ObjectDoesNotExist:
-            raise Http404 from None
-        clause.contract = contract
-    return ClausePage(contract=contract, kind=clause_kind, clause=clause)
+    return part_page(CLAUSE_KINDS, kind, _editable_contract(request, pk), "contract", clause_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -304,8 +257,7 @@ def clause_edit(
 ) -> HttpResponse:
     """Add (without ``clause_pk``) or change a data clause of a contract."""
     page = _clause_page(request, pk, kind, clause_pk)
-    adding = page.clause.pk is None
-    form = page.kind.form(request.POST if request.method == "POST" else None, instance=page.clause)
+    form = page.kind.form(request.POST if request.method == "POST" else None, instance=page.part)
     if form.is_valid():
         try:
             services.contract_clause_save(actor=request.user, clause=form.instance)
@@ -313,9 +265,7 @@ def clause_edit(
             show_validation_error(form, error)
         else:
             return redirect(page.section_url)
-    return render(
-        request, "contracts/clause_form.html", {"page": page, "form": form, "adding": adding}
-    )
+    return render(request, "contracts/clause_form.html", {"page": page, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -323,7 +273,7 @@ def clause_delete(request: HttpRequest, pk: int, kind: str, clause_pk: int) -> H
     """Remove a data clause from a contract, after asking."""
     page = _clause_page(request, pk, kind, clause_pk)
     if request.method == "POST":
-        services.contract_clause_delete(actor=request.user, clause=page.clause)
+        services.contract_clause_delete(actor=request.user, clause=page.part)
         return redirect(page.section_url)
     return render(request, "contracts/clause_confirm_delete.html", {"page": page})
 

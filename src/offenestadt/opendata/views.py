@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEntry
+from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.opendata import rules, services
 from offenestadt.opendata.forms import DatasetForm, DistributionForm, WithdrawForm
@@ -270,22 +271,10 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
                 .filter(Q(published_at__isnull=True) | Q(withdrawn_at__isnull=False))
                 .order_by("title")
             )
-            if _reads_internal(request.user)
+            if reads_internal(request.user)
             else [],
         },
     )
-
-
-def _reads_internal(user: Actor) -> bool:
-    return user.is_authenticated and user.reads_internal_records
-
-
-def _staff_only(user: Actor, allowed: bool) -> None:
-    """Pages without a record: absent outside the administration, forbidden inside it."""
-    if not _reads_internal(user):
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
 
 
 def _dataset_for(request: HttpRequest, name: str) -> Dataset:
@@ -305,7 +294,7 @@ def _editable_dataset(request: HttpRequest, name: str) -> Dataset:
 
 def _may_download(user: Actor, dataset: Dataset) -> bool:
     """Files are public while the dataset is in the catalogue; staff also see the others'."""
-    return dataset.in_catalogue or _reads_internal(user)
+    return dataset.in_catalogue or reads_internal(user)
 
 
 @dataclass
@@ -399,7 +388,7 @@ def _render_detail(
     publish_errors: Sequence[str] = (),
     status: int = 200,
 ) -> HttpResponse:
-    internal = _reads_internal(request.user)
+    internal = reads_internal(request.user)
     distributions = _distribution_views(dataset, downloadable=_may_download(request.user, dataset))
     history = AuditEntry.objects.filter(
         Q(object_type=dataset._meta.label_lower, object_id=str(dataset.pk))
@@ -474,7 +463,7 @@ def _kept_projects(dataset: Dataset, form: DatasetForm) -> list[Any]:
 def dataset_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
     """Describe a new dataset (without ``name``) or change one's description."""
     if name is None:
-        _staff_only(request.user, rules.can_create_dataset(request.user))
+        staff_only(request.user, rules.can_create_dataset(request.user))
         dataset = Dataset()
     else:
         dataset = _editable_dataset(request, name)

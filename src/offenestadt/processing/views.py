@@ -2,15 +2,12 @@
 pages that write entries and take them through the data protection officer's review."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from django import forms
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch, Q, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,7 +17,9 @@ from offenestadt.charter.engine import evaluate
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts.models import Contract, DataLocation, SubProcessor
+from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
+from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.processing import rules, services
 from offenestadt.processing.export import export_csv, export_json, export_pdf
 from offenestadt.processing.forms import (
@@ -43,18 +42,6 @@ from offenestadt.registry.models import Project
 
 PAGE_SIZE = 50
 EXPORT_FILENAME = "verarbeitungsverzeichnis"
-
-
-def _reads_internal(user: Actor) -> bool:
-    return user.is_authenticated and user.reads_internal_records
-
-
-def _staff_only(user: Actor, allowed: bool) -> None:
-    """Pages without a record: absent outside the administration, forbidden inside it."""
-    if not _reads_internal(user):
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
 
 
 def activity_list(request: HttpRequest) -> HttpResponse:
@@ -84,7 +71,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             )
             .distinct()
             .order_by("title"),
-            "internal": _reads_internal(request.user),
+            "internal": reads_internal(request.user),
             "can_create": rules.can_create_activity(request.user),
             "can_see_queue": _sees_review_queue(request.user),
         },
@@ -155,7 +142,7 @@ def _render_detail(
     review_form: ReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    internal = _reads_internal(request.user)
+    internal = reads_internal(request.user)
     # The charter's rules and the page read the same categories and transfers.
     prefetch_related_objects([activity], "categories", "transfers")
     charter = CharterVersion.objects.in_force()
@@ -197,7 +184,7 @@ def activity_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse
     """Enter a processing activity (without ``slug``) or change one; a change of an approved
     entry sends it back to review."""
     if slug is None:
-        _staff_only(request.user, rules.can_create_activity(request.user))
+        staff_only(request.user, rules.can_create_activity(request.user))
         activity = ProcessingActivity()
     else:
         activity = _editable_activity(request, slug)
@@ -274,7 +261,7 @@ def activity_review(request: HttpRequest, slug: str) -> HttpResponse:
 
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The entries waiting for the data protection officer, oldest submission first."""
-    _staff_only(request.user, _sees_review_queue(request.user))
+    staff_only(request.user, _sees_review_queue(request.user))
     activities = (
         ProcessingActivity.objects.filter(review_status=ReviewStatus.SUBMITTED)
         .select_related("office")
@@ -289,17 +276,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "processing/review_queue.html", {"activities": activities})
 
 
-@dataclass(frozen=True)
-class PartKind:
-    """A kind of part of an entry, as the staff pages add, change and remove it."""
-
-    model: type[services.ActivityPart]
-    form: type[forms.ModelForm[Any]]
-    # The section of the entry's page that lists this kind.
-    anchor: str
-    title: str | Promise
-
-
 # Keyed by the word in the address: /verarbeitungen/<slug>/<kind>/neu/.
 PART_KINDS: dict[str, PartKind] = {
     "kategorie": PartKind(DataCategory, DataCategoryForm, "kategorien", _("Datenkategorie")),
@@ -309,41 +285,15 @@ PART_KINDS: dict[str, PartKind] = {
 }
 
 
-@dataclass(frozen=True)
-class PartPage:
-    """What a part's page works on: the entry, the kind and the part itself."""
-
-    activity: ProcessingActivity
-    kind: PartKind
-    part: services.ActivityPart
-
-    @property
-    def section_url(self) -> str:
-        return f"{self.activity.get_absolute_url()}#{self.kind.anchor}"
-
-
 def _part_page(request: HttpRequest, slug: str, kind: str, pk: int | None) -> PartPage:
     """The part the address names (a new one without ``pk``), for the entry's editors."""
-    part_kind = PART_KINDS.get(kind)
-    if part_kind is None:
-        raise Http404
-    activity = _editable_activity(request, slug)
-    if pk is None:
-        part = part_kind.model(activity=activity)
-    else:
-        try:
-            part = part_kind.model._default_manager.get(activity=activity, pk=pk)
-        except ObjectDoesNotExist:
-            raise Http404 from None
-        part.activity = activity
-    return PartPage(activity=activity, kind=part_kind, part=part)
+    return part_page(PART_KINDS, kind, _editable_activity(request, slug), "activity", pk)
 
 
 @require_http_methods(["GET", "POST"])
 def part_edit(request: HttpRequest, slug: str, kind: str, pk: int | None = None) -> HttpResponse:
     """Add (without ``pk``) or change a data category or a transfer of an entry."""
     page = _part_page(request, slug, kind, pk)
-    adding = page.part.pk is None
     form = page.kind.form(request.POST if request.method == "POST" else None, instance=page.part)
     if form.is_valid():
         try:
@@ -352,9 +302,7 @@ def part_edit(request: HttpRequest, slug: str, kind: str, pk: int | None = None)
             show_validation_error(form, error)
         else:
             return redirect(page.section_url)
-    return render(
-        request, "processing/part_form.html", {"page": page, "form": form, "adding": adding}
-    )
+    return render(request, "processing/part_form.html", {"page": page, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

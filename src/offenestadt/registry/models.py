@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor, Office
 from offenestadt.charter.models import CharterVersion
+from offenestadt.core.access import reads_internal
 from offenestadt.registry.licences import LicenceError, parse_licence
 
 
@@ -39,7 +40,7 @@ class PublishedQuerySet[M: models.Model](models.QuerySet[M]):
 
     def visible_to(self, user: Actor) -> Self:
         """Published records for everyone; drafts only for the city's internal roles."""
-        if user.is_authenticated and user.reads_internal_records:
+        if reads_internal(user):
             return self.all()
         return self.published()
 
@@ -415,7 +416,7 @@ class InfrastructureAsset(ProjectPart):
 class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
     def visible_to(self, user: Actor) -> "ProjectEvaluationQuerySet":
         """For the public, only what was evaluated once the project was published."""
-        if user.is_authenticated and user.reads_internal_records:
+        if reads_internal(user):
             return self.all()
         return self.filter(
             project__published_at__isnull=False,

@@ -1,13 +1,14 @@
 """Who may do what with projects. Services enforce these; templates only ask them."""
 
 from offenestadt.accounts.models import Actor, Role
+from offenestadt.core.access import reads_internal
 from offenestadt.registry.models import Project
 
 
 def can_view_project(user: Actor, project: Project) -> bool:
     if project.is_public_record():
         return True
-    return user.is_authenticated and user.reads_internal_records
+    return reads_internal(user)
 
 
 def can_create_project(user: Actor) -> bool:

@@ -16,6 +16,7 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Finding, Status
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
+from offenestadt.core.access import reads_internal
 from offenestadt.core.forms import show_validation_error
 from offenestadt.registry import rules, services
 from offenestadt.registry.forms import (
@@ -106,7 +107,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     history = AuditEntry.objects.for_record(project)
-    if not request.user.is_authenticated or not request.user.reads_internal_records:
+    if not reads_internal(request.user):
         history = history.public()
     charter, findings = services.project_findings(project)
     can_edit = rules.can_edit_project(request.user, project)
@@ -124,9 +125,7 @@ def _render_detail(
             "transition_form": transition_form,
             "refused": refused,
             "overrides": project.overrides.all(),
-            "linked": project.linked_records(
-                internal=request.user.is_authenticated and request.user.reads_internal_records
-            ),
+            "linked": project.linked_records(internal=reads_internal(request.user)),
         },
         status=status,
     )

@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from libcoveocds.api import ocds_json_output
 from libcoveocds.config import LibCoveOCDSConfig
 
@@ -298,7 +299,9 @@ def test_engagement_milestones_are_the_projects_published_procedures(
         ("Noch nicht öffentlich", {}),
     ):
         linked_record_save(
-            actor=editor, record=Procedure(title=title, **fields), projects=[project]
+            actor=editor,
+            record=Procedure(title=title, slug=slugify(title), summary=title, **fields),
+            projects=[project],
         )
     _move(contract, editor, ContractStatus.PUBLISHED, timezone.localdate())
     (release,) = ocds.contract_releases(ocds.published_contracts().get(pk=contract.pk))
