@@ -1,4 +1,5 @@
-"""The public, read-only REST API under /api/v1/, described by /api/v1/openapi.json."""
+"""The public REST API under /api/v1/, described by /api/v1/openapi.json: read-only but for
+the ballot box."""
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -7,7 +8,9 @@ from ninja.operation import Operation
 
 from offenestadt.charter.api import router as charter_router
 from offenestadt.contracts.api import router as contracts_router
+from offenestadt.participation.api import router as participation_router
 from offenestadt.registry.api import router as registry_router
+from offenestadt.voting.api import router as voting_router
 
 
 class OffeneStadtAPI(NinjaAPI):
@@ -21,7 +24,9 @@ api = OffeneStadtAPI(
     version="1",
     description=(
         "What the city publishes about its smart-city projects, their contracts and the "
-        "charter they are checked against. Read-only; nothing here needs an account."
+        "charter they are checked against, and their votes. Read-only but for the ballot box "
+        "(POST /votes/{id}/ballots, authorised by a one-time voting code); nothing here needs "
+        "an account."
     ),
     urls_namespace="api",
     openapi_url="/openapi.json",
@@ -32,6 +37,8 @@ api = OffeneStadtAPI(
 api.add_router("", charter_router)
 api.add_router("", registry_router)
 api.add_router("", contracts_router)
+api.add_router("", participation_router)
+api.add_router("", voting_router)
 
 
 @api.exception_handler(ValidationError)

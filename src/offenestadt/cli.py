@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
     "collectstatic": ("collectstatic", ["--noinput"]),
     "processing": ("processing", []),
     "retention": ("retention", []),
+    "voting": ("voting", []),
     "manage": ("", []),
 }
 
@@ -37,6 +38,7 @@ SUMMARIES = {
     "collectstatic": "Copy static files to STATIC_ROOT for production.",
     "processing": "Export the register of processing activities (export --format json|csv|pdf).",
     "retention": "Delete personal data whose retention has ended (run, or enqueue for the worker).",
+    "voting": "Issue one-time voting codes (codes --vote ID --count N --out CSV [--pdf PDF]).",
     "scan": "Find personal data in a table and suggest a role for each column.",
     "anonymize": "Make a table safe to publish: k-anonymity, l-diversity, t-closeness.",
     "manage": "Any Django management command: offenestadt manage <command> …",

@@ -76,12 +76,20 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "Offene Stadt")
+# The public address, for links where there is no request to read it from: e-mails, letters.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who runs this installation, for the imprint and the privacy page.
 OPERATOR_NAME = env_str("OPERATOR_NAME", "Stadt Musterstadt (Demo)")
 OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS", "Rathausplatz 1, 44700 Musterstadt")
 OPERATOR_EMAIL = env_str("OPERATOR_EMAIL", "smartcity@example.org")
 OPERATOR_PHONE = env_str("OPERATOR_PHONE", "0234 000000")
 DPO_CONTACT = env_str("DPO_CONTACT", "datenschutz@example.org")
+# Votes: how many unknown voting codes one connection may try, and how many ballots of an
+# open poll (without codes) it may cast, per window.
+VOTING_CODE_ATTEMPT_LIMIT = env_int("VOTING_CODE_ATTEMPT_LIMIT", 10)
+VOTING_CODE_ATTEMPT_WINDOW_SECONDS = env_int("VOTING_CODE_ATTEMPT_WINDOW_SECONDS", 15 * 60)
+VOTING_POLL_LIMIT = env_int("VOTING_POLL_LIMIT", 10)
+VOTING_POLL_WINDOW_SECONDS = env_int("VOTING_POLL_WINDOW_SECONDS", 60 * 60)
 # The open data catalogue (DCAT-AP.de): the city's municipality key (AGS) for political
 # geocoding, and its ID in the national contributor list (http://dcat-ap.de/def/contributors/).
 OPENDATA_MUNICIPALITY_KEY = env_str("OPENDATA_MUNICIPALITY_KEY", "05911000")
@@ -102,6 +110,7 @@ INSTALLED_APPS = [
     "offenestadt.processing",
     "offenestadt.opendata",
     "offenestadt.participation",
+    "offenestadt.voting",
     # After the domains, so the demo's checkpoint covers everything they loaded.
     "offenestadt.audit",
     "django.contrib.admin",

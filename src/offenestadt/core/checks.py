@@ -31,6 +31,15 @@ def check_production_settings(**kwargs: object) -> list[CheckMessage]:
                 id="offenestadt.E003",
             )
         )
+    if not settings.SITE_URL.startswith("https://"):
+        problems.append(
+            Error(
+                f"SITE_URL is {settings.SITE_URL!r}: links in e-mails and letters would not "
+                "reach the platform over HTTPS.",
+                hint="Set SITE_URL to the public address, e.g. https://offenestadt.example.de.",
+                id="offenestadt.E004",
+            )
+        )
     if "*" in settings.ALLOWED_HOSTS:
         problems.append(
             Warning(

@@ -166,6 +166,19 @@ PLATFORM_ACTIVITIES: list[dict[str, Any]] = [
                 "necessity": "Ohne Zählung je Konto ließe sich jedes Passwort durchprobieren.",
                 "source_protection": SourceProtection.PSEUDONYMISED,
             },
+            {
+                "key": "rate-limit",
+                "name": "Zähler je Anschluss bei Beiträgen und Stimmen (nur als Tages-Hash)",
+                "purpose": "Überflutung mit Beiträgen, Unterstützungen und Stimmen bremsen, "
+                "ohne Menschen zu verfolgen.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 1,
+                "retention_unit": RetentionUnit.DAYS,
+                "retention_start": "dem Zählfenster",
+                "necessity": "Ohne Zählung je Anschluss könnte ein Programm eine Beteiligung "
+                "oder Umfrage überfluten; die Adresse selbst wird nicht gespeichert.",
+                "source_protection": SourceProtection.PSEUDONYMISED,
+            },
         ],
     },
     {

@@ -1,5 +1,6 @@
 """The charter's rules over projects and what belongs to them, one or more per principle."""
 
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,18 +120,45 @@ def public_before_decision(project: Project, charter: CharterVersion) -> Outcome
 
 @rule(Project, "P3", "participation-before-decision")
 def participation_before_decision(project: Project, charter: CharterVersion) -> Outcome:
-    procedures = list(project.participation_procedures.all())
-    reported = [p.title for p in procedures if p.result_report_published_at is not None]
+    """A project is ready for its decision once a published procedure about it has ended
+    (its last phase is over) and its result report is published."""
+    today = timezone.localdate()
+    procedures = (
+        project.participation_procedures.filter(published_at__isnull=False)
+        .annotate(last_day=Max("phases__ends_on"))
+        .order_by("title")
+        .values_list("title", "last_day", "result_report_published_at")
+    )
+    reported: list[str] = []
+    unreported: list[str] = []
+    unfinished: list[str] = []
+    for title, last_day, report_published_at in procedures:
+        if last_day is None or last_day >= today:
+            unfinished.append(title)
+        elif report_published_at is None:
+            unreported.append(title)
+        else:
+            reported.append(title)
     if reported:
         return Outcome(
             Status.MET,
             _("Der Ergebnisbericht der Beteiligung ist veröffentlicht: %(names)s."),
             {"names": _names(reported)},
         )
-    decided = _decided(project)
-    if procedures:
+    status = Status.VIOLATED if _decided(project) else Status.MISSING
+    if unfinished:
         return Outcome(
-            Status.VIOLATED if decided else Status.MISSING,
+            status,
+            _(
+                "Die Beteiligung ist noch nicht abgeschlossen: %(names)s. Vor der Entscheidung "
+                "muss ihre letzte Phase vorbei und ihr Ergebnisbericht veröffentlicht sein."
+            ),
+            {"names": _names(unfinished)},
+            fix="#verknuepft",
+        )
+    if unreported:
+        return Outcome(
+            status,
             _(
                 "Vor der Entscheidung braucht das Beteiligungsverfahren einen "
                 "veröffentlichten Ergebnisbericht."
@@ -138,7 +166,7 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
             fix="#verknuepft",
         )
     return Outcome(
-        Status.VIOLATED if decided else Status.MISSING,
+        status,
         _(
             "Vor der Entscheidung braucht das Projekt ein Beteiligungsverfahren mit "
             "Ergebnisbericht."

@@ -1,15 +1,21 @@
-"""Headless Chromium for browser tests: launching it, axe-core and a same-origin crawler."""
+"""Headless Chromium for browser tests: launching it, axe-core, a same-origin crawler and
+signing in as staff (password and authenticator code)."""
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from django_otp.oath import totp
 from playwright.sync_api import Browser, Page, sync_playwright
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Without these switches Chromium tries to reach Google (updates, sync, QUIC probes).
 CHROMIUM_ARGS = [
@@ -117,16 +123,28 @@ def crawl(
     base_url: str,
     start_paths: list[str],
     visit: Callable[[Page, str], None],
+    *,
+    follow: Callable[[str, str], bool] = is_crawlable,
+    kind: Callable[[str], Hashable] | None = None,
+    kinds: set[Hashable] | None = None,
+    budget: int | None = None,
 ) -> list[str]:
     """Open every same-origin HTML page reachable through links; call `visit` on each.
 
+    `follow(path, query)` decides which links are followed (the start paths always are).
+    With `kind`, a link is followed only to a kind of page (say, the view it leads to) not
+    met before: in this crawl, or in `kinds`, which crawls may share (it is updated). With
+    `budget`, the crawl stops after that many pages.
     Returns the paths (with query string) in the order they were visited.
     """
     origin = urlsplit(base_url).netloc
     queue = list(start_paths)
     seen = set(queue)
+    kinds = set() if kinds is None else kinds
+    if kind is not None:
+        kinds.update(kind(urlsplit(path).path) for path in queue)
     visited: list[str] = []
-    while queue:
+    while queue and (budget is None or len(visited) < budget):
         path = queue.pop(0)
         response = page.goto(base_url + path)
         assert response is not None, path
@@ -140,10 +158,64 @@ def crawl(
             url = urlsplit(urldefrag(urljoin(page.url, href)).url)
             if url.scheme not in ("http", "https") or url.netloc != origin:
                 continue
-            if not is_crawlable(url.path, url.query):
+            if not follow(url.path, url.query):
                 continue
             target = url.path + (f"?{url.query}" if url.query else "")
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
+            if target in seen:
+                continue
+            if kind is not None:
+                if (page_kind := kind(url.path)) in kinds:
+                    continue
+                kinds.add(page_kind)
+            seen.add(target)
+            queue.append(target)
     return visited
+
+
+@dataclass(frozen=True)
+class Account:
+    """Someone of the city's staff: a password and an authenticator app (TOTP).
+
+    The device's parameters are copied before Chromium starts, so the code is computed
+    without touching the database.
+    """
+
+    username: str
+    password: str
+    key: bytes
+    step: int
+    t0: int
+    digits: int
+    drift: int
+
+    @classmethod
+    def with_device(cls, device: "TOTPDevice", password: str) -> Self:
+        return cls(
+            username=device.user.username,
+            password=password,
+            key=device.bin_key,
+            step=device.step,
+            t0=device.t0,
+            digits=device.digits,
+            drift=device.drift,
+        )
+
+    def code(self) -> str:
+        return f"{totp(self.key, self.step, self.t0, self.digits, self.drift):0{self.digits}d}"
+
+
+def sign_in(page: Page, base_url: str, person: Account, next_path: str = "/") -> None:
+    """Password, then the authenticator's code, as staff sign in.
+
+    One code per person and time step: django-otp refuses a code used before, so the same
+    person signs in at most once every `step` seconds.
+    """
+    page.goto(f"{base_url}/konto/anmelden/?next={next_path}")
+    page.fill("#id_username", person.username)
+    page.fill("#id_password", person.password)
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.wait_for_url("**/konto/zwei-faktor/**")
+    page.fill("#id_token", person.code())
+    page.get_by_role("button").filter(has_text="Anmelden").last.click()
+    page.wait_for_load_state()
+    assert "/konto/" not in page.url, page.url

@@ -12,8 +12,10 @@ from pytest_django.live_server_helper import LiveServer
 from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.core.tests.browser import axe_source, chromium, crawl, describe_violations, run_axe
 from offenestadt.opendata.models import Dataset
+from offenestadt.participation.models import Procedure, Proposal
 from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.models import Project
+from offenestadt.voting.models import Vote
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +51,16 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
     assert activity is not None, "the demo content has no published processing activity"
     dataset = Dataset.objects.in_catalogue().order_by("name").first()
     assert dataset is not None, "the demo content has no open dataset"
+    proposal = (
+        Proposal.objects.filter(procedure__in=Procedure.objects.published())
+        .select_related("procedure")
+        .order_by("pk")
+        .first()
+    )
+    assert proposal is not None, "the demo content has no proposal in a public procedure"
+    procedure = proposal.procedure
+    vote = Vote.objects.published().order_by("pk").first()
+    assert vote is not None, "the demo content has no published vote"
     german = [
         "/",
         "/projekte/",
@@ -64,6 +76,13 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         "/daten/?sort=titel",
         FILTERED_CATALOGUE,
         f"/daten/{dataset.name}/",
+        "/beteiligung/",
+        f"/beteiligung/{procedure.slug}/",
+        f"/beteiligung/{procedure.slug}/vorschlaege/",
+        f"/beteiligung/{procedure.slug}/vorschlaege/{proposal.pk}/",
+        f"/beteiligung/{procedure.slug}/ergebnis/",
+        "/abstimmungen/",
+        vote.get_absolute_url(),
         "/charta/version/1/",
         "/charta/vergleich/?von=1&zu=2",
         "/datenschutz/",

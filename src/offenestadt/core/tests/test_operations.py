@@ -21,6 +21,7 @@ PRODUCTION = {
     "SECURE_SSL_REDIRECT": True,
     "SECURE_HSTS_SECONDS": 31536000,
     "ALLOWED_HOSTS": ["smartcity.example.org"],
+    "SITE_URL": "https://smartcity.example.org",
     "SECRET_KEY": "k2F!v9#Lq0pZx7@Wm4^Rt8&Yb1*Nc6(Hd3)Ge5_Js0+Ua2-Io9=Pl4",
     # The test run swaps in an in-memory mailer; production sends through SMTP.
     "MAILERS": {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}},
@@ -48,6 +49,7 @@ def test_check_deploy_passes_with_production_settings() -> None:
         ("DEMO_MODE", True, "offenestadt.E001"),
         ("SECRET_KEY", "short", "offenestadt.E002"),
         ("SECURE_HTTPS", False, "offenestadt.E003"),
+        ("SITE_URL", "http://127.0.0.1:8000", "offenestadt.E004"),
     ],
 )
 def test_check_deploy_fails_on_unsafe_settings(setting: str, value: object, check_id: str) -> None:

@@ -86,7 +86,11 @@ def test_a_malformed_variable_is_named_with_what_it_expects(
 
 
 def test_check_deploy_passes_in_production_and_fails_without_https(tmp_path: Path) -> None:
-    production = {"SECRET_KEY": SECRET, "ALLOWED_HOSTS": "smartcity.example.org"}
+    production = {
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "smartcity.example.org",
+        "SITE_URL": "https://smartcity.example.org",
+    }
     passed = _run(["-m", "offenestadt", "check-deploy"], tmp_path, **production)
     assert passed.returncode == 0, passed.stderr
     failed = _run(["-m", "offenestadt", "check-deploy"], tmp_path, **production, SECURE_HTTPS="no")

@@ -22,14 +22,20 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.models import Office, Role, User
-from offenestadt.core.tests.browser import axe_source, chromium, describe_violations, run_axe
+from offenestadt.core.tests.browser import (
+    Account,
+    axe_source,
+    chromium,
+    describe_violations,
+    run_axe,
+    sign_in,
+)
 from offenestadt.opendata.models import Dataset
 from offenestadt.opendata.tests.pipeline_support import (
     patients_csv,
@@ -41,20 +47,6 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "ein langes Passwort für den Browsertest"
 RAW = patients_csv()
-
-
-@dataclass(frozen=True)
-class Account:
-    username: str
-    # The TOTP device's parameters: the code is computed without touching the database.
-    key: bytes
-    step: int
-    t0: int
-    digits: int
-    drift: int
-
-    def code(self) -> str:
-        return f"{totp(self.key, self.step, self.t0, self.digits, self.drift):0{self.digits}d}"
 
 
 @dataclass(frozen=True)
@@ -70,14 +62,7 @@ class Site:
 def account(username: str, role: Role, office: Office | None = None) -> Account:
     user = User.objects.create_user(username=username, password=PASSWORD, role=role, office=office)
     device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
-    return Account(
-        username=username,
-        key=device.bin_key,
-        step=device.step,
-        t0=device.t0,
-        digits=device.digits,
-        drift=device.drift,
-    )
+    return Account.with_device(device, PASSWORD)
 
 
 @pytest.fixture
@@ -133,19 +118,6 @@ def new_page(browser: Browser) -> Page:
     return context.new_page()
 
 
-def sign_in(page: Page, site: Site, person: Account, next_path: str) -> None:
-    """Password, then the authenticator's code, as staff sign in."""
-    page.goto(f"{site.url}/konto/anmelden/?next={next_path}")
-    page.fill("#id_username", person.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Anmelden", exact=True).click()
-    page.wait_for_url("**/konto/zwei-faktor/**")
-    page.fill("#id_token", person.code())
-    page.get_by_role("button").filter(has_text="Anmelden").last.click()
-    page.wait_for_load_state()
-    assert "/konto/" not in page.url, page.url
-
-
 def start_worker(site: Site, monkeypatch: pytest.MonkeyPatch) -> threading.Thread:
     """The background worker works through the queue once, beside the browser.
 
@@ -184,7 +156,7 @@ def test_from_raw_upload_to_a_public_file_without_personal_data(
 
     # The editor signs in and, from the dataset's page, uploads the raw file.
     editor = new_page(browser)
-    sign_in(editor, site, site.editor, f"/daten/{site.dataset}/")
+    sign_in(editor, site.url, site.editor, f"/daten/{site.dataset}/")
     editor.get_by_role("link", name="Daten mit Personenbezug anonymisiert veröffentlichen").click()
     editor.wait_for_url(f"**/rohdaten/neu/?datensatz={site.dataset}")
     assert editor.get_by_label("Datensatz").input_value() != ""
@@ -268,7 +240,7 @@ def test_from_raw_upload_to_a_public_file_without_personal_data(
 
     # The DPO signs in, finds it first in the list and approves it.
     dpo = new_page(browser)
-    sign_in(dpo, site, site.dpo, "/rohdaten/")
+    sign_in(dpo, site.url, site.dpo, "/rohdaten/")
     dpo.get_by_text("1 Ergebnis wartet auf Ihre Prüfung.").wait_for()
     check(dpo, "list for the DPO")
     dpo.get_by_role("link", name="patienten.csv").first.click()

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
-from offenestadt.participation.models import Procedure
+from offenestadt.participation.models import Phase as ParticipationPhase
+from offenestadt.participation.models import PhaseKind, Procedure
 from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.models import (
     AccessChannel,
@@ -226,26 +227,79 @@ def test_p1_personal_data_needs_an_entry_in_the_register(charter: CharterVersion
 
 
 @pytest.mark.parametrize(
-    ("procedure", "report", "project_status", "status"),
+    ("procedure", "report", "project_status", "status", "message"),
     [
-        (False, False, ProjectStatus.PLANNING, Status.MISSING),
-        (True, False, ProjectStatus.CONSULTATION, Status.MISSING),
-        (True, False, ProjectStatus.DECISION, Status.VIOLATED),
-        (False, False, ProjectStatus.OPERATION, Status.VIOLATED),
-        (True, True, ProjectStatus.CONSULTATION, Status.MET),
+        (None, False, ProjectStatus.PLANNING, Status.MISSING, "braucht das Projekt"),
+        ("running", False, ProjectStatus.CONSULTATION, Status.MISSING, "nicht abgeschlossen"),
+        ("finished", False, ProjectStatus.DECISION, Status.VIOLATED, "Ergebnisbericht"),
+        (None, False, ProjectStatus.OPERATION, Status.VIOLATED, "braucht das Projekt"),
+        ("finished", True, ProjectStatus.CONSULTATION, Status.MET, "Bürgerwerkstatt"),
+        # A report alone is not enough: the procedure's last phase must be over.
+        ("running", True, ProjectStatus.CONSULTATION, Status.MISSING, "nicht abgeschlossen"),
+        ("running", True, ProjectStatus.DECISION, Status.VIOLATED, "nicht abgeschlossen"),
+        ("without phases", True, ProjectStatus.CONSULTATION, Status.MISSING, "abgeschlossen"),
+        # Nor does a procedure nobody can see.
+        ("draft", True, ProjectStatus.CONSULTATION, Status.MISSING, "braucht das Projekt"),
     ],
 )
-def test_p3_participation_with_a_result_report_before_the_decision(
+def test_p3_a_finished_procedure_with_a_result_report_before_the_decision(
     charter: CharterVersion,
-    procedure: bool,
+    procedure: str | None,
     report: bool,
     project_status: ProjectStatus,
     status: Status,
+    message: str,
 ) -> None:
     project = ProjectFactory.create(status=project_status)
     if procedure:
+        now = timezone.now()
         record = Procedure.objects.create(
-            title="Bürgerwerkstatt", result_report_published_at=timezone.now() if report else None
+            title="Bürgerwerkstatt",
+            slug="buergerwerkstatt",
+            summary="Wo soll es WLAN geben?",
+            published_at=None if procedure == "draft" else now,
+            result_report_published_at=now if report else None,
         )
         record.projects.add(project)
-    assert _finding(project, charter, "participation-before-decision")[0] == status
+        today = timezone.localdate()
+        last_day = (
+            today + timedelta(days=5) if procedure == "running" else today - timedelta(days=1)
+        )
+        if procedure != "without phases":
+            ParticipationPhase.objects.create(
+                procedure=record,
+                kind=PhaseKind.INFORMATION,
+                starts_on=today - timedelta(days=30),
+                ends_on=today - timedelta(days=20),
+            )
+            ParticipationPhase.objects.create(
+                procedure=record,
+                kind=PhaseKind.CONSULTATION,
+                starts_on=today - timedelta(days=19),
+                ends_on=last_day,
+            )
+    found, said = _finding(project, charter, "participation-before-decision")
+    assert found == status
+    assert message in said
+
+
+def test_p3_the_procedure_ending_makes_the_project_ready(charter: CharterVersion) -> None:
+    project = ProjectFactory.create(status=ProjectStatus.CONSULTATION)
+    today = timezone.localdate()
+    record = Procedure.objects.create(
+        title="Bürgerwerkstatt",
+        slug="buergerwerkstatt",
+        summary="Wo?",
+        published_at=timezone.now(),
+        result_report_published_at=timezone.now(),
+    )
+    record.projects.add(project)
+    # Its last day is today: still running.
+    ParticipationPhase.objects.create(
+        procedure=record, kind=PhaseKind.EVALUATION, starts_on=today, ends_on=today
+    )
+    assert _finding(project, charter, "participation-before-decision")[0] == Status.MISSING
+    ParticipationPhase.objects.filter(procedure=record).update(
+        starts_on=today - timedelta(days=1), ends_on=today - timedelta(days=1)
+    )
+    assert _finding(project, charter, "participation-before-decision")[0] == Status.MET

@@ -15,7 +15,8 @@ from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.demo import load_demo as load_demo_charter
 from offenestadt.charter.models import CharterVersion
-from offenestadt.participation.models import Procedure
+from offenestadt.participation.models import Phase as ParticipationPhase
+from offenestadt.participation.models import PhaseKind, Procedure
 from offenestadt.registry import services
 from offenestadt.registry.models import (
     CouncilOverride,
@@ -61,10 +62,19 @@ def _prepare(project: Project, editor: User) -> None:
         actor=editor,
         record=Procedure(
             title="Bürgerwerkstatt",
+            slug="buergerwerkstatt",
+            summary="Wo soll es WLAN geben?",
             published_at=timezone.now(),
             result_report_published_at=timezone.now(),
         ),
         projects=[project],
+    )
+    # The consultation ended yesterday: the procedure is finished.
+    ParticipationPhase.objects.create(
+        procedure=Procedure.objects.get(slug="buergerwerkstatt"),
+        kind=PhaseKind.CONSULTATION,
+        starts_on=timezone.localdate() - timedelta(days=30),
+        ends_on=timezone.localdate() - timedelta(days=1),
     )
     services.project_part_save(
         actor=editor,

@@ -1,0 +1,205 @@
+"""Forms for proposals, support, answers, reports, moderation, notifications and charter
+amendments. They parse; the services in contributions.py decide."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from offenestadt.charter.models import CharterVersion
+from offenestadt.participation.contributions import (
+    ANSWER_STATUSES,
+    MAX_SUPPORTS_AT_ONCE,
+    PROPOSAL_MAX_LENGTH,
+)
+from offenestadt.participation.models import Proposal, ProposalStatus
+from offenestadt.registry.models import NON_DIGITAL_CHANNELS, Channel
+
+OFFLINE_CHANNELS = [
+    (value, label) for value, label in Channel.choices if value in NON_DIGITAL_CHANNELS
+]
+
+
+class ProposalForm(forms.Form):
+    """A proposal online. In a procedure about the charter, it may name the change."""
+
+    pseudonym = forms.CharField(
+        label=_("Name oder Pseudonym (freiwillig)"),
+        max_length=80,
+        required=False,
+        help_text=_("Erscheint über Ihrem Vorschlag. Ohne Angabe steht dort „ohne Namen“."),
+    )
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    text = forms.CharField(
+        label=_("Ihr Vorschlag"),
+        max_length=PROPOSAL_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Bitte schreiben Sie keine Daten über andere Menschen."),
+    )
+
+    def __init__(self, *args: Any, charter: CharterVersion | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.amends_charter = charter is not None
+        if charter is None:
+            return
+        self.fields["principle"] = forms.ChoiceField(
+            label=_("Prinzip, dessen Text sich ändern soll"),
+            required=False,
+            choices=[("", _("– keines –"))]
+            + [(p.id, f"{p.id}: {p.title}") for p in charter.principles()],
+        )
+        self.fields["text_de"] = forms.CharField(
+            label=_("Neuer Text des Prinzips"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
+        self.fields["parameter"] = forms.ChoiceField(
+            label=_("Parameter, der sich ändern soll"),
+            required=False,
+            choices=[("", _("– keiner –"))]
+            + [
+                (item.key, f"{item.description} ({item.key}: {item.display_value} {item.unit})")
+                for item in charter.parameters()
+            ],
+        )
+        self.fields["value"] = forms.CharField(
+            label=_("Neuer Wert"), required=False, max_length=200
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.amends_charter:
+            principle, parameter = cleaned.get("principle"), cleaned.get("parameter")
+            if principle and parameter:
+                raise forms.ValidationError(
+                    _("Ein Vorschlag ändert entweder ein Prinzip oder einen Parameter.")
+                )
+            if principle and not cleaned.get("text_de", "").strip():
+                self.add_error("text_de", _("Schreiben Sie den neuen Text des Prinzips."))
+            if parameter and not cleaned.get("value", "").strip():
+                self.add_error("value", _("Geben Sie den neuen Wert an."))
+        return cleaned
+
+    def charter_change(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if data.get("principle"):
+            return {"principle": data["principle"], "text_de": data["text_de"]}
+        if data.get("parameter"):
+            return {"parameter": data["parameter"], "value": data["value"]}
+        return {}
+
+
+class ProposalEntryForm(ProposalForm):
+    """A proposal that came by phone, letter or in person, entered by staff."""
+
+    channel = forms.ChoiceField(label=_("Eingang"), choices=OFFLINE_CHANNELS)
+    field_order = ("channel", "pseudonym", "title", "text")
+
+
+class SupportEntryForm(forms.Form):
+    """Support that came by phone, letter or in person (a list of signatures, say)."""
+
+    channel = forms.ChoiceField(label=_("Eingang"), choices=OFFLINE_CHANNELS)
+    count = forms.IntegerField(
+        label=_("Anzahl der Unterstützungen"),
+        min_value=1,
+        max_value=MAX_SUPPORTS_AT_ONCE,
+        initial=1,
+        help_text=_("Zum Beispiel die Unterschriften auf einem Brief."),
+    )
+
+
+class AnswerForm(forms.Form):
+    proposal_status = forms.ChoiceField(
+        label=_("Antwort"),
+        choices=[
+            (value, label) for value, label in ProposalStatus.choices if value in ANSWER_STATUSES
+        ],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Begründung (öffentlich)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Was die Stadt mit dem Vorschlag macht, und warum."),
+    )
+
+    @classmethod
+    def for_proposal(cls, proposal: Proposal, data: Any = None) -> "AnswerForm":
+        initial = {"answer": proposal.answer}
+        if proposal.proposal_status in ANSWER_STATUSES:
+            initial["proposal_status"] = proposal.proposal_status
+        return cls(data, initial=initial)
+
+
+class HideForm(forms.Form):
+    hidden_reason = forms.CharField(
+        label=_("Öffentlicher Grund"),
+        max_length=300,
+        help_text=_("Alle sehen diesen Grund statt des Beitrags. Der Beitrag bleibt gespeichert."),
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Warum melden Sie den Beitrag?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Zum Beispiel: beleidigend, Werbung, Daten über andere Menschen."),
+    )
+
+
+class ResolveForm(forms.Form):
+    KEEP, HIDE = "keep", "hide"
+
+    decision = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[(KEEP, _("Beitrag bleibt sichtbar")), (HIDE, _("Beitrag ausblenden"))],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Begründung"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Beim Ausblenden ist die Begründung öffentlich und steht statt des Beitrags. "
+            "Bleibt der Beitrag, ist sie eine Notiz für die Moderation."
+        ),
+    )
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        help_text=_(
+            "Sie bekommen zuerst eine E-Mail mit einem Link zum Bestätigen. Die Adresse wird "
+            "nirgends gezeigt und nach dem Ende des Verfahrens gelöscht."
+        ),
+    )
+
+
+class AdoptForm(forms.Form):
+    council_decision = forms.CharField(
+        label=_("Beschluss des Rates"),
+        max_length=300,
+        help_text=_("Zum Beispiel: Ratsbeschluss zur Vorlage 2026/0123 vom 12. März 2026."),
+    )
+    adopted_on = forms.DateField(
+        label=_("Gilt ab"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Ohne Angabe: ab heute."),
+    )
+    answer = forms.CharField(
+        label=_("Antwort an die Beteiligten (öffentlich, freiwillig)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, needs_english: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_english:
+            self.fields["text_en"] = forms.CharField(
+                label=_("Neuer Text des Prinzips auf Englisch"),
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=_("Die Charta steht auf Deutsch und Englisch."),
+            )

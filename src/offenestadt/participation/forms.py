@@ -1,0 +1,207 @@
+"""The forms of participation: a comment for everyone, the rest for the staff running it."""
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from offenestadt.accounts.models import Actor, Role
+from offenestadt.participation import rules
+from offenestadt.participation.models import (
+    Comment,
+    Document,
+    Meeting,
+    Paragraph,
+    Phase,
+    Procedure,
+)
+from offenestadt.participation.services import COMMENT_MAX_LENGTH
+from offenestadt.registry.models import NON_DIGITAL_CHANNELS, Channel, Project
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _is_admin(user: Actor) -> bool:
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
+class ProcedureForm(forms.ModelForm[Procedure]):
+    """What the procedure is about, what people should know first, and what it belongs to."""
+
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Projekte"),
+        queryset=Project.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Die Projekte Ihres Amtes, über die vor der Entscheidung beteiligt wird."),
+    )
+
+    class Meta:
+        model = Procedure
+        fields: ClassVar = [
+            "title",
+            "summary",
+            "information",
+            "office",
+            "contract",
+            "amends_charter",
+        ]
+        widgets: ClassVar = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "information": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if _is_admin(user):
+            self.fields["amends_charter"].help_text = _(
+                "Vorschläge können dann einen Grundsatz oder einen Parameter der Charta ändern."
+            )
+        else:
+            # Editors write for their own office, never about the charter.
+            del self.fields["office"]
+            del self.fields["amends_charter"]
+            if self.instance.pk is None and user.is_authenticated:
+                self.instance.office = user.office
+        self.fields["contract"].queryset = rules.contracts_for_procedures(user).order_by(  # type: ignore[attr-defined]
+            "title"
+        )
+        projects = rules.projects_for_procedures(user).order_by("title")
+        field = self.fields["projects"]
+        field.queryset = projects  # type: ignore[attr-defined]
+        # Administrators may run a procedure without a project (the charter's).
+        field.required = not _is_admin(user)
+        if self.instance.pk is not None:
+            field.initial = list(self.instance.projects.filter(pk__in=projects))
+
+
+class PhaseForm(forms.ModelForm[Phase]):
+    class Meta:
+        model = Phase
+        fields: ClassVar = ["kind", "starts_on", "ends_on", "description"]
+        widgets: ClassVar = {
+            "starts_on": DATE_INPUT,
+            "ends_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DocumentCreateForm(forms.ModelForm[Document]):
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Trennen Sie die Absätze durch eine Leerzeile; jeder wird einzeln kommentiert."
+        ),
+    )
+
+    class Meta:
+        model = Document
+        fields: ClassVar = ["title"]
+
+
+class DocumentForm(forms.ModelForm[Document]):
+    class Meta:
+        model = Document
+        fields: ClassVar = ["title"]
+
+
+class ParagraphForm(forms.ModelForm[Paragraph]):
+    class Meta:
+        model = Paragraph
+        fields: ClassVar = ["text"]
+        widgets: ClassVar = {"text": forms.Textarea(attrs={"rows": 6})}
+
+
+class CommentForm(forms.Form):
+    """A comment: a text, and a name only if someone wants to give one."""
+
+    pseudonym = forms.CharField(
+        label=_("Name oder Pseudonym"),
+        max_length=80,
+        required=False,
+        help_text=_("Freiwillig. Ohne Angabe erscheint „anonym“."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    text = forms.CharField(
+        label=_("Kommentar"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class OfflineCommentForm(CommentForm):
+    """A comment that came by phone, letter or in person, entered by staff."""
+
+    channel = forms.ChoiceField(label=_("Eingegangen per"))
+    paragraph = forms.ModelChoiceField(
+        label=_("Zu Absatz"),
+        queryset=Paragraph.objects.none(),
+        required=False,
+        empty_label=_("zum Verfahren allgemein"),
+    )
+    parent = forms.IntegerField(
+        label=_("Antwort auf Kommentar Nr."),
+        required=False,
+        min_value=1,
+        help_text=_("Nur wenn der Beitrag auf einen Kommentar antwortet."),
+    )
+
+    def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["channel", "paragraph", "parent", "pseudonym", "text"])
+        self.procedure = procedure
+        self.fields["channel"].choices = [  # type: ignore[attr-defined]
+            (channel.value, channel.label) for channel in Channel if channel in NON_DIGITAL_CHANNELS
+        ]
+        self.fields["paragraph"].queryset = (  # type: ignore[attr-defined]
+            Paragraph.objects.filter(document__procedure=procedure).select_related("document")
+        )
+        self.fields["pseudonym"].help_text = _(
+            "Wie die Person genannt werden möchte; leer für „anonym“. Keine Adresse, keine "
+            "Telefonnummer."
+        )
+
+    def clean_parent(self) -> Comment | None:
+        number = self.cleaned_data.get("parent")
+        if number is None:
+            return None
+        parent = Comment.objects.filter(procedure=self.procedure, pk=number).first()
+        if parent is None:
+            raise forms.ValidationError(
+                _("In diesem Verfahren gibt es keinen Kommentar Nr. %(number)s.")
+                % {"number": number}
+            )
+        return parent
+
+
+class HideContributionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Öffentlicher Grund für das Ausblenden"),
+        max_length=300,
+        help_text=_("Zum Beispiel: beleidigend, enthält personenbezogene Daten Dritter."),
+    )
+
+
+class MeetingForm(forms.ModelForm[Meeting]):
+    class Meta:
+        model = Meeting
+        fields: ClassVar = ["title", "starts_at", "place", "accessibility", "minutes"]
+        widgets: ClassVar = {
+            "starts_at": DATETIME_INPUT,
+            "accessibility": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 12}),
+        }
+        help_texts: ClassVar = {
+            "minutes": _("Erscheint erst, wenn Sie es nach der Veranstaltung veröffentlichen."),
+        }
+
+
+class ResultReportForm(forms.Form):
+    report = forms.CharField(
+        label=_("Ergebnisbericht"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Was aus den Kommentaren und Vorschlägen aufgenommen wurde, was nicht, und warum."
+        ),
+    )

@@ -1,0 +1,46 @@
+"""What participation keeps about people, and when it goes: e-mail addresses after the
+procedure, names on contributions after their period; the contributions themselves stay."""
+
+from datetime import datetime
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from offenestadt.participation.models import Comment, Procedure, Proposal, Subscription
+from offenestadt.participation.throttle import rate_buckets_expire
+from offenestadt.processing.platform import CONTRIBUTIONS, LOGS, NOTIFICATIONS
+from offenestadt.processing.retention import retention_rule
+
+
+@retention_rule(activity=NOTIFICATIONS, category="email")
+def subscription_addresses(cutoff: datetime) -> int:
+    """Subscriptions of procedures whose last phase ended before the cut-off's day, and
+    addresses never confirmed since before the cut-off."""
+    ended = Procedure.objects.annotate(last_day=Max("phases__ends_on")).filter(
+        last_day__lt=timezone.localdate(cutoff)
+    )
+    deleted, _ = Subscription.objects.filter(
+        Q(procedure__in=ended.values("pk")) | Q(confirmed_at__isnull=True, created_at__lt=cutoff)
+    ).delete()
+    return deleted
+
+
+@retention_rule(activity=CONTRIBUTIONS, category="contributor-name")
+def comment_names(cutoff: datetime) -> int:
+    return Comment.objects.filter(created_at__lt=cutoff).exclude(pseudonym="").update(pseudonym="")
+
+
+@retention_rule(activity=CONTRIBUTIONS, category="contributor-name")
+def proposal_names(cutoff: datetime) -> int:
+    return Proposal.objects.filter(created_at__lt=cutoff).exclude(pseudonym="").update(pseudonym="")
+
+
+@retention_rule(activity=LOGS, category="rate-limit")
+def rate_buckets(cutoff: datetime) -> int:
+    """The throttle's counters, for days on which no request came by to clean them up.
+
+    They hold no address, but whoever has the site's secret key could test addresses
+    against a day's keys; so they go after a day. Runs once the register lists the
+    category (LOGS, "rate-limit").
+    """
+    return rate_buckets_expire(before=cutoff)
