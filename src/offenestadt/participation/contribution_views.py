@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from offenestadt.accounts.models import Actor, Role
+from offenestadt.accounts.models import Role
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.models import CharterVersion
+from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.converters import words_converter
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation import contributions, rules, services, throttle
@@ -77,12 +78,6 @@ def reverse_detail(proposal: Proposal) -> str:
     return reverse("contributions:proposal_detail", args=[proposal.procedure.slug, proposal.pk])
 
 
-def _staff_only(user: Actor) -> None:
-    """Pages without a record: absent outside the administration."""
-    if not (user.is_authenticated and user.reads_internal_records):
-        raise Http404
-
-
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -97,10 +92,6 @@ def _charter_for(procedure: Procedure) -> CharterVersion | None:
     if not procedure.amends_charter:
         return None
     return CharterVersion.objects.order_by("-number").first()
-
-
-def _is_staff(user: Actor) -> bool:
-    return bool(user.is_authenticated and user.reads_internal_records)
 
 
 # --- proposals -------------------------------------------------------------------------
@@ -135,7 +126,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         for row in proposal.supports.values("channel").annotate(n=Count("pk")).order_by()
     }
     history = AuditEntry.objects.for_record(proposal)
-    if not _is_staff(request.user):
+    if not reads_internal(request.user):
         history = history.public()
     return render(
         request,
@@ -373,7 +364,7 @@ def report_create(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRe
 
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     """Reported contributions waiting for a decision, for the staff who may moderate them."""
-    _staff_only(request.user)
+    staff_only(request.user)
     return render(
         request,
         "participation/contribution_moderation_queue.html",
@@ -385,7 +376,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 def report_resolve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Decide on a reported contribution: it stays (with a note) or is hidden (with a
     public reason). Nothing is deleted."""
-    _staff_only(request.user)
+    staff_only(request.user)
     contribution = _contribution(request, kind, pk)
     _require(rules.can_moderate_procedure(request.user, contribution.procedure))
     form = ResolveForm(request.POST if request.method == "POST" else None)

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEntry
 from offenestadt.contracts.models import Contract
+from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation import contributions, rules, services, throttle
 from offenestadt.participation.export import (
@@ -50,10 +50,6 @@ from offenestadt.registry.models import Channel
 PAGE_SIZE = 50
 
 
-def _internal(user: Actor) -> bool:
-    return user.is_authenticated and user.reads_internal_records
-
-
 def _procedure_for(request: HttpRequest, slug: str) -> Procedure:
     """The procedure, for someone who may see it: a draft does not exist for the public."""
     return get_object_or_404(
@@ -70,14 +66,6 @@ def _editable_procedure(request: HttpRequest, slug: str) -> Procedure:
     if not rules.can_edit_procedure(request.user, procedure):
         raise PermissionDenied
     return procedure
-
-
-def _staff_only(user: Actor, allowed: bool) -> None:
-    """Pages without a record: absent outside the administration, forbidden inside it."""
-    if not _internal(user):
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
 
 
 def _threads(comments: QuerySet[Comment]) -> QuerySet[Comment]:
@@ -116,7 +104,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 def _visible_contract(request: HttpRequest, procedure: Procedure) -> Contract | None:
     contract = procedure.contract
-    if contract is None or not (contract.is_public_record() or _internal(request.user)):
+    if contract is None or not (contract.is_public_record() or reads_internal(request.user)):
         return None
     return contract
 
@@ -126,7 +114,7 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = _procedure_for(request, slug)
     today = timezone.localdate()
     history = AuditEntry.objects.for_record(procedure)
-    if not _internal(request.user):
+    if not reads_internal(request.user):
         history = history.public()
     documents = procedure.documents.annotate(
         paragraph_count=Count("paragraphs", distinct=True),
@@ -145,7 +133,7 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "projects": procedure.projects.visible_to(request.user),
             "contract": procedure.contract
             if procedure.contract
-            and (procedure.contract.is_public_record() or _internal(request.user))
+            and (procedure.contract.is_public_record() or reads_internal(request.user))
             else None,
             "documents": documents,
             "meetings": procedure.meetings.all(),
@@ -485,7 +473,7 @@ def _staff_form(
 def procedure_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """Set up a procedure (without ``slug``) or change what it is about."""
     if slug is None:
-        _staff_only(request.user, rules.can_create_procedure(request.user))
+        staff_only(request.user, rules.can_create_procedure(request.user))
         procedure = Procedure()
     else:
         procedure = _editable_procedure(request, slug)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.core.access import reads_internal
 from offenestadt.participation.models import Procedure, Proposal
 from offenestadt.registry.models import Channel
 
@@ -60,7 +61,7 @@ class VoteQuerySet(models.QuerySet["Vote"]):
 
     def visible_to(self, user: Actor) -> Self:
         """Published votes for everyone; drafts only for the city's internal roles."""
-        if user.is_authenticated and user.reads_internal_records:
+        if reads_internal(user):
             return self.all()
         return self.published()
 

@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from offenestadt.core.access import reads_internal
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation.throttle import source_key
 from offenestadt.voting import rules, services
@@ -155,7 +156,7 @@ def receipt_check(request: HttpRequest, pk: int) -> HttpResponse:
 def vote_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Prepare a vote (without ``pk``) or change one."""
     if pk is None:
-        if not (request.user.is_authenticated and request.user.reads_internal_records):
+        if not reads_internal(request.user):
             raise Http404
         if not rules.procedures_for_votes(request.user).exists():
             raise PermissionDenied
