@@ -1,5 +1,6 @@
 """The people every test uses (the environment for the settings is in pyproject.toml)."""
 
+import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
+from django.db.models import FileField
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -141,12 +143,12 @@ def _store_files_in(folder: Path) -> list[Callable[[], None]]:
     )
     override.enable()
     private = FileSystemStorage(location=folder / "private", base_url=None)
-    undo = [override.disable]
+    undo: list[Callable[[], None]] = [override.disable]
     for name in ("file", "output"):
         field = RawUpload._meta.get_field(name)
-        before = field.storage  # type: ignore[attr-defined]
-        field.storage = private  # type: ignore[attr-defined]
-        undo.append(lambda field=field, before=before: setattr(field, "storage", before))
+        assert isinstance(field, FileField)
+        undo.append(functools.partial(setattr, field, "storage", field.storage))
+        field.storage = private
     return undo
 
 

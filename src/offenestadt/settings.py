@@ -265,7 +265,7 @@ _static_backend = (
     else "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )
 if env_str("S3_BUCKET"):
-    _default_storage = {
+    _default_storage: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env_str("S3_BUCKET"),
