@@ -89,11 +89,30 @@ def rules_for(subject: type[models.Model]) -> list[Rule]:
     return [r for r in _RULES if r.subject is subject]
 
 
+def mention(record: models.Model) -> str:
+    """How a finding names a record: a public one by its name; any other by kind and id only,
+    as a placeholder that :mod:`offenestadt.charter.mentions` fills in for each viewer, so that
+    no stored finding keeps the title of a record that was not public."""
+    if record.is_public_record():  # type: ignore[attr-defined]
+        return str(record)
+    return f"⟦{record._meta.label_lower}#{record.pk}⟧"
+
+
+def _value(value: Any) -> Any:
+    """A message value as text: records (alone or in a list) through :func:`mention`."""
+    if isinstance(value, models.Model):
+        return mention(value)
+    if isinstance(value, list | tuple) and value and isinstance(value[0], models.Model):
+        return ", ".join(mention(record) for record in value)
+    return value
+
+
 def _localised(message: Promise, values: dict[str, Any]) -> Localised:
+    named = {key: _value(value) for key, value in values.items()}
     texts = {}
     for language in ("de", "en"):
         with translation.override(language):
-            texts[language] = str(message) % values if values else str(message)
+            texts[language] = str(message) % named if named else str(message)
     return Localised(**texts)
 
 
@@ -154,6 +173,8 @@ def worst_of_linked(
 ) -> Outcome:
     """A project's outcome from the findings of its linked records under ``principle``:
     the worst of them, naming the record; ``met`` when all are met, ``none`` when none apply.
+    Of a record that is not public only its kind and status are told: its own findings may
+    name what it holds (passages, vendors, categories).
     """
     findings = [
         (record, finding)
@@ -166,6 +187,13 @@ def worst_of_linked(
     record, worst = min(findings, key=lambda pair: SEVERITY.index(pair[1].status))
     if worst.status == Status.MET:
         return Outcome(Status.MET, met)
+    if not record.is_public_record():
+        return Outcome(
+            worst.status,
+            _("%(record)s: %(status)s."),
+            {"record": record, "status": worst.status.label},
+            fix=fix,
+        )
     return Outcome(
         worst.status,
         _("%(record)s „%(title)s“: %(finding)s"),

@@ -14,6 +14,7 @@ from ninja.errors import HttpError, ValidationError
 from offenestadt.accounts.models import Office
 from offenestadt.charter.api import InvalidInput, LocalisedText, Problem, labelled
 from offenestadt.charter.engine import Status
+from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
 from offenestadt.registry.models import (
     AccessChannel,
@@ -56,6 +57,11 @@ class StatusOut(Schema):
     label: LocalisedText
 
 
+def _public_findings(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Kept findings as the public may see them: records that are not public by kind only."""
+    return Mentions.of(AnonymousUser(), stored=stored).stored(stored)
+
+
 class FindingOut(Schema):
     principle: str
     rule: str
@@ -77,6 +83,10 @@ class EvaluationOut(Schema):
     @staticmethod
     def resolve_charter_version(evaluation: ProjectEvaluation) -> int:
         return evaluation.charter_version.number
+
+    @staticmethod
+    def resolve_findings(evaluation: ProjectEvaluation) -> list[dict[str, Any]]:
+        return _public_findings(evaluation.findings)
 
 
 class FundingSourceOut(Schema):
@@ -158,6 +168,10 @@ class CouncilOverrideOut(Schema):
     @staticmethod
     def resolve_to_status(override: CouncilOverride) -> dict[str, Any]:
         return labelled(ProjectStatus(override.to_status))
+
+    @staticmethod
+    def resolve_overridden_findings(override: CouncilOverride) -> list[dict[str, Any]]:
+        return _public_findings(override.overridden_findings)
 
 
 class LinkedRecordOut(Schema):

@@ -38,12 +38,12 @@ def personal_data_declared(project: Project, charter: CharterVersion) -> Outcome
         )
     if not project.processes_personal_data:
         return Outcome(Status.MET, _("Das Projekt verarbeitet keine personenbezogenen Daten."))
-    activities = [activity.title for activity in project.processing_activities.all()]
+    activities = list(project.processing_activities.all())
     if activities:
         return Outcome(
             Status.MET,
             _("Die Verarbeitung steht im Verzeichnis der Verarbeitungstätigkeiten: %(names)s."),
-            {"names": _names(activities)},
+            {"names": activities},
         )
     return Outcome(
         Status.MISSING,

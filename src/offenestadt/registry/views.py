@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from offenestadt.accounts.models import Office
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Finding, Status
+from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.core.access import reads_internal
@@ -110,6 +111,14 @@ def _render_detail(
     if not reads_internal(request.user):
         history = history.public()
     charter, findings = services.project_findings(project)
+    overrides = list(project.overrides.all())
+    mentions = Mentions.of(
+        request.user,
+        findings=[*findings, *(refused or [])],
+        stored=[finding for override in overrides for finding in override.overridden_findings],
+    )
+    for override in overrides:
+        override.overridden_findings = mentions.stored(override.overridden_findings)
     can_edit = rules.can_edit_project(request.user, project)
     if can_edit and transition_form is None and project.next_statuses():
         transition_form = TransitionForm(project=project)
@@ -121,10 +130,10 @@ def _render_detail(
             "history": history.order_by("-seq"),
             "can_edit": can_edit,
             "charter": charter,
-            "scorecard": Scorecard.build(findings, charter),
+            "scorecard": Scorecard.build(mentions.findings(findings), charter),
             "transition_form": transition_form,
-            "refused": refused,
-            "overrides": project.overrides.all(),
+            "refused": mentions.findings(refused) if refused else refused,
+            "overrides": overrides,
             "linked": project.linked_records(internal=reads_internal(request.user)),
         },
         status=status,
@@ -134,11 +143,12 @@ def _render_detail(
 def project_evaluations(request: HttpRequest, slug: str) -> HttpResponse:
     """How the project's findings changed over time, with the charter version of each."""
     project = _project_for(request, slug)
-    evaluations = (
+    evaluations = list(
         ProjectEvaluation.objects.visible_to(request.user)
         .filter(project=project)
         .select_related("charter_version")
     )
+    mentions = Mentions.of(request.user, stored=[f for e in evaluations for f in e.findings])
     return render(
         request,
         "registry/project_evaluations.html",
@@ -148,7 +158,7 @@ def project_evaluations(request: HttpRequest, slug: str) -> HttpResponse:
                 (
                     evaluation,
                     Scorecard.build(
-                        [Finding.from_dict(data) for data in evaluation.findings],
+                        mentions.findings(Finding.from_dict(data) for data in evaluation.findings),
                         evaluation.charter_version,
                     ),
                 )

@@ -175,6 +175,7 @@ def test_contract_findings_count_toward_the_project(
     services.contract_clause_save(
         actor=editor, clause=SubProcessor(contract=contract, name="Cloud", country="US")
     )
+    _move(contract, editor, ContractStatus.PUBLISHED, timezone.localdate())
     _, findings = project_findings(project)
     (p2,) = [f for f in findings if f.rule == "contracts-keep-data-with-city"]
     assert p2.status == Status.VIOLATED

@@ -4,6 +4,7 @@ import itertools
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
@@ -164,7 +165,7 @@ def test_the_worst_finding_of_an_entry_counts_toward_its_project(
     from offenestadt.registry.tests.factories import ProjectFactory
 
     project = ProjectFactory.create(processes_personal_data=True)
-    activity = activity_with({"retention_unlimited": True})
+    activity = activity_with({"retention_unlimited": True}, published_at=timezone.now())
     activity.projects.add(project)
     found = next(f for f in evaluate(project, charter) if f.rule == "processing-minimised")
     assert found.status == Status.VIOLATED

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from offenestadt.accounts.models import User
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Status, evaluate
+from offenestadt.charter.mentions import findings_shown_to
 from offenestadt.charter.models import CharterVersion
 from offenestadt.processing import services
 from offenestadt.processing.models import (
@@ -79,7 +80,10 @@ def test_the_project_counts_an_entry_only_once_approved(
     complete_activity(editor, project)
     finding = next(f for f in evaluate(project, charter) if f.rule == "processing-minimised")
     assert finding.status == Status.MISSING
-    assert "Terminvergabe" in finding.message.de
+    # Not yet public: the finding names the entry only to those who may read it.
+    assert "Terminvergabe" not in finding.message.de
+    (shown,) = findings_shown_to(editor, [finding])
+    assert shown.message.de == "Terminvergabe (nicht öffentlich): Nachweis fehlt."
 
 
 def test_only_the_dpo_approves_and_never_their_own_submission(

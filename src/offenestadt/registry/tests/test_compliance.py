@@ -220,7 +220,9 @@ def test_a_rule_the_charter_switches_off_does_not_apply(charter: CharterVersion)
 def test_p1_personal_data_needs_an_entry_in_the_register(charter: CharterVersion) -> None:
     project = ProjectFactory.create(processes_personal_data=True)
     assert _finding(project, charter, "personal-data-declared")[0] == Status.MISSING
-    activity = ProcessingActivity.objects.create(title="Terminvergabe", slug="terminvergabe")
+    activity = ProcessingActivity.objects.create(
+        title="Terminvergabe", slug="terminvergabe", published_at=timezone.now()
+    )
     activity.projects.add(project)
     status, message = _finding(project, charter, "personal-data-declared")
     assert (status, "Terminvergabe" in message) == (Status.MET, True)
