@@ -35,6 +35,7 @@ from offenestadt.registry.models import (
     SoftwareComponent,
     TrainingOffer,
 )
+from offenestadt.registry.opening_hours import Weekday
 
 router = Router(tags=["projects"])
 
@@ -95,12 +96,41 @@ class FundingSourceOut(Schema):
     is_public: bool
 
 
+class OpeningIntervalOut(Schema):
+    day: Weekday
+    opens: str = Field(description="HH:MM, local time.", pattern=r"^[0-9]{2}:[0-9]{2}$")
+    closes: str = Field(
+        description="HH:MM, after opens on the same day; 24:00 is midnight.",
+        pattern=r"^[0-9]{2}:[0-9]{2}$",
+    )
+
+
 class AccessChannelOut(Schema):
     phase: Phase
     kind: Channel
-    place: str
-    opening_hours: str
+    place: str = Field(description="The address in person or by post, the number by phone.")
+    district: str = Field(description="In person: the district the place is in.")
+    hours: list[OpeningIntervalOut] = Field(
+        description=(
+            "Weekly hours: opening hours in person, phone hours by phone. Empty when not "
+            "recorded (P5 then lacks evidence)."
+        )
+    )
+    hours_per_week: float | None = Field(
+        description="The hours in ``hours`` added up over a week; null when none are recorded."
+    )
+    hours_note: str = Field(
+        description="What the hours do not say; before structured hours, their only record."
+    )
+    step_free: bool | None = Field(
+        description="In person: reachable without steps (null: unknown)."
+    )
     accessibility: str
+
+    @staticmethod
+    def resolve_hours_per_week(channel: AccessChannel) -> float | None:
+        minutes = channel.weekly_hours.minutes_per_week
+        return round(minutes / 60, 2) if minutes else None
 
 
 class ServiceOut(Schema):

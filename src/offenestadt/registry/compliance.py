@@ -1,7 +1,11 @@
 """The charter's rules over projects and what belongs to them, one or more per principle."""
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Outcome, Status, rule
@@ -10,13 +14,16 @@ from offenestadt.registry.licences import is_osi_approved
 from offenestadt.registry.models import (
     LIFECYCLE,
     NON_DIGITAL_CHANNELS,
+    AccessChannel,
     Channel,
     Holder,
     Hosting,
     Phase,
     Project,
     ProjectStatus,
+    Service,
 )
+from offenestadt.registry.opening_hours import per_week_short
 
 
 def _names(items: list[str]) -> str:
@@ -209,30 +216,174 @@ def plain_language_summary(project: Project, charter: CharterVersion) -> Outcome
     )
 
 
+@dataclass(frozen=True)
+class _Words:
+    """A message with its values, put into words only when shown: a finding is written in
+    German and in English, and each gets the words (and day names) of its language."""
+
+    message: Promise
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return str(self.message) % {key: str(value) for key, value in self.values.items()}
+
+
+@dataclass(frozen=True)
+class _PerWeek:
+    minutes: int
+
+    def __str__(self) -> str:
+        return per_week_short(self.minutes)
+
+
+@dataclass(frozen=True)
+class _Listed:
+    items: list[_Words]
+    separator: str = "; "
+
+    def __str__(self) -> str:
+        return self.separator.join(str(item) for item in self.items)
+
+
+# What the hours of a channel are called in a finding, by the kind of channel.
+_HOURS_NAMES = {Channel.IN_PERSON: _("Öffnungszeiten vor Ort"), Channel.PHONE: _("Telefonzeiten")}
+
+
+def _district(channel: AccessChannel) -> str:
+    return " ".join(channel.district.split()).casefold()
+
+
+@dataclass
+class _AccessComparison:
+    """What gets worse for one service's non-digital channels, and what is not recorded."""
+
+    service: Service
+    losses: list[_Words] = field(default_factory=list)
+    # (channel, the facts it lacks)
+    gaps: list[tuple[AccessChannel, list[Promise]]] = field(default_factory=list)
+
+    def lose(self, message: Promise, **values: Any) -> None:
+        self.losses.append(
+            _Words(
+                _("%(service)s – %(loss)s"),
+                {"service": self.service.name, "loss": _Words(message, values)},
+            )
+        )
+
+    def lack(self, channel: AccessChannel, fact: Promise) -> None:
+        for known, facts in self.gaps:
+            if known is channel:
+                facts.append(fact)
+                return
+        self.gaps.append((channel, [fact]))
+
+    def compare(self, before: AccessChannel, after: AccessChannel | None) -> None:
+        kind = Channel(before.kind)
+        if after is None:
+            self.lose(_("Zugangsweg „%(channel)s“ fällt weg"), channel=kind.label)
+            return
+        if kind in _HOURS_NAMES:
+            self._compare_hours(kind, before, after)
+        if kind == Channel.IN_PERSON:
+            self._compare_step_free(before, after)
+            self._compare_district(before, after)
+
+    def _compare_hours(self, kind: Channel, before: AccessChannel, after: AccessChannel) -> None:
+        hours_before, hours_after = before.weekly_hours, after.weekly_hours
+        for channel, hours in ((before, hours_before), (after, hours_after)):
+            if not hours:
+                self.lack(channel, channel.hours_label())
+        if hours_before and hours_after:
+            earlier, later = hours_before.minutes_per_week, hours_after.minutes_per_week
+            if later < earlier:
+                self.lose(
+                    _("%(hours)s: %(before)s vorher, %(after)s nachher"),
+                    hours=_HOURS_NAMES[kind],
+                    before=_PerWeek(earlier),
+                    after=_PerWeek(later),
+                )
+
+    def _compare_step_free(self, before: AccessChannel, after: AccessChannel) -> None:
+        fact = _("ob stufenlos erreichbar")
+        if before.step_free is True and after.step_free is False:
+            self.lose(_("stufenloser Zugang vor Ort: vorher ja, nachher nein"))
+        elif before.step_free is None and after.step_free is not True:
+            # Without knowing the access before, a step-free place after is no loss.
+            self.lack(before, fact)
+            if after.step_free is None:
+                self.lack(after, fact)
+        elif before.step_free is True and after.step_free is None:
+            self.lack(after, fact)
+
+    def _compare_district(self, before: AccessChannel, after: AccessChannel) -> None:
+        for channel in (before, after):
+            if not _district(channel):
+                self.lack(channel, _("Stadtbezirk"))
+        if _district(before) and _district(after) and _district(before) != _district(after):
+            self.lose(
+                _("Stadtbezirk vor Ort: %(before)s vorher, %(after)s nachher"),
+                before=before.district,
+                after=after.district,
+            )
+
+    def gap_words(self) -> list[_Words]:
+        return [
+            _Words(
+                _("%(service)s – „%(channel)s“ %(phase)s: %(facts)s"),
+                {
+                    "service": self.service.name,
+                    "channel": channel.get_kind_display(),
+                    "phase": Phase(channel.phase).label,
+                    "facts": _Listed([_Words(fact) for fact in facts], ", "),
+                },
+            )
+            for channel, facts in self.gaps
+        ]
+
+
 @rule(Project, "P5", "non-digital-channels-kept")
-def non_digital_channels_kept(project: Project, charter: CharterVersion) -> Outcome:
+def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcome:
+    """Analogue access must not get worse: every non-digital channel a service had before
+    the project stays, with at least its hours per week (opening hours in person, phone
+    hours), its step-free access and its district."""
     services = list(project.services.all())
     if not services:
         return Outcome(Status.NOT_APPLICABLE, _("Das Projekt verändert keine Dienstleistung."))
-    lost: list[str] = []
     unrecorded: list[str] = []
+    comparisons: list[_AccessComparison] = []
     for service in services:
         channels = list(service.channels.all())
-        before = {Channel(c.kind) for c in channels if c.phase == Phase.BEFORE}
-        after = {Channel(c.kind) for c in channels if c.phase == Phase.AFTER}
+        before = {Channel(c.kind): c for c in channels if c.phase == Phase.BEFORE}
+        after = {Channel(c.kind): c for c in channels if c.phase == Phase.AFTER}
         if not before or not after:
             # Without both records nothing can be said about a loss.
             unrecorded.append(service.name)
             continue
-        lost.extend(
-            f"{service.name}: {channel.label}"
-            for channel in sorted((before - after) & NON_DIGITAL_CHANNELS)
-        )
-    if lost and charter.parameter("non_digital_channel_loss_is_violation", True):
+        comparison = _AccessComparison(service)
+        for kind in sorted(set(before) & NON_DIGITAL_CHANNELS):
+            comparison.compare(before[kind], after.get(kind))
+        comparisons.append(comparison)
+    losses = [loss for comparison in comparisons for loss in comparison.losses]
+    if losses and charter.parameter("non_digital_channel_loss_is_violation", True):
         return Outcome(
             Status.VIOLATED,
-            _("Diese nicht digitalen Zugangswege fallen weg: %(lost)s. Erhalten Sie sie."),
-            {"lost": _names(lost)},
+            _(
+                "Der analoge Zugang wird schlechter: %(losses)s. Erhalten Sie ihn mindestens "
+                "im bisherigen Umfang."
+            ),
+            {"losses": _Listed(losses)},
+            fix="#dienstleistungen",
+        )
+    gaps = [gap for comparison in comparisons for gap in comparison.gap_words()]
+    if gaps:
+        gaps += [
+            _Words(_("%(service)s – Zugangswege vorher und nachher"), {"service": name})
+            for name in unrecorded
+        ]
+        return Outcome(
+            Status.MISSING,
+            _("Für den Vergleich vorher und nachher fehlt: %(gaps)s."),
+            {"gaps": _Listed(gaps)},
             fix="#dienstleistungen",
         )
     if unrecorded:
@@ -242,7 +393,13 @@ def non_digital_channels_kept(project: Project, charter: CharterVersion) -> Outc
             {"names": _names(unrecorded)},
             fix="#dienstleistungen",
         )
-    return Outcome(Status.MET, _("Kein nicht digitaler Zugangsweg fällt weg."))
+    return Outcome(
+        Status.MET,
+        _(
+            "Kein nicht digitaler Zugangsweg fällt weg, und keiner wird kürzer geöffnet, "
+            "weiter weg verlegt oder verliert den stufenlosen Zugang."
+        ),
+    )
 
 
 @rule(Project, "P6", "infrastructure-in-public-hands")

@@ -5,6 +5,7 @@ before the platform existed (its gates passed by a recorded council decision), o
 consultation with clear breaches, one well prepared, and one internal draft.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from offenestadt.registry.models import (
     SoftwareComponent,
     TrainingOffer,
 )
+from offenestadt.registry.opening_hours import WeeklyHours, parse_day
 
 
 def load_demo() -> list[str]:
@@ -157,9 +159,51 @@ def _soil_sensors(editors: dict[int | None, User]) -> None:
         ),
     ):
         services.project_part_save(actor=editor, part=part)
+    _watering_information(project, editor)
     services.project_publish(actor=editor, project=project)
     for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
         services.project_transition(actor=editor, project=project, to=status)
+
+
+def _watering_information(project: Project, editor: User) -> None:
+    """A breach of P5 in figures: the service desk is to open one hour a week instead of
+    fifty, since the measurements are online."""
+    information = Service(
+        project=project,
+        name="Auskunft zum Gießen der Stadtbäume",
+        description="Wann und wo die Stadt gießt, und wie Anwohnende mithelfen können.",
+    )
+    services.project_part_save(actor=editor, part=information)
+    desk = {
+        "kind": Channel.IN_PERSON,
+        "place": "Grünflächenamt, Servicepunkt, Hans-Böckler-Straße 19",
+        "district": "Mitte",
+        "step_free": True,
+        "accessibility": "Rampe am Seiteneingang",
+    }
+    phone = {"kind": Channel.PHONE, "place": "0234 000333", "hours": _weekly("08:00–16:00")}
+    for part in (
+        AccessChannel(
+            service=information, phase=Phase.BEFORE, hours=_weekly("08:00–18:00"), **desk
+        ),
+        AccessChannel(service=information, phase=Phase.BEFORE, **phone),
+        AccessChannel(
+            service=information, phase=Phase.AFTER, hours=_weekly("08:00–09:00", days=[0]), **desk
+        ),
+        AccessChannel(service=information, phase=Phase.AFTER, **phone),
+        AccessChannel(
+            service=information,
+            phase=Phase.AFTER,
+            kind=Channel.ONLINE,
+            place="https://example.org/bodenfeuchte",
+        ),
+    ):
+        services.project_part_save(actor=editor, part=part)
+
+
+def _weekly(times: str, days: Iterable[int] = range(5)) -> list[dict[str, str]]:
+    """The same hours on each of ``days`` (0 = Monday), as access channels store them."""
+    return WeeklyHours.from_days({day: parse_day(day, times) for day in days}).as_json()
 
 
 def _senior_consultation(editors: dict[int | None, User]) -> None:
@@ -180,6 +224,7 @@ def _senior_consultation(editors: dict[int | None, User]) -> None:
     project, editor = created
     office_hours = Service(project=project, name="Beratung im Seniorenbüro")
     services.project_part_save(actor=editor, part=office_hours)
+    # The same hours, place and access after the project as before: P5 is met.
     for phase in (Phase.BEFORE, Phase.AFTER):
         for kind, place in (
             (Channel.IN_PERSON, "Rathaus, Zimmer 12"),
@@ -192,8 +237,10 @@ def _senior_consultation(editors: dict[int | None, User]) -> None:
                     phase=phase,
                     kind=kind,
                     place=place,
-                    opening_hours="Mo–Do 9–12 Uhr",
-                    accessibility="Aufzug, Rollstuhl-WC",
+                    district="Mitte" if kind == Channel.IN_PERSON else "",
+                    hours=_weekly("09:00–12:00", days=range(4)),
+                    step_free=True if kind == Channel.IN_PERSON else None,
+                    accessibility="Aufzug, Rollstuhl-WC" if kind == Channel.IN_PERSON else "",
                 ),
             )
     services.project_part_save(

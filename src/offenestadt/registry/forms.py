@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,14 @@ from offenestadt.registry.models import (
     Service,
     SoftwareComponent,
     TrainingOffer,
+)
+from offenestadt.registry.opening_hours import (
+    EXAMPLE,
+    WEEKDAY_LABELS,
+    WEEKDAYS,
+    Interval,
+    WeeklyHours,
+    parse_day,
 )
 
 
@@ -83,10 +91,59 @@ class ServiceForm(forms.ModelForm[Service]):
         widgets: ClassVar = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
+class WeekdayHoursField(forms.CharField):
+    """One weekday's hours as text, "08:00–12:00, 13:00–18:00"; cleaned to its intervals."""
+
+    def __init__(self, day: int, **kwargs: Any) -> None:
+        self.day = day
+        super().__init__(label=WEEKDAY_LABELS[day], required=False, max_length=200, **kwargs)
+
+    def clean(self, value: Any) -> list[Interval]:  # type: ignore[override]
+        # The text field's checks (length, no NUL characters) first, then the hours.
+        return parse_day(self.day, super().clean(value))
+
+
 class AccessChannelForm(forms.ModelForm[AccessChannel]):
+    """An access channel with its hours typed per weekday (no script needed)."""
+
+    weekday_names = tuple(f"hours_{day}" for day in WEEKDAYS)
+    example_hours = EXAMPLE
+
     class Meta:
         model = AccessChannel
-        fields: ClassVar = ["phase", "kind", "place", "opening_hours", "accessibility"]
+        fields: ClassVar = [
+            "phase",
+            "kind",
+            "place",
+            "district",
+            "step_free",
+            "hours_note",
+            "accessibility",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = WeeklyHours.from_json(self.instance.hours)
+        for day, name in enumerate(self.weekday_names):
+            self.fields[name] = WeekdayHoursField(
+                day, initial=stored.day_text(day), widget=forms.TextInput(attrs={"size": 30})
+            )
+        self.order_fields(["phase", "kind", "place", "district", "step_free", *self.weekday_names])
+
+    def weekday_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.weekday_names]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if field.name not in self.weekday_names]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        days = {day: cleaned.get(name) for day, name in enumerate(self.weekday_names)}
+        if all(intervals is not None for intervals in days.values()):
+            self.instance.hours = WeeklyHours.from_days(
+                {day: intervals or [] for day, intervals in days.items()}
+            ).as_json()
+        return cleaned
 
 
 class SoftwareComponentForm(forms.ModelForm[SoftwareComponent]):

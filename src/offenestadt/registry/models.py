@@ -12,6 +12,7 @@ from offenestadt.accounts.models import Actor, Office
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.access import reads_internal
 from offenestadt.registry.licences import LicenceError, parse_licence
+from offenestadt.registry.opening_hours import WeeklyHours, per_week_long
 
 
 class ProjectStatus(models.TextChoices):
@@ -232,8 +233,30 @@ class AccessChannel(models.Model):
     )
     phase = models.CharField(_("Zeitpunkt"), max_length=10, choices=Phase)
     kind = models.CharField(_("Zugangsweg"), max_length=20, choices=Channel)
-    place = models.CharField(_("Ort oder Nummer"), max_length=300, blank=True)
-    opening_hours = models.CharField(_("Öffnungszeiten"), max_length=300, blank=True)
+    place = models.CharField(
+        _("Ort oder Nummer"),
+        max_length=300,
+        blank=True,
+        help_text=_("Vor Ort: die Adresse; Telefon: die Nummer; Post: die Anschrift."),
+    )
+    district = models.CharField(
+        _("Stadtbezirk"),
+        max_length=100,
+        blank=True,
+        help_text=_("Vor Ort: in welchem Stadtbezirk der Ort liegt."),
+    )
+    # Weekly intervals (see registry.opening_hours): opening hours in person, phone hours
+    # by phone. Empty: not recorded yet.
+    hours = models.JSONField(_("Öffnungs- oder Telefonzeiten"), default=list, blank=True)
+    # What the hours do not say ("nach Vereinbarung"); before structured hours existed, the
+    # only record of them. It does not count when P5 compares before and after.
+    hours_note = models.CharField(_("Hinweis zu den Zeiten"), max_length=300, blank=True)
+    step_free = models.BooleanField(
+        _("Stufenlos erreichbar"),
+        null=True,
+        blank=True,
+        help_text=_("Vor Ort: ohne Stufen, mit Rampe oder Aufzug. Leer lassen, wenn unbekannt."),
+    )
     accessibility = models.CharField(_("Barrierefreiheit"), max_length=300, blank=True)
 
     audit_fields: ClassVar[tuple[str, ...]] = (
@@ -241,7 +264,10 @@ class AccessChannel(models.Model):
         "phase",
         "kind",
         "place",
-        "opening_hours",
+        "district",
+        "hours",
+        "hours_note",
+        "step_free",
         "accessibility",
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ()
@@ -268,6 +294,24 @@ class AccessChannel(models.Model):
 
     def is_public_record(self) -> bool:
         return self.service.is_public_record()
+
+    def clean(self) -> None:
+        try:
+            self.hours = WeeklyHours.from_json(self.hours).as_json()
+        except ValidationError as error:
+            raise ValidationError({"hours": error.messages}) from None
+
+    @property
+    def weekly_hours(self) -> WeeklyHours:
+        return WeeklyHours.from_json(self.hours)
+
+    def total_hours_text(self) -> str:
+        """The hours per week for readers: "50 Stunden pro Woche"."""
+        return per_week_long(self.weekly_hours.minutes_per_week)
+
+    def hours_label(self) -> Promise:
+        """What the hours are for this kind of channel."""
+        return _("Telefonzeiten") if self.kind == Channel.PHONE else _("Öffnungszeiten")
 
 
 class Hosting(models.TextChoices):

@@ -1,7 +1,9 @@
 """The charter's rules over projects: met, violated and missing, one table per rule."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -25,6 +27,7 @@ from offenestadt.registry.models import (
     SoftwareComponent,
     TrainingOffer,
 )
+from offenestadt.registry.opening_hours import WeeklyHours, parse_day
 from offenestadt.registry.tests.factories import ProjectFactory
 
 
@@ -120,31 +123,172 @@ def test_p4_plain_language_summary(charter: CharterVersion) -> None:
     assert _finding(easy, charter, "plain-language-summary")[0] == Status.MET
 
 
-@pytest.mark.parametrize(
-    ("before", "after", "status"),
-    [
-        (
-            [Channel.IN_PERSON, Channel.PHONE],
-            [Channel.IN_PERSON, Channel.PHONE, Channel.ONLINE],
-            Status.MET,
-        ),
-        ([Channel.IN_PERSON, Channel.PHONE], [Channel.IN_PERSON, Channel.ONLINE], Status.VIOLATED),
-        ([Channel.ONLINE], [Channel.POST], Status.MET),
-        ([Channel.IN_PERSON], [], Status.MISSING),
-    ],
-)
-def test_p5_no_non_digital_channel_is_lost(
-    charter: CharterVersion, before: list[Channel], after: list[Channel], status: Status
+def _weekly(times: str, days: Iterable[int] = range(5)) -> list[dict[str, str]]:
+    """The same hours on each of ``days`` (0 = Monday; Monday to Friday unless given)."""
+    return WeeklyHours.from_days({day: parse_day(day, times) for day in days}).as_json()
+
+
+# An office open Monday to Friday 8 to 18 (50 hours a week), step-free, in Mitte; and its
+# phone line Monday to Friday 8 to 16 (40 hours a week).
+DESK: dict[str, Any] = {
+    "kind": Channel.IN_PERSON,
+    "place": "Bürgerbüro, Rathausplatz 1",
+    "district": "Mitte",
+    "step_free": True,
+    "hours": _weekly("08:00–18:00"),
+}
+PHONE: dict[str, Any] = {"kind": Channel.PHONE, "place": "0234 000", "hours": _weekly("08–16")}
+ONLINE: dict[str, Any] = {"kind": Channel.ONLINE, "place": "https://example.org"}
+POST: dict[str, Any] = {"kind": Channel.POST, "place": "Postfach 1"}
+
+# (before, after, status, what the finding must say)
+P5_CASES = {
+    "the same access, and online besides": (
+        [DESK, PHONE],
+        [DESK, PHONE, ONLINE],
+        Status.MET,
+        "Kein nicht digitaler Zugangsweg fällt weg",
+    ),
+    "nur Mo 8–9 Uhr after Mo–Fr 8–18 Uhr": (
+        [DESK],
+        [DESK | {"hours": _weekly("08:00–09:00", days=[0])}],
+        Status.VIOLATED,
+        "Meldebescheinigung – Öffnungszeiten vor Ort: 50 h/Woche vorher, 1 h/Woche nachher",
+    ),
+    "fewer phone hours": (
+        [DESK, PHONE],
+        [DESK, PHONE | {"hours": _weekly("08:00–12:00")}],
+        Status.VIOLATED,
+        "Telefonzeiten: 40 h/Woche vorher, 20 h/Woche nachher",
+    ),
+    "half an hour less": (
+        [DESK | {"hours": _weekly("08:00–12:30", days=[0])}],
+        [DESK | {"hours": _weekly("08:00–12:00", days=[0])}],
+        Status.VIOLATED,
+        "4 h 30 min/Woche vorher, 4 h/Woche nachher",
+    ),
+    "the same hours on other days": (
+        [DESK],
+        [DESK | {"hours": _weekly("07:00–17:00", days=[1, 2, 3, 4, 5])}],
+        Status.MET,
+        "Kein nicht digitaler Zugangsweg fällt weg",
+    ),
+    "longer opening hours": (
+        [DESK],
+        [DESK | {"hours": _weekly("08:00–20:00")}],
+        Status.MET,
+        "Kein nicht digitaler Zugangsweg fällt weg",
+    ),
+    "no longer step-free": (
+        [DESK],
+        [DESK | {"step_free": False}],
+        Status.VIOLATED,
+        "stufenloser Zugang vor Ort: vorher ja, nachher nein",
+    ),
+    "moved to another district": (
+        [DESK],
+        [DESK | {"district": "Wattenscheid"}],
+        Status.VIOLATED,
+        "Stadtbezirk vor Ort: Mitte vorher, Wattenscheid nachher",
+    ),
+    "the same district, written differently": (
+        [DESK],
+        [DESK | {"district": " mitte "}],
+        Status.MET,
+        "Kein nicht digitaler Zugangsweg fällt weg",
+    ),
+    "the phone line is dropped": (
+        [DESK, PHONE],
+        [DESK, ONLINE],
+        Status.VIOLATED,
+        "Meldebescheinigung – Zugangsweg „Telefon“ fällt weg",
+    ),
+    "losses are all named": (
+        [DESK, PHONE, POST],
+        [DESK | {"hours": _weekly("08:00–09:00", days=[0]), "step_free": False}, ONLINE],
+        Status.VIOLATED,
+        "50 h/Woche vorher, 1 h/Woche nachher; Meldebescheinigung – stufenloser Zugang vor "
+        "Ort: vorher ja, nachher nein; Meldebescheinigung – Zugangsweg „Telefon“ fällt weg; "
+        "Meldebescheinigung – Zugangsweg „Post“ fällt weg",
+    ),
+    "hours not entered after": (
+        [DESK],
+        [DESK | {"hours": [], "hours_note": "Mo 8–9 Uhr"}],
+        Status.MISSING,
+        "Meldebescheinigung – „persönlich“ nach dem Projekt: Öffnungszeiten",
+    ),
+    "phone hours not entered before": (
+        [PHONE | {"hours": []}],
+        [PHONE],
+        Status.MISSING,
+        "Meldebescheinigung – „Telefon“ vor dem Projekt: Telefonzeiten",
+    ),
+    "no district before": (
+        [DESK | {"district": ""}],
+        [DESK],
+        Status.MISSING,
+        "„persönlich“ vor dem Projekt: Stadtbezirk",
+    ),
+    "step-free access unknown": (
+        [DESK | {"step_free": None}],
+        [DESK | {"step_free": None}],
+        Status.MISSING,
+        "„persönlich“ vor dem Projekt: ob stufenlos erreichbar",
+    ),
+    "unknown before, step-free after": (
+        [DESK | {"step_free": None}],
+        [DESK],
+        Status.MET,
+        "Kein nicht digitaler Zugangsweg fällt weg",
+    ),
+    "not step-free before": (
+        [DESK | {"step_free": False}],
+        [DESK | {"step_free": None}],
+        Status.MET,
+        "Kein nicht digitaler Zugangsweg fällt weg",
+    ),
+    "online only before, a letter after": ([ONLINE], [POST], Status.MET, ""),
+    "nothing recorded after": (
+        [DESK],
+        [],
+        Status.MISSING,
+        "Tragen Sie die Zugangswege vor und nach dem Projekt ein für: Meldebescheinigung",
+    ),
+}
+
+
+@pytest.mark.parametrize(("before", "after", "status", "says"), P5_CASES.values(), ids=P5_CASES)
+def test_p5_analogue_access_does_not_get_worse(
+    charter: CharterVersion,
+    before: list[dict[str, Any]],
+    after: list[dict[str, Any]],
+    status: Status,
+    says: str,
 ) -> None:
     project = ProjectFactory.create()
     service = Service.objects.create(project=project, name="Meldebescheinigung")
-    for phase, kinds in ((Phase.BEFORE, before), (Phase.AFTER, after)):
-        for kind in kinds:
-            AccessChannel.objects.create(service=service, phase=phase, kind=kind)
-    result, message = _finding(project, charter, "non-digital-channels-kept")
-    assert result == status
-    if status == Status.VIOLATED:
-        assert "Meldebescheinigung: Telefon" in message
+    for phase, channels in ((Phase.BEFORE, before), (Phase.AFTER, after)):
+        for fields in channels:
+            channel = AccessChannel(service=service, phase=phase, **fields)
+            channel.full_clean()
+            channel.save()
+    (finding,) = [f for f in evaluate(project, charter) if f.rule == "non-digital-channels-kept"]
+    assert (finding.status, says in finding.message.de) == (status, True), finding.message.de
+
+
+def test_p5_names_the_loss_in_figures_in_english_too(charter: CharterVersion) -> None:
+    project = ProjectFactory.create()
+    service = Service.objects.create(project=project, name="Meldebescheinigung")
+    AccessChannel.objects.create(service=service, phase=Phase.BEFORE, **DESK)
+    AccessChannel.objects.create(
+        service=service,
+        phase=Phase.AFTER,
+        **DESK | {"hours": _weekly("08:00–09:00", days=[0])},
+    )
+    (finding,) = [f for f in evaluate(project, charter) if f.rule == "non-digital-channels-kept"]
+    assert finding.status == Status.VIOLATED
+    assert "50 h/" in finding.message.en
+    assert "1 h/" in finding.message.en
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ CHANNEL = {
     "phase": "after",
     "kind": "online",
     "place": "https://service.example.org/parken",
-    "opening_hours": "",
+    "hours_note": "",
     "accessibility": "",
 }
 SOFTWARE = {
@@ -89,7 +89,7 @@ KINDS = {
     "zugangsweg": Kind(
         AccessChannel,
         CHANNEL,
-        {"opening_hours": "rund um die Uhr"},
+        {"hours_note": "rund um die Uhr"},
         "dienstleistungen",
         "https://service.example.org/parken",
     ),
