@@ -98,7 +98,7 @@ class WeekdayHoursField(forms.CharField):
         self.day = day
         super().__init__(label=WEEKDAY_LABELS[day], required=False, max_length=200, **kwargs)
 
-    def clean(self, value: Any) -> list[Interval]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[Interval]:
         # The text field's checks (length, no NUL characters) first, then the hours.
         return parse_day(self.day, super().clean(value))
 
