@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0003_channel_wording"),
+        ("registry", "0004_findings_keep_no_draft_titles"),
     ]
 
     operations = [
