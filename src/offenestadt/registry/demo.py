@@ -27,7 +27,7 @@ from offenestadt.registry.models import (
     SoftwareComponent,
     TrainingOffer,
 )
-from offenestadt.registry.opening_hours import WeeklyHours, parse_day
+from offenestadt.registry.opening_hours import WeeklyHours
 
 
 def load_demo() -> list[str]:
@@ -202,8 +202,9 @@ def _watering_information(project: Project, editor: User) -> None:
 
 
 def _weekly(times: str, days: Iterable[int] = range(5)) -> list[dict[str, str]]:
-    """The same hours on each of ``days`` (0 = Monday), as access channels store them."""
-    return WeeklyHours.from_days({day: parse_day(day, times) for day in days}).as_json()
+    """Hours as access channels store them, the same on each of ``days`` (Monday to Friday
+    unless given)."""
+    return WeeklyHours.same_on(days, times).as_json()
 
 
 def _senior_consultation(editors: dict[int | None, User]) -> None:

@@ -148,6 +148,11 @@ class WeeklyHours:
         return cls(tuple(sorted(i for intervals in days.values() for i in intervals)))
 
     @classmethod
+    def same_on(cls, days: Iterable[int], times: str) -> "WeeklyHours":
+        """The same hours on each of ``days`` (0 = Monday), typed as editors type them."""
+        return cls.from_days({day: parse_day(day, times) for day in days})
+
+    @classmethod
     def from_json(cls, data: Any) -> "WeeklyHours":
         """Hours as stored (and as the API gives them); ValidationError if they are not."""
         invalid = ValidationError(

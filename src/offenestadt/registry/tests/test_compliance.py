@@ -27,7 +27,7 @@ from offenestadt.registry.models import (
     SoftwareComponent,
     TrainingOffer,
 )
-from offenestadt.registry.opening_hours import WeeklyHours, parse_day
+from offenestadt.registry.opening_hours import WeeklyHours
 from offenestadt.registry.tests.factories import ProjectFactory
 
 
@@ -124,8 +124,7 @@ def test_p4_plain_language_summary(charter: CharterVersion) -> None:
 
 
 def _weekly(times: str, days: Iterable[int] = range(5)) -> list[dict[str, str]]:
-    """The same hours on each of ``days`` (0 = Monday; Monday to Friday unless given)."""
-    return WeeklyHours.from_days({day: parse_day(day, times) for day in days}).as_json()
+    return WeeklyHours.same_on(days, times).as_json()
 
 
 # An office open Monday to Friday 8 to 18 (50 hours a week), step-free, in Mitte; and its
