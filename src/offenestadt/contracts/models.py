@@ -164,6 +164,10 @@ class Contract(LinkedRecord):
         "published_at",
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ("status", "published_at")
+    # The public version is checked for personal data before anyone outside may have it;
+    # the signed document is served to the contract's editors only.
+    public_file_fields: ClassVar[tuple[str, ...]] = ("public_document",)
+    private_file_fields: ClassVar[tuple[str, ...]] = ("signed_document",)
 
     objects = ContractQuerySet.as_manager()
 

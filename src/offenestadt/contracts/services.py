@@ -29,7 +29,9 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.terms import contract_terms
-from offenestadt.registry.services import project_evaluate
+from offenestadt.opendata import filescan
+from offenestadt.registry.models import Project
+from offenestadt.registry.services import linked_record_save, project_evaluate
 
 type ContractClause = DataLocation | SubProcessor | DataAccess | Redaction
 
@@ -56,6 +58,18 @@ def _evaluate_projects(contract: Contract) -> None:
 def contract_findings(contract: Contract) -> tuple[CharterVersion | None, list[Finding]]:
     charter = CharterVersion.objects.in_force()
     return charter, evaluate(contract, charter) if charter else []
+
+
+@transaction.atomic
+def contract_save(*, actor: Actor, contract: Contract, projects: list[Project]) -> Contract:
+    """Register or change a contract, its documents and projects.
+
+    A new public version of the document is checked for personal data before visitors get
+    it (a PDF cannot be read by the check: the DPO approves it, four eyes).
+    """
+    linked_record_save(actor=actor, record=contract, projects=projects)
+    filescan.file_scans_request(actor=actor, record=contract)
+    return contract
 
 
 @transaction.atomic
@@ -143,6 +157,8 @@ def contract_transition(
             ]
         )
     problems = _gate_problems(contract, to, today)
+    if contract.published_at is None and to == ContractStatus.PUBLISHED:
+        problems.extend(filescan.publication_problems(contract, label=_("Die öffentliche Fassung")))
     blockers: list[Finding] = []
     if to == ContractStatus.DELIBERATION:
         charter, findings = contract_findings(contract)

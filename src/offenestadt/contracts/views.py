@@ -43,8 +43,8 @@ from offenestadt.contracts.terms import changes_since_publication
 from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
+from offenestadt.opendata import filescan
 from offenestadt.registry.models import Project
-from offenestadt.registry.services import linked_record_save
 
 PAGE_SIZE = 50
 
@@ -157,6 +157,15 @@ def _render_detail(
             "transition_form": transition_form if can_edit else None,
             "refusal": refusal,
             "comments": contract.comments.all(),
+            "document_public": filescan.file_is_public(contract, "public_document"),
+            "document_scan": filescan.current_scan(contract, "public_document")
+            if reads_internal(request.user)
+            else None,
+            "document_problems": filescan.publication_problems(
+                contract, label=str(_("Die öffentliche Fassung"))
+            )
+            if reads_internal(request.user)
+            else [],
         },
         status=status,
     )
@@ -186,7 +195,9 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else []
         )
         try:
-            linked_record_save(actor=request.user, record=form.instance, projects=chosen + kept)
+            services.contract_save(
+                actor=request.user, contract=form.instance, projects=chosen + kept
+            )
         except PermissionDenied as denied:
             form.add_error(None, str(denied) or _("Sie dürfen diese Projekte nicht verknüpfen."))
         except ValidationError as error:
@@ -291,8 +302,12 @@ def _pdf_response(document: FieldFile, filename: str) -> FileResponse:
 def public_document(request: HttpRequest, pk: int) -> FileResponse:
     """The public version of the contract, with its justified redactions."""
     contract = _contract_for(request, pk)
+    cleared = filescan.file_is_public(contract, "public_document")
+    if not cleared and not reads_internal(request.user):
+        # Not yet checked for personal data (or refused): not for visitors.
+        raise Http404
     response = _pdf_response(contract.public_document, f"vertrag-{contract.pk}.pdf")
-    if contract.published_at is None:
+    if contract.published_at is None or not cleared:
         patch_cache_control(response, private=True, no_store=True)
     return response
 

@@ -31,6 +31,7 @@ from offenestadt.opendata.models import (
     Keyword,
     Licence,
     Theme,
+    public_distributions,
 )
 
 # The CKAN release whose Action API these answers follow.
@@ -337,6 +338,8 @@ def resource_dict(distribution: Distribution, dataset: Dataset, position: int, s
         "description": distribution.description,
         "url": url,
         "url_type": "upload" if distribution.file else None,
+        # A link elsewhere is fetched and checked by nobody here.
+        "external": distribution.is_external,
         "access_url": url,
         "format": distribution.format,
         "mimetype": distribution.media_type or None,
@@ -445,7 +448,7 @@ def catalogue() -> QuerySet[Dataset]:
     return (
         Dataset.objects.in_catalogue()
         .select_related("publisher")
-        .prefetch_related("themes", "keywords", "distributions")
+        .prefetch_related("themes", "keywords", public_distributions())
     )
 
 

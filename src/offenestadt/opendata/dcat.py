@@ -40,9 +40,14 @@ from offenestadt.opendata.models import (
     Distribution,
     Licence,
     Theme,
+    public_distributions,
 )
 from offenestadt.registry.models import Project
 
+# Said of a link elsewhere: harvesters pass it on as the city's description.
+EXTERNAL_NOTE = (
+    "Externe Adresse: die Stadt ruft sie nicht ab und prüft nicht, was dort veröffentlicht ist."
+)
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -168,7 +173,7 @@ def catalogue_datasets() -> QuerySet[Dataset]:
         .prefetch_related(
             "themes",
             "keywords",
-            Prefetch("distributions", queryset=Distribution.objects.order_by("pk")),
+            public_distributions(),
             Prefetch(
                 "projects",
                 queryset=Project.objects.published().only("pk", "slug").order_by("pk"),
@@ -428,8 +433,9 @@ class _CatalogueBuilder:
         else:
             self.add(node, DCAT.accessURL, URIRef(distribution.access_url))
         self.add(node, DCTERMS.title, Literal(distribution.title, lang="de"))
+        external = EXTERNAL_NOTE if distribution.is_external else ""
         description = "\n\n".join(
-            text for text in (distribution.description, distribution.provenance) if text
+            text for text in (distribution.description, distribution.provenance, external) if text
         )
         if description:
             self.add(node, DCTERMS.description, Literal(description, lang="de"))

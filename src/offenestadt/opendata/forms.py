@@ -131,16 +131,9 @@ class DistributionForm(forms.ModelForm[Distribution]):
         label=_("Datei"),
         required=False,
         help_text=_(
-            "Größe, Prüfsumme, Medientyp und bei CSV das Spaltenschema ermittelt das System."
-        ),
-    )
-    no_personal_data = forms.BooleanField(
-        label=_("Die Datei enthält keine personenbezogenen Daten."),
-        required=False,
-        help_text=_(
-            "Dateien mit personenbezogenen Daten gehören nicht hierher, sondern in die "
-            "Veröffentlichungsstrecke: dort werden sie geprüft, anonymisiert und von der oder "
-            "dem Datenschutzbeauftragten freigegeben."
+            "Größe, Prüfsumme, Medientyp und bei CSV das Spaltenschema ermittelt das System. "
+            "Jede Datei wird vor der Veröffentlichung auf personenbezogene Daten geprüft; "
+            "Dateien mit Personenbezug gehen in die Anonymisierung."
         ),
     )
 
@@ -160,7 +153,10 @@ class DistributionForm(forms.ModelForm[Distribution]):
             "provenance": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts: ClassVar = {
-            "access_url": _("Statt einer Datei: wo die Daten anderswo abrufbar sind."),
+            "access_url": _(
+                "Statt einer Datei: wo die Daten anderswo abrufbar sind. Die Stadt ruft die "
+                "Adresse nicht ab und prüft nicht, was dort steht; die Seite sagt das."
+            ),
             "format": _(
                 "Dateityp nach EU-Vokabular, zum Beispiel CSV. Bei einer Datei leer lassen: "
                 "dann gilt ihre Endung."
@@ -170,12 +166,11 @@ class DistributionForm(forms.ModelForm[Distribution]):
             "provenance": _("Woher die Daten stammen und wie sie bearbeitet wurden."),
         }
 
-    # The order in which the fields appear: the upload and its confirmation first.
+    # The order in which the fields appear: the upload first.
     ORDER = (
         "title",
         "description",
         "upload",
-        "no_personal_data",
         "access_url",
         "format",
         "media_type",
@@ -200,14 +195,6 @@ class DistributionForm(forms.ModelForm[Distribution]):
         if not upload and not access_url and not has_file:
             raise forms.ValidationError(
                 _("Laden Sie eine Datei hoch oder nennen Sie eine Adresse.")
-            )
-        if upload and not cleaned.get("no_personal_data"):
-            self.add_error(
-                "no_personal_data",
-                _(
-                    "Bestätigen Sie, dass die Datei keine personenbezogenen Daten enthält; "
-                    "sonst nutzen Sie die Veröffentlichungsstrecke."
-                ),
             )
         if has_file and not upload and not access_url and not cleaned.get("format"):
             # The file stays, and so does the format it was described with.

@@ -32,6 +32,7 @@ from offenestadt.anonymize.hierarchy import (
 )
 from offenestadt.audit.services import save_record
 from offenestadt.opendata import rules
+from offenestadt.opendata.filescan import file_scan_anonymized
 from offenestadt.opendata.models import Distribution, PipelineStatus, RawUpload
 from offenestadt.opendata.services import distribution_save
 
@@ -356,7 +357,15 @@ def upload_publish(*, actor: Actor, upload: RawUpload) -> Distribution:
                 },
             ),
             upload=File(stream, name=Path(upload.output.name).name),  # type: ignore[arg-type]
+            anonymized=True,
         )
+    file_scan_anonymized(
+        actor=actor,
+        record=distribution,
+        field_name="file",
+        note=_("Anonymisiert über die Veröffentlichungsstrecke (Rohdaten-Upload %(pk)s).")
+        % {"pk": upload.pk},
+    )
     upload.distribution = distribution
     upload.status = PipelineStatus.PUBLISHED
     save_record(record=upload, actor=actor)

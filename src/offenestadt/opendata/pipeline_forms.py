@@ -175,3 +175,17 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Beim Zurückgeben: was geändert werden muss."),
     )
+
+
+class FileApprovalForm(forms.Form):
+    """The DPO's approval of a file the check for personal data could not clear."""
+
+    note = forms.CharField(
+        label=_("Begründung der Freigabe"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Warum die Datei ohne Anonymisierung veröffentlicht werden darf, zum Beispiel: "
+            "„PDF gelesen, Namen Dritter geschwärzt“ oder „nur Summen je Stadtbezirk“."
+        ),
+    )

@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>/modell/", views.upload_configure, name="configure"),
     path("<int:pk>/pruefung/", views.upload_review, name="review"),
     path("<int:pk>/veroeffentlichen/", views.upload_publish, name="publish"),
+    # Files the check for personal data could not clear: the DPO's decisions.
+    path("dateien/", views.file_decisions, name="files"),
+    path("dateien/<int:pk>/freigeben/", views.file_decisions, name="file_approve"),
 ]

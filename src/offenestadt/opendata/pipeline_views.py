@@ -18,17 +18,17 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Actor, Role, User
 from offenestadt.core.forms import show_validation_error
-from offenestadt.opendata import pipeline, rules
-from offenestadt.opendata.models import PipelineStatus, RawUpload
+from offenestadt.opendata import filescan, pipeline, rules
+from offenestadt.opendata.filescan import ScanRow, scan_rows
+from offenestadt.opendata.models import Distribution, FileScan, PipelineStatus, RawUpload, ScanState
 from offenestadt.opendata.pipeline_forms import (
     GENERALISATION_CHOICES,
     ROLE_CHOICES,
+    FileApprovalForm,
     PrivacyModelForm,
     ReviewDecision,
     ReviewForm,
@@ -62,44 +62,6 @@ WITH_RESULT = frozenset(
         PipelineStatus.PUBLISHED,
     }
 )
-# What the scanner found, in the page's language (the library names kinds in English).
-KIND_LABELS: dict[str, Promise] = {
-    "person_name": gettext_lazy("Personenname"),
-    "email": gettext_lazy("E-Mail-Adresse"),
-    "phone": gettext_lazy("Telefonnummer"),
-    "iban": gettext_lazy("IBAN"),
-    "tax_id": gettext_lazy("Steuer-ID"),
-    "tax_number": gettext_lazy("Steuernummer"),
-    "social_insurance_number": gettext_lazy("Rentenversicherungsnummer"),
-    "ip_address": gettext_lazy("IP-Adresse"),
-    "mac_address": gettext_lazy("MAC-Adresse"),
-    "vehicle_plate": gettext_lazy("Kfz-Kennzeichen"),
-    "street_address": gettext_lazy("Anschrift"),
-    "person_id": gettext_lazy("Personen- oder Aktenzeichen"),
-    "record_id": gettext_lazy("eindeutige Datensatznummer"),
-    "free_text": gettext_lazy("Freitext mit personenbezogenen Daten"),
-    "birth_date": gettext_lazy("Geburtsdatum"),
-    "coordinates": gettext_lazy("Koordinaten"),
-    "age": gettext_lazy("Alter"),
-    "sex": gettext_lazy("Geschlecht"),
-    "postcode": gettext_lazy("Postleitzahl"),
-    "place": gettext_lazy("Ort oder Stadtteil"),
-    "street": gettext_lazy("Straße (ohne Hausnummer)"),
-    "nationality": gettext_lazy("Staatsangehörigkeit oder Herkunft"),
-    "occupation": gettext_lazy("Beruf oder Beschäftigung"),
-    "marital_status": gettext_lazy("Familienstand"),
-    "education": gettext_lazy("Bildung"),
-    "ethnicity": gettext_lazy("ethnische Herkunft (besondere Kategorie)"),
-    "life_event_date": gettext_lazy("Datum eines Lebensereignisses"),
-    "special_category": gettext_lazy("besondere Kategorie (Gesundheit, Religion …)"),
-    "income": gettext_lazy("Einkommen oder finanzielle Lage"),
-}
-SCAN_ROLE_LABELS: dict[str, Promise] = {
-    "direct identifier": gettext_lazy("direktes Merkmal"),
-    "quasi-identifier": gettext_lazy("Quasi-Identifikator"),
-    "sensitive": gettext_lazy("sensibel"),
-    "other": gettext_lazy("unauffällig"),
-}
 
 
 def _uses_pipeline(user: Actor) -> bool:
@@ -207,28 +169,8 @@ def upload_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class ScanRow:
-    """One column of the raw file as the scanner saw it."""
-
-    column: str
-    role: str
-    kinds: list[str]
-    evidence: list[str]
-    personal: bool
-
-
 def _scan_rows(upload: RawUpload) -> list[ScanRow]:
-    return [
-        ScanRow(
-            column=finding["column"],
-            role=str(SCAN_ROLE_LABELS.get(finding["role"], finding["role"])),
-            kinds=[str(KIND_LABELS.get(kind, kind)) for kind in finding.get("kinds", [])],
-            evidence=list(finding.get("evidence", [])),
-            personal=finding["role"] != "other",
-        )
-        for finding in upload.scan
-    ]
+    return scan_rows(upload.scan)
 
 
 @dataclass(frozen=True)
@@ -423,3 +365,87 @@ def upload_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _render_detail(request, upload, publish_errors=error.messages, status=400)
     return redirect(reverse("pipeline:detail", args=[upload.pk]) + "#veroeffentlichung")
+
+
+@dataclass
+class FileDecision:
+    """A file that waits for the DPO, with what the check found."""
+
+    scan: FileScan
+    record: Any
+    record_url: str
+    rows: list[ScanRow]
+    form: FileApprovalForm | None
+
+
+def _record_url(record: Any) -> str:
+    if isinstance(record, Distribution):
+        return f"{record.dataset.get_absolute_url()}#pruefung-{record.identifier}"
+    url = getattr(record, "get_absolute_url", None)
+    return str(url()) if url is not None else ""
+
+
+def _waiting_scans() -> list[FileScan]:
+    """Scans the DPO may still decide on, for the file their record holds now."""
+    scans = FileScan.objects.filter(
+        approved_at__isnull=True,
+        state__in=(ScanState.NOT_SCANNABLE, ScanState.PERSONAL_DATA),
+    ).select_related("content_type", "requested_by")
+    waiting = []
+    for scan in scans.order_by("requested_at", "pk"):
+        record = scan.record
+        file = getattr(record, scan.field_name, None) if record is not None else None
+        if file and file.name == scan.file_name:
+            waiting.append(scan)
+    return waiting
+
+
+@require_http_methods(["GET", "POST"])
+def file_decisions(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Files the check could not clear; the DPO approves those that may be published."""
+    user = _pipeline_user(request.user)
+    posted: FileApprovalForm | None = None
+    status = 200
+    if pk is not None:
+        if request.method != "POST":
+            return redirect("pipeline:files")
+        scan = get_object_or_404(FileScan, pk=pk)
+        if not rules.can_see_scan(user, scan):
+            raise Http404
+        if not filescan.can_approve_scan(user, scan):
+            raise PermissionDenied
+        posted = FileApprovalForm(request.POST, prefix=f"datei-{pk}")
+        if posted.is_valid():
+            try:
+                filescan.file_scan_approve(actor=user, scan=scan, note=posted.cleaned_data["note"])
+            except ValidationError as error:
+                show_validation_error(posted, error)
+            else:
+                return redirect("pipeline:files")
+        status = 400
+    decisions = []
+    for scan in _waiting_scans():
+        if not rules.can_see_scan(user, scan):
+            continue
+        form = None
+        if filescan.can_approve_scan(user, scan):
+            form = (
+                posted
+                if posted is not None and scan.pk == pk
+                else FileApprovalForm(prefix=f"datei-{scan.pk}")
+            )
+        decisions.append(
+            FileDecision(
+                scan=scan,
+                record=scan.record,
+                record_url=_record_url(scan.record),
+                rows=scan_rows(scan.findings),
+                form=form,
+            )
+        )
+    return render(
+        request,
+        "opendata/pipeline_files.html",
+        {"decisions": decisions, "is_dpo": user.role == Role.DPO},
+        status=status,
+    )

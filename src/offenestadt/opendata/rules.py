@@ -2,7 +2,7 @@
 describe and publish datasets; raw uploads are for them and the DPO, who reviews."""
 
 from offenestadt.accounts.models import Actor, Role
-from offenestadt.opendata.models import Dataset, PipelineStatus, RawUpload
+from offenestadt.opendata.models import Dataset, Distribution, FileScan, PipelineStatus, RawUpload
 
 
 def can_create_dataset(user: Actor) -> bool:
@@ -34,3 +34,16 @@ def can_review_upload(user: Actor, upload: RawUpload) -> bool:
         and upload.status == PipelineStatus.REVIEW
         and upload.uploaded_by_id != user.pk
     )
+
+
+def can_see_scan(user: Actor, scan: FileScan) -> bool:
+    """The list of files' checks: the DPO and administrators; editors for their datasets
+    (other records show their file's check on their own page)."""
+    if not user.is_authenticated:
+        return False
+    if user.role in {Role.DPO, Role.ADMIN}:
+        return True
+    record = scan.record
+    if isinstance(record, Distribution):
+        return can_edit_dataset(user, record.dataset)
+    return False

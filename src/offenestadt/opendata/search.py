@@ -31,6 +31,7 @@ from offenestadt.opendata.models import (
     Keyword,
     Licence,
     Theme,
+    public_distributions,
 )
 
 FACET_FIELDS = ("organization", "groups", "tags", "license_id", "res_format")
@@ -275,7 +276,7 @@ def search_datasets(
         page = page.annotate(score=SearchRank(title_search_vector(), query))
     datasets = list(
         page.select_related("publisher")
-        .prefetch_related("themes", "keywords", "distributions")
+        .prefetch_related("themes", "keywords", public_distributions())
         .order_by(*ordering)[max(start, 0) : max(start, 0) + max(rows, 0)]
     )
     ids = matching.order_by().values("pk")

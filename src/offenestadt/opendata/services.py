@@ -7,9 +7,10 @@ harvester that no longer finds it in the catalogue knows it was withdrawn on pur
 import hashlib
 import mimetypes
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.services import delete_record, save_record
-from offenestadt.opendata import rules
-from offenestadt.opendata.models import Dataset, DatasetTheme, Distribution, Keyword
+from offenestadt.opendata import filescan, rules
+from offenestadt.opendata.models import Dataset, DatasetTheme, Distribution, Keyword, RawUpload
 from offenestadt.opendata.tables import describe_csv, validate_csv
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save
@@ -95,8 +96,14 @@ def dataset_publish(*, actor: Actor, dataset: Dataset) -> Dataset:
     problems = []
     if not dataset.licence:
         problems.append(_("Wählen Sie eine Lizenz."))
-    if not dataset.distributions.exists():
+    distributions = list(dataset.distributions.all())
+    if not distributions:
         problems.append(_("Fügen Sie mindestens eine Datei oder Adresse hinzu."))
+    # Publishing checks again: every file must be cleared of personal data.
+    for distribution in distributions:
+        problems.extend(
+            filescan.publication_problems(distribution, label=f"„{distribution.title}“")
+        )
     if problems:
         raise ValidationError(problems)
     dataset.published_at = dataset.published_at or timezone.now()
@@ -150,12 +157,18 @@ def _describe_file(distribution: Distribution, upload: UploadedFile[bytes]) -> N
 
 @transaction.atomic
 def distribution_save(
-    *, actor: Actor, distribution: Distribution, upload: UploadedFile[bytes] | None = None
+    *,
+    actor: Actor,
+    distribution: Distribution,
+    upload: UploadedFile[bytes] | None = None,
+    anonymized: bool = False,
 ) -> Distribution:
     """Add or change a file or link of a dataset.
 
-    Files that may hold personal data do not come this way: they go through the
-    publication pipeline, which puts only its anonymized output here.
+    A new file is published only once the worker's check found no personal data in it (or
+    the DPO approved a file the check cannot read); files with personal data go through
+    the publication pipeline, which puts only its anonymized output here. A link
+    elsewhere is fetched by nobody: the page says so.
     """
     _require_edit(actor, distribution.dataset)
     if upload is not None:
@@ -169,6 +182,8 @@ def distribution_save(
     distribution.full_clean()
     if save_record(record=distribution, actor=actor) is not None:
         _touch(distribution.dataset)
+    if not anonymized:
+        filescan.file_scans_request(actor=actor, record=distribution)
     return distribution
 
 
@@ -182,3 +197,33 @@ def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
         )
     delete_record(record=distribution, actor=actor)
     _touch(dataset)
+
+
+@transaction.atomic
+def distribution_to_pipeline(*, actor: Actor, distribution: Distribution) -> RawUpload:
+    """Send a file the check refused into the anonymization pipeline.
+
+    The file becomes a raw upload in private storage; the distribution and its public copy
+    are removed, so nothing of it stays at a public address.
+    """
+    from offenestadt.opendata.pipeline import ACCEPTED_SUFFIXES, upload_create
+
+    dataset = distribution.dataset
+    _require_edit(actor, dataset)
+    name = PurePosixPath(distribution.file.name or "").name
+    if not distribution.file or Path(name).suffix.lower() not in ACCEPTED_SUFFIXES:
+        raise ValidationError(
+            _("In die Anonymisierung gehen CSV-, Parquet- und Excel-Dateien (.xlsx).")
+        )
+    with distribution.file.open("rb") as stream:
+        upload = upload_create(
+            actor=actor,
+            dataset=dataset,
+            file=File(stream, name=name),  # type: ignore[arg-type]
+        )
+    storage, stored_name = distribution.file.storage, distribution.file.name or ""
+    delete_record(record=distribution, actor=actor)
+    # The public copy goes once the raw upload is safely stored.
+    transaction.on_commit(lambda: storage.delete(stored_name))
+    _touch(dataset)
+    return upload

@@ -1,8 +1,9 @@
-"""Anonymization runs in the background worker: large files take longer than a request."""
+"""Work for the background worker: anonymization and the check of public files take longer
+than a request."""
 
 from django.tasks import task
 
-from offenestadt.opendata.models import PipelineStatus, RawUpload
+from offenestadt.opendata.models import FileScan, PipelineStatus, RawUpload
 from offenestadt.opendata.pipeline import anonymize_now
 
 
@@ -12,3 +13,15 @@ def anonymize_upload(upload_id: int) -> str:
     if upload.status != PipelineStatus.QUEUED:
         return str(upload.status)
     return str(anonymize_now(upload).status)
+
+
+@task()
+def scan_public_file(scan_id: int) -> str:
+    """Check a file that may become public for personal data."""
+    from offenestadt.opendata.filescan import file_scan_run
+
+    scan = FileScan.objects.filter(pk=scan_id).first()
+    if scan is None:
+        # Its record was deleted before the worker came to it.
+        return "gone"
+    return str(file_scan_run(scan).state)

@@ -25,6 +25,11 @@ urlpatterns = [
         name="distribution_edit",
     ),
     path(
+        "<slug:name>/dateien/<uuid:identifier>/anonymisieren/",
+        views.distribution_to_pipeline,
+        name="distribution_to_pipeline",
+    ),
+    path(
         "<slug:name>/dateien/<uuid:identifier>/entfernen/",
         views.distribution_delete,
         name="distribution_delete",

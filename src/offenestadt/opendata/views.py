@@ -33,9 +33,10 @@ from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEntry
 from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
-from offenestadt.opendata import rules, services
+from offenestadt.opendata import filescan, rules, services
 from offenestadt.opendata.forms import DatasetForm, DistributionForm, WithdrawForm
-from offenestadt.opendata.models import Dataset, Distribution, Licence
+from offenestadt.opendata.models import Dataset, Distribution, FileScan, Licence, ScanState
+from offenestadt.opendata.pipeline import ACCEPTED_SUFFIXES
 from offenestadt.opendata.search import SearchResult, search_datasets
 
 PAGE_SIZE = 20
@@ -347,11 +348,20 @@ class DistributionView:
     schema_fields: list[tuple[str, str]] = field(default_factory=list)
     report: dict[str, Any] | None = None
     shown_errors: list[dict[str, Any]] = field(default_factory=list)
+    # For staff: the check for personal data and what keeps the file from the public.
+    scan: FileScan | None = None
+    scan_rows: list[filescan.ScanRow] = field(default_factory=list)
+    scan_problem: str | None = None
+    can_send_to_pipeline: bool = False
 
 
-def _distribution_views(dataset: Dataset, *, downloadable: bool) -> list[DistributionView]:
+def _distribution_views(
+    dataset: Dataset, *, downloadable: bool, internal: bool
+) -> list[DistributionView]:
+    """The dataset's files and links; visitors see only links and files cleared for them."""
+    distributions = dataset.distributions.all() if internal else dataset.distributions.public()
     shown = []
-    for distribution in dataset.distributions.order_by("pk"):
+    for distribution in distributions.order_by("pk"):
         distribution.dataset = dataset
         licence = Licence(distribution.effective_licence)
         schema = distribution.table_schema or {}
@@ -373,6 +383,17 @@ def _distribution_views(dataset: Dataset, *, downloadable: bool) -> list[Distrib
                 shown_errors=list((report or {}).get("errors", []))[:SHOWN_VALIDATION_ERRORS],
             )
         )
+        if internal and distribution.file:
+            view = shown[-1]
+            view.scan = filescan.current_scan(distribution, "file")
+            view.scan_rows = filescan.scan_rows(view.scan.findings if view.scan else [])
+            view.scan_problem = filescan.scan_problem(view.scan, f"„{distribution.title}“")
+            view.can_send_to_pipeline = (
+                view.scan is not None
+                and view.scan.state == ScanState.PERSONAL_DATA
+                and not view.scan.is_cleared
+                and PurePosixPath(distribution.file.name or "").suffix.lower() in ACCEPTED_SUFFIXES
+            )
     return shown
 
 
@@ -389,7 +410,9 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     internal = reads_internal(request.user)
-    distributions = _distribution_views(dataset, downloadable=_may_download(request.user, dataset))
+    distributions = _distribution_views(
+        dataset, downloadable=_may_download(request.user, dataset), internal=internal
+    )
     history = AuditEntry.objects.filter(
         Q(object_type=dataset._meta.label_lower, object_id=str(dataset.pk))
         | Q(
@@ -430,7 +453,13 @@ def distribution_download(request: HttpRequest, name: str, identifier: UUID) -> 
     dataset = _dataset_for(request, name)
     if not _may_download(request.user, dataset):
         raise Http404
-    distribution = get_object_or_404(dataset.distributions, identifier=identifier)
+    # Visitors get a file only once the check for personal data cleared it.
+    distributions = (
+        dataset.distributions.all()
+        if reads_internal(request.user)
+        else dataset.distributions.public()
+    )
+    distribution = get_object_or_404(distributions, identifier=identifier)
     if not distribution.file:
         if distribution.access_url:
             return HttpResponseRedirect(distribution.access_url)
@@ -447,7 +476,7 @@ def distribution_download(request: HttpRequest, name: str, identifier: UUID) -> 
     )
     if distribution.checksum_sha256:
         response["ETag"] = f'"{distribution.checksum_sha256}"'
-    if not dataset.in_catalogue:
+    if not dataset.in_catalogue or not filescan.file_is_public(distribution, "file"):
         patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -561,6 +590,17 @@ def distribution_edit(
         {"dataset": dataset, "distribution": distribution, "form": form, "adding": adding},
         status=400 if posted else 200,
     )
+
+
+@require_POST
+def distribution_to_pipeline(request: HttpRequest, name: str, identifier: UUID) -> HttpResponse:
+    """Send a file with personal data into the anonymization pipeline."""
+    dataset, distribution = _distribution_page(request, name, identifier)
+    try:
+        upload = services.distribution_to_pipeline(actor=request.user, distribution=distribution)
+    except ValidationError as error:
+        return _render_detail(request, dataset, publish_errors=error.messages, status=400)
+    return redirect("pipeline:detail", upload.pk)
 
 
 @require_http_methods(["GET", "POST"])

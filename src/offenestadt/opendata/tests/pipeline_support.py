@@ -34,3 +34,12 @@ def patients_csv(rows: int = 200, seed: int = 7) -> bytes:
 
 def read_csv(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def check_files() -> None:
+    """Run the pending checks of public files for personal data, as the worker does them."""
+    from offenestadt.opendata.filescan import file_scan_run
+    from offenestadt.opendata.models import FileScan, ScanState
+
+    for scan in FileScan.objects.filter(state=ScanState.PENDING):
+        file_scan_run(scan)

@@ -37,6 +37,7 @@ from offenestadt.opendata.models import (
     Theme,
 )
 from offenestadt.opendata.services import MEDIA_TYPES
+from offenestadt.opendata.tests.pipeline_support import check_files
 
 
 def _shared_reference_folder() -> Path:
@@ -528,6 +529,7 @@ def test_a_csv_upload_is_described_with_its_size_and_checksum(admin):
         distribution=Distribution(dataset=dataset, title="Tabelle", format="CSV"),
         upload=SimpleUploadedFile("t.csv", b"a,b\n1,2\n", content_type="text/csv"),
     )
+    check_files()
     services.dataset_publish(actor=admin, dataset=dataset)
     graph = fetch("/catalog.ttl")
     assert 8 in {int(float(size)) for size in byte_sizes(graph)}

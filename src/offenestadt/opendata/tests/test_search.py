@@ -11,6 +11,7 @@ from offenestadt.accounts.models import Office, User
 from offenestadt.opendata import services
 from offenestadt.opendata.models import Dataset, Distribution, Licence
 from offenestadt.opendata.search import SearchError, SearchResult, search_datasets
+from offenestadt.opendata.tests.pipeline_support import check_files
 
 CSV = b"art,anzahl\nLinde,12\nEiche,7\n"
 
@@ -52,6 +53,7 @@ def make_dataset(
             distribution.format = file_format
             distribution.access_url = f"https://example.org/{name}/{number}.{file_format.lower()}"
             services.distribution_save(actor=actor, distribution=distribution)
+    check_files()
     if publish:
         services.dataset_publish(actor=actor, dataset=dataset)
     return dataset

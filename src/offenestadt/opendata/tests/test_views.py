@@ -18,6 +18,7 @@ from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import Action, AuditEntry
 from offenestadt.opendata import services
 from offenestadt.opendata.models import Dataset, Distribution, Licence
+from offenestadt.opendata.tests.pipeline_support import check_files
 from offenestadt.registry.models import Project
 from offenestadt.registry.tests.factories import ProjectFactory
 
@@ -77,6 +78,7 @@ def make_dataset(
             distribution=Distribution(dataset=dataset, title=f"{dataset.title} als CSV"),
             upload=SimpleUploadedFile(f"{name}.csv", content, content_type="text/csv"),
         )
+        check_files()
     if publish:
         services.dataset_publish(actor=editor, dataset=dataset)
     return dataset
@@ -372,11 +374,11 @@ def test_the_dataset_page_lists_validation_errors(
 def test_the_preview_reads_only_the_head_of_a_large_file(
     editor: User, project: Project, client_for: ClientFor
 ) -> None:
-    rows = ["nummer;wert"] + [f"{n};{'x' * 50}" for n in range(5000)]
+    rows = ["messung;wert"] + [f"{n};{'x' * 50}" for n in range(5000)]
     make_dataset(editor, project, name="gross", content=("\n".join(rows)).encode())
     response = client_for(None).get("/daten/gross/")
     (shown,) = response.context["distributions"]
-    assert shown.preview.header == ["nummer", "wert"]
+    assert shown.preview.header == ["messung", "wert"]
     assert [row[0] for row in shown.preview.rows] == [str(n) for n in range(10)]
     assert shown.preview.truncated
 
@@ -564,7 +566,7 @@ def _dataset_form(project: Project, **changes: Any) -> dict[str, Any]:
 
 
 def test_an_editor_describes_uploads_and_publishes_a_dataset(
-    editor: User, project: Project, client_for: ClientFor
+    editor: User, project: Project, client_for: ClientFor, run_worker: Callable[[], None]
 ) -> None:
     client = client_for(editor)
     assert client.get("/daten/neu/").status_code == 200
@@ -586,24 +588,20 @@ def test_an_editor_describes_uploads_and_publishes_a_dataset(
     form = client.get("/daten/baumkataster/dateien/neu/")
     assert "Veröffentlichungsstrecke" in form.content.decode()
     assert 'enctype="multipart/form-data"' in form.content.decode()
-    unconfirmed = client.post(
-        "/daten/baumkataster/dateien/neu/",
-        {"title": "Bäume", "upload": SimpleUploadedFile("baeume.csv", TREES)},
-    )
-    assert unconfirmed.status_code == 400
-    assert "no_personal_data" in unconfirmed.context["form"].errors
     added = client.post(
         "/daten/baumkataster/dateien/neu/",
-        {
-            "title": "Bäume",
-            "upload": SimpleUploadedFile("baeume.csv", TREES),
-            "no_personal_data": "on",
-        },
+        {"title": "Bäume", "upload": SimpleUploadedFile("baeume.csv", TREES)},
     )
     assert (added.status_code, added["Location"]) == (302, "/daten/baumkataster/#dateien")
     distribution = dataset.distributions.get()
     assert (distribution.format, distribution.media_type) == ("CSV", "text/csv")
     assert distribution.byte_size == len(TREES)
+
+    # Until the worker has checked the file for personal data, it is not published.
+    waiting = client.post("/daten/baumkataster/veroeffentlichen/")
+    assert waiting.status_code == 400
+    assert "wird noch auf personenbezogene Daten geprüft" in waiting.content.decode()
+    run_worker()
 
     assert client.post("/daten/baumkataster/veroeffentlichen/").status_code == 302
     dataset.refresh_from_db()
