@@ -163,6 +163,24 @@ class ChainHead(models.Model):
         return f"head {self.seq}:{self.entry_hash}"
 
 
+class ChainSeal(models.Model):
+    """One row: a copy of the head that only the database writes.
+
+    A trigger on every appended entry sets it, in the same transaction; the application's
+    database role may read it but not change it (see ``offenestadt manage grant_app_role``).
+    So cutting entries off the end and fixing :class:`ChainHead` still leaves the seal
+    naming the entries that were removed.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # How many entries were ever appended; equals ``seq`` unless the seal was rewritten.
+    appended = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"seal {self.seq}:{self.entry_hash} ({self.appended} appended)"
+
+
 class Checkpoint(models.Model):
     """A published statement 'the chain had this many entries ending in this hash'."""
 

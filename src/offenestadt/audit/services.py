@@ -9,7 +9,8 @@ import json
 from typing import Any, ClassVar, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from offenestadt.audit.models import Action, AuditEntry, ChainHead, Checkpoint
@@ -149,9 +150,35 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
     )
 
 
+def _taken_along(record: AuditedRecord) -> list[AuditedRecord]:
+    """Audited records that deleting ``record`` removes with it (cascades)."""
+    collector = Collector(using=router.db_for_write(type(record)))
+    collector.collect([record])  # type: ignore[list-item]
+    taken: list[Any] = []
+    for model, instances in collector.data.items():
+        if hasattr(model, "audit_fields"):
+            taken += [i for i in instances if not (model is type(record) and i.pk == record.pk)]
+    for objs in collector.fast_deletes:
+        if hasattr(objs.model, "audit_fields"):
+            taken += list(objs)
+    return taken
+
+
 @transaction.atomic
 def delete_record(*, record: AuditedRecord, actor: Any) -> AuditEntry:
-    """Delete a record; its entry keeps the last public values."""
+    """Delete a record; its entry keeps the last public values.
+
+    Audited records the deletion takes along (a paragraph's comments) get their own
+    deletion entry first, so the chain never names a record that is silently gone.
+    """
+    for taken in _taken_along(record):
+        _append(
+            record=taken,
+            actor=actor,
+            action=Action.DELETE,
+            changes={name: [value, None] for name, value in _snapshot(taken).items()},
+            is_public=taken.is_public_record(),
+        )
     before = _snapshot(record)
     was_public = record.is_public_record()
     entry = _append(

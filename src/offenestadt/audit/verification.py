@@ -1,8 +1,44 @@
-"""Recompute the audit chain and say where, if anywhere, it was rewritten."""
+"""Recompute the audit chain and say where, if anywhere, it was rewritten or cut.
 
-from dataclasses import dataclass
+Three witnesses must agree, none of them kept outside the database:
 
-from offenestadt.audit.models import GENESIS_HASH, AuditEntry, ChainHead, Checkpoint
+- the chain: every entry's digest and link, from the first entry to the last;
+- the seal (:class:`ChainSeal`): a copy of the head that the database writes itself on
+  every appended entry, which the application's role cannot change;
+- the records: every audited record has its creation entry, its public values are the
+  ones its newest entries end with, and every record the chain says exists still does.
+
+Emptying the audit tables or cutting off the newest entries therefore leaves records the
+chain does not explain, or a seal ahead of the chain, and verify names them. Someone with
+owner rights who also deletes or rewinds the records and rewrites the seal could still
+produce a consistent, shorter history: that is what published checkpoints, saved outside
+the platform, are for.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.apps import apps
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from offenestadt.audit.models import (
+    GENESIS_HASH,
+    Action,
+    AuditEntry,
+    ChainHead,
+    ChainSeal,
+    Checkpoint,
+    canonical_json,
+)
+
+# How many records a problem names before it says "and N more".
+NAMED_RECORDS = 10
+_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -11,46 +47,238 @@ class ChainReport:
     head_hash: str
     broken_seq: int | None = None
     problem: str = ""
+    # Every problem found; the first is ``problem``.
+    problems: tuple[str, ...] = ()
+    # Audited records compared with the chain.
+    records: int = 0
 
     @property
     def ok(self) -> bool:
         return self.broken_seq is None and not self.problem
 
 
+def audited_models() -> list[type[models.Model]]:
+    """Every model whose rows are written through audit.services (they name audit_fields)."""
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model, "audit_fields") and not model._meta.proxy
+    ]
+
+
+def _compared_fields(model: type[models.Model]) -> dict[str, models.Field[Any, Any]]:
+    """The public fields whose newest value the chain must hold.
+
+    Relations are left out: an entry holds the related record's name, which changes
+    when that record is renamed, without an entry for this one.
+    """
+    compared = {}
+    for name in getattr(model, "audit_fields", ()):
+        field = model._meta.get_field(name)
+        if isinstance(field, models.Field) and field.concrete and not field.is_relation:
+            compared[name] = field
+    return compared
+
+
+def _as_json(value: Any) -> Any:
+    """A database value as save_record stores it in an entry."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _comparable(field: models.Field[Any, Any], value: Any) -> str | None:
+    """A value in one form whether read from an entry or from the record."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(field, models.DateTimeField):
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            # The entry's JSON keeps milliseconds.
+            text = moment.astimezone(UTC).isoformat(timespec="milliseconds")
+        elif isinstance(field, models.DateField):
+            text = str(value)[:10]
+        elif isinstance(field, models.DecimalField):
+            text = format(Decimal(str(value)).normalize(), "f")
+        elif isinstance(value, str):
+            text = value
+        else:
+            text = canonical_json(value)
+    except (TypeError, ValueError, InvalidOperation):
+        text = canonical_json(str(value))
+    if len(text) > 64:
+        # Long texts are compared by digest: the states of a whole city stay small.
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return text
+
+
+@dataclass
+class _RecordStates:
+    """What the chain says each audited record holds now, built entry by entry."""
+
+    fields: dict[str, dict[str, models.Field[Any, Any]]]
+    states: dict[tuple[str, str], dict[str, str | None]] = field(default_factory=dict)
+    without_creation: set[tuple[str, str]] = field(default_factory=set)
+
+    def apply(self, entry: AuditEntry) -> None:
+        compared = self.fields.get(entry.object_type)
+        if compared is None:
+            return
+        key = (entry.object_type, entry.object_id)
+        if entry.action == Action.DELETE:
+            self.states.pop(key, None)
+            self.without_creation.discard(key)
+            return
+        if entry.action == Action.CREATE:
+            state = self.states[key] = {}
+            self.without_creation.discard(key)
+        else:
+            state = self.states.get(key)
+            if state is None:
+                state = self.states[key] = {}
+                self.without_creation.add(key)
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        for name, values in changes.items():
+            field_ = compared.get(name)
+            if field_ is not None and isinstance(values, list) and len(values) == 2:
+                state[name] = _comparable(field_, values[1])
+
+
+def _named(keys: list[str]) -> str:
+    named = ", ".join(keys[:NAMED_RECORDS])
+    more = len(keys) - NAMED_RECORDS
+    return f"{named} and {more} more" if more > 0 else named
+
+
+def _check_records(chain: _RecordStates) -> tuple[int, list[str]]:
+    """Compare every audited record with its entries: one query per model, streamed."""
+    missing: list[str] = []
+    no_creation: list[str] = []
+    differing: list[str] = []
+    checked = 0
+    for label, compared in chain.fields.items():
+        model = apps.get_model(label)
+        names = list(compared)
+        defaults = {
+            name: _comparable(field_, _as_json(field_.get_default()))
+            for name, field_ in compared.items()
+        }
+        rows = model._base_manager.order_by("pk").values_list("pk", *names)
+        for pk, *values in rows.iterator(chunk_size=2000):
+            checked += 1
+            key = (label, str(pk))
+            state = chain.states.pop(key, None)
+            if state is None:
+                missing.append(f"{label} {pk}")
+                continue
+            if key in chain.without_creation:
+                no_creation.append(f"{label} {pk}")
+            changed = []
+            for name, value in zip(names, values, strict=True):
+                current = _comparable(compared[name], _as_json(value))
+                expected = state.get(name, _ABSENT)
+                if expected is _ABSENT:
+                    # Never set in the chain: empty when created, or a field added since.
+                    if current not in (None, defaults[name]):
+                        changed.append(name)
+                elif expected != current:
+                    changed.append(name)
+            if changed:
+                differing.append(f"{label} {pk} ({', '.join(changed)})")
+    gone = [f"{label} {object_id}" for label, object_id in chain.states]
+    problems = []
+    if missing:
+        problems.append(
+            f"{len(missing)} records have no entry in the chain "
+            f"(emptied or cut off, or written around the audit trail): {_named(missing)}"
+        )
+    if differing:
+        problems.append(
+            f"{len(differing)} records differ from their newest entry (their newest entries "
+            f"were removed, or they were changed around the audit trail): {_named(differing)}"
+        )
+    if no_creation:
+        problems.append(f"{len(no_creation)} records have no creation entry: {_named(no_creation)}")
+    if gone:
+        problems.append(
+            f"{len(gone)} records the chain says exist are gone without a deletion entry: "
+            f"{_named(gone)}"
+        )
+    return checked, problems
+
+
+def _check_seal(count: int, last_hash: str) -> str:
+    seal = ChainSeal.objects.filter(pk=1).first()
+    if seal is None:
+        return "" if count == 0 else "the database's seal of the chain is missing"
+    if seal.seq > count:
+        first = count + 1
+        removed = f"entry {first}" if seal.seq == first else f"entries {first} to {seal.seq}"
+        return (
+            f"the chain ends at entry {count}, the database's seal at entry {seal.seq}: "
+            f"{removed} were removed"
+        )
+    if (seal.seq, seal.entry_hash) != (count, last_hash):
+        return f"the database's seal (entry {seal.seq}) does not match the chain's end"
+    if seal.appended != seal.seq:
+        return (
+            f"the database counted {seal.appended} appended entries, "
+            f"its seal says {seal.seq}: the seal was rewritten"
+        )
+    return ""
+
+
 def verify_chain(*, checkpoints: list[tuple[int, str]] | None = None) -> ChainReport:
-    """Check every entry's payload digest and link, then the head and the checkpoints.
+    """Check every entry's payload digest and link, then the head, the checkpoints, the
+    database's seal and every audited record against the chain.
 
     ``checkpoints`` are (seq, hash) pairs someone saved earlier; the stored, published
     checkpoints are always checked as well.
     """
     expected: dict[int, str] = dict(Checkpoint.objects.values_list("seq", "entry_hash"))
     expected.update(checkpoints or [])
+    chain = _RecordStates(
+        {model._meta.label_lower: _compared_fields(model) for model in audited_models()}
+    )
     prev_hash, count = GENESIS_HASH, 0
     rows = AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
     for entry in rows:
         count += 1
         if entry.seq != count:
-            return ChainReport(count - 1, prev_hash, entry.seq, f"entry {count} is missing")
+            return _broken(count - 1, prev_hash, entry.seq, f"entry {count} is missing")
         if entry.prev_hash != prev_hash:
-            return ChainReport(count - 1, prev_hash, entry.seq, "does not link to the entry before")
+            return _broken(count - 1, prev_hash, entry.seq, "does not link to the entry before")
         if entry.compute_payload_digest() != entry.payload_digest:
-            return ChainReport(count - 1, prev_hash, entry.seq, "its content was changed")
+            return _broken(count - 1, prev_hash, entry.seq, "its content was changed")
         if AuditEntry.chain_hash(prev_hash, entry.payload_digest) != entry.entry_hash:
-            return ChainReport(count - 1, prev_hash, entry.seq, "its hash was changed")
+            return _broken(count - 1, prev_hash, entry.seq, "its hash was changed")
         if entry.seq in expected and expected[entry.seq] != entry.entry_hash:
-            return ChainReport(
-                count - 1, prev_hash, entry.seq, "differs from a published checkpoint"
-            )
+            return _broken(count - 1, prev_hash, entry.seq, "differs from a published checkpoint")
+        chain.apply(entry)
         prev_hash = entry.entry_hash
+    problems: list[str] = []
+    broken_seq = None
     head = ChainHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.entry_hash) if head else (0, GENESIS_HASH)
     if (head_seq, head_hash) != (count, prev_hash):
-        return ChainReport(
-            count, prev_hash, None, f"the chain ends at entry {count}, its head says {head_seq}"
-        )
+        problems.append(f"the chain ends at entry {count}, its head says {head_seq}")
     beyond = [seq for seq in expected if seq > count]
     if beyond:
-        return ChainReport(
-            count, prev_hash, min(beyond), "a checkpoint names an entry that no longer exists"
-        )
-    return ChainReport(count, prev_hash)
+        broken_seq = min(beyond)
+        problems.append("a checkpoint names an entry that no longer exists")
+    if seal_problem := _check_seal(count, prev_hash):
+        problems.append(seal_problem)
+    records, record_problems = _check_records(chain)
+    problems += record_problems
+    return ChainReport(
+        count,
+        prev_hash,
+        broken_seq,
+        problems[0] if problems else "",
+        tuple(problems),
+        records,
+    )
+
+
+def _broken(entries: int, head_hash: str, seq: int, problem: str) -> ChainReport:
+    return ChainReport(entries, head_hash, seq, problem, (problem,))

@@ -234,7 +234,8 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
     from offenestadt.anonymize.io import TableError, read_table, write_table
     from offenestadt.anonymize.risk import risk_report
 
-    RawUpload.objects.filter(pk=upload.pk).update(status=PipelineStatus.RUNNING, progress=0)
+    upload.status, upload.progress = PipelineStatus.RUNNING, 0
+    save_record(record=upload, actor=None)
     config = upload.config
     columns = config["columns"]
     quasi = [n for n, c in columns.items() if c["role"] == "quasi"]

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from offenestadt.audit.services import delete_record
 from offenestadt.opendata.models import RawUpload
 from offenestadt.processing.platform import OPEN_DATA
 from offenestadt.processing.retention import retention_rule
@@ -16,6 +17,6 @@ def raw_uploads(cutoff: datetime) -> int:
         upload.file.delete(save=False)
         if upload.output:
             upload.output.delete(save=False)
-        upload.delete()
+        delete_record(record=upload, actor=None)
         count += 1
     return count

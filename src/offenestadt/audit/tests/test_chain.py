@@ -9,11 +9,11 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.audit.models import AuditEntry, ChainHead, Checkpoint
-from offenestadt.audit.services import checkpoint_create
-from offenestadt.audit.verification import verify_chain
+from offenestadt.audit.models import AuditEntry, ChainHead, ChainSeal, Checkpoint
+from offenestadt.audit.services import checkpoint_create, delete_record
+from offenestadt.audit.verification import audited_models, verify_chain
 from offenestadt.registry import services
-from offenestadt.registry.models import Project, ProjectStatus
+from offenestadt.registry.models import AccessChannel, Project, ProjectStatus, Service
 
 
 def _edit(project: Project, actor: User, **changes: Any) -> None:
@@ -124,26 +124,44 @@ def test_a_deleted_entry_is_found(history: Project) -> None:
     assert report.problem == f"entry {third} is missing"
 
 
-def test_a_rewritten_history_is_caught_by_a_saved_checkpoint(history: Project) -> None:
-    second, fifth = _seq(history, 2), _seq(history, 5)
-    saved = (fifth, ChainHead.objects.get().entry_hash)
-    _disable_append_only_guard()
-    # A careful forger changes an entry and recomputes every hash after it, and the head.
+def _forge_from(second: int, **forged: Any) -> str:
+    """A careful forger changes entry ``second`` and recomputes every hash after it and the
+    head; returns the forged chain's last hash."""
     prev_hash = AuditEntry.objects.get(seq=second - 1).entry_hash
     for entry in AuditEntry.objects.filter(seq__gte=second).order_by("seq"):
-        if entry.seq == second:
-            entry.changes = {"summary": ["Bodenfeuchte messen.", "Etwas anderes"]}
+        changed = forged if entry.seq == second else {}
+        for name, value in changed.items():
+            setattr(entry, name, value)
         entry.prev_hash = prev_hash
         entry.payload_digest = entry.compute_payload_digest()
         entry.entry_hash = AuditEntry.chain_hash(prev_hash, entry.payload_digest)
         AuditEntry.objects.filter(pk=entry.pk).update(
-            changes=entry.changes,
+            **changed,
             prev_hash=entry.prev_hash,
             payload_digest=entry.payload_digest,
             entry_hash=entry.entry_hash,
         )
         prev_hash = entry.entry_hash
     ChainHead.objects.update(entry_hash=prev_hash)
+    return prev_hash
+
+
+def _rewrite_seal(**values: Any) -> None:
+    """What the owner of the tables can do to the database's seal: switch off its guard."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_chainseal DISABLE TRIGGER audit_chain_seal_guard")
+    ChainSeal.objects.update(**values)
+
+
+def test_a_rewritten_history_is_caught_by_a_saved_checkpoint(history: Project) -> None:
+    second, fifth = _seq(history, 2), _seq(history, 5)
+    saved = (fifth, ChainHead.objects.get().entry_hash)
+    _disable_append_only_guard()
+    # Who acted is not in the record itself; with the seal rewritten as well, only a
+    # checkpoint saved outside the platform can tell.
+    forged_hash = _forge_from(second, actor_role="admin")
+    _rewrite_seal(entry_hash=forged_hash)
 
     assert verify_chain().ok, "without a checkpoint the forgery is self-consistent"
     report = verify_chain(checkpoints=[saved])
@@ -151,6 +169,20 @@ def test_a_rewritten_history_is_caught_by_a_saved_checkpoint(history: Project) -
     assert report.problem == "differs from a published checkpoint"
     with pytest.raises(CommandError, match=f"broken at entry {fifth}"):
         call_command("audit", "verify", "--checkpoint", f"{saved[0]}:{saved[1]}")
+
+
+def test_a_rewritten_value_is_caught_without_a_checkpoint(history: Project) -> None:
+    """Rewriting what a record held, hashes recomputed, shows against the record itself
+    and against the database's seal."""
+    _disable_append_only_guard()
+    _forge_from(_seq(history, 2), changes={"summary": ["Bodenfeuchte messen.", "Etwas anderes"]})
+    report = verify_chain()
+    assert not report.ok
+    assert (
+        report.problem
+        == f"the database's seal (entry {_seq(history, 5)}) does not match the chain's end"
+    )
+    assert f"registry.project {history.pk} (summary)" in report.problems[1]
 
 
 def test_cutting_off_the_newest_entries_is_caught_by_a_published_checkpoint(
@@ -200,3 +232,132 @@ def test_an_outsider_can_recompute_the_chain_from_the_public_export(
     # Entries from the draft stage are chained but their content stays internal.
     # (The project's five entries come last in the chain.)
     assert [row["payload"] is None for row in exported[-5:]] == [True, True, False, False, False]
+
+
+# History that cannot be cut quietly: without any checkpoint saved outside, verify finds
+# emptied tables, cut-off entries and records written around the audit trail.
+
+AUDIT_TABLES = ("audit_auditentry", "audit_chainhead", "audit_chainseal", "audit_checkpoint")
+
+
+def _empty_audit_tables() -> None:
+    """TRUNCATE as the tables' owner may (SQLite has no TRUNCATE: delete every row)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "TRUNCATE audit_auditentry, audit_chainhead, audit_chainseal, audit_checkpoint"
+            )
+        else:
+            for table in AUDIT_TABLES:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+
+def _cut_off_after(seq: int) -> None:
+    """Delete the entries after ``seq`` and fix the head to match, as an owner could."""
+    _disable_append_only_guard()
+    AuditEntry.objects.filter(seq__gt=seq)._raw_delete(connection.alias)
+    ChainHead.objects.update(seq=seq, entry_hash=AuditEntry.objects.get(seq=seq).entry_hash)
+
+
+def test_emptied_audit_tables_are_named_by_verify(history: Project) -> None:
+    checkpoint_create()
+    _empty_audit_tables()
+    report = verify_chain()
+    assert not report.ok
+    assert report.entries == 0
+    assert report.problem.startswith(f"{report.records} records have no entry in the chain")
+    assert f"registry.project {history.pk}" in report.problem
+    with pytest.raises(CommandError, match=r"audit trail incomplete: .* no entry in the chain"):
+        call_command("audit", "verify")
+
+
+def test_cutting_off_the_newest_entries_is_named_without_a_checkpoint(history: Project) -> None:
+    third, fifth = _seq(history, 3), _seq(history, 5)
+    _cut_off_after(third)
+    report = verify_chain()
+    assert not report.ok
+    assert report.problem == (
+        f"the chain ends at entry {third}, the database's seal at entry {fifth}: "
+        f"entries {third + 1} to {fifth} were removed"
+    )
+    # The project moved on to planning; the chain that is left does not say so.
+    assert f"registry.project {history.pk} (status)" in report.problems[1]
+    with pytest.raises(CommandError, match=f"entries {third + 1} to {fifth} were removed"):
+        call_command("audit", "verify")
+
+
+def test_a_partly_rewritten_seal_is_found(history: Project) -> None:
+    third = _seq(history, 3)
+    _cut_off_after(third)
+    _rewrite_seal(seq=third, entry_hash=AuditEntry.objects.get(seq=third).entry_hash)
+    report = verify_chain()
+    assert report.problem == (
+        f"the database counted {third + 2} appended entries, its seal says {third}: "
+        "the seal was rewritten"
+    )
+
+
+def test_a_fully_rewritten_seal_still_leaves_the_records_unexplained(history: Project) -> None:
+    third = _seq(history, 3)
+    _cut_off_after(third)
+    _rewrite_seal(
+        seq=third, entry_hash=AuditEntry.objects.get(seq=third).entry_hash, appended=third
+    )
+    report = verify_chain()
+    assert report.problems == (
+        "1 records differ from their newest entry (their newest entries were removed, or they "
+        f"were changed around the audit trail): registry.project {history.pk} (status)",
+    )
+
+
+def test_a_record_without_any_entry_is_named(history: Project, office: Office) -> None:
+    written_around = Project.objects.create(
+        office=office, slug="ohne-eintrag", title="Ohne Eintrag", summary="Am Protokoll vorbei."
+    )
+    report = verify_chain()
+    assert report.problems == (
+        f"1 records have no entry in the chain (emptied or cut off, or written around the "
+        f"audit trail): registry.project {written_around.pk}",
+    )
+
+
+def test_a_record_changed_or_deleted_around_the_trail_is_named(
+    history: Project, editor: User
+) -> None:
+    other = services.project_create(
+        actor=editor, office=history.office, title="Zweites", summary="Noch eins."
+    )
+    Project.objects.filter(pk=history.pk).update(summary="Still geändert.")
+    other_pk = other.pk
+    other.delete()
+    problems = verify_chain().problems
+    assert problems[0].endswith(f"registry.project {history.pk} (summary)")
+    assert problems[1] == (
+        f"1 records the chain says exist are gone without a deletion entry: "
+        f"registry.project {other_pk}"
+    )
+
+
+def test_a_deletion_writes_an_entry_for_each_audited_record_it_takes_along(
+    history: Project, editor: User
+) -> None:
+    service = Service(project=history, name="Bürgerbüro")
+    services.project_part_save(actor=editor, part=service)
+    channel = AccessChannel(service=service, phase="before", kind="in_person")
+    services.project_part_save(actor=editor, part=channel)
+    delete_record(record=service, actor=editor)
+    assert [e.action for e in AuditEntry.objects.for_record(channel)] == ["create", "delete"]
+    assert verify_chain().ok
+
+
+def test_a_city_sized_history_is_verified_in_few_queries(
+    history: Project, editor: User, django_assert_max_num_queries: Any
+) -> None:
+    """One pass over the entries and one query per audited model, however many records."""
+    for number in range(30):
+        services.project_create(
+            actor=editor, office=history.office, title=f"Projekt {number}", summary="Messen."
+        )
+    models = len(audited_models())
+    with django_assert_max_num_queries(models + 6):
+        assert verify_chain().ok

@@ -36,9 +36,18 @@ class Command(BaseCommand):
         saved = [_checkpoint(value) for value in options["checkpoint"]]
         report = verify_chain(checkpoints=saved)
         if not report.ok:
-            where = f"entry {report.broken_seq}" if report.broken_seq else "chain head"
-            raise CommandError(
-                f"audit chain broken at {where}: {report.problem} "
-                f"({report.entries} entries before it verified)"
-            )
-        self.stdout.write(f"audit chain ok: {report.entries} entries, head {report.head_hash}")
+            if report.broken_seq:
+                first = (
+                    f"audit chain broken at entry {report.broken_seq}: {report.problem} "
+                    f"({report.entries} entries before it verified)"
+                )
+            else:
+                first = (
+                    f"audit trail incomplete: {report.problem} ({report.entries} entries verified)"
+                )
+            also = [f"also: {problem}" for problem in report.problems[1:]]
+            raise CommandError("\n".join([first, *also]))
+        self.stdout.write(
+            f"audit chain ok: {report.entries} entries, head {report.head_hash}; "
+            f"{report.records} records agree with it"
+        )
