@@ -6,7 +6,7 @@ so there is no change without an entry and no entry without a change.
 """
 
 import json
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
@@ -152,12 +152,15 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
 
 def _taken_along(record: AuditedRecord) -> list[AuditedRecord]:
     """Audited records that deleting ``record`` removes with it (cascades)."""
-    collector = Collector(using=router.db_for_write(type(record)))
-    collector.collect([record])  # type: ignore[list-item]
+    instance = cast(models.Model, record)
+    collector = Collector(using=router.db_for_write(type(instance)))
+    collector.collect([instance])
     taken: list[Any] = []
     for model, instances in collector.data.items():
         if hasattr(model, "audit_fields"):
-            taken += [i for i in instances if not (model is type(record) and i.pk == record.pk)]
+            taken += [
+                i for i in instances if not (type(i) is type(instance) and i.pk == instance.pk)
+            ]
     for objs in collector.fast_deletes:
         if hasattr(objs.model, "audit_fields"):
             taken += list(objs)

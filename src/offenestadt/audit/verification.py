@@ -19,7 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
@@ -99,7 +99,10 @@ def _comparable(field: models.Field[Any, Any], value: Any) -> str | None:
         elif isinstance(field, models.DateField):
             text = str(value)[:10]
         elif isinstance(field, models.DecimalField):
-            text = format(Decimal(str(value)).normalize(), "f")
+            # As the database stores it: rounded to the field's places.
+            places = Decimal(1).scaleb(-(field.decimal_places or 0))
+            number = Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
+            text = format(number.normalize(), "f")
         elif isinstance(value, str):
             text = value
         else:
@@ -133,10 +136,11 @@ class _RecordStates:
             state = self.states[key] = {}
             self.without_creation.discard(key)
         else:
-            state = self.states.get(key)
-            if state is None:
-                state = self.states[key] = {}
+            known = self.states.get(key)
+            if known is None:
+                known = self.states[key] = {}
                 self.without_creation.add(key)
+            state = known
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         for name, values in changes.items():
             field_ = compared.get(name)

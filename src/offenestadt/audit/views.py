@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from offenestadt.audit.models import AuditEntry, ChainHead, Checkpoint
+from offenestadt.audit.models import AuditEntry, ChainHead, ChainSeal, Checkpoint
 
 PAGE_SIZE = 1000
 
@@ -17,6 +17,7 @@ def changes(request: HttpRequest) -> HttpResponse:
 
 def checkpoints(request: HttpRequest) -> HttpResponse:
     head = ChainHead.objects.filter(pk=1).first()
+    seal = ChainSeal.objects.filter(pk=1).first()
     published = Checkpoint.objects.all()[:200]
     if request.GET.get("format") == "json" or "application/json" in request.headers.get(
         "Accept", ""
@@ -24,13 +25,20 @@ def checkpoints(request: HttpRequest) -> HttpResponse:
         return JsonResponse(
             {
                 "head": {"seq": head.seq, "hash": head.entry_hash} if head else None,
+                "seal": (
+                    {"seq": seal.seq, "hash": seal.entry_hash, "appended": seal.appended}
+                    if seal
+                    else None
+                ),
                 "checkpoints": [
                     {"seq": c.seq, "hash": c.entry_hash, "time": c.created_at.isoformat()}
                     for c in published
                 ],
             }
         )
-    return render(request, "audit/checkpoints.html", {"head": head, "checkpoints": published})
+    return render(
+        request, "audit/checkpoints.html", {"head": head, "seal": seal, "checkpoints": published}
+    )
 
 
 def entries_json(request: HttpRequest) -> JsonResponse:

@@ -207,7 +207,12 @@ def test_checkpoint_command_publishes_the_head(history: Project, client_for) -> 
     published = client_for(None).get("/audit/checkpoints?format=json").json()
     assert published["head"] == {"seq": _seq(history, 5), "hash": head.entry_hash}
     assert published["checkpoints"][0]["hash"] == head.entry_hash
-    assert head.entry_hash in client_for(None).get("/audit/checkpoints").content.decode()
+    # The database's own seal is published beside the head, for anyone to compare.
+    fifth = _seq(history, 5)
+    assert published["seal"] == {"seq": fifth, "hash": head.entry_hash, "appended": fifth}
+    page = client_for(None).get("/audit/checkpoints").content.decode()
+    assert head.entry_hash in page
+    assert f"Siegel der Datenbank: Eintrag {fifth}" in page
 
 
 def test_an_outsider_can_recompute_the_chain_from_the_public_export(
