@@ -108,3 +108,13 @@ def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Pat
     tampered = _cli("audit", "verify", env=env)
     assert tampered.returncode == 1
     assert "audit chain broken at entry 2" in tampered.stderr
+
+    # Emptying the audit tables leaves a consistent chain of 0 entries: the records tell.
+    with sqlite3.connect(database) as db:
+        for table in ("audit_auditentry", "audit_chainhead", "audit_chainseal", "audit_checkpoint"):
+            db.execute(f"DELETE FROM {table}")
+    emptied = _cli("audit", "verify", env=env)
+    assert emptied.returncode == 1
+    assert "audit trail incomplete" in emptied.stderr
+    assert "records have no entry in the chain" in emptied.stderr
+    assert "registry.project" in emptied.stderr
