@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office
+from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
 from offenestadt.opendata.models import Dataset, Distribution, RawUpload
@@ -97,3 +98,6 @@ def test_raw_uploads_are_deleted_when_their_retention_ends(office: Office) -> No
     assert list(RawUpload.objects.values_list("original_name", flat=True)) == ["neu.csv"]
     assert not storage.exists(old_name)
     assert run.counts[f"{OPEN_DATA}/raw-uploads"] == 1
+    # Deleted through the audit trail: `offenestadt audit verify` finds no record gone silently.
+    (deletion,) = AuditEntry.objects.filter(object_type="opendata.rawupload", action="delete")
+    assert (deletion.object_id, deletion.actor_role) == (str(old.pk), "system")
