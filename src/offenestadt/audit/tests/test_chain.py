@@ -355,7 +355,7 @@ def test_a_deletion_writes_an_entry_for_each_audited_record_it_takes_along(
     assert verify_chain().ok
 
 
-def test_a_city_sized_history_is_verified_in_few_queries(
+def test_verify_reads_each_audited_model_once_however_many_records(
     history: Project, editor: User, django_assert_max_num_queries: Any
 ) -> None:
     """One pass over the entries and one query per audited model, however many records."""
