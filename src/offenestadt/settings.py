@@ -90,6 +90,12 @@ VOTING_CODE_ATTEMPT_LIMIT = env_int("VOTING_CODE_ATTEMPT_LIMIT", 10)
 VOTING_CODE_ATTEMPT_WINDOW_SECONDS = env_int("VOTING_CODE_ATTEMPT_WINDOW_SECONDS", 15 * 60)
 VOTING_POLL_LIMIT = env_int("VOTING_POLL_LIMIT", 10)
 VOTING_POLL_WINDOW_SECONDS = env_int("VOTING_POLL_WINDOW_SECONDS", 60 * 60)
+# Unknown codes for one vote from all connections within the code window after which the
+# operators' log gets a warning (valid codes are accepted regardless).
+VOTING_CODE_GUESSING_ALERT = env_int("VOTING_CODE_GUESSING_ALERT", 1000)
+# Comments on contracts one connection may post per window.
+CONTRACT_COMMENT_LIMIT = env_int("CONTRACT_COMMENT_LIMIT", 10)
+CONTRACT_COMMENT_WINDOW_SECONDS = env_int("CONTRACT_COMMENT_WINDOW_SECONDS", 60 * 60)
 # The open data catalogue (DCAT-AP.de): the city's municipality key (AGS) for political
 # geocoding, and its ID in the national contributor list (http://dcat-ap.de/def/contributors/).
 OPENDATA_MUNICIPALITY_KEY = env_str("OPENDATA_MUNICIPALITY_KEY", "05911000")

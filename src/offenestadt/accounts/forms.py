@@ -22,14 +22,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        if username and services.sign_in_blocked(username=username):
+        password = self.cleaned_data.get("password") or ""
+        if not (username and password):
+            return super().clean()
+        # The attempt is counted before the password is checked, not after: otherwise many
+        # attempts at once would all be checked before the first of them was counted.
+        if not services.sign_in_attempt_take(username=username).allowed:
             raise ValidationError(self.error_messages["throttled"], code="throttled")
         address = self.request.META.get("REMOTE_ADDR") if self.request else None
         try:
             cleaned = super().clean()
         except ValidationError:
-            if username:
-                services.sign_in_failed(username=username, ip_address=address)
+            services.sign_in_failed(username=username, ip_address=address)
             raise
         services.sign_in_succeeded(user=self.get_user(), ip_address=address)
         return cleaned

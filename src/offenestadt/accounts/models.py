@@ -96,17 +96,6 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
 
 
-class SignInThrottle(models.Model):
-    """Failed sign-ins per account name, keyed by a keyed hash so no name is stored."""
-
-    key = models.CharField(max_length=64, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    window_started_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.failures} failures since {self.window_started_at:%Y-%m-%d %H:%M}"
-
-
 class SignInEvent(models.Model):
     """A sign-in attempt with a password: the security log of the city's accounts.
 

@@ -2,7 +2,9 @@
 
 from datetime import datetime
 
-from offenestadt.accounts.models import SignInEvent, SignInThrottle
+from offenestadt.accounts.models import SignInEvent
+from offenestadt.accounts.services import SIGN_IN_SCOPE
+from offenestadt.core.throttle import throttle_expire
 from offenestadt.processing.platform import LOGS
 from offenestadt.processing.retention import retention_rule
 
@@ -23,5 +25,4 @@ def sign_in_events(cutoff: datetime) -> int:
 
 @retention_rule(activity=LOGS, category="sign-in-throttle")
 def sign_in_throttles(cutoff: datetime) -> int:
-    deleted, _ = SignInThrottle.objects.filter(window_started_at__lt=cutoff).delete()
-    return deleted
+    return throttle_expire(scope_prefix=SIGN_IN_SCOPE, before=cutoff)

@@ -1,63 +1,48 @@
 """Sign-in throttling and second-factor enrolment."""
 
 import base64
-import hashlib
-import hmac
-from datetime import datetime, timedelta
 
 import segno
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from offenestadt.accounts.models import SignInEvent, SignInThrottle, User
+from offenestadt.accounts.models import SignInEvent, User
+from offenestadt.core.throttle import Verdict, throttle_reset, throttle_take
+
+# The throttle's scope for failed sign-ins; its counters are keyed by the account name.
+SIGN_IN_SCOPE = "accounts:sign-in"
 
 
-def _throttle_key(username: str) -> str:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), username.casefold().encode(), hashlib.sha256
-    ).hexdigest()
+def _account_key(username: str) -> str:
+    return username.casefold()
 
 
-def _window_start() -> datetime:
-    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def sign_in_attempt_take(*, username: str) -> Verdict:
+    """Take one of the account name's attempts in the current window, before the password
+    is checked; refused once LOGIN_FAILURE_LIMIT attempts are counted.
+
+    Counting first is what makes the limit hold: of many attempts at once, only the limit's
+    number reach the (slow, on purpose) Argon2 check. A successful sign-in clears the count.
+    Names without an account are counted alike, so the answer tells nothing about them.
+    """
+    return throttle_take(
+        scope=SIGN_IN_SCOPE,
+        key=_account_key(username),
+        limit=settings.LOGIN_FAILURE_LIMIT,
+        window_seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS,
+    )
 
 
-def sign_in_blocked(*, username: str) -> bool:
-    """Whether this account name has used up its failed attempts in the current window."""
-    return SignInThrottle.objects.filter(
-        key=_throttle_key(username),
-        window_started_at__gte=_window_start(),
-        failures__gte=settings.LOGIN_FAILURE_LIMIT,
-    ).exists()
-
-
-@transaction.atomic
 def sign_in_failed(*, username: str, ip_address: str | None = None) -> None:
-    """Log a failed attempt on an existing account and count it against the account name;
-    a window that has run out starts afresh."""
+    """Log a failed attempt on an existing account (the attempt was counted when taken)."""
     user = User.objects.filter(username=username).first()
     if user is not None:
         SignInEvent.objects.create(user=user, succeeded=False, ip_address=ip_address)
-    throttle, created = SignInThrottle.objects.select_for_update().get_or_create(
-        key=_throttle_key(username),
-        defaults={"failures": 1, "window_started_at": timezone.now()},
-    )
-    if created:
-        return
-    if throttle.window_started_at < _window_start():
-        throttle.failures = 1
-        throttle.window_started_at = timezone.now()
-        throttle.save(update_fields=["failures", "window_started_at"])
-    else:
-        SignInThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1)
 
 
 def sign_in_succeeded(*, user: User, ip_address: str | None = None) -> None:
     SignInEvent.objects.create(user=user, succeeded=True, ip_address=ip_address)
-    SignInThrottle.objects.filter(key=_throttle_key(user.get_username())).delete()
+    throttle_reset(scope=SIGN_IN_SCOPE, key=_account_key(user.get_username()))
 
 
 def has_authenticator(*, user: User) -> bool:

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.models import Device
 
 from offenestadt.accounts import services
 from offenestadt.accounts.forms import ThrottledAuthenticationForm, TokenForm
@@ -17,6 +18,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+def _second_factor_passed(request: HttpRequest, device: Device) -> None:
+    """Mark the session as verified with ``device`` under a new session id: an id that was
+    seen (or planted) before the second factor must be worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -35,7 +43,7 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if form.is_valid():
         if services.totp_device_confirm(device=device, token=form.cleaned_data["token"]):
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             messages.success(request, _("Die Zwei-Faktor-Anmeldung ist eingerichtet."))
             return redirect(_next_url(request))
         form.add_error("token", _("Der Code stimmt nicht. Bitte geben Sie den aktuellen Code ein."))
@@ -58,7 +66,7 @@ def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         if services.totp_throttled(user=request.user):
             form.add_error("token", _("Zu viele falsche Codes. Bitte warten Sie eine Minute."))
         elif device := match_token(request.user, form.cleaned_data["token"]):
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             return redirect(_next_url(request))
         else:
             form.add_error(

@@ -1,9 +1,12 @@
-"""Names on comments go after their retention; the comments stay part of the record."""
+"""Names on comments go after their retention; the comments stay part of the record. The
+throttle's counters of comments per address go after a day."""
 
 from datetime import datetime
 
 from offenestadt.contracts.models import ContractComment
-from offenestadt.processing.platform import CONTRIBUTIONS
+from offenestadt.contracts.services import COMMENT_THROTTLE_SCOPE
+from offenestadt.core.throttle import throttle_expire
+from offenestadt.processing.platform import CONTRIBUTIONS, LOGS
 from offenestadt.processing.retention import retention_rule
 
 
@@ -14,3 +17,8 @@ def comment_names(cutoff: datetime) -> int:
         .exclude(pseudonym="")
         .update(pseudonym="")
     )
+
+
+@retention_rule(activity=LOGS, category="rate-limit")
+def comment_throttle_counters(cutoff: datetime) -> int:
+    return throttle_expire(scope_prefix=COMMENT_THROTTLE_SCOPE, before=cutoff)

@@ -7,10 +7,12 @@ after publication, until which the city may withdraw (after HmbTG §10).
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.services import delete_record, save_record
@@ -29,6 +31,7 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.terms import contract_terms
+from offenestadt.core.throttle import RateLimitedError, throttle_take
 from offenestadt.opendata import filescan
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save, project_evaluate
@@ -181,13 +184,44 @@ def contract_transition(
     return contract
 
 
+# The platform throttle's scope for comments on contracts, counted per address.
+COMMENT_THROTTLE_SCOPE = "contracts:comment"
+
+
 @transaction.atomic
-def contract_comment_post(*, contract: Contract, pseudonym: str, text: str) -> ContractComment:
-    """A resident comments on a published contract; the audit names no one."""
+def contract_comment_post(
+    *, contract: Contract, pseudonym: str, text: str, source: str
+) -> ContractComment:
+    """A resident comments on a published contract; the audit names no one.
+
+    ``source`` is the commenter's address as the platform throttle keys it (a keyed hash
+    that changes daily, core.throttle.address_key): CONTRACT_COMMENT_LIMIT comments per
+    source and window, then RateLimitedError saying how long to wait.
+    """
     if contract.published_at is None or contract.status == ContractStatus.ENDED:
         raise PermissionDenied(_("Zu diesem Vertrag kann man nicht kommentieren."))
     comment = ContractComment(contract=contract, pseudonym=pseudonym.strip(), text=text.strip())
     comment.full_clean()
+    # Counted in this transaction: a comment that is not stored is not counted either.
+    verdict = throttle_take(
+        scope=COMMENT_THROTTLE_SCOPE,
+        key=source,
+        limit=settings.CONTRACT_COMMENT_LIMIT,
+        window_seconds=settings.CONTRACT_COMMENT_WINDOW_SECONDS,
+    )
+    if not verdict.allowed:
+        minutes = verdict.retry_after_minutes
+        raise RateLimitedError(
+            ngettext(
+                "Zu viele Kommentare in kurzer Zeit, bitte versuchen Sie es in einer Minute "
+                "erneut.",
+                "Zu viele Kommentare in kurzer Zeit, bitte versuchen Sie es in %(minutes)s "
+                "Minuten erneut.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after=verdict.retry_after,
+        )
     save_record(record=comment, actor=None)
     return comment
 

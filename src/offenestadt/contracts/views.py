@@ -43,6 +43,7 @@ from offenestadt.contracts.terms import changes_since_publication
 from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
+from offenestadt.core.throttle import RateLimitedError, address_key
 from offenestadt.opendata import filescan
 from offenestadt.registry.models import Project
 
@@ -324,18 +325,28 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Comment on a published contract: a pseudonym and a text, no account, no e-mail."""
     contract = get_object_or_404(Contract.objects.published(), pk=pk)
     form = CommentForm(request.POST or None)
+    retry_after: int | None = None
     if form.is_valid():
         try:
             comment = services.contract_comment_post(
                 contract=contract,
                 pseudonym=form.cleaned_data["pseudonym"],
                 text=form.cleaned_data["text"],
+                source=address_key(request),
             )
         except PermissionDenied as refused:
             form.add_error(None, str(refused))
+        except RateLimitedError as refused:
+            form.add_error(None, refused.message)
+            retry_after = refused.retry_after
         else:
             return redirect(comment.get_absolute_url())
-    return render(request, "contracts/comment_form.html", {"contract": contract, "form": form})
+    context = {"contract": contract, "form": form}
+    if retry_after is None:
+        return render(request, "contracts/comment_form.html", context)
+    response = render(request, "contracts/comment_form.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def comment_hide(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:

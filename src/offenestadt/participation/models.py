@@ -392,24 +392,3 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"subscription {self.pk} to {self.procedure_id}"
-
-
-class RateBucket(models.Model):
-    """Contributions counted per source for a short window, against flooding.
-
-    The key is a keyed hash of the source with a salt that changes every day, so no address
-    is stored and buckets of different days cannot be joined. Deleted after its window.
-    """
-
-    key = models.CharField(max_length=64)
-    action = models.CharField(max_length=20)
-    window_started_at = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["key", "action"], name="unique_rate_bucket")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.action}: {self.count}"

@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from offenestadt.charter.api import InvalidInput, LocalisedText, Problem, labelled
-from offenestadt.participation.throttle import source_key
+from offenestadt.core.throttle import address_key
 from offenestadt.registry.models import Channel
 from offenestadt.voting import services
 from offenestadt.voting.models import Vote, VoteKind, VoteStatus
@@ -220,7 +220,7 @@ def ballot_create(request: HttpRequest, vote_id: int, ballot: BallotIn) -> Statu
             vote=vote,
             choices=ballot.choices,
             code=ballot.code,
-            source=source_key(request),
+            source=address_key(request),
         )
     except services.InvalidChoicesError as refused:
         error = {"loc": ["body", "ballot", "choices"], "msg": refused.message, "type": "ballot"}

@@ -10,10 +10,11 @@ audit trail on purpose: an entry per ballot would give each a time and a place i
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.services import delete_record, save_record
-from offenestadt.participation.models import RateBucket
+from offenestadt.core.throttle import throttle_take
 from offenestadt.registry.models import Channel
 from offenestadt.voting import rules
 from offenestadt.voting.models import (
@@ -48,10 +49,16 @@ CODE_LENGTH = CODE_GROUPS * CODE_GROUP_LENGTH
 RECEIPT_LENGTH = RECEIPT_GROUPS * RECEIPT_GROUP_LENGTH
 MAX_CODES_PER_BATCH = 1_000_000
 
-# Against flooding, without tracking anyone: attempts are counted per source under the
-# participation throttle's keyed hash, whose key changes every day (participation.throttle).
-CODE_ATTEMPT_ACTION = "vote-code"
-POLL_ACTION_PREFIX = "poll-"
+# Against flooding, without tracking anyone: the platform throttle (core.throttle) counts per
+# source, a keyed hash of the address whose key changes every day. Scopes start with "voting:".
+THROTTLE_SCOPE_PREFIX = "voting:"
+# Unknown codes per source; a code that exists is never counted and never refused for it.
+CODE_ATTEMPT_SCOPE = "voting:unknown-code"
+# Unknown codes per vote from all sources together: a signal of guessing from many addresses.
+CODE_GUESSING_SCOPE = "voting:unknown-code-all"
+POLL_SCOPE_PREFIX = "voting:poll-"
+
+logger = logging.getLogger(__name__)
 
 
 class BallotRefusedError(Exception):
@@ -87,6 +94,10 @@ class InvalidChoicesError(BallotRefusedError):
 
 class TooManyAttemptsError(BallotRefusedError):
     status = 429
+
+
+class TooManyUnknownCodesError(TooManyAttemptsError):
+    field = "code"
 
 
 class CountingNotAllowedError(Exception):
@@ -168,44 +179,6 @@ def codes_issue(
 # --- rate limits -------------------------------------------------------------------------
 
 
-def _rate_used_up(*, source: str, action: str, limit: int, window: timedelta) -> bool:
-    return RateBucket.objects.filter(
-        key=source,
-        action=action,
-        window_started_at__gt=timezone.now() - window,
-        count__gte=limit,
-    ).exists()
-
-
-def _rate_take(*, source: str, action: str, limit: int, window: timedelta) -> bool:
-    """Count one more action from ``source``; False (and not counted) once the limit is hit."""
-    now = timezone.now()
-    with transaction.atomic():
-        bucket, created = RateBucket.objects.select_for_update().get_or_create(
-            key=source,
-            action=action,
-            defaults={"window_started_at": now, "count": 1},
-        )
-        if created:
-            return True
-        if bucket.window_started_at <= now - window:
-            bucket.window_started_at, bucket.count = now, 1
-        elif bucket.count >= limit:
-            return False
-        else:
-            bucket.count += 1
-        bucket.save(update_fields=["window_started_at", "count"])
-        return True
-
-
-def _code_attempt_window() -> timedelta:
-    return timedelta(seconds=settings.VOTING_CODE_ATTEMPT_WINDOW_SECONDS)
-
-
-def _poll_window() -> timedelta:
-    return timedelta(seconds=settings.VOTING_POLL_WINDOW_SECONDS)
-
-
 # --- casting -----------------------------------------------------------------------------
 
 
@@ -262,14 +235,18 @@ def _store(*, vote: Vote, options: list[Option], channel: Channel) -> CastBallot
     )
 
 
-def _claim_code(*, vote: Vote, code: str) -> None:
-    """Mark the code used, or refuse. Runs inside the casting transaction."""
+def _code_format_check(code: str) -> None:
+    """Refuse what cannot be a code at all; a typing slip, not a guess, so it is not counted."""
     if len(normalise_token(code)) != CODE_LENGTH:
         raise UnknownCodeError(
             _("Ein Abstimmungscode hat 16 Zeichen, zum Beispiel ABCD-EFGH-JKLM-NPQR.")
             if code.strip()
             else _("Geben Sie Ihren Abstimmungscode ein.")
         )
+
+
+def _claim_code(*, vote: Vote, code: str) -> None:
+    """Mark the code used, or refuse. Runs inside the casting transaction."""
     digest = code_hash(vote=vote, code=code)
     # The row lock makes this the one place where two requests with one code meet: the
     # second waits for the first to commit, then finds used = true and updates nothing.
@@ -297,11 +274,17 @@ def ballot_cast(
 
     ``channel`` other than online means staff enter a ballot received by post, by phone or
     at the counter: ``actor`` must be allowed to, and no rate limit applies. ``source`` is
-    the client's source as the participation throttle keys it (a keyed hash of the address
-    that changes daily, participation.throttle.source_key); it only feeds the rate limits.
+    the client's source as the platform throttle keys it (a keyed hash of the address that
+    changes daily, core.throttle.address_key); it only feeds the rate limits.
     Refusals are BallotRefusedError subclasses: VoteNotOpenError, InvalidChoicesError,
     UnknownCodeError, CodeUsedError, TooManyAttemptsError. Nothing is stored on a refusal,
     except that an unknown code counts against its source.
+
+    A code that exists is looked up first and never refused for the count of its source:
+    behind one address (a library, a polling station) many people vote, and some mistype.
+    Only unknown codes are counted; from a source over VOTING_CODE_ATTEMPT_LIMIT they are
+    answered with TooManyUnknownCodesError (429), so scripts and proxies back off. Guessing
+    a code is bounded by the code space (80 bits), not by this count.
     """
     now = now or timezone.now()
     online = channel == Channel.ONLINE
@@ -320,38 +303,58 @@ def ballot_cast(
 
     if not vote.requires_code:
         with transaction.atomic():
-            if online and not _rate_take(
-                source=source,
-                action=f"{POLL_ACTION_PREFIX}{vote.pk}",
-                limit=settings.VOTING_POLL_LIMIT,
-                window=_poll_window(),
+            if (
+                online
+                and not throttle_take(
+                    scope=f"{POLL_SCOPE_PREFIX}{vote.pk}",
+                    key=source,
+                    limit=settings.VOTING_POLL_LIMIT,
+                    window_seconds=settings.VOTING_POLL_WINDOW_SECONDS,
+                ).allowed
             ):
                 raise TooManyAttemptsError(
                     _("Von diesem Anschluss kamen gerade sehr viele Stimmen. Bitte später.")
                 )
             return _store(vote=vote, options=options, channel=channel)
 
-    limit = settings.VOTING_CODE_ATTEMPT_LIMIT
-    if online and _rate_used_up(
-        source=source, action=CODE_ATTEMPT_ACTION, limit=limit, window=_code_attempt_window()
-    ):
-        raise TooManyAttemptsError(
-            _("Zu viele unbekannte Codes von diesem Anschluss. Bitte versuchen Sie es später.")
-        )
+    _code_format_check(code)
     try:
         with transaction.atomic():
             _claim_code(vote=vote, code=code)
             return _store(vote=vote, options=options, channel=channel)
-    except UnknownCodeError:
-        # Counted outside the casting transaction, which rolled back.
+    except UnknownCodeError as unknown:
+        # Counted outside the casting transaction, which rolled back. A code that exists
+        # never comes here, so no count of others' mistakes stands in its way.
         if online:
-            _rate_take(
-                source=source,
-                action=CODE_ATTEMPT_ACTION,
-                limit=limit,
-                window=_code_attempt_window(),
+            _unknown_code_count(vote=vote, source=source)
+        raise unknown from None
+
+
+def _unknown_code_count(*, vote: Vote, source: str) -> None:
+    """Count an unknown code against its source (TooManyUnknownCodesError once over the
+    limit) and against the vote, warning the operators when many sources guess at once."""
+    window = settings.VOTING_CODE_ATTEMPT_WINDOW_SECONDS
+    alert = settings.VOTING_CODE_GUESSING_ALERT
+    everyone = throttle_take(
+        scope=CODE_GUESSING_SCOPE, key=str(vote.pk), limit=alert, window_seconds=window
+    )
+    if everyone.allowed and everyone.count == alert:
+        logger.warning(
+            "many unknown voting codes",
+            extra={"vote": vote.pk, "unknown_codes": alert, "window_seconds": window},
+        )
+    if not throttle_take(
+        scope=CODE_ATTEMPT_SCOPE,
+        key=source,
+        limit=settings.VOTING_CODE_ATTEMPT_LIMIT,
+        window_seconds=window,
+    ).allowed:
+        raise TooManyUnknownCodesError(
+            _(
+                "Zu viele unbekannte Codes von diesem Anschluss. Ein gültiger Code wird "
+                "trotzdem angenommen: Bitte prüfen Sie Ihren Code Zeichen für Zeichen."
             )
-        raise
+        )
 
 
 def ballot_for_receipt(*, vote: Vote, receipt: str) -> Ballot | None:

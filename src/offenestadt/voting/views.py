@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.core.access import reads_internal
 from offenestadt.core.forms import show_validation_error
-from offenestadt.participation.throttle import source_key
+from offenestadt.core.throttle import address_key
 from offenestadt.voting import rules, services
 from offenestadt.voting.forms import BallotForm, OptionForm, PaperBallotForm, ReceiptForm, VoteForm
 from offenestadt.voting.models import Option, Vote, VoteStatus, VotingCode
@@ -93,7 +93,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
             vote=vote,
             choices=form.chosen_ids(),
             code=form.cleaned_data.get("code", ""),
-            source=source_key(request),
+            source=address_key(request),
         )
     except services.BallotRefusedError as refused:
         form.add_error(refused.field, refused.message)

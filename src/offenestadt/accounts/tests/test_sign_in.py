@@ -2,15 +2,19 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from offenestadt.accounts.models import Office, Role, SignInThrottle, User
+from offenestadt.accounts.models import Office, Role, SignInEvent, User
+from offenestadt.core.models import ThrottleCounter
+from offenestadt.core.tests.concurrency import in_parallel, skip_without_parallel_writers
 
 PASSWORD = "ein langes Passwort für Tests"
 ClientFor = Callable[[User | None], Client]
@@ -73,6 +77,25 @@ def test_staff_must_give_a_totp_code_before_acting(role: Role, office: Office) -
     assert client.get("/projekte/").status_code == 200
 
 
+def test_the_session_id_is_renewed_at_the_second_factor(office: Office) -> None:
+    user = account("staff", Role.EDITOR, office, totp_key=True)
+    client = Client()
+    sign_in(client, "staff")
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    device = TOTPDevice.objects.get(user=user)
+    client.post("/konto/zwei-faktor/?next=/projekte/neu/", {"token": current_code(device)})
+
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get("/projekte/neu/").status_code == 200
+    # Whoever knew (or planted) the id from before the second factor gets nothing with it.
+    assert not import_module(settings.SESSION_ENGINE).SessionStore().exists(before)
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert stale.get("/projekte/neu/").status_code != 200
+
+
 def test_the_admin_site_stays_closed_without_the_second_factor(db: None) -> None:
     account("root", Role.ADMIN, totp_key=True)
     client = Client()
@@ -95,6 +118,7 @@ def test_staff_without_an_authenticator_set_one_up(office: Office) -> None:
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     typed_key = setup.context["secret"].replace(" ", "")
     assert len(typed_key) == 32
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     client.post("/konto/zwei-faktor/einrichten/?next=/projekte/neu/", {"token": "123"})
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -104,6 +128,7 @@ def test_staff_without_an_authenticator_set_one_up(office: Office) -> None:
     )
     assert confirmed["Location"] == "/projekte/neu/"
     assert TOTPDevice.objects.get(user=user).confirmed
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
     assert client.get("/projekte/neu/").status_code == 200
 
 
@@ -119,14 +144,37 @@ def test_repeated_failures_pause_the_account_name(settings) -> None:
     assert "Bitte warten Sie 15 Minuten" in refused.content.decode()
     assert isinstance(refused.wsgi_request.user, AnonymousUser)
     # The throttle stores a keyed hash, not the account name.
-    assert not SignInThrottle.objects.filter(key__icontains="anna").exists()
+    (counter,) = ThrottleCounter.objects.all()
+    assert counter.count == settings.LOGIN_FAILURE_LIMIT
+    assert "anna" not in counter.key_hash and len(counter.key_hash) == 64
 
-    SignInThrottle.objects.update(
+    ThrottleCounter.objects.update(
         window_started_at=timezone.now()
         - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 1)
     )
     assert sign_in(client, "anna").status_code == 302
-    assert not SignInThrottle.objects.exists()
+    assert not ThrottleCounter.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_wrong_passwords_at_once_get_no_more_checks_than_the_limit() -> None:
+    skip_without_parallel_writers()
+    member = account("ratsmitglied", Role.COUNCIL, totp_key=False)
+
+    pages = in_parallel(
+        [lambda: sign_in(Client(), "ratsmitglied", "falsch geraten").content.decode()] * 40
+    )
+
+    assert [page for page in pages if not isinstance(page, str)] == []
+    paused = [page for page in pages if "Bitte warten Sie 15 Minuten" in page]
+    assert len(paused) == 40 - settings.LOGIN_FAILURE_LIMIT
+    # Every password that was checked is in the security log: no more than the limit.
+    checked = SignInEvent.objects.filter(user=member, succeeded=False).count()
+    assert checked == settings.LOGIN_FAILURE_LIMIT
+    assert ThrottleCounter.objects.get().count == settings.LOGIN_FAILURE_LIMIT
+    # What comes later is paused too, even with the right password, and is not checked.
+    assert "Bitte warten Sie 15 Minuten" in sign_in(Client(), "ratsmitglied").content.decode()
+    assert not SignInEvent.objects.filter(user=member, succeeded=True).exists()
 
 
 @pytest.mark.django_db

@@ -1,15 +1,21 @@
-"""Residents comment on published contracts without an account; moderation is public."""
+"""Residents comment on published contracts without an account; moderation is public; a
+flood from one connection is cut at a limit that holds even when the comments come at once."""
 
 import json
 from collections.abc import Callable
+from functools import partial
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
 from offenestadt.contracts.models import CommentStatus, Contract, ContractComment
+from offenestadt.contracts.services import contract_comment_post
+from offenestadt.core.tests.concurrency import in_parallel, skip_without_parallel_writers
+from offenestadt.core.throttle import RateLimitedError
 from offenestadt.registry.services import linked_record_save
 from offenestadt.registry.tests.factories import ProjectFactory
 
@@ -77,3 +83,57 @@ def test_drafts_cannot_be_commented(editor: User, office: Office, client_for: Cl
     )
     assert response.status_code == 404
     assert not ContractComment.objects.exists()
+
+
+def test_many_comments_in_a_short_time_are_refused_with_when_to_try_again(
+    contract: Contract, client_for: ClientFor
+) -> None:
+    client = client_for(None)
+    url = f"/vertraege/{contract.pk}/kommentieren/"
+    responses = [
+        client.post(url, {"pseudonym": "A", "text": f"Frage {n}"}, REMOTE_ADDR="192.0.2.7")
+        for n in range(30)
+    ]
+
+    limit = settings.CONTRACT_COMMENT_LIMIT
+    assert [r.status_code for r in responses] == [302] * limit + [429] * (30 - limit)
+    refused = responses[-1]
+    assert (
+        "Zu viele Kommentare in kurzer Zeit, bitte versuchen Sie es in 60 Minuten erneut."
+        in refused.content.decode()
+    )
+    assert 3500 < int(refused["Retry-After"]) <= 3600
+    assert ContractComment.objects.count() == limit
+    # Another connection comments as before.
+    assert client.post(url, {"pseudonym": "B", "text": "Ich auch"}).status_code == 302
+
+
+def test_an_invalid_comment_uses_up_nothing(contract: Contract, client_for: ClientFor) -> None:
+    client = client_for(None)
+    url = f"/vertraege/{contract.pk}/kommentieren/"
+    for _ in range(settings.CONTRACT_COMMENT_LIMIT + 1):
+        assert client.post(url, {"pseudonym": "A", "text": ""}).status_code == 200
+    assert client.post(url, {"pseudonym": "A", "text": "Jetzt richtig"}).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_comments_at_once_are_cut_at_the_limit(editor: User, office: Office) -> None:
+    skip_without_parallel_writers()
+    contract = Contract(title="Wartungsvertrag", published_at=timezone.now())
+    linked_record_save(
+        actor=editor, record=contract, projects=[ProjectFactory.create(office=office)]
+    )
+
+    outcomes = in_parallel(
+        [
+            partial(
+                contract_comment_post, contract=contract, pseudonym="A", text=str(n), source="s"
+            )
+            for n in range(30)
+        ]
+    )
+
+    stored = [o for o in outcomes if isinstance(o, ContractComment)]
+    refused = [o for o in outcomes if isinstance(o, RateLimitedError)]
+    assert (len(stored), len(refused)) == (settings.CONTRACT_COMMENT_LIMIT, 30 - len(stored))
+    assert ContractComment.objects.count() == settings.CONTRACT_COMMENT_LIMIT

@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office
-from offenestadt.participation.models import Comment, Procedure, Proposal, RateBucket, Subscription
+from offenestadt.core.models import ThrottleCounter
+from offenestadt.participation import throttle
+from offenestadt.participation.models import Comment, Procedure, Proposal, Subscription
 from offenestadt.participation.tests.proposal_setup import end_procedure, running_procedure
 from offenestadt.processing.models import (
     DataCategory,
@@ -112,16 +114,13 @@ def test_names_on_comments_and_proposals_go_after_their_period_and_not_before(
 def test_throttle_counters_go_after_the_registers_day() -> None:
     category = DataCategory.objects.get(activity__slug=LOGS, key="rate-limit")
     assert (category.retention_amount, category.retention_unit) == (1, RetentionUnit.DAYS)
-    RateBucket.objects.create(
-        key="a" * 64,
-        action="report",
-        window_started_at=timezone.now() - timedelta(days=1, minutes=1),
-    )
-    RateBucket.objects.create(
-        key="b" * 64,
-        action="report",
-        window_started_at=timezone.now() - timedelta(hours=23, minutes=59),
-    )
+    for key, age in (("a" * 64, timedelta(days=1, minutes=1)), ("b" * 64, timedelta(hours=23))):
+        ThrottleCounter.objects.create(
+            scope=f"{throttle.SCOPE_PREFIX}report",
+            key_hash=key,
+            count=1,
+            window_started_at=timezone.now() - age,
+        )
     run = retention_enforce(now=timezone.now())
     assert run.counts[f"{LOGS}/rate-limit"] == 1
-    assert list(RateBucket.objects.values_list("key", flat=True)) == ["b" * 64]
+    assert list(ThrottleCounter.objects.values_list("key_hash", flat=True)) == ["b" * 64]

@@ -10,13 +10,19 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from offenestadt.accounts.models import SignInEvent, SignInThrottle, User
+from offenestadt.accounts.models import SignInEvent, User
+from offenestadt.accounts.services import SIGN_IN_SCOPE
 from offenestadt.audit.models import AuditEntry
+from offenestadt.contracts import services as contract_services
 from offenestadt.contracts.models import Contract, ContractComment
+from offenestadt.core.models import ThrottleCounter
+from offenestadt.core.throttle import keyed_hash, throttle_take
+from offenestadt.participation import throttle as participation_throttle
 from offenestadt.processing.models import DataCategory, ProcessingActivity, RetentionRun
 from offenestadt.processing.platform import CONTRIBUTIONS, LOGS, PLATFORM_ACTIVITIES
 from offenestadt.processing.retention import retention_enforce
 from offenestadt.processing.tasks import enforce_retention, next_run
+from offenestadt.voting import services as voting_services
 
 pytestmark = pytest.mark.django_db
 
@@ -103,14 +109,39 @@ def test_ip_addresses_go_after_seven_days_the_event_after_its_own_period(editor:
 
 def test_sign_in_throttles_go_after_a_day() -> None:
     now = timezone.now()
-    SignInThrottle.objects.create(
-        key="a" * 64, failures=3, window_started_at=now - timedelta(hours=23)
+    for name in ("recent", "old"):
+        throttle_take(scope=SIGN_IN_SCOPE, key=name, limit=5, window_seconds=900)
+    ThrottleCounter.objects.filter(key_hash=keyed_hash("recent")).update(
+        window_started_at=now - timedelta(hours=23)
     )
-    SignInThrottle.objects.create(
-        key="b" * 64, failures=3, window_started_at=now - timedelta(hours=25)
+    ThrottleCounter.objects.filter(key_hash=keyed_hash("old")).update(
+        window_started_at=now - timedelta(hours=25)
     )
-    retention_enforce(now=now)
-    assert list(SignInThrottle.objects.values_list("key", flat=True)) == ["a" * 64]
+    run = retention_enforce(now=now)
+    assert list(ThrottleCounter.objects.values_list("key_hash", flat=True)) == [
+        keyed_hash("recent")
+    ]
+    assert run.counts[f"{LOGS}/sign-in-throttle"] == 1
+
+
+def test_every_throttle_counter_of_the_platform_goes_after_a_day() -> None:
+    scopes = [
+        SIGN_IN_SCOPE,
+        f"{participation_throttle.SCOPE_PREFIX}comment",
+        voting_services.CODE_ATTEMPT_SCOPE,
+        voting_services.CODE_GUESSING_SCOPE,
+        f"{voting_services.POLL_SCOPE_PREFIX}1",
+        contract_services.COMMENT_THROTTLE_SCOPE,
+    ]
+    for scope in scopes:
+        throttle_take(scope=scope, key="source", limit=5, window_seconds=900)
+    ThrottleCounter.objects.update(window_started_at=timezone.now() - timedelta(hours=25))
+
+    run = retention_enforce(now=timezone.now())
+
+    assert not ThrottleCounter.objects.exists()
+    assert run.counts[f"{LOGS}/sign-in-throttle"] == 1
+    assert run.counts[f"{LOGS}/rate-limit"] == len(scopes) - 1
 
 
 def test_signing_in_logs_the_event_with_the_address(editor: User) -> None:

@@ -9,7 +9,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.participation.models import RateBucket
+from offenestadt.core.models import ThrottleCounter
+from offenestadt.core.throttle import keyed_hash
 from offenestadt.registry.models import Channel
 from offenestadt.voting import services
 from offenestadt.voting.models import Ballot, BallotChoice, VoteKind, VotingCode
@@ -195,23 +196,29 @@ def test_only_the_offices_staff_enter_paper_ballots(
 
 
 @override_settings(VOTING_CODE_ATTEMPT_LIMIT=3)
-def test_guessing_codes_is_throttled_per_source(office: Office, editor: User) -> None:
+def test_unknown_codes_are_throttled_per_source_and_a_valid_code_never_is(
+    office: Office,
+) -> None:
     vote = make_vote(office)
     code = issue_codes(vote, 1)[0]
     choice = [option_ids(vote)["Stadtpark"]]
     for _ in range(3):
         with pytest.raises(services.UnknownCodeError):
             services.ballot_cast(vote=vote, code="AAAA-AAAA-AAAA-AAAA", choices=choice, source="s1")
+    # What cannot be a code at all is a typing slip, not a guess: not counted.
+    with pytest.raises(services.UnknownCodeError):
+        services.ballot_cast(vote=vote, code="AAAA", choices=choice, source="s1")
 
-    # Even the right code waits now, from that source; others go on.
-    with pytest.raises(services.TooManyAttemptsError) as refused:
-        services.ballot_cast(vote=vote, code=code, choices=choice, source="s1")
+    with pytest.raises(services.TooManyUnknownCodesError) as refused:
+        services.ballot_cast(vote=vote, code="BBBB-AAAA-AAAA-AAAA", choices=choice, source="s1")
     assert refused.value.status == 429
-    assert VotingCode.objects.get().used is False
-    services.ballot_cast(vote=vote, code=code, choices=choice, source="s2")
-    # The bucket holds a count under the source's key, nothing else.
-    bucket = RateBucket.objects.get(key="s1")
-    assert (bucket.action, bucket.count) == (services.CODE_ATTEMPT_ACTION, 3)
+    assert "gültiger Code wird trotzdem angenommen" in refused.value.message
+    # The right code from that source (a library's, a polling station's) is accepted.
+    services.ballot_cast(vote=vote, code=code, choices=choice, source="s1")
+    assert VotingCode.objects.get().used is True
+    # The counter holds a count under a keyed hash of the source, nothing else.
+    counter = ThrottleCounter.objects.get(scope=services.CODE_ATTEMPT_SCOPE)
+    assert (counter.key_hash, counter.count) == (keyed_hash("s1"), 3)
 
 
 def test_many_ballots_from_one_source_are_fine_with_codes(office: Office) -> None:
@@ -246,7 +253,7 @@ def test_the_poll_window_runs_out(office: Office) -> None:
     vote = make_vote(office, requires_code=False)
     choice = [option_ids(vote)["Westpark"]]
     services.ballot_cast(vote=vote, choices=choice, source="s1")
-    RateBucket.objects.update(window_started_at=timezone.now() - timedelta(seconds=61))
+    ThrottleCounter.objects.update(window_started_at=timezone.now() - timedelta(seconds=61))
 
     services.ballot_cast(vote=vote, choices=choice, source="s1")
 

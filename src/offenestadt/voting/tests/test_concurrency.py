@@ -1,6 +1,7 @@
 """Single use under real concurrency: many threads, each with its own database connection,
 cast at the same moment with the same code and with different ones. A code never votes
-twice, and every accepted ballot is counted.
+twice, every accepted ballot is counted, and a flood of unknown codes from one address is
+cut at its limit without turning away a valid code from there.
 
 PostgreSQL only (as in production and in CI): SQLite runs one writer at a time, so it would
 prove nothing about concurrent transactions.
@@ -8,20 +9,19 @@ prove nothing about concurrent transactions.
 
 import json
 import random
-import threading
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.conf import settings
 from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.models import Office
+from offenestadt.core.tests.concurrency import in_parallel, skip_without_parallel_writers
 from offenestadt.voting import services
 from offenestadt.voting.models import Ballot, BallotChoice, Vote, VoteKind, VotingCode
 from offenestadt.voting.tests.factories import issue_codes, make_vote, option_ids
@@ -31,29 +31,7 @@ THREADS = 24
 
 @pytest.fixture(autouse=True)
 def _postgresql(transactional_db: None) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "concurrent casting needs PostgreSQL (set DATABASE_URL); SQLite serialises all "
-            "writers, so it cannot show what parallel transactions do. CI runs it."
-        )
-
-
-def _in_parallel(tasks: list[Callable[[], Any]]) -> list[Any]:
-    """Run every task at once (a barrier lets them go together), each thread with its own
-    connection; returns each task's result or the exception it raised."""
-    barrier = threading.Barrier(len(tasks))
-
-    def run(task: Callable[[], Any]) -> Any:
-        try:
-            barrier.wait()
-            return task()
-        except Exception as error:  # the outcome is what the test looks at
-            return error
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
-        return list(pool.map(run, tasks))
+    skip_without_parallel_writers()
 
 
 @pytest.fixture
@@ -65,7 +43,7 @@ def test_one_code_from_many_threads_votes_once(vote: Vote) -> None:
     code = issue_codes(vote, 1)[0]
     ids = list(option_ids(vote).values())
 
-    outcomes = _in_parallel(
+    outcomes = in_parallel(
         [
             partial(services.ballot_cast, vote=vote, code=code, choices=[ids[n % 3]])
             for n in range(THREADS)
@@ -91,7 +69,7 @@ def test_many_codes_at_once_each_count_exactly_once(vote: Vote) -> None:
     work = [(code, rng.sample(ids, rng.randint(1, 3))) for code in codes for _ in range(3)]
     rng.shuffle(work)
 
-    outcomes = _in_parallel(
+    outcomes = in_parallel(
         [
             partial(services.ballot_cast, vote=vote, code=code, choices=choices)
             for code, choices in work
@@ -135,7 +113,7 @@ def test_the_api_under_parallel_requests(live_server: LiveServer, vote: Vote) ->
     # The first code from eight clients at once, the others once each.
     work = [codes[0]] * 8 + codes[1:]
 
-    outcomes = _in_parallel(
+    outcomes = in_parallel(
         [partial(_post, url, {"code": code, "choices": ids[:2]}) for code in work]
     )
 
@@ -149,3 +127,28 @@ def test_the_api_under_parallel_requests(live_server: LiveServer, vote: Vote) ->
         ids[1]: 8,
         ids[2]: 0,
     }
+
+
+def test_unknown_codes_at_once_get_the_limit_and_valid_codes_from_there_still_vote(
+    vote: Vote,
+) -> None:
+    first, later = issue_codes(vote, 2)
+    choice = [option_ids(vote)["A"]]
+    # 64 guesses from one address (a library's), and among them one voter with a real code.
+    guesses = [f"AAAA-BBBB-CCCC-{n:04d}" for n in range(64)]
+    cast = partial(services.ballot_cast, vote=vote, choices=choice, source="bibliothek")
+
+    outcomes = in_parallel([partial(cast, code=code) for code in [*guesses, first]])
+
+    kinds = Counter(type(outcome).__name__ for outcome in outcomes)
+    limit = settings.VOTING_CODE_ATTEMPT_LIMIT
+    assert kinds == {
+        "UnknownCodeError": limit,
+        "TooManyUnknownCodesError": 64 - limit,
+        "CastBallot": 1,
+    }, outcomes
+    assert isinstance(outcomes[-1], services.CastBallot)
+    # After the flood, the next voter there votes as well.
+    cast(code=later)
+    assert VotingCode.objects.filter(vote=vote, used=True).count() == 2
+    assert Ballot.objects.filter(vote=vote).count() == 2
