@@ -187,6 +187,19 @@ def test_a_failure_on_one_account_does_not_pause_another(settings) -> None:
     assert sign_in(client, "ben").status_code == 302
 
 
+def test_the_admin_site_has_no_sign_in_of_its_own_that_skips_the_throttle(db: None) -> None:
+    account("root", Role.ADMIN, totp_key=True)
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT + 1):
+        response = client.post("/verwaltung/login/", {"username": "root", "password": "falsch"})
+        assert response["Location"] == "/konto/anmelden/?next=/verwaltung/"
+    # No password was checked there; the sign-in page, which counts, is the only way in.
+    response = client.post("/verwaltung/login/", {"username": "root", "password": PASSWORD})
+    assert isinstance(response.wsgi_request.user, AnonymousUser)
+    assert client.get("/verwaltung/")["Location"].startswith("/verwaltung/login/")
+    assert sign_in(client, "root").status_code == 302
+
+
 def test_a_next_url_to_another_host_is_ignored(office: Office) -> None:
     user = account("staff", Role.EDITOR, office, totp_key=True)
     client = Client()
