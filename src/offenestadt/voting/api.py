@@ -3,9 +3,9 @@
 The ballot box needs no account: the one-time code is the voter's right to vote. Its
 answers: 201 with a receipt; 403 for an unknown code or a vote that is not open (not yet, or
 no more); 409 for a code that has voted already; 422 for choices the vote's rules do not
-allow (too many, an option of another vote, over the budget) or a malformed body; 429 after
-too many unknown codes from one source. Results answer 409 until counting is allowed: the
-vote exists and will be counted, just not yet.
+allow (too many, an option of another vote, over the budget) or a malformed body; 429 for an
+unknown code after too many from one source (a valid code is accepted all the same). Results
+answer 409 until counting is allowed: the vote exists and will be counted, just not yet.
 """
 
 from datetime import datetime
@@ -211,8 +211,8 @@ def ballot_create(request: HttpRequest, vote_id: int, ballot: BallotIn) -> Statu
     """Cast a ballot with a one-time code; the answer carries the voter's receipt.
 
     403: the code is unknown, or the vote is not open. 409: the code has voted already.
-    422: the choices break the vote's rules (the message says which). 429: too many unknown
-    codes from this source; try later.
+    422: the choices break the vote's rules (the message says which). 429: an unknown code
+    after too many from this source; a valid code from there is accepted all the same.
     """
     vote = _vote(vote_id)
     try:

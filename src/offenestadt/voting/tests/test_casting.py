@@ -221,6 +221,25 @@ def test_unknown_codes_are_throttled_per_source_and_a_valid_code_never_is(
     assert (counter.key_hash, counter.count) == (keyed_hash("s1"), 3)
 
 
+@override_settings(VOTING_CODE_GUESSING_ALERT=3)
+def test_guessing_from_many_addresses_warns_the_operators_once(
+    office: Office, caplog: pytest.LogCaptureFixture
+) -> None:
+    vote = make_vote(office)
+    code = issue_codes(vote, 1)[0]
+    choice = [option_ids(vote)["Stadtpark"]]
+    for n in range(5):
+        with pytest.raises(services.UnknownCodeError):
+            services.ballot_cast(
+                vote=vote, code=f"AAAA-AAAA-AAAA-{n:04d}", choices=choice, source=f"s{n}"
+            )
+
+    warnings = [r for r in caplog.records if r.getMessage() == "many unknown voting codes"]
+    assert [(r.levelname, getattr(r, "vote", None)) for r in warnings] == [("WARNING", vote.pk)]
+    # Valid codes are accepted all the same.
+    services.ballot_cast(vote=vote, code=code, choices=choice, source="s9")
+
+
 def test_many_ballots_from_one_source_are_fine_with_codes(office: Office) -> None:
     # A citizen office's terminal: everyone there votes from one address.
     vote = make_vote(office)
