@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -180,6 +181,15 @@ def _numbers(spec: str, column: str) -> list[str]:
     return parts
 
 
+def _whole(text: str, column: str) -> int:
+    if not text.isdigit():
+        raise AnonymizeError(
+            f"The postcode generator for column {column!r} takes whole numbers of digits to "
+            f"keep (postcode:4,3,2), not {text!r}."
+        )
+    return int(text)
+
+
 def _generated(column: str, spec: str, values: list[str]) -> Hierarchy:
     name, _, arguments = spec.partition(":")
     if name == "intervals":
@@ -189,7 +199,7 @@ def _generated(column: str, spec: str, values: list[str]) -> Hierarchy:
             column, values, levels=_numbers(arguments, column) if arguments else ("month", "year")
         )
     if name == "postcode":
-        keep = [int(part) for part in _numbers(arguments, column)] if arguments else None
+        keep = [_whole(part, column) for part in _numbers(arguments, column)] if arguments else None
         return postcode_prefix(column, values, keep=keep)
     if name == "grid":
         return coordinate_grid(column, values, cell_sizes=_numbers(arguments, column))
@@ -267,21 +277,65 @@ def main(argv: list[str]) -> None:
     arguments = _parser().parse_args(argv)
     try:
         run(arguments)
-    except (
-        AnonymizeError,
-        HierarchyError,
-        io.TableError,
-        ValueError,
-        pl.exceptions.PolarsError,
-    ) as error:
-        print(f"offenestadt anonymize: error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+    except (AnonymizeError, HierarchyError, io.TableError, ValueError) as error:
+        _fail(str(error))
+    except pl.exceptions.PolarsError as error:
+        # Raised while a streamed table is read: the reader's first line says what.
+        _fail(f"{arguments.input}: cannot read the file ({io.error_text(error)})")
+    except OSError as error:
+        given = {arguments.input, arguments.out, arguments.report}
+        name = error.filename if error.filename in given else arguments.input
+        _fail(f"{name}: {error.strerror or error}")
+
+
+def _fail(message: str) -> NoReturn:
+    """One line on stderr (what went wrong and what to do), exit code 2."""
+    print(f"offenestadt anonymize: error: {' '.join(message.split())}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two names lead to one file: the same path, or a link to it (symbolic or hard)."""
+    if first.resolve() == second.resolve():
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False  # one of them does not exist yet
+
+
+def _check_outputs(source: Path, arguments: argparse.Namespace) -> None:
+    """Refuse before any work: outputs must not replace the input or each other."""
+    out = Path(arguments.out)
+    io.table_format(out)
+    for option, given in (("--out", arguments.out), ("--report", arguments.report)):
+        if given and not Path(given).parent.is_dir():
+            raise AnonymizeError(
+                f"{option} {given}: the folder {Path(given).parent} does not exist."
+            )
+        if given and Path(given).is_dir():
+            raise AnonymizeError(f"{option} {given} is a folder; name a file.")
+    if _same_file(out, source):
+        raise AnonymizeError(
+            f"--out {out} is the input file; the raw data is never overwritten: "
+            "choose another name for the release."
+        )
+    if arguments.report:
+        report = Path(arguments.report)
+        if _same_file(report, source):
+            raise AnonymizeError(
+                f"--report {report} is the input file; the raw data is never overwritten: "
+                "choose another name for the report."
+            )
+        if _same_file(report, out):
+            raise AnonymizeError(f"--report and --out name the same file {report}.")
 
 
 def run(arguments: argparse.Namespace) -> None:
     source = Path(arguments.input)
     if not source.is_file():
         raise AnonymizeError(f"{source}: file not found.")
+    _check_outputs(source, arguments)
     size = source.stat().st_size
     streaming = size >= STREAM_BYTES and io.table_format(source) != "excel"
     table: pl.DataFrame | pl.LazyFrame = (
@@ -309,26 +363,40 @@ def run(arguments: argparse.Namespace) -> None:
             metric=arguments.metric,
             progress=bar,
         )
+        report: dict[str, Any] = {
+            "input": arguments.input,
+            "output": arguments.out,
+            **release.report(),
+        }
+        if arguments.report:
+            original = (
+                table
+                if isinstance(table, pl.DataFrame)
+                else table.select(release.quasi_identifiers).collect(engine="streaming")
+            )
+            report = _full_report(release, original, hierarchies, arguments)
         if bar is not None:
             bar("write", 0, 1)
-        io.write_table(release.table, arguments.out)
+        _write(release, report, arguments)
         if bar is not None:
             bar("write", 1, 1)
     finally:
         if bar is not None:
             bar.close()
-    report: dict[str, Any] = {"input": arguments.input, "output": arguments.out, **release.report()}
-    if arguments.report:
-        original = (
-            table
-            if isinstance(table, pl.DataFrame)
-            else table.select(release.quasi_identifiers).collect(engine="streaming")
-        )
-        report = _full_report(release, original, hierarchies, arguments)
-        try:
-            Path(arguments.report).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        except OSError as error:
-            raise AnonymizeError(
-                f"{arguments.report}: cannot write the report ({error.strerror})."
-            ) from None
     print(summary(report), end="")
+
+
+def _write(release: Release, report: dict[str, Any], arguments: argparse.Namespace) -> None:
+    """The release and the report, each complete or not at all: the report waits in a temporary
+    file until the release is written."""
+    if not arguments.report:
+        io.write_table(release.table, arguments.out)
+        return
+    try:
+        with io.replacing(arguments.report) as pending:
+            pending.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+            io.write_table(release.table, arguments.out)
+    except OSError as error:
+        raise AnonymizeError(
+            f"{arguments.report}: cannot write the report ({error.strerror})."
+        ) from None

@@ -228,11 +228,26 @@ def _number(column: str, value: str) -> Decimal:
     return number
 
 
+def _setting(column: str, name: str, value: float | int | str) -> Decimal:
+    """A width, size or threshold given for a generator, as a finite number."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise HierarchyError(
+            f"Each {name} for column {column!r} must be a number, not {value!r}."
+        ) from None
+    if not number.is_finite():
+        raise HierarchyError(
+            f"Each {name} for column {column!r} must be a finite number, not {value!r}."
+        )
+    return number
+
+
 def _positive_steps(column: str, name: str, steps: Sequence[float | int | str]) -> list[Decimal]:
     """Increasing steps, each a whole multiple of the one before, so that the levels nest."""
     if not steps:
         raise HierarchyError(f"Give at least one {name} for column {column!r}.")
-    result = [Decimal(str(step)) for step in steps]
+    result = [_setting(column, name, step) for step in steps]
     for before, step in zip([None, *result], result, strict=False):
         if step <= 0:
             raise HierarchyError(f"Each {name} for column {column!r} must be positive, not {step}.")
@@ -262,7 +277,7 @@ def intervals(
     numbers get inclusive labels like ARX's ("20-24", or "[-5, -1]" below zero); other numbers
     half-open ones ("[2.5, 5)").
     """
-    origin = Decimal(str(start))
+    origin = _setting(column, "start", start)
     steps = _positive_steps(column, "width", widths)
     leaves = _distinct(values)
     numbers = [_number(column, value) for value in leaves]
@@ -385,7 +400,7 @@ def top_coding(
     then `*`. Values below the threshold keep their original value."""
     if not thresholds:
         raise HierarchyError(f"Give at least one threshold for column {column!r}.")
-    limits = [Decimal(str(threshold)) for threshold in thresholds]
+    limits = [_setting(column, "threshold", threshold) for threshold in thresholds]
     if any(a <= b for a, b in itertools.pairwise(limits)):
         raise HierarchyError(
             f"The thresholds for column {column!r} must decrease from level to level, so that the "

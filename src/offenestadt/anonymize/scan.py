@@ -909,7 +909,13 @@ def _table(findings: Sequence[ColumnFinding]) -> str:
 
 
 def main(argv: list[str]) -> None:
-    from offenestadt.anonymize.io import TableError, read_table, scan_table, table_format
+    from offenestadt.anonymize.io import (
+        TableError,
+        error_text,
+        read_table,
+        scan_table,
+        table_format,
+    )
 
     parser = argparse.ArgumentParser(
         prog="offenestadt scan",
@@ -940,7 +946,8 @@ def main(argv: list[str]) -> None:
         raise SystemExit(2) from None
     except pl.exceptions.PolarsError as error:
         print(
-            f"offenestadt scan: error: {args.file}: cannot read the file ({error})", file=sys.stderr
+            f"offenestadt scan: error: {args.file}: cannot read the file ({error_text(error)})",
+            file=sys.stderr,
         )
         raise SystemExit(2) from None
     findings = [_finding(name, data[name]) for name in data.columns]

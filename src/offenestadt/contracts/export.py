@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from offenestadt.anonymize.formulas import spreadsheet_safe
 from offenestadt.contracts.models import Contract
 
 COLUMNS = (
@@ -22,16 +23,6 @@ COLUMNS = (
     ("decision_reference", lambda c: c.decision_reference),
     ("url", lambda c: c.get_absolute_url()),
 )
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> str:
-    """The value as text; text a spreadsheet would run as a formula gets a leading quote."""
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def contracts_csv(contracts: Iterable[Contract]) -> str:

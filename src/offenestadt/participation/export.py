@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 
-from offenestadt.contracts.export import spreadsheet_safe
+from offenestadt.anonymize.formulas import spreadsheet_safe
 from offenestadt.participation.models import Comment, ContributionStatus, Procedure, Proposal
 from offenestadt.registry.models import Channel
 

@@ -35,7 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from offenestadt.contracts.export import spreadsheet_safe
+from offenestadt.anonymize.formulas import spreadsheet_safe
 from offenestadt.contracts.models import (
     EU_EEA_COUNTRIES,
     Contract,

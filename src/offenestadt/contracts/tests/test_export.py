@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from offenestadt.accounts.models import User
-from offenestadt.contracts.export import spreadsheet_safe
+from offenestadt.anonymize.formulas import spreadsheet_safe
 from offenestadt.contracts.models import Contract
 
 ClientFor = Callable[[User | None], Client]
