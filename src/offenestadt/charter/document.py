@@ -138,6 +138,11 @@ def parse_charter(text: str) -> dict[str, Any]:
     """
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        # Arrays or tables nested a thousand deep: no charter needs more than a few levels.
+        raise CharterFileError(
+            [CharterProblem(1, _("Datei"), _("zu tief verschachtelt; so ist keine Charta gebaut"))]
+        ) from None
     except tomllib.TOMLDecodeError as error:
         # "Illegal character '\n' (at line 3, column 18)": the position ends the message.
         where = re.search(r"\(at line (\d+), column \d+\)$", str(error))

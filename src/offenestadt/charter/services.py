@@ -4,6 +4,7 @@ import copy
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ def charter_load(*, text: str, actor: Actor | None) -> tuple[CharterVersion, boo
     """
     content = parse_charter(text)
     header = content["charter"]
+    _check_fields(text, _version(content))
     existing = CharterVersion.objects.filter(number=header["version"]).first()
     if existing is not None:
         if existing.content == content:
@@ -91,9 +93,9 @@ def charter_amend(
     return version
 
 
-def _adopt(content: dict[str, Any], actor: Actor | None) -> CharterVersion:
+def _version(content: dict[str, Any]) -> CharterVersion:
     header = content["charter"]
-    version = CharterVersion(
+    return CharterVersion(
         number=header["version"],
         title=header["title"],
         city=header["city"],
@@ -101,5 +103,33 @@ def _adopt(content: dict[str, Any], actor: Actor | None) -> CharterVersion:
         council_decision=header["council_decision"],
         content=content,
     )
+
+
+# The document's name of each stored field.
+DOCUMENT_FIELDS = {
+    "number": "version",
+    "title": "title",
+    "city": "city",
+    "council_decision": "council_decision",
+}
+
+
+def _check_fields(text: str, version: CharterVersion) -> None:
+    """What the register can store (lengths, the range of the version number), checked before
+    anything is looked up or written, with the document's line for each problem."""
+    try:
+        version.clean_fields(exclude=["content", "adopted_on"])
+    except ValidationError as error:
+        raise CharterFileError(
+            [
+                problem_at(text, ("charter", DOCUMENT_FIELDS.get(field, field)), message)
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+        ) from None
+
+
+def _adopt(content: dict[str, Any], actor: Actor | None) -> CharterVersion:
+    version = _version(content)
     save_record(record=version, actor=actor)
     return version

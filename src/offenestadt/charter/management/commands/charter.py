@@ -28,20 +28,30 @@ class Command(BaseCommand):
             self._export(options["number"], options["output"])
 
     def _load(self, file: Path) -> None:
+        # Exit code 2 for what is wrong with the file, as the other commands do.
         try:
             text = file.read_text(encoding="utf-8")
         except OSError as error:
-            raise CommandError(f"{file}: {error.strerror}") from None
+            raise CommandError(f"{file}: {error.strerror}", returncode=2) from None
         except UnicodeDecodeError:
-            raise CommandError(_("%s: die Datei muss UTF-8-Text sein") % file) from None
+            raise CommandError(
+                _("%s: die Datei muss UTF-8-Text sein") % file, returncode=2
+            ) from None
         try:
             version, created = charter_load(text=text, actor=None)
         except CharterFileError as error:
+            if len(error.problems) == 1:
+                raise CommandError(
+                    _("%(file)s: %(problem)s – nichts wurde geladen")
+                    % {"file": file, "problem": error.problems[0]},
+                    returncode=2,
+                ) from None
             for problem in error.problems:
                 self.stderr.write(f"{file}: {problem}")
             raise CommandError(
                 _("%(file)s: %(count)s Fehler, nichts wurde geladen")
-                % {"file": file, "count": len(error.problems)}
+                % {"file": file, "count": len(error.problems)},
+                returncode=2,
             ) from None
         message = (
             _("Charta-Version %(number)s beschlossen: %(title)s")
