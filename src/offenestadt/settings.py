@@ -104,6 +104,13 @@ OPENDATA_DCAT_PAGE_SIZE = env_int("OPENDATA_DCAT_PAGE_SIZE", 100)
 OPENDATA_CONTRIBUTOR_ID = env_str(
     "OPENDATA_CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/openNRW"
 )
+# Uploads: the most bytes one file may have (every upload form), and how far a workbook
+# (.xlsx, a ZIP archive) may unpack before it is read.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_UNPACKED_BYTES = env_int("UPLOAD_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+# Form fields other than files (Django's default); files above this wait in a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The prefix of this city's OCDS contracting process ids (register one with the OCP).
 OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-offenestadt")
 
@@ -148,6 +155,9 @@ MIDDLEWARE = [
     "offenestadt.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: language and user are known (its page has the site's frame), the security headers
+    # apply to its answer, and no body has been read yet.
+    "offenestadt.core.uploads.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "offenestadt.urls"

@@ -31,7 +31,9 @@ def spreadsheet_safe(value: object) -> str:
     return text
 
 
-def defuse_formulas[Frame: (pl.DataFrame, pl.LazyFrame)](frame: Frame) -> Frame:
+def defuse_formulas[Frame: (pl.DataFrame, pl.LazyFrame, pl.DataFrame | pl.LazyFrame)](
+    frame: Frame,
+) -> Frame:
     """The same rule over every text column of a table, for writing it as CSV."""
     import polars as pl
 

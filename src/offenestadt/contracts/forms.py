@@ -18,6 +18,7 @@ from offenestadt.contracts.models import (
     SubProcessor,
     Vendor,
 )
+from offenestadt.core.uploads import UploadField
 from offenestadt.registry.models import Project
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,6 +68,10 @@ class ContractForm(forms.ModelForm[Contract]):
             "signed_document",
             "public_document",
         ]
+        field_classes: ClassVar = {
+            "signed_document": UploadField,
+            "public_document": UploadField,
+        }
         widgets: ClassVar = {
             "purpose": forms.Textarea(attrs={"rows": 4}),
             "starts_on": DATE_INPUT,

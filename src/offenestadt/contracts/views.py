@@ -209,6 +209,7 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         "contracts/contract_form.html",
         {"form": form, "contract": contract if contract.pk else None},
+        status=400 if posted else 200,
     )
 
 

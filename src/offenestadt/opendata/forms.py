@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor, Office, Role
+from offenestadt.core.uploads import UploadField
 from offenestadt.opendata.models import Dataset, Distribution, Keyword, Theme
 from offenestadt.registry.models import Project
 
@@ -127,7 +128,7 @@ class DatasetForm(forms.ModelForm[Dataset]):
 class DistributionForm(forms.ModelForm[Distribution]):
     """A file to upload or an address elsewhere, with what users need to know about it."""
 
-    upload = forms.FileField(
+    upload = UploadField(
         label=_("Datei"),
         required=False,
         help_text=_(

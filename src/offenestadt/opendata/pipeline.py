@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
@@ -30,6 +32,7 @@ from offenestadt.anonymize.hierarchy import (
     intervals,
     postcode_prefix,
 )
+from offenestadt.anonymize.io import TableError, WorkbookLimits
 from offenestadt.audit.services import save_record
 from offenestadt.opendata import rules
 from offenestadt.opendata.filescan import file_scan_anonymized
@@ -62,15 +65,49 @@ def local_copy(upload: RawUpload) -> Iterator[Path]:
         yield path
 
 
+def _workbook_limits() -> WorkbookLimits:
+    return WorkbookLimits(unpacked_bytes=settings.UPLOAD_MAX_UNPACKED_BYTES)
+
+
+def table_problem(error: TableError) -> str:
+    """What is wrong with an uploaded table, in the page's language and without the server's
+    paths (the library's message names the file where it lies)."""
+    params = error.params
+    if error.code == "binary":
+        return _(
+            "Die Datei enthält Binärdaten, keine Tabelle als Text. Speichern Sie die Tabelle "
+            "als CSV oder laden Sie sie mit ihrer richtigen Endung hoch (.xlsx, .parquet)."
+        )
+    if error.code == "line-endings":
+        return _(
+            "Die Zeilen der Datei enden nur mit einem Wagenrücklauf (CR, wie auf alten Macs). "
+            "Speichern Sie sie mit Windows- (CRLF) oder Unix-Zeilenenden (LF)."
+        )
+    if error.code == "carriage-return":
+        return _(
+            "Zeile %(line)s enthält einen Wagenrücklauf (CR) mitten in der Zeile. Entfernen "
+            "Sie ihn oder speichern Sie die Datei mit Windows- (CRLF) oder Unix-Zeilenenden (LF)."
+        ) % {"line": params["line"]}
+    if error.code in {"workbook-size", "workbook-parts", "workbook-ratio"}:
+        return _(
+            "Die Arbeitsmappe würde sich beim Lesen auf mehr als %(limit)s entpacken (oder ist "
+            "ungewöhnlich stark gepackt). Speichern Sie das Tabellenblatt als CSV und laden "
+            "Sie es so hoch."
+        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_UNPACKED_BYTES)}
+    if error.code == "empty":
+        return _("Die Datei ist leer.")
+    return _("Die Datei lässt sich nicht lesen: %(problem)s") % {"problem": error.problem}
+
+
 def _scan(upload: RawUpload) -> list[dict[str, Any]]:
-    from offenestadt.anonymize.io import TableError, read_table
+    from offenestadt.anonymize.io import read_table
     from offenestadt.anonymize.scan import scan
 
     with local_copy(upload) as path:
         try:
-            frame = read_table(path)
+            frame = read_table(path, workbook_limits=_workbook_limits())
         except TableError as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(table_problem(error)) from None
     return [
         {
             "column": finding.column,
@@ -231,7 +268,7 @@ def _provenance(upload: RawUpload) -> str:
 def anonymize_now(upload: RawUpload) -> RawUpload:
     """Run the privacy model on the raw file (the background task calls this)."""
     from offenestadt.anonymize.engine import AnonymizeError, anonymize
-    from offenestadt.anonymize.io import TableError, read_table, write_table
+    from offenestadt.anonymize.io import read_table, write_table
     from offenestadt.anonymize.risk import risk_report
 
     upload.status, upload.progress = PipelineStatus.RUNNING, 0
@@ -250,7 +287,7 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
 
     try:
         with local_copy(upload) as path:
-            frame = read_table(path)
+            frame = read_table(path, workbook_limits=_workbook_limits())
             hierarchies = {
                 name: hierarchy_for(
                     name,
@@ -287,7 +324,7 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
                 )
     except (AnonymizeError, TableError, HierarchyError) as error:
         upload.status = PipelineStatus.FAILED
-        upload.error = str(error)
+        upload.error = table_problem(error) if isinstance(error, TableError) else str(error)
         save_record(record=upload, actor=None)
         return upload
     except Exception:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from offenestadt.accounts.models import Actor, Role
+from offenestadt.core.uploads import UploadField
 from offenestadt.opendata.models import Dataset
 from offenestadt.opendata.pipeline import ACCEPTED_SUFFIXES
 
@@ -44,7 +45,7 @@ class UploadForm(forms.Form):
         queryset=Dataset.objects.none(),
         help_text=_("Nur Datensätze Ihres Amtes."),
     )
-    file = forms.FileField(
+    file = UploadField(
         label=_("Datei mit den Rohdaten"),
         help_text=_("CSV, Parquet oder Excel (.xlsx)."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),

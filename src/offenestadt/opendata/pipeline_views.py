@@ -166,6 +166,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
         request,
         "opendata/pipeline_upload.html",
         {"form": form, "retention": category.retention_text if category else ""},
+        status=400 if form.is_bound else 200,
     )
 
 

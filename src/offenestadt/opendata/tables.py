@@ -4,16 +4,28 @@ report, so users see what each column holds and whether every row keeps to it.""
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 MAX_REPORTED_ERRORS = 50
 
 
 def describe_csv(path: Path) -> dict[str, Any]:
-    """The inferred Table Schema of a CSV file."""
-    from frictionless import Resource, system
+    """The inferred Table Schema of a CSV file; a ValidationError if it is no readable CSV
+    (binary data, an unknown encoding), without the reader's words, which name server paths."""
+    from frictionless import FrictionlessException, Resource, system
 
     with system.use_context(trusted=True):
         resource = Resource(str(path))
-        resource.infer()
+        try:
+            resource.infer()
+        except FrictionlessException:
+            raise ValidationError(
+                _(
+                    "Die Datei lässt sich nicht als CSV-Tabelle lesen. Prüfen Sie, ob sie "
+                    "wirklich eine CSV-Datei ist (Text, UTF-8 oder Windows-1252)."
+                )
+            ) from None
         return dict(resource.schema.to_dict())
 
 

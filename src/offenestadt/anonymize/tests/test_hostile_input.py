@@ -24,6 +24,7 @@ from offenestadt.anonymize.io import (
     scan_table,
     write_table,
 )
+from offenestadt.anonymize.tests.workbooks import ROW, workbook
 
 COMMAND = Path(sys.executable).parent / "offenestadt"
 PEOPLE = "Name;Alter;PLZ\nAnna;34;44787\nBen;35;44789\nCarl;41;44789\nDora;44;44787\n"
@@ -34,12 +35,12 @@ def _run(main: Callable[[list[str]], None], *arguments: object) -> CompletedProc
     would take seconds); `test_the_installed_command_refuses_in_one_line` runs it for real."""
     argv = [str(argument) for argument in arguments]
     out, err = stdio.StringIO(), stdio.StringIO()
-    code: int | str | None = 0
+    code = 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             main(argv)
         except SystemExit as exited:
-            code = exited.code
+            code = int(exited.code or 0)
     return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
@@ -71,29 +72,6 @@ def _refused_in_one_line(result: CompletedProcess[str], *words: str) -> str:
     assert "offenestadt-anonymize-" not in lines[0]
     assert "/tmp/tmp" not in lines[0]  # noqa: S108  (looks for the system's temporary names)
     return lines[0]
-
-
-def _workbook(path: Path, sheet_xml_rows: int = 2, row: bytes = b"") -> Path:
-    """A real .xlsx from xlsxwriter; with ``sheet_xml_rows`` large, its sheet is replaced by a
-    long, highly repetitive one (a ZIP bomb: tiny on disk, huge unpacked)."""
-    pl.DataFrame({"Name": ["Anna", "Ben"], "Alter": ["34", "35"]}).write_excel(path)
-    if not row:
-        return path
-    with zipfile.ZipFile(path) as original:
-        parts = {info.filename: original.read(info) for info in original.infolist()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for name, content in parts.items():
-            if name != "xl/worksheets/sheet1.xml":
-                bomb.writestr(name, content)
-        with bomb.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(b'<?xml version="1.0"?><worksheet><sheetData>')
-            for _ in range(sheet_xml_rows // 1000):
-                sheet.write(row * 1000)
-            sheet.write(b"</sheetData></worksheet>")
-    return path
-
-
-BOMB_ROW = b'<row><c t="inlineStr"><is><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></is></c></row>'
 
 
 # --- CSV that readers disagree on --------------------------------------------------------
@@ -169,7 +147,7 @@ def test_the_problem_comes_without_the_path_for_web_pages(tmp_path: Path) -> Non
 
 def test_a_workbook_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
     """A few hundred kilobytes on disk, about 60 MB unpacked: refused by its packing ratio."""
-    path = _workbook(tmp_path / "bomb.xlsx", sheet_xml_rows=800_000, row=BOMB_ROW)
+    path = workbook(tmp_path / "bomb.xlsx", sheet_xml_rows=800_000, row=ROW)
     assert path.stat().st_size < 1024 * 1024
     with pytest.raises(TableError, match="ZIP bomb") as refused:
         read_table(path)
@@ -180,7 +158,7 @@ def test_a_workbook_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 
 def test_a_workbook_above_the_unpacked_limit_is_refused(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "honest.xlsx")
+    path = workbook(tmp_path / "honest.xlsx")
     assert read_table(path)["Name"].to_list() == ["Anna", "Ben"]
     with pytest.raises(TableError, match="unpacks to more than") as refused:
         read_table(path, workbook_limits=WorkbookLimits(unpacked_bytes=2000))
@@ -191,7 +169,7 @@ def test_a_workbook_above_the_unpacked_limit_is_refused(tmp_path: Path) -> None:
 
 def test_a_workbook_that_understates_its_size_is_refused(tmp_path: Path) -> None:
     """The sizes in a ZIP's directory are the sender's word: the parts are counted unpacked."""
-    path = _workbook(tmp_path / "forged.xlsx", sheet_xml_rows=20_000, row=BOMB_ROW)
+    path = workbook(tmp_path / "forged.xlsx", sheet_xml_rows=20_000, row=ROW)
     data = bytearray(path.read_bytes())
     name = b"xl/worksheets/sheet1.xml"
     with zipfile.ZipFile(path) as archive:

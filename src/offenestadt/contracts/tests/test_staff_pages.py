@@ -97,7 +97,7 @@ def test_an_editor_must_link_a_project_of_their_office(
     response = client_for(editor).post(
         "/vertraege/neu/", {"title": "Fremdvertrag", "currency": "EUR", "projects": [foreign.pk]}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "projects" in response.context["form"].errors
     assert not Contract.objects.exists()
 
@@ -335,6 +335,6 @@ def test_a_document_that_is_no_pdf_is_refused(
             "public_document": SimpleUploadedFile("fassung.pdf", b"<html></html>"),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "public_document" in response.context["form"].errors
     assert not Contract.objects.exists()

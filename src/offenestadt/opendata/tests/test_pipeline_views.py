@@ -114,7 +114,7 @@ def test_an_editor_of_another_office_does_not_reach_the_upload(
         reverse("pipeline:create"),
         {"dataset": dataset.pk, "file": SimpleUploadedFile("x.csv", RAW)},
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert RawUpload.objects.count() == 1
 
 
@@ -349,7 +349,7 @@ def test_a_file_that_cannot_be_read_is_refused_on_the_form(
         reverse("pipeline:create"),
         {"dataset": dataset.pk, "file": SimpleUploadedFile("daten.pdf", b"%PDF-1.4")},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "CSV-, Parquet- oder Excel-Datei" in response.content.decode()
     assert not RawUpload.objects.exists()
 
