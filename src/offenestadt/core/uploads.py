@@ -20,6 +20,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.anonymize.io import WorkbookLimits
+
 
 def upload_limit() -> int:
     """The most bytes a single uploaded file may have."""
@@ -29,6 +31,11 @@ def upload_limit() -> int:
 def request_limit() -> int:
     """The most bytes a request may carry: one file at its limit and the form's other fields."""
     return upload_limit() + int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+def workbook_limits() -> WorkbookLimits:
+    """How far an uploaded workbook may unpack before the anonymization library reads it."""
+    return WorkbookLimits(unpacked_bytes=int(settings.UPLOAD_MAX_UNPACKED_BYTES))
 
 
 def validate_upload_size(file: Any) -> None:

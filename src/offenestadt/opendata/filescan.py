@@ -177,6 +177,7 @@ def detect_personal_data(path: Path, name: str) -> Detection:
     text line by line. Anything else cannot be checked automatically.
     """
     from offenestadt.anonymize.io import TableError, read_table, table_format
+    from offenestadt.core.uploads import workbook_limits
 
     suffix = PurePosixPath(name).suffix.lower()
     try:
@@ -187,7 +188,7 @@ def detect_personal_data(path: Path, name: str) -> Detection:
         tabular = True
     try:
         if tabular:
-            frame = read_table(path)
+            frame = read_table(path, workbook_limits=workbook_limits())
         elif suffix in JSON_SUFFIXES or suffix in TEXT_SUFFIXES:
             text = path.read_text(encoding="utf-8-sig")
             if suffix in JSON_SUFFIXES:

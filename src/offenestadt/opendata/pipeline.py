@@ -32,8 +32,9 @@ from offenestadt.anonymize.hierarchy import (
     intervals,
     postcode_prefix,
 )
-from offenestadt.anonymize.io import TableError, WorkbookLimits
+from offenestadt.anonymize.io import TableError
 from offenestadt.audit.services import save_record
+from offenestadt.core.uploads import workbook_limits
 from offenestadt.opendata import rules
 from offenestadt.opendata.filescan import file_scan_anonymized
 from offenestadt.opendata.models import Distribution, PipelineStatus, RawUpload
@@ -63,10 +64,6 @@ def local_copy(upload: RawUpload) -> Iterator[Path]:
         with upload.file.open("rb") as source, path.open("wb") as target:
             shutil.copyfileobj(source, target)
         yield path
-
-
-def _workbook_limits() -> WorkbookLimits:
-    return WorkbookLimits(unpacked_bytes=settings.UPLOAD_MAX_UNPACKED_BYTES)
 
 
 def table_problem(error: TableError) -> str:
@@ -105,7 +102,7 @@ def _scan(upload: RawUpload) -> list[dict[str, Any]]:
 
     with local_copy(upload) as path:
         try:
-            frame = read_table(path, workbook_limits=_workbook_limits())
+            frame = read_table(path, workbook_limits=workbook_limits())
         except TableError as error:
             raise ValidationError(table_problem(error)) from None
     return [
@@ -287,7 +284,7 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
 
     try:
         with local_copy(upload) as path:
-            frame = read_table(path, workbook_limits=_workbook_limits())
+            frame = read_table(path, workbook_limits=workbook_limits())
             hierarchies = {
                 name: hierarchy_for(
                     name,
