@@ -51,7 +51,7 @@ class LocationOut(Schema):
 
 class SubProcessorOut(Schema):
     name: str
-    country: str
+    country: str = Field(description="ISO 3166-1 code; empty while the contract leaves it open.")
     purpose: str
     safeguard: str
 
@@ -61,12 +61,21 @@ class AccessOut(Schema):
     role: str
     purpose: str
     mode: AccessMode
+    country: str = Field(
+        description="ISO 3166-1 code of the country access comes from (remote access); "
+        "empty while unknown or for access on site."
+    )
+    safeguard: str = Field(description="The safeguard for access from outside the EU/EEA.")
 
 
 class RedactionOut(Schema):
     passage: str
-    category: RedactionReason | None
-    reason: str
+    category: RedactionReason | None = Field(description="What the redaction protects.")
+    legal_basis: str = Field(
+        description="The provision of the transparency or freedom-of-information law the "
+        "charter names, for the category (empty: none stated, so the redaction is unjustified)."
+    )
+    reason: str = Field(description="The specific public justification.")
 
     @staticmethod
     def resolve_category(redaction: Any) -> str | None:
@@ -148,7 +157,9 @@ class ContractFilters(Schema):
     vendor: int | None = Field(None, description="A vendor's id.")
     project: str | None = Field(None, description="A project's slug.")
     country: str | None = Field(
-        None, pattern="^[A-Za-z]{2}$", description="Where data is processed or stored."
+        None,
+        pattern="^[A-Za-z]{2}$",
+        description="Where data is processed or stored, by sub-processors too, or accessed from.",
     )
     min_value: Decimal | None = None
     max_value: Decimal | None = None
@@ -174,7 +185,9 @@ def contract_list(request: HttpRequest, filters: Query[ContractFilters]) -> dict
     if filters.country:
         country = filters.country.upper()
         contracts = contracts.filter(
-            Q(locations__country=country) | Q(subprocessors__country=country)
+            Q(locations__country=country)
+            | Q(subprocessors__country=country)
+            | Q(accesses__country=country, accesses__mode=AccessMode.REMOTE)
         ).distinct()
     if filters.min_value is not None:
         contracts = contracts.filter(value__gte=filters.min_value)

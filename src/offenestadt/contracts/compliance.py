@@ -1,10 +1,22 @@
 """The charter's rules over contracts (P2, P3); their findings count toward the projects."""
 
+import re
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
 from offenestadt.charter.models import CharterVersion
-from offenestadt.contracts.models import EU_EEA_COUNTRIES, Contract, DataOwner
+from offenestadt.contracts.models import (
+    AccessMode,
+    Contract,
+    DataOwner,
+    Location,
+    Redaction,
+    RedactionReason,
+    is_third_country,
+)
 from offenestadt.registry.models import Project
 
 
@@ -20,29 +32,100 @@ def data_owned_by_city(contract: Contract, charter: CharterVersion) -> Outcome:
     return Outcome(Status.MET, _("Die Daten gehören der Stadt."))
 
 
+# What a safeguard field holds when the contract in fact names none.
+NO_SAFEGUARD = frozenset(
+    {"-", "–", "—", "?", "keine", "kein", "nein", "entfällt", "offen", "unbekannt", "none", "n/a"}
+)
+
+
+def states_safeguard(text: str) -> bool:
+    """Whether ``text`` names a safeguard at all (not "keine", "-", "unbekannt" …)."""
+    words = text.strip().casefold().rstrip(".")
+    return bool(words) and words not in NO_SAFEGUARD
+
+
+def _joined(items: list[Promise]) -> Promise:
+    """The items, comma-separated, translated when the message is."""
+    return format_lazy(", ".join("{}" for _item in items), *items)
+
+
+def _place(kind: Promise | str, who: str, country: str) -> Promise:
+    return format_lazy("{kind}: {who} ({country})", kind=kind, who=who, country=country or "?")
+
+
+def data_flows(contract: Contract) -> list[tuple[Promise, str, str]]:
+    """Every way the contract's data reaches a country: where it is processed or stored,
+    which sub-processors handle it, and who reaches it from afar (remote access, support).
+
+    Each as (what, country, safeguard); the country is empty where the contract leaves it
+    open. Access on site happens where the data is, so it adds no country of its own.
+    """
+    vendor = contract.vendor.legal_name if contract.vendor else ""
+    flows = [
+        (
+            _place(
+                Location(location.kind).label,
+                location.operator or location.data_centre or location.city or vendor,
+                location.country,
+            ),
+            location.country,
+            location.safeguard,
+        )
+        for location in contract.locations.all()
+    ]
+    flows += [
+        (_place(_("Unterauftragnehmer"), sub.name, sub.country), sub.country, sub.safeguard)
+        for sub in contract.subprocessors.all()
+    ]
+    flows += [
+        (
+            _place(_("Fernzugriff"), access.organisation, access.country),
+            access.country,
+            access.safeguard,
+        )
+        for access in contract.accesses.all()
+        if access.mode == AccessMode.REMOTE
+    ]
+    return flows
+
+
 @rule(Contract, "P2", "data-stays-in-eu")
 def data_stays_in_eu(contract: Contract, charter: CharterVersion) -> Outcome:
-    places = [
-        (str(location), location.country, location.safeguard)
-        for location in contract.locations.all()
-    ] + [(sub.name, sub.country, sub.safeguard) for sub in contract.subprocessors.all()]
-    if not places:
+    """Data stays in the EU/EEA, or each way it leaves has a stated safeguard: places of
+    processing and storage, sub-processors, and remote access (a transfer too)."""
+    if not contract.locations.exists():
         return Outcome(
-            Status.MISSING, _("Es fehlt, wo die Daten verarbeitet und gespeichert werden.")
+            Status.MISSING,
+            _("Es fehlt, wo die Daten verarbeitet und gespeichert werden."),
+            fix="#daten-heading",
         )
+    flows = data_flows(contract)
     unsafe = [
-        name
-        for name, country, safeguard in places
-        if country not in EU_EEA_COUNTRIES and not safeguard
+        what
+        for what, country, safeguard in flows
+        if is_third_country(country) and not states_safeguard(safeguard)
     ]
     if unsafe and charter.parameter("third_country_transfer_needs_safeguard", True):
         return Outcome(
             Status.VIOLATED,
             _("Außerhalb von EU/EWR ohne benannte Garantie: %(names)s."),
-            {"names": ", ".join(unsafe)},
+            {"names": _joined(unsafe)},
+            fix="#daten-heading",
+        )
+    unknown = [what for what, country, _safeguard in flows if not country]
+    if unknown:
+        return Outcome(
+            Status.MISSING,
+            _("Es fehlt, aus welchem Land: %(names)s."),
+            {"names": _joined(unknown)},
+            fix="#daten-heading",
         )
     return Outcome(
-        Status.MET, _("Die Daten bleiben in EU/EWR oder sind durch eine Garantie geschützt.")
+        Status.MET,
+        _(
+            "Die Daten bleiben in EU/EWR, auch bei Unterauftragnehmern und Fernzugriff, oder "
+            "sind durch eine Garantie geschützt."
+        ),
     )
 
 
@@ -53,18 +136,112 @@ def access_listed(contract: Contract, charter: CharterVersion) -> Outcome:
     return Outcome(Status.MET, _("Es steht fest, wer auf die Daten zugreifen kann."))
 
 
+# The charter parameter that names each category's provision in the law it names.
+REDACTION_BASIS_PARAMETERS: dict[str, str] = {
+    RedactionReason.PERSONAL_DATA: "redaction_basis_personal_data",
+    RedactionReason.TRADE_SECRET: "redaction_basis_trade_secret",
+    RedactionReason.SECURITY: "redaction_basis_security",
+}
+# Without a charter value: long enough for one sentence that says what and why.
+DEFAULT_JUSTIFICATION_MIN_CHARACTERS = 40
+# A justification needs this many words of its own beyond the stock words below.
+JUSTIFICATION_MIN_OWN_WORDS = 3
+# Words that name secrecy without saying what is protected or why; they do not count.
+STOCK_WORDS = frozenset(
+    {
+        *("vertraulich", "vertrauliche", "vertraulicher", "vertraulichkeit", "geheim"),
+        *("geheime", "geheimhaltung", "intern", "interne", "internes", "nichtöffentlich"),
+        *("geschäftsgeheimnis", "geschäftsgeheimnisse", "betriebsgeheimnis", "datenschutz"),
+        *("sicherheit", "sicherheitsgründe", "sicherheitsgründen", "schutzwürdig", "sensibel"),
+        *("confidential", "confidentiality", "secret", "internal", "sensitive", "privacy"),
+        *("aus", "gründen", "grund", "wegen", "der", "die", "das", "des", "und", "oder"),
+        *("nicht", "öffentlich", "ist", "sind", "nur", "für", "zum", "zur", "siehe", "gemäß"),
+        *("nach", "vertrag", "anlage", "reasons", "for", "not", "public", "the", "of"),
+    }
+)
+
+
+def redaction_legal_basis(category: str, charter: CharterVersion | None) -> str:
+    """The provision and law the charter names for a redaction of ``category``, e.g.
+    "§ 8 Informationsfreiheitsgesetz Nordrhein-Westfalen (IFG NRW)"; empty when it names
+    none."""
+    if charter is None or category not in REDACTION_BASIS_PARAMETERS:
+        return ""
+    law = str(charter.parameter("information_freedom_law", "") or "").strip()
+    provision = str(charter.parameter(REDACTION_BASIS_PARAMETERS[category], "") or "").strip()
+    return f"{provision} {law}" if law and provision else ""
+
+
+def justification_problem(text: str, charter: CharterVersion | None) -> str:
+    """Why ``text`` is no specific justification ("" when it is one): too short, or
+    nothing but stock words such as "vertraulich"."""
+    minimum = DEFAULT_JUSTIFICATION_MIN_CHARACTERS
+    if charter is not None:
+        value = charter.parameter("redaction_justification_min_characters", minimum)
+        # A charter may hold any value; one that is no whole number keeps the default.
+        if isinstance(value, int) and not isinstance(value, bool):
+            minimum = value
+    collapsed = " ".join(text.split())
+    if len(collapsed) < minimum:
+        return str(
+            _(
+                "Begründen Sie konkret, in mindestens %(minimum)s Zeichen: was die Stelle "
+                "schützt und warum das hier zutrifft."
+            )
+            % {"minimum": minimum}
+        )
+    words = {word.casefold() for word in re.findall(r"[^\W\d_]{3,}", collapsed)}
+    if len(words - STOCK_WORDS) < JUSTIFICATION_MIN_OWN_WORDS:
+        return str(
+            _(
+                "„Vertraulich“, „geheim“ oder „intern“ sind keine Begründung: sagen Sie, was "
+                "die Stelle schützt und warum das hier zutrifft."
+            )
+        )
+    return ""
+
+
+def redaction_problems(redaction: Redaction, charter: CharterVersion | None) -> dict[str, str]:
+    """What keeps a redaction from being justified, by field: a category, its legal basis
+    in the charter's law, and a specific justification. Empty when it is justified."""
+    problems: dict[str, str] = {}
+    if not redaction.category:
+        problems["category"] = str(
+            _("Wählen Sie, was die Schwärzung schützt (mit ihrer Rechtsgrundlage).")
+        )
+    elif not redaction.legal_basis.strip():
+        problems["category"] = str(
+            _(
+                "Für diese Begründungsart nennt die Charta keine Rechtsgrundlage; speichern "
+                "Sie die Schwärzung erneut, sobald sie eine nennt."
+            )
+        )
+    if problem := justification_problem(redaction.reason, charter):
+        problems["reason"] = problem
+    return problems
+
+
 @rule(Contract, "P3", "redactions-justified")
 def redactions_justified(contract: Contract, charter: CharterVersion) -> Outcome:
+    """Every redaction names what it protects, the provision of the charter's law that
+    allows it, and a specific justification; "vertraulich" alone is none."""
     redactions = list(contract.redactions.all())
-    unjustified = [r.passage for r in redactions if not r.is_justified]
+    unjustified = [r.passage for r in redactions if redaction_problems(r, charter)]
     if unjustified:
         return Outcome(
             Status.VIOLATED,
-            _("Schwärzungen ohne öffentliche Begründung: %(passages)s."),
+            _(
+                "Schwärzungen ohne Begründungsart mit Rechtsgrundlage und konkrete Begründung: "
+                "%(passages)s."
+            ),
             {"passages": ", ".join(unjustified)},
+            fix="#schwaerzungen-heading",
         )
     if redactions:
-        return Outcome(Status.MET, _("Jede Schwärzung ist öffentlich begründet."))
+        return Outcome(
+            Status.MET,
+            _("Jede Schwärzung ist mit Rechtsgrundlage und konkret öffentlich begründet."),
+        )
     return Outcome(Status.NOT_APPLICABLE, _("Der Vertrag hat keine Schwärzungen."))
 
 

@@ -59,11 +59,20 @@ def load_demo() -> list[str]:
                 role="Netzbetrieb",
                 purpose="Wartung der Zugangspunkte",
                 mode=AccessMode.REMOTE,
+                country="DE",
+            ),
+            SubProcessor(
+                name="Netzwerk-Monitoring Pune Pvt. Ltd. (Demo)",
+                country="IN",
+                purpose="Überwachung der Verbindungen außerhalb der Geschäftszeiten",
+                safeguard="Standardvertragsklauseln der EU-Kommission (Art. 46 Abs. 2 c DSGVO), "
+                "Modul 3",
             ),
             Redaction(
                 passage="Anlage 3: Netzplan",
                 category=RedactionReason.SECURITY,
-                reason="Der Plan zeigt Schwachstellen des Netzes.",
+                reason="Der Netzplan zeigt, welche Zugangspunkte ohne Ersatzleitung angebunden "
+                "sind; wer ihn kennt, kann gezielt ganze Stadtteile vom Netz trennen.",
             ),
         ],
         title="Betriebsvertrag WLAN-Backbone mit den Stadtwerken (Demo)",
@@ -82,7 +91,20 @@ def load_demo() -> list[str]:
         [
             DataLocation(kind=Location.STORAGE, country="US", operator="SensorCloud (Demo)"),
             SubProcessor(name="Analytics Partner (Demo)", country="SG", purpose="Auswertung"),
-            Redaction(passage="§ 7 Preise"),
+            SubProcessor(name="Kartendienst (Demo)", purpose="Karten der Sensorstandorte"),
+            DataAccess(
+                organisation="SensorCloud Inc. (Demo)",
+                role="Support",
+                purpose="Fehlersuche auf der Plattform",
+                mode=AccessMode.REMOTE,
+                country="US",
+            ),
+            Redaction(
+                passage="§ 7 Stückpreise je Sensor",
+                category=RedactionReason.TRADE_SECRET,
+                reason="Die Stückpreise zeigen die Kalkulation des Anbieters für laufende "
+                "Ausschreibungen anderer Städte; der Gesamtwert des Vertrags ist öffentlich.",
+            ),
         ],
         title="Lizenz- und Servicevertrag Sensorplattform (Demo)",
         purpose="Bereitstellung der Sensorplattform als Dienst.",

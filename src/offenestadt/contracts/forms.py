@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor, Role
+from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import rules
+from offenestadt.contracts.compliance import redaction_legal_basis
 from offenestadt.contracts.models import (
     Contract,
     ContractComment,
@@ -15,6 +17,7 @@ from offenestadt.contracts.models import (
     DataAccess,
     DataLocation,
     Redaction,
+    RedactionReason,
     SubProcessor,
     Vendor,
 )
@@ -124,10 +127,35 @@ class DataAccessForm(forms.ModelForm[DataAccess]):
 
 
 class RedactionForm(forms.ModelForm[Redaction]):
+    """What is redacted, what it protects (with its legal basis), and why specifically.
+
+    The legal basis follows from the category and the charter in force; the service
+    stores it and checks the justification.
+    """
+
     class Meta:
         model = Redaction
-        fields: ClassVar = list(Redaction.audit_fields)
-        widgets: ClassVar = {"reason": forms.Textarea(attrs={"rows": 3})}
+        fields: ClassVar = ["passage", "category", "reason"]
+        widgets: ClassVar = {
+            "category": forms.RadioSelect,
+            "reason": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        charter = CharterVersion.objects.in_force()
+        category = self.fields["category"]
+        category.required = True
+        category.choices = [  # type: ignore[attr-defined]
+            (value, _label_with_basis(label, redaction_legal_basis(value, charter)))
+            for value, label in RedactionReason.choices
+        ]
+
+
+def _label_with_basis(label: object, basis: str) -> str:
+    if not basis:
+        return str(label)
+    return str(_("%(category)s (%(basis)s)") % {"category": label, "basis": basis})
 
 
 class ContractTransitionForm(forms.Form):

@@ -1,12 +1,15 @@
 """Vendors and contracts with the data clauses the charter's rules read (P2, P3)."""
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
 
@@ -23,8 +26,38 @@ country_code = RegexValidator(
 )
 
 
-def country_field() -> "models.CharField[str, str]":
-    return models.CharField(_("Land (ISO-Code)"), max_length=2, validators=[country_code])
+def country_field(
+    verbose_name: "str | StrPromise | None" = None,
+    *,
+    blank: bool = False,
+    help_text: "str | StrPromise" = "",
+) -> "models.CharField[str, str]":
+    return models.CharField(
+        verbose_name or _("Land (ISO-Code)"),
+        max_length=2,
+        validators=[country_code],
+        blank=blank,
+        help_text=help_text,
+    )
+
+
+def safeguard_field() -> "models.CharField[str, str]":
+    return models.CharField(
+        _("Garantie bei Drittland"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Nur außerhalb von EU/EWR: die Grundlage der Übermittlung, zum Beispiel "
+            "Angemessenheitsbeschluss (Art. 45 DSGVO, auch EU-US Data Privacy Framework), "
+            "Standardvertragsklauseln (Art. 46) oder verbindliche interne "
+            "Datenschutzvorschriften (Art. 47)."
+        ),
+    )
+
+
+def is_third_country(country: str) -> bool:
+    """Outside the EU and the EEA; an unknown (empty) country is not known to be either."""
+    return bool(country) and country not in EU_EEA_COUNTRIES
 
 
 class Vendor(models.Model):
@@ -220,7 +253,7 @@ class DataLocation(ContractPart):
     city = models.CharField(_("Ort"), max_length=200, blank=True)
     operator = models.CharField(_("Betreiber"), max_length=200, blank=True)
     data_centre = models.CharField(_("Rechenzentrum"), max_length=200, blank=True)
-    safeguard = models.CharField(_("Garantie bei Drittland"), max_length=300, blank=True)
+    safeguard = safeguard_field()
 
     audit_fields: ClassVar[tuple[str, ...]] = (
         "kind",
@@ -238,9 +271,16 @@ class DataLocation(ContractPart):
 class SubProcessor(ContractPart):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="subprocessors")
     name = models.CharField(_("Unterauftragnehmer"), max_length=300)
-    country = country_field()
+    # Empty while unknown: the charter then finds the evidence missing.
+    country = country_field(
+        blank=True,
+        help_text=_(
+            "Wo der Unterauftragnehmer die Daten verarbeitet. Leer lassen, solange es "
+            "unbekannt ist: dann fehlt der Nachweis."
+        ),
+    )
     purpose = models.CharField(_("Zweck"), max_length=300, blank=True)
-    safeguard = models.CharField(_("Garantie bei Drittland"), max_length=300, blank=True)
+    safeguard = safeguard_field()
 
     audit_fields: ClassVar[tuple[str, ...]] = ("name", "country", "purpose", "safeguard")
 
@@ -259,37 +299,63 @@ class DataAccess(ContractPart):
     role = models.CharField(_("Rolle"), max_length=200)
     purpose = models.CharField(_("Zweck"), max_length=300)
     mode = models.CharField(_("Zugriff"), max_length=10, choices=AccessMode)
+    # Access from a third country (remote support, say) is a transfer there.
+    country = country_field(
+        _("Land, aus dem zugegriffen wird (ISO-Code)"),
+        blank=True,
+        help_text=_(
+            "Bei Zugriff aus der Ferne: das Land, in dem die Zugreifenden sitzen, auch für "
+            "Support und Wartung. Leer lassen, solange es unbekannt ist: dann fehlt der Nachweis."
+        ),
+    )
+    safeguard = safeguard_field()
 
-    audit_fields: ClassVar[tuple[str, ...]] = ("organisation", "role", "purpose", "mode")
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "organisation",
+        "role",
+        "purpose",
+        "mode",
+        "country",
+        "safeguard",
+    )
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.role})"
 
 
 class RedactionReason(models.TextChoices):
+    """What a redaction protects; each has its provision in the law the charter names."""
+
     PERSONAL_DATA = "personal_data", _("personenbezogene Daten Dritter")
     TRADE_SECRET = "trade_secret", _("Geschäftsgeheimnis im Rechtssinn")
     SECURITY = "security", _("Sicherheitsdetail")
 
 
 class Redaction(ContractPart):
-    """A passage hidden in the public document; category and reason are public."""
+    """A passage hidden in the public document; category, legal basis and the specific
+    justification are public. The legal basis is taken from the charter in force when the
+    redaction is saved (see contracts.compliance.redaction_legal_basis)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="redactions")
     passage = models.CharField(_("Stelle"), max_length=200)
     category = models.CharField(
         _("Begründungsart"), max_length=20, choices=RedactionReason, blank=True
     )
-    reason = models.TextField(_("Begründung"), blank=True)
+    legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=300, blank=True)
+    reason = models.TextField(
+        _("Konkrete Begründung"),
+        blank=True,
+        help_text=_(
+            "Was genau die Stelle schützt und warum es hier zutrifft, zum Beispiel: „Die "
+            "Stückpreise zeigen die Kalkulation des Anbieters; der Gesamtpreis ist öffentlich.“ "
+            "Ein Wort wie „vertraulich“ allein ist keine Begründung."
+        ),
+    )
 
-    audit_fields: ClassVar[tuple[str, ...]] = ("passage", "category", "reason")
+    audit_fields: ClassVar[tuple[str, ...]] = ("passage", "category", "legal_basis", "reason")
 
     def __str__(self) -> str:
         return self.passage
-
-    @property
-    def is_justified(self) -> bool:
-        return bool(self.category and self.reason.strip())
 
 
 class CommentStatus(models.TextChoices):

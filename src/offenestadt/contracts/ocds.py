@@ -343,14 +343,20 @@ def _data_clauses(contract: Contract) -> str:
     ]
     subprocessors = [
         _with_details(
-            f"{_label(sub, 'name')}: {sub.name}, {sub.country}", [sub.purpose, sub.safeguard]
+            ", ".join(filter(None, [f"{_label(sub, 'name')}: {sub.name}", sub.country])),
+            [sub.purpose, sub.safeguard],
         )
         for sub in contract.subprocessors.all()
     ]
     accesses = [
         _with_details(
             f"{_label(access, 'mode')}: {access.organisation}",
-            [access.role, access.purpose, str(access.get_mode_display())],
+            [
+                access.role,
+                access.purpose,
+                str(access.get_mode_display()),
+                _lines(access, ["country", "safeguard"], separator="; "),
+            ],
         )
         for access in contract.accesses.all()
     ]

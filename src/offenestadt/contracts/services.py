@@ -19,6 +19,7 @@ from offenestadt.audit.services import delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import rules
+from offenestadt.contracts.compliance import redaction_legal_basis, redaction_problems
 from offenestadt.contracts.models import (
     CommentStatus,
     Contract,
@@ -77,8 +78,17 @@ def contract_save(*, actor: Actor, contract: Contract, projects: list[Project]) 
 
 @transaction.atomic
 def contract_clause_save(*, actor: Actor, clause: ContractClause) -> ContractClause:
-    """Add or change a data location, sub-processor, access entry or redaction."""
+    """Add or change a data location, sub-processor, access entry or redaction.
+
+    A redaction takes its legal basis from the charter in force and is refused unless it
+    names a category with a basis and a specific justification.
+    """
     _require_edit(actor, clause.contract)
+    if isinstance(clause, Redaction):
+        charter = CharterVersion.objects.in_force()
+        clause.legal_basis = redaction_legal_basis(clause.category, charter)
+        if problems := redaction_problems(clause, charter):
+            raise ValidationError(problems)
     clause.full_clean()
     save_record(record=clause, actor=actor)
     _evaluate_projects(clause.contract)

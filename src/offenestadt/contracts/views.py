@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts import rules, services
+from offenestadt.contracts.compliance import redaction_problems
 from offenestadt.contracts.export import contracts_csv
 from offenestadt.contracts.forms import (
     CommentForm,
@@ -30,6 +31,7 @@ from offenestadt.contracts.forms import (
     VendorForm,
 )
 from offenestadt.contracts.models import (
+    AccessMode,
     Contract,
     ContractComment,
     ContractStatus,
@@ -77,7 +79,9 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     if len(filters["land"]) == 2:
         country = filters["land"].upper()
         contracts = contracts.filter(
-            Q(locations__country=country) | Q(subprocessors__country=country)
+            Q(locations__country=country)
+            | Q(subprocessors__country=country)
+            | Q(accesses__country=country, accesses__mode=AccessMode.REMOTE)
         ).distinct()
     if (low := _amount(filters["wert_ab"])) is not None:
         contracts = contracts.filter(value__gte=low)
@@ -167,6 +171,10 @@ def _render_detail(
             )
             if reads_internal(request.user)
             else [],
+            "redactions": [
+                (redaction, redaction_problems(redaction, charter))
+                for redaction in contract.redactions.all()
+            ],
         },
         status=status,
     )

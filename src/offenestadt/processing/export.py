@@ -38,6 +38,7 @@ from reportlab.platypus import (
 from offenestadt.anonymize.formulas import spreadsheet_safe
 from offenestadt.contracts.models import (
     EU_EEA_COUNTRIES,
+    AccessMode,
     Contract,
     DataAccess,
     DataLocation,
@@ -148,7 +149,13 @@ def _processor_text(item: Entry) -> str:
 
 
 def _access_text(item: Entry) -> str:
-    parts = [item["organisation"], item["role"], item["mode"]["label"], item["purpose"]]
+    parts = [
+        item["organisation"],
+        item["role"],
+        item["mode"]["label"],
+        item["country"],
+        item["purpose"],
+    ]
     return " – ".join([p for p in parts if p] + [_contract_text(item["contract"])])
 
 
@@ -368,6 +375,8 @@ def _accesses(contracts: list[Contract]) -> list[Entry]:
             "role": access.role,
             "purpose": access.purpose,
             "mode": _choice(access.mode, access.get_mode_display()),
+            "country": access.country,
+            "safeguard": access.safeguard,
             "contract": _contract_reference(contract),
         }
         for contract in contracts
@@ -420,6 +429,19 @@ def _third_country_transfers(
             }
             for subprocessor in contract.subprocessors.all()
             if subprocessor.country not in EU_EEA_COUNTRIES
+        )
+        # Access from afar out of a third country is a transfer there too.
+        transfers.extend(
+            {
+                "recipient": access.organisation,
+                "country": access.country,
+                "safeguard": access.safeguard,
+                "source": _choice("contract_access", _("Fernzugriff laut Vertrag")),
+                "contract": _contract_reference(contract),
+                "detail": ", ".join(part for part in (access.role, access.purpose) if part),
+            }
+            for access in contract.accesses.all()
+            if access.mode == AccessMode.REMOTE and access.country not in EU_EEA_COUNTRIES
         )
     return transfers
 

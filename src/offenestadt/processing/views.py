@@ -16,7 +16,13 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import evaluate
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
-from offenestadt.contracts.models import Contract, DataLocation, SubProcessor
+from offenestadt.contracts.models import (
+    AccessMode,
+    Contract,
+    DataAccess,
+    DataLocation,
+    SubProcessor,
+)
 from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
@@ -158,6 +164,11 @@ def _render_detail(
         .prefetch_related(
             Prefetch("locations", queryset=DataLocation.objects.order_by("pk")),
             Prefetch("subprocessors", queryset=SubProcessor.objects.order_by("pk")),
+            Prefetch(
+                "accesses",
+                queryset=DataAccess.objects.filter(mode=AccessMode.REMOTE).order_by("pk"),
+                to_attr="remote_accesses",
+            ),
         )
         .order_by("title")
     )

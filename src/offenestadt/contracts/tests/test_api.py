@@ -50,11 +50,19 @@ def test_the_detail_has_clauses_redactions_and_findings(anonymous: Client) -> No
     response = anonymous.get(f"/api/v1/contracts/{contract.pk}")
     body = response.json()
     assert body["data_owner"] == "vendor"
-    assert [s["country"] for s in body["subprocessors"]] == ["SG"]
-    assert body["redactions"] == [{"passage": "§ 7 Preise", "category": None, "reason": ""}]
+    # A sub-processor whose country the contract leaves open is listed without one.
+    assert [s["country"] for s in body["subprocessors"]] == ["SG", ""]
+    assert [(a["mode"], a["country"]) for a in body["accesses"]] == [("remote", "US")]
+    [redaction] = body["redactions"]
+    assert (redaction["category"], redaction["legal_basis"]) == (
+        "trade_secret",
+        "§ 8 Informationsfreiheitsgesetz Nordrhein-Westfalen (IFG NRW)",
+    )
+    assert redaction["reason"].startswith("Die Stückpreise zeigen")
     statuses = {f["rule"]: f["status"] for f in body["findings"]}
     assert statuses["data-owned-by-city"] == "violated"
-    assert statuses["redactions-justified"] == "violated"
+    assert statuses["data-stays-in-eu"] == "violated"
+    assert statuses["redactions-justified"] == "met"
     assert_matches_openapi(anonymous, "/api/v1/contracts/{contract_id}", response)
 
 

@@ -137,6 +137,7 @@ def contract(charter: CharterVersion, editor: User, project: Project) -> Contrac
             role="Betrieb",
             purpose="Wartung",
             mode=AccessMode.REMOTE,
+            country="DE",
         ),
     ):
         services.contract_clause_save(actor=editor, clause=clause)

@@ -57,7 +57,12 @@ def test_the_contract_page_shows_where_data_goes_and_who_sees_it(
     assert "Wo die Daten hingehen und wer sie sieht" in page
     assert "<td>Unterauftragnehmer: Analytics Partner (Demo) (Auswertung)</td><td>SG</td>" in page
     assert "Im öffentlichen Dokument ist 1 Stelle geschwärzt." in page
-    assert "§ 7 Preise: <strong>ohne Begründung</strong>" in page
+    # Each redaction says what it protects, under which provision of which law, and why.
+    assert (
+        "<dt>§ 7 Stückpreise je Sensor</dt> <dd> <p>Geschäftsgeheimnis im Rechtssinn – "
+        "Rechtsgrundlage: § 8 Informationsfreiheitsgesetz Nordrhein-Westfalen (IFG NRW)</p> "
+        "<p>Begründung: Die Stückpreise zeigen die Kalkulation des Anbieters"
+    ) in page
     assert "Außerhalb von EU/EWR ohne benannte Garantie" in page
 
 

@@ -101,6 +101,7 @@ def make_contract(title: str, **fields: Any) -> Contract:
         role="Fehlerbehebung",
         purpose="Störungen beheben",
         mode=AccessMode.REMOTE,
+        country="DE",
     )
     return contract
 
