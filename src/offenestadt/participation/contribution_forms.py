@@ -109,6 +109,19 @@ class SupportEntryForm(forms.Form):
     )
 
 
+class SupportForm(forms.Form):
+    """Support a proposal online: once per person, confirmed by e-mail."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        help_text=_(
+            "Sie bekommen eine E-Mail mit einem Link; erst mit Ihrer Bestätigung zählt die "
+            "Unterstützung, einmal je Person. Die Adresse speichern wir nicht, nur einen "
+            "verschlüsselten Prüfwert, den wir nach dem Verfahren löschen."
+        ),
+    )
+
+
 class AnswerForm(forms.Form):
     proposal_status = forms.ChoiceField(
         label=_("Antwort"),

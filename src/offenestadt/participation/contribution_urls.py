@@ -25,6 +25,11 @@ urlpatterns = [
         name="subscription_confirm",
     ),
     path("benachrichtigung/<str:token>/abmelden/", views.unsubscribe, name="unsubscribe"),
+    path(
+        "unterstuetzung/<str:token>/bestaetigen/",
+        views.support_confirm,
+        name="support_confirm",
+    ),
     path("<slug:slug>/benachrichtigung/", views.subscribe, name="subscribe"),
     path("<slug:slug>/vorschlaege/", views.proposal_list, name="proposal_list"),
     path("<slug:slug>/vorschlaege/neu/", views.proposal_create, name="proposal_create"),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from offenestadt.accounts.models import Role
 from offenestadt.audit.models import AuditEntry
@@ -31,6 +31,7 @@ from offenestadt.participation.contribution_forms import (
     ResolveForm,
     SubscribeForm,
     SupportEntryForm,
+    SupportForm,
 )
 from offenestadt.participation.figures import channel_mix
 from offenestadt.participation.models import Comment, Procedure, Proposal, Subscription
@@ -198,26 +199,70 @@ def proposal_enter(request: HttpRequest, slug: str) -> HttpResponse:
     return _proposal_form_page(request, slug, entry=True)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Support a proposal online: counted, not linked to anyone; repeats are limited."""
+    """Support a proposal online: an e-mail address, confirmed by a link, once per person.
+    No account, no cookie; the address itself is not stored."""
     proposal = _proposal(request, slug, pk)
-    if not (
-        throttle.allow(request, "support")
-        and throttle.allow(
-            request,
-            "support-repeat",
-            limit=throttle.SUPPORT_REPEAT_LIMIT[0],
-            window_seconds=throttle.SUPPORT_REPEAT_LIMIT[1],
-            scope=f"proposal:{proposal.pk}",
-        )
-    ):
-        return _throttled(request)
-    try:
-        contributions.proposal_support(actor=request.user, proposal=proposal)
-    except ValidationError as error:
-        raise PermissionDenied(" ".join(error.messages)) from None
-    return redirect(reverse_detail(proposal) + "#unterstuetzung")
+    form = SupportForm(request.POST if request.method == "POST" else None)
+    closed_reason = contributions.proposals_closed_reason(proposal.procedure, timezone.localdate())
+    if form.is_valid():
+        # Each request sends an e-mail: limited per source against mail floods.
+        if not throttle.allow(request, "support"):
+            return _throttled(request)
+        try:
+            contributions.support_request(proposal=proposal, email=form.cleaned_data["email"])
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return render(
+                request,
+                "participation/contribution_support_sent.html",
+                {"procedure": proposal.procedure, "proposal": proposal},
+            )
+    return render(
+        request,
+        "participation/contribution_support_request.html",
+        {
+            "procedure": proposal.procedure,
+            "proposal": proposal,
+            "form": form,
+            "closed_reason": closed_reason,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the e-mail. Confirming takes a button, so that a mail program that
+    opens links to check them does not support anything for anyone."""
+    confirmation = contributions.support_confirmation_by_token(token)
+    if confirmation is None:
+        raise Http404
+    proposal = confirmation.proposal
+    outcome = (
+        contributions.SupportCounted.ALREADY if confirmation.confirmed_at is not None else None
+    )
+    refusal = ""
+    if request.method == "POST" and outcome is None:
+        try:
+            outcome = contributions.support_confirm(token=token)
+        except (PermissionDenied, ValidationError) as refused:
+            refusal = " ".join(getattr(refused, "messages", [str(refused)]))
+    return render(
+        request,
+        "participation/contribution_support_confirm.html",
+        {
+            "procedure": proposal.procedure,
+            "proposal": proposal,
+            "outcome": outcome,
+            "refusal": refusal,
+        },
+        status=409 if refusal else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,6 +28,7 @@ from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
@@ -48,6 +49,7 @@ from offenestadt.participation.models import (
     Report,
     Subscription,
     Support,
+    SupportConfirmation,
 )
 from offenestadt.registry.models import Channel
 
@@ -62,6 +64,7 @@ ANSWER_STATUSES = frozenset(
 # Supports a staff member enters at once, from a list of signatures on a letter.
 MAX_SUPPORTS_AT_ONCE = 10_000
 UNSUBSCRIBE_SALT = "offenestadt.participation.unsubscribe"
+SUPPORT_KEY_SALT = "offenestadt.participation.support"
 # Notifications go out in batches over one connection to the mail server.
 MAIL_BATCH = 100
 
@@ -169,17 +172,19 @@ def proposal_support(
     count: int = 1,
     today: date | None = None,
 ) -> int:
-    """Count support for a proposal: one online, or as many as staff enter from a call,
-    a visit or a list of signatures. Nobody is linked to a support. Returns the new total.
+    """Count support that staff enter from a call, a visit or a list of signatures, as
+    many as came. Nobody is linked to it. Returns the new total.
 
-    Repeats from one source online are limited by the views' throttle, not here: a
-    support carries no identity to compare.
+    Online support takes a confirmed e-mail address (support_request, support_confirm),
+    so that each person counts once.
     """
     today = today or timezone.localdate()
     chosen = _channel(channel)
+    if chosen == Channel.ONLINE:
+        raise ValidationError(
+            {"channel": _("Online unterstützt man mit Bestätigung per E-Mail, einmal je Person.")}
+        )
     entered_by_role = _entered_by(actor, proposal.procedure, chosen)
-    if chosen == Channel.ONLINE and count != 1:
-        raise ValidationError({"count": _("Online zählt jede Unterstützung einzeln.")})
     if not 1 <= count <= MAX_SUPPORTS_AT_ONCE:
         raise ValidationError(
             {
@@ -187,16 +192,154 @@ def proposal_support(
                 % {"limit": MAX_SUPPORTS_AT_ONCE}
             }
         )
-    reason = proposals_closed_reason(proposal.procedure, today)
-    if reason is not None:
-        raise PermissionDenied(reason)
-    if proposal.status == ContributionStatus.HIDDEN:
-        raise ValidationError(_("Einen ausgeblendeten Vorschlag kann man nicht unterstützen."))
+    _require_supportable(proposal, today)
     Support.objects.bulk_create(
         Support(proposal=proposal, channel=chosen, entered_by_role=entered_by_role)
         for _number in range(count)
     )
     return proposal.supports.count()
+
+
+def _require_supportable(proposal: Proposal, today: date) -> None:
+    reason = proposals_closed_reason(proposal.procedure, today)
+    if reason is not None:
+        raise PermissionDenied(reason)
+    if proposal.status == ContributionStatus.HIDDEN:
+        raise ValidationError(_("Einen ausgeblendeten Vorschlag kann man nicht unterstützen."))
+
+
+# --- online support, once per person ------------------------------------------------------
+
+
+class SupportCounted(StrEnum):
+    """What became of a confirmed online support."""
+
+    COUNTED = "counted"
+    ALREADY = "already"
+
+
+def supporter_key(proposal: Proposal, email: str) -> str:
+    """Who supports, as far as counting once needs: an HMAC of the normalised address
+    under the site's secret key, for this proposal only. Keys of two proposals cannot be
+    joined, and without the secret key no address can be tested against them."""
+    address = _normalise_email(email)
+    return salted_hmac(
+        SUPPORT_KEY_SALT, f"{proposal.pk}\n{address}", algorithm="sha256"
+    ).hexdigest()
+
+
+@transaction.atomic
+def proposal_support_online(
+    *, proposal: Proposal, supporter_key: str, today: date | None = None
+) -> SupportCounted:
+    """Count one person's online support, identified only by ``supporter_key``; a second
+    time it counts nothing and says so. The database's unique constraint decides, so two
+    requests at the same moment count once too."""
+    today = today or timezone.localdate()
+    if not supporter_key:
+        raise ValidationError(_("Online zählt eine Unterstützung nur mit bestätigter Adresse."))
+    _require_supportable(proposal, today)
+    try:
+        with transaction.atomic():
+            Support.objects.create(
+                proposal=proposal, channel=Channel.ONLINE, supporter_key=supporter_key
+            )
+    except IntegrityError:
+        return SupportCounted.ALREADY
+    return SupportCounted.COUNTED
+
+
+def _send_support_confirmation(confirmation_pk: int, token: str, email: str) -> None:
+    found = (
+        SupportConfirmation.objects.select_related("proposal__procedure")
+        .filter(pk=confirmation_pk)
+        .first()
+    )
+    if found is None or found.token_hash != _token_hash(token):
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "proposal": found.proposal,
+            "procedure": found.proposal.procedure,
+            "confirm_url": site_url(reverse("contributions:support_confirm", args=[token])),
+            "site_name": settings.SITE_NAME,
+        }
+        message = EmailMessage(
+            subject=_("Bitte bestätigen: Sie unterstützen „%(title)s“")
+            % {"title": found.proposal.title},
+            body=render_to_string("participation/contribution_mail_support_confirm.txt", context),
+            to=[email],
+        )
+    message.send()
+
+
+@transaction.atomic
+def support_request(*, proposal: Proposal, email: str, today: date | None = None) -> None:
+    """Ask to support a proposal online: the address gets one e-mail with a link, and the
+    support counts once it is confirmed (double opt-in, like notifications).
+
+    The address itself is not stored, only the supporter's keyed hash and a hash of the
+    link's token. Asking again sends a new link; whether the address has supported before,
+    only the link tells, so the form gives away nobody's support.
+    """
+    today = today or timezone.localdate()
+    _require_supportable(proposal, today)
+    key = supporter_key(proposal, email)
+    token = secrets.token_urlsafe(32)
+    confirmation = (
+        SupportConfirmation.objects.select_for_update()
+        .filter(proposal=proposal, supporter_key=key)
+        .first()
+    )
+    if confirmation is None:
+        try:
+            with transaction.atomic():
+                confirmation = SupportConfirmation.objects.create(
+                    proposal=proposal, supporter_key=key, token_hash=_token_hash(token)
+                )
+        except IntegrityError:
+            # The same address asked twice at once: the other request sends the link.
+            return
+    else:
+        confirmation.token_hash = _token_hash(token)
+        confirmation.save(update_fields=["token_hash"])
+    # The address lives on only in the e-mail that is sent after the commit.
+    transaction.on_commit(
+        partial(_send_support_confirmation, confirmation.pk, token, _normalise_email(email)),
+        robust=True,
+    )
+
+
+def support_confirmation_by_token(token: str) -> SupportConfirmation | None:
+    """The request to support whose e-mail carries ``token``, if any."""
+    return (
+        SupportConfirmation.objects.select_related("proposal__procedure")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def support_confirm(*, token: str, today: date | None = None) -> SupportCounted:
+    """Confirm a support with the link from its e-mail: it counts once; opening the link
+    again, or confirming another request from the same address, counts nothing and
+    answers that this person already supports the proposal.
+
+    Raises SupportConfirmation.DoesNotExist for a token that belongs to no request.
+    """
+    confirmation = (
+        SupportConfirmation.objects.select_for_update()
+        .select_related("proposal__procedure")
+        .get(token_hash=_token_hash(token))
+    )
+    if confirmation.confirmed_at is not None:
+        return SupportCounted.ALREADY
+    counted = proposal_support_online(
+        proposal=confirmation.proposal, supporter_key=confirmation.supporter_key, today=today
+    )
+    confirmation.confirmed_at = timezone.now()
+    confirmation.save(update_fields=["confirmed_at"])
+    return counted
 
 
 @transaction.atomic

@@ -171,13 +171,19 @@ def _propose(procedure: Procedure, editor: User, specs: list[dict[str, Any]], da
             channel=spec["channel"],
             today=day,
         )
-        for channel, count in spec["supports"]:
+        for number, (channel, count) in enumerate(spec["supports"]):
+            if channel == Channel.ONLINE:
+                # Online, each person counts once, by a confirmed address.
+                contributions.proposal_support_online(
+                    proposal=proposal,
+                    supporter_key=contributions.supporter_key(
+                        proposal, f"unterstuetzung-{number}@example.org"
+                    ),
+                    today=day,
+                )
+                continue
             contributions.proposal_support(
-                actor=editor if channel != Channel.ONLINE else AnonymousUser(),
-                proposal=proposal,
-                channel=channel,
-                count=count,
-                today=day,
+                actor=editor, proposal=proposal, channel=channel, count=count, today=day
             )
         if spec["answer"] is not None:
             status, answer = spec["answer"]

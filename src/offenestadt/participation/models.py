@@ -287,19 +287,63 @@ class Proposal(Contribution):
 
 
 class Support(models.Model):
-    """One person's support for a proposal: counted, not identified."""
+    """One person's support for a proposal: counted, not identified.
+
+    Online, a person is known only by ``supporter_key``: a keyed hash of their confirmed
+    e-mail address for this one proposal (contributions.supporter_key), so that each person
+    counts once. It is erased when the procedure's retention ends; the support stays.
+    Supports entered by staff (a letter's signatures) carry no key and count as entered.
+    """
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.ONLINE)
     entered_by_role = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    supporter_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("Unterstützung")
         verbose_name_plural = _("Unterstützungen")
+        constraints: ClassVar = [
+            # Checked by the database, so that two requests at once cannot count twice.
+            models.UniqueConstraint(
+                fields=["proposal", "supporter_key"],
+                condition=~models.Q(supporter_key=""),
+                name="one_support_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"+1 {self.proposal}"
+
+
+class SupportConfirmation(models.Model):
+    """A request to support a proposal online, waiting for the link in its e-mail.
+
+    Holds no address: only the supporter's keyed hash and a hash of the link's token. Kept
+    after confirming, so that the link answers "already supported" when opened again;
+    deleted with the procedure's retention, unconfirmed ones after their period.
+    """
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="support_confirmations"
+    )
+    supporter_key = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Bestätigung einer Unterstützung")
+        verbose_name_plural = _("Bestätigungen von Unterstützungen")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["proposal", "supporter_key"], name="one_support_confirmation_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"support confirmation {self.pk} for {self.proposal_id}"
 
 
 class Report(models.Model):

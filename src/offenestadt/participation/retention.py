@@ -1,28 +1,58 @@
-"""What participation keeps about people, and when it goes: e-mail addresses after the
-procedure, names on contributions after their period; the contributions themselves stay."""
+"""What participation keeps about people, and when it goes: e-mail addresses and the keyed
+hashes of supporters' addresses after the procedure, names on contributions after their
+period; the contributions and supports themselves stay."""
 
 from datetime import datetime
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from offenestadt.participation.models import Comment, Procedure, Proposal, Subscription
+from offenestadt.participation.models import (
+    Comment,
+    Procedure,
+    Proposal,
+    Subscription,
+    Support,
+    SupportConfirmation,
+)
 from offenestadt.participation.throttle import rate_buckets_expire
 from offenestadt.processing.platform import CONTRIBUTIONS, LOGS, NOTIFICATIONS
 from offenestadt.processing.retention import retention_rule
+
+
+def _ended_before(cutoff: datetime) -> "QuerySet[Procedure]":
+    """Procedures whose last phase ended before the cut-off's day."""
+    return Procedure.objects.annotate(last_day=Max("phases__ends_on")).filter(
+        last_day__lt=timezone.localdate(cutoff)
+    )
 
 
 @retention_rule(activity=NOTIFICATIONS, category="email")
 def subscription_addresses(cutoff: datetime) -> int:
     """Subscriptions of procedures whose last phase ended before the cut-off's day, and
     addresses never confirmed since before the cut-off."""
-    ended = Procedure.objects.annotate(last_day=Max("phases__ends_on")).filter(
-        last_day__lt=timezone.localdate(cutoff)
-    )
+    ended = _ended_before(cutoff)
     deleted, _ = Subscription.objects.filter(
         Q(procedure__in=ended.values("pk")) | Q(confirmed_at__isnull=True, created_at__lt=cutoff)
     ).delete()
     return deleted
+
+
+@retention_rule(activity=NOTIFICATIONS, category="email")
+def supporter_keys(cutoff: datetime) -> int:
+    """The keyed hashes of supporters' addresses, once no support can come any more (the
+    procedure ended before the cut-off's day); requests never confirmed since before the
+    cut-off. The supports stay counted."""
+    ended = _ended_before(cutoff).values("pk")
+    deleted, _ = SupportConfirmation.objects.filter(
+        Q(proposal__procedure__in=ended) | Q(confirmed_at__isnull=True, created_at__lt=cutoff)
+    ).delete()
+    erased = (
+        Support.objects.filter(proposal__procedure__in=ended)
+        .exclude(supporter_key="")
+        .update(supporter_key="")
+    )
+    return deleted + erased
 
 
 @retention_rule(activity=CONTRIBUTIONS, category="contributor-name")

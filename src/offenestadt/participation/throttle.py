@@ -20,12 +20,11 @@ SCOPE_PREFIX = "participation:"
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "proposal": (5, 60 * 60),
     "comment": (20, 60 * 60),
-    "support": (60, 60 * 60),
+    # Each request to support sends an e-mail; a person counts once anyway.
+    "support": (20, 60 * 60),
     "report": (10, 60 * 60),
     "subscribe": (5, 60 * 60),
 }
-# Supports of one proposal from one source in a day (see contribution_views.proposal_support).
-SUPPORT_REPEAT_LIMIT = (3, 24 * 60 * 60)
 FALLBACK_LIMIT = (30, 60 * 60)
 
 # Where the day's keyed hash of an address is made; kept under its old name for callers.

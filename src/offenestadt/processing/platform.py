@@ -107,16 +107,20 @@ PLATFORM_ACTIVITIES: list[dict[str, Any]] = [
         "slug": NOTIFICATIONS,
         "title": "E-Mail-Benachrichtigungen zu Beteiligungen",
         "purposes": "Wer es wünscht, erfährt per E-Mail von Antworten und neuen Phasen "
-        "eines Verfahrens (nach Bestätigung der Adresse).",
+        "eines Verfahrens (nach Bestätigung der Adresse). Wer einen Vorschlag online "
+        "unterstützt, bestätigt das per E-Mail, damit jede Person einmal zählt.",
         "data_subjects": "Einwohnerinnen und Einwohner, die Benachrichtigungen bestellen.",
         "recipients": "Der E-Mail-Dienst der Stadt.",
         "plain_language": "Ihre E-Mail-Adresse ist freiwillig. Die Plattform nutzt sie nur "
-        "für die bestellten Nachrichten und löscht sie nach dem Verfahren.",
+        "für die bestellten Nachrichten und löscht sie nach dem Verfahren. Für eine "
+        "Unterstützung speichert sie die Adresse nicht, nur einen verschlüsselten Prüfwert, "
+        "und löscht auch ihn nach dem Verfahren.",
         "categories": [
             {
                 "key": "email",
-                "name": "E-Mail-Adresse",
-                "purpose": "Zustellung der bestellten Benachrichtigungen.",
+                "name": "E-Mail-Adresse (bei Unterstützungen nur als Schlüssel-Hash)",
+                "purpose": "Zustellung der bestellten Benachrichtigungen; jede Person "
+                "unterstützt einen Vorschlag nur einmal.",
                 "legal_basis": LegalBasis.ART6_A,
                 "retention_amount": 1,
                 "retention_unit": RetentionUnit.MONTHS,

@@ -101,8 +101,9 @@ def test_support_from_every_channel_counts_alike(
 ) -> None:
     proposal = _propose(client_for(None), procedure)
     url = f"/beteiligung/{procedure.slug}/vorschlaege/{proposal.pk}/"
-    assert (
-        client_for(None).post(url + "unterstuetzen/", REMOTE_ADDR="198.51.100.1").status_code == 302
+    # Online: confirmed by e-mail, once per person (see test_support_once).
+    contributions.proposal_support_online(
+        proposal=proposal, supporter_key=contributions.supporter_key(proposal, "a@example.org")
     )
     entered = client_for(editor).post(
         url + "unterstuetzung-erfassen/", {"channel": Channel.POST, "count": 3}
@@ -111,10 +112,11 @@ def test_support_from_every_channel_counts_alike(
     contributions.proposal_support(actor=editor, proposal=proposal, channel=Channel.PHONE)
     contributions.proposal_support(actor=editor, proposal=proposal, channel=Channel.IN_PERSON)
     assert proposal.supports.count() == 6
-    # A support is a count: it carries no identity and no address.
+    # A support is a count: it carries no identity and no address, online only a keyed
+    # hash of the confirmed address, so that each person counts once.
     assert set(Support._meta.concrete_fields) == {
         Support._meta.get_field(name)
-        for name in ("id", "proposal", "channel", "entered_by_role", "created_at")
+        for name in ("id", "proposal", "channel", "entered_by_role", "created_at", "supporter_key")
     }
     page = client_for(None).get(url).content.decode()
     assert "6 Personen unterstützen den Vorschlag" in page
