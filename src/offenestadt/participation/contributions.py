@@ -285,24 +285,15 @@ def support_request(*, proposal: Proposal, email: str, today: date | None = None
     today = today or timezone.localdate()
     _require_supportable(proposal, today)
     key = supporter_key(proposal, email)
-    token = secrets.token_urlsafe(32)
-    confirmation = (
+    found = (
         SupportConfirmation.objects.select_for_update()
         .filter(proposal=proposal, supporter_key=key)
         .first()
     )
-    if confirmation is None:
-        try:
-            with transaction.atomic():
-                confirmation = SupportConfirmation.objects.create(
-                    proposal=proposal, supporter_key=key, token_hash=_token_hash(token)
-                )
-        except IntegrityError:
-            # The same address asked twice at once: the other request sends the link.
-            return
-    else:
-        confirmation.token_hash = _token_hash(token)
-        confirmation.save(update_fields=["token_hash"])
+    linked = _with_new_link(SupportConfirmation, found, proposal=proposal, supporter_key=key)
+    if linked is None:
+        return
+    confirmation, token = linked
     # The address lives on only in the e-mail that is sent after the commit.
     transaction.on_commit(
         partial(_send_support_confirmation, confirmation.pk, token, _normalise_email(email)),
@@ -605,22 +596,32 @@ def subscription_request(*, procedure: Procedure, email: str) -> None:
     )
     if subscription is not None and subscription.confirmed_at is not None:
         return
-    token = secrets.token_urlsafe(32)
-    if subscription is None:
-        try:
-            with transaction.atomic():
-                subscription = Subscription.objects.create(
-                    procedure=procedure, email=email, token_hash=_token_hash(token)
-                )
-        except IntegrityError:
-            # The same address asked twice at once: the other request sends the link.
-            return
-    else:
-        subscription.token_hash = _token_hash(token)
-        subscription.save(update_fields=["token_hash"])
+    linked = _with_new_link(Subscription, subscription, procedure=procedure, email=email)
+    if linked is None:
+        return
+    subscription, token = linked
     # After the commit, so no mail goes out for a subscription that was not stored; a
     # failing mail server must not undo it either (asking again sends a new link).
     transaction.on_commit(partial(_send_confirmation, subscription.pk, token), robust=True)
+
+
+def _with_new_link[Pending: (Subscription, SupportConfirmation)](
+    model: type[Pending], found: Pending | None, **fields: Any
+) -> tuple[Pending, str] | None:
+    """A request waiting for its e-mail's link (``found``, or a new ``model`` with
+    ``fields``) with a new link token; only the token's hash is stored. None when the same
+    address asked twice at once: the other request sends the link."""
+    token = secrets.token_urlsafe(32)
+    if found is None:
+        try:
+            with transaction.atomic():
+                found = model.objects.create(**fields, token_hash=_token_hash(token))
+        except IntegrityError:
+            return None
+    else:
+        found.token_hash = _token_hash(token)
+        found.save(update_fields=["token_hash"])
+    return found, token
 
 
 def subscription_by_token(token: str) -> Subscription | None:

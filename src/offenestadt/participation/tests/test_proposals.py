@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
-from offenestadt.participation import contributions
+from offenestadt.participation import contributions, throttle
 from offenestadt.participation.figures import channel_mix
 from offenestadt.participation.models import (
     ContributionStatus,
@@ -20,6 +20,7 @@ from offenestadt.participation.models import (
     Proposal,
     ProposalStatus,
     Support,
+    SupportConfirmation,
 )
 from offenestadt.participation.tests.proposal_setup import CLIENT_ADDRESS, running_procedure
 from offenestadt.registry.models import Channel
@@ -222,24 +223,35 @@ def test_a_hidden_proposal_cannot_be_supported(
         status=ContributionStatus.HIDDEN, hidden_reason="Werbung"
     )
     response = client_for(None).post(
-        f"/beteiligung/{procedure.slug}/vorschlaege/{proposal.pk}/unterstuetzen/"
+        f"/beteiligung/{procedure.slug}/vorschlaege/{proposal.pk}/unterstuetzen/",
+        {"email": "max@example.org"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert "Einen ausgeblendeten Vorschlag kann man nicht unterstützen." in (
+        response.content.decode()
+    )
     assert not Support.objects.exists()
+    assert not SupportConfirmation.objects.exists()
 
 
-def test_repeated_support_from_one_source_is_limited(
+def test_requests_to_support_from_one_source_are_limited_against_mail_floods(
     procedure: Procedure, client_for: ClientFor
 ) -> None:
+    # Each request sends an e-mail; a person counts once anyway (see test_support_once).
     proposal = _propose(client_for(None), procedure)
     url = f"/beteiligung/{procedure.slug}/vorschlaege/{proposal.pk}/unterstuetzen/"
+    limit = throttle.DEFAULT_LIMITS["support"][0]
     statuses = [
-        client_for(None).post(url, REMOTE_ADDR=CLIENT_ADDRESS).status_code for _ in range(4)
+        client_for(None)
+        .post(url, {"email": f"person{n}@example.org"}, REMOTE_ADDR=CLIENT_ADDRESS)
+        .status_code
+        for n in range(limit + 1)
     ]
-    assert statuses == [302, 302, 302, 429]
+    assert statuses == [200] * limit + [429]
     # Another source (a neighbour, a library) is not held back.
-    assert client_for(None).post(url, REMOTE_ADDR="198.51.100.9").status_code == 302
-    assert proposal.supports.count() == 4
+    other = client_for(None).post(url, {"email": "x@example.org"}, REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 200
+    assert SupportConfirmation.objects.count() == limit + 1
 
 
 def test_the_list_needs_the_same_queries_for_many_proposals(
