@@ -14,11 +14,11 @@ import pytest
 from django.apps import apps
 from django.core import mail, serializers
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
+from offenestadt.core.tests.concurrency import in_parallel, skip_without_parallel_writers
 from offenestadt.participation import contributions
 from offenestadt.participation.models import Procedure, Proposal, Support, SupportConfirmation
 from offenestadt.participation.retention import supporter_keys
@@ -28,7 +28,6 @@ from offenestadt.participation.tests.proposal_setup import (
     running_procedure,
 )
 from offenestadt.registry.models import Channel
-from offenestadt.voting.tests.test_concurrency import _in_parallel
 
 ClientFor = Callable[[User | None], Client]
 ALREADY = "Sie haben diesen Vorschlag bereits unterstützt."
@@ -175,13 +174,12 @@ def test_a_closed_phase_refuses_the_request_with_its_reason(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_double_submission_at_the_same_moment_counts_once(office: Office) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL (set DATABASE_URL); CI runs it")
+    skip_without_parallel_writers()
     procedure = running_procedure(office)
     proposal = Proposal.objects.create(procedure=procedure, title="Bänke", text="Mehr.")
     key = contributions.supporter_key(proposal, ADDRESS)
     # The same key from many requests at once, without the confirmation's row lock.
-    outcomes = _in_parallel(
+    outcomes = in_parallel(
         [partial(contributions.proposal_support_online, proposal=proposal, supporter_key=key)] * 8
     )
     assert sorted(map(str, outcomes)) == ["already"] * 7 + ["counted"]
@@ -190,6 +188,6 @@ def test_a_double_submission_at_the_same_moment_counts_once(office: Office) -> N
     # And the same confirmation link posted twice at once.
     contributions.support_request(proposal=proposal, email="max@example.org")
     token = _link_in_last_mail().split("/")[-3]
-    outcomes = _in_parallel([partial(contributions.support_confirm, token=token)] * 4)
+    outcomes = in_parallel([partial(contributions.support_confirm, token=token)] * 4)
     assert sorted(map(str, outcomes)) == ["already"] * 3 + ["counted"]
     assert proposal.supports.count() == 2
