@@ -193,20 +193,23 @@ def _check_records(chain: _RecordStates) -> tuple[int, list[str]]:
     problems = []
     if missing:
         problems.append(
-            f"{len(missing)} records have no entry in the chain "
-            f"(emptied or cut off, or written around the audit trail): {_named(missing)}"
+            f"records without an entry in the chain ({len(missing)}; emptied or cut off, "
+            f"or written around the audit trail): {_named(missing)}"
         )
     if differing:
         problems.append(
-            f"{len(differing)} records differ from their newest entry (their newest entries "
-            f"were removed, or they were changed around the audit trail): {_named(differing)}"
+            f"records that differ from their newest entry ({len(differing)}; their newest "
+            f"entries were removed, or they were changed around the audit trail): "
+            f"{_named(differing)}"
         )
     if no_creation:
-        problems.append(f"{len(no_creation)} records have no creation entry: {_named(no_creation)}")
+        problems.append(
+            f"records without a creation entry ({len(no_creation)}): {_named(no_creation)}"
+        )
     if gone:
         problems.append(
-            f"{len(gone)} records the chain says exist are gone without a deletion entry: "
-            f"{_named(gone)}"
+            f"records gone without a deletion entry ({len(gone)}; the chain says they "
+            f"exist): {_named(gone)}"
         )
     return checked, problems
 
@@ -220,7 +223,7 @@ def _check_seal(count: int, last_hash: str) -> str:
         removed = f"entry {first}" if seal.seq == first else f"entries {first} to {seal.seq}"
         return (
             f"the chain ends at entry {count}, the database's seal at entry {seal.seq}: "
-            f"{removed} were removed"
+            f"removed {removed}"
         )
     if (seal.seq, seal.entry_hash) != (count, last_hash):
         return f"the database's seal (entry {seal.seq}) does not match the chain's end"

@@ -116,5 +116,5 @@ def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Pat
     emptied = _cli("audit", "verify", env=env)
     assert emptied.returncode == 1
     assert "audit trail incomplete" in emptied.stderr
-    assert "records have no entry in the chain" in emptied.stderr
+    assert "records without an entry in the chain" in emptied.stderr
     assert "registry.project" in emptied.stderr
