@@ -93,6 +93,11 @@ class ContractForm(forms.ModelForm[Contract]):
             field.initial = list(self.instance.projects.filter(pk__in=projects))
         for name in ("signed_document", "public_document"):
             self.fields[name].widget.attrs["accept"] = "application/pdf"
+        self.fields["public_document"].help_text = _(
+            "Öffentlich abrufbar, sobald die oder der Datenschutzbeauftragte sie auf "
+            "personenbezogene Daten geprüft und freigegeben hat (ein PDF lässt sich nicht "
+            "automatisch prüfen)."
+        )
 
     def clean_signed_document(self) -> Any:
         return _pdf(self.cleaned_data.get("signed_document"))

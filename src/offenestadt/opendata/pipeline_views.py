@@ -128,6 +128,7 @@ def upload_list(request: HttpRequest) -> HttpResponse:
             "waiting": RawUpload.objects.filter(status=PipelineStatus.REVIEW).count()
             if user.role == Role.DPO
             else None,
+            "files_waiting": len(_waiting_scans()) if user.role == Role.DPO else None,
         },
     )
 
