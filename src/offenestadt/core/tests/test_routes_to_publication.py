@@ -439,10 +439,14 @@ def test_contract_publication_waits_for_the_check_of_its_public_version(
 
 
 def test_a_new_public_version_of_a_published_contract_waits_for_its_check(
-    editor: User, dpo: User, project: Project, client_for: ClientFor
+    editor: User,
+    dpo: User,
+    project: Project,
+    client_for: ClientFor,
+    run_worker: Callable[[], None],
 ) -> None:
     contract = _contract(editor, project)
-    FileScan.objects.update(state=ScanState.NOT_SCANNABLE)
+    run_worker()
     filescan.file_scan_approve(actor=dpo, scan=FileScan.objects.get(), note="Geprüft.")
     contract_services.contract_transition(
         actor=editor, contract=contract, to=ContractStatus.PUBLISHED
