@@ -14,6 +14,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from offenestadt.audit.models import Action, AuditEntry, ChainHead, Checkpoint
+from offenestadt.core.gate_dates import refuse_deleting_history, refuse_rewritten_dates
 
 
 class AuditedRecord(Protocol):
@@ -111,10 +112,14 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
     Values of ``audit_fields`` are recorded before and after; other changed fields are
     named with their values withheld. Returns None when nothing changed: then nothing is
     written, so a repeated save leaves the record and its history as they were.
+
+    Dates the charter's gates read are never rewritten into the past (core.gate_dates):
+    such a write is refused with a ValidationError naming the field.
     """
     model = type(record)
     adding = record._state.adding  # type: ignore[attr-defined]
     stored = None if adding else model._default_manager.select_for_update().get(pk=record.pk)  # type: ignore[attr-defined]
+    refuse_rewritten_dates(record=record, stored=stored)
     if stored is None:
         record.save()
         after = _snapshot(record)
@@ -173,8 +178,13 @@ def delete_record(*, record: AuditedRecord, actor: Any) -> AuditEntry:
 
     Audited records the deletion takes along (a paragraph's comments) get their own
     deletion entry first, so the chain never names a record that is silently gone.
+    A public record that has begun (a phase, a meeting) is history: deleting it, or
+    anything that takes it along, is refused (core.gate_dates).
     """
-    for taken in _taken_along(record):
+    taken_along = _taken_along(record)
+    for kept in (record, *taken_along):
+        refuse_deleting_history(kept)
+    for taken in taken_along:
         _append(
             record=taken,
             actor=actor,

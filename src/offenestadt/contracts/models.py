@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
+from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
 
 # EU member states and the other EEA states (Iceland, Liechtenstein, Norway), ISO 3166-1.
@@ -201,6 +202,14 @@ class Contract(LinkedRecord):
     # the signed document is served to the contract's editors only.
     public_file_fields: ClassVar[tuple[str, ...]] = ("public_document",)
     private_file_fields: ClassVar[tuple[str, ...]] = ("signed_document",)
+    # What the lifecycle's gates read (core.gate_dates): the council's session is fixed
+    # once reached and moves only later before that; the withdrawal period never shrinks.
+    gate_dates: ClassVar[tuple[GateDate, ...]] = (
+        *LinkedRecord.gate_dates,
+        GateDate("meeting_date", DateRole.START),
+        GateDate("signed_on", DateRole.RECORDED),
+        GateDate("withdrawal_until", DateRole.END),
+    )
 
     objects = ContractQuerySet.as_manager()
 

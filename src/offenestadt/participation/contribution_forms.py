@@ -11,6 +11,7 @@ from offenestadt.participation.contributions import (
     ANSWER_STATUSES,
     MAX_SUPPORTS_AT_ONCE,
     PROPOSAL_MAX_LENGTH,
+    answer_statuses,
 )
 from offenestadt.participation.models import Proposal, ProposalStatus
 from offenestadt.registry.models import NON_DIGITAL_CHANNELS, Channel
@@ -138,10 +139,15 @@ class AnswerForm(forms.Form):
 
     @classmethod
     def for_proposal(cls, proposal: Proposal, data: Any = None) -> "AnswerForm":
+        statuses = answer_statuses(proposal)
         initial = {"answer": proposal.answer}
-        if proposal.proposal_status in ANSWER_STATUSES:
+        if proposal.proposal_status in statuses:
             initial["proposal_status"] = proposal.proposal_status
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        form.fields["proposal_status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in ProposalStatus.choices if value in statuses
+        ]
+        return form
 
 
 class HideForm(forms.Form):

@@ -353,8 +353,11 @@ def proposal_adopt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     needs_english = "principle" in proposal.charter_change and not proposal.charter_change.get(
         "text_en"
     )
+    # Shown before the form is filled in: an amendment follows the procedure's end and report.
+    refusal = contributions.proposal_charter_adopt_refusal(proposal=proposal)
     form = AdoptForm(
-        request.POST if request.method == "POST" else None, needs_english=needs_english
+        request.POST if request.method == "POST" and not refusal else None,
+        needs_english=needs_english,
     )
     if form.is_valid():
         try:
@@ -373,7 +376,8 @@ def proposal_adopt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "participation/contribution_adopt_form.html",
-        {"procedure": proposal.procedure, "proposal": proposal, "form": form},
+        {"procedure": proposal.procedure, "proposal": proposal, "form": form, "refusal": refusal},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -334,6 +334,14 @@ def support_confirm(*, token: str, today: date | None = None) -> SupportCounted:
 
 
 @transaction.atomic
+def answer_statuses(proposal: Proposal) -> frozenset[ProposalStatus]:
+    """The answers a proposal may get. A charter change may also be answered "in review":
+    the council decides on it after the result report (see proposal_charter_adopt)."""
+    if proposal.charter_change:
+        return ANSWER_STATUSES | {ProposalStatus.IN_REVIEW}
+    return ANSWER_STATUSES
+
+
 def proposal_answer(*, actor: Actor, proposal: Proposal, status: str, answer: str) -> Proposal:
     """The city's official answer: accepted, partly accepted or rejected, and why.
 
@@ -342,7 +350,7 @@ def proposal_answer(*, actor: Actor, proposal: Proposal, status: str, answer: st
     if not rules.can_moderate_procedure(actor, proposal.procedure):
         raise PermissionDenied(_("Sie dürfen Vorschläge in diesem Verfahren nicht beantworten."))
     problems: dict[str, str] = {}
-    if status not in ANSWER_STATUSES:
+    if status not in answer_statuses(proposal):
         problems["proposal_status"] = _("Wählen Sie: aufgenommen, teilweise oder nicht.")
     elif status == ProposalStatus.ACCEPTED and proposal.charter_change:
         problems["proposal_status"] = _(
@@ -896,6 +904,44 @@ def _charter_amend_principle(
     return version
 
 
+def proposal_charter_adopt_refusal(
+    *, proposal: Proposal, today: date | None = None
+) -> list[str]:
+    """Why the charter change ``proposal`` asks for cannot be adopted now (empty: it can).
+
+    Like every decision, an amendment follows the participation: the procedure is public,
+    its last phase is over and its result report is published. The adoption page shows
+    these reasons before anyone fills in the form; the service refuses with them.
+    """
+    today = today or timezone.localdate()
+    procedure = proposal.procedure
+    problems: list[str] = []
+    if not procedure.amends_charter or not proposal.charter_change:
+        problems.append(_("Dieser Vorschlag ändert die Charta nicht."))
+    if proposal.proposal_status == ProposalStatus.ACCEPTED:
+        problems.append(_("Diese Änderung ist schon beschlossen."))
+    if proposal.status == ContributionStatus.HIDDEN:
+        problems.append(_("Der Vorschlag ist ausgeblendet."))
+    if procedure.published_at is None:
+        problems.append(_("Das Verfahren ist nicht veröffentlicht."))
+    ends_on = Phase.objects.filter(procedure=procedure).aggregate(end=Max("ends_on"))["end"]
+    if ends_on is None or ends_on >= today:
+        problems.append(
+            _("Eine Änderung wird erst nach dem Ende des Verfahrens beschlossen (%(end)s).")
+            % {"end": ends_on.strftime("%d.%m.%Y") if ends_on else _("keine Phasen")}
+        )
+    if procedure.result_report_published_at is None:
+        problems.append(
+            _(
+                "Der Ergebnisbericht des Verfahrens ist nicht veröffentlicht; eine Änderung "
+                "wird erst danach beschlossen."
+            )
+        )
+    if not CharterVersion.objects.exists():
+        problems.append(_("Es ist keine Charta beschlossen."))
+    return problems
+
+
 @transaction.atomic
 def proposal_charter_adopt(
     *,
@@ -908,9 +954,10 @@ def proposal_charter_adopt(
     today: date | None = None,
 ) -> CharterVersion:
     """Adopt the charter change a proposal asks for: a new charter version, in force from
-    ``adopted_on`` (default today), and the proposal answered as accepted.
+    ``adopted_on`` (default today, never earlier), and the proposal answered as accepted.
 
-    For administrators, once the procedure has ended, with the council's decision. A new
+    For administrators, once the procedure has ended and its result report is published
+    (:func:`proposal_charter_adopt_refusal`), with the council's decision. A new
     principle text needs its English version (``text_en``) unless the proposal has one.
     """
     if not (actor.is_authenticated and actor.role == Role.ADMIN):
@@ -918,25 +965,17 @@ def proposal_charter_adopt(
     today = today or timezone.localdate()
     adopted_on = adopted_on or today
     procedure = proposal.procedure
-    problems: list[str] = []
-    if not procedure.amends_charter or not proposal.charter_change:
-        problems.append(_("Dieser Vorschlag ändert die Charta nicht."))
-    if proposal.proposal_status == ProposalStatus.ACCEPTED:
-        problems.append(_("Diese Änderung ist schon beschlossen."))
-    if proposal.status == ContributionStatus.HIDDEN:
-        problems.append(_("Der Vorschlag ist ausgeblendet."))
-    ends_on = Phase.objects.filter(procedure=procedure).aggregate(end=Max("ends_on"))["end"]
-    if ends_on is None or ends_on >= today:
-        problems.append(_("Eine Änderung wird erst nach dem Ende des Verfahrens beschlossen."))
+    problems = proposal_charter_adopt_refusal(proposal=proposal, today=today)
+    if adopted_on < today:
+        problems.append(
+            _("Eine Änderung gilt frühestens ab dem Tag ihres Beschlusses, nicht rückwirkend.")
+        )
     council_decision = council_decision.strip()
     if not council_decision:
         problems.append(_("Nennen Sie den Beschluss des Rates."))
-    base = CharterVersion.objects.order_by("-number").first()
-    if base is None:
-        problems.append(_("Es ist keine Charta beschlossen."))
     if problems:
         raise ValidationError(problems)
-    assert base is not None  # noqa: S101  # checked with the problems above
+    base = CharterVersion.objects.order_by("-number")[0]
     change = charter_change_clean(proposal.charter_change, charter=base)
     try:
         if "parameter" in change:

@@ -223,7 +223,7 @@ def load_demo() -> list[str]:
                 document=Document(procedure=procedure, title=spec["document"]["title"]),
                 text=spec["document"]["text"],
             )
-        services.procedure_publish(actor=editor, procedure=procedure)
+        # Entered before publication: once public, a date in the past is not added.
         meeting_spec = spec["meeting"]
         meeting = services.meeting_save(
             actor=editor,
@@ -236,6 +236,7 @@ def load_demo() -> list[str]:
                 minutes=meeting_spec["minutes"],
             ),
         )
+        services.procedure_publish(actor=editor, procedure=procedure)
         services.meeting_minutes_publish(actor=editor, meeting=meeting)
         if "document" in spec:
             _comment_on(procedure, editor, today)

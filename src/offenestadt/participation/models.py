@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Office
 from offenestadt.contracts.models import Contract
+from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.registry.models import Channel, LinkedRecord, Project, PublishedQuerySet
 
 
@@ -87,6 +88,11 @@ class Procedure(LinkedRecord):
         "published_at",
         "result_report_published_at",
     )
+    # A decision needs the report out: when it came out is never backdated.
+    gate_dates: ClassVar[tuple[GateDate, ...]] = (
+        *LinkedRecord.gate_dates,
+        GateDate("result_report_published_at", DateRole.RECORDED),
+    )
 
     class Meta:
         ordering: ClassVar = ["title"]
@@ -118,9 +124,30 @@ class Phase(models.Model):
     starts_on = models.DateField(_("Beginn"))
     ends_on = models.DateField(_("Ende"))
     description = models.TextField(_("Beschreibung"), blank=True)
+    date_change_reason = models.CharField(
+        _("Grund für frühere Daten"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Öffentlich. Nur nötig, wenn eine veröffentlichte Phase, die noch nicht begonnen "
+            "hat, früher beginnen oder enden soll."
+        ),
+    )
 
-    audit_fields: ClassVar[tuple[str, ...]] = ("kind", "starts_on", "ends_on", "description")
+    audit_fields: ClassVar[tuple[str, ...]] = (
+        "kind",
+        "starts_on",
+        "ends_on",
+        "description",
+        "date_change_reason",
+    )
     audit_state_fields: ClassVar[tuple[str, ...]] = ()
+    # When a procedure ends is what its gates read (core.gate_dates).
+    gate_dates: ClassVar[tuple[GateDate, ...]] = (
+        GateDate("starts_on", DateRole.START),
+        GateDate("ends_on", DateRole.END, start="starts_on"),
+    )
+    gate_dates_reason: ClassVar[str] = "date_change_reason"
 
     class Meta:
         ordering: ClassVar = ["starts_on", "pk"]
@@ -391,6 +418,14 @@ class Meeting(models.Model):
     minutes_published_at = models.DateTimeField(
         _("Protokoll veröffentlicht am"), null=True, blank=True
     )
+    date_change_reason = models.CharField(
+        _("Grund für einen früheren Termin"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Öffentlich. Nur nötig, wenn eine angekündigte Veranstaltung früher stattfinden soll."
+        ),
+    )
 
     audit_fields: ClassVar[tuple[str, ...]] = (
         "title",
@@ -399,8 +434,14 @@ class Meeting(models.Model):
         "accessibility",
         "minutes",
         "minutes_published_at",
+        "date_change_reason",
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ("minutes_published_at",)
+    gate_dates: ClassVar[tuple[GateDate, ...]] = (
+        GateDate("starts_at", DateRole.START),
+        GateDate("minutes_published_at", DateRole.RECORDED),
+    )
+    gate_dates_reason: ClassVar[str] = "date_change_reason"
 
     class Meta:
         ordering: ClassVar = ["starts_at", "pk"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from offenestadt.accounts.models import Actor, Office
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.access import reads_internal
+from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.registry.licences import LicenceError, parse_licence
 from offenestadt.registry.opening_hours import WeeklyHours, per_week_long
 
@@ -93,6 +94,8 @@ class Project(models.Model):
         "published_at",
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ("status", "published_at")
+    # The charter's days in public before a decision count from here (core.gate_dates).
+    gate_dates: ClassVar[tuple[GateDate, ...]] = (GateDate("published_at", DateRole.RECORDED),)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -166,6 +169,8 @@ class LinkedRecord(models.Model):
 
     audit_fields: ClassVar[tuple[str, ...]] = ("title", "published_at")
     audit_state_fields: ClassVar[tuple[str, ...]] = ("published_at",)
+    # Days in public count from here: it is never backdated (core.gate_dates).
+    gate_dates: ClassVar[tuple[GateDate, ...]] = (GateDate("published_at", DateRole.RECORDED),)
 
     class Meta:
         abstract = True

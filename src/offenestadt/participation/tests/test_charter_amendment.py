@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.charter.models import CharterVersion
-from offenestadt.participation import contributions
+from offenestadt.participation import contributions, services
 from offenestadt.participation.models import Procedure, Proposal, ProposalStatus
 from offenestadt.participation.tests.proposal_setup import (
     CLIENT_ADDRESS,
@@ -26,6 +26,21 @@ ClientFor = Callable[[User | None], Client]
 @pytest.fixture
 def charter_procedure(charter: CharterVersion) -> Procedure:
     return running_procedure(None, slug="charta-2026", amends_charter=True)
+
+
+def _conclude(procedure: Procedure, proposal: Proposal, administrator: User) -> None:
+    """End the procedure the way every procedure ends: the charter proposal answered as
+    going to the council, the last phase over, the result report published."""
+    contributions.proposal_answer(
+        actor=administrator,
+        proposal=proposal,
+        status=ProposalStatus.IN_REVIEW,
+        answer="Der Rat entscheidet über die Änderung.",
+    )
+    end_procedure(procedure)
+    services.procedure_report_publish(
+        actor=administrator, procedure=procedure, report="Eine Änderung geht an den Rat."
+    )
 
 
 def _propose(client: Client, procedure: Procedure, data: dict[str, str]) -> Proposal:
@@ -120,7 +135,7 @@ def test_adopting_a_parameter_change_makes_a_new_version_in_force(
     response = client_for(administrator).post(url, decision)
     assert "nach dem Ende des Verfahrens" in response.content.decode()
     assert CharterVersion.objects.in_force() == charter
-    end_procedure(charter_procedure)
+    _conclude(charter_procedure, proposal, administrator)
     # Only administrators adopt.
     assert client_for(editor).post(url, decision).status_code == 403
     with pytest.raises(PermissionDenied):
@@ -157,7 +172,7 @@ def test_adopting_a_new_principle_text_needs_its_english_version(
         client_for(None), charter_procedure, {"principle": "P3", "text_de": new_text}
     )
     assert proposal.charter_change == {"principle": "P3", "text_de": new_text}
-    end_procedure(charter_procedure)
+    _conclude(charter_procedure, proposal, administrator)
     url = f"/beteiligung/{charter_procedure.slug}/vorschlaege/{proposal.pk}/beschliessen/"
     page = client_for(administrator).get(url).content.decode()
     assert "auf Englisch" in page
@@ -218,7 +233,7 @@ def test_the_new_version_starts_on_the_day_given(
         channel=Channel.POST,
         charter_change={"parameter": "free_training_required", "value": "nein"},
     )
-    end_procedure(charter_procedure)
+    _conclude(charter_procedure, proposal, administrator)
     later = timezone.localdate() + timedelta(days=30)
     version = contributions.proposal_charter_adopt(
         actor=administrator, proposal=proposal, council_decision="Beschluss", adopted_on=later

@@ -316,7 +316,9 @@ def test_minutes_are_published_after_the_meeting(editor: User) -> None:
     coming = services.meeting_save(actor=editor, meeting=_meeting(procedure, 3, "Vorab."))
     with pytest.raises(ValidationError, match="nach der Veranstaltung"):
         services.meeting_minutes_publish(actor=editor, meeting=coming)
-    past = services.meeting_save(actor=editor, meeting=_meeting(procedure, -1))
+    # A meeting that took place: announced while it was ahead, as stored now.
+    past = _meeting(procedure, -1)
+    past.save()
     with pytest.raises(ValidationError, match="Protokoll"):
         services.meeting_minutes_publish(actor=editor, meeting=past)
     past.minutes = "20 Menschen kamen."

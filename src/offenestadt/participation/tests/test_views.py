@@ -113,16 +113,14 @@ def test_the_document_anchors_each_paragraph_with_its_comments(
 def test_a_meetings_place_accessibility_and_published_minutes(
     procedure: Procedure, editor: User, client_for: ClientFor
 ) -> None:
-    meeting = services.meeting_save(
-        actor=editor,
-        meeting=Meeting(
-            procedure=procedure,
-            title="Infoabend",
-            starts_at=timezone.now() - timedelta(days=1),
-            place="Rathaus, Saal 2",
-            accessibility="Stufenlos, Induktionsschleife.",
-            minutes="Geheimer Entwurf des Protokolls.",
-        ),
+    # A meeting that took place (announced while it was ahead), as stored.
+    meeting = Meeting.objects.create(
+        procedure=procedure,
+        title="Infoabend",
+        starts_at=timezone.now() - timedelta(days=1),
+        place="Rathaus, Saal 2",
+        accessibility="Stufenlos, Induktionsschleife.",
+        minutes="Geheimer Entwurf des Protokolls.",
     )
     url = f"/beteiligung/{procedure.slug}/veranstaltungen/{meeting.pk}/"
     page = _page(client_for(None), url)
@@ -371,16 +369,14 @@ def test_the_feeds_tell_what_happened_as_atom(
         answer="Kommen.",
         answered_at=timezone.now(),
     )
-    meeting = services.meeting_save(
-        actor=editor,
-        meeting=Meeting(
-            procedure=procedure,
-            title="Infoabend",
-            starts_at=timezone.now() - timedelta(hours=3),
-            place="Rathaus",
-            accessibility="stufenlos",
-            minutes="Es kamen viele.",
-        ),
+    # A meeting that took place (announced while it was ahead), as stored.
+    meeting = Meeting.objects.create(
+        procedure=procedure,
+        title="Infoabend",
+        starts_at=timezone.now() - timedelta(hours=3),
+        place="Rathaus",
+        accessibility="stufenlos",
+        minutes="Es kamen viele.",
     )
     services.meeting_minutes_publish(actor=editor, meeting=meeting)
     end_consultation(procedure)
@@ -443,16 +439,14 @@ def test_the_api_gives_a_procedure_with_phases_texts_and_report(
         actor=None, procedure=procedure, paragraph=paragraph(procedure, 1), text="Weg."
     )
     services.contribution_hide(actor=editor, contribution=hidden, reason="Spam")
-    services.meeting_save(
-        actor=editor,
-        meeting=Meeting(
-            procedure=procedure,
-            title="Infoabend",
-            starts_at=timezone.now() - timedelta(days=1),
-            place="Rathaus",
-            accessibility="stufenlos",
-            minutes="Entwurf.",
-        ),
+    # A meeting that took place (announced while it was ahead), as stored.
+    Meeting.objects.create(
+        procedure=procedure,
+        title="Infoabend",
+        starts_at=timezone.now() - timedelta(days=1),
+        place="Rathaus",
+        accessibility="stufenlos",
+        minutes="Entwurf.",
     )
     url = f"/api/v1/procedures/{procedure.slug}"
     body = client.get(url).json()
