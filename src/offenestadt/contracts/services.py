@@ -134,6 +134,19 @@ def _gate_problems(contract: Contract, to: ContractStatus, today: date) -> list[
             )
         if not (contract.council_body and contract.meeting_date):
             problems.append(_("Tragen Sie Gremium und Sitzungstag der Beratung ein."))
+        elif (contract.days_public(contract.meeting_date) or 0) < minimum:
+            # The minimum is before the council deliberates, not before this click.
+            problems.append(
+                _(
+                    "Bis zur Sitzung am %(date)s ist der Vertrag nur %(days)s Tage öffentlich; "
+                    "vor der Beratung müssen es mindestens %(minimum)s Tage sein."
+                )
+                % {
+                    "date": contract.meeting_date.isoformat(),
+                    "days": contract.days_public(contract.meeting_date) or 0,
+                    "minimum": minimum,
+                }
+            )
     if to in {ContractStatus.DECIDED, ContractStatus.SIGNED} and not contract.decision_reference:
         problems.append(_("Ohne Beschluss des Gremiums kann der Vertrag nicht weiter."))
     if (

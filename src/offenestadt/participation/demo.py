@@ -236,7 +236,9 @@ def load_demo() -> list[str]:
                 minutes=meeting_spec["minutes"],
             ),
         )
-        services.procedure_publish(actor=editor, procedure=procedure)
+        # The demo's history: published on the day its first phase began.
+        first_day = today + timedelta(days=min(start for _kind, start, _end in spec["phases"]))
+        services.procedure_publish(actor=editor, procedure=procedure, today=first_day)
         services.meeting_minutes_publish(actor=editor, meeting=meeting)
         if "document" in spec:
             _comment_on(procedure, editor, today)

@@ -26,6 +26,25 @@ def _is_admin(user: Actor) -> bool:
     return user.is_authenticated and user.role == Role.ADMIN
 
 
+class DateChangeReasonMixin(forms.ModelForm[Any]):
+    """The public reason for bringing a published date forward (core.gate_dates).
+
+    Asked only when a public record is changed, and empty each time: a new earlier date
+    needs a new reason; left empty, the reason given before stays.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None or not self.instance.is_public_record():
+            del self.fields["date_change_reason"]
+        else:
+            self.initial["date_change_reason"] = ""
+
+    def clean_date_change_reason(self) -> str:
+        given = str(self.cleaned_data.get("date_change_reason") or "").strip()
+        return given or self.instance.date_change_reason
+
+
 class ProcedureForm(forms.ModelForm[Procedure]):
     """What the procedure is about, what people should know first, and what it belongs to."""
 
@@ -75,10 +94,10 @@ class ProcedureForm(forms.ModelForm[Procedure]):
             field.initial = list(self.instance.projects.filter(pk__in=projects))
 
 
-class PhaseForm(forms.ModelForm[Phase]):
+class PhaseForm(DateChangeReasonMixin, forms.ModelForm[Phase]):
     class Meta:
         model = Phase
-        fields: ClassVar = ["kind", "starts_on", "ends_on", "description"]
+        fields: ClassVar = ["kind", "starts_on", "ends_on", "description", "date_change_reason"]
         widgets: ClassVar = {
             "starts_on": DATE_INPUT,
             "ends_on": DATE_INPUT,
@@ -183,10 +202,17 @@ class HideContributionForm(forms.Form):
     )
 
 
-class MeetingForm(forms.ModelForm[Meeting]):
+class MeetingForm(DateChangeReasonMixin, forms.ModelForm[Meeting]):
     class Meta:
         model = Meeting
-        fields: ClassVar = ["title", "starts_at", "place", "accessibility", "minutes"]
+        fields: ClassVar = [
+            "title",
+            "starts_at",
+            "place",
+            "accessibility",
+            "minutes",
+            "date_change_reason",
+        ]
         widgets: ClassVar = {
             "starts_at": DATETIME_INPUT,
             "accessibility": forms.Textarea(attrs={"rows": 3}),

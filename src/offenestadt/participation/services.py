@@ -96,14 +96,31 @@ def procedure_save(*, actor: Actor, procedure: Procedure, projects: list[Project
 
 
 @transaction.atomic
-def procedure_publish(*, actor: Actor, procedure: Procedure) -> Procedure:
-    """Publish a procedure: it needs its phases, so that everyone knows when to take part."""
+def procedure_publish(
+    *, actor: Actor, procedure: Procedure, today: date | None = None
+) -> Procedure:
+    """Publish a procedure: it needs its phases, so that everyone knows when to take part.
+
+    It is published before its first phase starts: a phase nobody could see would count
+    for the charter's gates as participation that took place (core.gate_dates).
+    """
     _require_edit(actor, procedure)
     if procedure.published_at is not None:
         return procedure
     if not procedure.phases.exists():
         raise ValidationError(
             _("Legen Sie vor der Veröffentlichung die Phasen mit ihren Daten an.")
+        )
+    today = today or timezone.localdate()
+    started = procedure.phases.filter(starts_on__lt=today)
+    if started.exists():
+        raise ValidationError(
+            _(
+                "Diese Phasen haben schon begonnen, bevor jemand das Verfahren sehen konnte: "
+                "%(phases)s. Verschieben Sie sie auf heute oder später und veröffentlichen "
+                "Sie dann."
+            )
+            % {"phases": ", ".join(str(phase) for phase in started)}
         )
     procedure.published_at = timezone.now()
     procedure.full_clean()
@@ -136,8 +153,22 @@ def phase_save(*, actor: Actor, phase: Phase) -> Phase:
 
 @transaction.atomic
 def phase_delete(*, actor: Actor, phase: Phase) -> None:
+    """Remove a phase. Once the procedure is public, a phase that has begun stays
+    (core.gate_dates), and no removal may end the procedure before today."""
     procedure = phase.procedure
     _require_edit(actor, procedure)
+    if procedure.is_public_record():
+        today = timezone.localdate()
+        last_day = (
+            procedure.phases.exclude(pk=phase.pk).aggregate(last=Max("ends_on"))["last"]
+        )
+        if last_day is None or last_day < today:
+            raise ValidationError(
+                _(
+                    "Ohne diese Phase wäre das veröffentlichte Verfahren schon beendet; "
+                    "verschieben Sie sie, statt sie zu entfernen."
+                )
+            )
     delete_record(record=phase, actor=actor)
     _evaluate_projects(procedure)
 

@@ -113,7 +113,11 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The procedure: its phases and the one running now, its material, meetings, comments."""
     procedure = _procedure_for(request, slug)
     today = timezone.localdate()
-    history = AuditEntry.objects.for_record(procedure)
+    # The procedure's history holds its phases' too: when they were moved, and why.
+    history = AuditEntry.objects.for_record(procedure) | AuditEntry.objects.filter(
+        object_type=Phase._meta.label_lower,
+        object_id__in=[str(pk) for pk in procedure.phases.values_list("pk", flat=True)],
+    )
     if not reads_internal(request.user):
         history = history.public()
     documents = procedure.documents.annotate(

@@ -75,7 +75,7 @@ def test_publication_starts_the_clocks(contract: Contract, editor: User) -> None
 def test_too_early_for_the_council(contract: Contract, editor: User) -> None:
     today = timezone.localdate()
     _move(contract, editor, ContractStatus.PUBLISHED, today)
-    contract.council_body, contract.meeting_date = "Ausschuss für Digitales", today
+    contract.council_body, contract.meeting_date = "Ausschuss für Digitales", today + timedelta(days=28)
     with pytest.raises(services.ContractGateError) as refusal:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=10))
     assert refusal.value.problems == [
@@ -105,7 +105,7 @@ def test_no_signature_without_a_decision(contract: Contract, editor: User) -> No
 def test_it_takes_effect_only_after_the_withdrawal_period(contract: Contract, editor: User) -> None:
     today = timezone.localdate()
     _move(contract, editor, ContractStatus.PUBLISHED, today)
-    contract.council_body, contract.meeting_date = "Rat", today
+    contract.council_body, contract.meeting_date = "Rat", today + timedelta(days=28)
     contract.decision_reference = "RB 1"
     for status in (ContractStatus.DELIBERATION, ContractStatus.DECIDED, ContractStatus.SIGNED):
         _move(contract, editor, status, today + timedelta(days=28))
@@ -124,7 +124,7 @@ def test_an_unjustified_redaction_keeps_it_from_the_council(
         contract=contract, passage="§ 7 Preise", category=RedactionReason.TRADE_SECRET
     )
     _move(contract, editor, ContractStatus.PUBLISHED, today)
-    contract.council_body, contract.meeting_date = "Rat", today
+    contract.council_body, contract.meeting_date = "Rat", today + timedelta(days=28)
     with pytest.raises(services.ContractGateError) as refusal:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
     assert [f.rule for f in refusal.value.findings] == ["redactions-justified"]

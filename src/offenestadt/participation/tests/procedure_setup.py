@@ -62,7 +62,11 @@ def consultation(
         actor=editor, document=Document(procedure=procedure, title="Entwurf"), text=TEXT
     )
     if publish:
-        services.procedure_publish(actor=editor, procedure=procedure)
+        # Published on the day its first phase began (a phase cannot start before that).
+        first = min(days[0], information_days[0] if information_days else days[0])
+        services.procedure_publish(
+            actor=editor, procedure=procedure, today=today + timedelta(days=first)
+        )
     return procedure
 
 

@@ -159,7 +159,7 @@ def test_administrators_run_the_charters_procedure_without_a_project(
 
 
 def test_publishing_needs_the_phases(editor: User) -> None:
-    procedure = consultation(editor, publish=False)
+    procedure = consultation(editor, publish=False, days=(0, 10), information_days=None)
     bare = Procedure(title="Ohne Phasen", summary="S", office=editor.office)
     services.procedure_save(
         actor=editor, procedure=bare, projects=[ProjectFactory.create(office=editor.office)]
