@@ -109,9 +109,10 @@ def _planned_problem(
             }
         return None
     if gate_date.role == DateRole.START and _day(old) <= today:
-        return _(
-            "„%(field)s“ ist erreicht (%(date)s) und kann nicht mehr verschoben werden."
-        ) % {"field": label, "date": _day(old).isoformat()}
+        return _("„%(field)s“ ist erreicht (%(date)s) und kann nicht mehr verschoben werden.") % {
+            "field": label,
+            "date": _day(old).isoformat(),
+        }
     if new >= old:
         return None
     if gate_date.role == DateRole.END and _started(stored, gate_date, today):
@@ -125,9 +126,9 @@ def _planned_problem(
         }
     if not _reason(record, stored):
         if getattr(record, "gate_dates_reason", ""):
-            return _(
-                "„%(field)s“ rückt nach vorn: nennen Sie dafür einen öffentlichen Grund."
-            ) % {"field": label}
+            return _("„%(field)s“ rückt nach vorn: nennen Sie dafür einen öffentlichen Grund.") % {
+                "field": label
+            }
         return _("„%(field)s“ kann nur auf später verschoben werden.") % {"field": label}
     return None
 

@@ -904,9 +904,7 @@ def _charter_amend_principle(
     return version
 
 
-def proposal_charter_adopt_refusal(
-    *, proposal: Proposal, today: date | None = None
-) -> list[str]:
+def proposal_charter_adopt_refusal(*, proposal: Proposal, today: date | None = None) -> list[str]:
     """Why the charter change ``proposal`` asks for cannot be adopted now (empty: it can).
 
     Like every decision, an amendment follows the participation: the procedure is public,

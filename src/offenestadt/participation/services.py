@@ -157,11 +157,10 @@ def phase_delete(*, actor: Actor, phase: Phase) -> None:
     (core.gate_dates), and no removal may end the procedure before today."""
     procedure = phase.procedure
     _require_edit(actor, procedure)
-    if procedure.is_public_record():
-        today = timezone.localdate()
-        last_day = (
-            procedure.phases.exclude(pk=phase.pk).aggregate(last=Max("ends_on"))["last"]
-        )
+    today = timezone.localdate()
+    # A begun phase is refused by delete_record; a planned one must leave the procedure running.
+    if procedure.is_public_record() and phase.starts_on > today:
+        last_day = procedure.phases.exclude(pk=phase.pk).aggregate(last=Max("ends_on"))["last"]
         if last_day is None or last_day < today:
             raise ValidationError(
                 _(

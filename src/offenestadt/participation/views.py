@@ -569,7 +569,12 @@ def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     phase = get_object_or_404(procedure.phases, pk=pk)
     phase.procedure = procedure
     if request.method == "POST":
-        services.phase_delete(actor=request.user, phase=phase)
+        try:
+            services.phase_delete(actor=request.user, phase=phase)
+        except ValidationError as error:
+            return _confirm_delete(
+                request, procedure, str(phase), procedure.get_absolute_url(), error.messages[0]
+            )
         return redirect(f"{procedure.get_absolute_url()}#phasen-heading")
     return _confirm_delete(request, procedure, str(phase), procedure.get_absolute_url())
 

@@ -75,7 +75,8 @@ def test_publication_starts_the_clocks(contract: Contract, editor: User) -> None
 def test_too_early_for_the_council(contract: Contract, editor: User) -> None:
     today = timezone.localdate()
     _move(contract, editor, ContractStatus.PUBLISHED, today)
-    contract.council_body, contract.meeting_date = "Ausschuss für Digitales", today + timedelta(days=28)
+    contract.council_body = "Ausschuss für Digitales"
+    contract.meeting_date = today + timedelta(days=28)
     with pytest.raises(services.ContractGateError) as refusal:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=10))
     assert refusal.value.problems == [

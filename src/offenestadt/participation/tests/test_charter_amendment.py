@@ -241,3 +241,106 @@ def test_the_new_version_starts_on_the_day_given(
     assert version.parameter("free_training_required") is False
     assert CharterVersion.objects.in_force() == charter
     assert CharterVersion.objects.in_force(later) == version
+
+
+def _charter_proposal(procedure: Procedure, editor: User) -> Proposal:
+    return contributions.proposal_create(
+        actor=editor,
+        procedure=procedure,
+        title="Länger öffentlich",
+        text="Verträge länger vorher zeigen.",
+        channel=Channel.POST,
+        charter_change={"parameter": "contract_min_public_days", "value": "42"},
+    )
+
+
+def test_an_amendment_waits_for_the_end_and_the_report_and_says_so_before_the_form(
+    charter: CharterVersion,
+    charter_procedure: Procedure,
+    administrator: User,
+    editor: User,
+    client_for: ClientFor,
+) -> None:
+    proposal = _charter_proposal(charter_procedure, editor)
+    url = f"/beteiligung/{charter_procedure.slug}/vorschlaege/{proposal.pk}/beschliessen/"
+    admin = client_for(administrator)
+    # Before anyone fills in the form, the page says why it cannot be adopted yet.
+    page = admin.get(url).content.decode()
+    assert "kann noch nicht beschlossen werden" in page
+    assert "nach dem Ende des Verfahrens" in page and "Ergebnisbericht" in page
+    assert 'name="council_decision"' not in page
+    response = admin.post(url, {"council_decision": "Ratsbeschluss 2026/0815"})
+    assert response.status_code == 400
+    assert CharterVersion.objects.in_force() == charter
+    # The procedure over, the report still missing: still no.
+    end_procedure(charter_procedure)
+    page = admin.get(url).content.decode()
+    assert "nach dem Ende des Verfahrens" not in page
+    assert "Ergebnisbericht des Verfahrens ist nicht veröffentlicht" in page
+    with pytest.raises(ValidationError, match="Ergebnisbericht"):
+        contributions.proposal_charter_adopt(
+            actor=administrator, proposal=proposal, council_decision="Ratsbeschluss"
+        )
+    # Answered as going to the council, reported on: now the form is there.
+    contributions.proposal_answer(
+        actor=administrator,
+        proposal=proposal,
+        status=ProposalStatus.IN_REVIEW,
+        answer="Der Rat entscheidet.",
+    )
+    services.procedure_report_publish(
+        actor=administrator, procedure=charter_procedure, report="Eine Änderung geht an den Rat."
+    )
+    page = admin.get(url).content.decode()
+    assert "kann noch nicht beschlossen werden" not in page
+    assert 'name="council_decision"' in page
+    assert admin.post(url, {"council_decision": "Ratsbeschluss 2026/0815"}).status_code == 302
+    assert CharterVersion.objects.count() == charter.number + 1
+
+
+def test_moving_the_phases_into_the_past_does_not_open_the_adoption(
+    charter: CharterVersion,
+    charter_procedure: Procedure,
+    administrator: User,
+    editor: User,
+    client_for: ClientFor,
+) -> None:
+    """The reproduced attack: an administrator moves the running procedure's phase into
+    the past on its staff page, then tries to adopt at once."""
+    proposal = _charter_proposal(charter_procedure, editor)
+    admin = client_for(administrator)
+    (phase,) = charter_procedure.phases.all()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = admin.post(
+        f"/beteiligung/{charter_procedure.slug}/phasen/{phase.pk}/aendern/",
+        {
+            "kind": phase.kind,
+            "starts_on": (yesterday - timedelta(days=14)).isoformat(),
+            "ends_on": yesterday.isoformat(),
+            "description": "",
+            "date_change_reason": "Der Rat will schneller entscheiden.",
+        },
+    )
+    assert response.status_code == 200
+    assert "nicht verkürzt" in response.content.decode()
+    phase.refresh_from_db()
+    assert phase.ends_on > yesterday
+    url = f"/beteiligung/{charter_procedure.slug}/vorschlaege/{proposal.pk}/beschliessen/"
+    admin.post(url, {"council_decision": "Ratsbeschluss 2026/0815"})
+    assert CharterVersion.objects.in_force() == charter
+    assert CharterVersion.objects.count() == charter.number
+
+
+def test_an_amendment_is_not_backdated(
+    charter: CharterVersion, charter_procedure: Procedure, administrator: User, editor: User
+) -> None:
+    proposal = _charter_proposal(charter_procedure, editor)
+    _conclude(charter_procedure, proposal, administrator)
+    with pytest.raises(ValidationError, match="nicht rückwirkend"):
+        contributions.proposal_charter_adopt(
+            actor=administrator,
+            proposal=proposal,
+            council_decision="Ratsbeschluss",
+            adopted_on=timezone.localdate() - timedelta(days=30),
+        )
+    assert CharterVersion.objects.count() == charter.number
