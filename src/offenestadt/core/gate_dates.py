@@ -57,6 +57,19 @@ def _day(value: date | datetime) -> date:
     return value
 
 
+def _reached(value: date | datetime) -> bool:
+    """A day counts from its start; a moment from itself."""
+    if isinstance(value, datetime):
+        return value <= timezone.now()
+    return value <= timezone.localdate()
+
+
+def _in_past(value: date | datetime) -> bool:
+    if isinstance(value, datetime):
+        return value < timezone.now()
+    return value < timezone.localdate()
+
+
 def _label(record: models.Model, name: str) -> str:
     return str(record._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
 
@@ -72,11 +85,11 @@ def _reason(record: Any, stored: Any) -> str:
     return given
 
 
-def _started(record: Any, gate_date: GateDate, today: date) -> bool:
+def _started(record: Any, gate_date: GateDate) -> bool:
     if not gate_date.start:
         return True
     start = getattr(record, gate_date.start)
-    return start is not None and _day(start) <= today
+    return start is not None and _reached(start)
 
 
 def _recorded_problem(old: Any, new: Any, label: str) -> str | None:
@@ -97,38 +110,31 @@ def _planned_problem(
     *, record: Any, stored: Any, gate_date: GateDate, old: Any, new: Any, label: str
 ) -> str | None:
     """A start or an end on a public record."""
-    today = timezone.localdate()
+    not_before_today = _("„%(field)s“ darf nicht vor heute liegen: der Eintrag ist öffentlich.")
     if new is None:
-        if old is not None and gate_date.role == DateRole.START and _day(old) <= today:
+        if old is not None and gate_date.role == DateRole.START and _reached(old):
             return _("„%(field)s“ ist erreicht und steht fest.") % {"field": label}
         return None
     if old is None:
-        if _day(new) < today:
-            return _("„%(field)s“ darf nicht vor heute liegen: der Eintrag ist öffentlich.") % {
-                "field": label
-            }
-        return None
-    if gate_date.role == DateRole.START and _day(old) <= today:
-        return _("„%(field)s“ ist erreicht (%(date)s) und kann nicht mehr verschoben werden.") % {
-            "field": label,
-            "date": _day(old).isoformat(),
-        }
+        return not_before_today % {"field": label} if _in_past(new) else None
+    if gate_date.role == DateRole.START and _reached(old):
+        return _(
+            "„%(field)s“ ist erreicht (%(date)s) und kann nicht mehr verschoben werden."
+        ) % {"field": label, "date": _day(old).isoformat()}
     if new >= old:
         return None
-    if gate_date.role == DateRole.END and _started(stored, gate_date, today):
+    if gate_date.role == DateRole.END and _started(stored, gate_date):
         return _(
             "Der Zeitraum läuft schon: „%(field)s“ kann nur verlängert werden, nicht verkürzt "
             "(bisher %(date)s)."
         ) % {"field": label, "date": _day(old).isoformat()}
-    if _day(new) < today:
-        return _("„%(field)s“ darf nicht vor heute liegen: der Eintrag ist öffentlich.") % {
-            "field": label
-        }
+    if _in_past(new):
+        return not_before_today % {"field": label}
     if not _reason(record, stored):
         if getattr(record, "gate_dates_reason", ""):
-            return _("„%(field)s“ rückt nach vorn: nennen Sie dafür einen öffentlichen Grund.") % {
-                "field": label
-            }
+            return _(
+                "„%(field)s“ rückt nach vorn: nennen Sie dafür einen öffentlichen Grund."
+            ) % {"field": label}
         return _("„%(field)s“ kann nur auf später verschoben werden.") % {"field": label}
     return None
 
@@ -178,10 +184,9 @@ def refuse_deleting_history(record: Any) -> None:
     """A public record whose start has been reached is part of the history: it stays."""
     if not record.is_public_record():
         return
-    today = timezone.localdate()
     for gate_date in getattr(record, "gate_dates", ()):
         value = getattr(record, gate_date.field)
-        if gate_date.role == DateRole.START and value is not None and _day(value) <= today:
+        if gate_date.role == DateRole.START and value is not None and _reached(value):
             raise ValidationError(
                 _(
                     "„%(record)s“ hat am %(date)s begonnen und ist öffentlich: es bleibt "

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.core.access import reads_internal
+from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.participation.models import Procedure, Proposal
 from offenestadt.registry.models import Channel
 
@@ -135,6 +136,12 @@ class Vote(models.Model):
         "published_at",
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ("published_at",)
+    # Once published, the voting period moves only later and never shrinks once open.
+    gate_dates: ClassVar[tuple[GateDate, ...]] = (
+        GateDate("opens_at", DateRole.START),
+        GateDate("closes_at", DateRole.END, start="opens_at"),
+        GateDate("published_at", DateRole.RECORDED),
+    )
 
     class Meta:
         ordering: ClassVar = ["-opens_at", "pk"]
