@@ -78,10 +78,11 @@ def _prepare(spec: dict[str, Any], procedure: Procedure, editor: User) -> Vote:
                 vote=vote, position=position, label=label, description=description, cost=cost
             ),
         )
-    services.vote_publish(actor=editor, vote=vote)
+    # The demo's period, set while the vote is a draft: once published it only moves later.
     start, end = spec["days"]
     vote.opens_at, vote.closes_at = now + timedelta(days=start), now + timedelta(days=end)
-    return services.vote_save(actor=editor, vote=vote)
+    services.vote_save(actor=editor, vote=vote)
+    return services.vote_publish(actor=editor, vote=vote)
 
 
 def _cast_poll_ballots(vote: Vote, editor: User) -> None:
