@@ -64,10 +64,9 @@ def _reached(value: date | datetime) -> bool:
     return value <= timezone.localdate()
 
 
-def _in_past(value: date | datetime) -> bool:
-    if isinstance(value, datetime):
-        return value < timezone.now()
-    return value < timezone.localdate()
+def _before_today(value: date | datetime) -> bool:
+    """Announced for a day before today: the public could not have known."""
+    return _day(value) < timezone.localdate()
 
 
 def _label(record: models.Model, name: str) -> str:
@@ -116,11 +115,12 @@ def _planned_problem(
             return _("„%(field)s“ ist erreicht und steht fest.") % {"field": label}
         return None
     if old is None:
-        return not_before_today % {"field": label} if _in_past(new) else None
+        return not_before_today % {"field": label} if _before_today(new) else None
     if gate_date.role == DateRole.START and _reached(old):
-        return _(
-            "„%(field)s“ ist erreicht (%(date)s) und kann nicht mehr verschoben werden."
-        ) % {"field": label, "date": _day(old).isoformat()}
+        return _("„%(field)s“ ist erreicht (%(date)s) und kann nicht mehr verschoben werden.") % {
+            "field": label,
+            "date": _day(old).isoformat(),
+        }
     if new >= old:
         return None
     if gate_date.role == DateRole.END and _started(stored, gate_date):
@@ -128,13 +128,13 @@ def _planned_problem(
             "Der Zeitraum läuft schon: „%(field)s“ kann nur verlängert werden, nicht verkürzt "
             "(bisher %(date)s)."
         ) % {"field": label, "date": _day(old).isoformat()}
-    if _in_past(new):
+    if _before_today(new):
         return not_before_today % {"field": label}
     if not _reason(record, stored):
         if getattr(record, "gate_dates_reason", ""):
-            return _(
-                "„%(field)s“ rückt nach vorn: nennen Sie dafür einen öffentlichen Grund."
-            ) % {"field": label}
+            return _("„%(field)s“ rückt nach vorn: nennen Sie dafür einen öffentlichen Grund.") % {
+                "field": label
+            }
         return _("„%(field)s“ kann nur auf später verschoben werden.") % {"field": label}
     return None
 
