@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0002_platform_throttle_counts_contributions'),
+        ('participation', '0003_one_support_per_person'),
     ]
 
     operations = [
