@@ -1,11 +1,15 @@
 """The public REST API under /api/v1/, described by /api/v1/openapi.json: read-only but for
 the ballot box."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
 
+from offenestadt.charter.api import InvalidInput, Problem
 from offenestadt.charter.api import router as charter_router
 from offenestadt.contracts.api import router as contracts_router
 from offenestadt.participation.api import router as participation_router
@@ -13,10 +17,39 @@ from offenestadt.registry.api import router as registry_router
 from offenestadt.voting.api import router as voting_router
 
 
+def _error(description: str, schema: type[Problem]) -> dict[str, Any]:
+    reference = {"$ref": REF_TEMPLATE.format(model=schema.__name__)}
+    return {"description": description, "content": {"application/json": {"schema": reference}}}
+
+
 class OffeneStadtAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # The view's name (project_list), unique across the apps, instead of its module path.
         return operation.view_func.__name__
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Every operation also documents the errors any operation can answer, in one place:
+        400 for a request no record can be read from (a NUL character anywhere, a body
+        that is not JSON), 422 for a bad parameter where there are parameters, and 404
+        where the path names a record."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        definitions = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (Problem, InvalidInput):
+            definitions.setdefault(
+                model.__name__, model.model_json_schema(ref_template=REF_TEMPLATE)
+            )
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                parameters = operation.get("parameters", [])
+                responses.setdefault(400, _error("The request cannot be read.", Problem))
+                if parameters or "requestBody" in operation:
+                    responses.setdefault(422, _error("A parameter is invalid.", InvalidInput))
+                if any(parameter["in"] == "path" for parameter in parameters):
+                    responses.setdefault(404, _error("There is no such record.", Problem))
+        return schema
 
 
 api = OffeneStadtAPI(

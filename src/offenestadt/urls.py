@@ -7,6 +7,10 @@ from offenestadt.contracts import ocds_views
 from offenestadt.core.views import healthz
 from offenestadt.opendata import ckan_views, dcat_views
 
+# Under /api/ a missing address or an unreadable request is a problem document (JSON).
+handler400 = "offenestadt.core.errors.bad_request"
+handler404 = "offenestadt.core.errors.not_found"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),

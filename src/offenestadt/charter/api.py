@@ -6,10 +6,11 @@ from typing import Any
 from django.db.models import Choices
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from offenestadt.charter.models import CharterVersion, Parameter, Principle
+from offenestadt.core.request_input import MAX_OFFSET
 
 router = Router(tags=["charter"])
 
@@ -35,6 +36,14 @@ class InvalidInput(Problem):
     """A request with a bad parameter value (status 422): each one named."""
 
     errors: list[InputError]
+
+
+class Paging(Schema):
+    """The page of a list every list operation takes: bounded, so that no offset overflows
+    the database's integers (422 beyond the bounds)."""
+
+    limit: int = Field(50, ge=1, le=200, description="At most this many items.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Skip this many items first.")
 
 
 class LocalisedText(Schema):

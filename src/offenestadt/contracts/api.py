@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from offenestadt.charter.api import InvalidInput, LocalisedText, Problem, labelled
+from offenestadt.charter.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.charter.engine import Status
 from offenestadt.contracts.models import (
     AccessMode,
@@ -152,7 +152,7 @@ class ContractPage(Schema):
     items: list[ContractSummary]
 
 
-class ContractFilters(Schema):
+class ContractFilters(Paging):
     status: ContractStatus | None = None
     vendor: int | None = Field(None, description="A vendor's id.")
     project: str | None = Field(None, description="A project's slug.")
@@ -164,8 +164,6 @@ class ContractFilters(Schema):
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     q: str | None = Field(None, description="Words in the title or purpose.")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 def _published() -> ContractQuerySet:

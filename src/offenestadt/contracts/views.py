@@ -1,7 +1,8 @@
 """The contract register, and the staff pages that register contracts and move them on."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -45,6 +46,7 @@ from offenestadt.contracts.terms import changes_since_publication
 from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
+from offenestadt.core.request_input import InputError, bounded_int, finite_decimal
 from offenestadt.core.throttle import RateLimitedError, address_key
 from offenestadt.opendata import filescan
 from offenestadt.registry.models import Project
@@ -52,10 +54,14 @@ from offenestadt.registry.models import Project
 PAGE_SIZE = 50
 
 
-def _amount(text: str) -> Decimal | None:
+def _amount(request: HttpRequest, text: str, name: str) -> Decimal | None:
+    """A value filter; one that is not an amount is left out, and the page says so."""
+    if not text:
+        return None
     try:
-        return Decimal(text.replace(".", "").replace(",", ".")) if text else None
-    except InvalidOperation:
+        return finite_decimal(text, name=name)
+    except InputError as refused:
+        messages.error(request, str(refused))
         return None
 
 
@@ -72,8 +78,12 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         )
     if filters["status"] in ContractStatus.values:
         contracts = contracts.filter(status=filters["status"])
-    if filters["auftragnehmer"].isdigit():
-        contracts = contracts.filter(vendor_id=int(filters["auftragnehmer"]))
+    if filters["auftragnehmer"]:
+        try:
+            vendor = bounded_int(filters["auftragnehmer"], name="auftragnehmer")
+        except InputError:
+            vendor = 0  # no vendor has this id: the list is empty, as for an unknown id
+        contracts = contracts.filter(vendor_id=vendor)
     if filters["projekt"]:
         contracts = contracts.filter(projects__slug=filters["projekt"])
     if len(filters["land"]) == 2:
@@ -83,9 +93,9 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             | Q(subprocessors__country=country)
             | Q(accesses__country=country, accesses__mode=AccessMode.REMOTE)
         ).distinct()
-    if (low := _amount(filters["wert_ab"])) is not None:
+    if (low := _amount(request, filters["wert_ab"], str(_("Wert ab (Euro)")))) is not None:
         contracts = contracts.filter(value__gte=low)
-    if (high := _amount(filters["wert_bis"])) is not None:
+    if (high := _amount(request, filters["wert_bis"], str(_("Wert bis (Euro)")))) is not None:
         contracts = contracts.filter(value__lte=high)
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("seite"))
     return render(

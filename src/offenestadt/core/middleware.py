@@ -1,10 +1,14 @@
-"""Request logging without personal data: no IP address, no user agent, no query string."""
+"""Request logging without personal data (no IP address, no user agent, no query string),
+and the refusal of unreadable input before any view reads it."""
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from offenestadt.core import errors, request_input
 
 logger = logging.getLogger("offenestadt.request")
 
@@ -26,3 +30,34 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class UnreadableInputMiddleware:
+    """Refuse, before any view reads it, a request whose text no record can hold (a NUL
+    character, a lone surrogate) in its address, query, form or JSON body: 400 with a
+    message naming where, in the shape the address promises (see core.errors). Without
+    this, such text reaches the database, which PostgreSQL answers with an error (500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponse | None:
+        api = errors.is_api_request(request)
+        with errors.api_language() if api else contextlib.nullcontext():
+            part = request_input.unreadable_part(request)
+            if part is None:
+                return None
+            message = request_input.unreadable_message(part)
+        responder = getattr(view_func, errors.RESPONDER_ATTRIBUTE, None)
+        if responder is not None:
+            return responder(request, message)  # type: ignore[no-any-return]
+        return errors.problem_response(request, 400, message)

@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office
+from offenestadt.core.request_input import MAX_OFFSET, InputError, bounded_int
 from offenestadt.opendata import search
 from offenestadt.opendata.models import (
     Dataset,
@@ -121,8 +122,8 @@ def _natural(data: Mapping[str, Any], key: str, default: int | None) -> int | No
     if value is None or value == "":
         return default
     try:
-        number = int(value)
-    except (TypeError, ValueError):
+        number = bounded_int(value, name=key, minimum=-MAX_OFFSET)
+    except InputError:
         raise ParameterError({key: ["Invalid integer"]}) from None
     if number < 0:
         raise ParameterError({key: ["Must be a natural number"]})
@@ -134,8 +135,8 @@ def _integer(data: Mapping[str, Any], key: str, default: int) -> int:
     if value is None or value == "":
         return default
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return bounded_int(value, name=key, minimum=-MAX_OFFSET)
+    except InputError:
         raise ParameterError({key: ["Invalid integer"]}) from None
 
 
@@ -464,6 +465,10 @@ TOKEN = re.compile(
     re.VERBOSE,
 )
 OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
+# A query is a few clauses; these bounds keep a hostile one from exhausting the parser's
+# recursion or the database's expression depth (Solr, too, limits its boolean clauses).
+MAX_QUERY_TOKENS = 200
+MAX_QUERY_DEPTH = 20
 RANGE = re.compile(r"^([\[{])\s*(\S+)\s+TO\s+(\S+)\s*([\]}])$")
 # Fields that always hold for what the API shows (CKAN adds some of them itself).
 CONSTANT_FIELDS = {
@@ -583,7 +588,10 @@ class _QueryParser:
 
     def __init__(self, text: str, default_field: str) -> None:
         self.tokens = _tokens(text)
+        if len(self.tokens) > MAX_QUERY_TOKENS:
+            raise SearchEngineError(f"Too many clauses: at most {MAX_QUERY_TOKENS}")
         self.position = 0
+        self.depth = 0
         self.default_field = default_field
 
     def parse(self) -> Q:
@@ -624,6 +632,15 @@ class _QueryParser:
         return condition
 
     def _unary(self, field: str) -> Q:
+        self.depth += 1
+        try:
+            if self.depth > MAX_QUERY_DEPTH:
+                raise SearchEngineError(f"Query nested too deeply: at most {MAX_QUERY_DEPTH}")
+            return self._prefixed(field)
+        finally:
+            self.depth -= 1
+
+    def _prefixed(self, field: str) -> Q:
         token = self._peek()
         if token is None:
             raise SearchEngineError("Query ends too early")
@@ -638,7 +655,10 @@ class _QueryParser:
         return self._atom(field)
 
     def _atom(self, field: str) -> Q:
-        kind, text = self.tokens[self.position]
+        token = self._peek()
+        if token is None:  # "title:" with nothing after it
+            raise SearchEngineError("Query ends too early")
+        kind, text = token
         self.position += 1
         if kind == "open":
             condition = self._or(field)

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
+from offenestadt.core.errors import answers_input_errors
+from offenestadt.core.request_input import is_unreadable
 from offenestadt.opendata import ckan
 
 logger = logging.getLogger(__name__)
@@ -83,6 +85,23 @@ def _request_data(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def _help_url(request: HttpRequest, action: str) -> str:
+    return request.build_absolute_uri(
+        reverse("ckan_action", args=["help_show"]) + f"?name={action}"
+    )
+
+
+def _unreadable(request: HttpRequest, message: str) -> HttpResponse:
+    """Text no dataset can hold (a NUL character): a validation error, as CKAN reports one."""
+    action = str(request.resolver_match.kwargs.get("action", "")) if request.resolver_match else ""
+    if is_unreadable(action):
+        action = ""
+    error = ckan.ParameterError({"message": [message]})
+    body = {"help": _help_url(request, action), "success": False, "error": error.error}
+    return _finish(error.status, body)
+
+
+@answers_input_errors(_unreadable)
 @csrf_exempt
 def action(request: HttpRequest, action: str) -> HttpResponse:
     """Run one action of the CKAN Action API."""
@@ -91,9 +110,7 @@ def action(request: HttpRequest, action: str) -> HttpResponse:
     function = ckan.ACTIONS.get(action)
     if function is None:
         return _bad_request(f"Action name not known: {action}")
-    help_url = request.build_absolute_uri(
-        reverse("ckan_action", args=["help_show"]) + f"?name={action}"
-    )
+    help_url = _help_url(request, action)
     try:
         data = _request_data(request)
     except BadRequestDataError as error:

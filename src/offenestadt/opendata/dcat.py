@@ -34,6 +34,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from offenestadt.accounts.models import Office
+from offenestadt.core.request_input import MAX_OFFSET, InputError, bounded_int
 from offenestadt.opendata.models import (
     EU_AUTHORITY,
     Dataset,
@@ -136,8 +137,12 @@ def _parse_modified_since(value: str) -> datetime:
 def parse_query(params: Mapping[str, str]) -> CatalogueQuery:
     """Read ``page``, ``modified_since`` and ``profile`` from a query string."""
     raw_page = params.get("page", "1").strip() or "1"
-    if not raw_page.isascii() or not raw_page.isdigit() or int(raw_page) < 1:
-        raise CatalogueRequestError("page must be a whole number from 1 on.")
+    try:
+        page = bounded_int(raw_page, name="page", minimum=1)
+    except InputError:
+        raise CatalogueRequestError(
+            f"page must be a whole number from 1 to {MAX_OFFSET}."
+        ) from None
     raw_since = params.get("modified_since", "").strip()
     raw_profile = params.get("profile", Profile.V2.value).strip()
     try:
@@ -146,7 +151,7 @@ def parse_query(params: Mapping[str, str]) -> CatalogueQuery:
         choices = ", ".join(p.value for p in Profile)
         raise CatalogueRequestError(f"profile must be one of {choices}.") from None
     return CatalogueQuery(
-        page=int(raw_page),
+        page=page,
         modified_since=_parse_modified_since(raw_since) if raw_since else None,
         profile=profile,
     )

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from offenestadt.core.errors import answers_input_errors
 from offenestadt.opendata import dcat
 
 # What /catalog answers to an Accept header, by preference when the client has none:
@@ -27,6 +28,10 @@ def _error(status: int, message: str) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
+def _unreadable(request: HttpRequest, message: str) -> HttpResponse:
+    return _error(400, message)
+
+
 def _catalogue(request: HttpRequest, rdf_format: dcat.RdfFormat) -> HttpResponse:
     try:
         query = dcat.parse_query(request.GET)
@@ -46,6 +51,7 @@ def _catalogue(request: HttpRequest, rdf_format: dcat.RdfFormat) -> HttpResponse
     )
 
 
+@answers_input_errors(_unreadable)
 @require_safe
 def catalog(request: HttpRequest) -> HttpResponse:
     """The catalogue in the format the Accept header prefers (Turtle by default)."""
@@ -55,16 +61,19 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@answers_input_errors(_unreadable)
 @require_safe
 def catalog_turtle(request: HttpRequest) -> HttpResponse:
     return _catalogue(request, dcat.FORMATS["turtle"])
 
 
+@answers_input_errors(_unreadable)
 @require_safe
 def catalog_rdfxml(request: HttpRequest) -> HttpResponse:
     return _catalogue(request, dcat.FORMATS["rdfxml"])
 
 
+@answers_input_errors(_unreadable)
 @require_safe
 def catalog_jsonld(request: HttpRequest) -> HttpResponse:
     return _catalogue(request, dcat.FORMATS["jsonld"])

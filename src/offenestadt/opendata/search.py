@@ -38,6 +38,8 @@ FACET_FIELDS = ("organization", "groups", "tags", "license_id", "res_format")
 # CKAN's default number of values per facet (its search.facets.limit).
 FACET_LIMIT = 50
 SEARCH_CONFIG = "german"
+# How many words of a search the substring search (SQLite) reads.
+MAX_TERMS = 32
 
 
 class SearchError(ValueError):
@@ -141,7 +143,9 @@ def text_condition(q: str) -> Q:
         )
         return Q(pk__in=by_text.union(by_keyword))
     condition = Q()
-    for term in q.split():
+    # The first words are enough to find a dataset; more would only deepen the SQL
+    # beyond what SQLite accepts (an expression depth of 1000).
+    for term in q.split()[:MAX_TERMS]:
         condition &= (
             Q(title__icontains=term)
             | Q(description__icontains=term)

@@ -33,6 +33,7 @@ from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEntry
 from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
+from offenestadt.core.request_input import page_number
 from offenestadt.opendata import filescan, rules, services
 from offenestadt.opendata.forms import DatasetForm, DistributionForm, WithdrawForm
 from offenestadt.opendata.models import Dataset, Distribution, FileScan, Licence, ScanState
@@ -189,10 +190,7 @@ def _search_page(
     *, q: str, filters: dict[str, list[str]], sort: str, requested: str | None
 ) -> tuple[SearchResult, Page[Dataset]]:
     """One page of results; a page number past the end shows the last page."""
-    try:
-        number = max(int(requested or 1), 1)
-    except ValueError:
-        number = 1
+    number = page_number(requested)
 
     def run(page_number: int) -> SearchResult:
         return search_datasets(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from offenestadt.charter.api import LocalisedText, Problem, labelled
+from offenestadt.charter.api import LocalisedText, Paging, Problem, labelled
 from offenestadt.participation.figures import ChannelMix, channel_mixes, is_finished
 from offenestadt.participation.models import (
     ContributionStatus,
@@ -25,9 +25,6 @@ from offenestadt.participation.models import (
 from offenestadt.registry.models import Channel
 
 router = Router(tags=["participation"])
-
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 
 
 # Names start with "Participation": schema names are shared by every app's routers.
@@ -118,9 +115,8 @@ class ParticipationProcedurePage(Schema):
     items: list[ParticipationProcedureSummary]
 
 
-class ParticipationProcedureFilters(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+class ParticipationProcedureFilters(Paging):
+    """Procedures are listed by title, a page at a time."""
 
 
 def _counts(mix: ChannelMix) -> dict[str, Any]:

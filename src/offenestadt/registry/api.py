@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
 from offenestadt.accounts.models import Office
-from offenestadt.charter.api import InvalidInput, LocalisedText, Problem, labelled
+from offenestadt.charter.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.charter.engine import Status
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
@@ -38,9 +38,6 @@ from offenestadt.registry.models import (
 from offenestadt.registry.opening_hours import Weekday
 
 router = Router(tags=["projects"])
-
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:
@@ -288,7 +285,7 @@ class ProjectPage(Schema):
     items: list[ProjectSummary]
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(Paging):
     status: ProjectStatus | None = None
     office: str | None = Field(None, description="The office's slug.")
     q: str | None = Field(None, description="Words in the title or summary.")
@@ -302,8 +299,6 @@ class ProjectFilters(Schema):
             "principle); a principle's status is the worst among its findings."
         ),
     )
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
 def _invalid(field: str, message: str) -> ValidationError:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from offenestadt.charter.api import InvalidInput, LocalisedText, Problem, labelled
+from offenestadt.charter.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.core.throttle import address_key
 from offenestadt.registry.models import Channel
 from offenestadt.voting import services
@@ -104,11 +104,9 @@ class VotePage(Schema):
     items: list[VoteOut]
 
 
-class VoteFilters(Schema):
+class VoteFilters(Paging):
     status: VoteStatus | None = None
     procedure: str | None = Field(None, description="A procedure's slug.")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 class BallotIn(Schema):

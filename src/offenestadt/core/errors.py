@@ -1,0 +1,62 @@
+"""How a refused request is answered, by where it was asked: the API's problem document
+(``{"detail": "…"}``, described in /api/v1/openapi.json) under /api/, a page elsewhere.
+A view that speaks another protocol's error format (CKAN) names its own answer."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+API_PREFIX = "/api/"
+
+# A view's own answer to a request it cannot read: (request, message) -> response.
+InputErrorResponder = Callable[[HttpRequest, str], HttpResponse]
+RESPONDER_ATTRIBUTE = "input_error_response"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def problem_response(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """The refusal in the shape the address promises."""
+    if is_api_request(request):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, "core/error.html", {"message": message}, status=status)
+
+
+def api_language() -> Any:
+    """The API answers in English whatever the client's language (the pages in theirs)."""
+    return translation.override("en")
+
+
+def answers_input_errors(
+    responder: InputErrorResponder,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Mark a view that answers unreadable input in its own protocol's format."""
+
+    def mark(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        setattr(view, RESPONDER_ATTRIBUTE, responder)
+        return view
+
+    return mark
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: under /api/ a problem document, like every other API error."""
+    if is_api_request(request):
+        with api_language():
+            return problem_response(request, 404, _("Unter dieser Adresse gibt es nichts."))
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (a request Django itself cannot read): under /api/ a problem document."""
+    if is_api_request(request):
+        with api_language():
+            return problem_response(request, 400, _("Die Anfrage ist nicht lesbar."))
+    return defaults.bad_request(request, exception)
