@@ -22,6 +22,7 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.services import contract_findings
+from offenestadt.core.request_input import MAX_RECORD_ID
 
 router = Router(tags=["contracts"])
 
@@ -154,7 +155,7 @@ class ContractPage(Schema):
 
 class ContractFilters(Paging):
     status: ContractStatus | None = None
-    vendor: int | None = Field(None, description="A vendor's id.")
+    vendor: int | None = Field(None, ge=0, le=MAX_RECORD_ID, description="A vendor's id.")
     project: str | None = Field(None, description="A project's slug.")
     country: str | None = Field(
         None,

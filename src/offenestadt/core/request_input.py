@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 # keeps, and far below the 64-bit integers databases count with (2**63 - 1), so that
 # offset + limit still fits.
 MAX_OFFSET = 2**31 - 1
+# The largest id a record can have (a 64-bit database integer).
+MAX_RECORD_ID = 2**63 - 1
 
 # NUL cannot be stored in PostgreSQL text (psycopg refuses it), and a lone surrogate cannot
 # be encoded as UTF-8 at all: no record holds either, so no filter or identifier may.

@@ -1,0 +1,174 @@
+"""Nothing from outside ends in a 500: unreadable text, huge numbers and broken queries get
+a refusal that says what is wrong, in the shape the address promises."""
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+BIG = "9223372036854775808"  # 2**63: one more than a database's largest integer
+
+# (address, status, shape): "problem" is the API's {"detail": ...}, "ckan" CKAN's envelope,
+# "page" an HTML page, "text" DCAT's plain text; "named" is what the message must name.
+GETS: list[tuple[str, int, str, str]] = [
+    # NUL characters in filters, identifiers and addresses
+    ("/api/v1/contracts?q=%00", 400, "problem", "q"),
+    ("/api/v1/projects?q=%00", 400, "problem", "q"),
+    ("/api/v1/projects?office=%00", 400, "problem", "office"),
+    ("/api/v1/votes?procedure=%00", 400, "problem", "procedure"),
+    ("/api/v1/contracts?project=a%00b", 400, "problem", "project"),
+    ("/api/v1/projects/%00", 400, "problem", ""),
+    ("/api/v1/projects/%00/findings", 400, "problem", ""),
+    ("/api/v1/procedures/%00", 400, "problem", ""),
+    ("/api/v1/contracts?%00=1", 400, "problem", ""),
+    ("/api/ocds/release-package.json?q=%00", 400, "problem", "q"),
+    ("/projekte/?q=%00", 400, "page", "q"),
+    ("/en/projekte/?q=%00", 400, "page", "q"),
+    ("/daten/?q=%00", 400, "page", "q"),
+    ("/daten/?tags=%00", 400, "page", "tags"),
+    ("/verarbeitungen/?projekt=%00", 400, "page", "projekt"),
+    ("/vertraege/?q=%00", 400, "page", "q"),
+    ("/vertraege/?projekt=%00", 400, "page", "projekt"),
+    ("/abstimmungen/?verfahren=%00", 400, "page", "verfahren"),
+    ("/beteiligung/?seite=%00", 400, "page", "seite"),
+    ("/audit/?seite=%00", 400, "page", "seite"),
+    ("/audit/entries.json?after=%00", 400, "page", "after"),
+    ("/audit/feed.atom?x=%00", 400, "page", "x"),
+    ("/rohdaten/?datensatz=%00", 400, "page", "datensatz"),
+    ("/konto/anmelden/?next=%00", 400, "page", "next"),
+    ("/catalog.ttl?modified_since=%00", 400, "text", "modified_since"),
+    ("/catalog?page=%00", 400, "text", "page"),
+    ("/api/3/action/package_show?id=%00", 409, "ckan", "id"),
+    ("/api/3/action/package_search?q=%00", 409, "ckan", "q"),
+    ("/api/action/organization_show?id=%00", 409, "ckan", "id"),
+    ("/api/3/action/%00", 409, "ckan", ""),
+    # whole numbers beyond what a database counts to
+    (f"/api/v1/votes?offset={BIG}", 422, "problem", "offset"),
+    (f"/api/v1/projects?offset={BIG}", 422, "problem", "offset"),
+    (f"/api/v1/contracts?offset={BIG}", 422, "problem", "offset"),
+    (f"/api/v1/procedures?offset={BIG}", 422, "problem", "offset"),
+    (f"/api/v1/procedures?limit={BIG}", 422, "problem", "limit"),
+    (f"/api/v1/contracts?vendor={BIG}", 422, "problem", "vendor"),
+    (f"/api/v1/votes/{BIG}", 404, "problem", ""),
+    (f"/api/v1/charter/versions/{BIG}", 404, "problem", ""),
+    (f"/daten/?seite={BIG}", 200, "empty", ""),
+    (f"/projekte/?seite={BIG}", 200, "empty", ""),
+    (f"/vertraege/?seite={BIG}&auftragnehmer={BIG}", 200, "empty", ""),
+    ("/vertraege/?auftragnehmer=%C2%B2", 200, "empty", ""),
+    (f"/audit/entries.json?after={BIG}", 200, "empty", ""),
+    (f"/charta/vergleich/?von={BIG}&zu=1", 404, "page", ""),
+    (f"/catalog.ttl?page={BIG}", 400, "text", "page"),
+    (f"/api/3/action/package_search?start={BIG}", 409, "ckan", "start"),
+    (f"/api/3/action/package_search?rows={BIG}", 409, "ckan", "rows"),
+    (f"/api/3/action/package_list?offset={BIG}", 409, "ckan", "offset"),
+    (f"/api/3/action/current_package_list_with_resources?page={BIG}", 409, "ckan", "page"),
+    (f"/api/3/action/organization_list?limit={BIG}", 409, "ckan", "limit"),
+    ("/api/3/action/package_search?facet.limit=1e400", 409, "ckan", "facet.limit"),
+    # amounts that are not amounts
+    ("/vertraege/?wert_ab=NaN", 200, "page", "Wert ab"),
+    ("/vertraege/?wert_bis=Infinity", 200, "page", "Wert bis"),
+    ("/vertraege/?wert_ab=1e400", 200, "page", "Wert ab"),
+    ("/api/v1/contracts?min_value=NaN", 422, "problem", "min_value"),
+    ("/api/v1/contracts?max_value=-Infinity", 422, "problem", "max_value"),
+    # search queries that end early or nest without end
+    ("/api/3/action/package_search?q=title:", 409, "ckan", "early"),
+    ("/api/3/action/package_search?fq=tags:", 409, "ckan", "early"),
+    ("/api/3/action/package_search?fq=" + "(" * 60 + "tags:a", 409, "ckan", "deep"),
+    ("/api/3/action/package_search?fq=" + "-" * 60 + "tags:a", 409, "ckan", "deep"),
+    ("/api/3/action/package_search?fq=" + "tags:a%20OR%20" * 150 + "tags:a", 409, "ckan", "many"),
+    ("/api/3/action/package_search?q=" + "wort%20" * 2000, 200, "ckan", ""),
+    ("/daten/?q=" + "wort%20" * 2000, 200, "empty", ""),
+    ('/api/3/action/package_search?fq=tags:"a', 409, "ckan", ""),
+    # addresses the URL patterns do not know
+    ("/api/v1/charter/versions/null,null", 404, "problem", ""),
+    ("/api/v1/nowhere", 404, "problem", ""),
+]
+
+POSTS: list[tuple[str, str, str, int, str, str]] = [
+    # (address, content type, body, status, shape, named)
+    (
+        "/api/v1/votes/1/ballots",
+        "application/json",
+        '{"code": "\\u0000", "choices": []}',
+        400,
+        "problem",
+        "",
+    ),
+    (
+        "/api/v1/votes/1/ballots",
+        "application/json",
+        '{"code": "A", "choices": [1e400]}',
+        422,
+        "problem",
+        "choices",
+    ),
+    ("/api/v1/votes/1/ballots", "application/json", "{not json", 400, "problem", ""),
+    ("/api/3/action/package_list", "application/json", '{"limit": 1e400}', 409, "ckan", "limit"),
+    ("/api/3/action/package_list", "application/json", '{"offset": NaN}', 409, "ckan", "offset"),
+    ("/api/3/action/package_show", "application/json", '{"id": "\\u0000"}', 409, "ckan", ""),
+    ("/api/3/action/package_show", "application/json", '{"id": "\\udc80"}', 409, "ckan", ""),
+    (
+        "/api/3/action/package_show",
+        "application/x-www-form-urlencoded",
+        "id=%00",
+        409,
+        "ckan",
+        "id",
+    ),
+    (
+        "/konto/anmelden/",
+        "application/x-www-form-urlencoded",
+        "username=%00&password=x",
+        400,
+        "page",
+        "username",
+    ),
+]
+
+
+def assert_refusal(response: Any, status: int, shape: str, named: str) -> None:
+    assert response.status_code == status, response.content[:500]
+    content_type = response["Content-Type"]
+    if shape == "problem":
+        assert content_type.startswith("application/json")
+        body = response.json()
+        assert isinstance(body["detail"], str) and body["detail"]
+        assert named in json.dumps(body, ensure_ascii=False)
+    elif shape == "ckan":
+        assert content_type.startswith("application/json")
+        body = response.json()
+        if status == 200:
+            assert body["success"] is True
+            return
+        assert body["success"] is False
+        assert body["error"]["__type"] in ("Validation Error", "Search Error")
+        text = json.dumps(body["error"], ensure_ascii=False)
+        named_in_message = {"early": "ends too early", "deep": "too deeply", "many": "Too many"}
+        assert named_in_message.get(named, named) in text
+    elif shape == "page":
+        assert content_type.startswith("text/html")
+        assert named in response.content.decode()
+    elif shape == "text":
+        assert content_type.startswith("text/plain")
+        assert named in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("address", "status", "shape", "named"), GETS)
+def test_hostile_query_gets_a_clear_refusal_not_a_server_error(
+    address: str, status: int, shape: str, named: str
+) -> None:
+    client = Client(raise_request_exception=False)
+    response = client.get(address)
+    assert_refusal(response, status, shape, named)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("address", "content_type", "body", "status", "shape", "named"), POSTS)
+def test_hostile_body_gets_a_clear_refusal_not_a_server_error(
+    address: str, content_type: str, body: str, status: int, shape: str, named: str
+) -> None:
+    client = Client(raise_request_exception=False)
+    response = client.post(address, data=body, content_type=content_type)
+    assert_refusal(response, status, shape, named)
