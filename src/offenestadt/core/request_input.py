@@ -32,16 +32,18 @@ def is_unreadable(text: str) -> bool:
 
 
 def _texts_in(value: object) -> Iterator[str]:
-    """Every string in a parsed JSON value, keys included."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _texts_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts_in(item)
+    """Every string in a parsed JSON value, keys included (without recursion: JSON may
+    nest deeper than Python's call stack)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(str(key) for key in item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
 
 
 def unreadable_part(request: HttpRequest) -> str | None:
@@ -65,7 +67,7 @@ def unreadable_part(request: HttpRequest) -> str | None:
     elif request.content_type == "application/json":
         try:
             body = json.loads(request.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None  # the view answers what is wrong with the JSON itself
         if any(is_unreadable(text) for text in _texts_in(body)):
             return _("der JSON-Inhalt")

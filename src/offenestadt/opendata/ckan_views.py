@@ -66,7 +66,7 @@ def _request_data(request: HttpRequest) -> dict[str, Any]:
         if len(items) == 1 and items[0][1] in ("1", ""):
             try:
                 data = json.loads(items[0][0])
-            except ValueError as error:
+            except (ValueError, RecursionError) as error:
                 raise BadRequestDataError(f"Error decoding JSON data. Error: {error}") from None
         else:
             data = _mixed(request.POST)
@@ -75,7 +75,7 @@ def _request_data(request: HttpRequest) -> dict[str, Any]:
     elif request.method == "POST" and request.body.strip():
         try:
             data = json.loads(request.body)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise BadRequestDataError(f"Error decoding JSON data. Error: {error}") from None
     if not isinstance(data, dict):
         raise BadRequestDataError(
