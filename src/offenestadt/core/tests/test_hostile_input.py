@@ -172,3 +172,39 @@ def test_hostile_body_gets_a_clear_refusal_not_a_server_error(
     client = Client(raise_request_exception=False)
     response = client.post(address, data=body, content_type=content_type)
     assert_refusal(response, status, shape, named)
+
+
+# Every public list, export and feed with the parameters it reads (and one it does not).
+PAGES: dict[str, list[str]] = {
+    "/projekte/": ["status", "amt", "prinzip", "befund", "q", "seite"],
+    "/projekte/uebersicht/": ["x"],
+    "/vertraege/": ["q", "status", "auftragnehmer", "projekt", "land", "wert_ab", "wert_bis"],
+    "/vertraege/vertraege.csv": ["auftragnehmer", "wert_ab"],
+    "/verarbeitungen/": ["projekt", "seite"],
+    "/verarbeitungen/verzeichnis.json": ["x"],
+    "/daten/": ["q", "sort", "seite", "organization", "groups", "tags", "license_id"],
+    "/daten/feed.atom": ["x"],
+    "/beteiligung/": ["seite"],
+    "/beteiligung/beitraege.json": ["x"],
+    "/abstimmungen/": ["verfahren"],
+    "/audit/": ["seite"],
+    "/audit/checkpoints": ["format"],
+    "/audit/entries.json": ["after"],
+    "/charta/vergleich/": ["von", "zu"],
+    "/catalog.ttl": ["page", "modified_since", "profile"],
+    "/api/ocds/release-package.json": ["x"],
+}
+VALUES = [BIG, f"-{BIG}", "NaN", "1e400", "-Infinity", "\N{SUPERSCRIPT TWO}", "x" * 3000, "1.5"]
+
+
+@pytest.mark.django_db
+def test_no_value_of_any_public_filter_ends_in_a_server_error() -> None:
+    client = Client(raise_request_exception=False)
+    failures = []
+    for page, parameters in PAGES.items():
+        for parameter in parameters:
+            for value in VALUES:
+                response = client.get(page, {parameter: value, "von": "1"})
+                if response.status_code >= 500:
+                    failures.append(f"{page}?{parameter}={value[:20]}: {response.status_code}")
+    assert failures == []
