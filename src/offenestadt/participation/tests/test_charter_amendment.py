@@ -281,13 +281,15 @@ def test_an_amendment_waits_for_the_end_and_the_report_and_says_so_before_the_fo
         contributions.proposal_charter_adopt(
             actor=administrator, proposal=proposal, council_decision="Ratsbeschluss"
         )
-    # Answered as going to the council, reported on: now the form is there.
-    contributions.proposal_answer(
-        actor=administrator,
-        proposal=proposal,
-        status=ProposalStatus.IN_REVIEW,
-        answer="Der Rat entscheidet.",
+    # Answered as going to the council (an answer only a charter change may get), reported
+    # on: now the form is there.
+    answer_url = f"/beteiligung/{charter_procedure.slug}/vorschlaege/{proposal.pk}/antworten/"
+    response = admin.post(
+        answer_url, {"proposal_status": "in_review", "answer": "Der Rat entscheidet."}
     )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.answered_at is not None
     services.procedure_report_publish(
         actor=administrator, procedure=charter_procedure, report="Eine Änderung geht an den Rat."
     )
