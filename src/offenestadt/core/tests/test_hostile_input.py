@@ -208,3 +208,17 @@ def test_no_value_of_any_public_filter_ends_in_a_server_error() -> None:
                 if response.status_code >= 500:
                     failures.append(f"{page}?{parameter}={value[:20]}: {response.status_code}")
     assert failures == []
+
+
+@pytest.mark.django_db
+def test_every_api_operation_documents_the_refusals_it_can_answer() -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            documented = operation["responses"]
+            where = f"{method.upper()} {path}"
+            assert documented["400"]["content"]["application/json"], where
+            if operation.get("parameters") or "requestBody" in operation:
+                assert "422" in documented, where
+            if "{" in path:
+                assert "404" in documented, where
