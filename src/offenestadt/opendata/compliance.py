@@ -10,26 +10,41 @@ from offenestadt.registry.models import Project
 
 @rule(Dataset, "P1", "anonymized-before-publication")
 def anonymized_before_publication(dataset: Dataset, charter: CharterVersion) -> Outcome:
+    """Judged before publication too (publishing asks this rule): a file counts as cleared
+    when its current check found no personal data, the DPO approved it, or it is the
+    pipeline's anonymized output; a link elsewhere is served by nobody here. Only files
+    that are not cleared (unchecked, pending, personal data found) hold the dataset back.
+    """
     personal = [p.title for p in dataset.projects.all() if p.processes_personal_data]
     if not personal:
         return Outcome(
             Status.NOT_APPLICABLE,
             _("Der Datensatz gehört zu keinem Projekt, das personenbezogene Daten verarbeitet."),
         )
-    files = list(dataset.distributions.all())
-    unapproved = [d.title for d in files if not d.anonymization.get("approved")]
-    if not files or unapproved:
+    files = list(dataset.distributions.order_by("pk"))
+    if not files:
+        return Outcome(Status.NOT_APPLICABLE, _("Der Datensatz hat noch keine Dateien."))
+    cleared = set(dataset.distributions.public().values_list("pk", flat=True))
+    uncleared = [d.title for d in files if d.pk not in cleared]
+    if uncleared:
         return Outcome(
             Status.VIOLATED if dataset.in_catalogue else Status.MISSING,
             _(
-                "Das Projekt verarbeitet personenbezogene Daten, aber diese Dateien haben keine "
-                "freigegebene Anonymisierung: %(names)s. Veröffentlichen Sie sie über den "
+                "Das Projekt verarbeitet personenbezogene Daten, aber diese Dateien sind nicht "
+                "als frei von personenbezogenen Daten geprüft, anonymisiert oder vom "
+                "Datenschutz freigegeben: %(names)s. Veröffentlichen Sie sie über den "
                 "Veröffentlichungsweg mit Anonymisierung."
             ),
-            {"names": ", ".join(unapproved) or "–"},
+            {"names": ", ".join(uncleared)},
             fix="#dateien",
         )
-    return Outcome(Status.MET, _("Jede Datei ist anonymisiert und vom Datenschutz freigegeben."))
+    return Outcome(
+        Status.MET,
+        _(
+            "Jede Datei ist ohne personenbezogene Daten geprüft, anonymisiert oder vom "
+            "Datenschutz freigegeben, oder ein Verweis auf eine andere Adresse."
+        ),
+    )
 
 
 @rule(Dataset, "P2", "distributions-licensed")
@@ -38,10 +53,18 @@ def distributions_licensed(dataset: Dataset, charter: CharterVersion) -> Outcome
     if not files:
         return Outcome(Status.NOT_APPLICABLE, _("Der Datensatz hat noch keine Dateien."))
     unlicensed = [d.title for d in files if not d.effective_licence]
-    if unlicensed:
+    if unlicensed and dataset.in_catalogue:
         return Outcome(
-            Status.VIOLATED if dataset.in_catalogue else Status.MISSING,
+            Status.VIOLATED,
             _("Ohne Lizenz veröffentlicht: %(names)s. Wählen Sie eine offene Lizenz."),
+            {"names": ", ".join(unlicensed)},
+            fix="#dateien",
+        )
+    if unlicensed:
+        # Before publication (publishing asks this rule): nothing is out yet.
+        return Outcome(
+            Status.MISSING,
+            _("Noch ohne Lizenz: %(names)s. Wählen Sie eine offene Lizenz."),
             {"names": ", ".join(unlicensed)},
             fix="#dateien",
         )

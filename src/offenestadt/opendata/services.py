@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.services import delete_record, save_record
+from offenestadt.charter.engine import evaluate, gate_blockers
+from offenestadt.charter.models import CharterVersion
 from offenestadt.opendata import filescan, rules
 from offenestadt.opendata.models import Dataset, DatasetTheme, Distribution, Keyword, RawUpload
 from offenestadt.opendata.tables import describe_csv, validate_csv
@@ -91,7 +93,11 @@ def dataset_save(
 
 @transaction.atomic
 def dataset_publish(*, actor: Actor, dataset: Dataset) -> Dataset:
-    """Put a dataset in the catalogue; it needs a licence and something to download."""
+    """Put a dataset in the catalogue (again, after a withdrawal).
+
+    It needs a licence, something to download, every file cleared by the check for personal
+    data, and no finding of a gating principle of the charter in force against it.
+    """
     _require_edit(actor, dataset)
     problems = []
     if not dataset.licence:
@@ -103,6 +109,14 @@ def dataset_publish(*, actor: Actor, dataset: Dataset) -> Dataset:
     for distribution in distributions:
         problems.extend(
             filescan.publication_problems(distribution, label=f"„{distribution.title}“")
+        )
+    # The charter in force is asked like at a project's or contract's gates; there is no
+    # council override for datasets: a file the check cannot clear has the DPO's path.
+    charter = CharterVersion.objects.in_force()
+    if charter is not None:
+        problems.extend(
+            f"{finding.principle}: {finding.message}"
+            for finding in gate_blockers(evaluate(dataset, charter), charter)
         )
     if problems:
         raise ValidationError(problems)

@@ -24,6 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
+from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services as contract_services
 from offenestadt.contracts.models import Contract, ContractStatus, DataOwner
@@ -62,8 +63,13 @@ ROUTES: dict[str, Route] = {
     "offenestadt.opendata.services.dataset_publish": Route(
         "a dataset with its files",
         ("opendata.distribution.file",),
-        ("scan", "rules"),
-        (f"{HERE}::test_dataset_publish_refuses_unchecked_and_personal_files",),
+        ("scan", "charter", "rules"),
+        (
+            f"{HERE}::test_dataset_publish_refuses_unchecked_and_personal_files",
+            f"{HERE}::test_a_dataset_is_published_only_with_the_charter",
+            f"{HERE}::test_a_withdrawn_dataset_is_published_again_only_with_the_charter",
+            f"{HERE}::test_a_clean_aggregate_of_a_project_with_personal_data_is_published",
+        ),
     ),
     "offenestadt.opendata.services.distribution_save": Route(
         "a file added to (or replaced in) a published dataset",
@@ -496,3 +502,63 @@ def test_a_project_decision_asks_the_charter(editor: User, project: Project) -> 
     assert refusal.value.findings
     project.refresh_from_db()
     assert project.status == ProjectStatus.CONSULTATION
+
+
+# --- a dataset asks the charter too (no council override: the DPO's path is the way) ----
+
+AGGREGATE = b"leistung,antraege\nWohngeld,120\nElterngeld,87\n"
+P1_REFUSAL = "P1: Das Projekt verarbeitet personenbezogene Daten"
+
+
+def _processes_personal_data(project: Project) -> None:
+    Project.objects.filter(pk=project.pk).update(processes_personal_data=True)
+
+
+def test_a_dataset_is_published_only_with_the_charter(
+    dataset: Dataset, editor: User, project: Project, client_for: ClientFor
+) -> None:
+    _processes_personal_data(project)
+    _add_file(editor, dataset, "patienten.csv", patients_csv(rows=40))
+    with pytest.raises(ValidationError) as refusal:
+        opendata_services.dataset_publish(actor=editor, dataset=dataset)
+    assert any(message.startswith(P1_REFUSAL) for message in refusal.value.messages)
+    # The dataset's page shows the charter's finding with the other problems.
+    response = client_for(editor).post(f"/daten/{dataset.name}/veroeffentlichen/")
+    assert response.status_code == 400
+    assert P1_REFUSAL in response.content.decode()
+    dataset.refresh_from_db()
+    assert dataset.published_at is None
+
+
+def test_a_withdrawn_dataset_is_published_again_only_with_the_charter(
+    dataset: Dataset, editor: User, project: Project, run_worker: Callable[[], None]
+) -> None:
+    _processes_personal_data(project)
+    _add_file(editor, dataset, "antraege.csv", AGGREGATE)
+    run_worker()
+    opendata_services.dataset_publish(actor=editor, dataset=dataset)
+    opendata_services.dataset_withdraw(actor=editor, dataset=dataset, reason="Neue Zahlen.")
+    _add_file(editor, dataset, "patienten.csv", patients_csv(rows=40))
+    with pytest.raises(ValidationError, match=P1_REFUSAL):
+        opendata_services.dataset_publish(actor=editor, dataset=dataset)
+    dataset.refresh_from_db()
+    assert dataset.withdrawn_at is not None
+
+
+def test_a_clean_aggregate_of_a_project_with_personal_data_is_published(
+    dataset: Dataset,
+    editor: User,
+    project: Project,
+    charter: CharterVersion,
+    run_worker: Callable[[], None],
+) -> None:
+    _processes_personal_data(project)
+    aggregate = _add_file(editor, dataset, "antraege.csv", AGGREGATE)
+    run_worker()
+    scan = filescan.current_scan(aggregate, "file")
+    assert scan is not None and scan.state == ScanState.CLEAN
+    opendata_services.dataset_publish(actor=editor, dataset=dataset)
+    assert _public(aggregate)
+    project.refresh_from_db()
+    found = {f.rule: f.status for f in evaluate(project, charter)}
+    assert found["datasets-anonymized"] == Status.MET
