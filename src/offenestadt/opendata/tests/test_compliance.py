@@ -47,7 +47,7 @@ def _file(dataset: Dataset, name: str, state: ScanState | None, **scan: object) 
             content_type=ContentType.objects.get_for_model(Distribution),
             object_id=distribution.pk,
             field_name="file",
-            file_name=distribution.file.name,
+            file_name=str(distribution.file.name),
             state=state,
             **scan,
         )
