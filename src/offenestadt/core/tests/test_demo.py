@@ -8,14 +8,17 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry, Checkpoint
 from offenestadt.audit.verification import verify_chain
 from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.participation.contributions import site_url
 from offenestadt.registry.models import Project
 
 
@@ -39,6 +42,22 @@ def test_the_demo_is_labelled_and_keeps_drafts_internal() -> None:
     assert all(project.title in page for project in published)
     for draft in Project.objects.filter(published_at__isnull=True):
         assert draft.title not in page
+
+
+@pytest.mark.django_db
+def test_the_demos_mails_link_to_the_port_it_serves(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """`offenestadt demo --port 8123` prints e-mails whose links lead to port 8123, not to the
+    default port 8000 (where another demo may run); a SITE_URL that is set still wins."""
+    monkeypatch.delenv("SITE_URL", raising=False)
+    call_command("demo", "--no-serve", "--port", "8123")
+    assert site_url("/beteiligung/") == "http://127.0.0.1:8123/beteiligung/"
+
+    monkeypatch.setenv("SITE_URL", "https://stadt.example.org")
+    settings.SITE_URL = "https://stadt.example.org"
+    call_command("demo", "--no-serve", "--port", "8124")
+    assert site_url("/beteiligung/") == "https://stadt.example.org/beteiligung/"
 
 
 def _free_port() -> int:

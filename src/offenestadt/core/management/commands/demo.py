@@ -1,5 +1,7 @@
+import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -22,8 +24,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo-Inhalte geladen."))
         for line in notes:
             self.stdout.write(line)
+        address = f"[{host}]" if ":" in host else host
+        if "SITE_URL" not in os.environ:
+            # Links in the demo's e-mails (printed to the console) lead to this server, not
+            # to the default port where another demo may run.
+            settings.SITE_URL = f"http://{address}:{port}"
         if no_serve:
             return
-        address = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Offene Stadt (Demo) läuft auf http://{address}:{port}/")
         call_command("runserver", f"{address}:{port}", use_reloader=False, use_threading=True)
