@@ -28,6 +28,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 # A recorded moment is set by the service to "now" just before it is saved.
@@ -55,6 +56,11 @@ def _day(value: date | datetime) -> date:
     if isinstance(value, datetime):
         return timezone.localdate(value)
     return value
+
+
+def _shown(value: date | datetime) -> str:
+    """The day for a message, as readers of its language write it (19.10.2026)."""
+    return date_format(_day(value), "SHORT_DATE_FORMAT")
 
 
 def _reached(value: date | datetime) -> bool:
@@ -119,7 +125,7 @@ def _planned_problem(
     if gate_date.role == DateRole.START and _reached(old):
         return _("„%(field)s“ ist erreicht (%(date)s) und kann nicht mehr verschoben werden.") % {
             "field": label,
-            "date": _day(old).isoformat(),
+            "date": _shown(old),
         }
     if new >= old:
         return None
@@ -127,7 +133,7 @@ def _planned_problem(
         return _(
             "Der Zeitraum läuft schon: „%(field)s“ kann nur verlängert werden, nicht verkürzt "
             "(bisher %(date)s)."
-        ) % {"field": label, "date": _day(old).isoformat()}
+        ) % {"field": label, "date": _shown(old)}
     if _before_today(new):
         return not_before_today % {"field": label}
     if not _reason(record, stored):
@@ -192,5 +198,5 @@ def refuse_deleting_history(record: Any) -> None:
                     "„%(record)s“ hat am %(date)s begonnen und ist öffentlich: es bleibt "
                     "in der Geschichte und wird nicht gelöscht."
                 )
-                % {"record": record, "date": _day(value).isoformat()}
+                % {"record": record, "date": _shown(value)}
             )

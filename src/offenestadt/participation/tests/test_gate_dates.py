@@ -229,3 +229,17 @@ def test_an_announced_meeting_comes_earlier_only_with_a_reason_and_stays_once_he
     held.starts_at -= timedelta(days=1)
     with pytest.raises(ValidationError, match="erreicht"):
         services.meeting_save(actor=editor, meeting=held)
+
+
+def test_a_refused_date_change_names_the_date_as_readers_write_it(
+    editor: User, client_for: ClientFor
+) -> None:
+    """A German page says "bisher 19.10.2026", not the database's "2026-10-19"."""
+    procedure = consultation(editor)
+    running = _phase(procedure, PhaseKind.CONSULTATION)
+    status, page = _edit_phase(
+        client_for(editor), running, ends_on=(running.ends_on - timedelta(days=1)).isoformat()
+    )
+    assert status == 200
+    assert f"(bisher {running.ends_on:%d.%m.%Y})" in page
+    assert f"(bisher {running.ends_on.isoformat()})" not in page
