@@ -296,7 +296,12 @@ def clause_edit(
             show_validation_error(form, error)
         else:
             return redirect(page.section_url)
-    return render(request, "contracts/clause_form.html", {"page": page, "form": form})
+    return render(
+        request,
+        "contracts/clause_form.html",
+        {"page": page, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -362,7 +367,9 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(comment.get_absolute_url())
     context = {"contract": contract, "form": form}
     if retry_after is None:
-        return render(request, "contracts/comment_form.html", context)
+        return render(
+            request, "contracts/comment_form.html", context, status=400 if form.is_bound else 200
+        )
     response = render(request, "contracts/comment_form.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response

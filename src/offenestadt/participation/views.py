@@ -470,6 +470,8 @@ def _staff_form(
             "cancel_url": cancel_url,
             "intro": intro,
         },
+        # Reached with a bound form only when it was refused: 400, like every other form.
+        status=400 if form.is_bound else 200,
     )
 
 

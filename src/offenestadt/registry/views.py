@@ -370,7 +370,10 @@ def project_part_edit(
         else:
             return redirect(page.section_url)
     return render(
-        request, "registry/part_form.html", {"page": page, "form": form, "adding": adding}
+        request,
+        "registry/part_form.html",
+        {"page": page, "form": form, "adding": adding},
+        status=400 if form.is_bound else 200,
     )
 
 

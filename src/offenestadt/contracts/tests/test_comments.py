@@ -112,7 +112,7 @@ def test_an_invalid_comment_uses_up_nothing(contract: Contract, client_for: Clie
     client = client_for(None)
     url = f"/vertraege/{contract.pk}/kommentieren/"
     for _ in range(settings.CONTRACT_COMMENT_LIMIT + 1):
-        assert client.post(url, {"pseudonym": "A", "text": ""}).status_code == 200
+        assert client.post(url, {"pseudonym": "A", "text": ""}).status_code == 400
     assert client.post(url, {"pseudonym": "A", "text": "Jetzt richtig"}).status_code == 302
 
 

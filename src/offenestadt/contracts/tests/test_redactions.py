@@ -142,7 +142,7 @@ def test_the_form_offers_categories_with_their_basis_and_says_what_to_fix(
     refused = client.post(
         url, {"passage": "§ 7", "category": RedactionReason.TRADE_SECRET, "reason": "vertraulich"}
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "in mindestens 40 Zeichen" in refused.content.decode()
     refused = client.post(
         url,

@@ -323,7 +323,7 @@ def test_moving_the_phases_into_the_past_does_not_open_the_adoption(
             "date_change_reason": "Der Rat will schneller entscheiden.",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "nicht verkürzt" in response.content.decode()
     phase.refresh_from_db()
     assert phase.ends_on > yesterday

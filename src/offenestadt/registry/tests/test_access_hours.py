@@ -165,7 +165,7 @@ def test_bad_hours_on_the_form_say_what_to_fix_and_store_nothing(
         f"{base}neu/", CHANNEL | MONDAY_TO_FRIDAY | {"hours_monday": monday}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = " ".join(response.context["form"].errors["hours_monday"])
     assert message in errors
     assert 'id="id_hours_monday_error"' in response.content.decode()
@@ -188,7 +188,7 @@ def test_a_change_with_bad_hours_keeps_the_stored_hours(
         f"{base}{channel.pk}/aendern/", CHANNEL | MONDAY_TO_FRIDAY | {"hours_friday": "13–8"}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "endet nicht nach dem Beginn" in " ".join(
         response.context["form"].errors["hours_friday"]
     )

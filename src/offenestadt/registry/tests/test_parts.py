@@ -244,7 +244,7 @@ def test_an_invalid_licence_is_shown_on_the_form_and_nothing_is_stored(
     response = client.post(
         f"/projekte/{project.slug}/software/neu/", SOFTWARE | {"licence": "Frei für alle"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "SPDX" in " ".join(response.context["form"].errors["licence"])
     assert 'id="id_licence_error"' in response.content.decode()
     assert not SoftwareComponent.objects.exists()
@@ -257,7 +257,7 @@ def test_an_invalid_licence_is_shown_on_the_form_and_nothing_is_stored(
         f"/projekte/{project.slug}/software/{component.pk}/aendern/",
         SOFTWARE | {"licence": "EUPL-1.2 UND MIT"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "licence" in response.context["form"].errors
     component.refresh_from_db()
     assert component.licence == "EUPL-1.2"
@@ -275,7 +275,7 @@ def test_errors_of_the_service_layer_are_shown_on_the_form(
     response = client_for(editor).post(
         f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/", CHANNEL
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].non_field_errors()
     assert 'class="form-errors"' in response.content.decode()
     assert "Diesen Zugangsweg gibt es für diesen Zeitpunkt schon" in response.content.decode()
