@@ -22,7 +22,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.demo import DEMO_PASSWORD
 from offenestadt.accounts.models import Office, Role, User
+from offenestadt.contracts.models import Contract
 from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.core.tests.test_accessibility import WIDER_THAN_VIEWPORT
 from offenestadt.core.tests.browser import (
     ACCOUNT_PREFIXES,
     DOWNLOAD_SEGMENT,
@@ -44,7 +46,7 @@ from offenestadt.processing.models import (
     ProcessingActivity,
     RetentionUnit,
 )
-from offenestadt.registry.models import Project
+from offenestadt.registry.models import AccessChannel, Project
 from offenestadt.voting.models import Vote
 
 pytestmark = pytest.mark.browser
@@ -278,3 +280,39 @@ def test_staff_forms_with_errors_meet_wcag_21_aa(axe: str, page: Page, site: Sta
 
     print("\naxe-core checked these forms sent empty:", *EMPTY_FORMS, sep="\n  ")
     assert not problems, "accessibility violations:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def editor_form_paths(site: StaffSite) -> list[str]:
+    """Forms of the editor's office with fieldsets and long help texts (queried before
+    Chromium starts)."""
+    own = Office.objects.get(slug="digitalisierung")
+    channel = (
+        AccessChannel.objects.filter(service__project__office=own)
+        .select_related("service__project")
+        .earliest("pk")
+    )
+    service = channel.service
+    contract = Contract.objects.filter(projects__office=own).earliest("pk")
+    base = f"/projekte/{service.project.slug}/dienstleistung/{service.pk}/zugangsweg"
+    return [
+        f"{base}/neu/",
+        f"{base}/{channel.pk}/aendern/",
+        f"/vertraege/{contract.pk}/schwaerzung/neu/",
+        f"/vertraege/{contract.pk}/zugriff/neu/",
+    ]
+
+
+def test_staff_forms_reflow_to_320_css_pixels(
+    editor_form_paths: list[str], page: Page, site: StaffSite
+) -> None:
+    """WCAG 1.4.10 for the editor's forms too: the weekly hours of an access channel (a
+    fieldset of inputs) fit 320 CSS pixels without scrolling sideways."""
+    sign_in(page, site.url, site.editor.account)
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems: list[str] = []
+    for path in editor_form_paths:
+        page.goto(site.url + path)
+        assert page.locator("main form").count(), f"{path} shows no form"
+        problems.extend(f"{path}: {element}" for element in page.evaluate(WIDER_THAN_VIEWPORT))
+    assert not problems, "wider than 320 CSS pixels:\n" + "\n".join(problems)
