@@ -24,7 +24,6 @@ from offenestadt.accounts.demo import DEMO_PASSWORD
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.contracts.models import Contract
 from offenestadt.core.demo_loader import load_demo_content
-from offenestadt.core.tests.test_accessibility import WIDER_THAN_VIEWPORT
 from offenestadt.core.tests.browser import (
     ACCOUNT_PREFIXES,
     DOWNLOAD_SEGMENT,
@@ -37,6 +36,7 @@ from offenestadt.core.tests.browser import (
     run_axe,
     sign_in,
 )
+from offenestadt.core.tests.test_accessibility import WIDER_THAN_VIEWPORT
 from offenestadt.opendata.models import Dataset
 from offenestadt.participation.models import Procedure
 from offenestadt.processing import services
