@@ -34,7 +34,8 @@ class RequestLogMiddleware:
 
 class UnreadableInputMiddleware:
     """Refuse, before any view reads it, a request whose text no record can hold (a NUL
-    character, a lone surrogate) in its address, query, form or JSON body: 400 with a
+    character, a lone surrogate) in its address, query, form or JSON body, or whose query or
+    JSON carries a value longer than any search needs (request_input.MAX_VALUE_LENGTH): 400 with a
     message naming where, in the shape the address promises (see core.errors). Without
     this, such text reaches the database, which PostgreSQL answers with an error (500)."""
 
@@ -53,10 +54,13 @@ class UnreadableInputMiddleware:
     ) -> HttpResponse | None:
         api = errors.is_api_request(request)
         with errors.api_language() if api else contextlib.nullcontext():
-            part = request_input.unreadable_part(request)
-            if part is None:
+            if (part := request_input.unreadable_part(request)) is not None:
+                message = request_input.unreadable_message(part)
+            elif (part := request_input.overlong_part(request)) is not None:
+                # SQLite cannot search for so long a text (LIKE pattern too complex: 500).
+                message = request_input.overlong_message(part)
+            else:
                 return None
-            message = request_input.unreadable_message(part)
         responder = getattr(view_func, errors.RESPONDER_ATTRIBUTE, None)
         if responder is not None:
             return responder(request, message)  # type: ignore[no-any-return]

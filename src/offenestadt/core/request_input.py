@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from django.http import HttpRequest
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 # The highest offset or page number anyone may ask for: far beyond any list the city
@@ -20,6 +21,12 @@ MAX_RECORD_ID = 2**63 - 1
 # NUL cannot be stored in PostgreSQL text (psycopg refuses it), and a lone surrogate cannot
 # be encoded as UTF-8 at all: no record holds either, so no filter or identifier may.
 _UNREADABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+# The longest value a query parameter or a string in a JSON body may have: a search of
+# 2,000 words fits, and SQLite's limit on a LIKE pattern (50,000 bytes, reached by a
+# 12,500-character value of four-byte characters) does not.
+MAX_VALUE_LENGTH = 10_000
 
 
 class InputError(ValueError):
@@ -72,6 +79,33 @@ def unreadable_part(request: HttpRequest) -> str | None:
         if any(is_unreadable(text) for text in _texts_in(body)):
             return _("der JSON-Inhalt")
     return None
+
+
+def overlong_part(request: HttpRequest) -> str | None:
+    """Which part of the request carries a value longer than MAX_VALUE_LENGTH: a query
+    parameter (name or value) or a string in a JSON body. Forms keep their own limits."""
+    for key, values in request.GET.lists():
+        if len(key) > MAX_VALUE_LENGTH or any(len(value) > MAX_VALUE_LENGTH for value in values):
+            return _("der Parameter „%(name)s“") % {"name": _printable(key)}
+    if request.method == "POST" and request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except (ValueError, RecursionError):
+            return None  # the view answers what is wrong with the JSON itself
+        if any(len(text) > MAX_VALUE_LENGTH for text in _texts_in(body)):
+            return _("der JSON-Inhalt")
+    return None
+
+
+def overlong_message(part: str) -> str:
+    """What to tell whoever sent a value longer than any search or filter needs."""
+    return _(
+        "%(part)s ist länger als %(maximum)s Zeichen; kein Suchbegriff und kein Filter braucht "
+        "so viel. Bitte kürzer senden."
+    ) % {
+        "part": part[:1].upper() + part[1:],
+        "maximum": number_format(MAX_VALUE_LENGTH, force_grouping=True),
+    }
 
 
 def unreadable_message(part: str) -> str:

@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 
 BIG = "9223372036854775808"  # 2**63: one more than a database's largest integer
+# A search longer than SQLite can run as a LIKE pattern (50,000 bytes).
+LONG = "a" * 60_000
 
 # (address, status, shape): "problem" is the API's {"detail": ...}, "ckan" CKAN's envelope,
 # "page" an HTML page, "text" DCAT's plain text; "named" is what the message must name.
@@ -80,6 +82,14 @@ GETS: list[tuple[str, int, str, str]] = [
     ("/api/3/action/package_search?q=" + "wort%20" * 2000, 200, "ckan", ""),
     ("/daten/?q=" + "wort%20" * 2000, 200, "empty", ""),
     ('/api/3/action/package_search?fq=tags:"a', 409, "ckan", ""),
+    # search text longer than any search needs (SQLite: "LIKE pattern too complex")
+    (f"/daten/?q={LONG}", 400, "page", "q"),
+    (f"/projekte/?q={LONG}", 400, "page", "q"),
+    (f"/vertraege/?q={LONG}", 400, "page", "q"),
+    (f"/verarbeitungen/?projekt={LONG}", 400, "page", "projekt"),
+    (f"/api/v1/contracts?q={LONG}", 400, "problem", "q"),
+    (f"/api/v1/projects?q={LONG}", 400, "problem", "q"),
+    (f"/api/3/action/package_search?q={LONG}", 409, "ckan", "q"),
     # addresses the URL patterns do not know
     ("/api/v1/charter/versions/null,null", 404, "problem", ""),
     ("/api/v1/nowhere", 404, "problem", ""),
@@ -105,6 +115,7 @@ POSTS: list[tuple[str, str, str, int, str, str]] = [
     ),
     ("/api/v1/votes/1/ballots", "application/json", "{not json", 400, "problem", ""),
     ("/api/3/action/package_list", "application/json", '{"limit": 1e400}', 409, "ckan", "limit"),
+    ("/api/3/action/package_search", "application/json", f'{{"q": "{LONG}"}}', 409, "ckan", ""),
     ("/api/3/action/package_list", "application/json", '{"offset": NaN}', 409, "ckan", "offset"),
     ("/api/3/action/package_show", "application/json", '{"id": "\\u0000"}', 409, "ckan", ""),
     ("/api/3/action/package_show", "application/json", '{"id": "\\udc80"}', 409, "ckan", ""),
