@@ -34,8 +34,8 @@ bench: $(UV)
 
 # Extract German source strings and compile the catalogues after translating.
 messages: $(UV)
-	cd src/offenestadt && SECRET_KEY=only-for-checks ../../$(RUN) offenestadt manage makemessages --locale en --no-obsolete --add-location file
-	cd src/offenestadt && SECRET_KEY=only-for-checks ../../$(RUN) offenestadt manage compilemessages --locale en
+	SECRET_KEY=only-for-checks $(RUN) --directory src/offenestadt offenestadt manage makemessages --locale en --no-obsolete --add-location file
+	SECRET_KEY=only-for-checks $(RUN) --directory src/offenestadt offenestadt manage compilemessages --locale en
 
 .tools/bin/uv:
 	python3 -m venv .tools
