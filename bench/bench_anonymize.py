@@ -33,9 +33,8 @@ import numpy as np
 import polars as pl
 from run import Figure
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-ADULT_DIR = REPOSITORY.parent / "shared" / "data" / "adult"
-ADULT = ADULT_DIR / "adult.csv"
+from offenestadt.anonymize.tests.adult import ADULT_DIR, unpack_adult
+
 QUASI_IDENTIFIERS = (
     "sex",
     "age",
@@ -164,7 +163,7 @@ def warm(
 # --- the scaled data -------------------------------------------------------------------------
 
 
-def generate_scaled(rows: int, target: Path, *, seed: int = SEED) -> int:
+def generate_scaled(adult_csv: Path, rows: int, target: Path, *, seed: int = SEED) -> int:
     """Adult scaled to `rows` records by the issue's recipe; returns the distinct QI combinations.
 
     Rows of Adult are sampled with replacement; age is shifted by a whole number from -3 to +3
@@ -172,7 +171,7 @@ def generate_scaled(rows: int, target: Path, *, seed: int = SEED) -> int:
     0.05, replaced by a value drawn from that column's own distribution (the value of another
     randomly chosen Adult record). Written as `;`-separated CSV in chunks of a million rows.
     """
-    adult = pl.read_csv(ADULT, separator=";", infer_schema=False)
+    adult = pl.read_csv(adult_csv, separator=";", infer_schema=False)
     columns = adult.columns
     codes: dict[str, np.ndarray] = {}
     labels: dict[str, pl.Series] = {}
@@ -231,8 +230,9 @@ def run() -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="bench-anonymize-") as folder:
         work = Path(folder)
         out = work / "released.csv"
+        adult = unpack_adult(work)
 
-        floors = [floor(ADULT) for _ in range(repeat)]
+        floors = [floor(adult) for _ in range(repeat)]
         floor_seconds = _median([f[0] for f in floors])
         figures.append(
             Figure(
@@ -246,10 +246,10 @@ def run() -> list[Figure]:
             Figure("anonymize Adult", "distinct QI combinations", floors[0][2], "classes")
         )
         for name, (options, keywords) in MODELS.items():
-            runs = [measure(command_argv(ADULT, out, options)) for _ in range(repeat)]
+            runs = [measure(command_argv(adult, out, options)) for _ in range(repeat)]
             seconds = _median([r[0] for r in runs])
             ratio = seconds / floor_seconds
-            warm_times, _, result = warm(ADULT, keywords, repeat)
+            warm_times, _, result = warm(adult, keywords, repeat)
             verdicts.append(
                 f"Adult {name}: levels {result['levels']}, {result['suppressed']} suppressed"
             )
@@ -301,7 +301,7 @@ def run() -> list[Figure]:
             label = f"anonymize {rows // 1_000_000}M rows"
             source = work / f"adult-{rows}.csv"
             started = time.perf_counter()
-            combinations = generate_scaled(rows, source)
+            combinations = generate_scaled(adult, rows, source)
             generated = time.perf_counter() - started
             floor_seconds, floor_peak, classes = floor(source)
             assert classes == combinations, (classes, combinations)

@@ -7,7 +7,8 @@ import pytest
 
 from offenestadt.anonymize.hierarchy import Hierarchy
 
-ADULT_DIR = Path(__file__).resolve().parents[4] / ".." / "shared" / "data" / "adult"
+from .adult import ADULT_DIR, unpack_adult
+
 # The eight quasi-identifiers of the issue, in the order of the file.
 ADULT_QIS = (
     "sex",
@@ -23,13 +24,20 @@ ADULT_QIS = (
 
 @pytest.fixture(scope="session")
 def adult_dir() -> Path:
+    """The folder of ARX's Adult hierarchies (adult_hierarchy_<column>.csv)."""
     return ADULT_DIR
 
 
 @pytest.fixture(scope="session")
-def adult_frame() -> pl.DataFrame:
+def adult_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """adult.csv as ARX ships it (`;`-separated, CRLF), unpacked once for the session."""
+    return unpack_adult(tmp_path_factory.mktemp("adult"))
+
+
+@pytest.fixture(scope="session")
+def adult_frame(adult_csv: Path) -> pl.DataFrame:
     """adult.csv with every column as text."""
-    return pl.read_csv(ADULT_DIR / "adult.csv", separator=";", infer_schema=False)
+    return pl.read_csv(adult_csv, separator=";", infer_schema=False)
 
 
 @pytest.fixture(scope="session")

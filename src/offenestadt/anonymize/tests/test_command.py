@@ -33,12 +33,12 @@ def _run(*arguments):
     )
 
 
-def test_adult_end_to_end_with_report(tmp_path, adult_dir, adult_frame):
+def test_adult_end_to_end_with_report(tmp_path, adult_dir, adult_csv, adult_frame):
     out = tmp_path / "released.csv"
     report_path = tmp_path / "report.json"
 
     result = _run(
-        adult_dir / "adult.csv",
+        adult_csv,
         "--qi",
         ",".join(ADULT_QIS),
         *_hierarchy_options(adult_dir),
@@ -144,12 +144,14 @@ def test_identifiers_sensitive_and_generated_hierarchies(tmp_path):
         (["--qi", "sex", "--l", "2"], "need a sensitive column"),
     ],
 )
-def test_user_errors_exit_2_with_a_message(arguments, message, tmp_path, adult_dir, capsys):
+def test_user_errors_exit_2_with_a_message(
+    arguments, message, tmp_path, adult_dir, adult_csv, capsys
+):
     options = ["--hierarchy", f"sex={adult_dir / 'adult_hierarchy_sex.csv'}"]
     with pytest.raises(SystemExit) as caught:
         main(
             [
-                str(adult_dir / "adult.csv"),
+                str(adult_csv),
                 *arguments,
                 *options,
                 "--out",

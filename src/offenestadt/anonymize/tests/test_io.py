@@ -15,8 +15,6 @@ from offenestadt.anonymize.io import (
     write_table,
 )
 
-ADULT = Path(__file__).resolve().parents[5] / "shared" / "data" / "adult" / "adult.csv"
-
 ROWS = [
     ["Name", "Straße", "Betrag", "Bemerkung"],
     ["Jürgen Müller", "Königsallee 5", "12,50 €", "bezahlt"],
@@ -234,10 +232,10 @@ def test_excel_cannot_be_streamed(tmp_path):
         scan_table(tmp_path / "book.xlsx")
 
 
-def test_reads_the_adult_reference_data():
-    dialect = detect_csv(ADULT)
+def test_reads_the_adult_reference_data(adult_csv):
+    dialect = detect_csv(adult_csv)
     assert dialect == CsvDialect(";", "utf-8", has_bom=False)
-    table = read_table(ADULT)
+    table = read_table(adult_csv)
     assert table.shape == (30_162, 9)
     assert table["age"][0] == "39"  # CRLF line ends leave no "\r" in the last column
     assert not table["salary-class"].str.ends_with("\r").any()

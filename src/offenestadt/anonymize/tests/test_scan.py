@@ -21,7 +21,6 @@ from offenestadt.anonymize.scan import (
     tax_id_is_valid,
 )
 
-ADULT = Path(__file__).resolve().parents[5] / "shared" / "data" / "adult" / "adult.csv"
 ROWS = 200
 
 
@@ -259,10 +258,10 @@ def test_empty_column_is_other():
     assert finding.role is Role.OTHER
 
 
-def test_adult_suggests_the_usual_configuration():
+def test_adult_suggests_the_usual_configuration(adult_csv):
     from offenestadt.anonymize.io import read_table
 
-    roles = {f.column: f.role for f in scan(read_table(ADULT))}
+    roles = {f.column: f.role for f in scan(read_table(adult_csv))}
     quasi = ["sex", "age", "race", "marital-status", "education", "native-country", "workclass",
              "occupation"]  # fmt: skip
     assert roles == {**dict.fromkeys(quasi, Role.QUASI), "salary-class": Role.SENSITIVE}

@@ -1,14 +1,13 @@
 """The DCAT-AP.de catalogue: valid against the official shapes, paged as GovData follows it.
 
-The shapes, ontologies and vocabularies come from shared/reference/dcat-ap-de (see its
-SOURCE.md); the EU code lists are not there, so the few entries the catalogue uses are
+The shapes, ontologies and vocabularies are shipped in data/dcat-ap-de (origin and licences
+in its SOURCE.md); the EU code lists are not there, so the few entries the catalogue uses are
 added as stubs (``skos:inScheme`` of each code), as GovData's validator would find them
 in the imported lists. The demo is loaded once for the module; each test's changes are
 rolled back.
 """
 
 import functools
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,15 +38,7 @@ from offenestadt.opendata.models import (
 from offenestadt.opendata.services import MEDIA_TYPES
 from offenestadt.opendata.tests.pipeline_support import check_files
 
-
-def _shared_reference_folder() -> Path:
-    """<repository>/../shared/reference/dcat-ap-de (CI places a copy of shared/ there too)."""
-    here = Path(__file__).resolve()
-    repository = next(p for p in here.parents if (p / "pyproject.toml").is_file())
-    return repository.parent / "shared" / "reference" / "dcat-ap-de"
-
-
-REFERENCE = _shared_reference_folder()
+REFERENCE = Path(__file__).parent / "data" / "dcat-ap-de"
 
 SHAPES = {
     # DCAT-AP.de 2.0, "Spezifikation + Konventionen" (what GovData validates today).
@@ -133,11 +124,6 @@ def vocabularies() -> Graph:
 
 def shacl_results(data: Graph, profile: str) -> dict[str, list[str]]:
     """The validation results by severity, each as 'focus node path: message'."""
-    if not (REFERENCE / SHAPES[profile][0]).is_file():
-        message = f"The DCAT-AP.de shapes are not in {REFERENCE}."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     _, report, _ = validate(
         data + vocabularies(),
         shacl_graph=shapes(profile),
