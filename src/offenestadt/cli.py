@@ -7,6 +7,7 @@ import sys
 # Command name on the console -> (Django management command, arguments put in front).
 COMMANDS: dict[str, tuple[str, list[str]]] = {
     "demo": ("demo", []),
+    "serve": ("serve", []),
     "migrate": ("migrate", []),
     "audit": ("audit", []),
     "charter": ("charter", []),
@@ -29,6 +30,7 @@ LIBRARY_COMMANDS: dict[str, str] = {
 
 SUMMARIES = {
     "demo": "Migrate, load the demo programme and serve it (--host, --port).",
+    "serve": "Run the production server (--host, --port, --workers, --threads).",
     "migrate": "Create or update the database tables.",
     "audit": "Verify the audit trail's hash chain or publish a checkpoint.",
     "charter": "Load a charter version from a TOML file (load FILE) or export one.",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from offenestadt.core import server
 from offenestadt.core.demo_loader import load_demo_content
 
 
@@ -12,13 +13,27 @@ class Command(BaseCommand):
     help = "Migrate the database, load the demo programme (idempotent) and serve it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
-        parser.add_argument("--port", default=8000, type=int, help="Port to listen on.")
+        server.add_arguments(parser)
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="Serve with Django's development server, reloading on code changes.",
+        )
         parser.add_argument(
             "--no-serve", action="store_true", help="Only migrate and load the demo content."
         )
 
-    def handle(self, *args: Any, host: str, port: int, no_serve: bool, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int,
+        dev: bool,
+        no_serve: bool,
+        **options: Any,
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         notes = load_demo_content()
         self.stdout.write(self.style.SUCCESS("Demo-Inhalte geladen."))
@@ -32,4 +47,7 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"Offene Stadt (Demo) läuft auf http://{address}:{port}/")
-        call_command("runserver", f"{address}:{port}", use_reloader=False, use_threading=True)
+        if dev:
+            call_command("runserver", f"{address}:{port}")
+        else:
+            server.serve(host, port, workers=workers, threads=threads)

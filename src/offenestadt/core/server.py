@@ -1,0 +1,80 @@
+"""The production application server (granian), for `offenestadt serve` and the demo.
+
+Granian was measured against gunicorn (gthread) on the demo with the same workers and
+threads: see bench/bench_serve.py and the README. Each worker process holds its own
+threads; the connections waiting for a thread queue in granian, not in the kernel's
+listen backlog, so a burst of requests waits instead of being reset.
+"""
+
+import argparse
+import logging
+import os
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from granian.constants import Interfaces
+from granian.log import LogLevels
+from granian.server import Server
+
+WSGI_TARGET = "offenestadt.wsgi:application"
+
+# Seconds a worker may take to finish its requests after SIGTERM/SIGINT before it is killed.
+SHUTDOWN_TIMEOUT = 30
+
+
+DEFAULT_THREADS = 8
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `offenestadt serve`, which the demo shares."""
+    parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+    parser.add_argument("--port", default=8000, type=int, help="Port to listen on.")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="Worker processes (default: one per core, here %(default)s).",
+    )
+    parser.add_argument(
+        "--threads",
+        type=_positive,
+        default=DEFAULT_THREADS,
+        help="Threads per worker process (default: %(default)s).",
+    )
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def serve(host: str, port: int, *, workers: int, threads: int) -> None:
+    """Serve the application until SIGTERM or SIGINT, then finish the running requests."""
+    # The workers are forked from this process: they must not share its connections.
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
+    json_handler = {"class": "logging.StreamHandler", "formatter": "json"}
+    log_config: dict[str, Any] = {
+        # Granian's own messages as JSON lines too; its access log stays off, since the
+        # request log middleware writes one line a request (without addresses).
+        "formatters": settings.LOGGING["formatters"],
+        "handlers": {"console": json_handler, "access": json_handler},
+    }
+    server = Server(
+        WSGI_TARGET,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        log_level=LogLevels(logging.getLevelName(logging.getLogger().level).lower()),
+        log_dictconfig=log_config,
+        log_access=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=SHUTDOWN_TIMEOUT,
+    )
+    server.serve()
