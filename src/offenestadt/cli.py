@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
     "processing": ("processing", []),
     "retention": ("retention", []),
     "voting": ("voting", []),
+    "backup": ("backup", []),
+    "restore": ("restore", []),
     "manage": ("", []),
 }
 
@@ -41,6 +43,8 @@ SUMMARIES = {
     "processing": "Export the register of processing activities (export --format json|csv|pdf).",
     "retention": "Delete personal data whose retention has ended (run, or enqueue for the worker).",
     "voting": "Issue one-time voting codes (codes --vote ID --count N --out CSV [--pdf PDF]).",
+    "backup": "Back up the database, media and audit head into one archive (--out DIR|F.tar).",
+    "restore": "Restore a backup into an empty database, then verify its audit chain.",
     "scan": "Find personal data in a table and suggest a role for each column.",
     "anonymize": "Make a table safe to publish: k-anonymity, l-diversity, t-closeness.",
     "manage": "Any Django management command: offenestadt manage <command> …",
