@@ -32,7 +32,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
-from django.db import connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from offenestadt.audit.app_role import AppRoleError, app_role_grant
@@ -118,8 +118,16 @@ def backup_create(*, out: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def _engine() -> str:
+    """The database's kind, once it answers."""
     if connection.vendor not in DATABASE_FILES:
         raise BackupError(f"backups support PostgreSQL and SQLite, not {connection.vendor}")
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        raise BackupError(
+            f"cannot connect to the database {connection.settings_dict['NAME']}: {lines[0]}"
+        ) from None
     return connection.vendor
 
 
@@ -141,14 +149,20 @@ def _state(cursor: Any) -> dict[str, Any]:
 
     Read through ``cursor`` inside the snapshot that is backed up.
     """
-    cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, id")
+    try:
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, id")
+        applied = cursor.fetchall()
+        cursor.execute(f"SELECT count(*) FROM {AuditEntry._meta.db_table}")  # noqa: S608
+        (entries,) = cursor.fetchone()
+        cursor.execute(f"SELECT seq, entry_hash FROM {ChainHead._meta.db_table} WHERE id = 1")  # noqa: S608
+        head = cursor.fetchone()
+    except (DatabaseError, sqlite3.DatabaseError):
+        raise BackupError(
+            "the database has no tables of the platform yet: run `offenestadt migrate` first"
+        ) from None
     migrations: dict[str, list[str]] = {}
-    for app, name in cursor.fetchall():
+    for app, name in applied:
         migrations.setdefault(app, []).append(name)
-    cursor.execute(f"SELECT count(*) FROM {AuditEntry._meta.db_table}")  # noqa: S608
-    (entries,) = cursor.fetchone()
-    cursor.execute(f"SELECT seq, entry_hash FROM {ChainHead._meta.db_table} WHERE id = 1")  # noqa: S608
-    head = cursor.fetchone()
     seq, head_hash = head if head else (0, "0" * 64)
     return {
         "migrations": migrations,
@@ -323,8 +337,8 @@ def _run(command: list[str], *, what: str) -> None:
 def restore_archive(*, archive: Path, app_role: str | None = None) -> RestoreResult:
     """Restore ``archive`` into the configured, empty database and media folder, grant
     ``app_role`` the application's rights (PostgreSQL), then verify the audit chain."""
-    engine = _engine()
     manifest = _read_manifest(archive)
+    engine = _engine()
     recorded = manifest["database"]["engine"]
     if recorded != engine:
         raise BackupError(f"{archive} holds a {recorded} database; DATABASE_URL points to {engine}")
@@ -385,7 +399,12 @@ def _read_manifest(archive: Path) -> dict[str, Any]:
         raise BackupError(f"{archive}: no {MANIFEST}; not an Offene Stadt backup") from None
     except (tarfile.TarError, EOFError, OSError, ValueError):
         raise BackupError(f"{archive}: not a readable backup archive (damaged?)") from None
-    if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("files"), dict)
+        or not all(key in manifest for key in ("created_at", "platform", "database", "audit"))
+    ):
         raise BackupError(f"{archive}: a backup format this version does not read")
     return manifest
 

@@ -11,6 +11,8 @@ import io
 import json
 import secrets
 import shutil
+import subprocess
+import sys
 import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,11 +29,14 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from offenestadt.accounts.models import Role, User
 from offenestadt.audit.backup import MANIFEST
 from offenestadt.audit.models import ChainHead, Checkpoint
 from offenestadt.audit.services import checkpoint_create
+from offenestadt.audit.verification import verify_chain
 from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.opendata.models import Distribution
+from offenestadt.registry import services
 from offenestadt.registry.models import Project
 
 POSTGRESQL = connection.vendor == "postgresql"
@@ -140,8 +145,25 @@ def _tables(name: str) -> int:
         return len(connection.introspection.table_names())
 
 
+@pytest.fixture
+def app_role(transactional_db: None) -> Iterator[str | None]:
+    """PostgreSQL: a login role of its own for the restored application (roles are
+    cluster-wide), dropped after the restored database."""
+    if not POSTGRESQL:
+        yield None
+        return
+    role = f"os_app_{secrets.token_hex(6)}"
+    with _admin_connection() as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        yield role
+    finally:
+        with _admin_connection() as admin:
+            admin.execute(f"DROP ROLE {role}")
+
+
 def test_a_restored_backup_verifies_and_serves_the_city(
-    temporary_storage: Path, empty_database: str, tmp_path: Path
+    temporary_storage: Path, app_role: str | None, empty_database: str, tmp_path: Path
 ) -> None:
     load_demo_content()
     storages["private"].save("raw/teilnehmende.csv", ContentFile(b"name\nErika Muster\n"))
@@ -163,20 +185,21 @@ def test_a_restored_backup_verifies_and_serves_the_city(
     assert manifest["database"]["engine"] == connection.vendor
     assert "0003_chain_seal" in manifest["migrations"]["audit"]
     project = Project.objects.filter(published_at__isnull=False).first()
+    assert project is not None
     distribution = Distribution.objects.filter(dataset__name="bodenfeuchte-parks").get()
     download = reverse(
         "opendata:distribution_download",
         args=[distribution.dataset.name, distribution.identifier],
     )
-    assert project is not None
     restored_media = tmp_path / "restored-media"
 
+    # As the owner, like the migrations; PostgreSQL grants the application's role again.
+    granted = ["--app-role", app_role] if app_role else []
     with connected_to(empty_database), media_in(restored_media):
         output = io.StringIO()
-        call_command("restore", str(archive), stdout=output)
+        call_command("restore", str(archive), *granted, stdout=output)
         assert "audit chain ok: " in output.getvalue()
         assert "migrations: as in this version" in output.getvalue()
-
         verified = io.StringIO()
         call_command(
             "audit",
@@ -188,43 +211,31 @@ def test_a_restored_backup_verifies_and_serves_the_city(
         assert f"head {checkpoint.entry_hash}" in verified.getvalue()
         head = ChainHead.objects.get(pk=1)
         assert (head.seq, head.entry_hash) == (manifest["audit"]["seq"], manifest["audit"]["head"])
+
+    # The application, as its own role: pages and files served, the chain appended to and
+    # sealed by the restored triggers, and still not rewritable.
+    with connected_to(empty_database, user=app_role), media_in(restored_media):
         assert Client().get(f"/projekte/{project.slug}/").status_code == 200
         served = Client().get(download)
         assert served.status_code == 200
         assert b"".join(served.streaming_content) == distribution.file.read()  # type: ignore[attr-defined]
+        editor = User.objects.filter(role=Role.EDITOR, office__isnull=False).first()
+        assert editor is not None and editor.office is not None
+        services.project_create(
+            actor=editor, office=editor.office, title="Nach der Wiederherstellung", summary="."
+        )
+        after = verify_chain()
+        assert after.ok, after.problem
+        assert after.entries == manifest["audit"]["entries"] + 1
+        if app_role:
+            with connection.cursor() as cursor, pytest.raises(Exception, match="permission"):
+                cursor.execute("DELETE FROM audit_auditentry")
 
     assert sorted(p.name for p in (restored_media / "opendata").iterdir()) == [
         "bodenfeuchte.csv",
         "wlan-standorte.csv",
     ]
     assert not any(restored_media.rglob("teilnehmende*"))
-
-
-@pytest.mark.skipif(not POSTGRESQL, reason="database roles exist on PostgreSQL only")
-def test_a_restore_grants_the_application_role_again(
-    temporary_storage: Path, empty_database: str, tmp_path: Path
-) -> None:
-    load_demo_content()
-    archive, _ = _backup(tmp_path)
-    role = f"os_app_{secrets.token_hex(6)}"
-    with _admin_connection() as admin:
-        admin.execute(f"CREATE ROLE {role} LOGIN")
-    try:
-        with connected_to(empty_database), media_in(tmp_path / "restored-media"):
-            output = io.StringIO()
-            call_command("restore", str(archive), "--app-role", role, stdout=output)
-            assert "grant_app_role" not in output.getvalue()
-        project = Project.objects.filter(published_at__isnull=False).first()
-        assert project is not None
-        with connected_to(empty_database, user=role), media_in(tmp_path / "restored-media"):
-            assert Client().get(f"/projekte/{project.slug}/").status_code == 200
-            call_command("audit", "verify", stdout=io.StringIO())
-            with connection.cursor() as cursor, pytest.raises(Exception, match="permission"):
-                cursor.execute("DELETE FROM audit_auditentry")
-    finally:
-        with _admin_connection() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {empty_database} WITH (FORCE)")
-            admin.execute(f"DROP ROLE {role}")
 
 
 def test_a_damaged_archive_is_refused_before_anything_is_restored(
@@ -265,14 +276,14 @@ def test_a_restore_never_writes_into_a_database_that_holds_data(
 def test_a_failing_pg_restore_leaves_the_database_empty(
     temporary_storage: Path, empty_database: str, tmp_path: Path
 ) -> None:
-    load_demo_content()
+    storages["default"].save("opendata/wlan-standorte.csv", ContentFile(b"standort\nNord\n"))
     archive, _ = _backup(tmp_path)
     with tarfile.open(archive) as tar:
         member = tar.extractfile("database.dump")
         assert member is not None
         dump = member.read()
-    # Cut off in the middle of the data: the tables were already created when it fails.
-    cut = _rewrite(archive, {"database.dump": dump[: len(dump) * 2 // 3]}, fix_manifest=True)
+    # Cut off in the last table's data: every table was created when pg_restore fails.
+    cut = _rewrite(archive, {"database.dump": dump[:-64]}, fix_manifest=True)
     restored_media = tmp_path / "restored-media"
 
     with (
@@ -286,3 +297,16 @@ def test_a_failing_pg_restore_leaves_the_database_empty(
     assert _tables(empty_database) == 0
     assert not restored_media.exists()
     assert not list(tmp_path.glob(".offenestadt-restore-*"))
+
+
+def test_the_command_refuses_a_missing_archive_in_one_line() -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "offenestadt", "restore", "keine-sicherung.tar"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert finished.returncode == 2
+    assert finished.stderr.strip().splitlines() == [
+        "CommandError: keine-sicherung.tar: no such file"
+    ]
