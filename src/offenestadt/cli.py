@@ -75,10 +75,19 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("OFFENESTADT_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offenestadt.settings")
 
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     command, prefix = COMMANDS[name]
-    if name == "manage":
-        execute_from_command_line(["offenestadt", *rest])
-    else:
-        execute_from_command_line(["offenestadt", command, *prefix, *rest])
+    try:
+        # Read the settings first: Django's own handling would hide their error.
+        settings.INSTALLED_APPS  # noqa: B018
+        if name == "manage":
+            execute_from_command_line(["offenestadt", *rest])
+        else:
+            execute_from_command_line(["offenestadt", command, *prefix, *rest])
+    except ImproperlyConfigured as error:
+        # A configuration error is one line saying what to set, never a traceback.
+        print(f"offenestadt: {' '.join(str(error).split())}", file=sys.stderr)
+        raise SystemExit(2) from None

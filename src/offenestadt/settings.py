@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from offenestadt.demo_folder import is_marked, marks_demo
 
 # Lets admin classes, forms and feeds name their model type (ModelAdmin[Project]).
 django_stubs_ext.monkeypatch()
@@ -42,35 +45,29 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_choice(name: str, choices: list[str], default: str) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = os.environ.get(name) or default
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name} must be a time zone such as Europe/Berlin, not {value!r}"
+        ) from None
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-# Demo mode (set by `offenestadt demo`) runs on this machine only: it may invent a
-# secret key and sends e-mail to the console. Nothing else relaxes in demo mode.
-DEMO_MODE = env_bool("OFFENESTADT_DEMO")
 DATA_DIR = Path(env_str("OFFENESTADT_DATA_DIR", str(Path.cwd() / "data"))).resolve()
-
-
-def _demo_secret_key() -> str:
-    """A random key kept in the data folder, so demo sessions survive a restart."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "demo-secret-key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEMO_MODE:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it to a long random value "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or start the demo with `offenestadt demo`."
-        )
-    SECRET_KEY = _demo_secret_key()
 
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -182,13 +179,34 @@ TEMPLATES = [
     },
 ]
 
+
 # --- Database: SQLite in the data folder unless DATABASE_URL says otherwise -----------
+def _database(url: str) -> dict[str, Any]:
+    try:
+        database = dict(
+            dj_database_url.parse(
+                url,
+                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+                conn_health_checks=True,
+            )
+        )
+    except ValueError:
+        database = {}
+    if database.get("ENGINE") not in {
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    }:
+        # The URL may hold a password: name only its scheme.
+        raise ImproperlyConfigured(
+            f"DATABASE_URL ({url.partition(':')[0]}://…) is not a PostgreSQL or SQLite URL: "
+            "set it to postgres://USER:PASSWORD@HOST:5432/NAME (special characters "
+            "%-quoted) or sqlite:////absolute/path.sqlite3"
+        )
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'offenestadt.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
+    "default": _database(env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'offenestadt.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -200,6 +218,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Demo mode and the secret key -----------------------------------------------------
+# Demo mode runs on this machine only: it may invent a secret key (kept in the data folder),
+# serves plain HTTP and sends e-mail to the console. Nothing else relaxes in demo mode.
+# `offenestadt demo` turns it on (OFFENESTADT_DEMO) and marks its data folder for its
+# database, so commands and servers started beside it are in demo mode too, unless
+# SECRET_KEY is set (production) or OFFENESTADT_DEMO=false.
+DEMO_MODE = env_bool(
+    "OFFENESTADT_DEMO",
+    default=not env_str("SECRET_KEY") and marks_demo(DATA_DIR, DATABASES["default"]),
+)
+
+
+def _demo_secret_key() -> str:
+    """A random key kept in the data folder, so demo sessions survive a restart."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "demo-secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEMO_MODE:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: set it to at least 50 random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+            + (
+                f"; the demo in {DATA_DIR} ran on another database than this DATABASE_URL"
+                if is_marked(DATA_DIR)
+                else ", or run `offenestadt demo` here for a demo"
+            )
+        )
+    SECRET_KEY = _demo_secret_key()
 
 # --- People and sign-in ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -264,7 +318,7 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = env_str("TIME_ZONE", "Europe/Berlin")
+TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Berlin")
 USE_TZ = True
 
 # --- Files ---------------------------------------------------------------------------
@@ -342,7 +396,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "offenestadt.core.logs.JsonFormatter"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["stderr"],
+        "level": env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], "INFO"),
+    },
     "loggers": {
         # The request log below replaces Django's own, which would repeat each request.
         "django.server": {"level": "WARNING"},

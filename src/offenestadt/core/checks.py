@@ -10,8 +10,9 @@ def check_production_settings(**kwargs: object) -> list[CheckMessage]:
     if settings.DEMO_MODE:
         problems.append(
             Error(
-                "Demo mode is on (OFFENESTADT_DEMO).",
-                hint="Unset OFFENESTADT_DEMO in production; demo mode invents a secret key.",
+                "Demo mode is on (OFFENESTADT_DEMO, or the data folder of a demo).",
+                hint="Set SECRET_KEY and leave OFFENESTADT_DEMO unset in production; demo "
+                "mode invents a secret key and serves plain HTTP.",
                 id="offenestadt.E001",
             )
         )

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from offenestadt.core import server
 from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.demo_folder import mark_demo
 
 
 class Command(BaseCommand):
@@ -36,6 +37,9 @@ class Command(BaseCommand):
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         notes = load_demo_content()
+        if settings.DEMO_MODE:
+            # Commands run beside the demo, on its database, are in demo mode too.
+            mark_demo(settings.DATA_DIR, settings.DATABASES["default"])
         self.stdout.write(self.style.SUCCESS("Demo-Inhalte geladen."))
         for line in notes:
             self.stdout.write(line)

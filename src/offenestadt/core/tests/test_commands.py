@@ -1,0 +1,213 @@
+"""The README's commands, typed as written in the folder where `offenestadt demo` ran; a
+configuration error is one line naming the variable, exit code 2, never a traceback."""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[4] / "README.md"
+OFFENESTADT = Path(sys.executable).with_name("offenestadt")
+SECRET = "k2F!v9#Lq0pZx7@Wm4^Rt8&Yb1*Nc6(Hd3)Ge5_Js0+Ua2-Io9=Pl4"
+
+
+@dataclass(frozen=True)
+class Run:
+    line: str  # as typed after `offenestadt`
+    says: str  # what the output (stdout and stderr) shows
+    code: int = 0
+
+
+# Each entry of the README's command table -> what a user types beside the demo and sees.
+BESIDE_THE_DEMO: dict[str, list[Run]] = {
+    "demo": [Run("demo --no-serve", "Demo-Inhalte geladen.")],
+    "migrate": [Run("migrate", "No migrations to apply.")],
+    "audit verify": [Run("audit verify", "audit chain ok")],
+    "audit checkpoint": [Run("audit checkpoint", "checkpoint ")],
+    "charter load": [
+        Run("charter export --output charter.toml", ""),
+        Run("charter load charter.toml", "ist schon geladen, unverändert"),
+    ],
+    "charter export": [Run("charter export --version 1", "[charter]")],
+    "evaluate": [Run("evaluate", "Projekte geprüft")],
+    "processing export": [
+        Run("processing export --format json", '"activities"'),
+        Run("processing export --format csv", "a_controller_name"),
+        Run("processing export --format pdf", "%PDF-"),
+    ],
+    "retention run": [Run("retention run", "in all")],
+    "retention schedule": [Run("retention schedule", "retention run")],
+    "scan": [Run("scan people.csv --format json", '"quasi-identifier"')],
+    "anonymize": [
+        Run(
+            "anonymize people.csv --qi age,zip --identifier name --hierarchy age=intervals:10,20 "
+            "--hierarchy zip=postcode --k 5 --out release.csv",
+            "5-anonymity",
+        )
+    ],
+    "voting codes": [
+        Run("voting codes --vote {vote} --count 3 --out codes.csv --pdf codes.pdf", "3 Codes")
+    ],
+    # For production: in demo mode it fails, and says why.
+    "check-deploy": [Run("check-deploy", "offenestadt.E001", code=1)],
+    # Without a terminal the account comes from the options and DJANGO_SUPERUSER_PASSWORD.
+    "createadmin": [
+        Run("createadmin --noinput --username chefin --email chefin@example.org", "created")
+    ],
+    "collectstatic": [Run("collectstatic", "static files copied")],
+    "manage": [Run("manage check", "no issues")],
+}
+
+
+def readme_commands() -> set[str]:
+    """'command' or 'command subcommand' for each line of the README's command table."""
+    block = README.read_text(encoding="utf-8").split("## The `offenestadt` command")[1]
+    names: set[str] = set()
+    for line in block.split("```")[1].splitlines():
+        words = re.split(r"\s{2,}", line.strip())[0].split()
+        if len(words) < 2 or words[0] != "offenestadt":
+            continue
+        subcommands: list[str] = []
+        for word in words[2:]:  # "run | schedule": either
+            if word != "|" and not re.fullmatch(r"[a-z][a-z-]*", word):
+                break
+            if word != "|":
+                subcommands.append(word)
+        names |= {f"{words[1]} {sub}" for sub in subcommands} or {words[1]}
+    return names
+
+
+def user_env(**extra: str) -> dict[str, str]:
+    """A user's shell: none of the test suite's settings."""
+    test_settings = {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "OFFENESTADT_DATA_DIR",
+        "OFFENESTADT_DEMO",
+        "SECURE_HTTPS",
+        "SERVE_STATIC_FROM_APPS",
+        "DJANGO_SETTINGS_MODULE",
+    }
+    return {k: v for k, v in os.environ.items() if k not in test_settings} | extra
+
+
+def offenestadt(line: str, folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(OFFENESTADT), *shlex.split(line)],
+        cwd=folder,
+        env=user_env(**env),
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    # The PDF goes to stdout as bytes; its header is text.
+    out = result.stdout.decode(errors="replace")
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, out, result.stderr.decode(errors="replace")
+    )
+
+
+@dataclass(frozen=True)
+class Demo:
+    folder: Path
+    vote: str
+    loaded: subprocess.CompletedProcess[str]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    folder = tmp_path_factory.mktemp("city")
+    loaded = offenestadt(BESIDE_THE_DEMO["demo"][0].line, folder)
+    assert loaded.returncode == 0, loaded.stderr
+    rows = [f"Person {i},{20 + i * 7 % 50},{44787 + i % 3 * 2},{'ABC'[i % 3]}" for i in range(30)]
+    (folder / "people.csv").write_text("\n".join(["name,age,zip,diagnosis", *rows]) + "\n")
+    vote = re.search(r"/abstimmungen/(\d+)/", loaded.stdout)
+    assert vote, loaded.stdout
+    yield Demo(folder, vote.group(1), loaded)
+
+
+def test_every_command_in_the_readme_has_a_case_here() -> None:
+    assert readme_commands() == set(BESIDE_THE_DEMO), (
+        "the README's command table and BESIDE_THE_DEMO must name the same commands"
+    )
+
+
+@pytest.mark.parametrize("entry", list(BESIDE_THE_DEMO))
+def test_the_readme_commands_work_beside_the_demo(entry: str, demo: Demo) -> None:
+    """As `make demo` leaves the folder: no SECRET_KEY, no OFFENESTADT_DEMO, nothing set."""
+    for run in BESIDE_THE_DEMO[entry]:
+        result = (
+            demo.loaded
+            if entry == "demo"
+            else offenestadt(
+                run.line.format(vote=demo.vote),
+                demo.folder,
+                DJANGO_SUPERUSER_PASSWORD="ein-langes-Passwort-nur-zum-Testen",
+            )
+        )
+        output = result.stdout + result.stderr
+        assert result.returncode == run.code, output
+        assert run.says in output
+        assert "Traceback" not in output
+
+
+def test_a_secret_key_or_another_database_ends_demo_mode_beside_the_demo(demo: Demo) -> None:
+    """The demo's folder never relaxes a production server: SECRET_KEY set means production."""
+    production = offenestadt("check-deploy", demo.folder, SECRET_KEY=SECRET)
+    assert production.returncode == 1
+    assert "offenestadt.E004" in production.stderr  # SITE_URL is not https: checked as usual
+    assert "offenestadt.E001" not in production.stderr  # but not in demo mode
+
+    elsewhere = offenestadt(
+        "audit verify", demo.folder, DATABASE_URL=f"sqlite:///{demo.folder / 'other.sqlite3'}"
+    )
+    assert elsewhere.returncode == 2
+    assert elsewhere.stdout == ""
+    assert elsewhere.stderr.startswith("offenestadt: SECRET_KEY is not set: set it to")
+    assert "the demo in" in elsewhere.stderr
+    assert elsewhere.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SECRET_KEY is not set: set it to at least 50 random characters"),
+        ({"SECRET_KEY": SECRET, "DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'"),
+        (
+            {"SECRET_KEY": SECRET, "UPLOAD_MAX_BYTES": "abc"},
+            "UPLOAD_MAX_BYTES must be a whole number, not 'abc'",
+        ),
+        (
+            {"SECRET_KEY": SECRET, "DATABASE_URL": "nonsense://"},
+            "DATABASE_URL (nonsense://…) is not a PostgreSQL or SQLite URL: set it to",
+        ),
+        (
+            # A port that is no number; the password is not repeated.
+            {"SECRET_KEY": SECRET, "DATABASE_URL": "postgres://city:s3cr3t@db:port/city"},
+            "DATABASE_URL (postgres://…) is not a PostgreSQL or SQLite URL: set it to",
+        ),
+        (
+            {"SECRET_KEY": SECRET, "TIME_ZONE": "Mars/Olympus"},
+            "TIME_ZONE must be a time zone such as Europe/Berlin, not 'Mars/Olympus'",
+        ),
+        (
+            {"SECRET_KEY": SECRET, "LOG_LEVEL": "loud"},
+            "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not 'loud'",
+        ),
+    ],
+)
+def test_a_configuration_error_is_one_line_and_exit_code_2(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = offenestadt("audit verify", tmp_path, **env)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"offenestadt: {message}")
+    assert result.stderr.count("\n") == 1
+    assert "s3cr3t" not in result.stderr
