@@ -4,10 +4,13 @@ configuration error is one line naming the variable, exit code 2, never a traceb
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -20,13 +23,23 @@ SECRET = "k2F!v9#Lq0pZx7@Wm4^Rt8&Yb1*Nc6(Hd3)Ge5_Js0+Ua2-Io9=Pl4"
 @dataclass(frozen=True)
 class Run:
     line: str  # as typed after `offenestadt`
-    says: str  # what the output (stdout and stderr) shows
+    says: str  # what the output (stdout and stderr) shows; for a server: the page
     code: int = 0
+    env: dict[str, str] = field(default_factory=dict)
+    page: str = ""  # a server: this page is fetched, then the server is stopped
 
 
 # Each entry of the README's command table -> what a user types beside the demo and sees.
 BESIDE_THE_DEMO: dict[str, list[Run]] = {
     "demo": [Run("demo --no-serve", "Demo-Inhalte geladen.")],
+    # Beside the demo without SECRET_KEY: the demo's settings, plain HTTP (no redirect).
+    "serve": [
+        Run(
+            "serve --port {port} --workers 1",
+            "Demo: alle Inhalte sind erfunden.",
+            page="/projekte/",
+        )
+    ],
     "migrate": [Run("migrate", "No migrations to apply.")],
     "audit verify": [Run("audit verify", "audit chain ok")],
     "audit checkpoint": [Run("audit checkpoint", "checkpoint ")],
@@ -53,6 +66,21 @@ BESIDE_THE_DEMO: dict[str, list[Run]] = {
     ],
     "voting codes": [
         Run("voting codes --vote {vote} --count 3 --out codes.csv --pdf codes.pdf", "3 Codes")
+    ],
+    "backup": [Run("backup --out backup.tar", "backup written: backup.tar")],
+    "restore": [
+        Run("backup --out restore-me.tar", "backup written"),
+        # Never over the demo's data; a drill goes into a new database, as the demo.
+        Run("restore restore-me.tar", "is not empty", code=2),
+        Run(
+            "restore restore-me.tar",
+            "audit chain ok",
+            env={
+                "DATABASE_URL": "sqlite:///drill.sqlite3",
+                "MEDIA_ROOT": "drill-media",
+                "OFFENESTADT_DEMO": "true",
+            },
+        ),
     ],
     # For production: in demo mode it fails, and says why.
     "check-deploy": [Run("check-deploy", "offenestadt.E001", code=1)],
@@ -113,6 +141,36 @@ def offenestadt(line: str, folder: Path, **env: str) -> subprocess.CompletedProc
     )
 
 
+def serve(run: Run, folder: Path) -> subprocess.CompletedProcess[str]:
+    """Start the server, fetch the page (its text becomes stdout), stop it with SIGTERM."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [str(OFFENESTADT), *shlex.split(run.line.format(port=port))],
+        cwd=folder,
+        env=user_env(**run.env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    page = ""
+    try:
+        deadline = time.monotonic() + 120
+        while not page:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{run.page}") as response:
+                    page = response.read().decode()
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    break
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        log, _ = server.communicate(timeout=60)
+    return subprocess.CompletedProcess(server.args, server.returncode, page, log)
+
+
 @dataclass(frozen=True)
 class Demo:
     folder: Path
@@ -142,15 +200,17 @@ def test_every_command_in_the_readme_has_a_case_here() -> None:
 def test_the_readme_commands_work_beside_the_demo(entry: str, demo: Demo) -> None:
     """As `make demo` leaves the folder: no SECRET_KEY, no OFFENESTADT_DEMO, nothing set."""
     for run in BESIDE_THE_DEMO[entry]:
-        result = (
-            demo.loaded
-            if entry == "demo"
-            else offenestadt(
+        if entry == "demo":
+            result = demo.loaded
+        elif run.page:
+            result = serve(run, demo.folder)
+        else:
+            result = offenestadt(
                 run.line.format(vote=demo.vote),
                 demo.folder,
                 DJANGO_SUPERUSER_PASSWORD="ein-langes-Passwort-nur-zum-Testen",
+                **run.env,
             )
-        )
         output = result.stdout + result.stderr
         assert result.returncode == run.code, output
         assert run.says in output
