@@ -61,8 +61,8 @@ class BackupError(Exception):
     """Bad input or configuration: the message says what to fix."""
 
 
-class RestoreError(Exception):
-    """The restore ran and failed: the message says what state it left."""
+class BackupRunError(Exception):
+    """A backup or restore that ran and failed: the message says what state it left."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,13 @@ def backup_create(*, out: Path) -> tuple[Path, dict[str, Any]]:
     return target, manifest
 
 
+def database_label() -> str:
+    """The database as messages name it: PostgreSQL's database name, SQLite's file name
+    (not the server's folders)."""
+    name = str(connection.settings_dict["NAME"])
+    return Path(name).name if connection.vendor == "sqlite" else name
+
+
 def _engine() -> str:
     """The database's kind, once it answers."""
     if connection.vendor not in DATABASE_FILES:
@@ -126,7 +133,7 @@ def _engine() -> str:
     except OperationalError as error:
         lines = str(error).strip().splitlines() or [type(error).__name__]
         raise BackupError(
-            f"cannot connect to the database {connection.settings_dict['NAME']}: {lines[0]}"
+            f"cannot connect to the database {database_label()}: {lines[0]}"
         ) from None
     return connection.vendor
 
@@ -181,6 +188,7 @@ def _dump_postgresql(file: Path) -> dict[str, Any]:
         _run(
             [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={file}"],
             what="pg_dump",
+            work=file.parent,
         )
     return state | {"database": {"engine": "postgresql", **_server()}}
 
@@ -321,14 +329,16 @@ def _libpq_environment() -> dict[str, str]:
     return env
 
 
-def _run(command: list[str], *, what: str) -> None:
+def _run(command: list[str], *, what: str, work: Path) -> None:
+    """Run pg_dump or pg_restore; its complaint names no folder of ours (``work``)."""
     result = subprocess.run(  # noqa: S603  (our own argument list)
         command, env=_libpq_environment(), capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        stderr = result.stderr.replace(f"{work}{os.sep}", "")
+        lines = [line for line in stderr.splitlines() if line.strip()]
         detail = "; ".join(lines[-3:]) or f"exit code {result.returncode}"
-        raise RestoreError(f"{what} failed: {detail}")
+        raise BackupRunError(f"{what} failed: {detail}")
 
 
 # --- Restore ----------------------------------------------------------------------
@@ -376,7 +386,7 @@ def restore_archive(*, archive: Path, app_role: str | None = None) -> RestoreRes
             with transaction.atomic():
                 app_role_grant(app_role)
         except AppRoleError as error:
-            raise RestoreError(
+            raise BackupRunError(
                 f"restored, but {app_role} was not granted: {error} "
                 "Then run `offenestadt manage grant_app_role`."
             ) from None
@@ -450,7 +460,7 @@ def _extract(archive: Path, manifest: dict[str, Any], staging: Path) -> None:
 
 
 def _refuse_non_empty_database() -> None:
-    name = connection.settings_dict["NAME"]
+    name = database_label()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -480,10 +490,14 @@ def _restore_postgresql(file: Path) -> None:
     command = [pg_restore, "--single-transaction", "--exit-on-error", "--no-owner", "--no-acl"]
     try:
         _run(
-            [*command, f"--dbname={connection.settings_dict['NAME']}", str(file)], what="pg_restore"
+            [*command, f"--dbname={connection.settings_dict['NAME']}", str(file)],
+            what="pg_restore",
+            work=file.parent,
         )
-    except RestoreError as error:
-        raise RestoreError(f"{error}; nothing was restored, the database is still empty") from None
+    except BackupRunError as error:
+        raise BackupRunError(
+            f"{error}; nothing was restored, the database is still empty"
+        ) from None
 
 
 def _restore_sqlite(file: Path) -> None:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from offenestadt.audit.backup import BackupError, RestoreError, backup_create
+from offenestadt.audit.backup import BackupError, BackupRunError, backup_create
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             archive, manifest = backup_create(out=out)
         except BackupError as error:
             raise CommandError(str(error), returncode=2) from None
-        except RestoreError as error:
+        except BackupRunError as error:
             raise CommandError(str(error)) from None
         audit, database, media = manifest["audit"], manifest["database"], manifest["media"]
         self.stdout.write(

@@ -6,7 +6,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from offenestadt.audit.backup import BackupError, RestoreError, restore_archive
+from offenestadt.audit.backup import (
+    BackupError,
+    BackupRunError,
+    database_label,
+    restore_archive,
+)
 
 
 class Command(BaseCommand):
@@ -30,14 +35,14 @@ class Command(BaseCommand):
             result = restore_archive(archive=archive, app_role=app_role)
         except BackupError as error:
             raise CommandError(str(error), returncode=2) from None
-        except RestoreError as error:
+        except BackupRunError as error:
             raise CommandError(str(error)) from None
         manifest, chain = result.manifest, result.chain
         expected = manifest["audit"]
         self.stdout.write(
             f"restored {archive} (backup of {manifest['created_at']}, "
             f"offenestadt {manifest['platform']['version']}) into the database "
-            f"{connection.settings_dict['NAME']}; media: {result.media_files} files"
+            f"{database_label()}; media: {result.media_files} files"
         )
         if not chain.ok:
             raise CommandError(
