@@ -24,6 +24,7 @@ CONTRIBUTIONS = "plattform-beitraege"
 NOTIFICATIONS = "plattform-benachrichtigungen"
 LOGS = "plattform-protokolle"
 OPEN_DATA = "plattform-offene-daten"
+BACKUPS = "plattform-sicherungen"
 
 _SECURITY = (
     "Verschlüsselte Übertragung (TLS), Passwörter nur als Argon2-Hash, zweiter Faktor (TOTP) "
@@ -208,6 +209,34 @@ PLATFORM_ACTIVITIES: list[dict[str, Any]] = [
                 "retention_start": "dem Hochladen",
                 "necessity": "Anonymisieren lässt sich nur, was vorliegt; veröffentlicht wird "
                 "nie die Rohfassung.",
+            }
+        ],
+    },
+    {
+        # Written by `offenestadt backup`; the operator deletes the archives on this period.
+        "slug": BACKUPS,
+        "title": "Sicherungskopien der Plattform",
+        "purposes": "Die Plattform nach einem Ausfall, einem Fehler oder einem Angriff "
+        "wiederherstellen (Art. 32 Abs. 1 Buchst. c DSGVO).",
+        "data_subjects": "Alle Personen, deren Daten die Plattform führt: Beschäftigte und "
+        "Einwohnerinnen und Einwohner, die sich beteiligen.",
+        "recipients": "Der IT-Betrieb der Stadtverwaltung, der die Sicherungen verschlüsselt "
+        "und getrennt vom Server aufbewahrt.",
+        "plain_language": "Jede Nacht legt die Stadt eine Sicherungskopie der Plattform an, "
+        "damit nach einem Ausfall nichts verloren geht. Die Kopien werden verschlüsselt "
+        "aufbewahrt und nach 30 Tagen gelöscht. Hochgeladene Rohdaten sind nicht darin.",
+        "categories": [
+            {
+                "key": "backup-archives",
+                "name": "Sicherungskopien der Datenbank und der veröffentlichten Dateien (alle "
+                "personenbezogenen Daten der Plattform außer den Rohdaten-Uploads)",
+                "purpose": "Wiederherstellung nach einem Ausfall, Fehler oder Angriff.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 30,
+                "retention_unit": RetentionUnit.DAYS,
+                "retention_start": "dem Anlegen der Sicherung",
+                "necessity": "Ohne Sicherung gingen bei einem Ausfall Beteiligungen, "
+                "Abstimmungen und das Änderungsprotokoll verloren.",
             }
         ],
     },
