@@ -1,16 +1,62 @@
-"""Request logging without personal data (no IP address, no user agent, no query string),
-and the refusal of unreadable input before any view reads it."""
+"""The client's address behind a trusted reverse proxy, request logging without personal data
+(no IP address, no user agent, no query string), and the refusal of unreadable input before
+any view reads it."""
 
 import contextlib
+import ipaddress
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from offenestadt.core import errors, request_input
 
 logger = logging.getLogger("offenestadt.request")
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def client_address(remote: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
+    """The address a request came from: ``remote`` (the connection's peer), or, while that is
+    a trusted proxy, the hop it names last in ``X-Forwarded-For``, and so on leftwards.
+
+    Only a trusted proxy's word is taken: a client can put anything into the header, but a
+    proxy appends (or sets) the address it saw, so reading from the right stops at the
+    first address no trusted proxy vouches for. A hop that is not an address ends the walk.
+    """
+    address = remote
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    while hops:
+        try:
+            if not any(ipaddress.ip_address(address) in network for network in trusted):
+                break
+            address = str(ipaddress.ip_address(hops.pop()))
+        except ValueError:
+            break
+    return address
+
+
+class ClientAddressMiddleware:
+    """Behind a reverse proxy every connection comes from the proxy: with the proxy named in
+    TRUSTED_PROXIES, ``REMOTE_ADDR`` becomes the client's address from ``X-Forwarded-For``, so
+    rate limits count each client, not the proxy. First in the chain, before anything reads
+    the address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = [
+            ipaddress.ip_network(item, strict=False) for item in settings.TRUSTED_PROXIES
+        ]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        forwarded_for = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if self.trusted and forwarded_for:
+            request.META["REMOTE_ADDR"] = client_address(
+                request.META.get("REMOTE_ADDR", ""), forwarded_for, self.trusted
+            )
+        return self.get_response(request)
 
 
 class RequestLogMiddleware:

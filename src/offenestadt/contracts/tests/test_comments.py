@@ -137,3 +137,28 @@ def test_comments_at_once_are_cut_at_the_limit(editor: User, office: Office) -> 
     refused = [o for o in outcomes if isinstance(o, RateLimitedError)]
     assert (len(stored), len(refused)) == (settings.CONTRACT_COMMENT_LIMIT, 30 - len(stored))
     assert ContractComment.objects.count() == settings.CONTRACT_COMMENT_LIMIT
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_not_the_proxy(
+    contract: Contract, settings
+) -> None:
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    url = f"/vertraege/{contract.pk}/kommentieren/"
+    limit = settings.CONTRACT_COMMENT_LIMIT
+
+    def post(client: Client, n: int, **headers: str) -> int:
+        data = {"pseudonym": "A", "text": f"Frage {n} {headers}"}
+        return client.post(url, data, REMOTE_ADDR="127.0.0.1", headers=headers).status_code
+
+    proxy = Client()  # the proxy's connections, made after the setting
+    first = [post(proxy, n, x_forwarded_for="192.0.2.7") for n in range(limit + 1)]
+    assert first == [302] * limit + [429]
+    # Another client behind the same proxy comments as before.
+    assert post(proxy, 0, x_forwarded_for="192.0.2.8") == 302
+    # What a client writes into the header itself does not count: the proxy appends what it saw.
+    assert post(proxy, 1, x_forwarded_for="198.51.100.1, 192.0.2.7") == 429
+    # Without the proxy named, the header is the client's word and is ignored.
+    settings.TRUSTED_PROXIES = []
+    direct = Client()
+    assert post(direct, 2, x_forwarded_for="192.0.2.9") == 302
+    assert [post(direct, n, x_forwarded_for=f"192.0.2.{n}") for n in range(limit)][-1] == 429

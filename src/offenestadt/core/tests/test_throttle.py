@@ -3,6 +3,7 @@ attempts are not counted, a window that ran out starts afresh, and no key is sto
 
 import hashlib
 import hmac
+import ipaddress
 from datetime import timedelta
 from functools import partial
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
+from offenestadt.core.middleware import client_address
 from offenestadt.core.models import ThrottleCounter
 from offenestadt.core.tests.concurrency import in_parallel, skip_without_parallel_writers
 from offenestadt.core.throttle import (
@@ -112,3 +114,22 @@ def test_an_address_is_keyed_and_its_key_changes_every_day() -> None:
     assert key != address_key(request, now=today + timedelta(days=1))
     assert key != address_key(RequestFactory().post("/", REMOTE_ADDR="198.51.100.5"), now=today)
     assert key != address_key(request, scope="proposal:1", now=today)
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded_for", "client"),
+    [
+        ("127.0.0.1", "192.0.2.7", "192.0.2.7"),  # one proxy
+        ("127.0.0.1", "198.51.100.1, 192.0.2.7", "192.0.2.7"),  # the client's own words
+        ("127.0.0.1", "192.0.2.7, 10.0.0.5", "192.0.2.7"),  # two trusted proxies
+        ("127.0.0.1", "10.0.0.5", "10.0.0.5"),  # only proxies: the farthest
+        ("192.0.2.1", "198.51.100.1", "192.0.2.1"),  # not a trusted proxy: its own address
+        ("127.0.0.1", "unknown", "127.0.0.1"),  # not an address: the proxy's
+        ("127.0.0.1", "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_read_from_trusted_proxies_only(
+    remote: str, forwarded_for: str, client: str
+) -> None:
+    trusted = [ipaddress.ip_network("127.0.0.1"), ipaddress.ip_network("10.0.0.0/8")]
+    assert client_address(remote, forwarded_for, trusted) == client
