@@ -11,7 +11,7 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format bench messages
+.PHONY: demo test test-cluster lint format bench messages
 
 demo: $(UV)
 	$(RUN) offenestadt demo --host $(HOST) --port $(PORT)
@@ -19,10 +19,14 @@ demo: $(UV)
 test: $(UV) node_modules/.package-lock.json
 	$(RUN) pytest
 
+# Two app servers, a worker and nginx on one PostgreSQL (DATABASE_URL's server), under load.
+test-cluster: $(UV)
+	$(RUN) python deploy/test/cluster.py
+
 lint: $(UV)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	SECRET_KEY=only-for-checks $(RUN) mypy src/offenestadt conftest.py bench
+	SECRET_KEY=only-for-checks $(RUN) mypy src/offenestadt conftest.py bench deploy/test
 	SECRET_KEY=only-for-checks $(RUN) offenestadt manage makemigrations --check --dry-run
 
 format: $(UV)
