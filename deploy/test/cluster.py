@@ -282,20 +282,10 @@ def start_app_servers(cluster: Cluster) -> None:
 
 
 def app_server_command(cluster: Cluster, name: str) -> list[str]:
-    from offenestadt.cli import COMMANDS
-
-    port = cluster.ports[name]
-    if "serve" in COMMANDS:
-        return [
-            str(BIN / "offenestadt"),
-            *("serve", "--host", "127.0.0.1", "--port", str(port)),
-            *("--workers", str(WORKERS), "--threads", str(THREADS)),
-        ]
     return [
-        str(BIN / "gunicorn"),
-        "offenestadt.wsgi",
-        *("--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS)),
-        *("--control-socket", str(cluster.tmp / f"{name}.ctl")),
+        str(BIN / "offenestadt"),
+        *("serve", "--host", "127.0.0.1", "--port", str(cluster.ports[name])),
+        *("--workers", str(WORKERS), "--threads", str(THREADS)),
     ]
 
 
