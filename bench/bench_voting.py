@@ -1,6 +1,6 @@
 """Voting under load: ballots over HTTP to a live server on PostgreSQL, then the tally.
 
-* A real server process (gunicorn, gthread workers) on the benchmark's PostgreSQL database.
+* A real server process (`offenestadt serve`) on the benchmark's PostgreSQL database.
   BENCH_VOTING_CLIENTS concurrent clients (threads, each with its own keep-alive connection)
   post BENCH_VOTING_BALLOTS ballots, each with its own code, to /api/v1/votes/{id}/ballots;
   one code in fifty is sent a second time at the same moment, which must answer 409.
@@ -64,18 +64,15 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def live_server(workers: int, threads: int) -> Iterator[int]:
-    """gunicorn serving the site on a free port, with this process's settings."""
+    """`offenestadt serve` serving the site on a free port, with this process's settings."""
     port = _free_port()
     environment = {**os.environ, "LOG_LEVEL": "WARNING"}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and server
         [
-            sys.executable, "-m", "gunicorn", "offenestadt.wsgi",
-            "--bind", f"127.0.0.1:{port}",
-            "--worker-class", "gthread",
+            sys.executable, "-m", "offenestadt", "serve",
+            "--port", str(port),
             "--workers", str(workers),
             "--threads", str(threads),
-            "--keep-alive", "30",
-            "--log-level", "warning",
         ],
         env=environment,
     )  # fmt: skip
@@ -90,7 +87,7 @@ def live_server(workers: int, threads: int) -> Iterator[int]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
+                raise RuntimeError("offenestadt serve did not start")
             time.sleep(0.2)
         yield port
     finally:
@@ -238,7 +235,7 @@ def http_figures() -> list[Figure]:
         and counted == {pk: expected.get(pk, 0) for pk in option_ids}
         and receipts_found == len(sample)
     )
-    setup = f"{clients} clients, gunicorn {workers}x{threads}"
+    setup = f"{clients} clients, offenestadt serve {workers}x{threads}"
     return [
         Figure(BENCHMARK, f"ballots over HTTP ({setup})", len(accepted) / wall, "ballots/s"),
         Figure(BENCHMARK, "requests over HTTP, all answers", len(answers) / wall, "requests/s"),

@@ -8,6 +8,7 @@ import sys
 COMMANDS: dict[str, tuple[str, list[str]]] = {
     "demo": ("demo", []),
     "serve": ("serve", []),
+    "worker": ("worker", []),
     "migrate": ("migrate", []),
     "audit": ("audit", []),
     "charter": ("charter", []),
@@ -33,6 +34,7 @@ LIBRARY_COMMANDS: dict[str, str] = {
 SUMMARIES = {
     "demo": "Migrate, load the demo programme and serve it (--host, --port).",
     "serve": "Run the production server (--host, --port, --workers, --threads).",
+    "worker": "Run the background task worker and record its heartbeat.",
     "migrate": "Create or update the database tables.",
     "audit": "Verify the audit trail's hash chain or publish a checkpoint.",
     "charter": "Load a charter version from a TOML file (load FILE) or export one.",

@@ -136,7 +136,7 @@ INSTALLED_APPS = [
 ]
 
 # Background work (the retention task) waits as rows in the database until the worker
-# (`offenestadt manage db_worker`) runs it; no broker to operate.
+# (`offenestadt worker`) runs it; no broker to operate.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [

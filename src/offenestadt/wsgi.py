@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn: `gunicorn offenestadt.wsgi`."""
+"""WSGI entry point: `offenestadt serve` runs it in granian (see core.server)."""
 
 import os
 

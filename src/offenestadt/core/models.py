@@ -1,4 +1,5 @@
-"""The platform's own tables: the counters behind every rate limit (see core.throttle)."""
+"""The platform's own tables: the counters behind every rate limit (see core.throttle) and
+the task workers' heartbeats (see core.worker)."""
 
 from typing import ClassVar
 
@@ -26,3 +27,17 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.count} since {self.window_started_at:%Y-%m-%d %H:%M}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one task worker (`offenestadt worker`, see core.worker).
+
+    One row a worker process, written every few seconds; rows of workers gone for a day are
+    deleted by the next heartbeat. Holds no personal data."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id}: seen {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from offenestadt.core.worker import queue_state, worker_state
+
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
@@ -18,10 +20,24 @@ def imprint(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers, else 503. The task worker and the queue are
+    reported too; a missing worker turns the answer into 503 only with ``?strict``, so
+    a load balancer does not take the app servers out for it."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        worker = worker_state()
+        tasks = queue_state()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    healthy = worker.state == "ok" or "strict" not in request.GET
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "database": "ok",
+            "worker": {"state": worker.state, "last_heartbeat": worker.last_heartbeat},
+            "tasks": tasks,
+        },
+        status=200 if healthy else 503,
+    )

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from offenestadt.accounts.models import Actor, Role
 from offenestadt.audit.services import save_record
+from offenestadt.core.worker import missing_worker_notice
 from offenestadt.opendata.models import FileScan, ScanState
 
 # Formats read as text without columns: each line is looked at as free text.
@@ -389,7 +390,9 @@ def scan_problem(scan: FileScan | None, label: str) -> str | None:
     if scan.is_cleared:
         return None
     if scan.state == ScanState.PENDING:
-        return _("%(file)s wird noch auf personenbezogene Daten geprüft.") % {"file": label}
+        pending = _("%(file)s wird noch auf personenbezogene Daten geprüft.") % {"file": label}
+        notice = missing_worker_notice()
+        return f"{pending} {notice}" if notice else pending
     if scan.state == ScanState.PERSONAL_DATA:
         return _(
             "%(file)s enthält personenbezogene Daten und wird nicht direkt veröffentlicht: "

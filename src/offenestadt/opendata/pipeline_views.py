@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Actor, Role, User
 from offenestadt.core.forms import show_validation_error
+from offenestadt.core.worker import missing_worker_notice
 from offenestadt.opendata import filescan, pipeline, rules
 from offenestadt.opendata.filescan import ScanRow, scan_rows
 from offenestadt.opendata.models import Distribution, FileScan, PipelineStatus, RawUpload, ScanState
@@ -291,6 +292,7 @@ def _render_detail(
             "upload": upload,
             "statuses": PipelineStatus,
             "working": working,
+            "worker_notice": missing_worker_notice() if working else None,
             # Only when asked for (WCAG 2.2.1): the form's box, or the link on the page.
             "refresh": working and request.GET.get(FOLLOW) == "1",
             "refresh_seconds": REFRESH_SECONDS,

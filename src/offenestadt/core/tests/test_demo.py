@@ -1,6 +1,9 @@
 """The demo: loads the fictional programme once, however often it runs, and serves it."""
 
+import contextlib
+import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -119,9 +122,38 @@ def _concurrent_gets(url: str, paths: list[str]) -> list[int | str]:
         return list(pool.map(get, paths))
 
 
+def _health(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{url}/healthz", timeout=10) as response:
+        return json.load(response)  # type: ignore[no-any-return]
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes started by ``pid``, and theirs (Linux: from /proc)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # The command name in parentheses may hold spaces: the fields follow its end.
+            fields = stat.read_text().rpartition(")")[2].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Path) -> None:
     """End to end on an embedded SQLite file, as `make demo` runs it: the production
-    server answers 64 requests at once without a connection error."""
+    server answers 64 requests at once without a connection error; the task worker runs
+    beside it, works off the queue and reports to /healthz; Ctrl+C stops everything."""
     database = tmp_path / "demo.sqlite3"
     env = {
         key: value
@@ -147,10 +179,20 @@ def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Pat
             assert response.status == 200
         statuses = _concurrent_gets(url, ["/abstimmungen/1/", "/", "/projekte/", "/healthz"] * 16)
         assert statuses == [200] * 64
+
+        # Loading the demo queued the checks of its files: the worker works them off.
+        deadline = time.monotonic() + 180
+        while (health := _health(url))["worker"]["state"] != "ok" or health["tasks"]["waiting"]:
+            assert time.monotonic() < deadline, f"{health}\n{log.read_text()}"
+            time.sleep(1)
+        assert health["tasks"]["failed_last_day"] == 0
+        started = _descendants(server.pid)
+        assert len(started) >= 3, "two server workers and the task worker"
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=90)
     output = log.read_text()
+    assert not [pid for pid in started if _alive(pid)], f"left behind:\n{output}"
     assert "redaktion / " in output, "the demo prints the staff sign-in"
 
     # The demo marked its data folder: no OFFENESTADT_DEMO or SECRET_KEY needed beside it.

@@ -5,13 +5,19 @@ import logging
 import re
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command, get_commands
 from django.test import Client, override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from offenestadt.cli import COMMANDS, usage
 from offenestadt.core.logs import JsonFormatter
+from offenestadt.core.models import WorkerHeartbeat
+from offenestadt.core.worker import beat
+from offenestadt.processing.tasks import enforce_retention
 
 PRODUCTION = {
     "DEMO_MODE": False,
@@ -29,11 +35,36 @@ PRODUCTION = {
 
 
 @pytest.mark.django_db
-def test_healthz_reports_the_database() -> None:
+def test_healthz_reports_the_database_the_worker_and_the_queue() -> None:
+    """Without a worker the answer stays 200 (the app servers work), but says so; a
+    monitoring check that pages for the worker asks with ?strict and gets 503."""
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "worker": {"state": "none", "last_heartbeat": None},
+        "tasks": {"waiting": 0, "oldest_waiting_seconds": None, "failed_last_day": 0},
+    }
     assert "no-cache" in response["Cache-Control"]
+    assert Client().get("/healthz?strict").status_code == 503
+
+    enforce_retention.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
+    enforce_retention.enqueue(reschedule=False)
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=5))
+    beat("gone", timezone.now() - timedelta(hours=1))
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - timedelta(minutes=2))
+    stale = Client().get("/healthz").json()
+    assert stale["worker"]["state"] == "stale"
+    # The task due in an hour does not wait yet; the other has waited five minutes.
+    assert stale["tasks"]["waiting"] == 1
+    assert 295 <= stale["tasks"]["oldest_waiting_seconds"] <= 400
+    assert Client().get("/healthz?strict").status_code == 503
+
+    beat("alive", timezone.now())
+    fresh = Client().get("/healthz?strict")
+    assert fresh.status_code == 200
+    assert fresh.json()["worker"]["state"] == "ok"
 
 
 @pytest.mark.django_db

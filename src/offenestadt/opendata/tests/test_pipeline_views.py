@@ -10,8 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
+from offenestadt.core.worker import beat
 from offenestadt.opendata import pipeline
 from offenestadt.opendata.models import Dataset, Distribution, PipelineStatus, RawUpload
 from offenestadt.opendata.tests.pipeline_support import (
@@ -19,6 +21,8 @@ from offenestadt.opendata.tests.pipeline_support import (
     read_csv,
 )
 from offenestadt.processing.platform import platform_register_ensure
+
+NO_WORKER = "Der Hintergrunddienst hat sich seit über einer Minute nicht gemeldet"
 
 ClientFor = Callable[[User | None], Client]
 RAW = patients_csv()
@@ -209,6 +213,10 @@ def test_the_editor_uploads_sees_the_scan_and_starts_the_anonymization(
     assert "<progress" in waiting
     assert "Automatisches Neuladen beenden" in waiting
     assert 'http-equiv="refresh"' not in client.get(upload_url(upload)).content.decode()
+    # No worker has reported: the page says so, until one does.
+    assert NO_WORKER in waiting
+    beat("worker-1", timezone.now())
+    assert NO_WORKER not in client.get(started["Location"]).content.decode()
 
     run_worker()
 

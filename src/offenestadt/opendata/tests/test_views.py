@@ -601,6 +601,8 @@ def test_an_editor_describes_uploads_and_publishes_a_dataset(
     waiting = client.post("/daten/baumkataster/veroeffentlichen/")
     assert waiting.status_code == 400
     assert "wird noch auf personenbezogene Daten geprüft" in waiting.content.decode()
+    # … and, as long as no worker has reported, that nothing happens without one.
+    assert "Der Hintergrunddienst hat sich seit über" in waiting.content.decode()
     run_worker()
 
     assert client.post("/daten/baumkataster/veroeffentlichen/").status_code == 302

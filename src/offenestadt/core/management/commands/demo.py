@@ -1,17 +1,28 @@
+import ctypes
 import os
+import signal
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from offenestadt.core import server
 from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.demo_folder import mark_demo
 
+# prctl(2): the signal this process receives when its parent dies.
+PR_SET_PDEATHSIG = 1
+
 
 class Command(BaseCommand):
-    help = "Migrate the database, load the demo programme (idempotent) and serve it."
+    help = (
+        "Migrate the database, load the demo programme (idempotent) and serve it, with the "
+        "task worker beside it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         server.add_arguments(parser)
@@ -51,7 +62,40 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"Offene Stadt (Demo) läuft auf http://{address}:{port}/")
-        if dev:
-            call_command("runserver", f"{address}:{port}")
-        else:
-            server.serve(host, port, workers=workers, threads=threads)
+        # The development server's reloader runs this command again in a child process:
+        # the worker started by the first run serves both.
+        worker = None if os.environ.get(DJANGO_AUTORELOAD_ENV) else _start_worker()
+        try:
+            if dev:
+                call_command("runserver", f"{address}:{port}")
+            else:
+                server.serve(host, port, workers=workers, threads=threads)
+        finally:
+            if worker is not None:
+                _stop(worker)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """The task worker as a child process, in a session of its own: Ctrl+C in the terminal
+    reaches the demo only, which then stops the worker once, letting a running task finish.
+    On Linux it is also stopped when the demo dies without cleaning up."""
+
+    def die_with_parent() -> None:
+        if sys.platform == "linux":
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "offenestadt", "worker", "--no-startup-delay"],
+        env={**os.environ, "SITE_URL": settings.SITE_URL},
+        start_new_session=True,
+        preexec_fn=die_with_parent,
+    )
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=server.SHUTDOWN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
