@@ -105,6 +105,6 @@ def run() -> list[Figure]:
                     wrk, f"http://127.0.0.1:{port}{path}", connections, seconds
                 )
                 figures.append(
-                    Figure(BENCHMARK, f"{server}, {name}, {workers}×{threads}", rate, "req/s")
+                    Figure(BENCHMARK, f"{server}, {name}, {workers}x{threads}", rate, "req/s")
                 )
     return figures
