@@ -3,6 +3,7 @@
 import importlib
 import os
 import sys
+from typing import NoReturn
 
 # Command name on the console -> (Django management command, arguments put in front).
 COMMANDS: dict[str, tuple[str, list[str]]] = {
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
     command, prefix = COMMANDS[name]
     try:
@@ -90,6 +92,53 @@ def main(argv: list[str] | None = None) -> None:
         else:
             execute_from_command_line(["offenestadt", command, *prefix, *rest])
     except ImproperlyConfigured as error:
-        # A configuration error is one line saying what to set, never a traceback.
-        print(f"offenestadt: {' '.join(str(error).split())}", file=sys.stderr)
-        raise SystemExit(2) from None
+        fail(str(error))
+    except DatabaseError as error:
+        problem = database_problem(error)
+        if problem is None:
+            raise
+        fail(problem)
+
+
+def fail(message: str) -> NoReturn:
+    """A configuration error is one line saying what to set, exit code 2, never a traceback."""
+    print(f"offenestadt: {' '.join(message.split())}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def database_problem(error: Exception) -> str | None:
+    """What to set or run when a command failed on the database's address or its tables."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        # Django closed its connections after the command: connecting again tells whether
+        # the database can be reached at all.
+        connection.ensure_connection()
+    except DatabaseError as refused:
+        # Psycopg names host, port, database and role, never the password.
+        check = (
+            "that the folder of the SQLite file exists and may be written"
+            if connection.vendor == "sqlite"
+            else "its host, port, name, user and password, and that the database server runs"
+        )
+        return f"DATABASE_URL: cannot connect to the database ({refused}): check {check}"
+    # A table missing (SQLite's words, PostgreSQL's undefined_table) in a database that
+    # has not been migrated yet.
+    missing_table = str(error).startswith("no such table") or (
+        getattr(error.__cause__, "sqlstate", None) == "42P01"
+    )
+    if not missing_table:
+        return None
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return None
+    if not pending:
+        return None
+    return (
+        f"the database of DATABASE_URL lacks {len(pending)} migrations "
+        f"({str(error).splitlines()[0]}): "
+        "run `offenestadt migrate`"
+    )

@@ -1,5 +1,6 @@
 """The README's commands, typed as written in the folder where `offenestadt demo` ran; a
-configuration error is one line naming the variable, exit code 2, never a traceback."""
+configuration error (a setting, or a database out of reach or not migrated) is one line naming
+the variable, exit code 2, never a traceback."""
 
 import os
 import re
@@ -253,6 +254,15 @@ def test_a_secret_key_or_another_database_ends_demo_mode_beside_the_demo(demo: D
             "DATABASE_URL (postgres://…) is not a PostgreSQL or SQLite URL: set it to",
         ),
         (
+            # Nothing listens on port 9 (discard) of the loopback.
+            {"SECRET_KEY": SECRET, "DATABASE_URL": "postgres://city:s3cr3t@127.0.0.1:9/city"},
+            "DATABASE_URL: cannot connect to the database (connection failed: ",
+        ),
+        (
+            {"SECRET_KEY": SECRET},
+            "migrations (no such table: audit_checkpoint): run `offenestadt migrate`",
+        ),
+        (
             {"SECRET_KEY": SECRET, "TIME_ZONE": "Mars/Olympus"},
             "TIME_ZONE must be a time zone such as Europe/Berlin, not 'Mars/Olympus'",
         ),
@@ -268,6 +278,17 @@ def test_a_configuration_error_is_one_line_and_exit_code_2(
     result = offenestadt("audit verify", tmp_path, **env)
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.startswith(f"offenestadt: {message}")
+    assert result.stderr.startswith("offenestadt: ")
+    assert message in result.stderr
     assert result.stderr.count("\n") == 1
     assert "s3cr3t" not in result.stderr
+
+
+@pytest.mark.parametrize("line", ["serve --port 9", "manage db_worker"])
+def test_the_server_and_the_worker_refuse_a_configuration_error_in_one_line(
+    tmp_path: Path, line: str
+) -> None:
+    result = offenestadt(line, tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("offenestadt: SECRET_KEY is not set: set it to")
+    assert result.stderr.count("\n") == 1
