@@ -69,7 +69,8 @@ class BackupRunError(Exception):
 class RestoreResult:
     manifest: dict[str, Any]
     media_files: int
-    chain: ChainReport
+    # None while migrations differ: verify after `offenestadt migrate`.
+    chain: ChainReport | None
     # Migrations of this code the restored database has not run yet, and those it ran
     # that this code does not know (a backup from a newer version).
     pending_migrations: int
@@ -83,6 +84,9 @@ def backup_create(*, out: Path) -> tuple[Path, dict[str, Any]]:
     """Write a backup archive to ``out`` (a folder, or a file name ending in .tar)."""
     engine = _engine()
     target = _archive_path(out)
+    media = _media_storage()
+    if media is not None and target.parent.resolve().is_relative_to(Path(media.location).resolve()):
+        raise BackupError(f"--out {out} is inside MEDIA_ROOT: the archive would back up itself")
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".offenestadt-backup-") as work:
         partial = Path(work) / "archive.tar"
         database_file = Path(work) / DATABASE_FILES[engine]
@@ -93,7 +97,6 @@ def backup_create(*, out: Path) -> tuple[Path, dict[str, Any]]:
         files: dict[str, dict[str, Any]] = {}
         with tarfile.open(partial, "w") as archive:
             files[database_file.name] = _add(archive, database_file, database_file.name)
-            media = _media_storage()
             if media is not None:
                 for path, name in _media_files(media):
                     files[name] = _add(archive, path, name)
@@ -393,7 +396,9 @@ def restore_archive(*, archive: Path, app_role: str | None = None) -> RestoreRes
     executor = MigrationExecutor(connection)
     pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
     unknown = len(set(executor.loader.applied_migrations) - set(executor.loader.graph.nodes))
-    return RestoreResult(manifest, media_files, verify_chain(), pending, unknown)
+    # The chain is read through this version's models: only when the tables match them.
+    chain = verify_chain() if not (pending or unknown) else None
+    return RestoreResult(manifest, media_files, chain, pending, unknown)
 
 
 def _read_manifest(archive: Path) -> dict[str, Any]:

@@ -310,3 +310,14 @@ def test_the_command_refuses_a_missing_archive_in_one_line() -> None:
     assert finished.stderr.strip().splitlines() == [
         "CommandError: keine-sicherung.tar: no such file"
     ]
+
+
+@pytest.mark.django_db
+def test_a_backup_never_goes_into_the_folder_it_backs_up(temporary_storage: Path) -> None:
+    inside = temporary_storage / "public" / "sicherungen"
+    inside.mkdir(parents=True)
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", "--out", str(inside))
+    assert refused.value.returncode == 2
+    assert "inside MEDIA_ROOT" in str(refused.value)
+    assert not any(inside.iterdir())

@@ -44,31 +44,33 @@ class Command(BaseCommand):
             f"offenestadt {manifest['platform']['version']}) into the database "
             f"{database_label()}; media: {result.media_files} files"
         )
-        if not chain.ok:
+        if result.unknown_migrations:
+            raise CommandError(
+                f"restored, but the backup ran {result.unknown_migrations} migrations this "
+                "version does not know: install the version that wrote it, then run "
+                "`offenestadt audit verify`"
+            )
+        if chain is None:
+            self.stdout.write(
+                f"migrations: {result.pending_migrations} of this version not applied yet: "
+                "run `offenestadt migrate`, then `offenestadt audit verify` (the manifest's "
+                f"head is {expected['seq']}:{expected['head']})"
+            )
+        elif not chain.ok:
             raise CommandError(
                 f"restored, but the audit chain does not verify: {chain.problem} "
                 "(run `offenestadt audit verify` for every problem)"
             )
-        if (chain.entries, chain.head_hash) != (expected["entries"], expected["head"]):
+        elif (chain.entries, chain.head_hash) != (expected["entries"], expected["head"]):
             raise CommandError(
                 f"restored, but the audit chain ends at {chain.entries}:{chain.head_hash}, "
                 f"the manifest says {expected['entries']}:{expected['head']}"
             )
-        self.stdout.write(
-            f"audit chain ok: {chain.entries} entries, head {chain.head_hash}, as in the "
-            f"manifest; {chain.records} records agree with it"
-        )
-        if result.unknown_migrations:
-            self.stdout.write(
-                f"migrations: the backup ran {result.unknown_migrations} migrations this "
-                "version does not know: install the version that wrote it"
-            )
-        elif result.pending_migrations:
-            self.stdout.write(
-                f"migrations: {result.pending_migrations} of this version not applied yet: "
-                "run `offenestadt migrate`"
-            )
         else:
+            self.stdout.write(
+                f"audit chain ok: {chain.entries} entries, head {chain.head_hash}, as in the "
+                f"manifest; {chain.records} records agree with it"
+            )
             self.stdout.write("migrations: as in this version")
         if connection.vendor == "postgresql" and app_role is None:
             self.stdout.write(
