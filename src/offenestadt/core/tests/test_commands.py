@@ -41,6 +41,8 @@ BESIDE_THE_DEMO: dict[str, list[Run]] = {
             page="/projekte/",
         )
     ],
+    # --batch: the tasks the demo queued, then it stops (as written, it runs until stopped).
+    "worker": [Run("worker --batch --no-startup-delay", "exiting gracefully")],
     "migrate": [Run("migrate", "No migrations to apply.")],
     "audit verify": [Run("audit verify", "audit chain ok")],
     "audit checkpoint": [Run("audit checkpoint", "checkpoint ")],
