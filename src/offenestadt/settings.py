@@ -154,6 +154,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "offenestadt.accounts.middleware.SecondFactorRequiredMiddleware",
+    # After sign-in is known: decides whether this request's reads may go to the replica.
+    "offenestadt.core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: language and user are known (its page has the site's frame), the security headers
@@ -219,6 +221,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica of the primary for public reads (core/replica.py decides which), with
+# the primary's connection options (a test run reads the test database through it).
+if _replica_url := env_str("DATABASE_REPLICA_URL"):
+    _replica = dj_database_url.parse(_replica_url)
+    if not (
+        DATABASES["default"]["ENGINE"] == _replica["ENGINE"] == "django.db.backends.postgresql"
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs PostgreSQL: set it and DATABASE_URL to postgres://… "
+            "(the replica streams from the primary), or unset DATABASE_REPLICA_URL."
+        )
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **{key: _replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        # A replica that is gone must not hold a request for long (then the primary answers).
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["offenestadt.core.replica.ReplicaRouter"]
+# The most a public page read from the replica may lag behind the primary; beyond it the
+# primary answers.
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Demo mode and the secret key -----------------------------------------------------

@@ -20,6 +20,7 @@ from offenestadt.charter.models import CharterVersion
 from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.converters import words_converter
 from offenestadt.core.forms import show_validation_error
+from offenestadt.core.replica import reads_primary
 from offenestadt.participation import contributions, rules, services, throttle
 from offenestadt.participation.contribution_forms import (
     AdoptForm,
@@ -235,6 +236,7 @@ def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@reads_primary  # The e-mail may be opened seconds after it was sent.
 @require_http_methods(["GET", "POST"])
 def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the e-mail. Confirming takes a button, so that a mail program that
@@ -488,6 +490,7 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@reads_primary  # The e-mail may be opened seconds after it was sent.
 @require_http_methods(["GET", "POST"])
 def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the confirmation e-mail. Confirming takes a button, so that a mail
@@ -505,6 +508,7 @@ def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt  # The signed token is the authority; mail programs post here (RFC 8058).
+@reads_primary  # The e-mail may be opened seconds after it was sent.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every e-mail: cancel the subscription; the address is deleted."""
