@@ -234,7 +234,11 @@ if _replica_url := env_str("DATABASE_REPLICA_URL"):
         )
     DATABASES["replica"] = {
         **DATABASES["default"],
-        **{key: _replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        "NAME": _replica["NAME"],
+        "USER": _replica["USER"],
+        "PASSWORD": _replica["PASSWORD"],
+        "HOST": _replica["HOST"],
+        "PORT": _replica["PORT"],
         # A replica that is gone must not hold a request for long (then the primary answers).
         "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3},
         "TEST": {"MIRROR": "default"},

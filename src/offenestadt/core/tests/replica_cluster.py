@@ -114,7 +114,7 @@ def start(primary_port: int = 5432) -> Replica:
         ]
     )
     starting = subprocess.Popen(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, CLUSTER, "start"],  # noqa: S607
+        _pg_ctlcluster(version, "start"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -132,15 +132,7 @@ def stop(primary_port: int = 5432) -> None:
     for version in _versions_with_cluster():
         # Immediately: nothing of a test's replica needs keeping (stopped already: fine).
         subprocess.run(
-            [
-                "pg_ctlcluster",
-                "--skip-systemctl-redirect",
-                version,
-                CLUSTER,
-                "stop",
-                "-m",
-                "immediate",
-            ],  # noqa: S607, E501
+            _pg_ctlcluster(version, "stop", "-m", "immediate"),
             capture_output=True,
             check=False,
         )
@@ -171,17 +163,7 @@ def replay_paused(replica: Replica) -> Iterator[None]:
 
 def stop_server(replica: Replica) -> None:
     """Stop the replica's server (it stays created until ``stop``)."""
-    _run(
-        [
-            "pg_ctlcluster",
-            "--skip-systemctl-redirect",
-            replica.version,
-            CLUSTER,
-            "stop",
-            "-m",
-            "immediate",
-        ]
-    )
+    _run(_pg_ctlcluster(replica.version, "stop", "-m", "immediate"))
 
 
 def commits(replica: Replica, database: str) -> int:
@@ -191,16 +173,6 @@ def commits(replica: Replica, database: str) -> int:
             "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", [database]
         ).fetchone()
     return int(row[0]) if row else 0
-
-
-def lag_bytes(replica: Replica, primary_port: int = 5432) -> int:
-    """How many bytes of WAL the replica has yet to replay."""
-    with _connect(primary_port) as primary:
-        row = primary.execute("SELECT pg_current_wal_lsn() - '0/0'").fetchone()
-    with _connect(replica.port) as standby:
-        replayed = standby.execute("SELECT pg_last_wal_replay_lsn() - '0/0'").fetchone()
-    assert row is not None and replayed is not None
-    return max(0, int(row[0]) - int(replayed[0]))
 
 
 @contextlib.contextmanager
@@ -318,6 +290,11 @@ def _user() -> str:
 
 def _as_postgres() -> list[str]:
     return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+
+def _pg_ctlcluster(version: str, *action: str) -> list[str]:
+    # Straight to pg_ctl: CI containers run no systemd.
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, CLUSTER, *action]
 
 
 def _run(command: list[str]) -> None:
