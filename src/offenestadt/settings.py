@@ -224,13 +224,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A streaming replica of the primary for public reads (core/replica.py decides which), with
 # the primary's connection options (a test run reads the test database through it).
 if _replica_url := env_str("DATABASE_REPLICA_URL"):
-    _replica = dj_database_url.parse(_replica_url)
+    try:
+        _replica: dict[str, Any] = dict(dj_database_url.parse(_replica_url))
+    except ValueError:
+        _replica = {}
     if not (
-        DATABASES["default"]["ENGINE"] == _replica["ENGINE"] == "django.db.backends.postgresql"
+        DATABASES["default"]["ENGINE"] == _replica.get("ENGINE") == "django.db.backends.postgresql"
     ):
         raise ImproperlyConfigured(
-            "DATABASE_REPLICA_URL needs PostgreSQL: set it and DATABASE_URL to postgres://… "
-            "(the replica streams from the primary), or unset DATABASE_REPLICA_URL."
+            "DATABASE_REPLICA_URL needs PostgreSQL: set it and DATABASE_URL to "
+            "postgres://USER:PASSWORD@HOST:5432/NAME (the replica streams from the primary), "
+            "or unset DATABASE_REPLICA_URL."
         )
     DATABASES["replica"] = {
         **DATABASES["default"],
