@@ -79,6 +79,11 @@ class Cluster:
     problems: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def app_role(self) -> str:
+        """The application's role: what the app servers, the worker and the tasks log in as."""
+        return f"{self.database_url.rsplit('/', 1)[1]}_app"
+
     def check(self, ok: bool, message: str) -> bool:
         print(f"  {'ok ' if ok else 'FAIL'} {message}", flush=True)
         if not ok:
@@ -142,6 +147,7 @@ class Browser:
         self.session.trust_env = False  # no proxy or CA bundle from the environment
         self.session.verify = str(cluster.tmp / "tls" / "cert.pem")
         self.session.mount("https://", FromAddress(address))
+        self.session.mount("http://", FromAddress(address))
         self.session.headers["Accept-Language"] = "de"
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
@@ -190,12 +196,15 @@ class Browser:
 
 
 def prepare(cluster: Cluster) -> None:
-    """Database, settings, migrations, static files, the demo city and voting codes."""
+    """Database and application role, settings, migrations, static files, the demo city
+    and voting codes."""
     import psycopg
 
     server, name = cluster.database_url.rsplit("/", 1)
+    password = secrets.token_hex(16)
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f"CREATE ROLE {cluster.app_role} LOGIN PASSWORD '{password}'")
     for entry in ("a", "b", "proxy", "proxy_a", "proxy_b", "http"):
         cluster.ports[entry] = free_port()
     shared = cluster.tmp / "shared"  # what a city mounts on every app server (NFS) or S3
@@ -220,10 +229,19 @@ def prepare(cluster: Cluster) -> None:
         "EMAIL_PORT": "9",  # nothing mails in this run; a mail would fail loudly
         "LOG_LEVEL": "WARNING",
     }
-    for step in (["migrate", "-v0"], ["collectstatic", "-v0"]):
+    # As the owner (here: DATABASE_URL's user); then everything runs as the application's
+    # role, which cannot rewrite the audit trail (README, Production deployment, step 4).
+    for step in (
+        ["migrate", "-v0"],
+        ["manage", "grant_app_role", cluster.app_role],
+        ["collectstatic", "-v0"],
+    ):
         done = cluster.run(*step)
         if done.returncode != 0:
-            raise CheckFailedError(f"offenestadt {step[0]}: {done.stderr[-2000:]}")
+            raise CheckFailedError(f"offenestadt {' '.join(step)}: {done.stderr[-2000:]}")
+    owner = urlsplit(cluster.database_url)
+    address = f"{cluster.app_role}:{password}@{owner.hostname}:{owner.port or 5432}"
+    cluster.env["DATABASE_URL"] = owner._replace(netloc=address).geturl()
     os.environ.update(cluster.env)
     import django
 
@@ -419,9 +437,21 @@ def across_servers(cluster: Cluster) -> None:
     a, b = cluster.url("proxy_a"), cluster.url("proxy_b")
     dataset = cluster.data["dataset"]
 
-    # Static files come from the app once, then from the proxy's cache.
+    # Plain HTTP is sent to HTTPS; behind the proxy the app knows it is HTTPS (HSTS).
     visitor = Browser(cluster, "127.0.3.1")
-    home = visitor.get(f"{a}/").text
+    plain = visitor.get(f"http://127.0.0.1:{cluster.ports['http']}/konto/anmelden/")
+    cluster.check(
+        plain.status_code == 301 and plain.headers["Location"].startswith("https://"),
+        "the proxy sends plain HTTP to HTTPS",
+    )
+    answer = visitor.get(f"{a}/")
+    cluster.check(
+        "Strict-Transport-Security" in answer.headers
+        and "Secure" in answer.headers.get("Set-Cookie", ""),
+        "behind the proxy the app serves HTTPS: HSTS and secure cookies",
+    )
+    # Static files come from the app once, then from the proxy's cache.
+    home = answer.text
     static = re.search(r'href="(/static/[^"]+\.css)"', home)
     assert static is not None
     first, second = (visitor.get(f"{cluster.url()}{static[1]}") for _ in range(2))
@@ -540,7 +570,8 @@ RECEIPT = re.compile(r'<p class="receipt"><code>([^<]+)</code>')
 def cast(browser: Browser, url: str, code: str, option: int) -> tuple[int, str | None]:
     try:
         answer = browser.submit(url, {"code": code, "choices": str(option)})
-    except requests.RequestException:
+    except requests.RequestException as error:
+        print(f"  no answer from the proxy: {error!r}"[:300], flush=True)
         return 0, None
     receipt = RECEIPT.search(answer.text) if answer.status_code == 200 else None
     return answer.status_code, receipt[1] if receipt else None
@@ -582,7 +613,8 @@ def load(cluster: Cluster) -> None:
             try:
                 status = browser.submit(comment_url, {"pseudonym": f"P{index}", "text": text})
                 code = status.status_code
-            except requests.RequestException:
+            except requests.RequestException as error:
+                print(f"  no answer from the proxy: {error!r}"[:300], flush=True)
                 code = 0
             with outcome.lock:
                 outcome.comment_statuses[code] += 1
@@ -746,6 +778,7 @@ def drop_database(cluster: Cluster) -> None:
     server, name = cluster.database_url.rsplit("/", 1)
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f"DROP ROLE IF EXISTS {cluster.app_role}")
 
 
 def print_figures(cluster: Cluster) -> None:
