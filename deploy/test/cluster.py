@@ -444,14 +444,14 @@ def across_servers(cluster: Cluster) -> None:
         plain.status_code == 301 and plain.headers["Location"].startswith("https://"),
         "the proxy sends plain HTTP to HTTPS",
     )
-    answer = visitor.get(f"{a}/")
+    answer = visitor.get(f"{a}/konto/anmelden/")
     cluster.check(
         "Strict-Transport-Security" in answer.headers
         and "Secure" in answer.headers.get("Set-Cookie", ""),
         "behind the proxy the app serves HTTPS: HSTS and secure cookies",
     )
     # Static files come from the app once, then from the proxy's cache.
-    home = answer.text
+    home = visitor.get(f"{a}/").text
     static = re.search(r'href="(/static/[^"]+\.css)"', home)
     assert static is not None
     first, second = (visitor.get(f"{cluster.url()}{static[1]}") for _ in range(2))
