@@ -1,5 +1,6 @@
 """Settings, read from the environment (12-factor); every variable is listed in the README."""
 
+import importlib.util
 import ipaddress
 import os
 import secrets
@@ -69,6 +70,17 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DATA_DIR = Path(env_str("OFFENESTADT_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+
+
+def _make_data_dir() -> None:
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"OFFENESTADT_DATA_DIR: cannot create {DATA_DIR} ({error.strerror}): set it to a "
+            "folder this user may write"
+        ) from None
+
 
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -213,7 +225,7 @@ DATABASES = {
     "default": _database(env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'offenestadt.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _make_data_dir()
     # Several processes (web and tasks) share the file: wait for locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -267,7 +279,7 @@ DEMO_MODE = env_bool(
 
 def _demo_secret_key() -> str:
     """A random key kept in the data folder, so demo sessions survive a restart."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _make_data_dir()
     key_file = DATA_DIR / "demo-secret-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -381,6 +393,11 @@ _static_backend = (
     if WHITENOISE_USE_FINDERS
     else "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )
+if env_str("S3_BUCKET") and importlib.util.find_spec("storages") is None:
+    raise ImproperlyConfigured(
+        "S3_BUCKET is set, but django-storages is missing: install offenestadt[s3] "
+        "(pip install .[s3]), or unset S3_BUCKET"
+    )
 if env_str("S3_BUCKET"):
     _default_storage: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",

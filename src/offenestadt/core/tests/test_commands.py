@@ -2,6 +2,7 @@
 configuration error (a setting, or a database out of reach or not migrated) is one line naming
 the variable, exit code 2, never a traceback."""
 
+import importlib.util
 import os
 import re
 import shlex
@@ -263,6 +264,18 @@ def test_a_secret_key_or_another_database_ends_demo_mode_beside_the_demo(demo: D
         (
             {"SECRET_KEY": SECRET},
             "migrations (no such table: audit_checkpoint): run `offenestadt migrate`",
+        ),
+        (
+            {"SECRET_KEY": SECRET, "OFFENESTADT_DATA_DIR": "/dev/null/data"},
+            "OFFENESTADT_DATA_DIR: cannot create /dev/null/data (Not a directory): set it to",
+        ),
+        pytest.param(
+            {"SECRET_KEY": SECRET, "S3_BUCKET": "city"},
+            "S3_BUCKET is set, but django-storages is missing: install offenestadt[s3]",
+            marks=pytest.mark.skipif(
+                importlib.util.find_spec("storages") is not None,
+                reason="django-storages (offenestadt[s3]) is installed here",
+            ),
         ),
         (
             {"SECRET_KEY": SECRET, "TIME_ZONE": "Mars/Olympus"},
