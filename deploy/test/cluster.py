@@ -14,8 +14,18 @@ TRUSTED_PROXIES). Then, in stages:
 3. checks in the database: every acknowledged ballot and comment is stored, no code counts
    twice, a code sent again is refused, and `offenestadt audit verify` passes.
 
+Before the app servers start, a PostgreSQL streaming replica of the primary is made on
+loopback (Debian's pg_createcluster and pg_basebackup, offenestadt.core.tests.replica_cluster)
+and the app servers read public pages from it (DATABASE_REPLICA_URL); their /healthz is
+sampled throughout for the replica's lag. After the checks:
+
+4. the replica: visitors' pages are served by it while the primary takes writes (its own
+   statistics count them); with the replica's replay paused, staff and a visitor who just
+   wrote see their writes at once, a visitor who did not write sees the replica's state only
+   until it is REPLICA_MAX_LAG_SECONDS behind, then the primary's.
+
 It ends with a table of figures and exits 1 if any check failed. Stages are functions of
-`Cluster` in STAGES; another stage (a replica) is one more function in that list.
+`Cluster` in STAGES.
 """
 
 from __future__ import annotations
@@ -55,6 +65,8 @@ CLIENT_THREADS = 8
 WORKERS, THREADS = 2, 4  # per app server
 PASSWORD = "demo-offene-stadt"  # the demo's staff accounts (offenestadt.accounts.demo)
 TOTP_KEY = "3132333435363738393031323334353637383930"
+REPLICA_MAX_LAG = 3  # seconds (REPLICA_MAX_LAG_SECONDS of the app servers)
+REPLICA_PAGES = 200  # visitors' pages fetched while the primary takes writes
 
 
 def free_port() -> int:
@@ -741,18 +753,190 @@ def access_log(cluster: Cluster) -> None:
     cluster.figures["proxy: requests by app server"] = dict(upstreams.most_common())
 
 
+def start_replica(cluster: Cluster) -> None:
+    """A streaming replica of the primary on loopback, for the app servers' public reads."""
+    from offenestadt.core.tests import replica_cluster
+
+    parts = urlsplit(cluster.database_url)
+    if parts.hostname not in {"127.0.0.1", "localhost"}:
+        raise CheckFailedError("the replica is made beside a primary on 127.0.0.1")
+    primary_port = parts.port or 5432
+    reason = replica_cluster.missing_requirement(primary_port)
+    if reason is not None:
+        raise CheckFailedError(f"no streaming replica: {reason}")
+    begun = time.monotonic()
+    cluster.data["replica_primary_port"] = primary_port  # from here on, stop() drops it
+    made = replica_cluster.start(primary_port)
+    cluster.data["replica"] = made
+    cluster.figures["replica: made and streaming (s)"] = round(time.monotonic() - begun, 1)
+    database = parts.path.lstrip("/")
+    cluster.env["DATABASE_REPLICA_URL"] = made.url(database)
+    cluster.env["REPLICA_MAX_LAG_SECONDS"] = str(REPLICA_MAX_LAG)
+    cluster.data["replica_commits"] = replica_cluster.commits(made, database)
+    sampler = LagSampler(cluster)
+    cluster.data["lag_sampler"] = sampler
+    sampler.start()
+
+
+class LagSampler(threading.Thread):
+    """Asks both app servers' /healthz twice a second what they find of the replica."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(daemon=True)
+        self.cluster = cluster
+        self.stopped = threading.Event()
+        self.lags: list[float] = []
+        self.states: Counter[str] = Counter()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            for name in ("a", "b"):
+                if name not in self.cluster.ports or name not in self.cluster.processes:
+                    continue
+                try:
+                    health = requests.get(
+                        f"http://127.0.0.1:{self.cluster.ports[name]}/healthz", timeout=5
+                    ).json()
+                except (requests.RequestException, ValueError):
+                    continue  # not started yet, or killed by the load stage
+                state = health.get("replica") or {}
+                self.states[str(state.get("state"))] += 1
+                if state.get("lag_seconds") is not None:
+                    self.lags.append(float(state["lag_seconds"]))
+
+
+def replica_reads(cluster: Cluster) -> None:
+    """Public pages from the replica; nobody sees a state older than the lag setting allows."""
+    from django.db import connections
+
+    from offenestadt.accounts.models import Office
+    from offenestadt.core.tests import replica_cluster
+
+    made = cluster.data["replica"]
+    database = urlsplit(cluster.database_url).path.lstrip("/")
+    base = cluster.url("proxy_b")  # app server A was killed by the load stage
+    f = cluster.figures
+    f["replica: transactions it served during the stages before"] = (
+        replica_cluster.commits(made, database) - cluster.data["replica_commits"]
+    )
+
+    # Visitors' pages while the primary takes writes.
+    stop, written = threading.Event(), [0]
+
+    def write() -> None:
+        try:
+            while not stop.is_set():
+                Office.objects.create(slug=f"replika-{written[0]}", name=f"Amt {written[0]}")
+                written[0] += 1
+        finally:
+            connections.close_all()
+
+    paths = ["/", "/projekte/", "/vertraege/", "/charta/", "/api/v1/projects"]
+    commits_before = replica_cluster.commits(made, database)
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        visitors = [Browser(cluster, f"127.0.4.{n}") for n in range(1, 5)]
+        with ThreadPoolExecutor(len(visitors)) as pool:
+            statuses = Counter(
+                pool.map(
+                    lambda n: visitors[n % 4].get(f"{base}{paths[n % len(paths)]}").status_code,
+                    range(REPLICA_PAGES),
+                )
+            )
+    finally:
+        stop.set()
+        writer.join()
+    served: list[int] = [0]
+
+    def counted() -> bool:
+        # A server process reports its statistics when idle for a while (at most 10 s).
+        served[0] = replica_cluster.commits(made, database) - commits_before
+        return served[0] >= statuses[200]
+
+    wait_for(counted, seconds=20)
+    f["replica: visitors' pages while the primary wrote"] = dict(statuses)
+    f["replica: writes on the primary meanwhile"] = written[0]
+    f["replica: transactions it served for those pages"] = served[0]
+    cluster.check(statuses == Counter({200: REPLICA_PAGES}), f"{REPLICA_PAGES} pages answer 200")
+    cluster.check(served[0] >= statuses[200], "the replica served them (its statistics)")
+
+    # With replay paused the replica falls behind on purpose.
+    contract = cluster.data["contract"]
+    page = f"{base}/vertraege/{contract.pk}/"
+    editor, writer_visitor, other = (Browser(cluster, f"127.0.4.{n}") for n in (10, 11, 12))
+    editor.sign_in(base, "redaktion")
+    sampler: LagSampler = cluster.data["lag_sampler"]
+    lags = sorted(sampler.lags)
+    if lags:
+        f["replica: lag seen by /healthz until here, median / max (s)"] = (
+            f"{lags[len(lags) // 2]:.3f} / {lags[-1]:.3f} ({len(lags)} samples)"
+        )
+    with replica_cluster.replay_paused(made):
+        paused = time.monotonic()
+        vendor = editor.submit(
+            f"{base}/vertraege/auftragnehmer/neu/", {"legal_name": "Replika GmbH", "country": "DE"}
+        )
+        staff_sees = "Replika GmbH" in editor.get(f"{base}/vertraege/neu/").text
+        cluster.check(
+            vendor.status_code == 302 and staff_sees,
+            "staff see their write on the next page (the replica has not got it)",
+        )
+        text = "Gelesen vom Primärserver im Clustertest"
+        posted = writer_visitor.submit(f"{page}kommentieren/", {"pseudonym": "R", "text": text})
+        cluster.check(
+            posted.status_code == 302 and text in writer_visitor.get(page).text,
+            "a visitor sees their comment on the next page (the replica has not got it)",
+        )
+        early = text in other.get(page).text
+        early_age = time.monotonic() - paused
+        time.sleep(REPLICA_MAX_LAG + 2.5)
+        late = text in other.get(page).text
+        health = requests.get(f"http://127.0.0.1:{cluster.ports['b']}/healthz", timeout=10)
+        f["replica: another visitor sees the comment"] = (
+            f"{'yes' if early else 'not yet'} after {early_age:.1f} s (replica), "
+            f"{'yes' if late else 'no'} after {REPLICA_MAX_LAG + 2.5 + early_age:.1f} s"
+        )
+        cluster.check(
+            late, f"past {REPLICA_MAX_LAG} s behind, the replica is not read: the comment shows"
+        )
+        cluster.check(
+            health.json().get("replica", {}).get("state") == "behind",
+            "/healthz reports the paused replica as behind",
+        )
+    caught_up = wait_for(
+        lambda: (
+            requests.get(f"http://127.0.0.1:{cluster.ports['b']}/healthz", timeout=10)
+            .json()
+            .get("replica", {})
+            .get("state")
+            == "current"
+        ),
+        seconds=30,
+    )
+    cluster.check(caught_up, "after replay resumes the replica is current again")
+    sampler.stopped.set()
+    sampler.join()
+    f["replica: largest lag seen by /healthz with replay paused (s)"] = max(sampler.lags, default=0)
+    f["replica: states seen by /healthz"] = dict(sampler.states)
+
+
 STAGES: list[Callable[[Cluster], None]] = [
     prepare,
+    start_replica,
     start_app_servers,
     start_proxy,
     across_servers,
     load,
     verify,
+    replica_reads,
     access_log,
 ]
 
 
 def stop(cluster: Cluster) -> None:
+    if "lag_sampler" in cluster.data:
+        cluster.data["lag_sampler"].stopped.set()
     for name in reversed(list(cluster.processes)):
         process = cluster.processes[name]
         if process.poll() is None:
@@ -764,6 +948,10 @@ def stop(cluster: Cluster) -> None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             print(f"  {name} did not stop on SIGTERM in 10 s", flush=True)
+    if "replica_primary_port" in cluster.data:
+        from offenestadt.core.tests import replica_cluster
+
+        replica_cluster.stop(cluster.data["replica_primary_port"])
 
 
 def drop_database(cluster: Cluster) -> None:
