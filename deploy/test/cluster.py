@@ -320,7 +320,7 @@ def app_server_command(cluster: Cluster, name: str) -> list[str]:
 
 
 def worker_command() -> list[str]:
-    return [str(BIN / "offenestadt"), "manage", "db_worker", "--no-startup-delay"]
+    return [str(BIN / "offenestadt"), "worker", "--no-startup-delay"]
 
 
 def render_nginx(cluster: Cluster) -> Path:
@@ -505,6 +505,12 @@ def across_servers(cluster: Cluster) -> None:
     result = wait_for(lambda: "Ergebnis der Anonymisierung" in editor.get(f"{a}{detail}").text)
     cluster.figures["anonymization by the worker (s)"] = round(time.monotonic() - worker_started, 1)
     cluster.check(result, "the worker anonymizes the upload (result seen via A)")
+
+    health = visitor.get(f"{b}/healthz?strict").json()
+    cluster.check(
+        health.get("worker", {}).get("state") == "ok",
+        "/healthz?strict via B reports the worker alive",
+    )
 
     dpo = Browser(cluster, "127.0.3.3")
     dpo.sign_in(b, "datenschutz")
