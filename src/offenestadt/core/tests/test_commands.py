@@ -116,10 +116,14 @@ def readme_commands() -> set[str]:
 
 
 def user_env(**extra: str) -> dict[str, str]:
-    """A user's shell: none of the test suite's settings."""
+    """A user's shell: none of the test suite's (or CI's) settings."""
     test_settings = {
         "SECRET_KEY",
         "DATABASE_URL",
+        "DATABASE_REPLICA_URL",
+        "MEDIA_ROOT",
+        "STATIC_ROOT",
+        "S3_BUCKET",
         "OFFENESTADT_DATA_DIR",
         "OFFENESTADT_DEMO",
         "SECURE_HTTPS",
