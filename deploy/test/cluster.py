@@ -37,6 +37,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -462,6 +463,11 @@ def across_servers(cluster: Cluster) -> None:
         and "Secure" in answer.headers.get("Set-Cookie", ""),
         "behind the proxy the app serves HTTPS: HSTS and secure cookies",
     )
+    too_large = 56 * 1024 * 1024  # over UPLOAD_MAX_BYTES (50 MB) and the proxy's 55 MB
+    cluster.check(
+        status_for_body_of(cluster, too_large) == 413,
+        "the proxy refuses a body over its limit (413) before reading it",
+    )
     # Static files come from the app once, then from the proxy's cache.
     home = visitor.get(f"{a}/").text
     static = re.search(r'href="(/static/[^"]+\.css)"', home)
@@ -558,6 +564,22 @@ def across_servers(cluster: Cluster) -> None:
         f"{COMMENTS_EACH} comments via A, the next one via B is refused (429)",
     )
     cluster.data["comments_before_load"] = COMMENTS_EACH
+
+
+def status_for_body_of(cluster: Cluster, size: int) -> int:
+    """The proxy's answer to an upload announcing ``size`` bytes, before any is sent."""
+    context = ssl.create_default_context(cafile=str(cluster.tmp / "tls" / "cert.pem"))
+    address = ("127.0.0.1", cluster.ports["proxy"])
+    with (
+        socket.create_connection(address, timeout=30) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(
+            b"POST /rohdaten/neu/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: multipart/form-data; boundary=x\r\n"
+            + f"Content-Length: {size}\r\n\r\n".encode()
+        )
+        return int(tls.recv(100).split(b" ")[1])
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 60) -> bool:
