@@ -66,6 +66,8 @@ CLIENT_THREADS = 8
 WORKERS, THREADS = 2, 4  # per app server
 PASSWORD = "demo-offene-stadt"  # the demo's staff accounts (offenestadt.accounts.demo)
 TOTP_KEY = "3132333435363738393031323334353637383930"
+TOTP_STEP = 30  # seconds
+TOTP_STEPS_USED: dict[str, int] = {}  # username -> the last time step whose code was used
 REPLICA_MAX_LAG = 3  # seconds (REPLICA_MAX_LAG_SECONDS of the app servers)
 REPLICA_PAGES = 200  # visitors' pages fetched while the primary takes writes
 
@@ -190,7 +192,9 @@ class Browser:
         )
 
     def sign_in(self, base: str, username: str) -> None:
-        from django_otp.oath import totp
+        """Password, then the authenticator's code. A code counts once: who signed in during
+        this time step (30 s) waits for the next one, as a person would."""
+        from django_otp.oath import hotp
 
         answer = self.submit(
             f"{base}/konto/anmelden/", {"username": username, "password": PASSWORD}
@@ -198,7 +202,12 @@ class Browser:
         if answer.status_code != 302:
             raise CheckFailedError(f"{username}: password step answered {answer.status_code}")
         second = f"{base}{answer.headers['Location']}"
-        code = f"{totp(bytes.fromhex(TOTP_KEY)):06d}"
+        step = int(time.time()) // TOTP_STEP
+        if TOTP_STEPS_USED.get(username, -1) >= step:
+            step += 1
+            time.sleep(step * TOTP_STEP - time.time() + 0.1)
+        TOTP_STEPS_USED[username] = step
+        code = f"{hotp(bytes.fromhex(TOTP_KEY), step):06d}"
         answer = self.submit(second, {"token": code})
         if answer.status_code != 302 or "/konto/" in answer.headers["Location"]:
             where = answer.headers.get("Location")
