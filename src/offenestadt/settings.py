@@ -197,14 +197,16 @@ TEMPLATES = [
 
 
 # --- Database: SQLite in the data folder unless DATABASE_URL says otherwise -----------
+# PostgreSQL connections per process (0: none kept, e.g. behind PgBouncer).
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 8)
+if DATABASE_POOL_MAX_SIZE < 0:
+    raise ImproperlyConfigured("DATABASE_POOL_MAX_SIZE must be 0 or more (0: no pool)")
+
+
 def _database(url: str) -> dict[str, Any]:
     try:
-        database = dict(
-            dj_database_url.parse(
-                url,
-                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-                conn_health_checks=True,
-            )
+        database: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
         )
     except ValueError:
         database = {}
@@ -218,6 +220,13 @@ def _database(url: str) -> dict[str, Any]:
             "set it to postgres://USER:PASSWORD@HOST:5432/NAME (special characters "
             "%-quoted) or sqlite:////absolute/path.sqlite3"
         )
+    if database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_MAX_SIZE:
+        # Each process keeps at most this many connections, lent to a request thread (or
+        # a task) while it runs: idle threads hold none.
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+        }
     return database
 
 
@@ -232,7 +241,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 # A streaming replica of the primary for public reads (core/replica.py decides which), with
 # the primary's connection options (a test run reads the test database through it).
 if _replica_url := env_str("DATABASE_REPLICA_URL"):
@@ -259,6 +267,12 @@ if _replica_url := env_str("DATABASE_REPLICA_URL"):
         "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3},
         "TEST": {"MIRROR": "default"},
     }
+    if "pool" in DATABASES["replica"]["OPTIONS"]:
+        # Nor wait long for a connection of its pool (psycopg_pool waits 30 s by default).
+        DATABASES["replica"]["OPTIONS"]["pool"] = {
+            **DATABASES["replica"]["OPTIONS"]["pool"],
+            "timeout": 3,
+        }
 DATABASE_ROUTERS = ["offenestadt.core.replica.ReplicaRouter"]
 # The most a public page read from the replica may lag behind the primary; beyond it the
 # primary answers.
