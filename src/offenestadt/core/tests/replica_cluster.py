@@ -190,7 +190,11 @@ def replica_alias(**overrides: object) -> Iterator[None]:
     try:
         yield
     finally:
-        connections[REPLICA].close()
+        replica = connections[REPLICA]
+        replica.close()
+        # The pool (one per alias and process) must not outlive the alias's settings.
+        if hasattr(replica, "close_pool"):
+            replica.close_pool()
         del connections[REPLICA]
         del connections.settings[REPLICA]
 
