@@ -807,7 +807,10 @@ def start_replica(cluster: Cluster) -> None:
     cluster.data["replica"] = made
     cluster.figures["replica: made and streaming (s)"] = round(time.monotonic() - begun, 1)
     database = parts.path.lstrip("/")
-    cluster.env["DATABASE_REPLICA_URL"] = made.url(database)
+    # The app servers' own role and password: roles and grants replicate with the cluster.
+    app = urlsplit(cluster.env["DATABASE_URL"])
+    login = f"{app.username}:{app.password}@127.0.0.1:{made.port}"
+    cluster.env["DATABASE_REPLICA_URL"] = app._replace(netloc=login).geturl()
     cluster.env["REPLICA_MAX_LAG_SECONDS"] = str(REPLICA_MAX_LAG)
     cluster.data["replica_commits"] = replica_cluster.commits(made, database)
     sampler = LagSampler(cluster)

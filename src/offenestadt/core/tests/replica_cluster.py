@@ -1,13 +1,14 @@
 """A PostgreSQL streaming replica of the local primary, made with Debian's cluster tools, for
 the tests that read from a replica (and `make test-cluster`).
 
-``streaming_replica()`` creates the cluster ``<version>/offenestadt_replica`` on a free port of
-127.0.0.1 (``pg_createcluster``), replaces its data with ``pg_basebackup -R`` of the primary,
-starts it and waits until it is in recovery and streaming; afterwards it stops and drops the
-cluster (``pg_dropcluster --stop``). Starting again first removes what an interrupted run left.
+``streaming_replica()`` creates the cluster ``<version>/offenestadt_replica_<process id>`` on a
+free port of 127.0.0.1 (``pg_createcluster``), replaces its data with ``pg_basebackup -R`` of
+the primary, starts it and waits until it is in recovery and streaming; afterwards it stops and
+drops the cluster (``pg_dropcluster``). Runs at the same time get clusters of their own;
+starting also removes the clusters of runs whose process is gone (interrupted).
 The primary needs ``wal_level`` replica (PostgreSQL's default) and ``max_wal_senders`` above
 0; if its pg_hba.conf lets no replication connection in from 127.0.0.1, a marked ``trust`` line
-like its others is appended for the duration and taken out again (a reload, never a restart).
+like its others is added for the duration and taken out again (a reload, never a restart).
 It runs as root (``.ci/run``) or as the postgres user; the replica uses no replication slot,
 so nothing stays behind on the primary.
 
@@ -33,19 +34,17 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from offenestadt.core.replica import REPLICA
 
-CLUSTER = "offenestadt_replica"
+PREFIX = "offenestadt_replica_"
+CLI_NAME = f"{PREFIX}cli"
 HBA_MARK = "# offenestadt replica test"
-HBA_LINE = f"host replication all 127.0.0.1/32 trust {HBA_MARK}\n"
 
 
 @dataclass(frozen=True)
 class Replica:
+    name: str
     version: str
     port: int
     data_directory: Path
-
-    def url(self, database: str) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
 
 def missing_requirement(primary_port: int = 5432) -> str | None:
@@ -82,18 +81,26 @@ def streaming_replica(primary_port: int = 5432) -> Iterator[Replica]:
         stop(primary_port)
 
 
-def start(primary_port: int = 5432) -> Replica:
-    stop(primary_port)
+def own_name() -> str:
+    return f"{PREFIX}{os.getpid()}"
+
+
+def start(primary_port: int = 5432, name: str = "") -> Replica:
+    """Make the replica ``name`` (default: this process's) and wait until it streams."""
+    name = name or own_name()
+    stop(primary_port, name)
+    for abandoned in _abandoned():
+        stop(primary_port, abandoned)
     with _connect(primary_port) as primary:
         row = primary.execute("SHOW server_version_num").fetchone()
         assert row is not None
         version = str(int(row[0]) // 10000)
-    _allow_replication(primary_port)
+    _allow_replication(primary_port, name)
     port = _free_port()
-    _run(["pg_createcluster", version, CLUSTER, "--port", str(port), "--", "--auth=trust"])
-    data = _data_directory(version)
+    _run(["pg_createcluster", version, name, "--port", str(port), "--", "--auth=trust"])
+    data = _data_directory(version, name)
     # A replica made for a test is thrown away after it: no need to wait for the disk.
-    (Path("/etc/postgresql") / version / CLUSTER / "conf.d" / "offenestadt-test.conf").write_text(
+    (Path("/etc/postgresql") / version / name / "conf.d" / "offenestadt-test.conf").write_text(
         "fsync = off\n"
     )
     for entry in data.iterdir():
@@ -114,12 +121,12 @@ def start(primary_port: int = 5432) -> Replica:
         ]
     )
     starting = subprocess.Popen(
-        _pg_ctlcluster(version, "start"),
+        _pg_ctlcluster(version, name, "start"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
-    replica = Replica(version=version, port=port, data_directory=data)
+    replica = Replica(name=name, version=version, port=port, data_directory=data)
     _wait_until_streaming(replica, primary_port)
     _, errors = starting.communicate()
     if starting.returncode != 0:
@@ -127,23 +134,25 @@ def start(primary_port: int = 5432) -> Replica:
     return replica
 
 
-def stop(primary_port: int = 5432) -> None:
-    """Stop and drop the replica cluster and take out the line this module added (if any)."""
-    for version in _versions_with_cluster():
+def stop(primary_port: int = 5432, name: str = "") -> None:
+    """Stop and drop the replica ``name`` (default: this process's) and take out the line
+    added for it (if any)."""
+    name = name or own_name()
+    for version in [line.split()[0] for line in _clusters() if line.split()[1] == name]:
         # Immediately: nothing of a test's replica needs keeping (stopped already: fine).
         subprocess.run(
-            _pg_ctlcluster(version, "stop", "-m", "immediate"),
+            _pg_ctlcluster(version, name, "stop", "-m", "immediate"),
             capture_output=True,
             check=False,
         )
-        _run(["pg_dropcluster", version, CLUSTER])
+        _run(["pg_dropcluster", version, name])
     with contextlib.suppress(psycopg.Error), _connect(primary_port) as primary:
         row = primary.execute("SHOW hba_file").fetchone()
         if row is None:
             return
         hba = Path(row[0])
         lines = hba.read_text().splitlines(keepends=True)
-        kept = [line for line in lines if HBA_MARK not in line]
+        kept = [line for line in lines if not line.rstrip().endswith(f"{HBA_MARK} {name}")]
         if kept != lines:
             hba.write_text("".join(kept))
             primary.execute("SELECT pg_reload_conf()")
@@ -163,7 +172,7 @@ def replay_paused(replica: Replica) -> Iterator[None]:
 
 def stop_server(replica: Replica) -> None:
     """Stop the replica's server (it stays created until ``stop``)."""
-    _run(_pg_ctlcluster(replica.version, "stop", "-m", "immediate"))
+    _run(_pg_ctlcluster(replica.version, replica.name, "stop", "-m", "immediate"))
 
 
 def commits(replica: Replica, database: str) -> int:
@@ -214,7 +223,7 @@ def _replication_allowed(port: int) -> bool:
         return False
 
 
-def _allow_replication(port: int) -> None:
+def _allow_replication(port: int, name: str) -> None:
     if _replication_allowed(port):
         return
     with _connect(port) as primary:
@@ -222,7 +231,9 @@ def _allow_replication(port: int) -> None:
         assert row is not None
         hba = Path(str(row[0]))
         # First match wins in pg_hba.conf: the line goes first.
-        hba.write_text(HBA_LINE + hba.read_text())
+        hba.write_text(
+            f"host replication all 127.0.0.1/32 trust {HBA_MARK} {name}\n" + hba.read_text()
+        )
         primary.execute("SELECT pg_reload_conf()")
     for _ in range(50):
         if _replication_allowed(port):
@@ -255,16 +266,23 @@ def _clusters() -> list[str]:
     return [line for line in output.splitlines() if line.strip()]
 
 
-def _versions_with_cluster() -> list[str]:
-    return [line.split()[0] for line in _clusters() if line.split()[1] == CLUSTER]
+def _abandoned() -> list[str]:
+    """Replicas of runs whose process is gone (an interrupted test)."""
+    names = []
+    for line in _clusters():
+        name = line.split()[1]
+        pid = name.removeprefix(PREFIX)
+        if name.startswith(PREFIX) and pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            names.append(name)
+    return names
 
 
-def _data_directory(version: str) -> Path:
+def _data_directory(version: str, name: str) -> Path:
     for line in _clusters():
         fields = line.split()
-        if fields[:2] == [version, CLUSTER]:
+        if fields[:2] == [version, name]:
             return Path(fields[5])
-    raise RuntimeError(f"pg_createcluster made no cluster {version}/{CLUSTER}")
+    raise RuntimeError(f"pg_createcluster made no cluster {version}/{name}")
 
 
 def _wait_until_streaming(replica: Replica, primary_port: int, timeout: float = 60) -> None:
@@ -296,9 +314,9 @@ def _as_postgres() -> list[str]:
     return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
 
-def _pg_ctlcluster(version: str, *action: str) -> list[str]:
+def _pg_ctlcluster(version: str, name: str, *action: str) -> list[str]:
     # Straight to pg_ctl: CI containers run no systemd.
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, CLUSTER, *action]
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, *action]
 
 
 def _run(command: list[str]) -> None:
@@ -312,12 +330,12 @@ def main(argv: list[str]) -> int:
         print("usage: python -m offenestadt.core.tests.replica_cluster up|down", file=sys.stderr)
         return 2
     if argv == ["down"]:
-        stop()
+        stop(name=CLI_NAME)
         return 0
     if (reason := missing_requirement()) is not None:
         print(f"cannot make a replica: {reason}", file=sys.stderr)
         return 2
-    print(start().port)
+    print(start(name=CLI_NAME).port)
     return 0
 
 
