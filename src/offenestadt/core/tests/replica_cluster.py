@@ -17,6 +17,7 @@ so nothing stays behind on the primary.
 """
 
 import contextlib
+import fcntl
 import os
 import pwd
 import shutil
@@ -96,8 +97,11 @@ def start(primary_port: int = 5432, name: str = "") -> Replica:
         assert row is not None
         version = str(int(row[0]) // 10000)
     _allow_replication(primary_port, name)
-    port = _free_port()
-    _run(["pg_createcluster", version, name, "--port", str(port), "--", "--auth=trust"])
+    # Runs at the same time take turns between choosing a port and claiming it.
+    with Path("/tmp/offenestadt-replica.lock").open("w") as lock:  # noqa: S108 - a lock only
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        port = _free_port()
+        _run(["pg_createcluster", version, name, "--port", str(port), "--", "--auth=trust"])
     data = _data_directory(version, name)
     # A replica made for a test is thrown away after it: no need to wait for the disk.
     (Path("/etc/postgresql") / version / name / "conf.d" / "offenestadt-test.conf").write_text(
@@ -295,6 +299,9 @@ def _wait_until_streaming(replica: Replica, primary_port: int, timeout: float = 
             primary.execute("CHECKPOINT")
         try:
             with _connect(replica.port) as standby:
+                own = standby.execute("SHOW cluster_name").fetchone()
+                if own != (f"{replica.version}/{replica.name}",):
+                    raise RuntimeError(f"port {replica.port} is taken by the cluster {own}")
                 recovery = standby.execute("SELECT pg_is_in_recovery()").fetchone()
                 receiver = standby.execute("SELECT status FROM pg_stat_wal_receiver").fetchone()
             if recovery and recovery[0] and receiver and receiver[0] == "streaming":
