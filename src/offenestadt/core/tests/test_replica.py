@@ -5,8 +5,11 @@ counts is which connection a page used. test_replica_streaming.py runs against a
 streaming replica and shows lag and failures.
 """
 
+import html
+import re
 import time
 from collections.abc import Iterator
+from urllib.parse import urldefrag
 
 import pytest
 from django.conf import settings
@@ -19,8 +22,13 @@ from conftest import sign_in
 from offenestadt.accounts.models import User
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core import replica
+from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.core.tests.replica_cluster import replica_alias
 from offenestadt.registry.models import Project
+
+CRAWL_PAGES = 150
+CRAWL_SKIPPED = ("/static/", "/media/", "/verwaltung/", "/en/verwaltung/", "/konto/", "/en/konto/")
+LINK = re.compile(r'href="([^"]+)"')
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
@@ -137,3 +145,30 @@ def test_healthz_reports_the_replica() -> None:
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json()["replica"] == {"state": "current", "lag_seconds": 0.0}
+
+
+def test_a_visitors_pages_read_only_the_replica_and_write_nothing() -> None:
+    """Crawl the demo city as a visitor: every page reads the replica alone, and none writes
+    (a write after reads on the replica would build on a state up to the lag setting old)."""
+    load_demo_content()
+    seen, queue = {"/"}, ["/"]
+    visitor, read_on_replica = Client(), 0
+    while queue and len(seen) < CRAWL_PAGES:
+        path = queue.pop(0)
+        with (
+            CaptureQueriesContext(connections["default"]) as primary,
+            CaptureQueriesContext(connections["replica"]) as secondary,
+        ):
+            response = visitor.get(path)
+        assert response.status_code in {200, 301, 302}, (path, response.status_code)
+        assert [q["sql"] for q in primary] == [], path
+        assert replica.COOKIE not in response.cookies, path
+        if response.status_code == 200 and "text/html" in response["Content-Type"]:
+            for link in LINK.findall(response.content.decode()):
+                link = urldefrag(html.unescape(link))[0]
+                if link.startswith("/") and not link.startswith(CRAWL_SKIPPED) and link not in seen:
+                    seen.add(link)
+                    queue.append(link)
+        read_on_replica += len(secondary)
+    assert len(seen) >= 50
+    assert read_on_replica > len(seen)
