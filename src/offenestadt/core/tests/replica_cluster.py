@@ -97,11 +97,15 @@ def start(primary_port: int = 5432, name: str = "") -> Replica:
         assert row is not None
         version = str(int(row[0]) // 10000)
     _allow_replication(primary_port, name)
-    # Runs at the same time take turns between choosing a port and claiming it.
-    with Path("/tmp/offenestadt-replica.lock").open("w") as lock:  # noqa: S108 - a lock only
+    # Runs at the same time take turns between choosing a port and claiming it (a lock on
+    # the clusters' configuration folder: no file of its own to leave behind).
+    lock = os.open("/etc/postgresql", os.O_RDONLY)
+    try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         port = _free_port()
         _run(["pg_createcluster", version, name, "--port", str(port), "--", "--auth=trust"])
+    finally:
+        os.close(lock)
     data = _data_directory(version, name)
     # A replica made for a test is thrown away after it: no need to wait for the disk.
     (Path("/etc/postgresql") / version / name / "conf.d" / "offenestadt-test.conf").write_text(
