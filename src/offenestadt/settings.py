@@ -197,7 +197,8 @@ TEMPLATES = [
 
 
 # --- Database: SQLite in the data folder unless DATABASE_URL says otherwise -----------
-# PostgreSQL connections per process (0: none kept, e.g. behind PgBouncer).
+# PostgreSQL connections per server or worker process (0: none kept, e.g. behind PgBouncer);
+# see core.pool.
 DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 8)
 if DATABASE_POOL_MAX_SIZE < 0:
     raise ImproperlyConfigured("DATABASE_POOL_MAX_SIZE must be 0 or more (0: no pool)")
@@ -220,13 +221,6 @@ def _database(url: str) -> dict[str, Any]:
             "set it to postgres://USER:PASSWORD@HOST:5432/NAME (special characters "
             "%-quoted) or sqlite:////absolute/path.sqlite3"
         )
-    if database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_MAX_SIZE:
-        # Each process keeps at most this many connections, lent to a request thread (or
-        # a task) while it runs: idle threads hold none.
-        database.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1,
-            "max_size": DATABASE_POOL_MAX_SIZE,
-        }
     return database
 
 
@@ -267,12 +261,6 @@ if _replica_url := env_str("DATABASE_REPLICA_URL"):
         "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3},
         "TEST": {"MIRROR": "default"},
     }
-    if "pool" in DATABASES["replica"]["OPTIONS"]:
-        # Nor wait long for a connection of its pool (psycopg_pool waits 30 s by default).
-        DATABASES["replica"]["OPTIONS"]["pool"] = {
-            **DATABASES["replica"]["OPTIONS"]["pool"],
-            "timeout": 3,
-        }
 DATABASE_ROUTERS = ["offenestadt.core.replica.ReplicaRouter"]
 # The most a public page read from the replica may lag behind the primary; beyond it the
 # primary answers.

@@ -17,13 +17,12 @@ from granian.constants import Interfaces
 from granian.log import LogLevels
 from granian.server import Server
 
-WSGI_TARGET = "offenestadt.wsgi:application"
+from offenestadt.core.pool import use_connection_pool
 
+WSGI_TARGET = "offenestadt.wsgi:application"
+DEFAULT_THREADS = 8
 # Seconds a worker may take to finish its requests after SIGTERM/SIGINT before it is killed.
 SHUTDOWN_TIMEOUT = 30
-
-
-DEFAULT_THREADS = 8
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +56,7 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
         connection.close()
         if hasattr(connection, "close_pool"):
             connection.close_pool()
+    use_connection_pool()
     json_handler = {"class": "logging.StreamHandler", "formatter": "json"}
     log_config: dict[str, Any] = {
         # Granian's own messages as JSON lines too; its access log stays off, since the

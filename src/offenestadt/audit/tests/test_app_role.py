@@ -69,17 +69,14 @@ def _connect_as(role: str) -> psycopg.Connection[Any]:
 
 @contextmanager
 def _platform_running_as(role: str) -> Iterator[None]:
-    """The application's own connection, logged in as ``role`` (a pool of its own: the
-    pooled connections are the owner's)."""
+    """The application's own connection, logged in as ``role``."""
     owner = connection.settings_dict["USER"]
     connection.close()
-    connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper
     connection.settings_dict["USER"] = role
     try:
         yield
     finally:
         connection.close()
-        connection.close_pool()  # type: ignore[attr-defined]
         connection.settings_dict["USER"] = owner
 
 

@@ -78,22 +78,16 @@ def empty_database(transactional_db: None, tmp_path: Path) -> Iterator[str]:
 @contextmanager
 def connected_to(name: str, *, user: str | None = None) -> Iterator[None]:
     """The platform's own connection, to database ``name`` (as ``user``); afterwards back
-    to the test database, whose open connection is kept (SQLite's lives in memory). A
-    PostgreSQL pool holds connections to one database as one user: the other database gets
-    a pool of its own."""
+    to the test database, whose open connection is kept (SQLite's lives in memory)."""
     database = connection.settings_dict
     saved = database["NAME"], database["USER"], connection.connection
     connection.connection = None
-    if hasattr(connection, "close_pool"):
-        connection.close_pool()
     database["NAME"] = name
     database["USER"] = user or database["USER"]
     try:
         yield
     finally:
         connection.close()
-        if hasattr(connection, "close_pool"):
-            connection.close_pool()
         database["NAME"], database["USER"], connection.connection = saved
 
 

@@ -207,11 +207,7 @@ def replica_alias(**overrides: object) -> Iterator[None]:
     try:
         yield
     finally:
-        replica = connections[REPLICA]
-        replica.close()
-        # The pool (one per alias and process) must not outlive the alias's settings.
-        if hasattr(replica, "close_pool"):
-            replica.close_pool()
+        connections[REPLICA].close()
         del connections[REPLICA]
         del connections.settings[REPLICA]
 

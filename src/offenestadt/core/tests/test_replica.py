@@ -114,17 +114,9 @@ def test_reads_in_a_transaction_after_a_write_and_of_sessions_go_to_the_primary(
 def test_a_replica_that_fails_during_a_page_is_left_for_the_primary() -> None:
     if connections["replica"].vendor != "postgresql":
         pytest.skip("Django keeps an in-memory SQLite database open: it cannot go away")
-    replica_connection = connections["replica"]
-    settings_dict = replica_connection.settings_dict
+    settings_dict = connections["replica"].settings_dict
     port = settings_dict["PORT"]
-
-    def close() -> None:
-        # The pool, too: it connects with the settings it was made with.
-        replica_connection.close()
-        if hasattr(replica_connection, "close_pool"):
-            replica_connection.close_pool()
-
-    close()
+    connections["replica"].close()
     settings_dict["PORT"] = 9  # discard: nothing listens
     try:
         # The monitor found it current (and will not look again during the test); then it
@@ -137,7 +129,7 @@ def test_a_replica_that_fails_during_a_page_is_left_for_the_primary() -> None:
         assert replica.monitor.state().state == "unreachable"
         assert Client().get("/charta/").status_code == 200
     finally:
-        close()
+        connections["replica"].close()
         settings_dict["PORT"] = port
 
 
