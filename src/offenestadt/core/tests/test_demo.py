@@ -150,27 +150,49 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Path) -> None:
-    """End to end on an embedded SQLite file, as `make demo` runs it: the production
-    server answers 64 requests at once without a connection error; the task worker runs
-    beside it, works off the queue and reports to /healthz; Ctrl+C stops everything."""
-    database = tmp_path / "demo.sqlite3"
+def _demo_env(folder: Path) -> dict[str, str]:
+    """A user's shell for a demo on an SQLite file in ``folder``."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"SECRET_KEY", "DATABASE_URL", "SECURE_HTTPS", "SERVE_STATIC_FROM_APPS"}
     }
-    env |= {"DATABASE_URL": f"sqlite:///{database}", "OFFENESTADT_DATA_DIR": str(tmp_path)}
+    return env | {
+        "DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite3'}",
+        "OFFENESTADT_DATA_DIR": str(folder),
+    }
+
+
+def _start_demo(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`offenestadt demo` with two server workers, its output in ``log``; and its address."""
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path / "demo.log"
-    with log.open("wb") as server_output:
-        server = subprocess.Popen(
+    with log.open("wb") as output:
+        demo = subprocess.Popen(
             [sys.executable, "-m", "offenestadt", "demo", "--port", str(port), "--workers", "2"],
             env=env,
-            stdout=server_output,
+            stdout=output,
             stderr=subprocess.STDOUT,
         )
+    return demo, f"http://127.0.0.1:{port}"
+
+
+def _worker_reported(url: str, log: Path) -> dict[str, Any]:
+    """/healthz once the demo's task worker has reported and the queue is empty."""
+    deadline = time.monotonic() + 180
+    while (health := _health(url))["worker"]["state"] != "ok" or health["tasks"]["waiting"]:
+        assert time.monotonic() < deadline, f"{health}\n{log.read_text()}"
+        time.sleep(1)
+    return health
+
+
+def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Path) -> None:
+    """End to end on an embedded SQLite file, as `make demo` runs it: the production
+    server answers 64 requests at once without a connection error; the task worker runs
+    beside it, works off the queue and reports to /healthz; Ctrl+C stops everything."""
+    database = tmp_path / "demo.sqlite3"
+    env = _demo_env(tmp_path)
+    log = tmp_path / "demo.log"
+    server, url = _start_demo(env, log)
     try:
         _serving(url, server, log)
         with urllib.request.urlopen(f"{url}/projekte/") as response:
@@ -181,11 +203,7 @@ def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Pat
         assert statuses == [200] * 64
 
         # Loading the demo queued the checks of its files: the worker works them off.
-        deadline = time.monotonic() + 180
-        while (health := _health(url))["worker"]["state"] != "ok" or health["tasks"]["waiting"]:
-            assert time.monotonic() < deadline, f"{health}\n{log.read_text()}"
-            time.sleep(1)
-        assert health["tasks"]["failed_last_day"] == 0
+        assert _worker_reported(url, log)["tasks"]["failed_last_day"] == 0
         started = _descendants(server.pid)
         assert len(started) >= 3, "two server workers and the task worker"
     finally:
@@ -216,3 +234,19 @@ def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Pat
     assert "audit trail incomplete" in emptied.stderr
     assert "records without an entry in the chain" in emptied.stderr
     assert "registry.project" in emptied.stderr
+
+
+def test_a_demo_stopped_by_sigterm_leaves_no_process_behind(tmp_path: Path) -> None:
+    """As a service manager stops it: the server's workers and the task worker end too."""
+    log = tmp_path / "demo.log"
+    demo, url = _start_demo(_demo_env(tmp_path), log)
+    try:
+        _serving(url, demo, log)
+        _worker_reported(url, log)
+        started = _descendants(demo.pid)
+        assert len(started) >= 3, "two server workers and the task worker"
+    finally:
+        demo.terminate()
+        demo.wait(timeout=90)
+    assert demo.returncode == 0, log.read_text()
+    assert not [pid for pid in started if _alive(pid)], log.read_text()
