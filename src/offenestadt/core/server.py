@@ -7,8 +7,11 @@ listen backlog, so a burst of requests waits instead of being reset.
 """
 
 import argparse
+import importlib
 import logging
 import os
+import signal
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -76,5 +79,24 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
         log_access=False,
         respawn_failed_workers=True,
         workers_kill_timeout=SHUTDOWN_TIMEOUT,
+        # `backpressure` (granian's limit of connections a worker accepts) stays at its
+        # default, far above the threads: it counts connections, not requests, so a limit
+        # of 8 would let 8 idle keep-alive connections (nginx keeps 32) block all others.
+        # Hence granian's warning that 8 threads are many for few cores, which stands.
     )
-    server.serve()
+    server.serve(target_loader=_load_in_worker)
+
+
+def _load_in_worker(target: str) -> Callable[..., Any]:
+    """The WSGI application, loaded in each worker process, which leaves SIGINT to the
+    master: Ctrl+C in a terminal reaches the whole process group, and the master then
+    stops each worker with SIGTERM. A granian worker (2.8.9) that gets SIGINT and SIGTERM
+    at once often never finishes stopping and is killed after SHUTDOWN_TIMEOUT; a single
+    signal (or the same one twice, as a service manager's SIGTERM to all) stops it at
+    once. Blocked here, before granian installs its handlers and starts its threads
+    (which inherit the mask), SIGINT stays pending and unseen. The request threads start
+    no programs, which would inherit the mask too."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    module, _, name = target.partition(":")
+    application: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return application
