@@ -103,24 +103,13 @@ def page(monkeypatch: pytest.MonkeyPatch, site: DemoSite) -> Iterator[Page]:
         context.close()
 
 
-def test_every_page_meets_wcag_21_aa(axe: str, page: Page, site: DemoSite) -> None:
-    problems: list[str] = []
-
-    def check(page: Page, path: str) -> None:
-        problems.extend(describe_violations(path, run_axe(page, axe)))
-
-    # With the demo banner: visitors of the demo see it on every page.
-    with override_settings(DEMO_MODE=True):
-        checked = crawl(page, site.url, START_PATHS, check)
-
-    print(f"\naxe-core (WCAG 2.1 A + AA) checked {len(checked)} pages:", *checked, sep="\n  ")
-    missing = sorted(set(site.required_paths) - set(checked))
-    assert not missing, f"the crawl did not reach {missing}; it checked {checked}"
-    assert not problems, "accessibility violations:\n" + "\n".join(problems)
-
-
-def test_pages_contact_no_other_host_and_keep_to_the_csp(page: Page, site: DemoSite) -> None:
+def test_every_page_meets_wcag_21_aa_loads_nothing_from_elsewhere_and_keeps_to_the_csp(
+    axe: str, page: Page, site: DemoSite
+) -> None:
+    """One crawl of every public page (a crawl costs minutes): axe-core on each, and every
+    request and console message it causes."""
     origin = urlsplit(site.url).netloc
+    problems: list[str] = []
     requested: list[str] = []
     foreign: list[str] = []
     refused: list[str] = []
@@ -140,13 +129,18 @@ def test_pages_contact_no_other_host_and_keep_to_the_csp(page: Page, site: DemoS
     page.on("request", on_request)
     page.on("console", on_console)
 
-    def wait_until_idle(page: Page, path: str) -> None:
+    def check(page: Page, path: str) -> None:
         page.wait_for_load_state("networkidle")
+        problems.extend(describe_violations(path, run_axe(page, axe)))
 
-    checked = crawl(page, site.url, START_PATHS, wait_until_idle)
+    # With the demo banner: visitors of the demo see it on every page.
+    with override_settings(DEMO_MODE=True):
+        checked = crawl(page, site.url, START_PATHS, check)
 
-    print(f"\nchecked {len(checked)} pages for third-party requests and CSP violations")
-    assert set(site.required_paths) <= set(checked), checked
+    print(f"\naxe-core (WCAG 2.1 A + AA) checked {len(checked)} pages:", *checked, sep="\n  ")
+    missing = sorted(set(site.required_paths) - set(checked))
+    assert not missing, f"the crawl did not reach {missing}; it checked {checked}"
+    assert not problems, "accessibility violations:\n" + "\n".join(problems)
     assert any("/static/offenestadt/site.css" in url for url in requested), requested
     assert not foreign, "requests to other hosts:\n" + "\n".join(foreign)
     assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused)
