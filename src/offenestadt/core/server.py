@@ -11,10 +11,12 @@ import importlib
 import logging
 import os
 import signal
+import socket
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connections
 from granian.constants import Interfaces
 from granian.log import LogLevels
@@ -31,7 +33,7 @@ SHUTDOWN_TIMEOUT = 30
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `offenestadt serve`, which the demo shares."""
     parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
-    parser.add_argument("--port", default=8000, type=int, help="Port to listen on.")
+    parser.add_argument("--port", default=8000, type=_port, help="Port to listen on.")
     parser.add_argument(
         "--workers",
         type=_positive,
@@ -52,8 +54,33 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (1 to 65535)")
+    return int(value)
+
+
+def _check_address(host: str, port: int) -> None:
+    """Say in one line why the server could not listen there (granian ends in a traceback)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise CommandError(
+            f"cannot listen on {host} port {port} ({reason}): stop what listens there, or "
+            "choose another --host or --port",
+            returncode=2,
+        ) from None
+
+
 def serve(host: str, port: int, *, workers: int, threads: int) -> None:
     """Serve the application until SIGTERM or SIGINT, then finish the running requests."""
+    _check_address(host, port)
     # The workers are forked from this process: they must not share its connections.
     for connection in connections.all(initialized_only=True):
         connection.close()

@@ -311,3 +311,18 @@ def test_the_server_and_the_worker_refuse_a_configuration_error_in_one_line(
     assert result.returncode == 2
     assert result.stderr.startswith("offenestadt: SECRET_KEY is not set: set it to")
     assert result.stderr.count("\n") == 1
+
+
+def test_the_server_names_an_address_it_cannot_listen_on_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = offenestadt(f"serve --port {port}", tmp_path, SECRET_KEY=SECRET)
+    assert busy.returncode == 2
+    assert f"cannot listen on 127.0.0.1 port {port} (Address already in use)" in busy.stderr
+    assert "Traceback" not in busy.stderr
+    no_port = offenestadt("serve --port 99999", tmp_path, SECRET_KEY=SECRET)
+    assert no_port.returncode == 2
+    assert "'99999' is not a port (1 to 65535)" in no_port.stderr
+    assert "Traceback" not in no_port.stderr
