@@ -26,7 +26,12 @@ def problem_response(request: HttpRequest, status: int, message: str) -> HttpRes
     """The refusal in the shape the address promises."""
     if is_api_request(request):
         return JsonResponse({"detail": message}, status=status)
-    return render(request, "core/error.html", {"message": message}, status=status)
+    return error_page(request, status, _("Anfrage nicht lesbar"), message)
+
+
+def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """A page in the site's frame and the visitor's language, not Django's bare English one."""
+    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
 
 
 def api_language() -> Any:
@@ -51,7 +56,9 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         with api_language():
             return problem_response(request, 404, _("Unter dieser Adresse gibt es nichts."))
-    return defaults.page_not_found(request, exception)
+    return error_page(
+        request, 404, _("Seite nicht gefunden"), _("Unter dieser Adresse gibt es nichts.")
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -233,3 +233,18 @@ def test_every_api_operation_documents_the_refusals_it_can_answer() -> None:
                 assert "422" in documented, where
             if "{" in path:
                 assert "404" in documented, where
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("/gibt-es-nicht/", "Seite nicht gefunden"), ("/en/gibt-es-nicht/", "Page not found")],
+)
+def test_an_address_that_leads_nowhere_gets_the_sites_page_in_the_visitors_language(
+    path: str, title: str
+) -> None:
+    response = Client().get(path)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f"<h1>{title}</h1>" in page
+    assert "/static/offenestadt/site.css" in page  # the site's frame, not Django's bare page
