@@ -15,9 +15,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.accounts.rules import reads_internal
 from offenestadt.charter.engine import Finding
 from offenestadt.charter.models import Localised
-from offenestadt.core.access import reads_internal
 
 PLACEHOLDER = re.compile(r"⟦([a-z0-9_]+\.[a-z0-9_]+)#(\d+)⟧")
 

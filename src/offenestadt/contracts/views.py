@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from offenestadt.accounts.rules import reads_internal, staff_only
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts import rules, services
@@ -43,7 +44,6 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.terms import changes_since_publication
-from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.core.request_input import InputError, bounded_int, finite_decimal

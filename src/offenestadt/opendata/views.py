@@ -30,8 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Actor
+from offenestadt.accounts.rules import reads_internal, staff_only
 from offenestadt.audit.models import AuditEntry
-from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.request_input import page_number
 from offenestadt.opendata import filescan, rules, services

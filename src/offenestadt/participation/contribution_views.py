@@ -15,9 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from offenestadt.accounts.models import Role
+from offenestadt.accounts.rules import reads_internal, staff_only
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.models import CharterVersion
-from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.converters import words_converter
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.replica import reads_primary

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from offenestadt.accounts.rules import reads_internal, staff_only
 from offenestadt.audit.models import AuditEntry
 from offenestadt.contracts.models import Contract
-from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation import contributions, rules, services, throttle
 from offenestadt.participation.export import (

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Actor, Role
+from offenestadt.accounts.rules import reads_internal, staff_only
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import evaluate
 from offenestadt.charter.models import CharterVersion
@@ -23,7 +24,6 @@ from offenestadt.contracts.models import (
     DataLocation,
     SubProcessor,
 )
-from offenestadt.core.access import reads_internal, staff_only
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.processing import rules, services

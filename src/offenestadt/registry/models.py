@@ -9,8 +9,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor, Office
+from offenestadt.accounts.rules import reads_internal
 from offenestadt.charter.models import CharterVersion
-from offenestadt.core.access import reads_internal
 from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.registry.licences import LicenceError, parse_licence
 from offenestadt.registry.opening_hours import WeeklyHours, per_week_long

@@ -1,7 +1,7 @@
 """Who may do what with projects. Services enforce these; templates only ask them."""
 
 from offenestadt.accounts.models import Actor, Role
-from offenestadt.core.access import reads_internal
+from offenestadt.accounts.rules import reads_internal
 from offenestadt.registry.models import Project
 
 

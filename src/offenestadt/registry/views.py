@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Office
+from offenestadt.accounts.rules import reads_internal
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Finding, Status
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
-from offenestadt.core.access import reads_internal
 from offenestadt.core.forms import show_validation_error
 from offenestadt.registry import rules, services
 from offenestadt.registry.forms import (

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
-from offenestadt.core.access import reads_internal
+from offenestadt.accounts.rules import reads_internal
 from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.participation.models import Procedure, Proposal
 from offenestadt.registry.models import Channel

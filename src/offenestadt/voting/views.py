@@ -10,7 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from offenestadt.core.access import reads_internal
+from offenestadt.accounts.rules import reads_internal
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.throttle import address_key
 from offenestadt.voting import rules, services
