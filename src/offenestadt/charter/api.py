@@ -3,61 +3,14 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Choices
 from django.http import HttpRequest
-from django.utils import translation
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from offenestadt.charter.models import CharterVersion, Parameter, Principle
-from offenestadt.core.request_input import MAX_OFFSET
+from offenestadt.core.api import LocalisedText, Problem
 
 router = Router(tags=["charter"])
-
-
-# The error bodies and the two-language text are shared by every app's API; they live here
-# because every app's records are judged by the charter.
-
-
-class Problem(Schema):
-    """Every error the API answers with: what went wrong, in a sentence."""
-
-    detail: str
-
-
-class InputError(Schema):
-    # Where the bad value was, e.g. ["query", "status"].
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class InvalidInput(Problem):
-    """A request with a bad parameter value (status 422): each one named."""
-
-    errors: list[InputError]
-
-
-class Paging(Schema):
-    """The page of a list every list operation takes: bounded, so that no offset overflows
-    the database's integers (422 beyond the bounds)."""
-
-    limit: int = Field(50, ge=1, le=200, description="At most this many items.")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Skip this many items first.")
-
-
-class LocalisedText(Schema):
-    de: str
-    en: str
-
-
-def labelled(choice: Choices) -> dict[str, Any]:
-    """A choice as its code and its label in German and English."""
-    label = {}
-    for language in ("de", "en"):
-        with translation.override(language):
-            label[language] = str(choice.label)
-    return {"code": choice, "label": label}
 
 
 class PrincipleOut(Schema):

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from offenestadt.charter.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.charter.engine import Status
 from offenestadt.contracts.models import (
     AccessMode,
@@ -22,6 +21,7 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.services import contract_findings
+from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.core.request_input import MAX_RECORD_ID
 
 router = Router(tags=["contracts"])

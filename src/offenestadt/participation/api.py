@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from offenestadt.charter.api import LocalisedText, Paging, Problem, labelled
+from offenestadt.core.api import LocalisedText, Paging, Problem, labelled
 from offenestadt.participation.figures import ChannelMix, channel_mixes, is_finished
 from offenestadt.participation.models import (
     ContributionStatus,

@@ -12,10 +12,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
 from offenestadt.accounts.models import Office
-from offenestadt.charter.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.charter.engine import Status
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
+from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.registry.models import (
     AccessChannel,
     AssetKind,

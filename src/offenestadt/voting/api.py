@@ -19,7 +19,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from offenestadt.charter.api import InvalidInput, LocalisedText, Paging, Problem, labelled
+from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.core.throttle import address_key
 from offenestadt.registry.models import Channel
 from offenestadt.voting import services
