@@ -4,9 +4,8 @@ from datetime import datetime
 
 from offenestadt.accounts.models import SignInEvent
 from offenestadt.accounts.services import SIGN_IN_SCOPE
+from offenestadt.core.retention import LOGS, retention_rule
 from offenestadt.core.throttle import throttle_expire
-from offenestadt.processing.platform import LOGS
-from offenestadt.processing.retention import retention_rule
 
 
 @retention_rule(activity=LOGS, category="ip-address")

@@ -5,9 +5,8 @@ from datetime import datetime
 
 from offenestadt.contracts.models import ContractComment
 from offenestadt.contracts.services import COMMENT_THROTTLE_SCOPE
+from offenestadt.core.retention import CONTRIBUTIONS, LOGS, retention_rule
 from offenestadt.core.throttle import throttle_expire
-from offenestadt.processing.platform import CONTRIBUTIONS, LOGS
-from offenestadt.processing.retention import retention_rule
 
 
 @retention_rule(activity=CONTRIBUTIONS, category="contributor-name")

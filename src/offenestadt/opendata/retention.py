@@ -3,9 +3,8 @@
 from datetime import datetime
 
 from offenestadt.audit.services import delete_record
+from offenestadt.core.retention import OPEN_DATA, retention_rule
 from offenestadt.opendata.models import RawUpload
-from offenestadt.processing.platform import OPEN_DATA
-from offenestadt.processing.retention import retention_rule
 
 
 @retention_rule(activity=OPEN_DATA, category="raw-uploads")

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from offenestadt.core.retention import CONTRIBUTIONS, LOGS, NOTIFICATIONS, retention_rule
 from offenestadt.participation.models import (
     Comment,
     Procedure,
@@ -16,8 +17,6 @@ from offenestadt.participation.models import (
     SupportConfirmation,
 )
 from offenestadt.participation.throttle import rate_buckets_expire
-from offenestadt.processing.platform import CONTRIBUTIONS, LOGS, NOTIFICATIONS
-from offenestadt.processing.retention import retention_rule
 
 
 def _ended_before(cutoff: datetime) -> "QuerySet[Procedure]":

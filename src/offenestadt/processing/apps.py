@@ -18,5 +18,7 @@ class ProcessingConfig(AppConfig):
     verbose_name = _("Verarbeitungstätigkeiten")
 
     def ready(self) -> None:
+        from offenestadt.processing import checks  # noqa: F401  (registers the retention check)
+
         # Every installation lists the platform's own processings in its register.
         post_migrate.connect(_ensure_platform_register, sender=self)

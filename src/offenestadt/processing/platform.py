@@ -10,6 +10,14 @@ from typing import Any
 from django.db import transaction
 
 from offenestadt.audit.services import save_record
+from offenestadt.core.retention import (
+    ACCOUNTS,
+    BACKUPS,
+    CONTRIBUTIONS,
+    LOGS,
+    NOTIFICATIONS,
+    OPEN_DATA,
+)
 from offenestadt.processing.models import (
     DataCategory,
     LegalBasis,
@@ -18,13 +26,6 @@ from offenestadt.processing.models import (
     ReviewStatus,
     SourceProtection,
 )
-
-ACCOUNTS = "plattform-konten"
-CONTRIBUTIONS = "plattform-beitraege"
-NOTIFICATIONS = "plattform-benachrichtigungen"
-LOGS = "plattform-protokolle"
-OPEN_DATA = "plattform-offene-daten"
-BACKUPS = "plattform-sicherungen"
 
 _SECURITY = (
     "Verschlüsselte Übertragung (TLS), Passwörter nur als Argon2-Hash, zweiter Faktor (TOTP) "

@@ -1,52 +1,18 @@
 """Deletion on schedule: each kind of personal data the platform keeps has a rule that
 erases what has outlived its retention, and the period comes from the register.
 
-An app declares its rules in a ``retention`` module with :func:`retention_rule`, naming the
-platform's own processing activity and the category (by key) whose retention applies. A
-rule gets the cut-off moment and erases whatever started before it, returning how many
-records it deleted or anonymised. The run is counted in the audit trail, never what it erased.
+Apps declare their rules in the platform's register of rules (``core.retention``); this
+run reads each rule's period from the register of processing activities and applies it.
+The run is counted in the audit trail, never what it erased.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils.module_loading import autodiscover_modules
 
 from offenestadt.audit.services import save_record
+from offenestadt.core.retention import retention_rules
 from offenestadt.processing.models import DataCategory, RetentionRun
-
-
-@dataclass(frozen=True)
-class RetentionRule:
-    activity: str
-    category: str
-    erase: Callable[[datetime], int]
-
-    @property
-    def key(self) -> str:
-        return f"{self.activity}/{self.category}"
-
-
-_RULES: list[RetentionRule] = []
-
-
-def retention_rule(
-    *, activity: str, category: str
-) -> Callable[[Callable[[datetime], int]], Callable[[datetime], int]]:
-    """Register ``erase(cutoff) -> count`` for the category ``category`` of ``activity``."""
-
-    def register(erase: Callable[[datetime], int]) -> Callable[[datetime], int]:
-        _RULES.append(RetentionRule(activity, category, erase))
-        return erase
-
-    return register
-
-
-def retention_rules() -> list[RetentionRule]:
-    autodiscover_modules("retention")
-    return list(_RULES)
 
 
 @transaction.atomic

@@ -4,9 +4,8 @@ Ballots and codes keep nothing about voters, so there is nothing else to erase."
 
 from datetime import datetime
 
+from offenestadt.core.retention import LOGS, retention_rule
 from offenestadt.core.throttle import throttle_expire
-from offenestadt.processing.platform import LOGS
-from offenestadt.processing.retention import retention_rule
 from offenestadt.voting.services import THROTTLE_SCOPE_PREFIX
 
 

@@ -11,8 +11,8 @@ from offenestadt.accounts.models import Office
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
+from offenestadt.core.retention import OPEN_DATA
 from offenestadt.opendata.models import Dataset, Distribution, FileScan, RawUpload, ScanState
-from offenestadt.processing.platform import OPEN_DATA
 from offenestadt.processing.retention import retention_enforce
 from offenestadt.registry.tests.factories import ProjectFactory
 

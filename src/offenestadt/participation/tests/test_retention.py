@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import Office
 from offenestadt.core.models import ThrottleCounter
+from offenestadt.core.retention import CONTRIBUTIONS, LOGS, NOTIFICATIONS
 from offenestadt.participation import throttle
 from offenestadt.participation.models import Comment, Procedure, Proposal, Subscription
 from offenestadt.participation.tests.proposal_setup import end_procedure, running_procedure
@@ -16,7 +17,6 @@ from offenestadt.processing.models import (
     DataCategory,
     RetentionUnit,
 )
-from offenestadt.processing.platform import CONTRIBUTIONS, LOGS, NOTIFICATIONS
 from offenestadt.processing.retention import retention_enforce
 
 pytestmark = pytest.mark.django_db

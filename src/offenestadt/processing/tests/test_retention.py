@@ -16,10 +16,11 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.contracts import services as contract_services
 from offenestadt.contracts.models import Contract, ContractComment
 from offenestadt.core.models import ThrottleCounter
+from offenestadt.core.retention import CONTRIBUTIONS, LOGS
 from offenestadt.core.throttle import keyed_hash, throttle_take
 from offenestadt.participation import throttle as participation_throttle
 from offenestadt.processing.models import DataCategory, ProcessingActivity, RetentionRun
-from offenestadt.processing.platform import CONTRIBUTIONS, LOGS, PLATFORM_ACTIVITIES
+from offenestadt.processing.platform import PLATFORM_ACTIVITIES
 from offenestadt.processing.retention import retention_enforce
 from offenestadt.processing.tasks import enforce_retention, next_run
 from offenestadt.voting import services as voting_services

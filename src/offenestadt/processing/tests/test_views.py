@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from offenestadt.accounts.models import Office, User
 from offenestadt.contracts.models import Contract, DataLocation, SubProcessor
 from offenestadt.contracts.services import contract_clause_save
+from offenestadt.core.retention import ACCOUNTS
 from offenestadt.processing import services
 from offenestadt.processing.models import (
     DataCategory,
@@ -24,7 +25,6 @@ from offenestadt.processing.models import (
     SpecialCategory,
     Transfer,
 )
-from offenestadt.processing.platform import ACCOUNTS
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save
 from offenestadt.registry.tests.factories import OfficeFactory, ProjectFactory
