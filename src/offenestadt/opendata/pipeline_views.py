@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Actor, Role, User
 from offenestadt.core.forms import show_validation_error
+from offenestadt.core.retention import OPEN_DATA
 from offenestadt.core.worker import missing_worker_notice
 from offenestadt.opendata import filescan, pipeline, rules
 from offenestadt.opendata.filescan import ScanRow, scan_rows
@@ -37,7 +38,6 @@ from offenestadt.opendata.pipeline_forms import (
     editable_datasets,
 )
 from offenestadt.processing.models import DataCategory
-from offenestadt.processing.platform import OPEN_DATA
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 10
