@@ -8,6 +8,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from offenestadt.core.retention import CONTRIBUTIONS, LOGS, NOTIFICATIONS, retention_rule
+from offenestadt.core.throttle import throttle_expire
 from offenestadt.participation.models import (
     Comment,
     Procedure,
@@ -16,7 +17,7 @@ from offenestadt.participation.models import (
     Support,
     SupportConfirmation,
 )
-from offenestadt.participation.throttle import rate_buckets_expire
+from offenestadt.participation.throttle import SCOPE_PREFIX as THROTTLE_SCOPE_PREFIX
 
 
 def _ended_before(cutoff: datetime) -> "QuerySet[Procedure]":
@@ -65,11 +66,11 @@ def proposal_names(cutoff: datetime) -> int:
 
 
 @retention_rule(activity=LOGS, category="rate-limit")
-def rate_buckets(cutoff: datetime) -> int:
+def throttle_counters(cutoff: datetime) -> int:
     """The throttle's counters, for days on which no request came by to clean them up.
 
     They hold no address, but whoever has the site's secret key could test addresses
     against a day's keys; so they go after a day. Runs once the register lists the
     category (LOGS, "rate-limit").
     """
-    return rate_buckets_expire(before=cutoff)
+    return throttle_expire(scope_prefix=THROTTLE_SCOPE_PREFIX, before=cutoff)

@@ -6,11 +6,9 @@ burst of requests at once cannot get past a limit. No cookie, no captcha, no thi
 service.
 """
 
-from datetime import datetime
-
 from django.http import HttpRequest
 
-from offenestadt.core.throttle import address_key, throttle_expire, throttle_take
+from offenestadt.core.throttle import address_key, throttle_take
 
 # The platform throttle's scopes of participation start with this.
 SCOPE_PREFIX = "participation:"
@@ -26,9 +24,6 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "subscribe": (5, 60 * 60),
 }
 FALLBACK_LIMIT = (30, 60 * 60)
-
-# Where the day's keyed hash of an address is made; kept under its old name for callers.
-source_key = address_key
 
 
 def allow(
@@ -51,8 +46,3 @@ def allow(
         limit=default_limit if limit is None else limit,
         window_seconds=default_window if window_seconds is None else window_seconds,
     ).allowed
-
-
-def rate_buckets_expire(*, before: datetime) -> int:
-    """Delete participation's counters whose window started before ``before``."""
-    return throttle_expire(scope_prefix=SCOPE_PREFIX, before=before)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.core.models import ThrottleCounter
+from offenestadt.core.throttle import throttle_expire
 from offenestadt.participation import throttle
 from offenestadt.participation.tests.proposal_setup import CLIENT_ADDRESS, running_procedure
 
@@ -85,6 +86,7 @@ def test_no_address_is_stored_anywhere_and_no_cookie_is_set(
 
 def test_expiring_buckets_for_quiet_days() -> None:
     throttle.allow(_request(), "test")
-    assert throttle.rate_buckets_expire(before=timezone.now() - timedelta(minutes=1)) == 0
-    assert throttle.rate_buckets_expire(before=timezone.now() + timedelta(minutes=1)) == 1
+    prefix, now = throttle.SCOPE_PREFIX, timezone.now()
+    assert throttle_expire(scope_prefix=prefix, before=now - timedelta(minutes=1)) == 0
+    assert throttle_expire(scope_prefix=prefix, before=now + timedelta(minutes=1)) == 1
     assert not ThrottleCounter.objects.exists()
