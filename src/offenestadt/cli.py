@@ -28,8 +28,8 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
 # Commands of the anonymization library: they run without Django, so they start fast.
 # Command name -> module whose ``main(argv)`` runs it.
 LIBRARY_COMMANDS: dict[str, str] = {
-    "scan": "offenestadt.anonymize.scan",
-    "anonymize": "offenestadt.anonymize.command",
+    "scan": "offenestadt.anonymize.commands.scan",
+    "anonymize": "offenestadt.anonymize.commands.anonymize",
 }
 
 SUMMARIES = {

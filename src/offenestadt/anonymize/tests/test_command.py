@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from offenestadt.anonymize.command import ProgressBar, main
+from offenestadt.anonymize.commands.anonymize import ProgressBar, main
 
 from .conftest import ADULT_QIS
 

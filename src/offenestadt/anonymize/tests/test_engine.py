@@ -483,7 +483,8 @@ def test_mondrian_is_dispatched(people, people_hierarchies):
 def test_the_library_imports_no_django():
     code = (
         "import sys; import offenestadt.anonymize, offenestadt.anonymize.engine, "
-        "offenestadt.anonymize.command, offenestadt.anonymize.lattice; "
+        "offenestadt.anonymize.commands.anonymize, offenestadt.anonymize.commands.scan, "
+        "offenestadt.anonymize.lattice; "
         "assert 'django' not in sys.modules, 'django imported'"
     )
     result = subprocess.run(

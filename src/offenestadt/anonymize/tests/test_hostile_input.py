@@ -15,7 +15,8 @@ from subprocess import CompletedProcess
 import polars as pl
 import pytest
 
-from offenestadt.anonymize import command, scan
+from offenestadt.anonymize.commands import anonymize as command
+from offenestadt.anonymize.commands import scan
 from offenestadt.anonymize.io import (
     TableError,
     WorkbookLimits,

@@ -13,10 +13,9 @@ from faker import Faker
 from hypothesis import given
 from hypothesis import strategies as st
 
-from offenestadt.anonymize.scan import (
-    Role,
+from offenestadt.anonymize.scan import Role, scan
+from offenestadt.anonymize.validators import (
     iban_is_valid,
-    scan,
     social_insurance_number_is_valid,
     tax_id_is_valid,
 )

@@ -1,0 +1,1 @@
+"""The anonymization library's commands (`offenestadt scan`, `offenestadt anonymize`): no Django."""
