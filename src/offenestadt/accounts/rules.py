@@ -3,9 +3,10 @@ read here and nowhere else outside ``accounts``. Each app's ``rules.py`` builds 
 permissions from these; pages answer refusals the same way everywhere (``staff_only``)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
-from offenestadt.accounts.models import Actor, Role
+from offenestadt.accounts.models import Actor, Office, Role
 
 
 def is_admin(user: Actor) -> bool:
@@ -27,6 +28,15 @@ def editor_office(user: Actor) -> int | None:
 def is_editor(user: Actor) -> bool:
     """An editor of an office: who registers and changes that office's records."""
     return editor_office(user) is not None
+
+
+def offices_served_by(user: Actor) -> QuerySet[Office]:
+    """The offices a user registers records for: an editor's own; for admins, all."""
+    if is_admin(user):
+        return Office.objects.all()
+    if (office_id := editor_office(user)) is not None:
+        return Office.objects.filter(pk=office_id)
+    return Office.objects.none()
 
 
 def reads_internal(user: Actor) -> bool:

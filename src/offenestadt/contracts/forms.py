@@ -6,9 +6,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.accounts.models import Actor, Role
+from offenestadt.accounts.models import Actor
 from offenestadt.charter.models import CharterVersion
-from offenestadt.contracts import rules
 from offenestadt.contracts.compliance import redaction_legal_basis
 from offenestadt.contracts.models import (
     Contract,
@@ -22,6 +21,7 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.core.uploads import UploadField
+from offenestadt.registry import rules as registry_rules
 from offenestadt.registry.models import Project
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -84,11 +84,11 @@ class ContractForm(forms.ModelForm[Contract]):
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        projects = rules.projects_for_contracts(user).order_by("title")
+        projects = registry_rules.projects_linkable_by(user).order_by("title")
         field = self.fields["projects"]
         field.queryset = projects  # type: ignore[attr-defined]
         # Administrators may keep a contract without a project; an editor's must serve one.
-        field.required = not (user.is_authenticated and user.role == Role.ADMIN)
+        field.required = not registry_rules.can_keep_record_without_project(user)
         if self.instance.pk is not None:
             field.initial = list(self.instance.projects.filter(pk__in=projects))
         for name in ("signed_document", "public_document"):

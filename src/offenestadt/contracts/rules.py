@@ -2,36 +2,35 @@
 
 from django.db.models import QuerySet
 
-from offenestadt.accounts.models import Actor, Role
+from offenestadt.accounts.models import Actor
+from offenestadt.accounts.rules import editor_office, is_admin, is_editor
 from offenestadt.contracts.models import Contract
-from offenestadt.registry.models import Project
+from offenestadt.registry.rules import projects_linkable_by
 
 
 def can_edit_contract(user: Actor, contract: Contract) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN:
+    if is_admin(user):
         return True
-    if user.role != Role.EDITOR or contract.pk is None or user.office_id is None:
+    office_id = editor_office(user)
+    if office_id is None or contract.pk is None:
         return False
-    return contract.projects.filter(office_id=user.office_id).exists()
+    return contract.projects.filter(office_id=office_id).exists()
 
 
-def projects_for_contracts(user: Actor) -> QuerySet[Project]:
-    """The projects a user may link contracts to: their office's; for admins, all."""
-    if user.is_authenticated and user.role == Role.ADMIN:
-        return Project.objects.all()
-    if user.is_authenticated and user.role == Role.EDITOR and user.office_id is not None:
-        return Project.objects.filter(office_id=user.office_id)
-    return Project.objects.none()
+def contracts_editable_by(user: Actor) -> QuerySet[Contract]:
+    """The contracts ``can_edit_contract`` allows: those serving an editor's office's
+    projects; for admins, all."""
+    if is_admin(user):
+        return Contract.objects.all()
+    if (office_id := editor_office(user)) is not None:
+        return Contract.objects.filter(projects__office_id=office_id).distinct()
+    return Contract.objects.none()
 
 
 def can_create_contract(user: Actor) -> bool:
     """Admins; editors whose office has a project, since an editor's contract must serve one."""
-    if user.is_authenticated and user.role == Role.ADMIN:
-        return True
-    return projects_for_contracts(user).exists()
+    return is_admin(user) or projects_linkable_by(user).exists()
 
 
 def can_edit_vendors(user: Actor) -> bool:
-    return user.is_authenticated and user.role in {Role.EDITOR, Role.ADMIN}
+    return is_admin(user) or is_editor(user)

@@ -7,6 +7,7 @@ from offenestadt.accounts.models import Actor, Office, Role
 from offenestadt.contracts.models import Contract
 from offenestadt.participation.models import Procedure
 from offenestadt.registry.models import Project
+from offenestadt.registry.rules import projects_linkable_by
 
 
 def _is_admin(user: Actor) -> bool:
@@ -67,11 +68,7 @@ def offices_for_procedures(user: Actor) -> QuerySet[Office]:
 
 def projects_for_procedures(user: Actor) -> QuerySet[Project]:
     """The projects a user may link a procedure to: their office's; for admins, all."""
-    if _is_admin(user):
-        return Project.objects.all()
-    if (office_id := _editor_office(user)) is not None:
-        return Project.objects.filter(office_id=office_id)
-    return Project.objects.none()
+    return projects_linkable_by(user)
 
 
 def contracts_for_procedures(user: Actor) -> QuerySet[Contract]:

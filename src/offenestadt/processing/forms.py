@@ -3,26 +3,14 @@
 from typing import Any, ClassVar
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.accounts.models import Actor, Role
+from offenestadt.accounts.models import Actor
 from offenestadt.contracts.models import Contract
+from offenestadt.processing import rules
 from offenestadt.processing.models import DataCategory, ProcessingActivity, Transfer
+from offenestadt.registry import rules as registry_rules
 from offenestadt.registry.models import Project
-
-
-def _is_admin(user: Actor) -> bool:
-    return user.is_authenticated and user.role == Role.ADMIN
-
-
-def projects_for_activities(user: Actor) -> QuerySet[Project]:
-    """The projects a user may link an entry to: their office's; for admins, all."""
-    if _is_admin(user):
-        return Project.objects.all()
-    if user.is_authenticated and user.role == Role.EDITOR and user.office_id is not None:
-        return Project.objects.filter(office_id=user.office_id)
-    return Project.objects.none()
 
 
 class ActivityForm(forms.ModelForm[ProcessingActivity]):
@@ -83,7 +71,7 @@ class ActivityForm(forms.ModelForm[ProcessingActivity]):
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if _is_admin(user):
+        if rules.can_choose_office(user):
             self.fields["office"].help_text = _(
                 "Leer nur für Verarbeitungen der Plattform selbst, solange kein Amt zuständig ist."
             )
@@ -92,11 +80,11 @@ class ActivityForm(forms.ModelForm[ProcessingActivity]):
             del self.fields["office"]
             if self.instance.pk is None and user.is_authenticated:
                 self.instance.office = user.office
-        projects = projects_for_activities(user).order_by("title")
+        projects = registry_rules.projects_linkable_by(user).order_by("title")
         field = self.fields["projects"]
         field.queryset = projects  # type: ignore[attr-defined]
         # Administrators may keep an entry without a project; an editor's must serve one.
-        field.required = not _is_admin(user)
+        field.required = not registry_rules.can_keep_record_without_project(user)
         contracts = Contract.objects.order_by("title")
         self.fields["contracts"].queryset = contracts  # type: ignore[attr-defined]
         if self.instance.pk is not None:

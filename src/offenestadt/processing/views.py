@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from offenestadt.accounts.models import Actor, Role
+from offenestadt.accounts.models import Role
 from offenestadt.accounts.rules import reads_internal, staff_only
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import evaluate
@@ -79,7 +79,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             .order_by("title"),
             "internal": reads_internal(request.user),
             "can_create": rules.can_create_activity(request.user),
-            "can_see_queue": _sees_review_queue(request.user),
+            "can_see_queue": rules.can_see_review_queue(request.user),
         },
     )
 
@@ -134,10 +134,6 @@ def _review_notes(activity: ProcessingActivity) -> list[tuple[ReviewNote, str]]:
         (note, str(roles.get(note.author_role, note.author_role)))
         for note in activity.review_notes.all()
     ]
-
-
-def _sees_review_queue(user: Actor) -> bool:
-    return user.is_authenticated and user.role in {Role.DPO, Role.ADMIN}
 
 
 def _render_detail(
@@ -272,7 +268,7 @@ def activity_review(request: HttpRequest, slug: str) -> HttpResponse:
 
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The entries waiting for the data protection officer, oldest submission first."""
-    staff_only(request.user, _sees_review_queue(request.user))
+    staff_only(request.user, rules.can_see_review_queue(request.user))
     activities = (
         ProcessingActivity.objects.filter(review_status=ReviewStatus.SUBMITTED)
         .select_related("office")

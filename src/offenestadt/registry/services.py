@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from offenestadt.accounts.models import Actor, Office, Role
+from offenestadt.accounts.models import Actor, Office
 from offenestadt.audit.services import delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, gate_blockers, principle_statuses
 from offenestadt.charter.models import CharterVersion
@@ -264,7 +264,7 @@ def linked_record_save(
     project is evaluated again, since its findings may rest on the record.
     """
     linked_now = list(record.projects.all()) if record.pk else []  # type: ignore[attr-defined]
-    if not projects and not linked_now and getattr(actor, "role", None) != Role.ADMIN:
+    if not projects and not linked_now and not rules.can_keep_record_without_project(actor):
         raise PermissionDenied(_("Nur die Administration kann Vorgänge ohne Projekt anlegen."))
     # Whoever links or unlinks must be allowed to edit every project concerned.
     for project in {*projects, *linked_now}:

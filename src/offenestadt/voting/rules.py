@@ -3,30 +3,27 @@ office, and administrators. Nobody may read a ballot, and nobody counts before t
 
 from django.db.models import QuerySet
 
-from offenestadt.accounts.models import Actor, Role
+from offenestadt.accounts.models import Actor
+from offenestadt.accounts.rules import editor_office, is_admin
 from offenestadt.participation.models import Procedure
 from offenestadt.voting.models import Vote
 
 
 def can_manage_votes(user: Actor, procedure: Procedure) -> bool:
     """Prepare, change and publish the votes of ``procedure``."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN:
+    if is_admin(user):
         return True
-    return (
-        user.role == Role.EDITOR
-        and user.office_id is not None
-        and procedure.office_id == user.office_id
-    )
+    office_id = editor_office(user)
+    return office_id is not None and procedure.office_id == office_id
 
 
 def procedures_for_votes(user: Actor) -> QuerySet[Procedure]:
-    """The procedures a user may add votes to: their office's; for admins, all."""
-    if user.is_authenticated and user.role == Role.ADMIN:
+    """The procedures ``can_manage_votes`` allows, which a user may add votes to: an
+    editor's office's; for admins, all."""
+    if is_admin(user):
         return Procedure.objects.all()
-    if user.is_authenticated and user.role == Role.EDITOR and user.office_id is not None:
-        return Procedure.objects.filter(office_id=user.office_id)
+    if (office_id := editor_office(user)) is not None:
+        return Procedure.objects.filter(office_id=office_id)
     return Procedure.objects.none()
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.registry import services
+from offenestadt.registry import rules, services
 from offenestadt.registry.models import Project
 from offenestadt.registry.tests.factories import ProjectFactory
 
@@ -147,3 +147,33 @@ def test_staff_page_form_creates_an_audited_draft(
     assert response.status_code == 302
     assert response["Location"] == project.get_absolute_url()
     assert project.published_at is None
+
+
+# role: (projects editable and linkable: the editor's office's, the other office's; saves a
+# record without a project)
+QUERYSETS = {
+    "anonymous": (False, False, False),
+    "resident": (False, False, False),
+    "editor": (True, False, False),
+    "other_editor": (False, True, False),
+    "dpo": (False, False, False),
+    "council": (False, False, False),
+    "admin": (True, True, True),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_editable_and_linkable_projects_follow_the_edit_rule(
+    role: str, people: dict[str, User | None], office: Office, other_office: Office
+) -> None:
+    ours = ProjectFactory.create(office=office, draft=True)
+    theirs = ProjectFactory.create(office=other_office)
+    actor = _actor(people, role)
+    own, other, without_project = QUERYSETS[role]
+    allowed = {ours: own, theirs: other}
+    expected = {project for project, may in allowed.items() if may}
+    assert set(rules.projects_editable_by(actor)) == expected
+    assert set(rules.projects_linkable_by(actor)) == expected
+    assert rules.can_edit_project(actor, ours) is own
+    assert rules.can_edit_project(actor, theirs) is other
+    assert rules.can_keep_record_without_project(actor) is without_project

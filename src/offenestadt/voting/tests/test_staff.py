@@ -231,3 +231,15 @@ def test_a_code_batch_is_on_record_without_its_codes(office: Office, editor: Use
     assert entry.is_public is False
     assert entry.actor_role == "editor"
     assert entry.changes["count"] == [None, 3]
+
+
+@pytest.mark.parametrize("who", MANAGE)
+def test_procedures_for_votes_are_those_whose_votes_one_manages(
+    office: Office, people: dict[str, User | None], who: str
+) -> None:
+    user = people[who] or AnonymousUser()
+    own, without_office = MANAGE[who]
+    ours = procedure_for(office)
+    citywide = procedure_for(None, slug="stadtweit")
+    allowed = {ours: own, citywide: without_office}
+    assert set(rules.procedures_for_votes(user)) == {p for p, may in allowed.items() if may}
