@@ -25,7 +25,6 @@ from offenestadt.anonymize.lattice import (
     MetricName,
     Progress,
     build_evaluator,
-    search,
 )
 from offenestadt.anonymize.models import (
     SUPPRESSED,
@@ -35,6 +34,7 @@ from offenestadt.anonymize.models import (
     SensitiveDomain,
     TDistance,
 )
+from offenestadt.anonymize.search import search
 
 Algorithm = Literal["optimal", "mondrian"]
 ALGORITHMS: tuple[str, ...] = ("optimal", "mondrian")

@@ -19,9 +19,9 @@ from offenestadt.anonymize.lattice import (
     Combinations,
     LatticeError,
     build_evaluator,
-    search,
 )
 from offenestadt.anonymize.models import PrivacyModel, SensitiveDomain
+from offenestadt.anonymize.search import search
 
 from .conftest import ADULT_QIS
 
