@@ -626,6 +626,41 @@ def cast(browser: Browser, url: str, code: str, option: int) -> tuple[int, str |
     return answer.status_code, receipt[1] if receipt else None
 
 
+def _comment(cluster: Cluster, outcome: Outcome, comment_url: str, index: int) -> None:
+    """One commenter's comments on the contract, each counted by the answer it got."""
+    address = f"127.0.2.{index + 1}"
+    browser = Browser(cluster, address)
+    for n in range(COMMENTS_EACH):
+        text = f"Kommentar {n + 1} von {address} im Clustertest"
+        try:
+            status = browser.submit(comment_url, {"pseudonym": f"P{index}", "text": text})
+            code = status.status_code
+        except requests.RequestException as error:
+            print(f"  no answer from the proxy: {error!r}"[:300], flush=True)
+            code = 0
+        with outcome.lock:
+            outcome.comment_statuses[code] += 1
+            if code == 302:
+                outcome.comments_acknowledged.append(text)
+            elif code in {0, 502, 503, 504}:
+                outcome.comments_lost.append(text)
+
+
+def _retry_lost(browser: Browser, outcome: Outcome, vote_url: str, option: int) -> Counter[str]:
+    """Send each code whose answer was lost again; count what the cluster says to each."""
+    retried: Counter[str] = Counter()
+    for code in outcome.lost:
+        status, receipt = cast(browser, vote_url, code, option)
+        if receipt is not None:
+            outcome.receipts[code] = receipt
+            retried["stored now"] += 1
+        elif status == 409:
+            retried["stored before (409)"] += 1
+        else:
+            retried[f"answered {status}"] += 1
+    return retried
+
+
 def load(cluster: Cluster) -> None:
     """Ballots and comments through the proxy; app server A is killed with SIGKILL midway."""
     vote, codes, option = cluster.data["vote"], cluster.data["codes"], cluster.data["option"]
@@ -654,27 +689,9 @@ def load(cluster: Cluster) -> None:
                         time.monotonic() - started, 1
                     )
 
-    def commenter(index: int) -> None:
-        address = f"127.0.2.{index + 1}"
-        browser = Browser(cluster, address)
-        for n in range(COMMENTS_EACH):
-            text = f"Kommentar {n + 1} von {address} im Clustertest"
-            try:
-                status = browser.submit(comment_url, {"pseudonym": f"P{index}", "text": text})
-                code = status.status_code
-            except requests.RequestException as error:
-                print(f"  no answer from the proxy: {error!r}"[:300], flush=True)
-                code = 0
-            with outcome.lock:
-                outcome.comment_statuses[code] += 1
-                if code == 302:
-                    outcome.comments_acknowledged.append(text)
-                elif code in {0, 502, 503, 504}:
-                    outcome.comments_lost.append(text)
-
     def commenters(half: int) -> None:
         for index in range(half, COMMENTERS, 2):
-            commenter(index)
+            _comment(cluster, outcome, comment_url, index)
 
     started = time.monotonic()
     with ThreadPoolExecutor(CLIENT_THREADS + 2) as pool:
@@ -688,16 +705,7 @@ def load(cluster: Cluster) -> None:
     cluster.data["acknowledged_at_first"] = len(outcome.receipts)
     # Voters whose answer was lost try again with their code, as they would.
     browser = Browser(cluster, "127.0.1.200")
-    retried: Counter[str] = Counter()
-    for code in outcome.lost:
-        status, receipt = cast(browser, vote_url, code, option)
-        if receipt is not None:
-            outcome.receipts[code] = receipt
-            retried["stored now"] += 1
-        elif status == 409:
-            retried["stored before (409)"] += 1
-        else:
-            retried[f"answered {status}"] += 1
+    retried = _retry_lost(browser, outcome, vote_url, option)
     cluster.data["retried"] = retried
     # A code sent again after its ballot was acknowledged is refused.
     again = [cast(browser, vote_url, code, option)[0] for code in list(outcome.receipts)[:20]]

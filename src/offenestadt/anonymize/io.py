@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 import polars as pl
 
@@ -131,28 +131,34 @@ def _detect_encoding(path: Path) -> tuple[str, bool]:
         if head in _SIGNATURES:
             raise _binary(path, _SIGNATURES[head])
         stream.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        utf8 = True
-        undefined_in_cp1252 = False
-        while chunk := stream.read(_CHUNK):
-            # No text table holds NUL bytes (UTF-16 ones start with a byte-order mark).
-            if b"\x00" in chunk:
-                raise _binary(path, "it holds NUL bytes; save the table as CSV")
-            if utf8:
-                if chunk.isascii():
-                    continue
-                try:
-                    decoder.decode(chunk)
-                    continue
-                except UnicodeDecodeError:
-                    utf8 = False
-            if not undefined_in_cp1252 and any(byte in chunk for byte in _CP1252_UNDEFINED):
-                undefined_in_cp1252 = True
+        return _scan_text_encoding(path, stream)
+
+
+def _scan_text_encoding(path: Path, stream: BinaryIO) -> tuple[str, bool]:
+    """UTF-8 when every chunk decodes as UTF-8, else Windows-1252, or Latin-1 when a byte that
+    Windows-1252 leaves undefined occurs."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    undefined_in_cp1252 = False
+    while chunk := stream.read(_CHUNK):
+        # No text table holds NUL bytes (UTF-16 ones start with a byte-order mark).
+        if b"\x00" in chunk:
+            raise _binary(path, "it holds NUL bytes; save the table as CSV")
         if utf8:
+            if chunk.isascii():
+                continue
             try:
-                decoder.decode(b"", final=True)  # a multi-byte sequence cut off at the end
+                decoder.decode(chunk)
+                continue
             except UnicodeDecodeError:
                 utf8 = False
+        if not undefined_in_cp1252 and any(byte in chunk for byte in _CP1252_UNDEFINED):
+            undefined_in_cp1252 = True
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)  # a multi-byte sequence cut off at the end
+        except UnicodeDecodeError:
+            utf8 = False
     if utf8:
         return "utf-8", False
     return ("latin-1" if undefined_in_cp1252 else "cp1252"), False

@@ -154,6 +154,26 @@ def _named(keys: list[str]) -> str:
     return f"{named} and {more} more" if more > 0 else named
 
 
+def _changed_fields(
+    compared: dict[str, models.Field[Any, Any]],
+    defaults: dict[str, Any],
+    state: dict[str, str | None],
+    values: list[Any],
+) -> list[str]:
+    """The fields whose stored value is not the one the record's newest entries end with."""
+    changed = []
+    for (name, field_), value in zip(compared.items(), values, strict=True):
+        current = _comparable(field_, _as_json(value))
+        expected = state.get(name, _ABSENT)
+        if expected is _ABSENT:
+            # Never set in the chain: empty when created, or a field added since.
+            if current not in (None, defaults[name]):
+                changed.append(name)
+        elif expected != current:
+            changed.append(name)
+    return changed
+
+
 def _check_records(chain: _RecordStates) -> tuple[int, list[str]]:
     """Compare every audited record with its entries: one query per model, streamed."""
     missing: list[str] = []
@@ -162,12 +182,11 @@ def _check_records(chain: _RecordStates) -> tuple[int, list[str]]:
     checked = 0
     for label, compared in chain.fields.items():
         model = apps.get_model(label)
-        names = list(compared)
         defaults = {
             name: _comparable(field_, _as_json(field_.get_default()))
             for name, field_ in compared.items()
         }
-        rows = model._base_manager.order_by("pk").values_list("pk", *names)
+        rows = model._base_manager.order_by("pk").values_list("pk", *compared)
         for pk, *values in rows.iterator(chunk_size=2000):
             checked += 1
             key = (label, str(pk))
@@ -177,40 +196,27 @@ def _check_records(chain: _RecordStates) -> tuple[int, list[str]]:
                 continue
             if key in chain.without_creation:
                 no_creation.append(f"{label} {pk}")
-            changed = []
-            for name, value in zip(names, values, strict=True):
-                current = _comparable(compared[name], _as_json(value))
-                expected = state.get(name, _ABSENT)
-                if expected is _ABSENT:
-                    # Never set in the chain: empty when created, or a field added since.
-                    if current not in (None, defaults[name]):
-                        changed.append(name)
-                elif expected != current:
-                    changed.append(name)
-            if changed:
+            if changed := _changed_fields(compared, defaults, state, values):
                 differing.append(f"{label} {pk} ({', '.join(changed)})")
     gone = [f"{label} {object_id}" for label, object_id in chain.states]
-    problems = []
-    if missing:
-        problems.append(
-            f"records without an entry in the chain ({len(missing)}; emptied or cut off, "
-            f"or written around the audit trail): {_named(missing)}"
-        )
-    if differing:
-        problems.append(
-            f"records that differ from their newest entry ({len(differing)}; their newest "
-            f"entries were removed, or they were changed around the audit trail): "
-            f"{_named(differing)}"
-        )
-    if no_creation:
-        problems.append(
-            f"records without a creation entry ({len(no_creation)}): {_named(no_creation)}"
-        )
-    if gone:
-        problems.append(
-            f"records gone without a deletion entry ({len(gone)}; the chain says they "
-            f"exist): {_named(gone)}"
-        )
+    findings = (
+        (
+            missing,
+            "records without an entry in the chain ({n}; emptied or cut off, "
+            "or written around the audit trail): {named}",
+        ),
+        (
+            differing,
+            "records that differ from their newest entry ({n}; their newest "
+            "entries were removed, or they were changed around the audit trail): {named}",
+        ),
+        (no_creation, "records without a creation entry ({n}): {named}"),
+        (
+            gone,
+            "records gone without a deletion entry ({n}; the chain says they exist): {named}",
+        ),
+    )
+    problems = [text.format(n=len(keys), named=_named(keys)) for keys, text in findings if keys]
     return checked, problems
 
 

@@ -78,6 +78,35 @@ def _class_passes(values, model, overall):
     )
 
 
+def _per_cell_value(rows, qis, hierarchies, levels, gone, metric, frequency):
+    """The loss or non-uniform entropy of one node, summed cell by cell as the papers define it."""
+    n = len(rows)
+    value = 0.0
+    for number, row in enumerate(rows):
+        for c, lv in zip(qis, levels, strict=True):
+            h = hierarchies[c]
+            label = h.generalize(row[c], lv)
+            if metric == "loss":
+                size = len(h) - 1
+                value += (
+                    1.0
+                    if number in gone
+                    else ((h.leaf_count(label, lv) - 1) / size if size else 0.0)
+                )
+            else:
+                mass = (
+                    n
+                    if number in gone
+                    else sum(
+                        count
+                        for leaf, count in frequency[c].items()
+                        if h.generalize(leaf, lv) == label
+                    )
+                )
+                value += -math.log2(frequency[c][row[c]] / mass)
+    return value / (n * len(qis)) if metric == "loss" else value
+
+
 def _brute_force(rows, qis, hierarchies, model, metric):
     """The lowest metric value of any full-domain node that meets the model, or None."""
     n = len(rows)
@@ -111,31 +140,7 @@ def _brute_force(rows, qis, hierarchies, model, metric):
                 sum(len(m) ** 2 for m in classes.values() if m not in failing) + suppressed * n
             )
         else:
-            value = 0.0
-            for number, row in enumerate(rows):
-                for c, lv in zip(qis, levels, strict=True):
-                    h = hierarchies[c]
-                    label = h.generalize(row[c], lv)
-                    if metric == "loss":
-                        size = len(h) - 1
-                        value += (
-                            1.0
-                            if number in gone
-                            else ((h.leaf_count(label, lv) - 1) / size if size else 0.0)
-                        )
-                    else:
-                        mass = (
-                            n
-                            if number in gone
-                            else sum(
-                                count
-                                for leaf, count in frequency[c].items()
-                                if h.generalize(leaf, lv) == label
-                            )
-                        )
-                        value += -math.log2(frequency[c][row[c]] / mass)
-            if metric == "loss":
-                value /= n * len(qis)
+            value = _per_cell_value(rows, qis, hierarchies, levels, gone, metric, frequency)
         if best is None or value < best:
             best = value
     return best
