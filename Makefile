@@ -11,13 +11,17 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-cluster lint format bench messages
+.PHONY: demo test test-quick test-cluster lint format bench messages
 
 demo: $(UV)
 	$(RUN) offenestadt demo --host $(HOST) --port $(PORT)
 
 test: $(UV) node_modules/.package-lock.json
 	$(RUN) pytest
+
+# Everything but the whole-site browser crawls, which take a third of the run; CI runs `test`.
+test-quick: $(UV) node_modules/.package-lock.json
+	$(RUN) pytest -m "not crawl"
 
 # Two app servers, a worker and nginx on one PostgreSQL (DATABASE_URL's server), under load.
 test-cluster: $(UV)
@@ -26,7 +30,9 @@ test-cluster: $(UV)
 lint: $(UV)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	SECRET_KEY=only-for-checks $(RUN) mypy src/offenestadt conftest.py bench deploy/test
+	$(RUN) lint-imports --no-cache
+	$(RUN) python tools/check_module_size.py
+	SECRET_KEY=only-for-checks $(RUN) mypy src/offenestadt conftest.py bench deploy/test tools
 	SECRET_KEY=only-for-checks $(RUN) offenestadt manage makemigrations --check --dry-run
 
 format: $(UV)
