@@ -103,6 +103,7 @@ def page(monkeypatch: pytest.MonkeyPatch, site: DemoSite) -> Iterator[Page]:
         context.close()
 
 
+@pytest.mark.crawl
 def test_every_page_meets_wcag_21_aa_loads_nothing_from_elsewhere_and_keeps_to_the_csp(
     axe: str, page: Page, site: DemoSite
 ) -> None:
@@ -162,6 +163,7 @@ WIDER_THAN_VIEWPORT = r"""() => {
 }"""
 
 
+@pytest.mark.crawl
 def test_pages_reflow_to_320_css_pixels(page: Page, site: DemoSite) -> None:
     """WCAG 1.4.10: at 320 CSS pixels (1280 zoomed to 400 %) nothing scrolls sideways."""
     page.set_viewport_size({"width": 320, "height": 640})

@@ -229,6 +229,7 @@ def page_kind(path: str) -> Hashable:
     return match.route, match.kwargs.get("kind")
 
 
+@pytest.mark.crawl
 def test_staff_pages_meet_wcag_21_aa(axe: str, page: Page, site: StaffSite) -> None:
     problems: list[str] = []
     report: list[str] = []
