@@ -1,11 +1,9 @@
 """The contract register as CSV, safe to open in a spreadsheet."""
 
-import csv
-import io
 from collections.abc import Iterable
 
-from offenestadt.anonymize.formulas import spreadsheet_safe
 from offenestadt.contracts.models import Contract
+from offenestadt.core.spreadsheets import csv_table
 
 COLUMNS = (
     ("id", lambda c: c.pk),
@@ -26,9 +24,7 @@ COLUMNS = (
 
 
 def contracts_csv(contracts: Iterable[Contract]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([name for name, _ in COLUMNS])
-    for contract in contracts:
-        writer.writerow([spreadsheet_safe(value(contract)) for _, value in COLUMNS])
-    return buffer.getvalue()
+    return csv_table(
+        [name for name, _ in COLUMNS],
+        ([value(contract) for _, value in COLUMNS] for contract in contracts),
+    )

@@ -5,8 +5,6 @@ contribution came, on which day, on which paragraph, what it says and what becam
 A hidden contribution keeps its public reason; its text stays out, as on the page.
 """
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -15,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 
-from offenestadt.anonymize.formulas import spreadsheet_safe
+from offenestadt.core.spreadsheets import csv_table
 from offenestadt.participation.models import Comment, ContributionStatus, Procedure, Proposal
 from offenestadt.registry.models import Channel
 
@@ -145,14 +143,7 @@ def contribution_rows(procedures: QuerySet[Procedure]) -> list[dict[str, Any]]:
 
 
 def contributions_csv(rows: Iterable[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(
-            ["" if row[name] is None else spreadsheet_safe(row[name]) for name in COLUMNS]
-        )
-    return buffer.getvalue()
+    return csv_table(COLUMNS, ([row[name] for name in COLUMNS] for row in rows))
 
 
 def contributions_json(procedures: QuerySet[Procedure], rows: list[dict[str, Any]]) -> str:

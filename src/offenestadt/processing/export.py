@@ -7,7 +7,6 @@ side (vendor, sub-processors, who has access, where the data goes) is not entere
 activity: it comes from the data clauses of the linked contracts.
 """
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -35,7 +34,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from offenestadt.anonymize.formulas import spreadsheet_safe
 from offenestadt.contracts.models import (
     EU_EEA_COUNTRIES,
     AccessMode,
@@ -44,6 +42,7 @@ from offenestadt.contracts.models import (
     DataLocation,
     SubProcessor,
 )
+from offenestadt.core.spreadsheets import csv_table
 from offenestadt.processing.models import DataCategory, ProcessingActivity, Transfer
 from offenestadt.registry.models import Project
 
@@ -566,7 +565,7 @@ def export_json(
 def _cell(field: Field, value: Any) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    return spreadsheet_safe("; ".join(field.texts(value)))
+    return "; ".join(field.texts(value))
 
 
 def export_csv(activities: QuerySet[ProcessingActivity], *, public: bool = False) -> bytes:
@@ -575,13 +574,12 @@ def export_csv(activities: QuerySet[ProcessingActivity], *, public: bool = False
     UTF-8 with a byte order mark, so that spreadsheets open umlauts right; cells that a
     spreadsheet would run as a formula are defused.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([field.column for field in FIELDS])
-    for entry in register_rows(activities, public=public):
-        for index in range(max(1, len(entry[CATEGORY_LISTS[0]]))):
-            writer.writerow([_cell(field, field.value(entry, index)) for field in FIELDS])
-    return buffer.getvalue().encode("utf-8-sig")
+    rows = (
+        [_cell(field, field.value(entry, index)) for field in FIELDS]
+        for entry in register_rows(activities, public=public)
+        for index in range(max(1, len(entry[CATEGORY_LISTS[0]])))
+    )
+    return csv_table([field.column for field in FIELDS], rows).encode("utf-8-sig")
 
 
 # --- PDF ---------------------------------------------------------------------------------

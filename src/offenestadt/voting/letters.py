@@ -1,7 +1,6 @@
 """Voting codes on paper: one letter per code, with the three ways to vote and a ballot to
 send back, and the list of codes as CSV for a mail merge."""
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -24,6 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from offenestadt.core.spreadsheets import csv_table
 from offenestadt.voting.models import CodeBatch, Vote, VoteKind, euro
 
 MARGIN = 20 * mm
@@ -32,12 +32,8 @@ TEXT_WIDTH = A4[0] - 2 * MARGIN
 
 def codes_csv(*, batch: CodeBatch, codes: Sequence[str]) -> str:
     """The codes, numbered as the letters are, for printing them into letters elsewhere."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["number", "code", "vote", "batch"])
-    for number, code in enumerate(codes, start=1):
-        writer.writerow([number, code, batch.vote_id, batch.pk])
-    return out.getvalue()
+    rows = ([number, code, batch.vote_id, batch.pk] for number, code in enumerate(codes, start=1))
+    return csv_table(["number", "code", "vote", "batch"], rows, lineterminator="\n")
 
 
 def _styles() -> dict[str, ParagraphStyle]:
