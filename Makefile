@@ -32,6 +32,7 @@ lint: $(UV)
 	$(RUN) ruff format --check .
 	$(RUN) lint-imports --no-cache
 	$(RUN) python tools/check_module_size.py
+	$(RUN) python tools/check_role_names.py
 	SECRET_KEY=only-for-checks $(RUN) mypy src/offenestadt conftest.py bench deploy/test tools
 	SECRET_KEY=only-for-checks $(RUN) offenestadt manage makemigrations --check --dry-run
 
