@@ -15,8 +15,8 @@ from offenestadt.contracts.models import (
     Location,
     Redaction,
     RedactionReason,
-    is_third_country,
 )
+from offenestadt.core.countries import is_third_country
 from offenestadt.registry.models import Project
 
 

@@ -1,45 +1,16 @@
 """Vendors and contracts with the data clauses the charter's rules read (P2, P3)."""
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrPromise
-
+from offenestadt.core.countries import country_field
 from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
-
-# EU member states and the other EEA states (Iceland, Liechtenstein, Norway), ISO 3166-1.
-EU_EEA_COUNTRIES = frozenset(
-    (
-        *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE"),
-        *("IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),
-        *("IS", "LI", "NO"),
-    )
-)
-country_code = RegexValidator(
-    r"^[A-Z]{2}$", _("Zwei Großbuchstaben nach ISO 3166-1, zum Beispiel DE oder FR.")
-)
-
-
-def country_field(
-    verbose_name: "str | StrPromise | None" = None,
-    *,
-    blank: bool = False,
-    help_text: "str | StrPromise" = "",
-) -> "models.CharField[str, str]":
-    return models.CharField(
-        verbose_name or _("Land (ISO-Code)"),
-        max_length=2,
-        validators=[country_code],
-        blank=blank,
-        help_text=help_text,
-    )
 
 
 def safeguard_field() -> "models.CharField[str, str]":
@@ -54,11 +25,6 @@ def safeguard_field() -> "models.CharField[str, str]":
             "Datenschutzvorschriften (Art. 47)."
         ),
     )
-
-
-def is_third_country(country: str) -> bool:
-    """Outside the EU and the EEA; an unknown (empty) country is not known to be either."""
-    return bool(country) and country not in EU_EEA_COUNTRIES
 
 
 class Vendor(models.Model):

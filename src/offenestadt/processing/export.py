@@ -35,13 +35,13 @@ from reportlab.platypus import (
 )
 
 from offenestadt.contracts.models import (
-    EU_EEA_COUNTRIES,
     AccessMode,
     Contract,
     DataAccess,
     DataLocation,
     SubProcessor,
 )
+from offenestadt.core.countries import in_eu_eea
 from offenestadt.core.spreadsheets import csv_table
 from offenestadt.processing.models import DataCategory, ProcessingActivity, Transfer
 from offenestadt.registry.models import Project
@@ -387,7 +387,8 @@ def _third_country_transfers(
     activity: ProcessingActivity, contracts: list[Contract]
 ) -> list[Entry]:
     """The transfers entered on the activity, then the places outside the EU/EEA that the
-    linked contracts name: data locations and sub-processors."""
+    linked contracts name: data locations and sub-processors (a place whose country is not
+    entered yet is listed too: it is not known to be inside)."""
     transfers = [
         {
             "recipient": transfer.recipient,
@@ -415,7 +416,7 @@ def _third_country_transfers(
                 ),
             }
             for location in contract.locations.all()
-            if location.country not in EU_EEA_COUNTRIES
+            if not in_eu_eea(location.country)
         )
         transfers.extend(
             {
@@ -427,7 +428,7 @@ def _third_country_transfers(
                 "detail": subprocessor.purpose,
             }
             for subprocessor in contract.subprocessors.all()
-            if subprocessor.country not in EU_EEA_COUNTRIES
+            if not in_eu_eea(subprocessor.country)
         )
         # Access from afar out of a third country is a transfer there too.
         transfers.extend(
@@ -440,7 +441,7 @@ def _third_country_transfers(
                 "detail": ", ".join(part for part in (access.role, access.purpose) if part),
             }
             for access in contract.accesses.all()
-            if access.mode == AccessMode.REMOTE and access.country not in EU_EEA_COUNTRIES
+            if access.mode == AccessMode.REMOTE and not in_eu_eea(access.country)
         )
     return transfers
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from offenestadt.accounts.models import Office
-from offenestadt.contracts.models import EU_EEA_COUNTRIES, Contract, country_field
+from offenestadt.contracts.models import Contract
+from offenestadt.core.countries import country_field, in_eu_eea
 from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
 
 
@@ -342,7 +343,8 @@ class Transfer(models.Model):
 
     @property
     def is_third_country(self) -> bool:
-        return self.country not in EU_EEA_COUNTRIES
+        # Whatever is not known to be inside the EU/EEA counts, an empty country too.
+        return not in_eu_eea(self.country)
 
 
 class ReviewNote(models.Model):
