@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.audit.models import AuditEntry
+from offenestadt.audit.selectors import public_changes
 
 
 class ChangesFeed(Feed[AuditEntry, None]):
@@ -19,7 +20,7 @@ class ChangesFeed(Feed[AuditEntry, None]):
         return reverse("audit:changes")
 
     def items(self) -> list[AuditEntry]:
-        return list(AuditEntry.objects.public().order_by("-seq")[:100])
+        return list(public_changes()[:100])
 
     def item_title(self, item: AuditEntry) -> str:
         return f"{item.object_label}: {item.get_action_display()}"

@@ -3,15 +3,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from offenestadt.audit.models import AuditEntry, ChainHead, ChainSeal, Checkpoint
+from offenestadt.audit.selectors import public_changes
 
 PAGE_SIZE = 1000
 
 
 def changes(request: HttpRequest) -> HttpResponse:
     """The public change history of all records, newest first."""
-    page = Paginator(AuditEntry.objects.public().order_by("-seq"), 50).get_page(
-        request.GET.get("seite")
-    )
+    page = Paginator(public_changes(), 50).get_page(request.GET.get("seite"))
     return render(request, "audit/changes.html", {"page": page})
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
@@ -16,12 +16,12 @@ from offenestadt.charter.engine import Status
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
+from offenestadt.registry import selectors
 from offenestadt.registry.models import (
     AccessChannel,
     AssetKind,
     Channel,
     CouncilOverride,
-    EvaluatedPrinciple,
     FundingSource,
     Holder,
     Hosting,
@@ -310,33 +310,10 @@ def _known_principles() -> set[str]:
     return {principle["id"] for content in contents for principle in content["principles"]}
 
 
-def _with_principle_status(
-    projects: ProjectQuerySet, principle: str | None, status: Status | None
-) -> ProjectQuerySet:
-    """Projects whose current evaluation rates ``principle`` (any, if None) as ``status``.
-
-    A principle's status is the worst among its findings, as on the project list page.
-    """
-    rated = EvaluatedPrinciple.objects.filter(
-        evaluation__project=OuterRef("pk"), evaluation__is_current=True
-    )
-    if principle is not None:
-        rated = rated.filter(principle=principle)
-    if status is not None:
-        rated = rated.filter(status=status)
-    return projects.filter(Exists(rated))
-
-
-def _filtered(projects: ProjectQuerySet, filters: ProjectFilters) -> ProjectQuerySet:
-    if filters.status is not None:
-        projects = projects.filter(status=filters.status)
-    if filters.office:
-        if not Office.objects.filter(slug=filters.office).exists():
-            raise _invalid("office", f"There is no office '{filters.office}'.")
-        projects = projects.filter(office__slug=filters.office)
-    if filters.q and filters.q.strip():
-        words = filters.q.strip()
-        projects = projects.filter(Q(title__icontains=words) | Q(summary__icontains=words))
+def _selection(filters: ProjectFilters) -> selectors.ProjectFilters:
+    """The list's filters from the query, once the office and principle are known to exist."""
+    if filters.office and not Office.objects.filter(slug=filters.office).exists():
+        raise _invalid("office", f"There is no office '{filters.office}'.")
     if filters.principle is not None:
         known = _known_principles()
         if filters.principle not in known:
@@ -345,9 +322,13 @@ def _filtered(projects: ProjectQuerySet, filters: ProjectFilters) -> ProjectQuer
                 f"There is no principle '{filters.principle}'; "
                 f"the charter has {', '.join(sorted(known)) or 'none'}.",
             )
-    if filters.principle is not None or filters.finding_status is not None:
-        projects = _with_principle_status(projects, filters.principle, filters.finding_status)
-    return projects
+    return selectors.ProjectFilters(
+        status=filters.status,
+        office=filters.office or "",
+        q=filters.q or "",
+        principle=filters.principle,
+        finding=filters.finding_status,
+    )
 
 
 def _published_project(projects: ProjectQuerySet, slug: str) -> Project:
@@ -361,12 +342,11 @@ def _published_project(projects: ProjectQuerySet, slug: str) -> Project:
 @router.get("/projects", response={200: ProjectPage, 422: InvalidInput})
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> dict[str, Any]:
     """Published projects by title, filtered and paged."""
-    projects = _filtered(Project.objects.published(), filters)
-    page = (
-        projects.select_related("office")
-        .prefetch_related("funding_sources")
-        .order_by("title", "pk")[filters.offset : filters.offset + filters.limit]
-    )
+    # The API shows what the public sees.
+    projects = selectors.project_list(user=AnonymousUser(), filters=_selection(filters))
+    page = projects.prefetch_related("funding_sources").order_by("title", "pk")[
+        filters.offset : filters.offset + filters.limit
+    ]
     return {
         "count": projects.count(),
         "limit": filters.limit,

@@ -4,22 +4,21 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from offenestadt.accounts.models import Office
 from offenestadt.accounts.rules import reads_internal
-from offenestadt.audit.models import AuditEntry
+from offenestadt.audit.selectors import history_for
 from offenestadt.charter.engine import Finding, Status
 from offenestadt.charter.mentions import Mentions
-from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
+from offenestadt.charter.selectors import charter_in_force
 from offenestadt.core.forms import show_validation_error
-from offenestadt.registry import rules, services
+from offenestadt.registry import rules, selectors, services
 from offenestadt.registry.forms import (
     AccessChannelForm,
     FundingSourceForm,
@@ -56,7 +55,6 @@ def _project_for(request: HttpRequest, slug: str) -> Project:
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = Project.objects.visible_to(request.user).select_related("office")
     filters = {
         "status": request.GET.get("status", ""),
         "office": request.GET.get("amt", ""),
@@ -64,22 +62,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "finding": request.GET.get("befund", ""),
         "q": request.GET.get("q", "").strip(),
     }
-    if filters["status"] in ProjectStatus.values:
-        projects = projects.filter(status=filters["status"])
-    if filters["office"]:
-        projects = projects.filter(office__slug=filters["office"])
-    if filters["q"]:
-        projects = projects.filter(
-            Q(title__icontains=filters["q"]) | Q(summary__icontains=filters["q"])
-        )
-    if filters["principle"] and filters["finding"] in Status.values:
-        projects = projects.filter(
-            evaluations__is_current=True,
-            evaluations__principles__principle=filters["principle"],
-            evaluations__principles__status=filters["finding"],
-        )
+    projects = selectors.project_list(user=request.user, filters=_project_filters(filters))
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("seite"))
-    charter = CharterVersion.objects.in_force()
+    charter = charter_in_force()
     return render(
         request,
         "registry/project_list.html",
@@ -87,11 +72,26 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "statuses": ProjectStatus.choices,
-            "offices": Office.objects.filter(projects__isnull=False).distinct(),
+            "offices": selectors.offices_with_projects(),
             "principles": charter.principles() if charter else [],
             "finding_statuses": Status.choices,
             "can_create": rules.can_create_project(request.user),
         },
+    )
+
+
+def _project_filters(shown: dict[str, str]) -> selectors.ProjectFilters:
+    """The list's filters from its address; a value that means nothing narrows nothing.
+
+    A finding narrows the list only together with a principle.
+    """
+    rated = bool(shown["principle"]) and shown["finding"] in Status.values
+    return selectors.ProjectFilters(
+        status=ProjectStatus(shown["status"]) if shown["status"] in ProjectStatus.values else None,
+        office=shown["office"],
+        q=shown["q"],
+        principle=shown["principle"] if rated else None,
+        finding=Status(shown["finding"]) if rated else None,
     )
 
 
@@ -107,9 +107,6 @@ def _render_detail(
     refused: list[Finding] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    history = AuditEntry.objects.for_record(project)
-    if not reads_internal(request.user):
-        history = history.public()
     charter, findings = services.project_findings(project)
     overrides = list(project.overrides.all())
     mentions = Mentions.of(
@@ -127,7 +124,7 @@ def _render_detail(
         "registry/project_detail.html",
         {
             "project": project,
-            "history": history.order_by("-seq"),
+            "history": history_for(project, request.user),
             "can_edit": can_edit,
             "charter": charter,
             "scorecard": Scorecard.build(mentions.findings(findings), charter),
@@ -170,7 +167,7 @@ def project_evaluations(request: HttpRequest, slug: str) -> HttpResponse:
 
 def overview(request: HttpRequest) -> HttpResponse:
     """Per principle: how many published projects meet it, breach it or lack evidence."""
-    charter = CharterVersion.objects.in_force()
+    charter = charter_in_force()
     counted = (
         EvaluatedPrinciple.objects.filter(
             evaluation__is_current=True, evaluation__project__published_at__isnull=False
