@@ -7,17 +7,15 @@ side (vendor, sub-processors, who has access, where the data goes) is not entere
 activity: it comes from the data clauses of the linked contracts.
 """
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +26,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -42,6 +39,7 @@ from offenestadt.contracts.models import (
     SubProcessor,
 )
 from offenestadt.core.countries import in_eu_eea
+from offenestadt.core.pdf import FONT_BOLD, PageFrame, markup_lines, pdf_build
 from offenestadt.core.spreadsheets import csv_table
 from offenestadt.processing.models import DataCategory, ProcessingActivity, Transfer
 from offenestadt.registry.models import Project
@@ -585,9 +583,8 @@ def export_csv(activities: QuerySet[ProcessingActivity], *, public: bool = False
 
 # --- PDF ---------------------------------------------------------------------------------
 
-PAGE_SIZE = landscape(A4)
-MARGIN = 15 * mm
-TEXT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
+FRAME = PageFrame(size=landscape(A4), margin=15 * mm)
+TEXT_WIDTH = FRAME.text_width
 LABEL_WIDTH = 70 * mm
 
 
@@ -600,21 +597,16 @@ def _styles() -> dict[str, Any]:
         "body": sample["BodyText"],
         "cell": ParagraphStyle("cell", parent=sample["BodyText"], fontSize=8, leading=10),
         "label": ParagraphStyle(
-            "label", parent=sample["BodyText"], fontName="Helvetica-Bold", fontSize=8, leading=10
+            "label", parent=sample["BodyText"], fontName=FONT_BOLD, fontSize=8, leading=10
         ),
     }
-
-
-def _markup(text: str) -> str:
-    """User text made safe for reportlab's paragraph markup, line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
 
 
 def _paragraphs(texts: list[str], style: Any) -> list[Any]:
     if not texts:
         return [Paragraph("–", style)]
     prefix = "• " if len(texts) > 1 else ""
-    return [Paragraph(prefix + _markup(text), style) for text in texts]
+    return [Paragraph(prefix + markup_lines(text), style) for text in texts]
 
 
 def _table(rows: list[list[Any]], widths: list[float], *, header: bool) -> Any:
@@ -639,7 +631,7 @@ def _field_table(fields: list[Field], entry: Entry, styles: dict[str, Any]) -> A
     """Label and value, one row per field."""
     rows = [
         [
-            Paragraph(_markup(str(field.label)), styles["label"]),
+            Paragraph(markup_lines(str(field.label)), styles["label"]),
             _paragraphs(field.texts(field.value(entry)), styles["cell"]),
         ]
         for field in fields
@@ -649,7 +641,7 @@ def _field_table(fields: list[Field], entry: Entry, styles: dict[str, Any]) -> A
 
 def _category_table(fields: list[Field], count: int, entry: Entry, styles: dict[str, Any]) -> Any:
     """One column per field, one row per data category."""
-    rows = [[Paragraph(_markup(str(field.label)), styles["label"]) for field in fields]]
+    rows = [[Paragraph(markup_lines(str(field.label)), styles["label"]) for field in fields]]
     rows += [
         [_paragraphs(field.texts(field.value(entry, index)), styles["cell"]) for field in fields]
         for index in range(count)
@@ -658,11 +650,11 @@ def _category_table(fields: list[Field], count: int, entry: Entry, styles: dict[
 
 
 def _activity_story(entry: Entry, styles: dict[str, Any]) -> list[Any]:
-    story: list[Any] = [Paragraph(_markup(entry["title"]), styles["heading"])]
+    story: list[Any] = [Paragraph(markup_lines(entry["title"]), styles["heading"])]
     context = [f for f in FIELDS if not f.section and f.path != "title"]
     story.append(_field_table(context, entry, styles))
     for key, letter in ART30_LETTERS.items():
-        story.append(Paragraph(_markup(str(letter.heading)), styles["section"]))
+        story.append(Paragraph(markup_lines(str(letter.heading)), styles["section"]))
         fields = [f for f in FIELDS if f.section == key]
         if key == "art30_1_c_data_categories":
             # The retention shows once, as the time limit under f).
@@ -703,18 +695,21 @@ def export_pdf(
         (_("Umfang"), f"{scope} ({len(entries)})"),
     ]
     story: list[Any] = [
-        Paragraph(_markup(title), styles["title"]),
-        Paragraph(_markup(header["legal_basis"]), styles["body"]),
+        Paragraph(markup_lines(title), styles["title"]),
+        Paragraph(markup_lines(header["legal_basis"]), styles["body"]),
         Spacer(1, 4 * mm),
         _table(
-            [[Paragraph(_markup(k), label), Paragraph(_markup(v), cell)] for k, v in facts],
+            [
+                [Paragraph(markup_lines(k), label), Paragraph(markup_lines(v), cell)]
+                for k, v in facts
+            ],
             [LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH],
             header=False,
         ),
         Paragraph(_("Aufbau des Verzeichnisses"), styles["section"]),
         _table(
             [
-                [Paragraph(_markup(key), label), Paragraph(_markup(text), cell)]
+                [Paragraph(markup_lines(key), label), Paragraph(markup_lines(text), cell)]
                 for key, text in header["legend"].items()
             ],
             [LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH],
@@ -724,31 +719,11 @@ def export_pdf(
     for entry in entries:
         story += [PageBreak(), *_activity_story(entry, styles)]
 
-    footer = f"{title} – {settings.OPERATOR_NAME} – {header['generated_at']}"
-
-    def draw_footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.drawString(MARGIN, 8 * mm, footer)
-        canvas.drawRightString(
-            PAGE_SIZE[0] - MARGIN, 8 * mm, _("Seite %(page)s") % {"page": document.page}
-        )
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+    return pdf_build(
+        story,
+        frame=FRAME,
         title=title,
-        author=settings.OPERATOR_NAME,
         subject=_("Verzeichnis von Verarbeitungstätigkeiten nach Art. 30 Abs. 1 DSGVO"),
-        creator=settings.SITE_NAME,
-        lang=translation.get_language() or settings.LANGUAGE_CODE,
-        displayDocTitle=True,
+        footer=f"{title} – {settings.OPERATOR_NAME} – {header['generated_at']}",
+        show_title=True,
     )
-    document.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
-    return buffer.getvalue()

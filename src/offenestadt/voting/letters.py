@@ -1,13 +1,11 @@
 """Voting codes on paper: one letter per code, with the three ways to vote and a ballot to
 send back, and the list of codes as CSV for a mail merge."""
 
-import io
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -17,17 +15,17 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from offenestadt.core.pdf import FONT, FONT_CODE, PageFrame, markup, pdf_build
 from offenestadt.core.spreadsheets import csv_table
 from offenestadt.voting.models import CodeBatch, Vote, VoteKind, euro
 
-MARGIN = 20 * mm
-TEXT_WIDTH = A4[0] - 2 * MARGIN
+FRAME = PageFrame(size=A4, margin=20 * mm)
+TEXT_WIDTH = FRAME.text_width
 
 
 def codes_csv(*, batch: CodeBatch, codes: Sequence[str]) -> str:
@@ -38,21 +36,21 @@ def codes_csv(*, batch: CodeBatch, codes: Sequence[str]) -> str:
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=10.5)
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=FONT, fontSize=10.5)
     return {
         "sender": ParagraphStyle("sender", parent=body, fontSize=8, textColor=colors.grey),
         "title": ParagraphStyle("title", parent=base["Title"], fontSize=17, alignment=0),
         "heading": ParagraphStyle("heading", parent=base["Heading3"], fontSize=11.5),
         "body": body,
         "code": ParagraphStyle(
-            "code", parent=body, fontName="Courier-Bold", fontSize=22, leading=28, alignment=1
+            "code", parent=body, fontName=FONT_CODE, fontSize=22, leading=28, alignment=1
         ),
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=10.5),
     }
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return Paragraph(markup(text), style)
 
 
 def _when(vote: Vote) -> str:
@@ -166,18 +164,6 @@ def letters_pdf(*, batch: CodeBatch, codes: Sequence[str], url: str) -> bytes:
         story += _letter(
             vote=vote, code=code, number=number, total=len(codes), url=url, styles=styles
         )
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=_("Abstimmungscodes: %(title)s") % {"title": vote.title},
-        author=settings.OPERATOR_NAME,
-        creator=settings.SITE_NAME,
-        lang=translation.get_language() or settings.LANGUAGE_CODE,
+    return pdf_build(
+        story, frame=FRAME, title=_("Abstimmungscodes: %(title)s") % {"title": vote.title}
     )
-    document.build(story)
-    return buffer.getvalue()
