@@ -5,6 +5,7 @@ import io
 from django.conf import settings
 from django.utils import translation
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import PageBreak, Paragraph
 
@@ -31,11 +32,13 @@ def test_the_metadata_and_the_footer_with_page_numbers() -> None:
             show_title=True,
         )
     reader = PdfReader(io.BytesIO(content))
-    assert reader.metadata.title == "Titel"
-    assert reader.metadata.subject == "Thema"
-    assert reader.metadata.author == settings.OPERATOR_NAME
+    metadata = reader.metadata
+    assert metadata is not None
+    assert (metadata.title, metadata.subject) == ("Titel", "Thema")
+    assert metadata.author == settings.OPERATOR_NAME
     assert str(reader.root_object["/Lang"]) == "de"
-    assert reader.root_object["/ViewerPreferences"]["/DisplayDocTitle"]
+    preferences = reader.root_object["/ViewerPreferences"].get_object()
+    assert isinstance(preferences, DictionaryObject) and preferences["/DisplayDocTitle"]
     first, second = (page.extract_text() for page in reader.pages)
     # User text is text, never markup; its line breaks stay.
     assert "<b>Eins</b>" in first and "Zwei" in first
