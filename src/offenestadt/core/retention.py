@@ -7,11 +7,15 @@ retention applies. A rule gets the cut-off moment and erases whatever started be
 returning how many records it deleted or anonymised. The register of processing activities
 (the ``processing`` app) decides the periods, runs the rules, and checks at start-up that
 every rule names an activity and category it has.
+
+An app that tells people how long something is kept (the publication pipeline shows when a
+raw upload goes) asks :func:`retention_period`, which the register answers once it has started.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from django.utils.module_loading import autodiscover_modules
 
@@ -53,3 +57,37 @@ def retention_rule(
 def retention_rules() -> list[RetentionRule]:
     autodiscover_modules("retention")
     return list(_RULES)
+
+
+class RetentionPeriod(Protocol):
+    """What the register says about the retention of one category of personal data."""
+
+    @property
+    def has_retention(self) -> bool:
+        """Whether the retention is limited (else nothing is erased on schedule)."""
+        ...
+
+    @property
+    def retention_text(self) -> str:
+        """The period for people, e.g. "30 Tage ab dem Hochladen"."""
+        ...
+
+    def retention_ends(self, started: datetime) -> datetime:
+        """When data whose retention started at ``started`` must be gone."""
+        ...
+
+
+_period_source: list[Callable[[str, str], RetentionPeriod | None]] = []
+
+
+def retention_period_source(source: Callable[[str, str], RetentionPeriod | None]) -> None:
+    """Where :func:`retention_period` looks periods up: the register sets it when it starts."""
+    _period_source[:] = [source]
+
+
+def retention_period(*, activity: str, category: str) -> RetentionPeriod | None:
+    """The register's retention of ``category`` of the platform's ``activity``; None while the
+    register does not have that category."""
+    if not _period_source:
+        raise RuntimeError("The register of processing activities has not started.")
+    return _period_source[0](activity, category)

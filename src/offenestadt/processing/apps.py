@@ -18,7 +18,12 @@ class ProcessingConfig(AppConfig):
     verbose_name = _("Verarbeitungstätigkeiten")
 
     def ready(self) -> None:
+        from offenestadt.core.retention import retention_period_source
         from offenestadt.processing import checks  # noqa: F401  (registers the retention check)
+        from offenestadt.processing.retention import category_of
+
+        # Apps ask the register how long a category is kept without importing it.
+        retention_period_source(category_of)
 
         # Every installation lists the platform's own processings in its register.
         post_migrate.connect(_ensure_platform_register, sender=self)

@@ -15,6 +15,15 @@ from offenestadt.core.retention import retention_rules
 from offenestadt.processing.models import DataCategory, RetentionRun
 
 
+def category_of(activity: str, category: str) -> DataCategory | None:
+    """The register's category ``category`` (by key) of the platform's ``activity``."""
+    return (
+        DataCategory.objects.select_related("activity")
+        .filter(activity__slug=activity, key=category)
+        .first()
+    )
+
+
 @transaction.atomic
 def retention_enforce(*, now: datetime) -> RetentionRun:
     """Erase what has reached the end of its retention by ``now`` and count it.

@@ -16,7 +16,7 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.contracts import services as contract_services
 from offenestadt.contracts.models import Contract, ContractComment
 from offenestadt.core.models import ThrottleCounter
-from offenestadt.core.retention import CONTRIBUTIONS, LOGS
+from offenestadt.core.retention import CONTRIBUTIONS, LOGS, OPEN_DATA, retention_period
 from offenestadt.core.throttle import keyed_hash, throttle_take
 from offenestadt.participation import throttle as participation_throttle
 from offenestadt.processing.models import DataCategory, ProcessingActivity, RetentionRun
@@ -192,3 +192,10 @@ def test_the_command_runs_it_now(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert f"{CONTRIBUTIONS}/contributor-name: 1" in out
     assert "erased 1 in all" in out
+
+
+def test_apps_ask_the_register_for_a_period_without_importing_it() -> None:
+    period = retention_period(activity=OPEN_DATA, category="raw-uploads")
+    assert period is not None and period.has_retention
+    assert period.retention_text == category(OPEN_DATA, "raw-uploads").retention_text
+    assert retention_period(activity=OPEN_DATA, category="raw-upload") is None
