@@ -12,7 +12,7 @@ from ninja.operation import Operation
 from offenestadt.charter.api import router as charter_router
 from offenestadt.contracts.api import router as contracts_router
 from offenestadt.core.api import InvalidInput, Problem
-from offenestadt.participation.api import router as participation_router
+from offenestadt.participation.procedures.api import router as participation_router
 from offenestadt.registry.api import router as registry_router
 from offenestadt.voting.api import router as voting_router
 

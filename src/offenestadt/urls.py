@@ -41,9 +41,6 @@ urlpatterns += i18n_patterns(
     path("charta/", include("offenestadt.charter.urls")),
     path("projekte/", include("offenestadt.registry.urls")),
     path("vertraege/", include("offenestadt.contracts.urls")),
-    # Proposals, reports, moderation and notifications first: their words come before the
-    # procedures' own pages under the same prefix.
-    path("beteiligung/", include("offenestadt.participation.contribution_urls")),
     path("beteiligung/", include("offenestadt.participation.urls")),
     path("abstimmungen/", include("offenestadt.voting.urls")),
     path("verarbeitungen/", include("offenestadt.processing.urls")),

@@ -76,8 +76,10 @@ def charter_amend(
     adopted_on: date,
     council_decision: str,
     parameters: dict[str, Any] | None = None,
+    principles: dict[str, dict[str, str]] | None = None,
 ) -> CharterVersion:
-    """Adopt a new version that differs from ``base`` in the given parameter values."""
+    """Adopt a new version that differs from ``base`` in the given parameter values and
+    principle descriptions (``{"P3": {"de": …, "en": …}}``), numbered after the newest."""
     content = copy.deepcopy(base.content)
     number = (CharterVersion.objects.aggregate(Max("number"))["number__max"] or 0) + 1
     content["charter"] |= {
@@ -88,6 +90,9 @@ def charter_amend(
     for key, value in (parameters or {}).items():
         (item,) = [item for item in content["parameters"] if item["key"] == key]
         item["value"] = value
+    for principle, description in (principles or {}).items():
+        (item,) = [item for item in content["principles"] if item["id"] == principle]
+        item["description"] = dict(description)
     # Through the document, so an amendment obeys exactly the rules of a loaded file.
     version, _ = charter_load(text=write_charter(content), actor=actor)
     return version

@@ -10,16 +10,20 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from offenestadt.accounts.models import Role, User
-from offenestadt.participation import contributions, services
-from offenestadt.participation.models import (
+from offenestadt.accounts.models import User
+from offenestadt.accounts.rules import is_editor
+from offenestadt.participation.comments import services as comments_services
+from offenestadt.participation.moderation import services as moderation_services
+from offenestadt.participation.procedures import services as procedures_services
+from offenestadt.participation.procedures.models import (
     Document,
     Meeting,
     Phase,
     PhaseKind,
     Procedure,
-    ProposalStatus,
 )
+from offenestadt.participation.proposals import services as proposals_services
+from offenestadt.participation.proposals.models import ProposalStatus
 from offenestadt.registry.models import Channel, Project
 
 PROCEDURES: list[dict[str, Any]] = [
@@ -115,7 +119,7 @@ def _comment_on(procedure: Procedure, editor: User, today: date) -> None:
     """Comments on the running consultation: online, by phone, a reply, one hidden."""
     document = procedure.documents.get()
     paragraphs = list(document.paragraphs.all())
-    first = services.comment_post(
+    first = comments_services.comment_post(
         actor=None,
         procedure=procedure,
         paragraph=paragraphs[1],
@@ -123,7 +127,7 @@ def _comment_on(procedure: Procedure, editor: User, today: date) -> None:
         text="Bitte auch die Temperatur veröffentlichen, dann kann man die Werte besser einordnen.",
         today=today,
     )
-    services.comment_post(
+    comments_services.comment_post(
         actor=None,
         procedure=procedure,
         parent=first,
@@ -131,7 +135,7 @@ def _comment_on(procedure: Procedure, editor: User, today: date) -> None:
         today=today,
     )
     # A call to the Umweltamt, written down by the editor who took it.
-    services.comment_post(
+    comments_services.comment_post(
         actor=editor,
         procedure=procedure,
         paragraph=paragraphs[2],
@@ -140,18 +144,18 @@ def _comment_on(procedure: Procedure, editor: User, today: date) -> None:
         channel=Channel.PHONE,
         today=today,
     )
-    hidden = services.comment_post(
+    hidden = comments_services.comment_post(
         actor=None,
         procedure=procedure,
         text="Der Gärtner Max Mustermann aus der Lindenstraße gießt immer zu viel.",
         today=today,
     )
-    services.contribution_hide(
+    moderation_services.contribution_hide(
         actor=editor,
         contribution=hidden,
         reason="Enthält personenbezogene Daten Dritter.",
     )
-    services.comment_post(
+    comments_services.comment_post(
         actor=None,
         procedure=procedure,
         text="Gute Idee – so wird kein Wasser verschwendet.",
@@ -163,7 +167,7 @@ def _propose(procedure: Procedure, editor: User, specs: list[dict[str, Any]], da
     """Proposals with their support, online and entered by staff, and the city's answers."""
     for spec in specs:
         offline = spec["channel"] != Channel.ONLINE
-        proposal = contributions.proposal_create(
+        proposal = proposals_services.proposal_create(
             actor=editor if offline else AnonymousUser(),
             procedure=procedure,
             title=spec["title"],
@@ -174,20 +178,20 @@ def _propose(procedure: Procedure, editor: User, specs: list[dict[str, Any]], da
         for number, (channel, count) in enumerate(spec["supports"]):
             if channel == Channel.ONLINE:
                 # Online, each person counts once, by a confirmed address.
-                contributions.proposal_support_online(
+                proposals_services.proposal_support_online(
                     proposal=proposal,
-                    supporter_key=contributions.supporter_key(
+                    supporter_key=proposals_services.supporter_key(
                         proposal, f"unterstuetzung-{number}@example.org"
                     ),
                     today=day,
                 )
                 continue
-            contributions.proposal_support(
+            proposals_services.proposal_support(
                 actor=editor, proposal=proposal, channel=channel, count=count, today=day
             )
         if spec["answer"] is not None:
             status, answer = spec["answer"]
-            contributions.proposal_answer(
+            proposals_services.proposal_answer(
                 actor=editor, proposal=proposal, status=status, answer=answer
             )
 
@@ -198,7 +202,11 @@ def load_demo() -> list[str]:
         if Procedure.objects.filter(slug=spec["slug"]).exists():
             continue
         project = Project.objects.select_related("office").get(title=spec["project"])
-        editor = User.objects.filter(office=project.office, role=Role.EDITOR).earliest("pk")
+        editor = next(
+            user
+            for user in User.objects.filter(office=project.office).order_by("pk")
+            if is_editor(user)
+        )
         procedure = Procedure(
             slug=spec["slug"],
             title=spec["title"],
@@ -206,9 +214,9 @@ def load_demo() -> list[str]:
             information=spec["information"],
             office=project.office,
         )
-        services.procedure_save(actor=editor, procedure=procedure, projects=[project])
+        procedures_services.procedure_save(actor=editor, procedure=procedure, projects=[project])
         for kind, start, end in spec["phases"]:
-            services.phase_save(
+            procedures_services.phase_save(
                 actor=editor,
                 phase=Phase(
                     procedure=procedure,
@@ -218,14 +226,14 @@ def load_demo() -> list[str]:
                 ),
             )
         if "document" in spec:
-            services.document_create(
+            procedures_services.document_create(
                 actor=editor,
                 document=Document(procedure=procedure, title=spec["document"]["title"]),
                 text=spec["document"]["text"],
             )
         # Entered before publication: once public, a date in the past is not added.
         meeting_spec = spec["meeting"]
-        meeting = services.meeting_save(
+        meeting = procedures_services.meeting_save(
             actor=editor,
             meeting=Meeting(
                 procedure=procedure,
@@ -238,14 +246,14 @@ def load_demo() -> list[str]:
         )
         # The demo's history: published on the day its first phase began.
         first_day = today + timedelta(days=min(start for _kind, start, _end in spec["phases"]))
-        services.procedure_publish(actor=editor, procedure=procedure, today=first_day)
-        services.meeting_minutes_publish(actor=editor, meeting=meeting)
+        procedures_services.procedure_publish(actor=editor, procedure=procedure, today=first_day)
+        procedures_services.meeting_minutes_publish(actor=editor, meeting=meeting)
         if "document" in spec:
             _comment_on(procedure, editor, today)
         consultation_day = today + timedelta(days=spec["phases"][-1][1])
         _propose(procedure, editor, spec["proposals"], consultation_day)
         if spec["result_report"]:
-            services.procedure_report_publish(
+            procedures_services.procedure_report_publish(
                 actor=editor, procedure=procedure, report=spec["result_report"], today=today
             )
     return []

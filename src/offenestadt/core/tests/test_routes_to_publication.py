@@ -129,29 +129,32 @@ ROUTES: dict[str, Route] = {
         ("charter",),
         (f"{HERE}::test_a_project_decision_asks_the_charter",),
     ),
-    "offenestadt.participation.services.procedure_publish": Route(
+    "offenestadt.participation.procedures.services.procedure_publish": Route(
         "a participation procedure and its material (text, no files)",
         (),
         ("rules",),
-        ("offenestadt.participation.tests.test_procedures::test_publishing_needs_the_phases",),
+        (
+            "offenestadt.participation.procedures.tests.test_procedures::"
+            "test_publishing_needs_the_phases",
+        ),
     ),
-    "offenestadt.participation.services.procedure_report_publish": Route(
+    "offenestadt.participation.procedures.services.procedure_report_publish": Route(
         "a procedure's result report (text)",
         (),
         ("rules",),
         (
-            "offenestadt.participation.tests.test_procedures::"
+            "offenestadt.participation.procedures.tests.test_procedures::"
             "test_the_result_report_follows_the_consultation",
-            "offenestadt.participation.tests.test_procedures::"
+            "offenestadt.participation.procedures.tests.test_procedures::"
             "test_the_result_report_answers_every_proposal",
         ),
     ),
-    "offenestadt.participation.services.meeting_minutes_publish": Route(
+    "offenestadt.participation.procedures.services.meeting_minutes_publish": Route(
         "a meeting's minutes (text)",
         (),
         ("rules",),
         (
-            "offenestadt.participation.tests.test_procedures::"
+            "offenestadt.participation.procedures.tests.test_procedures::"
             "test_minutes_are_published_after_the_meeting",
         ),
     ),
@@ -179,13 +182,13 @@ ROUTES: dict[str, Route] = {
             "test_every_mistake_is_reported_with_line_field_and_expectation",
         ),
     ),
-    "offenestadt.participation.contributions.proposal_charter_adopt": Route(
+    "offenestadt.participation.amendments.services.proposal_charter_adopt": Route(
         "the charter change a proposal asks for (i12-dates: only after the procedure and its "
         "result report)",
         (),
         ("rules",),
         (
-            "offenestadt.participation.tests.test_charter_amendment::"
+            "offenestadt.participation.amendments.tests.test_charter_amendment::"
             "test_a_charter_proposal_is_accepted_only_by_adopting_it",
         ),
     ),
@@ -194,7 +197,7 @@ ROUTES: dict[str, Route] = {
         (),
         ("rules",),
         (
-            "offenestadt.participation.tests.test_charter_amendment::"
+            "offenestadt.participation.amendments.tests.test_charter_amendment::"
             "test_a_charter_proposal_is_accepted_only_by_adopting_it",
         ),
     ),
@@ -207,8 +210,12 @@ SERVICE_MODULES = (
     "offenestadt.opendata.services",
     "offenestadt.opendata.pipeline",
     "offenestadt.opendata.filescan",
-    "offenestadt.participation.services",
-    "offenestadt.participation.contributions",
+    "offenestadt.participation.procedures.services",
+    "offenestadt.participation.comments.services",
+    "offenestadt.participation.proposals.services",
+    "offenestadt.participation.moderation.services",
+    "offenestadt.participation.notifications.services",
+    "offenestadt.participation.amendments.services",
     "offenestadt.processing.services",
     "offenestadt.voting.services",
     "offenestadt.charter.services",

@@ -11,8 +11,14 @@ from offenestadt.accounts.models import Office
 from offenestadt.core.models import ThrottleCounter
 from offenestadt.core.retention import CONTRIBUTIONS, LOGS, NOTIFICATIONS
 from offenestadt.participation import throttle
-from offenestadt.participation.models import Comment, Procedure, Proposal, Subscription
-from offenestadt.participation.tests.proposal_setup import end_procedure, running_procedure
+from offenestadt.participation.comments.models import Comment
+from offenestadt.participation.notifications.models import Subscription
+from offenestadt.participation.procedures.models import Procedure
+from offenestadt.participation.proposals.models import Proposal
+from offenestadt.participation.proposals.tests.proposal_setup import (
+    end_procedure,
+    running_procedure,
+)
 from offenestadt.processing.models import (
     DataCategory,
     RetentionUnit,

@@ -15,7 +15,10 @@ from offenestadt.accounts.models import Office, User
 from offenestadt.core.models import ThrottleCounter
 from offenestadt.core.throttle import throttle_expire
 from offenestadt.participation import throttle
-from offenestadt.participation.tests.proposal_setup import CLIENT_ADDRESS, running_procedure
+from offenestadt.participation.proposals.tests.proposal_setup import (
+    CLIENT_ADDRESS,
+    running_procedure,
+)
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User | None], Client]

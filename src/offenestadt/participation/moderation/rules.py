@@ -1,0 +1,11 @@
+"""Who moderates the contributions of a procedure: whoever may run it. Hiding a comment or a
+proposal (with a public reason), keeping a reported one and answering proposals follow the
+same line as editing the procedure. Reporting needs no account."""
+
+from offenestadt.accounts.models import Actor
+from offenestadt.participation.procedures.models import Procedure
+from offenestadt.participation.procedures.rules import can_edit_procedure
+
+
+def can_moderate_procedure(user: Actor, procedure: Procedure) -> bool:
+    return can_edit_procedure(user, procedure)

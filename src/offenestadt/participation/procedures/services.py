@@ -1,0 +1,311 @@
+"""Every write to a procedure: the procedure itself, its phases, its texts and their
+paragraphs, its meetings and the result report. Each checks permission (procedures.rules)
+and writes the audit trail.
+"""
+
+import re
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from offenestadt.accounts.models import Actor
+from offenestadt.audit.services import delete_record, save_record
+from offenestadt.core.slugs import unique_slug
+from offenestadt.participation.comments.models import Comment
+from offenestadt.participation.notifications import sending as notifications_sending
+from offenestadt.participation.notifications import services as notifications_services
+from offenestadt.participation.procedures import rules
+from offenestadt.participation.procedures.models import (
+    ContributionStatus,
+    Document,
+    Meeting,
+    Paragraph,
+    Phase,
+    PhaseKind,
+    Procedure,
+)
+from offenestadt.registry.models import Project
+from offenestadt.registry.services import linked_record_save, project_evaluate
+
+# Words the addresses under /beteiligung/ use for pages of their own (see contribution_urls).
+RESERVED_SLUGS = frozenset(
+    {"neu", "meldungen", "benachrichtigung", "abstimmungen", "feed", "beitraege"}
+)
+
+
+# Phases during which contributions are taken: the result report comes after them.
+CONTRIBUTION_PHASES = frozenset({PhaseKind.CONSULTATION, PhaseKind.VOTE})
+
+
+def _require_edit(actor: Actor, procedure: Procedure) -> None:
+    if not rules.can_edit_procedure(actor, procedure):
+        raise PermissionDenied(_("Sie dürfen dieses Beteiligungsverfahren nicht ändern."))
+
+
+def _evaluate_projects(procedure: Procedure) -> None:
+    """The charter's P3 rule reads procedures: their projects are evaluated again."""
+    for project in procedure.projects.all():
+        project_evaluate(project=project)
+
+
+@transaction.atomic
+def procedure_save(*, actor: Actor, procedure: Procedure, projects: list[Project]) -> Procedure:
+    """Create or change a procedure and link it to ``projects``.
+
+    Editors write for their own office, about contracts serving its projects; procedures
+    that may amend the charter are for administrators.
+    """
+    if procedure.pk is None:
+        allowed = rules.can_create_procedure(actor) and (
+            not procedure.amends_charter or rules.can_create_charter_procedure(actor)
+        )
+        if not allowed:
+            raise PermissionDenied(_("Sie dürfen dieses Beteiligungsverfahren nicht anlegen."))
+        stored = None
+    else:
+        stored = Procedure.objects.get(pk=procedure.pk)
+        _require_edit(actor, stored)
+    if not rules.can_edit_procedure(actor, procedure):
+        # An editor may not hand a procedure to another office or to the charter.
+        raise PermissionDenied(_("Sie dürfen Beteiligungsverfahren nur für Ihr Amt anlegen."))
+    contract_id = procedure.contract_id
+    if (
+        contract_id is not None
+        and (stored is None or stored.contract_id != contract_id)
+        and not rules.contracts_for_procedures(actor).filter(pk=contract_id).exists()
+    ):
+        raise PermissionDenied(_("Sie dürfen kein Verfahren zu diesem Vertrag anlegen."))
+    if not procedure.slug:
+        procedure.slug = unique_slug(
+            Procedure, procedure.title, fallback="beteiligung", reserved=RESERVED_SLUGS
+        )
+    linked_record_save(actor=actor, record=procedure, projects=projects)
+    return procedure
+
+
+@transaction.atomic
+def procedure_publish(
+    *, actor: Actor, procedure: Procedure, today: date | None = None
+) -> Procedure:
+    """Publish a procedure: it needs its phases, so that everyone knows when to take part.
+
+    It is published before its first phase starts: a phase nobody could see would count
+    for the charter's gates as participation that took place (core.gate_dates).
+    """
+    _require_edit(actor, procedure)
+    if procedure.published_at is not None:
+        return procedure
+    if not procedure.phases.exists():
+        raise ValidationError(
+            _("Legen Sie vor der Veröffentlichung die Phasen mit ihren Daten an.")
+        )
+    today = today or timezone.localdate()
+    started = procedure.phases.filter(starts_on__lt=today)
+    if started.exists():
+        raise ValidationError(
+            _(
+                "Diese Phasen haben schon begonnen, bevor jemand das Verfahren sehen konnte: "
+                "%(phases)s. Verschieben Sie sie auf heute oder später und veröffentlichen "
+                "Sie dann."
+            )
+            % {"phases": ", ".join(str(phase) for phase in started)}
+        )
+    procedure.published_at = timezone.now()
+    procedure.full_clean()
+    save_record(record=procedure, actor=actor)
+    _evaluate_projects(procedure)
+    return procedure
+
+
+@transaction.atomic
+def phase_save(*, actor: Actor, phase: Phase) -> Phase:
+    """Add or change a phase; phases of one procedure do not overlap."""
+    _require_edit(actor, phase.procedure)
+    phase.full_clean()
+    overlapping = (
+        Phase.objects.filter(procedure=phase.procedure)
+        .filter(starts_on__lte=phase.ends_on, ends_on__gte=phase.starts_on)
+        .exclude(pk=phase.pk)
+        .first()
+    )
+    if overlapping is not None:
+        raise ValidationError(
+            _("Die Phase überschneidet sich mit der Phase %(phase)s.") % {"phase": overlapping}
+        )
+    save_record(record=phase, actor=actor)
+    # Subscribers hear of it on the morning it starts.
+    notifications_services.phase_start_schedule(phase=phase)
+    _evaluate_projects(phase.procedure)
+    return phase
+
+
+@transaction.atomic
+def phase_delete(*, actor: Actor, phase: Phase) -> None:
+    """Remove a phase. Once the procedure is public, a phase that has begun stays
+    (core.gate_dates), and no removal may end the procedure before today."""
+    procedure = phase.procedure
+    _require_edit(actor, procedure)
+    today = timezone.localdate()
+    # A begun phase is refused by delete_record; a planned one must leave the procedure running.
+    if procedure.is_public_record() and phase.starts_on > today:
+        last_day = procedure.phases.exclude(pk=phase.pk).aggregate(last=Max("ends_on"))["last"]
+        if last_day is None or last_day < today:
+            raise ValidationError(
+                _(
+                    "Ohne diese Phase wäre das veröffentlichte Verfahren schon beendet; "
+                    "verschieben Sie sie, statt sie zu entfernen."
+                )
+            )
+    delete_record(record=phase, actor=actor)
+    _evaluate_projects(procedure)
+
+
+@transaction.atomic
+def procedure_report_publish(
+    *, actor: Actor, procedure: Procedure, report: str, today: date | None = None
+) -> Procedure:
+    """Publish the result report: what was taken up, what not, and why.
+
+    It comes after the consultation and any vote, and only once every proposal has the
+    city's answer. A later correction keeps the first publication date; the history shows it.
+    """
+    _require_edit(actor, procedure)
+    today = today or timezone.localdate()
+    problems = []
+    if procedure.published_at is None:
+        problems.append(_("Das Verfahren ist nicht veröffentlicht."))
+    if not report.strip():
+        problems.append(_("Schreiben Sie den Ergebnisbericht."))
+    running = procedure.phases.filter(kind__in=CONTRIBUTION_PHASES, ends_on__gte=today)
+    if running.exists():
+        problems.append(
+            _("Der Ergebnisbericht folgt erst, wenn Beteiligung und Abstimmung beendet sind.")
+        )
+    unanswered = [
+        proposal.title
+        for proposal in procedure.proposals.filter(
+            status=ContributionStatus.VISIBLE, answered_at__isnull=True
+        )
+    ]
+    if unanswered:
+        problems.append(
+            _("Diese Vorschläge haben noch keine Antwort: %(titles)s.")
+            % {"titles": ", ".join(unanswered)}
+        )
+    if problems:
+        raise ValidationError(problems)
+    procedure.result_report = report.strip()
+    first_publication = procedure.result_report_published_at is None
+    if first_publication:
+        procedure.result_report_published_at = timezone.now()
+    procedure.full_clean()
+    save_record(record=procedure, actor=actor)
+    if first_publication:
+        notifications_services.subscribers_notify(
+            procedure=procedure, event=notifications_sending.Notice.RESULT_REPORT
+        )
+    _evaluate_projects(procedure)
+    return procedure
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """A text's paragraphs, separated by blank lines."""
+    parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    return [part.strip() for part in parts if part.strip()]
+
+
+@transaction.atomic
+def document_create(*, actor: Actor, document: Document, text: str) -> Document:
+    """Put a text up for comment, one paragraph per block between blank lines."""
+    _require_edit(actor, document.procedure)
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
+        raise ValidationError({"text": _("Der Text hat keinen Absatz.")})
+    document.full_clean()
+    save_record(record=document, actor=actor)
+    for position, paragraph_text in enumerate(paragraphs, start=1):
+        paragraph = Paragraph(document=document, position=position, text=paragraph_text)
+        paragraph.full_clean()
+        save_record(record=paragraph, actor=actor)
+    return document
+
+
+@transaction.atomic
+def document_save(*, actor: Actor, document: Document) -> Document:
+    """Change a document's title."""
+    _require_edit(actor, document.procedure)
+    document.full_clean()
+    save_record(record=document, actor=actor)
+    return document
+
+
+def _refuse_if_commented(comments_exist: bool) -> None:
+    if comments_exist:
+        raise ValidationError(
+            _(
+                "Zu diesem Text gibt es schon Kommentare; er bleibt stehen, damit sie "
+                "verständlich bleiben. Ändern Sie ihn stattdessen – die Änderung ist öffentlich."
+            )
+        )
+
+
+@transaction.atomic
+def document_delete(*, actor: Actor, document: Document) -> None:
+    """Remove a document that nobody has commented on yet."""
+    _require_edit(actor, document.procedure)
+    _refuse_if_commented(Comment.objects.filter(paragraph__document=document).exists())
+    for paragraph in document.paragraphs.all():
+        delete_record(record=paragraph, actor=actor)
+    delete_record(record=document, actor=actor)
+
+
+@transaction.atomic
+def paragraph_save(*, actor: Actor, paragraph: Paragraph) -> Paragraph:
+    """Add a paragraph (at the end, without a number) or change one; changes are public."""
+    _require_edit(actor, paragraph.document.procedure)
+    if paragraph.position is None:
+        last = paragraph.document.paragraphs.aggregate(last=Max("position"))["last"]
+        paragraph.position = (last or 0) + 1
+    paragraph.text = paragraph.text.strip()
+    paragraph.full_clean()
+    save_record(record=paragraph, actor=actor)
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_delete(*, actor: Actor, paragraph: Paragraph) -> None:
+    """Remove a paragraph that nobody has commented on yet."""
+    _require_edit(actor, paragraph.document.procedure)
+    _refuse_if_commented(paragraph.comments.exists())
+    delete_record(record=paragraph, actor=actor)
+
+
+@transaction.atomic
+def meeting_save(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """Announce a meeting with its place and accessibility, or change it."""
+    _require_edit(actor, meeting.procedure)
+    meeting.full_clean()
+    save_record(record=meeting, actor=actor)
+    return meeting
+
+
+@transaction.atomic
+def meeting_minutes_publish(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """Publish the minutes of a meeting that took place."""
+    _require_edit(actor, meeting.procedure)
+    problems = []
+    if not meeting.minutes.strip():
+        problems.append(_("Schreiben Sie zuerst das Protokoll."))
+    if meeting.starts_at > timezone.now():
+        problems.append(_("Das Protokoll folgt nach der Veranstaltung."))
+    if problems:
+        raise ValidationError(problems)
+    if meeting.minutes_published_at is None:
+        meeting.minutes_published_at = timezone.now()
+        meeting.full_clean()
+        save_record(record=meeting, actor=actor)
+    return meeting

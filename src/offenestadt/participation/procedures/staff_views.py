@@ -1,0 +1,364 @@
+"""The pages staff use to run a procedure: set it up and publish it, its phases, texts and
+paragraphs, meetings with their minutes, and the result report. Parse, check, call one
+service, render.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from offenestadt.accounts.rules import staff_only
+from offenestadt.core.forms import show_validation_error
+from offenestadt.participation.procedures import rules, services
+from offenestadt.participation.procedures.forms import (
+    DocumentCreateForm,
+    DocumentForm,
+    MeetingForm,
+    ParagraphForm,
+    PhaseForm,
+    ProcedureForm,
+    ResultReportForm,
+)
+from offenestadt.participation.procedures.models import (
+    ContributionStatus,
+    Document,
+    Meeting,
+    Paragraph,
+    Phase,
+    Procedure,
+)
+from offenestadt.participation.procedures.views import editable_procedure
+
+
+def _staff_form(
+    request: HttpRequest,
+    *,
+    procedure: Procedure | None,
+    form: Any,
+    title: str,
+    submit: str,
+    cancel_url: str,
+    intro: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "participation/staff_form.html",
+        {
+            "procedure": procedure,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "cancel_url": cancel_url,
+            "intro": intro,
+        },
+        # Reached with a bound form only when it was refused: 400, like every other form.
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def procedure_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Set up a procedure (without ``slug``) or change what it is about."""
+    if slug is None:
+        staff_only(request.user, rules.can_create_procedure(request.user))
+        procedure = Procedure()
+    else:
+        procedure = editable_procedure(request, slug)
+    form = ProcedureForm(
+        request.POST if request.method == "POST" else None, instance=procedure, user=request.user
+    )
+    if form.is_valid():
+        chosen = list(form.cleaned_data["projects"])
+        # Links to projects outside the user's reach stay; the service then decides.
+        kept = (
+            list(procedure.projects.exclude(pk__in=form.fields["projects"].queryset))  # type: ignore[attr-defined]
+            if procedure.pk
+            else []
+        )
+        try:
+            services.procedure_save(
+                actor=request.user, procedure=form.instance, projects=chosen + kept
+            )
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied) or _("Sie dürfen diese Projekte nicht verknüpfen."))
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect(form.instance)
+    return _staff_form(
+        request,
+        procedure=procedure if procedure.pk else None,
+        form=form,
+        title=_("Beteiligungsverfahren bearbeiten")
+        if procedure.pk
+        else _("Beteiligungsverfahren anlegen"),
+        submit=_("Speichern"),
+        cancel_url=procedure.get_absolute_url()
+        if procedure.pk
+        else reverse("participation:procedure_list"),
+    )
+
+
+@require_POST
+def procedure_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = editable_procedure(request, slug)
+    try:
+        services.procedure_publish(actor=request.user, procedure=procedure)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Das Verfahren ist veröffentlicht."))
+    return redirect(procedure)
+
+
+@require_http_methods(["GET", "POST"])
+def phase_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    procedure = editable_procedure(request, slug)
+    phase = Phase(procedure=procedure) if pk is None else get_object_or_404(procedure.phases, pk=pk)
+    phase.procedure = procedure
+    form = PhaseForm(request.POST if request.method == "POST" else None, instance=phase)
+    if form.is_valid():
+        try:
+            services.phase_save(actor=request.user, phase=form.instance)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect(f"{procedure.get_absolute_url()}#phasen-heading")
+    return _staff_form(
+        request,
+        procedure=procedure,
+        form=form,
+        title=_("Phase hinzufügen") if pk is None else _("Phase ändern"),
+        submit=_("Speichern"),
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+def _confirm_delete(
+    request: HttpRequest, procedure: Procedure, what: str, back: str, error: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "participation/confirm_delete.html",
+        {"procedure": procedure, "what": what, "back": back, "error": error},
+        status=409 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    procedure = editable_procedure(request, slug)
+    phase = get_object_or_404(procedure.phases, pk=pk)
+    phase.procedure = procedure
+    if request.method == "POST":
+        try:
+            services.phase_delete(actor=request.user, phase=phase)
+        except ValidationError as error:
+            return _confirm_delete(
+                request, procedure, str(phase), procedure.get_absolute_url(), error.messages[0]
+            )
+        return redirect(f"{procedure.get_absolute_url()}#phasen-heading")
+    return _confirm_delete(request, procedure, str(phase), procedure.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = editable_procedure(request, slug)
+    form = DocumentCreateForm(
+        request.POST if request.method == "POST" else None,
+        instance=Document(procedure=procedure),
+    )
+    if form.is_valid():
+        try:
+            document = services.document_create(
+                actor=request.user, document=form.instance, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect("participation:document_detail", procedure.slug, document.pk)
+    return _staff_form(
+        request,
+        procedure=procedure,
+        form=form,
+        title=_("Text zum Kommentieren einstellen"),
+        submit=_("Einstellen"),
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+def _editable_document(request: HttpRequest, slug: str, pk: int) -> Document:
+    procedure = editable_procedure(request, slug)
+    document = get_object_or_404(procedure.documents, pk=pk)
+    document.procedure = procedure
+    return document
+
+
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    document = _editable_document(request, slug, pk)
+    form = DocumentForm(request.POST if request.method == "POST" else None, instance=document)
+    back = reverse("participation:document_detail", args=[slug, pk])
+    if form.is_valid():
+        try:
+            services.document_save(actor=request.user, document=form.instance)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect(back)
+    return _staff_form(
+        request,
+        procedure=document.procedure,
+        form=form,
+        title=_("Titel des Textes ändern"),
+        submit=_("Speichern"),
+        cancel_url=back,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    document = _editable_document(request, slug, pk)
+    back = reverse("participation:document_detail", args=[slug, pk])
+    if request.method == "POST":
+        try:
+            services.document_delete(actor=request.user, document=document)
+        except ValidationError as error:
+            return _confirm_delete(
+                request, document.procedure, document.title, back, error.messages[0]
+            )
+        return redirect(document.procedure)
+    return _confirm_delete(request, document.procedure, document.title, back)
+
+
+@require_http_methods(["GET", "POST"])
+def paragraph_edit(
+    request: HttpRequest, slug: str, pk: int, paragraph_pk: int | None = None
+) -> HttpResponse:
+    """Add a paragraph at the end of a text (without ``paragraph_pk``) or change one."""
+    document = _editable_document(request, slug, pk)
+    if paragraph_pk is None:
+        paragraph = Paragraph(document=document)
+    else:
+        paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
+        paragraph.document = document
+    form = ParagraphForm(request.POST if request.method == "POST" else None, instance=paragraph)
+    back = reverse("participation:document_detail", args=[slug, pk])
+    if form.is_valid():
+        try:
+            services.paragraph_save(actor=request.user, paragraph=form.instance)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect(f"{back}#absatz-{form.instance.position}")
+    return _staff_form(
+        request,
+        procedure=document.procedure,
+        form=form,
+        title=_("Absatz hinzufügen") if paragraph_pk is None else _("Absatz ändern"),
+        submit=_("Speichern"),
+        cancel_url=back,
+        intro=_("Änderungen am Text erscheinen im öffentlichen Änderungsprotokoll.")
+        if paragraph_pk
+        else "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def paragraph_delete(request: HttpRequest, slug: str, pk: int, paragraph_pk: int) -> HttpResponse:
+    document = _editable_document(request, slug, pk)
+    paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
+    paragraph.document = document
+    back = reverse("participation:document_detail", args=[slug, pk])
+    what = _("Absatz %(number)s") % {"number": paragraph.position}
+    if request.method == "POST":
+        try:
+            services.paragraph_delete(actor=request.user, paragraph=paragraph)
+        except ValidationError as error:
+            return _confirm_delete(request, document.procedure, what, back, error.messages[0])
+        return redirect(back)
+    return _confirm_delete(request, document.procedure, what, back)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    procedure = editable_procedure(request, slug)
+    meeting = (
+        Meeting(procedure=procedure) if pk is None else get_object_or_404(procedure.meetings, pk=pk)
+    )
+    meeting.procedure = procedure
+    form = MeetingForm(request.POST if request.method == "POST" else None, instance=meeting)
+    if form.is_valid():
+        try:
+            services.meeting_save(actor=request.user, meeting=form.instance)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return redirect("participation:meeting_detail", procedure.slug, form.instance.pk)
+    return _staff_form(
+        request,
+        procedure=procedure,
+        form=form,
+        title=_("Veranstaltung ankündigen") if pk is None else _("Veranstaltung ändern"),
+        submit=_("Speichern"),
+        cancel_url=procedure.get_absolute_url(),
+    )
+
+
+@require_POST
+def meeting_minutes_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    procedure = editable_procedure(request, slug)
+    meeting = get_object_or_404(procedure.meetings, pk=pk)
+    meeting.procedure = procedure
+    try:
+        services.meeting_minutes_publish(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Das Protokoll ist veröffentlicht."))
+    return redirect("participation:meeting_detail", procedure.slug, meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Write and publish the result report (a published one can be corrected, in public)."""
+    procedure = editable_procedure(request, slug)
+    form = ResultReportForm(
+        request.POST if request.method == "POST" else None,
+        initial={"report": procedure.result_report},
+    )
+    back = reverse("participation:procedure_results", args=[slug])
+    if form.is_valid():
+        try:
+            services.procedure_report_publish(
+                actor=request.user, procedure=procedure, report=form.cleaned_data["report"]
+            )
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            messages.success(request, _("Der Ergebnisbericht ist veröffentlicht."))
+            return redirect(back)
+    unanswered = procedure.proposals.filter(
+        status=ContributionStatus.VISIBLE, answered_at__isnull=True
+    ).count()
+    return _staff_form(
+        request,
+        procedure=procedure,
+        form=form,
+        title=_("Ergebnisbericht veröffentlichen"),
+        submit=_("Veröffentlichen"),
+        cancel_url=back,
+        intro=_(
+            "Der Bericht erscheint sofort öffentlich. Er folgt auf Beteiligung und Abstimmung "
+            "und setzt voraus, dass jeder Vorschlag eine Antwort hat (offen: %(count)s)."
+        )
+        % {"count": unanswered},
+    )

@@ -1,0 +1,268 @@
+"""The public pages of procedures: the list, a procedure with its phases and the one running
+now, its material and texts, meetings, results, and all contributions as open data.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from offenestadt.accounts.rules import reads_internal
+from offenestadt.audit.models import AuditEntry
+from offenestadt.contracts.models import Contract
+from offenestadt.participation.comments import services as comments_services
+from offenestadt.participation.comments.models import Comment
+from offenestadt.participation.procedures import rules
+from offenestadt.participation.procedures.export import (
+    contributions_csv_response,
+    contributions_json_response,
+)
+from offenestadt.participation.procedures.figures import (
+    channel_mix,
+    channel_mixes,
+    is_consultation_open,
+)
+from offenestadt.participation.procedures.models import (
+    ContributionStatus,
+    Paragraph,
+    Phase,
+    Procedure,
+)
+from offenestadt.participation.proposals import services as proposals_services
+from offenestadt.registry.models import Channel
+
+PAGE_SIZE = 50
+
+
+def procedure_for(request: HttpRequest, slug: str) -> Procedure:
+    """The procedure, for someone who may see it: a draft does not exist for the public."""
+    return get_object_or_404(
+        Procedure.objects.visible_to(request.user)
+        .select_related("office", "contract")
+        .prefetch_related("phases"),
+        slug=slug,
+    )
+
+
+def editable_procedure(request: HttpRequest, slug: str) -> Procedure:
+    """404 for a procedure the user may not see; 403 for one they may see but not run."""
+    procedure = procedure_for(request, slug)
+    if not rules.can_edit_procedure(request.user, procedure):
+        raise PermissionDenied
+    return procedure
+
+
+def _threads(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """Top-level comments with their replies, oldest first, in two queries."""
+    return comments.filter(parent__isnull=True).prefetch_related(
+        Prefetch("replies", queryset=Comment.objects.order_by("created_at", "pk"))
+    )
+
+
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    procedures = (
+        Procedure.objects.visible_to(request.user)
+        .select_related("office")
+        .prefetch_related("phases")
+    )
+    page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("seite"))
+    mixes = channel_mixes(procedure.pk for procedure in page.object_list)
+    today = timezone.localdate()
+    return render(
+        request,
+        "participation/procedure_list.html",
+        {
+            "page": page,
+            "rows": [
+                (procedure, procedure.phase_on(today), mixes[procedure.pk])
+                for procedure in page.object_list
+            ],
+            "today": today,
+            "can_create": rules.can_create_procedure(request.user),
+        },
+    )
+
+
+def _visible_contract(request: HttpRequest, procedure: Procedure) -> Contract | None:
+    contract = procedure.contract
+    if contract is None or not (contract.is_public_record() or reads_internal(request.user)):
+        return None
+    return contract
+
+
+def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The procedure: its phases and the one running now, its material, meetings, comments."""
+    procedure = procedure_for(request, slug)
+    today = timezone.localdate()
+    # The procedure's history holds its phases' too: when they were moved, and why.
+    history = AuditEntry.objects.for_record(procedure) | AuditEntry.objects.filter(
+        object_type=Phase._meta.label_lower,
+        object_id__in=[str(pk) for pk in procedure.phases.values_list("pk", flat=True)],
+    )
+    if not reads_internal(request.user):
+        history = history.public()
+    documents = procedure.documents.annotate(
+        paragraph_count=Count("paragraphs", distinct=True),
+        comment_count=Count("paragraphs__comments", distinct=True),
+    )
+    return render(
+        request,
+        "participation/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "phases": procedure.phases.all(),
+            "current_phase": procedure.phase_on(today),
+            "today": today,
+            "open": is_consultation_open(procedure, today),
+            "closed_reason": comments_services.comments_closed_reason(procedure, today),
+            "projects": procedure.projects.visible_to(request.user),
+            "contract": procedure.contract
+            if procedure.contract
+            and (procedure.contract.is_public_record() or reads_internal(request.user))
+            else None,
+            "documents": documents,
+            "meetings": procedure.meetings.all(),
+            "proposal_summary": proposals_services.proposal_summary(
+                procedure=procedure, today=today
+            ),
+            "comments": _threads(procedure.comments.filter(paragraph__isnull=True)),
+            "mix": channel_mix(procedure),
+            "history": history.order_by("-seq"),
+            "can_edit": rules.can_edit_procedure(request.user, procedure),
+            "can_enter": rules.can_enter_contributions(request.user, procedure),
+        },
+    )
+
+
+def _material(request: HttpRequest, slug: str, template: str) -> HttpResponse:
+    procedure = procedure_for(request, slug)
+    documents = procedure.documents.prefetch_related("paragraphs")
+    today = timezone.localdate()
+    return render(
+        request,
+        template,
+        {
+            "procedure": procedure,
+            "today": today,
+            "current_phase": procedure.phase_on(today),
+            "phases": procedure.phases.all(),
+            "documents": documents,
+            "meetings": procedure.meetings.all(),
+        },
+    )
+
+
+def procedure_material(request: HttpRequest, slug: str) -> HttpResponse:
+    """What people need to know before they are asked: the information and the texts."""
+    return _material(request, slug, "participation/procedure_material.html")
+
+
+def procedure_material_print(request: HttpRequest, slug: str) -> HttpResponse:
+    return _material(request, slug, "participation/procedure_material_print.html")
+
+
+def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A text paragraph by paragraph, each with its comments and their replies."""
+    procedure = procedure_for(request, slug)
+    document = get_object_or_404(procedure.documents, pk=pk)
+    paragraphs = document.paragraphs.prefetch_related(
+        Prefetch("comments", queryset=_threads(Comment.objects.all()), to_attr="threads")
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "participation/document_detail.html",
+        {
+            "procedure": procedure,
+            "document": document,
+            "paragraphs": paragraphs,
+            "open": is_consultation_open(procedure, today),
+            "closed_reason": comments_services.comments_closed_reason(procedure, today),
+            "can_edit": rules.can_edit_procedure(request.user, procedure),
+        },
+    )
+
+
+def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    procedure = procedure_for(request, slug)
+    meeting = get_object_or_404(procedure.meetings, pk=pk)
+    can_edit = rules.can_edit_procedure(request.user, procedure)
+    return render(
+        request,
+        "participation/meeting_detail.html",
+        {
+            "procedure": procedure,
+            "meeting": meeting,
+            "can_edit": can_edit,
+            "can_publish_minutes": can_edit
+            and meeting.minutes_published_at is None
+            and meeting.minutes.strip()
+            and meeting.starts_at <= timezone.now(),
+        },
+    )
+
+
+def _results(request: HttpRequest, slug: str, template: str) -> HttpResponse:
+    procedure = procedure_for(request, slug)
+    proposals = procedure.proposals.annotate(
+        **{
+            f"supports_{channel.value}": Count("supports", filter=Q(supports__channel=channel))
+            for channel in Channel
+        },
+        support_count=Count("supports"),
+    )
+    paragraphs = (
+        Paragraph.objects.filter(document__procedure=procedure)
+        .select_related("document")
+        .annotate(
+            comment_count=Count("comments", filter=Q(comments__status=ContributionStatus.VISIBLE))
+        )
+        .filter(comment_count__gt=0)
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        template,
+        {
+            "procedure": procedure,
+            "today": today,
+            "current_phase": procedure.phase_on(today),
+            "phases": procedure.phases.all(),
+            "mix": channel_mix(procedure),
+            "proposals": proposals,
+            "paragraphs": paragraphs,
+            "meetings": procedure.meetings.filter(minutes_published_at__isnull=False),
+            "channels": list(Channel),
+            "can_edit": rules.can_edit_procedure(request.user, procedure),
+        },
+    )
+
+
+def procedure_results(request: HttpRequest, slug: str) -> HttpResponse:
+    """The result report, the answers to proposals and the channels contributions came by."""
+    return _results(request, slug, "participation/procedure_results.html")
+
+
+def procedure_results_print(request: HttpRequest, slug: str) -> HttpResponse:
+    return _results(request, slug, "participation/procedure_results_print.html")
+
+
+def contributions_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Every contribution as CSV, without names or addresses: of one procedure, or of all."""
+    procedures = Procedure.objects.published()
+    if slug is not None:
+        procedures = procedures.filter(slug=slug)
+        if not procedures.exists():
+            raise Http404
+    return contributions_csv_response(procedures, slug or "alle")
+
+
+def contributions_json(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    procedures = Procedure.objects.published()
+    if slug is not None:
+        procedures = procedures.filter(slug=slug)
+        if not procedures.exists():
+            raise Http404
+    return contributions_json_response(procedures, slug or "alle")
