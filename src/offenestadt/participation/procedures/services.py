@@ -31,7 +31,7 @@ from offenestadt.participation.procedures.models import (
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save, project_evaluate
 
-# Words the addresses under /beteiligung/ use for pages of their own (see contribution_urls).
+# Words the addresses under /beteiligung/ use for pages of their own (see participation.urls).
 RESERVED_SLUGS = frozenset(
     {"neu", "meldungen", "benachrichtigung", "abstimmungen", "feed", "beitraege"}
 )

@@ -1,5 +1,5 @@
 """Comments without an account, only during the consultation; replies; comments that came
-by phone, letter or in person; moderation that names its reason and deletes nothing."""
+by phone, letter or in person. Hiding them is moderation's (moderation/tests)."""
 
 import json
 from collections.abc import Callable
@@ -14,15 +14,13 @@ from offenestadt.participation import throttle
 from offenestadt.participation.comments import services
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.moderation import services as moderation_services
-from offenestadt.participation.moderation.models import Report
 from offenestadt.participation.procedures.figures import channel_mix
-from offenestadt.participation.procedures.models import ContributionStatus, Procedure
+from offenestadt.participation.procedures.models import Procedure
 from offenestadt.participation.procedures.tests.procedure_setup import (
     consultation,
     end_consultation,
     paragraph,
 )
-from offenestadt.participation.proposals.models import Proposal
 from offenestadt.registry.models import Channel
 
 pytestmark = pytest.mark.django_db
@@ -260,55 +258,3 @@ def test_the_entry_form_names_an_unknown_comment(
     )
     assert response.status_code == 200
     assert "keinen Kommentar Nr. 999" in response.content.decode()
-
-
-# --- moderation ------------------------------------------------------------------------
-
-
-def test_hiding_needs_the_procedures_staff_and_shows_the_reason(
-    procedure: Procedure, editor: User, other_editor: User, client_for: ClientFor
-) -> None:
-    comment = services.comment_post(
-        actor=None, procedure=procedure, paragraph=paragraph(procedure, 1), text="Der X ist …"
-    )
-    url = _url(procedure, f"kommentare/{comment.pk}/ausblenden/")
-    assert client_for(None).post(url, {"reason": "weg"}).status_code == 403
-    assert client_for(other_editor).post(url, {"reason": "weg"}).status_code == 403
-    assert client_for(editor).post(url, {"reason": ""}).status_code == 200
-    response = client_for(editor).post(url, {"reason": "beleidigend"})
-    assert response.status_code == 302
-    comment.refresh_from_db()
-    assert (comment.status, comment.hidden_reason) == (ContributionStatus.HIDDEN, "beleidigend")
-    page = client_for(None).get(response["Location"]).content.decode()
-    assert "Ausgeblendet: beleidigend" in page
-    assert "Der X ist" not in page
-    # Nothing is deleted silently: the text stays stored, the change is in public history.
-    assert Comment.objects.filter(text="Der X ist …").exists()
-    entry = AuditEntry.objects.for_record(comment).order_by("-seq").first()
-    assert entry is not None and entry.is_public
-    assert entry.changes["hidden_reason"] == ["", "beleidigend"]
-
-
-def test_hiding_needs_a_reason(procedure: Procedure, editor: User) -> None:
-    comment = services.comment_post(actor=None, procedure=procedure, text="Hm.")
-    with pytest.raises(ValidationError):
-        moderation_services.contribution_hide(actor=editor, contribution=comment, reason="  ")
-
-
-def test_hiding_a_proposal_resolves_its_reports(procedure: Procedure, editor: User) -> None:
-    proposal = Proposal.objects.create(procedure=procedure, title="Mehr Bänke", text="Bitte.")
-    Report.objects.create(proposal=proposal, reason="Werbung")
-    hidden = moderation_services.contribution_hide(
-        actor=editor, contribution=proposal, reason="Werbung"
-    )
-    assert (hidden.status, hidden.hidden_reason) == (ContributionStatus.HIDDEN, "Werbung")
-    assert not Report.objects.filter(resolved_at__isnull=True).exists()
-    assert Proposal.objects.filter(pk=proposal.pk).exists()
-
-
-def test_others_may_not_moderate(procedure: Procedure, other_editor: User) -> None:
-    comment = services.comment_post(actor=None, procedure=procedure, text="Hm.")
-    with pytest.raises(PermissionDenied):
-        moderation_services.contribution_hide(
-            actor=other_editor, contribution=comment, reason="weg"
-        )
