@@ -25,8 +25,6 @@ LONGER: dict[str, str] = {
     "src/offenestadt/opendata/views.py": "until opendata's feature modules land",
     "src/offenestadt/opendata/tests/test_ckan.py": "until opendata's feature modules land",
     "src/offenestadt/opendata/tests/test_views.py": "until opendata's feature modules land",
-    "src/offenestadt/participation/contributions.py": "until participation's features land",
-    "src/offenestadt/participation/views.py": "until participation's features land",
     "src/offenestadt/processing/export.py": "until the PDF layout moves to the platform layer",
 }
 
