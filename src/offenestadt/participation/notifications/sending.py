@@ -19,8 +19,6 @@ from offenestadt.participation.procedures.models import ContributionStatus, Phas
 from offenestadt.participation.proposals.models import Proposal
 
 UNSUBSCRIBE_SALT = "offenestadt.participation.unsubscribe"
-
-
 # Notifications go out in batches over one connection to the mail server.
 MAIL_BATCH = 100
 

@@ -35,8 +35,6 @@ from offenestadt.registry.services import linked_record_save, project_evaluate
 RESERVED_SLUGS = frozenset(
     {"neu", "meldungen", "benachrichtigung", "abstimmungen", "feed", "beitraege"}
 )
-
-
 # Phases during which contributions are taken: the result report comes after them.
 CONTRIBUTION_PHASES = frozenset({PhaseKind.CONSULTATION, PhaseKind.VOTE})
 

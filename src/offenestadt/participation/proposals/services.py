@@ -51,18 +51,12 @@ from offenestadt.registry.models import Channel
 
 # The model's text field says 6000; a TextField's max_length binds forms only.
 PROPOSAL_MAX_LENGTH = 6000
-
-
 # The statuses of an answer; "submitted" and "in review" are before it.
 ANSWER_STATUSES = frozenset(
     {ProposalStatus.ACCEPTED, ProposalStatus.PARTLY, ProposalStatus.REJECTED}
 )
-
-
 # Supports a staff member enters at once, from a list of signatures on a letter.
 MAX_SUPPORTS_AT_ONCE = 10_000
-
-
 SUPPORT_KEY_SALT = "offenestadt.participation.support"
 
 
