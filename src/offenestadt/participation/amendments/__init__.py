@@ -1,0 +1,1 @@
+"""Amending the charter through a procedure."""

@@ -1,0 +1,1 @@
+"""Comments on a procedure, one of its paragraphs, or another comment."""

@@ -1,0 +1,1 @@
+"""Moderation: reports, hiding with a public reason, and the queue of decisions."""

@@ -23,7 +23,7 @@ from offenestadt.participation.moderation.forms import (
     ResolveForm,
 )
 from offenestadt.participation.procedures.models import Procedure
-from offenestadt.participation.procedures.views import editable_procedure
+from offenestadt.participation.procedures.views import procedure_for
 from offenestadt.participation.proposals.models import Proposal
 from offenestadt.participation.proposals.views import proposal_for, proposal_url
 
@@ -62,7 +62,8 @@ def _require(allowed: bool) -> None:
 @require_http_methods(["GET", "POST"])
 def comment_hide(request: HttpRequest, slug: str, comment_pk: int) -> HttpResponse:
     """Staff hide a comment with a public reason; it is never deleted silently."""
-    procedure = editable_procedure(request, slug)
+    procedure = procedure_for(request, slug)
+    _require(rules.can_moderate_procedure(request.user, procedure))
     comment = get_object_or_404(
         Comment.objects.select_related("paragraph"), pk=comment_pk, procedure=procedure
     )

@@ -1,0 +1,1 @@
+"""E-mail notifications about a procedure after double opt-in."""

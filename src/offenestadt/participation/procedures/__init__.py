@@ -1,0 +1,1 @@
+"""A participation procedure: its phases, texts, meetings, result report and public pages."""

@@ -7,9 +7,10 @@ from django.db.models import QuerySet
 from offenestadt.accounts.models import Actor, Office
 from offenestadt.accounts.rules import editor_office, is_admin, is_editor
 from offenestadt.contracts.models import Contract
+from offenestadt.contracts.rules import contracts_editable_by
 from offenestadt.participation.procedures.models import Procedure
 from offenestadt.registry.models import Project
-from offenestadt.registry.rules import projects_linkable_by
+from offenestadt.registry.rules import can_keep_record_without_project, projects_linkable_by
 
 
 def can_create_procedure(user: Actor) -> bool:
@@ -49,7 +50,7 @@ def chooses_office(user: Actor) -> bool:
 def needs_project(user: Actor) -> bool:
     """Whether a procedure must be about a project: administrators may run one without
     (the charter's)."""
-    return not is_admin(user)
+    return not can_keep_record_without_project(user)
 
 
 def offices_for_procedures(user: Actor) -> QuerySet[Office]:
@@ -67,10 +68,6 @@ def projects_for_procedures(user: Actor) -> QuerySet[Project]:
 
 
 def contracts_for_procedures(user: Actor) -> QuerySet[Contract]:
-    """The contracts a procedure of the user may be about: those serving their office's
-    projects; for admins, all."""
-    if is_admin(user):
-        return Contract.objects.all()
-    if (office_id := editor_office(user)) is not None:
-        return Contract.objects.filter(projects__office_id=office_id).distinct()
-    return Contract.objects.none()
+    """The contracts a procedure of the user may be about: those they may edit (serving
+    their office's projects); for admins, all."""
+    return contracts_editable_by(user)

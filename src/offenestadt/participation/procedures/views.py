@@ -118,10 +118,7 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "open": is_consultation_open(procedure, today),
             "closed_reason": comments_services.comments_closed_reason(procedure, today),
             "projects": procedure.projects.visible_to(request.user),
-            "contract": procedure.contract
-            if procedure.contract
-            and (procedure.contract.is_public_record() or reads_internal(request.user))
-            else None,
+            "contract": _visible_contract(request, procedure),
             "documents": documents,
             "meetings": procedure.meetings.all(),
             "proposal_summary": proposals_services.proposal_summary(

@@ -1,0 +1,1 @@
+"""Proposals, the support they gather and the city's answer."""
