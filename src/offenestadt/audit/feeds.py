@@ -23,7 +23,7 @@ class ChangesFeed(Feed[AuditEntry, None]):
         return list(public_changes()[:100])
 
     def item_title(self, item: AuditEntry) -> str:
-        return f"{item.object_label}: {item.get_action_display()}"
+        return f"{item.object_label}: {item.what_happened()}"
 
     def item_description(self, item: AuditEntry) -> str:
         return ", ".join(sorted(item.changes))

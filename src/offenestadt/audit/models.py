@@ -30,6 +30,40 @@ class Action(models.TextChoices):
     DELETE = "delete", _("gelöscht")
 
 
+class AuditEvent(models.TextChoices):
+    """What happened to a record, in the city's terms: shown in every public history.
+
+    The :class:`Action` (create, update, transition, delete) says what the database saw
+    and is what verification replays; the event says why, as a resident reads it.
+    Entries written before events existed have none and show their action instead.
+    """
+
+    CREATED = "created", _("angelegt")
+    CHANGED = "changed", _("geändert")
+    STATUS_CHANGED = "status_changed", _("Statuswechsel")
+    PUBLISHED = "published", _("veröffentlicht")
+    SUBMITTED = "submitted", _("eingereicht")
+    APPROVED = "approved", _("freigegeben")
+    RETURNED = "returned", _("zurückgegeben")
+    REOPENED = "reopened", _("wieder in Bearbeitung")
+    ANSWERED = "answered", _("beantwortet")
+    HIDDEN = "hidden", _("ausgeblendet")
+    KEPT = "kept", _("nach Meldung belassen")
+    WITHDRAWN = "withdrawn", _("zurückgezogen")
+    ADOPTED = "adopted", _("beschlossen")
+    CODES_ISSUED = "codes_issued", _("Abstimmungscodes ausgegeben")
+    SCANNED = "scanned", _("auf personenbezogene Daten geprüft")
+    QUEUED = "queued", _("zur Anonymisierung eingereiht")
+    PROCESSING_STARTED = "processing_started", _("Anonymisierung begonnen")
+    PROCESSING_FAILED = "processing_failed", _("Anonymisierung fehlgeschlagen")
+    DELETED = "deleted", _("gelöscht")
+    ERASED = "erased", _("nach Ablauf der Aufbewahrungsfrist gelöscht")
+
+
+# The events of a deletion (delete_record); every other event is a save (save_record).
+DELETION_EVENTS = frozenset({AuditEvent.DELETED, AuditEvent.ERASED})
+
+
 # Who acted, in words: the staff roles, the public (no account) and the platform itself.
 ACTOR_LABELS: dict[str, str | Promise] = {
     **dict(Role.choices),
@@ -67,6 +101,11 @@ class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField(_("Nummer"), unique=True)
     created_at = models.DateTimeField(_("Zeitpunkt"))
     action = models.CharField(_("Vorgang"), max_length=20, choices=Action)
+    # Empty on entries written before events existed: their payload has no "event" key,
+    # so their digests stay as they were written.
+    event = models.CharField(
+        _("Ereignis"), max_length=30, choices=AuditEvent, blank=True, default="", db_default=""
+    )
     # The acting role, never a resident's identity.
     actor_role = models.CharField(_("Rolle"), max_length=20)
     object_type = models.CharField(max_length=100)
@@ -88,11 +127,15 @@ class AuditEntry(models.Model):
         indexes: ClassVar = [models.Index(fields=["object_type", "object_id", "seq"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_label}"
+        return f"#{self.seq} {self.event or self.action} {self.object_label}"
 
     def payload(self) -> dict[str, Any]:
-        """Everything about the entry that its hash covers, in a stable form."""
-        return {
+        """Everything about the entry that its hash covers, in a stable form.
+
+        The event is part of it only when the entry has one: an entry written before
+        events existed hashes exactly as it did then.
+        """
+        payload: dict[str, Any] = {
             "seq": self.seq,
             "created_at": self.created_at.astimezone(UTC).isoformat(),
             "action": self.action,
@@ -103,6 +146,13 @@ class AuditEntry(models.Model):
             "changes": self.changes,
             "is_public": self.is_public,
         }
+        if self.event:
+            payload["event"] = self.event
+        return payload
+
+    def what_happened(self) -> str | Promise:
+        """The event's label; for an entry from before events, its action's."""
+        return self.get_event_display() if self.event else self.get_action_display()
 
     def actor_label(self) -> str | Promise:
         return ACTOR_LABELS.get(self.actor_role, self.actor_role)

@@ -1,19 +1,29 @@
 """The one path by which public records are created, changed and deleted.
 
 Domain services check permissions, then call :func:`save_record` or
-:func:`delete_record`; these write the record and its audit entry in one transaction,
-so there is no change without an entry and no entry without a change.
+:func:`delete_record` with the :class:`AuditEvent` that says what happened; these write
+the record and its audit entry in one transaction, so there is no change without an
+entry and no entry without a change.
 """
 
 import json
 from typing import Any, ClassVar, Protocol, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from offenestadt.audit.models import Action, AuditEntry, ChainHead, Checkpoint
+from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import (
+    DELETION_EVENTS,
+    Action,
+    AuditEntry,
+    AuditEvent,
+    ChainHead,
+    Checkpoint,
+)
 from offenestadt.core.gate_dates import refuse_deleting_history, refuse_rewritten_dates
 
 
@@ -67,11 +77,11 @@ def _internal_changes(stored: AuditedRecord, record: AuditedRecord) -> dict[str,
     return changed
 
 
-def actor_role(actor: Any) -> str:
+def actor_role(actor: Actor | None) -> str:
     """The role recorded for an actor: staff roles by name, anyone else as 'public'."""
     if actor is None:
         return "system"
-    if not getattr(actor, "is_authenticated", False):
+    if isinstance(actor, AnonymousUser) or not actor.is_authenticated:
         return "public"
     return str(actor.role)
 
@@ -79,8 +89,9 @@ def actor_role(actor: Any) -> str:
 def _append(
     *,
     record: AuditedRecord,
-    actor: Any,
+    actor: Actor | None,
     action: Action,
+    event: AuditEvent,
     changes: dict[str, list[Any] | None],
     is_public: bool,
 ) -> AuditEntry:
@@ -89,6 +100,7 @@ def _append(
         seq=head.seq + 1,
         created_at=timezone.now(),
         action=action,
+        event=event,
         actor_role=actor_role(actor),
         object_type=record._meta.label_lower,  # type: ignore[attr-defined]
         object_id=str(record.pk),
@@ -105,9 +117,29 @@ def _append(
     return entry
 
 
+def created_or_changed(record: AuditedRecord) -> AuditEvent:
+    """The event of a plain save: created for a new record, changed for a stored one."""
+    adding: bool = record._state.adding  # type: ignore[attr-defined]
+    return AuditEvent.CREATED if adding else AuditEvent.CHANGED
+
+
+def _event_or_default(event: AuditEvent | None, action: Action) -> AuditEvent:
+    # Until every call site names its event: the event its action stands for.
+    if event is not None:
+        return event
+    return {
+        Action.CREATE: AuditEvent.CREATED,
+        Action.UPDATE: AuditEvent.CHANGED,
+        Action.TRANSITION: AuditEvent.STATUS_CHANGED,
+        Action.DELETE: AuditEvent.DELETED,
+    }[action]
+
+
 @transaction.atomic
-def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
-    """Save a new or changed record and append its audit entry.
+def save_record(
+    *, record: AuditedRecord, actor: Actor | None, event: AuditEvent | None = None
+) -> AuditEntry | None:
+    """Save a new or changed record and append its audit entry, naming ``event``.
 
     Values of ``audit_fields`` are recorded before and after; other changed fields are
     named with their values withheld. Returns None when nothing changed: then nothing is
@@ -116,8 +148,12 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
     Dates the charter's gates read are never rewritten into the past (core.gate_dates):
     such a write is refused with a ValidationError naming the field.
     """
+    if event in DELETION_EVENTS:
+        raise ValueError(f"{event} is a deletion: use delete_record")
     model = type(record)
     adding = record._state.adding  # type: ignore[attr-defined]
+    if event == AuditEvent.CREATED and not adding:
+        raise ValueError("a stored record cannot be created again")
     stored = None if adding else model._default_manager.select_for_update().get(pk=record.pk)  # type: ignore[attr-defined]
     refuse_rewritten_dates(record=record, stored=stored)
     if stored is None:
@@ -130,6 +166,7 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
             record=record,
             actor=actor,
             action=Action.CREATE,
+            event=_event_or_default(event, Action.CREATE),
             changes=changes,
             is_public=record.is_public_record(),
         )
@@ -150,6 +187,7 @@ def save_record(*, record: AuditedRecord, actor: Any) -> AuditEntry | None:
         record=record,
         actor=actor,
         action=action,
+        event=_event_or_default(event, action),
         changes=changes,
         is_public=record.is_public_record() or stored.is_public_record(),
     )
@@ -173,14 +211,19 @@ def _taken_along(record: AuditedRecord) -> list[AuditedRecord]:
 
 
 @transaction.atomic
-def delete_record(*, record: AuditedRecord, actor: Any) -> AuditEntry:
-    """Delete a record; its entry keeps the last public values.
+def delete_record(
+    *, record: AuditedRecord, actor: Actor | None, event: AuditEvent = AuditEvent.DELETED
+) -> AuditEntry:
+    """Delete a record; its entry names ``event`` (deleted, or erased when its retention
+    ended) and keeps the last public values.
 
     Audited records the deletion takes along (a paragraph's comments) get their own
     deletion entry first, so the chain never names a record that is silently gone.
     A public record that has begun (a phase, a meeting) is history: deleting it, or
     anything that takes it along, is refused (core.gate_dates).
     """
+    if event not in DELETION_EVENTS:
+        raise ValueError(f"{event} is not a deletion: use save_record")
     taken_along = _taken_along(record)
     for kept in (record, *taken_along):
         refuse_deleting_history(kept)
@@ -189,6 +232,7 @@ def delete_record(*, record: AuditedRecord, actor: Any) -> AuditEntry:
             record=taken,
             actor=actor,
             action=Action.DELETE,
+            event=event,
             changes={name: [value, None] for name, value in _snapshot(taken).items()},
             is_public=taken.is_public_record(),
         )
@@ -198,6 +242,7 @@ def delete_record(*, record: AuditedRecord, actor: Any) -> AuditEntry:
         record=record,
         actor=actor,
         action=Action.DELETE,
+        event=event,
         changes={name: [value, None] for name, value in before.items()},
         is_public=was_public,
     )

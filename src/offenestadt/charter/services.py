@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.charter.document import CharterFileError, parse_charter, problem_at, write_charter
 from offenestadt.charter.models import CharterVersion
@@ -136,5 +137,5 @@ def _check_fields(text: str, version: CharterVersion) -> None:
 
 def _adopt(content: dict[str, Any], actor: Actor | None) -> CharterVersion:
     version = _version(content)
-    save_record(record=version, actor=actor)
+    save_record(record=version, actor=actor, event=AuditEvent.ADOPTED)
     return version

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from offenestadt.accounts.models import Role, User
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.contracts import services
 from offenestadt.contracts.models import (
@@ -26,7 +27,7 @@ def _vendor(legal_name: str, country: str) -> Vendor:
     vendor = Vendor.objects.filter(legal_name=legal_name).first()
     if vendor is None:
         vendor = Vendor(legal_name=legal_name, country=country)
-        save_record(record=vendor, actor=None)
+        save_record(record=vendor, actor=None, event=AuditEvent.CREATED)
     return vendor
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from offenestadt.accounts.models import Actor
-from offenestadt.audit.services import delete_record, save_record
+from offenestadt.audit.models import AuditEvent
+from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import rules
@@ -90,7 +91,7 @@ def contract_clause_save(*, actor: Actor, clause: ContractClause) -> ContractCla
         if problems := redaction_problems(clause, charter):
             raise ValidationError(problems)
     clause.full_clean()
-    save_record(record=clause, actor=actor)
+    save_record(record=clause, actor=actor, event=created_or_changed(clause))
     _evaluate_projects(clause.contract)
     return clause
 
@@ -100,7 +101,7 @@ def contract_clause_delete(*, actor: Actor, clause: ContractClause) -> None:
     """Remove a data location, sub-processor, access entry or redaction from a contract."""
     contract = clause.contract
     _require_edit(actor, contract)
-    delete_record(record=clause, actor=actor)
+    delete_record(record=clause, actor=actor, event=AuditEvent.DELETED)
     _evaluate_projects(contract)
 
 
@@ -110,7 +111,7 @@ def vendor_save(*, actor: Actor, vendor: Vendor) -> Vendor:
     if not rules.can_edit_vendors(actor):
         raise PermissionDenied(_("Sie dürfen keine Auftragnehmer anlegen oder ändern."))
     vendor.full_clean()
-    save_record(record=vendor, actor=actor)
+    save_record(record=vendor, actor=actor, event=created_or_changed(vendor))
     return vendor
 
 
@@ -202,7 +203,8 @@ def contract_transition(
         contract.signed_on = today
     contract.status = to
     contract.full_clean()
-    save_record(record=contract, actor=actor)
+    event = AuditEvent.PUBLISHED if to == ContractStatus.PUBLISHED else AuditEvent.STATUS_CHANGED
+    save_record(record=contract, actor=actor, event=event)
     _evaluate_projects(contract)
     return contract
 
@@ -245,7 +247,7 @@ def contract_comment_post(
             % {"minutes": minutes},
             retry_after=verdict.retry_after,
         )
-    save_record(record=comment, actor=None)
+    save_record(record=comment, actor=None, event=AuditEvent.CREATED)
     return comment
 
 
@@ -261,5 +263,5 @@ def contract_comment_hide(
     comment.status = CommentStatus.HIDDEN
     comment.hidden_reason = reason.strip()
     comment.full_clean()
-    save_record(record=comment, actor=actor)
+    save_record(record=comment, actor=actor, event=AuditEvent.HIDDEN)
     return comment

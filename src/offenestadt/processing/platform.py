@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.core.retention import (
     ACCOUNTS,
@@ -258,8 +259,9 @@ def platform_register_ensure() -> list[ProcessingActivity]:
             security_measures=_SECURITY,
             review_status=ReviewStatus.SUBMITTED,
         )
-        save_record(record=activity, actor=None)
+        save_record(record=activity, actor=None, event=AuditEvent.CREATED)
         for category in entry["categories"]:
-            save_record(record=DataCategory(activity=activity, **category), actor=None)
+            category_record = DataCategory(activity=activity, **category)
+            save_record(record=category_record, actor=None, event=AuditEvent.CREATED)
         created.append(activity)
     return created

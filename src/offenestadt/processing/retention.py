@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.core.retention import retention_rules
 from offenestadt.processing.models import DataCategory, RetentionRun
@@ -43,5 +44,5 @@ def retention_enforce(*, now: datetime) -> RetentionRun:
         # Several rules may erase one category (names on comments, on proposals …).
         counts[rule.key] = counts.get(rule.key, 0) + rule.erase(category.retention_cutoff(now))
     run = RetentionRun(ran_at=now, counts=counts)
-    save_record(record=run, actor=None)
+    save_record(record=run, actor=None, event=AuditEvent.CREATED)
     return run

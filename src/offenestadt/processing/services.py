@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
-from offenestadt.audit.services import actor_role, delete_record, save_record
+from offenestadt.audit.models import AuditEvent
+from offenestadt.audit.services import (
+    actor_role,
+    created_or_changed,
+    delete_record,
+    save_record,
+)
 from offenestadt.contracts.models import Contract
 from offenestadt.core.slugs import unique_slug
 from offenestadt.processing import rules
@@ -102,9 +108,9 @@ def activity_part_save(*, actor: Actor, part: ActivityPart) -> ActivityPart:
     activity = ProcessingActivity.objects.select_for_update().get(pk=part.activity_id)
     _require_edit(actor, activity)
     part.full_clean()
-    if save_record(record=part, actor=actor) is not None:
+    if save_record(record=part, actor=actor, event=created_or_changed(part)) is not None:
         _reopen(activity)
-        save_record(record=activity, actor=actor)
+        save_record(record=activity, actor=actor, event=AuditEvent.REOPENED)
     _evaluate_projects(activity)
     return part
 
@@ -113,9 +119,9 @@ def activity_part_save(*, actor: Actor, part: ActivityPart) -> ActivityPart:
 def activity_part_delete(*, actor: Actor, part: ActivityPart) -> None:
     activity = ProcessingActivity.objects.select_for_update().get(pk=part.activity_id)
     _require_edit(actor, activity)
-    delete_record(record=part, actor=actor)
+    delete_record(record=part, actor=actor, event=AuditEvent.DELETED)
     _reopen(activity)
-    save_record(record=activity, actor=actor)
+    save_record(record=activity, actor=actor, event=AuditEvent.REOPENED)
     _evaluate_projects(activity)
 
 
@@ -123,7 +129,7 @@ def _note(activity: ProcessingActivity, actor: Actor, decision: str, comment: st
     note = ReviewNote(
         activity=activity, decision=decision, comment=comment, author_role=actor_role(actor)
     )
-    save_record(record=note, actor=actor)
+    save_record(record=note, actor=actor, event=AuditEvent.CREATED)
 
 
 @transaction.atomic
@@ -140,7 +146,7 @@ def activity_submit(
         )
     activity.review_status = ReviewStatus.SUBMITTED
     activity.submitted_by = actor  # type: ignore[assignment]
-    save_record(record=activity, actor=actor)
+    save_record(record=activity, actor=actor, event=AuditEvent.SUBMITTED)
     _note(activity, actor, ReviewNote.Decision.SUBMITTED, comment)
     return activity
 
@@ -157,7 +163,7 @@ def activity_approve(
         )
     activity.review_status = ReviewStatus.APPROVED
     activity.published_at = activity.published_at or timezone.now()
-    save_record(record=activity, actor=actor)
+    save_record(record=activity, actor=actor, event=AuditEvent.APPROVED)
     _note(activity, actor, ReviewNote.Decision.APPROVED, comment)
     _evaluate_projects(activity)
     return activity
@@ -177,7 +183,7 @@ def activity_return(
         raise ValidationError(_("Schreiben Sie dazu, was geändert werden muss."))
     activity.review_status = ReviewStatus.RETURNED
     activity.submitted_by = None
-    save_record(record=activity, actor=actor)
+    save_record(record=activity, actor=actor, event=AuditEvent.RETURNED)
     _note(activity, actor, ReviewNote.Decision.RETURNED, comment)
     _evaluate_projects(activity)
     return activity

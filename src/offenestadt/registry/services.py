@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor, Office
-from offenestadt.audit.services import delete_record, save_record
+from offenestadt.audit.models import AuditEvent
+from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, gate_blockers, principle_statuses
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.slugs import unique_slug
@@ -68,10 +69,12 @@ def _require_edit(actor: Actor, project: Project) -> None:
         raise PermissionDenied(_("Sie dürfen dieses Projekt nicht ändern."))
 
 
-def _record(*, actor: Actor, record: "Project | RegisterPart", project: Project) -> None:
+def _record(
+    *, actor: Actor, record: "Project | RegisterPart", project: Project, event: AuditEvent
+) -> None:
     """Check, save and audit a record, then evaluate its project again."""
     record.full_clean()
-    save_record(record=record, actor=actor)
+    save_record(record=record, actor=actor, event=event)
     project_evaluate(project=project)
 
 
@@ -136,7 +139,7 @@ def project_create(
     )
     if not rules.can_edit_project(actor, project):
         raise PermissionDenied(_("Sie können nur Projekte Ihres eigenen Amts anlegen."))
-    _record(actor=actor, record=project, project=project)
+    _record(actor=actor, record=project, project=project, event=AuditEvent.CREATED)
     return project
 
 
@@ -166,7 +169,7 @@ def project_update(
     project.budget = budget
     project.processes_personal_data = processes_personal_data
     project.internal_note = internal_note
-    _record(actor=actor, record=project, project=project)
+    _record(actor=actor, record=project, project=project, event=AuditEvent.CHANGED)
     return project
 
 
@@ -177,7 +180,7 @@ def project_publish(*, actor: Actor, project: Project) -> Project:
         raise PermissionDenied(_("Sie dürfen dieses Projekt nicht veröffentlichen."))
     if project.published_at is None:
         project.published_at = timezone.now()
-        save_record(record=project, actor=actor)
+        save_record(record=project, actor=actor, event=AuditEvent.PUBLISHED)
         project_evaluate(project=project)
     return project
 
@@ -221,9 +224,9 @@ def project_transition(
                 overridden_findings=[finding.as_dict() for finding in blockers],
             )
             override.full_clean()
-            save_record(record=override, actor=actor)
+            save_record(record=override, actor=actor, event=AuditEvent.CREATED)
     project.status = to
-    save_record(record=project, actor=actor)
+    save_record(record=project, actor=actor, event=AuditEvent.STATUS_CHANGED)
     project_evaluate(project=project)
     return project
 
@@ -237,7 +240,7 @@ def project_part_save(*, actor: Actor, part: RegisterPart) -> RegisterPart:
     """Add or change something that belongs to a project (a service, a training offer …)."""
     project = _project_of(part)
     _require_edit(actor, project)
-    _record(actor=actor, record=part, project=project)
+    _record(actor=actor, record=part, project=project, event=created_or_changed(part))
     return part
 
 
@@ -249,8 +252,8 @@ def project_part_delete(*, actor: Actor, part: RegisterPart) -> None:
     if isinstance(part, Service):
         # The database would cascade to them silently; each removal gets its own entry.
         for channel in part.channels.all():
-            delete_record(record=channel, actor=actor)
-    delete_record(record=part, actor=actor)
+            delete_record(record=channel, actor=actor, event=AuditEvent.DELETED)
+    delete_record(record=part, actor=actor, event=AuditEvent.DELETED)
     project_evaluate(project=project)
 
 
@@ -270,7 +273,7 @@ def linked_record_save(
     for project in {*projects, *linked_now}:
         _require_edit(actor, project)
     record.full_clean()
-    save_record(record=record, actor=actor)
+    save_record(record=record, actor=actor, event=created_or_changed(record))
     record.projects.set(projects)  # type: ignore[attr-defined]
     for project in {*projects, *linked_now}:
         project_evaluate(project=project)

@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
-from offenestadt.audit.services import delete_record, save_record
+from offenestadt.audit.models import AuditEvent
+from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.core.throttle import throttle_take
 from offenestadt.registry.models import Channel
 from offenestadt.voting import rules
@@ -162,7 +163,7 @@ def codes_issue(
         raise ValidationError(_("Die Abstimmung ist beendet; neue Codes nützen nichts mehr."))
     batch = CodeBatch(vote=vote, count=count, note=note.strip())
     batch.full_clean()
-    save_record(record=batch, actor=actor)
+    save_record(record=batch, actor=actor, event=AuditEvent.CODES_ISSUED)
     codes: dict[str, None] = {}
     while len(codes) < count:
         codes[_random_text(CODE_LENGTH)] = None
@@ -492,7 +493,7 @@ def vote_save(*, actor: Actor, vote: Vote) -> Vote:
     if vote.kind != VoteKind.BUDGET:
         vote.budget = None
     vote.full_clean()
-    save_record(record=vote, actor=actor)
+    save_record(record=vote, actor=actor, event=created_or_changed(vote))
     return vote
 
 
@@ -509,7 +510,7 @@ def vote_publish(*, actor: Actor, vote: Vote) -> Vote:
         raise ValidationError(_("Bei „Budget verteilen“ braucht jede Antwort ihre Kosten."))
     if vote.published_at is None:
         vote.published_at = timezone.now()
-        save_record(record=vote, actor=actor)
+        save_record(record=vote, actor=actor, event=AuditEvent.PUBLISHED)
     return vote
 
 
@@ -532,7 +533,7 @@ def option_save(*, actor: Actor, option: Option) -> Option:
     if option.proposal is not None and option.proposal.procedure_id != option.vote.procedure_id:
         raise ValidationError({"proposal": _("Der Vorschlag gehört zu einem anderen Verfahren.")})
     option.full_clean()
-    save_record(record=option, actor=actor)
+    save_record(record=option, actor=actor, event=created_or_changed(option))
     return option
 
 
@@ -541,4 +542,4 @@ def option_delete(*, actor: Actor, option: Option) -> None:
     """Remove an answer, before the vote opens."""
     _require_manage(actor, option.vote)
     _require_before_opening(option)
-    delete_record(record=option, actor=actor)
+    delete_record(record=option, actor=actor, event=AuditEvent.DELETED)
