@@ -33,6 +33,7 @@ lint: $(UV)
 	$(RUN) lint-imports --no-cache
 	$(RUN) python tools/check_module_size.py
 	$(RUN) python tools/check_role_names.py
+	$(RUN) python tools/check_audited_writes.py
 	SECRET_KEY=only-for-checks $(RUN) mypy src/offenestadt conftest.py bench deploy/test tools
 	SECRET_KEY=only-for-checks $(RUN) offenestadt manage makemigrations --check --dry-run
 

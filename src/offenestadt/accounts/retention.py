@@ -11,6 +11,7 @@ from offenestadt.core.throttle import throttle_expire
 @retention_rule(activity=LOGS, category="ip-address")
 def sign_in_ip_addresses(cutoff: datetime) -> int:
     """The address goes; the event stays for its own, longer period."""
+    # unaudited: the sign-in log is no public record; retention erases its addresses
     return SignInEvent.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(
         ip_address=None
     )
@@ -18,6 +19,7 @@ def sign_in_ip_addresses(cutoff: datetime) -> int:
 
 @retention_rule(activity=LOGS, category="sign-in-events")
 def sign_in_events(cutoff: datetime) -> int:
+    # unaudited: the sign-in log is no public record; retention erases it
     deleted, _ = SignInEvent.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 

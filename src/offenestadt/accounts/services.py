@@ -37,10 +37,12 @@ def sign_in_failed(*, username: str, ip_address: str | None = None) -> None:
     """Log a failed attempt on an existing account (the attempt was counted when taken)."""
     user = User.objects.filter(username=username).first()
     if user is not None:
+        # unaudited: the sign-in log is no public record (it holds addresses)
         SignInEvent.objects.create(user=user, succeeded=False, ip_address=ip_address)
 
 
 def sign_in_succeeded(*, user: User, ip_address: str | None = None) -> None:
+    # unaudited: the sign-in log is no public record (it holds addresses)
     SignInEvent.objects.create(user=user, succeeded=True, ip_address=ip_address)
     throttle_reset(scope=SIGN_IN_SCOPE, key=_account_key(user.get_username()))
 
@@ -53,6 +55,7 @@ def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator a user is setting up (created on first call)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
+        # unaudited: a staff member's authenticator secret, never part of a history
         device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
     return device
 
@@ -68,6 +71,7 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     if not device.verify_token(token):
         return False
     device.confirmed = True
+    # unaudited: a staff member's authenticator secret, never part of a history
     device.save(update_fields=["confirmed"])
     return True
 

@@ -11,6 +11,7 @@ from offenestadt.core.throttle import throttle_expire
 
 @retention_rule(activity=CONTRIBUTIONS, category="contributor-name")
 def comment_names(cutoff: datetime) -> int:
+    # unaudited: retention erases a name; an entry would keep the name it erases
     return (
         ContractComment.objects.filter(created_at__lt=cutoff)
         .exclude(pseudonym="")

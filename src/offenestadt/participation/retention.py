@@ -32,6 +32,7 @@ def subscription_addresses(cutoff: datetime) -> int:
     """Subscriptions of procedures whose last phase ended before the cut-off's day, and
     addresses never confirmed since before the cut-off."""
     ended = _ended_before(cutoff)
+    # unaudited: retention erases private e-mail addresses
     deleted, _ = Subscription.objects.filter(
         Q(procedure__in=ended.values("pk")) | Q(confirmed_at__isnull=True, created_at__lt=cutoff)
     ).delete()
@@ -44,9 +45,11 @@ def supporter_keys(cutoff: datetime) -> int:
     procedure ended before the cut-off's day); requests never confirmed since before the
     cut-off. The supports stay counted."""
     ended = _ended_before(cutoff).values("pk")
+    # unaudited: retention erases private e-mail addresses and their tokens
     deleted, _ = SupportConfirmation.objects.filter(
         Q(proposal__procedure__in=ended) | Q(confirmed_at__isnull=True, created_at__lt=cutoff)
     ).delete()
+    # unaudited: retention erases supporters' keyed addresses; an entry would keep them
     erased = (
         Support.objects.filter(proposal__procedure__in=ended)
         .exclude(supporter_key="")
@@ -57,11 +60,13 @@ def supporter_keys(cutoff: datetime) -> int:
 
 @retention_rule(activity=CONTRIBUTIONS, category="contributor-name")
 def comment_names(cutoff: datetime) -> int:
+    # unaudited: retention erases a name; an entry would keep the name it erases
     return Comment.objects.filter(created_at__lt=cutoff).exclude(pseudonym="").update(pseudonym="")
 
 
 @retention_rule(activity=CONTRIBUTIONS, category="contributor-name")
 def proposal_names(cutoff: datetime) -> int:
+    # unaudited: retention erases a name; an entry would keep the name it erases
     return Proposal.objects.filter(created_at__lt=cutoff).exclude(pseudonym="").update(pseudonym="")
 
 

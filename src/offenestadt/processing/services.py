@@ -93,6 +93,7 @@ def activity_save(
         raise PermissionDenied(_("Sie dürfen nur Verarbeitungen Ihres Amtes eintragen."))
     linked_record_save(actor=actor, record=activity, projects=projects)
     if contracts is not None:
+        # unaudited: links are no audit_fields: the linked contracts show them
         activity.contracts.set(contracts)
     return activity
 

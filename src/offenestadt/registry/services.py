@@ -95,10 +95,13 @@ def project_evaluate(*, project: Project) -> ProjectEvaluation | None:
         return current
     if current:
         current.is_current = False
+        # unaudited: evaluations are derived from audited records and the charter, recomputable
         current.save(update_fields=["is_current"])
+    # unaudited: evaluations are derived from audited records and the charter, recomputable
     evaluation = ProjectEvaluation.objects.create(
         project=project, charter_version=charter, findings=data, is_current=True
     )
+    # unaudited: evaluations are derived from audited records and the charter, recomputable
     EvaluatedPrinciple.objects.bulk_create(
         EvaluatedPrinciple(evaluation=evaluation, principle=principle, status=status)
         for principle, status in principle_statuses(findings).items()
@@ -274,6 +277,7 @@ def linked_record_save(
         _require_edit(actor, project)
     record.full_clean()
     save_record(record=record, actor=actor, event=created_or_changed(record))
+    # unaudited: links are no audit_fields: the projects' pages show them
     record.projects.set(projects)  # type: ignore[attr-defined]
     for project in {*projects, *linked_now}:
         project_evaluate(project=project)

@@ -167,6 +167,7 @@ def codes_issue(
     codes: dict[str, None] = {}
     while len(codes) < count:
         codes[_random_text(CODE_LENGTH)] = None
+    # unaudited: secret codes (keyed hashes); their batch is audited as codes_issued
     VotingCode.objects.bulk_create(
         (
             VotingCode(vote=vote, batch=batch, code_hash=code_hash(vote=vote, code=code))
@@ -229,7 +230,9 @@ def choices_check(*, vote: Vote, choices: Sequence[int]) -> list[Option]:
 
 def _store(*, vote: Vote, options: list[Option], channel: Channel) -> CastBallot:
     receipt = _random_text(RECEIPT_LENGTH)
+    # unaudited: the ballot is secret: an entry would tie its time to a vote; results are public
     ballot = Ballot.objects.create(vote=vote, receipt_hash=receipt_hash(receipt), channel=channel)
+    # unaudited: the ballot is secret: an entry would tie its time to a vote; results are public
     BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option=o) for o in options])
     return CastBallot(
         ballot=ballot, receipt=_grouped(receipt, RECEIPT_GROUP_LENGTH), options=options
@@ -251,6 +254,7 @@ def _claim_code(*, vote: Vote, code: str) -> None:
     digest = code_hash(vote=vote, code=code)
     # The row lock makes this the one place where two requests with one code meet: the
     # second waits for the first to commit, then finds used = true and updates nothing.
+    # unaudited: a one-time code is used up with its secret ballot
     claimed = VotingCode.objects.filter(vote=vote, code_hash=digest, used=False).update(used=True)
     if claimed == 1:
         return

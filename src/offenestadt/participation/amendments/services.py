@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.charter.document import CharterFileError
 from offenestadt.charter.models import CharterVersion
@@ -197,6 +198,6 @@ def proposal_charter_adopt(
     }
     proposal.answered_at = timezone.now()
     proposal.full_clean()
-    save_record(record=proposal, actor=actor)
+    save_record(record=proposal, actor=actor, event=AuditEvent.ANSWERED)
     subscribers_notify(procedure=procedure, event=Notice.ANSWER, proposal=proposal)
     return version

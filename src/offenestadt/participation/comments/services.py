@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures import rules as procedures_rules
@@ -107,5 +108,5 @@ def comment_post(
         entered_by_role=entered_by_role,
     )
     comment.full_clean()
-    save_record(record=comment, actor=actor)
+    save_record(record=comment, actor=actor, event=AuditEvent.CREATED)
     return comment

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.moderation import rules
@@ -36,7 +37,7 @@ def contribution_hide(*, actor: Actor, contribution: Contribution, reason: str) 
     contribution.status = ContributionStatus.HIDDEN
     contribution.hidden_reason = reason
     contribution.full_clean()
-    save_record(record=contribution, actor=actor)
+    save_record(record=contribution, actor=actor, event=AuditEvent.HIDDEN)
     _reports_resolve(
         actor=actor, contribution=contribution, decision=ContributionStatus.HIDDEN, note=""
     )
@@ -60,7 +61,7 @@ def report_create(*, contribution: Contribution, reason: str, actor: Actor | Non
     else:
         report.proposal = contribution
     report.full_clean()
-    save_record(record=report, actor=actor)
+    save_record(record=report, actor=actor, event=AuditEvent.CREATED)
     return report
 
 
@@ -89,11 +90,12 @@ def _reports_resolve(
 ) -> int:
     """Resolve the open reports of a contribution with ``decision``: one audit entry each."""
     now = timezone.now()
+    event = AuditEvent.HIDDEN if decision == ContributionStatus.HIDDEN else AuditEvent.KEPT
     pending = contribution.reports.select_for_update().filter(resolved_at__isnull=True)
     resolved = 0
     for report in pending.order_by("pk"):
         report.resolved_at, report.decision, report.note = now, decision, note
-        save_record(record=report, actor=actor)
+        save_record(record=report, actor=actor, event=event)
         resolved += 1
     return resolved
 

@@ -88,6 +88,7 @@ def subscription_confirm(*, token: str) -> Subscription:
     subscription = Subscription.objects.select_for_update().get(token_hash=hash_token(token))
     if subscription.confirmed_at is None:
         subscription.confirmed_at = timezone.now()
+        # unaudited: a resident's e-mail subscription is private, not a public record
         subscription.save(update_fields=["confirmed_at"])
     return subscription
 
@@ -95,6 +96,7 @@ def subscription_confirm(*, token: str) -> Subscription:
 @transaction.atomic
 def subscription_cancel(*, subscription: Subscription) -> None:
     """Cancel a subscription: the address is deleted at once."""
+    # unaudited: a resident's e-mail subscription is private, not a public record
     Subscription.objects.filter(pk=subscription.pk).delete()
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
-from offenestadt.audit.services import delete_record, save_record
+from offenestadt.audit.models import AuditEvent
+from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.core.slugs import unique_slug
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.notifications import sending as notifications_sending
@@ -114,7 +115,7 @@ def procedure_publish(
         )
     procedure.published_at = timezone.now()
     procedure.full_clean()
-    save_record(record=procedure, actor=actor)
+    save_record(record=procedure, actor=actor, event=AuditEvent.PUBLISHED)
     _evaluate_projects(procedure)
     return procedure
 
@@ -134,7 +135,7 @@ def phase_save(*, actor: Actor, phase: Phase) -> Phase:
         raise ValidationError(
             _("Die Phase überschneidet sich mit der Phase %(phase)s.") % {"phase": overlapping}
         )
-    save_record(record=phase, actor=actor)
+    save_record(record=phase, actor=actor, event=created_or_changed(phase))
     # Subscribers hear of it on the morning it starts.
     notifications_services.phase_start_schedule(phase=phase)
     _evaluate_projects(phase.procedure)
@@ -158,7 +159,7 @@ def phase_delete(*, actor: Actor, phase: Phase) -> None:
                     "verschieben Sie sie, statt sie zu entfernen."
                 )
             )
-    delete_record(record=phase, actor=actor)
+    delete_record(record=phase, actor=actor, event=AuditEvent.DELETED)
     _evaluate_projects(procedure)
 
 
@@ -201,7 +202,8 @@ def procedure_report_publish(
     if first_publication:
         procedure.result_report_published_at = timezone.now()
     procedure.full_clean()
-    save_record(record=procedure, actor=actor)
+    event = AuditEvent.PUBLISHED if first_publication else AuditEvent.CHANGED
+    save_record(record=procedure, actor=actor, event=event)
     if first_publication:
         notifications_services.subscribers_notify(
             procedure=procedure, event=notifications_sending.Notice.RESULT_REPORT
@@ -224,11 +226,11 @@ def document_create(*, actor: Actor, document: Document, text: str) -> Document:
     if not paragraphs:
         raise ValidationError({"text": _("Der Text hat keinen Absatz.")})
     document.full_clean()
-    save_record(record=document, actor=actor)
+    save_record(record=document, actor=actor, event=AuditEvent.CREATED)
     for position, paragraph_text in enumerate(paragraphs, start=1):
         paragraph = Paragraph(document=document, position=position, text=paragraph_text)
         paragraph.full_clean()
-        save_record(record=paragraph, actor=actor)
+        save_record(record=paragraph, actor=actor, event=AuditEvent.CREATED)
     return document
 
 
@@ -237,7 +239,7 @@ def document_save(*, actor: Actor, document: Document) -> Document:
     """Change a document's title."""
     _require_edit(actor, document.procedure)
     document.full_clean()
-    save_record(record=document, actor=actor)
+    save_record(record=document, actor=actor, event=AuditEvent.CHANGED)
     return document
 
 
@@ -257,8 +259,8 @@ def document_delete(*, actor: Actor, document: Document) -> None:
     _require_edit(actor, document.procedure)
     _refuse_if_commented(Comment.objects.filter(paragraph__document=document).exists())
     for paragraph in document.paragraphs.all():
-        delete_record(record=paragraph, actor=actor)
-    delete_record(record=document, actor=actor)
+        delete_record(record=paragraph, actor=actor, event=AuditEvent.DELETED)
+    delete_record(record=document, actor=actor, event=AuditEvent.DELETED)
 
 
 @transaction.atomic
@@ -270,7 +272,7 @@ def paragraph_save(*, actor: Actor, paragraph: Paragraph) -> Paragraph:
         paragraph.position = (last or 0) + 1
     paragraph.text = paragraph.text.strip()
     paragraph.full_clean()
-    save_record(record=paragraph, actor=actor)
+    save_record(record=paragraph, actor=actor, event=created_or_changed(paragraph))
     return paragraph
 
 
@@ -279,7 +281,7 @@ def paragraph_delete(*, actor: Actor, paragraph: Paragraph) -> None:
     """Remove a paragraph that nobody has commented on yet."""
     _require_edit(actor, paragraph.document.procedure)
     _refuse_if_commented(paragraph.comments.exists())
-    delete_record(record=paragraph, actor=actor)
+    delete_record(record=paragraph, actor=actor, event=AuditEvent.DELETED)
 
 
 @transaction.atomic
@@ -287,7 +289,7 @@ def meeting_save(*, actor: Actor, meeting: Meeting) -> Meeting:
     """Announce a meeting with its place and accessibility, or change it."""
     _require_edit(actor, meeting.procedure)
     meeting.full_clean()
-    save_record(record=meeting, actor=actor)
+    save_record(record=meeting, actor=actor, event=created_or_changed(meeting))
     return meeting
 
 
@@ -305,5 +307,5 @@ def meeting_minutes_publish(*, actor: Actor, meeting: Meeting) -> Meeting:
     if meeting.minutes_published_at is None:
         meeting.minutes_published_at = timezone.now()
         meeting.full_clean()
-        save_record(record=meeting, actor=actor)
+        save_record(record=meeting, actor=actor, event=AuditEvent.PUBLISHED)
     return meeting

@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.participation.amendments.services import charter_change_clean
 from offenestadt.participation.confirmation_links import (
@@ -147,7 +148,7 @@ def proposal_create(
         charter_change=change,
     )
     proposal.full_clean()
-    save_record(record=proposal, actor=actor)
+    save_record(record=proposal, actor=actor, event=AuditEvent.SUBMITTED)
     return proposal
 
 
@@ -181,6 +182,7 @@ def proposal_support(
             }
         )
     _require_supportable(proposal, today)
+    # unaudited: supports are a count, shown on the proposal, not records with a history
     Support.objects.bulk_create(
         Support(proposal=proposal, channel=chosen, entered_by_role=entered_by_role)
         for _number in range(count)
@@ -226,6 +228,7 @@ def proposal_support_online(
     _require_supportable(proposal, today)
     try:
         with transaction.atomic():
+            # unaudited: supports are a count, shown on the proposal, not records with a history
             Support.objects.create(
                 proposal=proposal, channel=Channel.ONLINE, supporter_key=supporter_key
             )
@@ -314,6 +317,7 @@ def support_confirm(*, token: str, today: date | None = None) -> SupportCounted:
         proposal=confirmation.proposal, supporter_key=confirmation.supporter_key, today=today
     )
     confirmation.confirmed_at = timezone.now()
+    # unaudited: a confirmation token for a private address, not a public record
     confirmation.save(update_fields=["confirmed_at"])
     return counted
 
@@ -353,7 +357,7 @@ def proposal_answer(*, actor: Actor, proposal: Proposal, status: str, answer: st
     proposal.answer = answer
     proposal.answered_at = timezone.now()
     proposal.full_clean()
-    save_record(record=proposal, actor=actor)
+    save_record(record=proposal, actor=actor, event=AuditEvent.ANSWERED)
     subscribers_notify(procedure=proposal.procedure, event=Notice.ANSWER, proposal=proposal)
     return proposal
 
