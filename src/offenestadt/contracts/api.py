@@ -4,12 +4,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from offenestadt.charter.engine import Status
+from offenestadt.contracts import selectors
 from offenestadt.contracts.models import (
     AccessMode,
     Contract,
@@ -166,6 +167,17 @@ class ContractFilters(Paging):
     max_value: Decimal | None = None
     q: str | None = Field(None, description="Words in the title or purpose.")
 
+    def selection(self) -> selectors.ContractFilters:
+        return selectors.ContractFilters(
+            q=self.q or "",
+            status=self.status,
+            vendor=self.vendor,
+            project=self.project or "",
+            country=self.country or "",
+            min_value=self.min_value,
+            max_value=self.max_value,
+        )
+
 
 def _published() -> ContractQuerySet:
     return Contract.objects.published()
@@ -174,31 +186,9 @@ def _published() -> ContractQuerySet:
 @router.get("/contracts", response={200: ContractPage, 422: InvalidInput})
 def contract_list(request: HttpRequest, filters: Query[ContractFilters]) -> dict[str, Any]:
     """Published contracts by title, filtered and paged."""
-    contracts = _published()
-    if filters.status:
-        contracts = contracts.filter(status=filters.status)
-    if filters.vendor is not None:
-        contracts = contracts.filter(vendor_id=filters.vendor)
-    if filters.project:
-        contracts = contracts.filter(projects__slug=filters.project)
-    if filters.country:
-        country = filters.country.upper()
-        contracts = contracts.filter(
-            Q(locations__country=country)
-            | Q(subprocessors__country=country)
-            | Q(accesses__country=country, accesses__mode=AccessMode.REMOTE)
-        ).distinct()
-    if filters.min_value is not None:
-        contracts = contracts.filter(value__gte=filters.min_value)
-    if filters.max_value is not None:
-        contracts = contracts.filter(value__lte=filters.max_value)
-    if filters.q:
-        contracts = contracts.filter(
-            Q(title__icontains=filters.q) | Q(purpose__icontains=filters.q)
-        )
-    page = contracts.select_related("vendor").prefetch_related("projects")[
-        filters.offset : filters.offset + filters.limit
-    ]
+    # The API shows what the public sees.
+    contracts = selectors.contract_list(user=AnonymousUser(), filters=filters.selection())
+    page = contracts.prefetch_related("projects")[filters.offset : filters.offset + filters.limit]
     return {
         "count": contracts.count(),
         "limit": filters.limit,
@@ -225,7 +215,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> Contract:
 @router.get("/vendors", response=list[VendorOut])
 def vendor_list(request: HttpRequest) -> list[Vendor]:
     """Vendors of published contracts."""
-    return list(Vendor.objects.filter(contracts__published_at__isnull=False).distinct())
+    return list(selectors.vendors_with_published_contracts())
 
 
 @router.get("/vendors/{vendor_id}", response={200: VendorOut, 404: Problem})

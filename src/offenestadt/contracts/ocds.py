@@ -16,11 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.template.defaultfilters import yesno
 from django.utils import timezone, translation
 
 from offenestadt.audit.models import Action, AuditEntry
+from offenestadt.contracts import selectors
 from offenestadt.contracts.models import CONTRACT_LIFECYCLE, Contract, ContractStatus
 from offenestadt.registry.models import Project
 
@@ -56,8 +58,7 @@ def contract_ocid(contract: Contract) -> str:
 def published_contracts() -> "QuerySet[Contract]":
     """Every published contract with what its releases read, in a fixed number of queries."""
     return (
-        Contract.objects.published()
-        .select_related("vendor")
+        selectors.contract_list(user=AnonymousUser(), filters=selectors.ContractFilters())
         .prefetch_related(
             "projects__participation_procedures", "locations", "subprocessors", "accesses"
         )

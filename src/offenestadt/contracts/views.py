@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import reads_internal, staff_only
-from offenestadt.audit.models import AuditEntry
+from offenestadt.audit.selectors import history_for
 from offenestadt.charter.scorecard import Scorecard
-from offenestadt.contracts import rules, services
+from offenestadt.contracts import rules, selectors, services
 from offenestadt.contracts.compliance import redaction_problems
 from offenestadt.contracts.export import contracts_csv
 from offenestadt.contracts.forms import (
@@ -33,7 +33,6 @@ from offenestadt.contracts.forms import (
     VendorForm,
 )
 from offenestadt.contracts.models import (
-    AccessMode,
     Contract,
     ContractComment,
     ContractStatus,
@@ -41,7 +40,6 @@ from offenestadt.contracts.models import (
     DataLocation,
     Redaction,
     SubProcessor,
-    Vendor,
 )
 from offenestadt.contracts.terms import changes_since_publication
 from offenestadt.core.forms import show_validation_error
@@ -49,7 +47,6 @@ from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.core.request_input import InputError, bounded_int, finite_decimal
 from offenestadt.core.throttle import RateLimitedError, address_key
 from offenestadt.opendata import filescan
-from offenestadt.registry.models import Project
 
 PAGE_SIZE = 50
 
@@ -67,36 +64,13 @@ def _amount(request: HttpRequest, text: str, name: str) -> Decimal | None:
 
 def contract_list(request: HttpRequest) -> HttpResponse:
     """The public register: filters by vendor, status, project, country, value, and search."""
-    contracts = Contract.objects.visible_to(request.user).select_related("vendor")
     filters = {
         key: request.GET.get(key, "").strip()
         for key in ("q", "status", "auftragnehmer", "projekt", "land", "wert_ab", "wert_bis")
     }
-    if filters["q"]:
-        contracts = contracts.filter(
-            Q(title__icontains=filters["q"]) | Q(purpose__icontains=filters["q"])
-        )
-    if filters["status"] in ContractStatus.values:
-        contracts = contracts.filter(status=filters["status"])
-    if filters["auftragnehmer"]:
-        try:
-            vendor = bounded_int(filters["auftragnehmer"], name="auftragnehmer")
-        except InputError:
-            vendor = 0  # no vendor has this id: the list is empty, as for an unknown id
-        contracts = contracts.filter(vendor_id=vendor)
-    if filters["projekt"]:
-        contracts = contracts.filter(projects__slug=filters["projekt"])
-    if len(filters["land"]) == 2:
-        country = filters["land"].upper()
-        contracts = contracts.filter(
-            Q(locations__country=country)
-            | Q(subprocessors__country=country)
-            | Q(accesses__country=country, accesses__mode=AccessMode.REMOTE)
-        ).distinct()
-    if (low := _amount(request, filters["wert_ab"], str(_("Wert ab (Euro)")))) is not None:
-        contracts = contracts.filter(value__gte=low)
-    if (high := _amount(request, filters["wert_bis"], str(_("Wert bis (Euro)")))) is not None:
-        contracts = contracts.filter(value__lte=high)
+    contracts = selectors.contract_list(
+        user=request.user, filters=_contract_filters(request, filters)
+    )
     page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("seite"))
     return render(
         request,
@@ -105,20 +79,38 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "statuses": ContractStatus.choices,
-            "vendors": Vendor.objects.filter(contracts__published_at__isnull=False).distinct(),
-            "projects": Project.objects.published().filter(contracts__isnull=False).distinct(),
+            "vendors": selectors.vendors_with_published_contracts(),
+            "projects": selectors.projects_with_contracts(),
             "can_create": rules.can_create_contract(request.user),
         },
     )
 
 
+def _contract_filters(request: HttpRequest, shown: dict[str, str]) -> selectors.ContractFilters:
+    """The register's filters from its address; a value that means nothing narrows nothing."""
+    vendor = None
+    if shown["auftragnehmer"]:
+        try:
+            vendor = bounded_int(shown["auftragnehmer"], name="auftragnehmer")
+        except InputError:
+            vendor = 0  # no vendor has this id: the list is empty, as for an unknown id
+    known_status = shown["status"] in ContractStatus.values
+    return selectors.ContractFilters(
+        q=shown["q"],
+        status=ContractStatus(shown["status"]) if known_status else None,
+        vendor=vendor,
+        project=shown["projekt"],
+        country=shown["land"] if len(shown["land"]) == 2 else "",
+        min_value=_amount(request, shown["wert_ab"], str(_("Wert ab (Euro)"))),
+        max_value=_amount(request, shown["wert_bis"], str(_("Wert bis (Euro)"))),
+    )
+
+
 def contract_csv(request: HttpRequest) -> HttpResponse:
     """The published register as CSV (UTF-8 with BOM, so spreadsheets read the umlauts)."""
-    contracts = (
-        Contract.objects.published()
-        .select_related("vendor")
-        .prefetch_related("locations", "redactions")
-    )
+    contracts = selectors.contract_list(
+        user=AnonymousUser(), filters=selectors.ContractFilters()
+    ).prefetch_related("locations", "redactions")
     response = HttpResponse(
         "\ufeff" + contracts_csv(contracts), content_type="text/csv; charset=utf-8"
     )
@@ -153,9 +145,6 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     charter, findings = services.contract_findings(contract)
-    history = AuditEntry.objects.for_record(contract)
-    if not reads_internal(request.user):
-        history = history.public()
     can_edit = rules.can_edit_contract(request.user, contract)
     if can_edit and transition_form is None and contract.next_statuses():
         transition_form = ContractTransitionForm(contract=contract)
@@ -167,7 +156,7 @@ def _render_detail(
             "scorecard": Scorecard.build(findings, charter),
             "changes": changes_since_publication(contract),
             "projects": contract.projects.published(),
-            "history": history.order_by("-seq"),
+            "history": history_for(contract, request.user),
             "can_edit": can_edit,
             "transition_form": transition_form if can_edit else None,
             "refusal": refusal,
