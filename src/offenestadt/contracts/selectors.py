@@ -4,7 +4,7 @@ the CSV export and the OCDS release packages."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from offenestadt.accounts.models import Actor
 from offenestadt.contracts.models import (
@@ -12,6 +12,9 @@ from offenestadt.contracts.models import (
     Contract,
     ContractQuerySet,
     ContractStatus,
+    DataAccess,
+    DataLocation,
+    SubProcessor,
     Vendor,
 )
 from offenestadt.registry.models import Project
@@ -63,6 +66,25 @@ def contract_list(*, user: Actor, filters: ContractFilters) -> ContractQuerySet:
     if filters.max_value is not None:
         contracts = contracts.filter(value__lte=filters.max_value)
     return contracts
+
+
+def contracts_with_data_flows(*, user: Actor) -> ContractQuerySet:
+    """The contracts ``user`` may see by title, with their vendor and where their data goes:
+    locations, sub-processors and (as ``remote_accesses``) access from afar."""
+    return (
+        Contract.objects.visible_to(user)
+        .select_related("vendor")
+        .prefetch_related(
+            Prefetch("locations", queryset=DataLocation.objects.order_by("pk")),
+            Prefetch("subprocessors", queryset=SubProcessor.objects.order_by("pk")),
+            Prefetch(
+                "accesses",
+                queryset=DataAccess.objects.filter(mode=AccessMode.REMOTE).order_by("pk"),
+                to_attr="remote_accesses",
+            ),
+        )
+        .order_by("title")
+    )
 
 
 def vendors_with_published_contracts() -> QuerySet[Vendor]:

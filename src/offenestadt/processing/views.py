@@ -3,6 +3,7 @@ pages that write entries and take them through the data protection officer's rev
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch, Q, prefetch_related_objects
@@ -13,20 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Role
 from offenestadt.accounts.rules import reads_internal, staff_only
-from offenestadt.audit.models import AuditEntry
+from offenestadt.audit.selectors import history_for
 from offenestadt.charter.engine import evaluate
-from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.scorecard import Scorecard
-from offenestadt.contracts.models import (
-    AccessMode,
-    Contract,
-    DataAccess,
-    DataLocation,
-    SubProcessor,
-)
+from offenestadt.charter.selectors import charter_in_force
+from offenestadt.contracts.selectors import contracts_with_data_flows
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
-from offenestadt.processing import rules, services
+from offenestadt.processing import rules, selectors, services
 from offenestadt.processing.export import export_csv, export_json, export_pdf
 from offenestadt.processing.forms import (
     ActivityForm,
@@ -37,6 +32,7 @@ from offenestadt.processing.forms import (
     TransferForm,
 )
 from offenestadt.processing.models import (
+    ActivityQuerySet,
     DataCategory,
     ProcessingActivity,
     RetentionRun,
@@ -44,7 +40,7 @@ from offenestadt.processing.models import (
     ReviewStatus,
     Transfer,
 )
-from offenestadt.registry.models import Project
+from offenestadt.registry.selectors import projects_visible_to
 
 PAGE_SIZE = 50
 EXPORT_FILENAME = "verarbeitungsverzeichnis"
@@ -52,9 +48,12 @@ EXPORT_FILENAME = "verarbeitungsverzeichnis"
 
 def activity_list(request: HttpRequest) -> HttpResponse:
     """What data the city processes, in plain words first; filtered by project."""
-    projects = Project.objects.visible_to(request.user)
+    projects = projects_visible_to(request.user)
+    project_slug = request.GET.get("projekt", "").strip()
     activities = (
-        ProcessingActivity.objects.visible_to(request.user)
+        selectors.activity_list(
+            user=request.user, filters=selectors.ActivityFilters(project=project_slug)
+        )
         .select_related("office")
         .prefetch_related(
             Prefetch("categories", queryset=DataCategory.objects.order_by("pk")),
@@ -62,9 +61,6 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("is_platform_own", "title")
     )
-    project_slug = request.GET.get("projekt", "").strip()
-    if project_slug:
-        activities = activities.filter(projects__in=projects.filter(slug=project_slug))
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("seite"))
     return render(
         request,
@@ -90,21 +86,26 @@ def _download(content: bytes, content_type: str, extension: str) -> HttpResponse
     return response
 
 
+def _published_register() -> ActivityQuerySet:
+    """What the exports hold: the register as the public sees it, unfiltered."""
+    return selectors.activity_list(user=AnonymousUser(), filters=selectors.ActivityFilters())
+
+
 def register_json(request: HttpRequest) -> HttpResponse:
     """The published register as JSON, each field keyed by the letter of Art. 30(1)."""
-    content = export_json(ProcessingActivity.objects.published(), public=True)
+    content = export_json(_published_register(), public=True)
     return _download(content, "application/json; charset=utf-8", "json")
 
 
 def register_csv(request: HttpRequest) -> HttpResponse:
     """The published register as CSV, one row per data category."""
-    content = export_csv(ProcessingActivity.objects.published(), public=True)
+    content = export_csv(_published_register(), public=True)
     return _download(content, "text/csv; charset=utf-8", "csv")
 
 
 def register_pdf(request: HttpRequest) -> HttpResponse:
     """The published register as a PDF document, as a supervisory authority would ask for it."""
-    content = export_pdf(ProcessingActivity.objects.published(), public=True)
+    content = export_pdf(_published_register(), public=True)
     return _download(content, "application/pdf", "pdf")
 
 
@@ -147,27 +148,10 @@ def _render_detail(
     internal = reads_internal(request.user)
     # The charter's rules and the page read the same categories and transfers.
     prefetch_related_objects([activity], "categories", "transfers")
-    charter = CharterVersion.objects.in_force()
-    history = AuditEntry.objects.for_record(activity)
-    if not internal:
-        history = history.public()
+    charter = charter_in_force()
     can_submit = rules.can_submit_activity(request.user, activity)
     can_review = rules.can_review_activity(request.user, activity)
-    contracts = (
-        Contract.objects.visible_to(request.user)
-        .filter(processing_activities=activity)
-        .select_related("vendor")
-        .prefetch_related(
-            Prefetch("locations", queryset=DataLocation.objects.order_by("pk")),
-            Prefetch("subprocessors", queryset=SubProcessor.objects.order_by("pk")),
-            Prefetch(
-                "accesses",
-                queryset=DataAccess.objects.filter(mode=AccessMode.REMOTE).order_by("pk"),
-                to_attr="remote_accesses",
-            ),
-        )
-        .order_by("title")
-    )
+    contracts = contracts_with_data_flows(user=request.user).filter(processing_activities=activity)
     return render(
         request,
         "processing/activity_detail.html",
@@ -176,7 +160,7 @@ def _render_detail(
             "contracts": contracts,
             "projects": activity.projects.visible_to(request.user).order_by("title"),
             "scorecard": Scorecard.build(evaluate(activity, charter) if charter else [], charter),
-            "history": history.order_by("-seq"),
+            "history": history_for(activity, request.user),
             "review_notes": _review_notes(activity) if internal else [],
             "can_edit": rules.can_edit_activity(request.user, activity),
             "submit_form": (submit_form or SubmitForm()) if can_submit else None,

@@ -60,6 +60,6 @@ def offices_with_projects() -> QuerySet[Office]:
     return Office.objects.filter(projects__isnull=False).distinct()
 
 
-def published_projects() -> ProjectQuerySet:
-    """Projects the public may see."""
-    return Project.objects.published()
+def projects_visible_to(user: Actor) -> ProjectQuerySet:
+    """The projects ``user`` may see: published ones, and drafts for the city's staff."""
+    return Project.objects.visible_to(user)

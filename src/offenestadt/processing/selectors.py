@@ -1,0 +1,29 @@
+"""Reading the register of processing activities: the list and its filter, shared by the
+register page and its exports (JSON, CSV, PDF)."""
+
+from dataclasses import dataclass
+
+from offenestadt.accounts.models import Actor
+from offenestadt.processing.models import ActivityQuerySet, ProcessingActivity
+from offenestadt.registry.selectors import projects_visible_to
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    """What the register is narrowed to; empty fields narrow nothing.
+
+    The register page builds it from its address (``?projekt=``).
+    """
+
+    # A project's slug: the activities linked to that project (if ``user`` may see it).
+    project: str = ""
+
+
+def activity_list(*, user: Actor, filters: ActivityFilters) -> ActivityQuerySet:
+    """The processing activities ``user`` may see that match ``filters``."""
+    activities = ProcessingActivity.objects.visible_to(user)
+    if filters.project:
+        activities = activities.filter(
+            projects__in=projects_visible_to(user).filter(slug=filters.project)
+        )
+    return activities
