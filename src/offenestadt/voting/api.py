@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from ninja.errors import HttpError
 from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.core.throttle import address_key
 from offenestadt.registry.models import Channel
-from offenestadt.voting import services
+from offenestadt.voting import selectors, services
 from offenestadt.voting.models import Vote, VoteKind, VoteStatus
 
 router = Router(tags=["votes"])
@@ -108,6 +108,9 @@ class VoteFilters(Paging):
     status: VoteStatus | None = None
     procedure: str | None = Field(None, description="A procedure's slug.")
 
+    def selection(self) -> selectors.VoteFilters:
+        return selectors.VoteFilters(status=self.status, procedure=self.procedure or "")
+
 
 class BallotIn(Schema):
     code: str = Field(
@@ -150,36 +153,22 @@ class ResultsOut(Schema):
     channels: list[ChannelCount] = Field(description="Ballots by how they were cast.")
 
 
-def _votes() -> Any:
-    return Vote.objects.published().select_related("procedure").prefetch_related("options")
+def _votes(filters: selectors.VoteFilters) -> Any:
+    """Votes as the public sees them, with their options."""
+    return selectors.vote_list(user=AnonymousUser(), filters=filters).prefetch_related("options")
 
 
 def _vote(vote_id: int) -> Vote:
-    vote = _votes().filter(pk=vote_id).first()
+    vote = _votes(selectors.VoteFilters()).filter(pk=vote_id).first()
     if vote is None:
         raise HttpError(404, f"There is no published vote {vote_id}.")
     return vote  # type: ignore[no-any-return]
 
 
-def _status_filter(status: VoteStatus, now: datetime) -> Q:
-    if status == VoteStatus.UPCOMING:
-        return Q(opens_at__gt=now)
-    if status == VoteStatus.OPEN:
-        return Q(opens_at__lte=now, closes_at__gt=now)
-    counted = Q(results_after__lte=now) | Q(results_after__isnull=True)
-    if status == VoteStatus.CLOSED:
-        return Q(closes_at__lte=now) & ~counted
-    return Q(closes_at__lte=now) & counted
-
-
 @router.get("/votes", response={200: VotePage, 422: InvalidInput})
 def vote_list(request: HttpRequest, filters: Query[VoteFilters]) -> dict[str, Any]:
     """Published polls and votes with their options, the latest to open first."""
-    votes = _votes()
-    if filters.status:
-        votes = votes.filter(_status_filter(filters.status, timezone.now()))
-    if filters.procedure:
-        votes = votes.filter(procedure__slug=filters.procedure)
+    votes = _votes(filters.selection())
     return {
         "count": votes.count(),
         "limit": filters.limit,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from offenestadt.accounts.rules import reads_internal
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.throttle import address_key
-from offenestadt.voting import rules, services
+from offenestadt.voting import rules, selectors, services
 from offenestadt.voting.forms import BallotForm, OptionForm, PaperBallotForm, ReceiptForm, VoteForm
 from offenestadt.voting.models import Option, Vote, VoteStatus, VotingCode
 
@@ -41,7 +41,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 def vote_list(request: HttpRequest) -> HttpResponse:
     """Running votes first, then those to come, then the ended ones."""
     now = timezone.now()
-    votes = list(Vote.objects.visible_to(request.user).select_related("procedure"))
+    votes = list(selectors.vote_list(user=request.user, filters=selectors.VoteFilters()))
     groups: dict[str, list[Vote]] = {status: [] for status in VoteStatus.values}
     for vote in votes:
         groups[vote.status_on(now)].append(vote)
