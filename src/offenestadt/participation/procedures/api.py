@@ -4,6 +4,7 @@ phases, texts, meetings, the contributions counted by channel, and the result re
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from offenestadt.core.api import LocalisedText, Paging, Problem, labelled
+from offenestadt.participation.procedures import selectors
 from offenestadt.participation.procedures.figures import ChannelMix, channel_mixes, is_finished
 from offenestadt.participation.procedures.models import (
     ContributionStatus,
@@ -163,7 +165,7 @@ def _summary(request: HttpRequest, procedure: Procedure, mix: ChannelMix) -> dic
 
 def _procedures() -> Any:
     return (
-        Procedure.objects.published()
+        selectors.procedure_list(user=AnonymousUser())
         .select_related("office", "contract")
         .prefetch_related("phases", "projects")
     )

@@ -7,6 +7,7 @@ Names of contributors stay out: a feed is copied by readers and kept beyond any 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from offenestadt.participation.comments.models import Comment
+from offenestadt.participation.procedures import selectors
 from offenestadt.participation.procedures.models import (
     ContributionStatus,
     Meeting,
@@ -287,4 +289,4 @@ class AllProceduresFeed(_EventFeed[None]):
         return reverse("participation:procedure_list")
 
     def items(self) -> list[Event]:
-        return procedure_events(Procedure.objects.published(), with_procedure=True)
+        return procedure_events(selectors.procedure_list(user=AnonymousUser()), with_procedure=True)

@@ -2,6 +2,7 @@
 now, its material and texts, meetings, results, and all contributions as open data.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -9,12 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from offenestadt.accounts.rules import reads_internal
-from offenestadt.audit.models import AuditEntry
-from offenestadt.contracts.models import Contract
+from offenestadt.audit.selectors import history_for
 from offenestadt.participation.comments import services as comments_services
 from offenestadt.participation.comments.models import Comment
-from offenestadt.participation.procedures import rules
+from offenestadt.participation.procedures import rules, selectors
 from offenestadt.participation.procedures.export import (
     contributions_csv_response,
     contributions_json_response,
@@ -27,8 +26,8 @@ from offenestadt.participation.procedures.figures import (
 from offenestadt.participation.procedures.models import (
     ContributionStatus,
     Paragraph,
-    Phase,
     Procedure,
+    ProcedureQuerySet,
 )
 from offenestadt.participation.proposals import services as proposals_services
 from offenestadt.registry.models import Channel
@@ -63,7 +62,7 @@ def _threads(comments: QuerySet[Comment]) -> QuerySet[Comment]:
 
 def procedure_list(request: HttpRequest) -> HttpResponse:
     procedures = (
-        Procedure.objects.visible_to(request.user)
+        selectors.procedure_list(user=request.user)
         .select_related("office")
         .prefetch_related("phases")
     )
@@ -85,24 +84,12 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_contract(request: HttpRequest, procedure: Procedure) -> Contract | None:
-    contract = procedure.contract
-    if contract is None or not (contract.is_public_record() or reads_internal(request.user)):
-        return None
-    return contract
-
-
 def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The procedure: its phases and the one running now, its material, meetings, comments."""
     procedure = procedure_for(request, slug)
     today = timezone.localdate()
     # The procedure's history holds its phases' too: when they were moved, and why.
-    history = AuditEntry.objects.for_record(procedure) | AuditEntry.objects.filter(
-        object_type=Phase._meta.label_lower,
-        object_id__in=[str(pk) for pk in procedure.phases.values_list("pk", flat=True)],
-    )
-    if not reads_internal(request.user):
-        history = history.public()
+    history = history_for(procedure, request.user, parts=procedure.phases.all())
     documents = procedure.documents.annotate(
         paragraph_count=Count("paragraphs", distinct=True),
         comment_count=Count("paragraphs__comments", distinct=True),
@@ -118,7 +105,7 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "open": is_consultation_open(procedure, today),
             "closed_reason": comments_services.comments_closed_reason(procedure, today),
             "projects": procedure.projects.visible_to(request.user),
-            "contract": _visible_contract(request, procedure),
+            "contract": selectors.contract_shown(procedure, request.user),
             "documents": documents,
             "meetings": procedure.meetings.all(),
             "proposal_summary": proposals_services.proposal_summary(
@@ -126,7 +113,7 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "comments": _threads(procedure.comments.filter(paragraph__isnull=True)),
             "mix": channel_mix(procedure),
-            "history": history.order_by("-seq"),
+            "history": history,
             "can_edit": rules.can_edit_procedure(request.user, procedure),
             "can_enter": rules.can_enter_contributions(request.user, procedure),
         },
@@ -246,9 +233,14 @@ def procedure_results_print(request: HttpRequest, slug: str) -> HttpResponse:
     return _results(request, slug, "participation/procedure_results_print.html")
 
 
+def _published_procedures() -> ProcedureQuerySet:
+    """What the exports hold: the procedures as the public sees them."""
+    return selectors.procedure_list(user=AnonymousUser())
+
+
 def contributions_csv(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """Every contribution as CSV, without names or addresses: of one procedure, or of all."""
-    procedures = Procedure.objects.published()
+    procedures = _published_procedures()
     if slug is not None:
         procedures = procedures.filter(slug=slug)
         if not procedures.exists():
@@ -257,7 +249,7 @@ def contributions_csv(request: HttpRequest, slug: str | None = None) -> HttpResp
 
 
 def contributions_json(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    procedures = Procedure.objects.published()
+    procedures = _published_procedures()
     if slug is not None:
         procedures = procedures.filter(slug=slug)
         if not procedures.exists():

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from offenestadt.accounts.rules import reads_internal
-from offenestadt.audit.models import AuditEntry
-from offenestadt.charter.models import CharterVersion
+from offenestadt.audit.selectors import history_for
+from offenestadt.charter.selectors import newest_charter
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.replica import reads_primary
 from offenestadt.participation import throttle
@@ -64,13 +63,6 @@ def _throttled(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/contribution_throttled.html", status=429)
 
 
-def _charter_for(procedure: Procedure) -> CharterVersion | None:
-    """The charter a proposal in this procedure may change; None outside charter ones."""
-    if not procedure.amends_charter:
-        return None
-    return CharterVersion.objects.order_by("-number").first()
-
-
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     """All proposals of a procedure with support and answer; hidden ones with their reason."""
     procedure = _procedure(request, slug)
@@ -99,9 +91,6 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         row["channel"]: row["n"]
         for row in proposal.supports.values("channel").annotate(n=Count("pk")).order_by()
     }
-    history = AuditEntry.objects.for_record(proposal)
-    if not reads_internal(request.user):
-        history = history.public()
     return render(
         request,
         "participation/contribution_proposal_detail.html",
@@ -116,7 +105,9 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_moderate": moderation_rules.can_moderate_procedure(request.user, procedure),
             "can_adopt": amendments_rules.can_adopt_charter_change(request.user, proposal),
             # A hidden proposal's words stay out of its page, the history's too.
-            "history": history.order_by("-seq") if proposal.status == "visible" else None,
+            "history": history_for(proposal, request.user)
+            if proposal.status == "visible"
+            else None,
         },
     )
 
@@ -126,7 +117,8 @@ def _proposal_form_page(request: HttpRequest, slug: str, *, entry: bool) -> Http
     if entry:
         _require(procedures_rules.can_enter_contributions(request.user, procedure))
     form_class = ProposalEntryForm if entry else ProposalForm
-    charter = _charter_for(procedure)
+    # The charter a proposal in this procedure may change; None outside charter ones.
+    charter = newest_charter() if procedure.amends_charter else None
     form = form_class(request.POST if request.method == "POST" else None, charter=charter)
     closed_reason = services.proposals_closed_reason(procedure, timezone.localdate())
     if form.is_valid():
