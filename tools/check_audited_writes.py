@@ -12,8 +12,8 @@ write needs no entry (a counter, a token, a file in storage, retention's erasure
 
 Checked: the modules that write, i.e. `services.py`, `tasks.py` and `retention.py` (and
 modules inside a `services/` package), and every other module that imports
-`offenestadt.audit.services`. Exempt: `audit/services.py` (it is the audit path), tests
-and migrations. A queryset's `.update` is told from a dict's or a hash's by its keyword
+`offenestadt.audit.services` or defines tasks (`from django.tasks import task`).
+Exempt: `audit/services.py` (it is the audit path), tests and migrations. A queryset's `.update` is told from a dict's or a hash's by its keyword
 arguments (`QuerySet.update` takes only keywords); `.add`/`.remove`/`.set`/`.clear` count
 on an attribute (a related manager), not on a local set.
 
@@ -85,9 +85,16 @@ def _is_write(call: ast.Call) -> str | None:
     return None
 
 
-def _imports_audit(tree: ast.Module) -> bool:
+def _writes_by_kind(tree: ast.Module) -> bool:
+    """Whether the module writes through the audit trail or defines background tasks."""
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == "offenestadt.audit.services":
+            return True
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "django.tasks"
+            and any(alias.name == "task" for alias in node.names)
+        ):
             return True
         if isinstance(node, ast.Import) and any(
             alias.name == "offenestadt.audit.services" for alias in node.names
@@ -137,7 +144,7 @@ def is_checked(path: PurePosixPath, tree: ast.Module) -> bool:
         return False
     if not path.parts or path.parts[0] != "src":
         return False
-    return path.name in WRITING_MODULES or "services" in path.parts[:-1] or _imports_audit(tree)
+    return path.name in WRITING_MODULES or "services" in path.parts[:-1] or _writes_by_kind(tree)
 
 
 def python_modules(root: Path) -> Iterator[PurePosixPath]:

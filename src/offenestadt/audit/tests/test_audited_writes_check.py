@@ -131,6 +131,11 @@ def test_writing_modules_are_checked_and_others_are_not(tmp_path: Path, monkeypa
     )
     offences, _ = checker.check(root)
     assert {offence.path for offence in offences} == set(checked) | {pipeline}
+    # So is a module that defines background tasks.
+    sending = "src/offenestadt/things/sending.py"
+    root = _repository(tmp_path, {sending: "from django.tasks import task\n" + WRITES})
+    offences, _ = checker.check(root)
+    assert sending in {offence.path for offence in offences}
 
 
 def test_a_file_not_yet_checked_waits_and_is_named_once_it_passes(
