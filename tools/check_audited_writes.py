@@ -13,9 +13,10 @@ write needs no entry (a counter, a token, a file in storage, retention's erasure
 Checked: the modules that write, i.e. `services.py`, `tasks.py` and `retention.py` (and
 modules inside a `services/` package), and every other module that imports
 `offenestadt.audit.services` or defines tasks (`from django.tasks import task`).
-Exempt: `audit/services.py` (it is the audit path), tests and migrations. A queryset's `.update` is told from a dict's or a hash's by its keyword
-arguments (`QuerySet.update` takes only keywords); `.add`/`.remove`/`.set`/`.clear` count
-on an attribute (a related manager), not on a local set.
+Exempt: `audit/services.py` (it is the audit path), tests and migrations. A queryset's
+`.update` is told from a dict's or a hash's by its keyword arguments (`QuerySet.update`
+takes only keywords); `.add`/`.remove`/`.set`/`.clear` count on an attribute (a related
+manager), not on a local set.
 
 Run by `make lint`; prints each offender as `path:line: ...` and exits 1.
 """
