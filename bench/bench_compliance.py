@@ -12,9 +12,9 @@ from offenestadt.charter.demo import load_demo as load_demo_charter
 from offenestadt.charter.engine import evaluate
 from offenestadt.charter.models import CharterVersion
 from offenestadt.registry import services
+from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
     AccessChannel,
-    Channel,
     Phase,
     Project,
     Service,

@@ -718,7 +718,7 @@ def verify(cluster: Cluster) -> None:
     from django.db import connections
 
     from offenestadt.contracts.models import ContractComment
-    from offenestadt.registry.models import Channel
+    from offenestadt.registry.channels import Channel
     from offenestadt.voting.models import Ballot, VotingCode
     from offenestadt.voting.services import code_hash, receipt_hash
 

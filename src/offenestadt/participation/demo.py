@@ -24,7 +24,8 @@ from offenestadt.participation.procedures.models import (
 )
 from offenestadt.participation.proposals import services as proposals_services
 from offenestadt.participation.proposals.models import ProposalStatus
-from offenestadt.registry.models import Channel, Project
+from offenestadt.registry.channels import Channel
+from offenestadt.registry.models import Project
 
 PROCEDURES: list[dict[str, Any]] = [
     {

@@ -17,10 +17,10 @@ from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.registry import selectors
+from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
     AccessChannel,
     AssetKind,
-    Channel,
     CouncilOverride,
     FundingSource,
     Holder,

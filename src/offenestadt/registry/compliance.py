@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Outcome, Status, rule
 from offenestadt.charter.models import CharterVersion
+from offenestadt.registry.channels import NON_DIGITAL_CHANNELS, Channel
 from offenestadt.registry.licences import is_osi_approved
 from offenestadt.registry.models import (
     LIFECYCLE,
-    NON_DIGITAL_CHANNELS,
     AccessChannel,
-    Channel,
     Holder,
     Hosting,
     Phase,

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.registry import services
+from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
     AccessChannel,
     AssetKind,
-    Channel,
     FundingSource,
     Holder,
     Hosting,

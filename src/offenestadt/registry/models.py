@@ -12,6 +12,7 @@ from offenestadt.accounts.models import Actor, Office
 from offenestadt.accounts.rules import reads_internal
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.gate_dates import DateRole, GateDate
+from offenestadt.registry.channels import Channel
 from offenestadt.registry.licences import LicenceError, parse_licence
 from offenestadt.registry.opening_hours import WeeklyHours, per_week_long
 
@@ -196,16 +197,6 @@ class FundingSource(ProjectPart):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.project})"
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", _("online")
-    PHONE = "phone", _("Telefon")
-    IN_PERSON = "in_person", _("persönlich")
-    POST = "post", _("Post")
-
-
-NON_DIGITAL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON, Channel.POST})
 
 
 class Phase(models.TextChoices):

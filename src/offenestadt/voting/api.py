@@ -21,7 +21,7 @@ from ninja.errors import HttpError
 
 from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.core.throttle import address_key
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.voting import selectors, services
 from offenestadt.voting.models import Vote, VoteKind, VoteStatus
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import Role, User
 from offenestadt.participation.models import Procedure
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.voting import services
 from offenestadt.voting.models import Option, Vote, VoteKind
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.participation.models import Proposal
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.voting import rules
 from offenestadt.voting.models import Option, Vote, VoteKind
 

@@ -28,7 +28,7 @@ from offenestadt.accounts.models import Actor
 from offenestadt.accounts.rules import reads_internal
 from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.participation.models import Procedure, Proposal
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 
 class VoteKind(models.TextChoices):

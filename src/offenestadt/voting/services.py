@@ -28,7 +28,7 @@ from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.core.throttle import throttle_take
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.voting import rules
 from offenestadt.voting.models import (
     Ballot,

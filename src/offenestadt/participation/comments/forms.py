@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.comments.services import COMMENT_MAX_LENGTH
 from offenestadt.participation.procedures.models import Paragraph, Procedure
-from offenestadt.registry.models import NON_DIGITAL_CHANNELS, Channel
+from offenestadt.registry.channels import NON_DIGITAL_CHANNELS, Channel
 
 
 class CommentForm(forms.Form):

@@ -22,7 +22,7 @@ from offenestadt.participation.procedures.models import (
     PhaseKind,
     Procedure,
 )
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 # The model's text field says 4000; a TextField's max_length binds forms only.
 COMMENT_MAX_LENGTH = 4000

@@ -19,7 +19,7 @@ from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures import rules as procedures_rules
 from offenestadt.participation.procedures.models import ContributionStatus, Paragraph, Procedure
 from offenestadt.participation.procedures.views import procedure_for
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 
 def _comment_page(

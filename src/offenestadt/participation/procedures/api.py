@@ -24,7 +24,7 @@ from offenestadt.participation.procedures.models import (
     PhaseKind,
     Procedure,
 )
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 router = Router(tags=["participation"])
 

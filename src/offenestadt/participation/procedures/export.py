@@ -17,7 +17,7 @@ from offenestadt.core.spreadsheets import csv_table
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures.models import ContributionStatus, Procedure
 from offenestadt.participation.proposals.models import Proposal
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 SUPPORT_COLUMNS = tuple(f"supports_{channel.value}" for channel in Channel)
 COLUMNS = (

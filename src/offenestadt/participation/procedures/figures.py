@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures.models import ContributionStatus, PhaseKind, Procedure
 from offenestadt.participation.proposals.models import Proposal, Support
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from offenestadt.accounts.models import Office
 from offenestadt.contracts.models import Contract
 from offenestadt.core.gate_dates import DateRole, GateDate
-from offenestadt.registry.models import Channel, LinkedRecord, Project, PublishedQuerySet
+from offenestadt.registry.channels import Channel
+from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
 
 
 class PhaseKind(models.TextChoices):

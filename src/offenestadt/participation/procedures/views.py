@@ -30,7 +30,7 @@ from offenestadt.participation.procedures.models import (
     ProcedureQuerySet,
 )
 from offenestadt.participation.proposals import services as proposals_services
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 PAGE_SIZE = 50
 

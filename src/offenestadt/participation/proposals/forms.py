@@ -15,7 +15,7 @@ from offenestadt.participation.proposals.services import (
     PROPOSAL_MAX_LENGTH,
     answer_statuses,
 )
-from offenestadt.registry.models import NON_DIGITAL_CHANNELS, Channel
+from offenestadt.registry.channels import NON_DIGITAL_CHANNELS, Channel
 
 OFFLINE_CHANNELS = [
     (value, label) for value, label in Channel.choices if value in NON_DIGITAL_CHANNELS

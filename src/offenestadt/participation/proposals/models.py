@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.participation.procedures.models import Contribution, Procedure
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 
 class ProposalStatus(models.TextChoices):

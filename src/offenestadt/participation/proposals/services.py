@@ -48,7 +48,7 @@ from offenestadt.participation.proposals.models import (
     Support,
     SupportConfirmation,
 )
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 # The model's text field says 6000; a TextField's max_length binds forms only.
 PROPOSAL_MAX_LENGTH = 6000

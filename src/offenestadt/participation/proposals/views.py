@@ -31,7 +31,7 @@ from offenestadt.participation.proposals.forms import (
     SupportForm,
 )
 from offenestadt.participation.proposals.models import Proposal
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 PAGE_SIZE = 50
 

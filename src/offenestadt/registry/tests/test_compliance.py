@@ -13,10 +13,10 @@ from offenestadt.charter.models import CharterVersion
 from offenestadt.participation.models import Phase as ParticipationPhase
 from offenestadt.participation.models import PhaseKind, Procedure
 from offenestadt.processing.models import ProcessingActivity
+from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
     AccessChannel,
     AssetKind,
-    Channel,
     Holder,
     Hosting,
     InfrastructureAsset,

@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.core.tests.browser import axe_source, chromium, describe_violations, run_axe
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.voting import services
 from offenestadt.voting.models import VoteKind
 from offenestadt.voting.tests.factories import close, issue_codes, make_vote, option_ids

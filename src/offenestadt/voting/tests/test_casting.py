@@ -11,7 +11,7 @@ from django.utils import timezone
 from offenestadt.accounts.models import Office, User
 from offenestadt.core.models import ThrottleCounter
 from offenestadt.core.throttle import keyed_hash
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.voting import services
 from offenestadt.voting.models import Ballot, BallotChoice, VoteKind, VotingCode
 from offenestadt.voting.tests.factories import close, issue_codes, make_vote, option_ids

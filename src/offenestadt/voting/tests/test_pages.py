@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.voting import services
 from offenestadt.voting.models import Ballot, Vote, VoteKind, VotingCode
 from offenestadt.voting.tests.factories import close, issue_codes, make_vote, option_ids

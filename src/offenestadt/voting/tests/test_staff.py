@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.voting import rules, services
 from offenestadt.voting.models import Ballot, Option, Vote, VoteKind
 from offenestadt.voting.tests.factories import issue_codes, make_vote, option_ids, procedure_for

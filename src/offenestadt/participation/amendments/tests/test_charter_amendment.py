@@ -21,7 +21,7 @@ from offenestadt.participation.proposals.tests.proposal_setup import (
     end_procedure,
     running_procedure,
 )
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 ClientFor = Callable[[User | None], Client]
 

@@ -21,7 +21,7 @@ from offenestadt.participation.procedures.tests.procedure_setup import (
     end_consultation,
     paragraph,
 )
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User | None], Client]

@@ -22,7 +22,7 @@ from offenestadt.participation.proposals.tests.proposal_setup import (
     running_procedure,
 )
 from offenestadt.participation.throttle import DEFAULT_LIMITS
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 ClientFor = Callable[[User | None], Client]
 

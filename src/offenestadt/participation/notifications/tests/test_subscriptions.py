@@ -22,7 +22,7 @@ from offenestadt.participation.proposals.tests.proposal_setup import (
     CLIENT_ADDRESS,
     running_procedure,
 )
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 ClientFor = Callable[[User | None], Client]
 CONFIRM_LINK = re.compile(r"https?://\S+/beteiligung/benachrichtigung/(\S+)/bestaetigen/")

@@ -18,7 +18,7 @@ from offenestadt.participation.procedures.export import COLUMNS
 from offenestadt.participation.procedures.models import Procedure
 from offenestadt.participation.procedures.tests.procedure_setup import consultation, paragraph
 from offenestadt.participation.proposals.models import Proposal, ProposalStatus, Support
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User | None], Client]

@@ -24,7 +24,7 @@ from offenestadt.participation.procedures.tests.procedure_setup import (
     paragraph,
 )
 from offenestadt.participation.proposals.models import Proposal, ProposalStatus, Support
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 from offenestadt.registry.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

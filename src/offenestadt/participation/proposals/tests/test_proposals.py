@@ -26,7 +26,7 @@ from offenestadt.participation.proposals.tests.proposal_setup import (
     CLIENT_ADDRESS,
     running_procedure,
 )
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 ClientFor = Callable[[User | None], Client]
 

@@ -28,7 +28,7 @@ from offenestadt.participation.proposals.tests.proposal_setup import (
     running_procedure,
 )
 from offenestadt.participation.retention import supporter_keys
-from offenestadt.registry.models import Channel
+from offenestadt.registry.channels import Channel
 
 ClientFor = Callable[[User | None], Client]
 ALREADY = "Sie haben diesen Vorschlag bereits unterstützt."
