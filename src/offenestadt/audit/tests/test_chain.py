@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.audit.models import AuditEntry, ChainHead, ChainSeal, Checkpoint
+from offenestadt.audit.models import AuditEntry, AuditEvent, ChainHead, ChainSeal, Checkpoint
 from offenestadt.audit.services import checkpoint_create, delete_record
 from offenestadt.audit.verification import audited_models, verify_chain
 from offenestadt.registry import services
@@ -354,7 +354,7 @@ def test_a_deletion_writes_an_entry_for_each_audited_record_it_takes_along(
     services.project_part_save(actor=editor, part=service)
     channel = AccessChannel(service=service, phase="before", kind="in_person")
     services.project_part_save(actor=editor, part=channel)
-    delete_record(record=service, actor=editor)
+    delete_record(record=service, actor=editor, event=AuditEvent.DELETED)
     assert [e.action for e in AuditEntry.objects.for_record(channel)] == ["create", "delete"]
     assert verify_chain().ok
 

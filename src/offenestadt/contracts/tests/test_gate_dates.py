@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.audit.models import AuditEntry
+from offenestadt.audit.models import AuditEntry, AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services
@@ -39,13 +39,13 @@ def test_a_contracts_days_in_public_cannot_be_backdated(published: Contract, edi
     assert published.published_at is not None
     published.published_at -= timedelta(days=60)
     with pytest.raises(ValidationError, match="nicht zurückdatiert"):
-        save_record(record=published, actor=editor)
+        save_record(record=published, actor=editor, event=AuditEvent.CHANGED)
     published.refresh_from_db()
     assert published.days_public(timezone.localdate()) == 0
     # Nor is a draft published with a date in the past.
     draft = Contract(title="Entwurf", published_at=timezone.now() - timedelta(days=60))
     with pytest.raises(ValidationError, match="nicht zurückdatiert"):
-        save_record(record=draft, actor=editor)
+        save_record(record=draft, actor=editor, event=AuditEvent.CREATED)
 
 
 def _edit(client: Client, contract: Contract, project: Project, meeting_date: str) -> str:
@@ -89,7 +89,7 @@ def test_the_council_meets_only_after_the_minimum_days_in_public(
     today = timezone.localdate()
     published.council_body = "Rat"
     published.meeting_date = today + timedelta(days=10)
-    save_record(record=published, actor=editor)
+    save_record(record=published, actor=editor, event=AuditEvent.CHANGED)
     # Asked on day 28, but the council already met on day 10: refused.
     with pytest.raises(services.ContractGateError) as refusal:
         services.contract_transition(
@@ -105,9 +105,9 @@ def test_the_withdrawal_period_never_shrinks(published: Contract, editor: User) 
     assert published.withdrawal_until is not None
     published.withdrawal_until = timezone.localdate()
     with pytest.raises(ValidationError, match="nicht verkürzt"):
-        save_record(record=published, actor=editor)
+        save_record(record=published, actor=editor, event=AuditEvent.CHANGED)
     published.refresh_from_db()
     published.withdrawal_until += timedelta(days=5)
-    save_record(record=published, actor=editor)
+    save_record(record=published, actor=editor, event=AuditEvent.CHANGED)
     entry = AuditEntry.objects.for_record(published).order_by("-seq").first()
     assert entry is not None and "withdrawal_until" in entry.changes

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from offenestadt.accounts.models import User
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.contracts import services
 from offenestadt.contracts.models import Contract, ContractStatus, SubProcessor
@@ -86,7 +87,7 @@ def test_the_page_shows_what_changed_since_publication(editor: User, client_for:
     assert "der Vertrag steht so, wie er veröffentlicht wurde" in unchanged
 
     contract.value = Decimal("1500")
-    save_record(record=contract, actor=editor)
+    save_record(record=contract, actor=editor, event=AuditEvent.CHANGED)
     services.contract_clause_save(
         actor=editor, clause=SubProcessor(contract=contract, name="Hoster", country="NL")
     )

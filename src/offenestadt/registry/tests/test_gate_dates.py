@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.registry import services
 from offenestadt.registry.models import Project
@@ -21,8 +22,8 @@ def test_a_projects_publication_is_never_backdated(office: Office, editor: User)
     assert published_at is not None
     project.published_at = published_at - timedelta(days=90)
     with pytest.raises(ValidationError, match="nicht zurückdatiert"):
-        save_record(record=project, actor=editor)
+        save_record(record=project, actor=editor, event=AuditEvent.CHANGED)
     assert Project.objects.get(pk=project.pk).published_at == published_at
     # Later is allowed: the charter's days in public only grow stricter.
     project.published_at = timezone.now() + timedelta(minutes=1)
-    save_record(record=project, actor=editor)
+    save_record(record=project, actor=editor, event=AuditEvent.CHANGED)

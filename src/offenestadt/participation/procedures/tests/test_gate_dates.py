@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from offenestadt.accounts.models import User
-from offenestadt.audit.models import AuditEntry
+from offenestadt.audit.models import AuditEntry, AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.participation.procedures import services
 from offenestadt.participation.procedures.models import Meeting, Phase, PhaseKind, Procedure
@@ -192,11 +192,11 @@ def test_the_result_reports_date_is_never_backdated(editor: User) -> None:
     assert procedure.result_report_published_at is not None
     procedure.result_report_published_at -= timedelta(days=60)
     with pytest.raises(ValidationError, match="nicht zurückdatiert"):
-        save_record(record=procedure, actor=editor)
+        save_record(record=procedure, actor=editor, event=AuditEvent.CHANGED)
     procedure.refresh_from_db()
     procedure.published_at = timezone.now() - timedelta(days=90)
     with pytest.raises(ValidationError, match="nicht zurückdatiert"):
-        save_record(record=procedure, actor=editor)
+        save_record(record=procedure, actor=editor, event=AuditEvent.CHANGED)
 
 
 def _meeting(procedure: Procedure, days: int) -> Meeting:
