@@ -2,9 +2,10 @@
 
 The document holds a ``[charter]`` table (title, city, version, adoption date, council
 decision), an array ``[[principles]]`` (``gate = false`` makes a principle's findings
-advisory: they do not hold a project back) and an array ``[[parameters]]``. Reading checks
-everything and reports every mistake with its line; writing gives a file that reads back
-to the same content.
+advisory: they do not hold a project back) and an array ``[[parameters]]``, each one declared
+with its type in :mod:`offenestadt.charter.parameters`. Reading checks everything and
+reports every mistake with its line; writing gives a file that reads back to the same
+content.
 """
 
 import re
@@ -15,6 +16,8 @@ from typing import Any
 
 import tomlkit
 from django.utils.translation import gettext as _
+
+from offenestadt.charter.parameters import DECLARED
 
 LANGUAGES = ("de", "en")
 LOCALISED_PRINCIPLE_FIELDS = ("title", "description", "plain")
@@ -239,11 +242,24 @@ def _parameters(check: _Checker, items: Any, principle_ids: set[str]) -> list[di
             check.problem((*path, "key"), _("erwartet wird ein Name aus Kleinbuchstaben und _"))
         elif key in seen:
             check.problem((*path, "key"), _("der Parameter %s kommt doppelt vor") % key)
+        elif key not in DECLARED:
+            check.problem(
+                (*path, "key"),
+                _("die Regeln kennen keinen Parameter %(key)s; bekannt sind: %(known)s")
+                % {"key": key, "known": ", ".join(sorted(DECLARED))},
+            )
         seen.add(key)
         value = item.get("value")
+        declaration = DECLARED.get(key) if isinstance(key, str) else None
         if not isinstance(value, bool | int | float | str):
             check.problem(
                 (*path, "value"), _("erwartet wird eine Zahl, ja/nein (true/false) oder ein Text")
+            )
+        elif declaration is not None and not declaration.accepts(value):
+            check.problem(
+                (*path, "value"),
+                _("der Parameter %(key)s erwartet %(expected)s")
+                % {"key": key, "expected": _expected(declaration.kind)},
             )
         principle = item.get("principle")
         # Without any valid principle the problem is already reported there.
@@ -263,6 +279,15 @@ def _parameters(check: _Checker, items: Any, principle_ids: set[str]) -> list[di
             }
         )
     return parameters
+
+
+def _expected(kind: type) -> str:
+    """How a parameter's type is named to the person who wrote the document."""
+    if kind is bool:
+        return _("ja/nein (true/false)")
+    if kind is int:
+        return _("eine ganze Zahl")
+    return _("einen Text")
 
 
 def write_charter(content: dict[str, Any]) -> str:

@@ -2,7 +2,8 @@
 
 Each domain app declares its rules in a ``compliance`` module with the :func:`rule`
 decorator; a rule returns an :class:`Outcome` for one record under one charter version.
-Transitions ask :func:`gate_blockers` and refuse while it names findings.
+The gates (:mod:`offenestadt.charter.gates`) refuse a step while findings of gating
+principles are violated or unproven.
 """
 
 from collections.abc import Callable
@@ -22,10 +23,6 @@ class Status(models.TextChoices):
     VIOLATED = "violated", _("verletzt")
     MISSING = "missing", _("Nachweis fehlt")
     NOT_APPLICABLE = "not_applicable", _("nicht anwendbar")
-
-
-# Findings with these statuses hold a record back at a gate (where the charter says so).
-BLOCKING = frozenset({Status.VIOLATED, Status.MISSING})
 
 
 @dataclass(frozen=True)
@@ -140,12 +137,6 @@ def evaluate(record: Any, charter: CharterVersion) -> list[Finding]:
             )
         )
     return sorted(findings, key=lambda finding: (order[finding.principle], finding.rule))
-
-
-def gate_blockers(findings: list[Finding], charter: CharterVersion) -> list[Finding]:
-    """The findings that hold a record back: violated or unproven, under a gating principle."""
-    gating = {principle.id for principle in charter.principles() if principle.gate}
-    return [f for f in findings if f.status in BLOCKING and f.principle in gating]
 
 
 # From worst to best: a principle is as good as its worst applicable rule.

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.db import models
 from django.urls import reverse
@@ -111,10 +111,3 @@ class CharterVersion(models.Model):
             )
             for item in self.content["parameters"]
         ]
-
-    def parameter(self, key: str, default: Any = None) -> Any:
-        """A rule parameter's value, or ``default`` when this charter does not set it."""
-        for item in self.content["parameters"]:
-            if item["key"] == key:
-                return item["value"]
-        return default

@@ -1,22 +1,40 @@
-"""The charter's rules over contracts (P2, P3); their findings count toward the projects."""
+"""The charter's rules over contracts (P2, P3), whose findings count toward the projects, and
+the gates of a contract's lifecycle (days in public before the council, a decision, the
+city's time to withdraw)."""
 
 import re
+from datetime import date
 
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
+from offenestadt.charter.engine import Finding, Outcome, Status, evaluate, rule, worst_of_linked
+from offenestadt.charter.gates import GateRefusedError, gate_blockers
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import (
+    CONTRACT_MIN_PUBLIC_DAYS,
+    INFORMATION_FREEDOM_LAW,
+    REDACTION_BASIS_PERSONAL_DATA,
+    REDACTION_BASIS_SECURITY,
+    REDACTION_BASIS_TRADE_SECRET,
+    REDACTION_JUSTIFICATION_MIN_CHARACTERS,
+    THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,
+    ParameterDeclaration,
+    parameter_value,
+)
 from offenestadt.contracts.models import (
     AccessMode,
     Contract,
+    ContractStatus,
     DataOwner,
     Location,
     Redaction,
     RedactionReason,
 )
 from offenestadt.core.countries import is_third_country
+from offenestadt.opendata import filescan
 from offenestadt.registry.models import Project
 
 
@@ -105,7 +123,7 @@ def data_stays_in_eu(contract: Contract, charter: CharterVersion) -> Outcome:
         for what, country, safeguard in flows
         if is_third_country(country) and not states_safeguard(safeguard)
     ]
-    if unsafe and charter.parameter("third_country_transfer_needs_safeguard", True):
+    if parameter_value(charter, THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD) and unsafe:
         return Outcome(
             Status.VIOLATED,
             _("Außerhalb von EU/EWR ohne benannte Garantie: %(names)s."),
@@ -137,13 +155,11 @@ def access_listed(contract: Contract, charter: CharterVersion) -> Outcome:
 
 
 # The charter parameter that names each category's provision in the law it names.
-REDACTION_BASIS_PARAMETERS: dict[str, str] = {
-    RedactionReason.PERSONAL_DATA: "redaction_basis_personal_data",
-    RedactionReason.TRADE_SECRET: "redaction_basis_trade_secret",
-    RedactionReason.SECURITY: "redaction_basis_security",
+REDACTION_BASIS_PARAMETERS: dict[str, ParameterDeclaration[str]] = {
+    RedactionReason.PERSONAL_DATA: REDACTION_BASIS_PERSONAL_DATA,
+    RedactionReason.TRADE_SECRET: REDACTION_BASIS_TRADE_SECRET,
+    RedactionReason.SECURITY: REDACTION_BASIS_SECURITY,
 }
-# Without a charter value: long enough for one sentence that says what and why.
-DEFAULT_JUSTIFICATION_MIN_CHARACTERS = 40
 # A justification needs this many words of its own beyond the stock words below.
 JUSTIFICATION_MIN_OWN_WORDS = 3
 # Words that name secrecy without saying what is protected or why; they do not count.
@@ -165,22 +181,17 @@ def redaction_legal_basis(category: str, charter: CharterVersion | None) -> str:
     """The provision and law the charter names for a redaction of ``category``, e.g.
     "§ 8 Informationsfreiheitsgesetz Nordrhein-Westfalen (IFG NRW)"; empty when it names
     none."""
-    if charter is None or category not in REDACTION_BASIS_PARAMETERS:
+    if category not in REDACTION_BASIS_PARAMETERS:
         return ""
-    law = str(charter.parameter("information_freedom_law", "") or "").strip()
-    provision = str(charter.parameter(REDACTION_BASIS_PARAMETERS[category], "") or "").strip()
+    law = parameter_value(charter, INFORMATION_FREEDOM_LAW).strip()
+    provision = parameter_value(charter, REDACTION_BASIS_PARAMETERS[category]).strip()
     return f"{provision} {law}" if law and provision else ""
 
 
 def justification_problem(text: str, charter: CharterVersion | None) -> str:
     """Why ``text`` is no specific justification ("" when it is one): too short, or
     nothing but stock words such as "vertraulich"."""
-    minimum = DEFAULT_JUSTIFICATION_MIN_CHARACTERS
-    if charter is not None:
-        value = charter.parameter("redaction_justification_min_characters", minimum)
-        # A charter may hold any value; one that is no whole number keeps the default.
-        if isinstance(value, int) and not isinstance(value, bool):
-            minimum = value
+    minimum = parameter_value(charter, REDACTION_JUSTIFICATION_MIN_CHARACTERS)
     collapsed = " ".join(text.split())
     if len(collapsed) < minimum:
         return str(
@@ -264,3 +275,77 @@ def contracts_keep_data_with_city(project: Project, charter: CharterVersion) -> 
 @rule(Project, "P3", "contracts-open")
 def contracts_open(project: Project, charter: CharterVersion) -> Outcome:
     return _contracts_of(project, charter, "P3")
+
+
+# --- the gates of a contract's lifecycle ---------------------------------------------------
+
+
+def contract_gate(*, contract: Contract, to: ContractStatus, today: date) -> None:
+    """Let the contract move on to ``to`` on ``today``, or raise GateRefusedError with what is
+    missing.
+
+    Publication starts the clock: the contract goes to the council only after the charter's
+    minimum days in public, counted both today and up to its meeting, and only when the
+    charter's gating principles have no violated or unproven finding (data owned by the
+    city, data in the EU, access listed, redactions justified). Publishing needs a public
+    document cleared of personal data; a decision needs the council's reference; the
+    contract takes effect only once the city's time to withdraw is over.
+    """
+    if to not in contract.next_statuses():
+        raise GateRefusedError(
+            [
+                gettext("Von „%(current)s“ geht es nicht nach „%(target)s“.")
+                % {"current": contract.get_status_display(), "target": to.label}
+            ]
+        )
+    charter = CharterVersion.objects.in_force()
+    problems = []
+    blockers: list[Finding] = []
+    if to == ContractStatus.DELIBERATION:
+        minimum = parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS)
+        public_days = contract.days_public(today) or 0
+        if public_days < minimum:
+            problems.append(
+                gettext(
+                    "Der Vertrag ist seit %(days)s Tagen öffentlich; vor der Beratung müssen es "
+                    "mindestens %(minimum)s Tage sein."
+                )
+                % {"days": public_days, "minimum": minimum}
+            )
+        if not (contract.council_body and contract.meeting_date):
+            problems.append(gettext("Tragen Sie Gremium und Sitzungstag der Beratung ein."))
+        elif (contract.days_public(contract.meeting_date) or 0) < minimum:
+            # The minimum is before the council deliberates, not before this click.
+            problems.append(
+                gettext(
+                    "Bis zur Sitzung am %(date)s ist der Vertrag nur %(days)s Tage öffentlich; "
+                    "vor der Beratung müssen es mindestens %(minimum)s Tage sein."
+                )
+                % {
+                    "date": contract.meeting_date.isoformat(),
+                    "days": contract.days_public(contract.meeting_date) or 0,
+                    "minimum": minimum,
+                }
+            )
+        if charter is not None:
+            blockers = gate_blockers(evaluate(contract, charter), charter)
+    if to in {ContractStatus.DECIDED, ContractStatus.SIGNED} and not contract.decision_reference:
+        problems.append(gettext("Ohne Beschluss des Gremiums kann der Vertrag nicht weiter."))
+    if (
+        to == ContractStatus.ACTIVE
+        and contract.withdrawal_until is not None
+        and today < contract.withdrawal_until
+    ):
+        problems.append(
+            gettext(
+                "Der Vertrag wird frühestens am %(date)s wirksam; bis dahin kann die Stadt "
+                "zurücktreten."
+            )
+            % {"date": contract.withdrawal_until.isoformat()}
+        )
+    if contract.published_at is None and to == ContractStatus.PUBLISHED:
+        problems.extend(
+            filescan.publication_problems(contract, label=gettext("Die öffentliche Fassung"))
+        )
+    if problems or blockers:
+        raise GateRefusedError(problems, blockers)

@@ -1,7 +1,7 @@
-"""Every write to contracts: permission, audit trail, and the gates of their lifecycle.
+"""Every write to contracts: permission, audit trail, and the moves of their lifecycle.
 
-Publication starts the clock: the contract may go to the council only after the charter's
-minimum days in public, and takes effect no earlier than the charter's number of days
+Each move passes the contract's gates (contracts.compliance.contract_gate). Publication
+starts the clock: the contract takes effect no earlier than the charter's number of days
 after publication, until which the city may withdraw (after HmbTG §10).
 """
 
@@ -17,10 +17,15 @@ from django.utils.translation import ngettext
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
-from offenestadt.charter.engine import Finding, evaluate, gate_blockers
+from offenestadt.charter.engine import Finding, evaluate
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import CONTRACT_EFFECTIVE_AFTER_DAYS, parameter_value
 from offenestadt.contracts import rules
-from offenestadt.contracts.compliance import redaction_legal_basis, redaction_problems
+from offenestadt.contracts.compliance import (
+    contract_gate,
+    redaction_legal_basis,
+    redaction_problems,
+)
 from offenestadt.contracts.models import (
     CommentStatus,
     Contract,
@@ -39,15 +44,6 @@ from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save, project_evaluate
 
 type ContractClause = DataLocation | SubProcessor | DataAccess | Redaction
-
-
-class ContractGateError(Exception):
-    """A transition refused; ``problems`` say what is missing, ``findings`` what to fix."""
-
-    def __init__(self, problems: list[str], findings: list[Finding] | None = None) -> None:
-        self.problems = problems
-        self.findings = findings or []
-        super().__init__("; ".join(problems))
 
 
 def _require_edit(actor: Actor, contract: Contract) -> None:
@@ -115,89 +111,23 @@ def vendor_save(*, actor: Actor, vendor: Vendor) -> Vendor:
     return vendor
 
 
-def _next_allowed(contract: Contract, to: ContractStatus) -> bool:
-    return to in contract.next_statuses()
-
-
-def _gate_problems(contract: Contract, to: ContractStatus, today: date) -> list[str]:
-    charter = CharterVersion.objects.in_force()
-    problems = []
-    if to == ContractStatus.DELIBERATION:
-        minimum = charter.parameter("contract_min_public_days", 0) if charter else 0
-        public_days = contract.days_public(today) or 0
-        if public_days < minimum:
-            problems.append(
-                _(
-                    "Der Vertrag ist seit %(days)s Tagen öffentlich; vor der Beratung müssen es "
-                    "mindestens %(minimum)s Tage sein."
-                )
-                % {"days": public_days, "minimum": minimum}
-            )
-        if not (contract.council_body and contract.meeting_date):
-            problems.append(_("Tragen Sie Gremium und Sitzungstag der Beratung ein."))
-        elif (contract.days_public(contract.meeting_date) or 0) < minimum:
-            # The minimum is before the council deliberates, not before this click.
-            problems.append(
-                _(
-                    "Bis zur Sitzung am %(date)s ist der Vertrag nur %(days)s Tage öffentlich; "
-                    "vor der Beratung müssen es mindestens %(minimum)s Tage sein."
-                )
-                % {
-                    "date": contract.meeting_date.isoformat(),
-                    "days": contract.days_public(contract.meeting_date) or 0,
-                    "minimum": minimum,
-                }
-            )
-    if to in {ContractStatus.DECIDED, ContractStatus.SIGNED} and not contract.decision_reference:
-        problems.append(_("Ohne Beschluss des Gremiums kann der Vertrag nicht weiter."))
-    if (
-        to == ContractStatus.ACTIVE
-        and contract.withdrawal_until is not None
-        and today < contract.withdrawal_until
-    ):
-        problems.append(
-            _(
-                "Der Vertrag wird frühestens am %(date)s wirksam; bis dahin kann die Stadt "
-                "zurücktreten."
-            )
-            % {"date": contract.withdrawal_until.isoformat()}
-        )
-    return problems
-
-
 @transaction.atomic
 def contract_transition(
     *, actor: Actor, contract: Contract, to: ContractStatus, today: date | None = None
 ) -> Contract:
     """Move a contract on in its lifecycle, or refuse with what is missing.
 
-    Going to the council also asks the charter: findings of gating principles (data
-    owned by the city, data in the EU, access listed, redactions justified) hold it back.
+    The contract's gates decide (contracts.compliance.contract_gate); a refusal is a
+    GateRefusedError naming what is missing and the charter's findings that hold it back.
     """
     _require_edit(actor, contract)
     today = today or timezone.localdate()
-    if not _next_allowed(contract, to):
-        raise ContractGateError(
-            [
-                _("Von „%(current)s“ geht es nicht nach „%(target)s“.")
-                % {"current": contract.get_status_display(), "target": to.label}
-            ]
-        )
-    problems = _gate_problems(contract, to, today)
-    if contract.published_at is None and to == ContractStatus.PUBLISHED:
-        problems.extend(filescan.publication_problems(contract, label=_("Die öffentliche Fassung")))
-    blockers: list[Finding] = []
-    if to == ContractStatus.DELIBERATION:
-        charter, findings = contract_findings(contract)
-        blockers = gate_blockers(findings, charter) if charter else []
-    if problems or blockers:
-        raise ContractGateError(problems, blockers)
+    contract_gate(contract=contract, to=to, today=today)
     if to == ContractStatus.PUBLISHED:
         contract.published_at = timezone.now()
         # As stored, so that values read back the same later (1000 vs 1000.00).
         contract.published_terms = contract_terms(Contract.objects.get(pk=contract.pk))
-        charter = CharterVersion.objects.in_force()
-        days = charter.parameter("contract_effective_after_days", 30) if charter else 30
+        days = parameter_value(CharterVersion.objects.in_force(), CONTRACT_EFFECTIVE_AFTER_DAYS)
         contract.withdrawal_until = today + timedelta(days=days)
     if to == ContractStatus.SIGNED:
         contract.signed_on = today

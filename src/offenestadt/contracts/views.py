@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import reads_internal, staff_only
 from offenestadt.audit.selectors import history_for
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts import rules, selectors, services
 from offenestadt.contracts.compliance import redaction_problems
@@ -141,7 +142,7 @@ def _render_detail(
     request: HttpRequest,
     contract: Contract,
     transition_form: ContractTransitionForm | None = None,
-    refusal: services.ContractGateError | None = None,
+    refusal: GateRefusedError | None = None,
     status: int = 200,
 ) -> HttpResponse:
     charter, findings = services.contract_findings(contract)
@@ -249,7 +250,7 @@ def contract_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, contract, transition_form=form, status=400)
     try:
         services.contract_transition(actor=request.user, contract=contract, to=form.target())
-    except services.ContractGateError as refusal:
+    except GateRefusedError as refusal:
         contract.refresh_from_db()
         return _render_detail(request, contract, transition_form=form, refusal=refusal, status=409)
     return redirect(contract)

@@ -1,9 +1,13 @@
-"""Only anonymized data leaves (P1), and what is published is open to reuse (P2)."""
+"""Only anonymized data leaves (P1), and what is published is open to reuse (P2); the gate
+before a dataset enters the catalogue."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
+from offenestadt.charter.engine import Outcome, Status, evaluate, rule, worst_of_linked
+from offenestadt.charter.gates import GateRefusedError, gate_blockers
 from offenestadt.charter.models import CharterVersion
+from offenestadt.opendata import filescan
 from offenestadt.opendata.models import Dataset
 from offenestadt.registry.models import Project
 
@@ -91,3 +95,31 @@ def datasets_licensed(project: Project, charter: CharterVersion) -> Outcome:
         met=_("Die Datensätze des Projekts stehen unter offenen Lizenzen."),
         none=_("Das Projekt hat keine Datensätze mit Dateien."),
     )
+
+
+# --- the gate before the catalogue ---------------------------------------------------------
+
+
+def dataset_gate(*, dataset: Dataset) -> None:
+    """Let the dataset into the catalogue, or raise GateRefusedError with what is missing.
+
+    It needs a licence, something to download, every file cleared by the check for personal
+    data, and no finding of a gating principle of the charter in force against it.
+    """
+    problems = []
+    if not dataset.licence:
+        problems.append(gettext("Wählen Sie eine Lizenz."))
+    distributions = list(dataset.distributions.all())
+    if not distributions:
+        problems.append(gettext("Fügen Sie mindestens eine Datei oder Adresse hinzu."))
+    # Publishing checks again: every file must be cleared of personal data.
+    for distribution in distributions:
+        problems.extend(
+            filescan.publication_problems(distribution, label=f"„{distribution.title}“")
+        )
+    # The charter in force is asked like at a project's or contract's gates; there is no
+    # council override for datasets: a file the check cannot clear has the DPO's path.
+    charter = CharterVersion.objects.in_force()
+    blockers = gate_blockers(evaluate(dataset, charter), charter) if charter is not None else []
+    if problems or blockers:
+        raise GateRefusedError(problems, blockers)

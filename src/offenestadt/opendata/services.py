@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.services import delete_record, save_record
-from offenestadt.charter.engine import evaluate, gate_blockers
-from offenestadt.charter.models import CharterVersion
 from offenestadt.opendata import filescan, rules
+from offenestadt.opendata.compliance import dataset_gate
 from offenestadt.opendata.models import Dataset, DatasetTheme, Distribution, Keyword, RawUpload
 from offenestadt.opendata.tables import describe_csv, validate_csv
 from offenestadt.registry.models import Project
@@ -93,33 +92,10 @@ def dataset_save(
 
 @transaction.atomic
 def dataset_publish(*, actor: Actor, dataset: Dataset) -> Dataset:
-    """Put a dataset in the catalogue (again, after a withdrawal).
-
-    It needs a licence, something to download, every file cleared by the check for personal
-    data, and no finding of a gating principle of the charter in force against it.
-    """
+    """Put a dataset in the catalogue (again, after a withdrawal), once it passes its gate
+    (opendata.compliance.dataset_gate; GateRefusedError says what is missing)."""
     _require_edit(actor, dataset)
-    problems = []
-    if not dataset.licence:
-        problems.append(_("Wählen Sie eine Lizenz."))
-    distributions = list(dataset.distributions.all())
-    if not distributions:
-        problems.append(_("Fügen Sie mindestens eine Datei oder Adresse hinzu."))
-    # Publishing checks again: every file must be cleared of personal data.
-    for distribution in distributions:
-        problems.extend(
-            filescan.publication_problems(distribution, label=f"„{distribution.title}“")
-        )
-    # The charter in force is asked like at a project's or contract's gates; there is no
-    # council override for datasets: a file the check cannot clear has the DPO's path.
-    charter = CharterVersion.objects.in_force()
-    if charter is not None:
-        problems.extend(
-            f"{finding.principle}: {finding.message}"
-            for finding in gate_blockers(evaluate(dataset, charter), charter)
-        )
-    if problems:
-        raise ValidationError(problems)
+    dataset_gate(dataset=dataset)
     dataset.published_at = dataset.published_at or timezone.now()
     dataset.modified_at = timezone.now()
     dataset.withdrawn_at = None

@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import (
+    MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION,
+    THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,
+    parameter_value,
+)
 from offenestadt.processing.models import DataCategory, ProcessingActivity, ReviewStatus
 from offenestadt.registry.models import Project
 
@@ -101,14 +106,14 @@ def retention_limited(activity: ProcessingActivity, charter: CharterVersion) -> 
 
 @rule(ProcessingActivity, "P1", "retention-within-charter")
 def retention_within_charter(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
-    months = charter.parameter("max_retention_months_without_justification", None)
+    months = parameter_value(charter, MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION)
     limited = [c for c in activity.categories.all() if c.has_retention]
     if months is None or not limited:
         return Outcome(Status.NOT_APPLICABLE, _("Keine begrenzte Speicherdauer zu prüfen."))
     too_long = [
         c
         for c in limited
-        if c.retention_exceeds_months(int(months)) and not c.retention_justification.strip()
+        if c.retention_exceeds_months(months) and not c.retention_justification.strip()
     ]
     if too_long:
         return Outcome(
@@ -156,7 +161,7 @@ def third_country_safeguarded(activity: ProcessingActivity, charter: CharterVers
     if not transfers:
         return Outcome(Status.NOT_APPLICABLE, _("Keine Übermittlung in ein Drittland."))
     unsafe = [t for t in transfers if not t.safeguard.strip()]
-    if unsafe and charter.parameter("third_country_transfer_needs_safeguard", True):
+    if parameter_value(charter, THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD) and unsafe:
         return Outcome(
             Status.VIOLATED,
             _("Übermittlung in ein Drittland ohne Garantie: %(names)s."),

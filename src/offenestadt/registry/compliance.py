@@ -1,4 +1,5 @@
-"""The charter's rules over projects and what belongs to them, one or more per principle."""
+"""The charter's rules over projects and what belongs to them, one or more per principle, and
+the gates before a project's decision, implementation and operation."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,11 +9,22 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.charter.engine import Outcome, Status, rule
+from offenestadt.charter.engine import Outcome, Status, evaluate, rule
+from offenestadt.charter.gates import GateRefusedError, gate_blockers
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import (
+    FREE_TRAINING_REQUIRED,
+    NON_DIGITAL_CHANNEL_LOSS_IS_VIOLATION,
+    PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION,
+    PUBLIC_CODE_REQUIRES_OSI_LICENCE,
+    PUBLIC_FUNDING_REQUIRES_PUBLIC_OWNERSHIP,
+    THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,
+    parameter_value,
+)
 from offenestadt.registry.channels import NON_DIGITAL_CHANNELS, Channel
 from offenestadt.registry.licences import is_osi_approved
 from offenestadt.registry.models import (
+    GATED_STATUSES,
     LIFECYCLE,
     AccessChannel,
     Holder,
@@ -73,7 +85,7 @@ def operated_under_city_control(project: Project, charter: CharterVersion) -> Ou
         for c in components
         if c.hosting == Hosting.THIRD_COUNTRY and not c.third_country_safeguard
     ]
-    if unsafe and charter.parameter("third_country_transfer_needs_safeguard", True):
+    if parameter_value(charter, THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD) and unsafe:
         return Outcome(
             Status.VIOLATED,
             _(
@@ -95,7 +107,7 @@ def operated_under_city_control(project: Project, charter: CharterVersion) -> Ou
 
 @rule(Project, "P3", "public-before-decision")
 def public_before_decision(project: Project, charter: CharterVersion) -> Outcome:
-    days = charter.parameter("project_min_public_days_before_decision", 0)
+    days = parameter_value(charter, PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION)
     decided = _decided(project)
     if project.published_at is None:
         status = Status.VIOLATED if decided else Status.MISSING
@@ -183,7 +195,7 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
 
 @rule(Project, "P4", "free-training")
 def free_training(project: Project, charter: CharterVersion) -> Outcome:
-    if not charter.parameter("free_training_required", False):
+    if not parameter_value(charter, FREE_TRAINING_REQUIRED):
         return Outcome(Status.NOT_APPLICABLE, _("Die Charta verlangt kein Schulungsangebot."))
     offers = list(project.training_offers.all())
     if any(offer.is_free for offer in offers):
@@ -363,7 +375,7 @@ def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcom
             comparison.compare(before[kind], after.get(kind))
         comparisons.append(comparison)
     losses = [loss for comparison in comparisons for loss in comparison.losses]
-    if losses and charter.parameter("non_digital_channel_loss_is_violation", True):
+    if parameter_value(charter, NON_DIGITAL_CHANNEL_LOSS_IS_VIOLATION) and losses:
         return Outcome(
             Status.VIOLATED,
             _(
@@ -406,7 +418,7 @@ def infrastructure_in_public_hands(project: Project, charter: CharterVersion) ->
     assets = list(project.infrastructure_assets.all())
     if not assets:
         return Outcome(Status.NOT_APPLICABLE, _("Das Projekt hat keine Infrastruktur."))
-    must_be_public = charter.parameter("public_funding_requires_public_ownership", True)
+    must_be_public = parameter_value(charter, PUBLIC_FUNDING_REQUIRES_PUBLIC_OWNERSHIP)
     privatised = [
         a.name for a in assets if must_be_public and a.publicly_funded and a.owner == Holder.PRIVATE
     ]
@@ -441,7 +453,7 @@ def infrastructure_in_public_hands(project: Project, charter: CharterVersion) ->
 @rule(Project, "P7", "open-source-licence")
 def open_source_licence(project: Project, charter: CharterVersion) -> Outcome:
     funded = [c for c in project.software_components.all() if c.publicly_funded]
-    if not funded or not charter.parameter("public_code_requires_osi_licence", True):
+    if not funded or not parameter_value(charter, PUBLIC_CODE_REQUIRES_OSI_LICENCE):
         return Outcome(
             Status.NOT_APPLICABLE, _("Das Projekt hat keine öffentlich bezahlte Software.")
         )
@@ -472,3 +484,21 @@ def open_source_licence(project: Project, charter: CharterVersion) -> Outcome:
     return Outcome(
         Status.MET, _("Alle öffentlich bezahlte Software ist freie Software mit Repository.")
     )
+
+
+# --- the gates of a project's lifecycle ----------------------------------------------------
+
+
+def project_gate(*, project: Project, to: ProjectStatus) -> None:
+    """Let the project enter ``to``, or raise GateRefusedError with the findings that hold it
+    back: entering decision, implementation or operation asks the charter in force, and
+    findings of its gating principles that are violated or lack evidence refuse the move.
+    (A council decision may set such a refusal aside: registry.services.project_transition.)
+    """
+    if to not in GATED_STATUSES:
+        return
+    charter = CharterVersion.objects.in_force()
+    if charter is None:
+        return
+    if blockers := gate_blockers(evaluate(project, charter), charter):
+        raise GateRefusedError(findings=blockers)

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from offenestadt.accounts.models import Actor, Office
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
-from offenestadt.charter.engine import Finding, evaluate, gate_blockers, principle_statuses
+from offenestadt.charter.engine import Finding, evaluate, principle_statuses
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.slugs import unique_slug
 from offenestadt.registry import rules
+from offenestadt.registry.compliance import project_gate
 from offenestadt.registry.models import (
-    GATED_STATUSES,
     AccessChannel,
     CouncilOverride,
     EvaluatedPrinciple,
@@ -44,15 +45,6 @@ type RegisterPart = (
     | TrainingOffer
     | InfrastructureAsset
 )
-
-
-class GateRefusedError(Exception):
-    """A transition the charter does not allow yet; ``findings`` say what to fix."""
-
-    def __init__(self, status: ProjectStatus, findings: list[Finding]) -> None:
-        self.status = status
-        self.findings = findings
-        super().__init__(f"{status}: {len(findings)} blocking finding(s)")
 
 
 @dataclass(frozen=True)
@@ -198,10 +190,10 @@ def project_transition(
 ) -> Project:
     """Move a project on in its lifecycle.
 
-    Entering decision, implementation or operation asks the charter in force: while
-    findings of gating principles are violated or lack evidence, the move is refused
-    with GateRefusedError listing them, unless a council decision is given; that decision is
-    recorded publicly with the findings it set aside.
+    Entering decision, implementation or operation passes the project's gate
+    (registry.compliance.project_gate): while findings of gating principles are violated or
+    lack evidence, the move is refused with GateRefusedError listing them, unless a council
+    decision is given; that decision is recorded publicly with the findings it set aside.
     """
     _require_edit(actor, project)
     if to not in project.next_statuses():
@@ -212,22 +204,21 @@ def project_transition(
                 "allowed": ", ".join(str(s.label) for s in project.next_statuses()),
             }
         )
-    if to in GATED_STATUSES:
-        charter, findings = project_findings(project)
-        blockers = gate_blockers(findings, charter) if charter else []
-        if blockers and council_decision is None:
-            raise GateRefusedError(to, blockers)
-        if blockers and council_decision is not None:
-            override = CouncilOverride(
-                project=project,
-                to_status=to,
-                decision_reference=council_decision.reference,
-                decided_on=council_decision.decided_on,
-                justification=council_decision.justification,
-                overridden_findings=[finding.as_dict() for finding in blockers],
-            )
-            override.full_clean()
-            save_record(record=override, actor=actor, event=AuditEvent.CREATED)
+    try:
+        project_gate(project=project, to=to)
+    except GateRefusedError as refusal:
+        if council_decision is None:
+            raise
+        override = CouncilOverride(
+            project=project,
+            to_status=to,
+            decision_reference=council_decision.reference,
+            decided_on=council_decision.decided_on,
+            justification=council_decision.justification,
+            overridden_findings=[finding.as_dict() for finding in refusal.findings],
+        )
+        override.full_clean()
+        save_record(record=override, actor=actor, event=AuditEvent.CREATED)
     project.status = to
     save_record(record=project, actor=actor, event=AuditEvent.STATUS_CHANGED)
     project_evaluate(project=project)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from offenestadt.accounts.rules import reads_internal
 from offenestadt.audit.selectors import history_for
 from offenestadt.charter.engine import Finding, Status
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.charter.selectors import charter_in_force
@@ -249,7 +250,7 @@ def project_transition(request: HttpRequest, slug: str) -> HttpResponse:
         services.project_transition(
             actor=request.user, project=project, to=form.target(), council_decision=decision
         )
-    except services.GateRefusedError as refusal:
+    except GateRefusedError as refusal:
         project.refresh_from_db()
         return _render_detail(
             request, project, transition_form=form, refused=refusal.findings, status=409

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from offenestadt.charter.document import CharterFileError, parse_charter, write_charter
+from offenestadt.charter.parameters import DECLARED
 
 DEFAULT = (Path(__file__).parents[1] / "default_charter.toml").read_text(encoding="utf-8")
 
@@ -132,3 +133,59 @@ def test_a_principle_twice_and_a_missing_charter_table() -> None:
     assert _problems(duplicated) == ["Zeile 18, principles[2].id: die Kennung P1 kommt doppelt vor"]
     headless = SMALL[SMALL.index("[[principles]]") :]
     assert _problems(headless)[0] == "Zeile 1, charter: der Abschnitt [charter] fehlt"
+
+
+def test_an_unknown_parameter_is_named_with_the_known_ones() -> None:
+    text = SMALL.replace('key = "free_training_required"', 'key = "free_trainings_required"')
+    (problem,) = _problems(text)
+    assert problem.startswith(
+        "Zeile 18, parameters[1].key: die Regeln kennen keinen Parameter "
+        "free_trainings_required; bekannt sind: contract_effective_after_days, "
+    )
+    assert "free_training_required" in problem
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            ("value = true", "value = 1"),
+            "Zeile 19, parameters[1].value: der Parameter free_training_required erwartet "
+            "ja/nein (true/false)",
+        ),
+        (
+            ("value = true", 'value = "ja"'),
+            "Zeile 19, parameters[1].value: der Parameter free_training_required erwartet "
+            "ja/nein (true/false)",
+        ),
+    ],
+)
+def test_a_parameter_of_the_wrong_type_is_named(change: tuple[str, str], problem: str) -> None:
+    assert _problems(SMALL.replace(*change)) == [problem]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("contract_min_public_days", "14.5", "eine ganze Zahl"),
+        ("contract_min_public_days", "true", "eine ganze Zahl"),
+        ("contract_min_public_days", '"14"', "eine ganze Zahl"),
+        ("information_freedom_law", "8", "einen Text"),
+    ],
+)
+def test_numbers_and_texts_are_checked_against_their_declaration(
+    key: str, value: str, expected: str
+) -> None:
+    text = SMALL.replace('key = "free_training_required"', f'key = "{key}"').replace(
+        "value = true", f"value = {value}"
+    )
+    assert _problems(text) == [
+        f"Zeile 19, parameters[1].value: der Parameter {key} erwartet {expected}"
+    ]
+
+
+def test_the_default_charter_sets_every_declared_parameter_with_its_type() -> None:
+    content = parse_charter(DEFAULT)
+    values = {item["key"]: item["value"] for item in content["parameters"]}
+    assert set(values) == set(DECLARED)
+    assert all(DECLARED[key].accepts(value) for key, value in values.items())

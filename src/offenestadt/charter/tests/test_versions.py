@@ -11,6 +11,7 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.demo import DEFAULT_CHARTER
 from offenestadt.charter.document import CharterFileError, parse_charter, write_charter
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import CONTRACT_MIN_PUBLIC_DAYS, parameter_value
 from offenestadt.charter.services import charter_amend, charter_load
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def test_loading_adopts_a_public_audited_version() -> None:
     version, created = charter_load(text=TEXT, actor=None)
     assert created
     assert (version.number, version.adopted_on) == (1, date(2021, 3, 25))
-    assert version.parameter("contract_min_public_days") == 14
+    assert parameter_value(version, CONTRACT_MIN_PUBLIC_DAYS) == 14
     (entry,) = AuditEntry.objects.for_record(version)
     assert (entry.action, entry.actor_role, entry.is_public) == ("create", "system", True)
 
@@ -43,7 +44,7 @@ def test_a_version_number_is_never_reused_for_other_content() -> None:
         "Zeile 8, charter.version: Version 1 ist schon mit anderem Inhalt beschlossen; "
         "eine Änderung braucht die nächste Versionsnummer."
     ]
-    assert CharterVersion.objects.get().parameter("contract_min_public_days") == 14
+    assert parameter_value(CharterVersion.objects.get(), CONTRACT_MIN_PUBLIC_DAYS) == 14
 
 
 def test_a_new_version_follows_the_newest_in_number_and_date() -> None:
@@ -69,8 +70,8 @@ def test_an_amendment_is_a_new_version_and_the_old_one_stays_readable() -> None:
         parameters={"contract_min_public_days": 28},
     )
     first.refresh_from_db()
-    assert (second.number, second.parameter("contract_min_public_days")) == (2, 28)
-    assert first.parameter("contract_min_public_days") == 14
+    assert (second.number, parameter_value(second, CONTRACT_MIN_PUBLIC_DAYS)) == (2, 28)
+    assert parameter_value(first, CONTRACT_MIN_PUBLIC_DAYS) == 14
     assert second.principles() == first.principles()
     assert CharterVersion.objects.in_force() == second
     assert CharterVersion.objects.in_force(on=date(2023, 1, 1)) == first

@@ -9,6 +9,7 @@ from django.utils import timezone
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Status, evaluate
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services
 from offenestadt.contracts.models import (
@@ -77,7 +78,7 @@ def test_too_early_for_the_council(contract: Contract, editor: User) -> None:
     _move(contract, editor, ContractStatus.PUBLISHED, today)
     contract.council_body = "Ausschuss für Digitales"
     contract.meeting_date = today + timedelta(days=28)
-    with pytest.raises(services.ContractGateError) as refusal:
+    with pytest.raises(GateRefusedError) as refusal:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=10))
     assert refusal.value.problems == [
         "Der Vertrag ist seit 10 Tagen öffentlich; vor der Beratung müssen es mindestens "
@@ -93,9 +94,9 @@ def test_no_signature_without_a_decision(contract: Contract, editor: User) -> No
     contract.council_body, contract.meeting_date = "Rat", today + timedelta(days=30)
     later = today + timedelta(days=30)
     _move(contract, editor, ContractStatus.DELIBERATION, later)
-    with pytest.raises(services.ContractGateError, match="Ohne Beschluss"):
+    with pytest.raises(GateRefusedError, match="Ohne Beschluss"):
         _move(contract, editor, ContractStatus.DECIDED, later)
-    with pytest.raises(services.ContractGateError, match="nicht nach „unterzeichnet“"):
+    with pytest.raises(GateRefusedError, match="nicht nach „unterzeichnet“"):
         _move(contract, editor, ContractStatus.SIGNED, later)
     contract.decision_reference = "Ratsbeschluss 2026/99"
     _move(contract, editor, ContractStatus.DECIDED, later)
@@ -110,7 +111,7 @@ def test_it_takes_effect_only_after_the_withdrawal_period(contract: Contract, ed
     contract.decision_reference = "RB 1"
     for status in (ContractStatus.DELIBERATION, ContractStatus.DECIDED, ContractStatus.SIGNED):
         _move(contract, editor, status, today + timedelta(days=28))
-    with pytest.raises(services.ContractGateError, match="frühestens am"):
+    with pytest.raises(GateRefusedError, match="frühestens am"):
         _move(contract, editor, ContractStatus.ACTIVE, today + timedelta(days=29))
     _move(contract, editor, ContractStatus.ACTIVE, today + timedelta(days=30))
     assert contract.status == ContractStatus.ACTIVE
@@ -126,7 +127,7 @@ def test_an_unjustified_redaction_keeps_it_from_the_council(
     )
     _move(contract, editor, ContractStatus.PUBLISHED, today)
     contract.council_body, contract.meeting_date = "Rat", today + timedelta(days=28)
-    with pytest.raises(services.ContractGateError) as refusal:
+    with pytest.raises(GateRefusedError) as refusal:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
     assert [f.rule for f in refusal.value.findings] == ["redactions-justified"]
     redaction.category = RedactionReason.TRADE_SECRET

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.charter.engine import Finding, Status, evaluate
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services
 from offenestadt.contracts.models import (
@@ -180,7 +181,7 @@ def test_remote_access_without_safeguard_holds_the_contract_from_the_council(
     today = timezone.localdate()
     contract.council_body, contract.meeting_date = "Rat", today
     later = today + timedelta(days=60)
-    with pytest.raises(services.ContractGateError) as refusal:
+    with pytest.raises(GateRefusedError) as refusal:
         services.contract_transition(
             actor=editor, contract=contract, to=ContractStatus.DELIBERATION, today=later
         )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry, AuditEvent
 from offenestadt.audit.services import save_record
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services
 from offenestadt.contracts.models import Contract, ContractStatus, DataOwner
@@ -91,7 +92,7 @@ def test_the_council_meets_only_after_the_minimum_days_in_public(
     published.meeting_date = today + timedelta(days=10)
     save_record(record=published, actor=editor, event=AuditEvent.CHANGED)
     # Asked on day 28, but the council already met on day 10: refused.
-    with pytest.raises(services.ContractGateError) as refusal:
+    with pytest.raises(GateRefusedError) as refusal:
         services.contract_transition(
             actor=editor,
             contract=published,

@@ -11,6 +11,7 @@ from django.test import Client
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import Action, AuditEntry
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services
 from offenestadt.contracts.models import Contract, ContractStatus, Redaction, Vendor
@@ -295,7 +296,7 @@ def test_the_documents_are_served_to_whom_they_belong(
 
     # The public version is a PDF the check cannot read: the DPO approves it first.
     run_worker()
-    with pytest.raises(services.ContractGateError, match="Datenschutzbeauftragten"):
+    with pytest.raises(GateRefusedError, match="Datenschutzbeauftragten"):
         services.contract_transition(actor=editor, contract=contract, to=ContractStatus.PUBLISHED)
     scan = filescan.current_scan(contract, "public_document")
     assert scan is not None

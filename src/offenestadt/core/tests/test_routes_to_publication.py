@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.charter.engine import Status, evaluate
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services as contract_services
 from offenestadt.contracts.models import Contract, ContractStatus, DataOwner
@@ -435,12 +436,12 @@ def test_contract_publication_waits_for_the_check_of_its_public_version(
     run_worker: Callable[[], None],
 ) -> None:
     contract = _contract(editor, project)
-    with pytest.raises(contract_services.ContractGateError, match="noch auf personenbezogene"):
+    with pytest.raises(GateRefusedError, match="noch auf personenbezogene"):
         contract_services.contract_transition(
             actor=editor, contract=contract, to=ContractStatus.PUBLISHED
         )
     run_worker()
-    with pytest.raises(contract_services.ContractGateError, match="Datenschutzbeauftragten"):
+    with pytest.raises(GateRefusedError, match="Datenschutzbeauftragten"):
         contract_services.contract_transition(
             actor=editor, contract=contract, to=ContractStatus.PUBLISHED
         )
@@ -493,7 +494,7 @@ def test_a_contract_goes_to_the_council_only_with_the_charter(
         actor=editor, contract=contract, to=ContractStatus.PUBLISHED
     )
     later = timezone.localdate() + timedelta(days=60)
-    with pytest.raises(contract_services.ContractGateError) as refusal:
+    with pytest.raises(GateRefusedError) as refusal:
         contract_services.contract_transition(
             actor=editor, contract=contract, to=ContractStatus.DELIBERATION, today=later
         )
@@ -505,7 +506,7 @@ def test_a_contract_goes_to_the_council_only_with_the_charter(
 def test_a_project_decision_asks_the_charter(editor: User, project: Project) -> None:
     for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
         registry_services.project_transition(actor=editor, project=project, to=status)
-    with pytest.raises(registry_services.GateRefusedError) as refusal:
+    with pytest.raises(GateRefusedError) as refusal:
         registry_services.project_transition(
             actor=editor, project=project, to=ProjectStatus.DECISION
         )

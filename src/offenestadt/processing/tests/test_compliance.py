@@ -8,6 +8,10 @@ from django.utils import timezone
 
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import (
+    MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION,
+    parameter_value,
+)
 from offenestadt.processing.models import (
     DataCategory,
     LegalBasis,
@@ -104,7 +108,7 @@ def test_no_retention_is_missing_and_unlimited_retention_a_violation(
 def test_retention_longer_than_the_charter_allows_needs_a_justification(
     charter: CharterVersion, amount: int, unit: str, justification: str, status: Status
 ) -> None:
-    assert charter.parameter("max_retention_months_without_justification") == 12
+    assert parameter_value(charter, MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION) == 12
     activity = activity_with(
         {
             "retention_amount": amount,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.demo import load_demo as load_demo_charter
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.participation.models import Phase as ParticipationPhase
 from offenestadt.participation.models import PhaseKind, Procedure
@@ -90,7 +91,7 @@ def _prepare(project: Project, editor: User) -> None:
 
 
 def test_the_gate_refuses_and_names_what_to_fix(project: Project, editor: User) -> None:
-    with pytest.raises(services.GateRefusedError) as refusal:
+    with pytest.raises(GateRefusedError) as refusal:
         services.project_transition(actor=editor, project=project, to=ProjectStatus.DECISION)
     assert {(f.principle, f.rule) for f in refusal.value.findings} == {
         ("P1", "personal-data-declared"),

@@ -11,6 +11,11 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import (
+    CONTRACT_MIN_PUBLIC_DAYS,
+    FREE_TRAINING_REQUIRED,
+    parameter_value,
+)
 from offenestadt.participation.amendments import services
 from offenestadt.participation.procedures import services as procedures_services
 from offenestadt.participation.procedures.models import Procedure
@@ -149,8 +154,8 @@ def test_adopting_a_parameter_change_makes_a_new_version_in_force(
     in_force = CharterVersion.objects.in_force()
     assert in_force is not None and in_force.number == charter.number + 1
     assert response["Location"] == in_force.get_absolute_url()
-    assert in_force.parameter("contract_min_public_days") == 42
-    assert charter.parameter("contract_min_public_days") == 28
+    assert parameter_value(in_force, CONTRACT_MIN_PUBLIC_DAYS) == 42
+    assert parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS) == 28
     assert in_force.council_decision == "Ratsbeschluss 2026/0815"
     assert in_force.adopted_on == timezone.localdate()
     proposal.refresh_from_db()
@@ -241,7 +246,7 @@ def test_the_new_version_starts_on_the_day_given(
     version = services.proposal_charter_adopt(
         actor=administrator, proposal=proposal, council_decision="Beschluss", adopted_on=later
     )
-    assert version.parameter("free_training_required") is False
+    assert parameter_value(version, FREE_TRAINING_REQUIRED) is False
     assert CharterVersion.objects.in_force() == charter
     assert CharterVersion.objects.in_force(later) == version
 

@@ -1,0 +1,40 @@
+"""The charter's gates: which findings hold a record back, and the one refusal every gate raises.
+
+A gate stands before a step in a record's life (a project's decision, a contract's
+deliberation, a dataset's publication). Each app's ``compliance`` module holds its gates;
+they refuse with :class:`GateRefusedError`, which pages and services treat alike.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+
+from offenestadt.charter.engine import Finding, Status
+from offenestadt.charter.models import CharterVersion
+
+# Findings with these statuses hold a record back at a gate (where the charter says so).
+BLOCKING = frozenset({Status.VIOLATED, Status.MISSING})
+
+
+def gate_blockers(findings: list[Finding], charter: CharterVersion) -> list[Finding]:
+    """The findings that hold a record back: violated or unproven, under a gating principle."""
+    gating = {principle.id for principle in charter.principles() if principle.gate}
+    return [f for f in findings if f.status in BLOCKING and f.principle in gating]
+
+
+class GateRefusedError(ValidationError):
+    """A record may not pass a gate yet.
+
+    ``problems`` say in plain sentences what is missing; ``findings`` are the charter's
+    findings that hold the record back, each with where to fix it. As a ValidationError its
+    ``messages`` list both, a finding as "P3: …", for a form or a list of reasons.
+    """
+
+    def __init__(self, problems: Iterable[str] = (), findings: Iterable[Finding] = ()) -> None:
+        self.problems = list(problems)
+        self.findings = list(findings)
+        reasons = [f"{finding.principle}: {finding.message}" for finding in self.findings]
+        super().__init__([*self.problems, *reasons])
+
+    def __str__(self) -> str:
+        return "; ".join(self.messages)
