@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,12 +17,13 @@ from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.charter.document import CharterFileError
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.services import charter_amend
 from offenestadt.participation.amendments import rules
+from offenestadt.participation.amendments.compliance import proposal_charter_adopt_refusal
 from offenestadt.participation.notifications.sending import Notice
 from offenestadt.participation.notifications.services import subscribers_notify
-from offenestadt.participation.procedures.models import ContributionStatus, Phase
 from offenestadt.participation.proposals.models import Proposal, ProposalStatus
 
 
@@ -97,42 +97,6 @@ def charter_change_clean(
     )
 
 
-def proposal_charter_adopt_refusal(*, proposal: Proposal, today: date | None = None) -> list[str]:
-    """Why the charter change ``proposal`` asks for cannot be adopted now (empty: it can).
-
-    Like every decision, an amendment follows the participation: the procedure is public,
-    its last phase is over and its result report is published. The adoption page shows
-    these reasons before anyone fills in the form; the service refuses with them.
-    """
-    today = today or timezone.localdate()
-    procedure = proposal.procedure
-    problems: list[str] = []
-    if not procedure.amends_charter or not proposal.charter_change:
-        problems.append(_("Dieser Vorschlag ändert die Charta nicht."))
-    if proposal.proposal_status == ProposalStatus.ACCEPTED:
-        problems.append(_("Diese Änderung ist schon beschlossen."))
-    if proposal.status == ContributionStatus.HIDDEN:
-        problems.append(_("Der Vorschlag ist ausgeblendet."))
-    if procedure.published_at is None:
-        problems.append(_("Das Verfahren ist nicht veröffentlicht."))
-    ends_on = Phase.objects.filter(procedure=procedure).aggregate(end=Max("ends_on"))["end"]
-    if ends_on is None or ends_on >= today:
-        problems.append(
-            _("Eine Änderung wird erst nach dem Ende des Verfahrens beschlossen (%(end)s).")
-            % {"end": ends_on.strftime("%d.%m.%Y") if ends_on else _("keine Phasen")}
-        )
-    if procedure.result_report_published_at is None:
-        problems.append(
-            _(
-                "Der Ergebnisbericht des Verfahrens ist nicht veröffentlicht; eine Änderung "
-                "wird erst danach beschlossen."
-            )
-        )
-    if not CharterVersion.objects.exists():
-        problems.append(_("Es ist keine Charta beschlossen."))
-    return problems
-
-
 @transaction.atomic
 def proposal_charter_adopt(
     *,
@@ -148,7 +112,8 @@ def proposal_charter_adopt(
     ``adopted_on`` (default today, never earlier), and the proposal answered as accepted.
 
     For administrators, once the procedure has ended and its result report is published
-    (:func:`proposal_charter_adopt_refusal`), with the council's decision. A new
+    (the gate: amendments.compliance.proposal_charter_adopt_refusal; refused with
+    GateRefusedError), with the council's decision. A new
     principle text needs its English version (``text_en``) unless the proposal has one.
     """
     if not rules.can_adopt_charter_changes(actor):
@@ -165,7 +130,7 @@ def proposal_charter_adopt(
     if not council_decision:
         problems.append(_("Nennen Sie den Beschluss des Rates."))
     if problems:
-        raise ValidationError(problems)
+        raise GateRefusedError(problems)
     base = CharterVersion.objects.order_by("-number")[0]
     change = charter_change_clean(proposal.charter_change, charter=base)
     parameters: dict[str, Any] = {}

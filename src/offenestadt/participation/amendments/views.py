@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from offenestadt.core.forms import show_validation_error
-from offenestadt.participation.amendments import rules, services
+from offenestadt.participation.amendments import compliance, rules, services
 from offenestadt.participation.amendments.forms import AdoptForm
 from offenestadt.participation.proposals.views import proposal_for
 
@@ -25,7 +25,7 @@ def proposal_adopt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "text_en"
     )
     # Shown before the form is filled in: an amendment follows the procedure's end and report.
-    refusal = services.proposal_charter_adopt_refusal(proposal=proposal)
+    refusal = compliance.proposal_charter_adopt_refusal(proposal=proposal)
     form = AdoptForm(
         request.POST if request.method == "POST" and not refusal else None,
         needs_english=needs_english,
