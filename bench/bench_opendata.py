@@ -11,15 +11,8 @@ from django.utils import timezone
 from run import Figure, p95, timings
 
 from offenestadt.accounts.models import Office
-from offenestadt.opendata.models import (
-    Dataset,
-    DatasetTheme,
-    Distribution,
-    Frequency,
-    Keyword,
-    Licence,
-    Theme,
-)
+from offenestadt.opendata.catalogue.models import Frequency, Licence, Theme
+from offenestadt.opendata.models import Dataset, DatasetTheme, Distribution, Keyword
 
 DATASETS = int(os.environ.get("BENCH_OPENDATA_DATASETS", "10000"))
 REPEAT = 40

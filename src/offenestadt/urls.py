@@ -5,7 +5,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from offenestadt.api import api
 from offenestadt.contracts import ocds_views
 from offenestadt.core.views import healthz
-from offenestadt.opendata import ckan_views, dcat_views
+from offenestadt.opendata.ckan import views as ckan_views
+from offenestadt.opendata.dcat import views as dcat_views
 
 # Under /api/ a missing address or an unreadable request is a problem document (JSON).
 handler400 = "offenestadt.core.errors.bad_request"
@@ -44,8 +45,8 @@ urlpatterns += i18n_patterns(
     path("beteiligung/", include("offenestadt.participation.urls")),
     path("abstimmungen/", include("offenestadt.voting.urls")),
     path("verarbeitungen/", include("offenestadt.processing.urls")),
-    path("daten/", include("offenestadt.opendata.urls")),
-    path("rohdaten/", include("offenestadt.opendata.pipeline_urls")),
+    path("daten/", include("offenestadt.opendata.catalogue.urls")),
+    path("rohdaten/", include("offenestadt.opendata.pipeline.urls")),
     path("audit/", include("offenestadt.audit.urls")),
     path("verwaltung/", admin.site.urls),
     prefix_default_language=False,

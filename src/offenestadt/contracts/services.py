@@ -39,7 +39,7 @@ from offenestadt.contracts.models import (
 )
 from offenestadt.contracts.terms import contract_terms
 from offenestadt.core.throttle import RateLimitedError, throttle_take
-from offenestadt.opendata import filescan
+from offenestadt.opendata.filescan import services as filescan
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save, project_evaluate
 

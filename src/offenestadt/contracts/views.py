@@ -47,7 +47,7 @@ from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.core.request_input import InputError, bounded_int, finite_decimal
 from offenestadt.core.throttle import RateLimitedError, address_key
-from offenestadt.opendata import filescan
+from offenestadt.opendata.filescan import services as filescan
 
 PAGE_SIZE = 50
 

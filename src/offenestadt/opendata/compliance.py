@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from offenestadt.charter.engine import Outcome, Status, evaluate, rule, worst_of_linked
 from offenestadt.charter.gates import GateRefusedError, gate_blockers
 from offenestadt.charter.models import CharterVersion
-from offenestadt.opendata import filescan
+from offenestadt.opendata.filescan import services as filescan
 from offenestadt.opendata.models import Dataset
 from offenestadt.registry.models import Project
 

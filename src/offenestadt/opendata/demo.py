@@ -8,8 +8,10 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from offenestadt.accounts.models import Role, User
-from offenestadt.opendata import filescan, services
-from offenestadt.opendata.models import Dataset, Distribution, Frequency, Licence, ScanState, Theme
+from offenestadt.opendata.catalogue import services
+from offenestadt.opendata.catalogue.models import Dataset, Distribution, Frequency, Licence, Theme
+from offenestadt.opendata.filescan import services as filescan
+from offenestadt.opendata.filescan.models import ScanState
 from offenestadt.registry.models import Project
 
 

@@ -3,8 +3,9 @@ than a request."""
 
 from django.tasks import task
 
-from offenestadt.opendata.models import FileScan, PipelineStatus, RawUpload
-from offenestadt.opendata.pipeline import anonymize_now
+from offenestadt.opendata.filescan.models import FileScan
+from offenestadt.opendata.pipeline.models import PipelineStatus, RawUpload
+from offenestadt.opendata.pipeline.services import anonymize_now
 
 
 @task()
@@ -18,7 +19,7 @@ def anonymize_upload(upload_id: int) -> str:
 @task()
 def scan_public_file(scan_id: int) -> str:
     """Check a file that may become public for personal data."""
-    from offenestadt.opendata.filescan import file_scan_run
+    from offenestadt.opendata.filescan.services import file_scan_run
 
     scan = FileScan.objects.filter(pk=scan_id).first()
     if scan is None:

@@ -15,7 +15,7 @@ from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services
 from offenestadt.contracts.models import Contract, ContractStatus, Redaction, Vendor
-from offenestadt.opendata import filescan
+from offenestadt.opendata.filescan import services as filescan
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save
 from offenestadt.registry.tests.factories import ProjectFactory

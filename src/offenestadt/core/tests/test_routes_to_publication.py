@@ -3,7 +3,7 @@
 The lists below are checked against the code: a new service that publishes, approves or
 moves a record on, or a new file field on any model, fails here until it is listed with
 its gates. Files that can become public pass the check for personal data
-(``opendata.filescan``); records whose lifecycle the charter gates ask the charter.
+(``opendata.filescan.services``); records whose lifecycle the charter gates ask the charter.
 """
 
 import importlib
@@ -29,17 +29,13 @@ from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services as contract_services
 from offenestadt.contracts.models import Contract, ContractStatus, DataOwner
-from offenestadt.opendata import filescan, pipeline
-from offenestadt.opendata import services as opendata_services
-from offenestadt.opendata.models import (
-    Dataset,
-    Distribution,
-    FileScan,
-    Licence,
-    PipelineStatus,
-    RawUpload,
-    ScanState,
-)
+from offenestadt.opendata.catalogue import services as opendata_services
+from offenestadt.opendata.catalogue.models import Licence
+from offenestadt.opendata.filescan import services as filescan
+from offenestadt.opendata.filescan.models import ScanState
+from offenestadt.opendata.models import Dataset, Distribution, FileScan, RawUpload
+from offenestadt.opendata.pipeline import services as pipeline
+from offenestadt.opendata.pipeline.models import PipelineStatus
 from offenestadt.opendata.tests.pipeline_support import patients_csv
 from offenestadt.registry import services as registry_services
 from offenestadt.registry.models import Project, ProjectStatus
@@ -61,7 +57,7 @@ class Route:
 
 HERE = "offenestadt.core.tests.test_routes_to_publication"
 ROUTES: dict[str, Route] = {
-    "offenestadt.opendata.services.dataset_publish": Route(
+    "offenestadt.opendata.catalogue.services.dataset_publish": Route(
         "a dataset with its files",
         ("opendata.distribution.file",),
         ("scan", "charter", "rules"),
@@ -72,34 +68,34 @@ ROUTES: dict[str, Route] = {
             f"{HERE}::test_a_clean_aggregate_of_a_project_with_personal_data_is_published",
         ),
     ),
-    "offenestadt.opendata.services.distribution_save": Route(
+    "offenestadt.opendata.catalogue.services.distribution_save": Route(
         "a file added to (or replaced in) a published dataset",
         ("opendata.distribution.file",),
         ("scan",),
         (f"{HERE}::test_a_file_added_to_a_published_dataset_waits_for_its_check",),
     ),
-    "offenestadt.opendata.pipeline.upload_publish": Route(
+    "offenestadt.opendata.pipeline.services.upload_publish": Route(
         "the anonymized output of a raw upload",
         ("opendata.distribution.file",),
         ("dpo", "scan"),
         (f"{HERE}::test_the_pipeline_publishes_only_what_the_dpo_approved",),
     ),
-    "offenestadt.opendata.pipeline.upload_approve": Route(
+    "offenestadt.opendata.pipeline.services.upload_approve": Route(
         "the DPO's approval of an anonymized result",
         (),
         ("dpo",),
         (
-            "offenestadt.opendata.tests.test_pipeline::test_only_the_dpo_approves_and_never_their_own_upload",
+            "offenestadt.opendata.pipeline.tests.test_pipeline::test_only_the_dpo_approves_and_never_their_own_upload",
         ),
     ),
-    "offenestadt.opendata.filescan.file_scan_approve": Route(
+    "offenestadt.opendata.filescan.services.file_scan_approve": Route(
         "a file the check could not clear",
         ("opendata.distribution.file", "contracts.contract.public_document"),
         ("dpo",),
         (
-            "offenestadt.opendata.tests.test_file_scan::"
+            "offenestadt.opendata.filescan.tests.test_file_scan::"
             "test_a_file_the_check_cannot_read_needs_the_dpo_four_eyes",
-            "offenestadt.opendata.tests.test_file_scan::"
+            "offenestadt.opendata.filescan.tests.test_file_scan::"
             "test_the_dpo_never_clears_direct_identifiers_nor_their_own_uploads",
         ),
     ),
@@ -208,9 +204,9 @@ ROUTES: dict[str, Route] = {
 SERVICE_MODULES = (
     "offenestadt.registry.services",
     "offenestadt.contracts.services",
-    "offenestadt.opendata.services",
-    "offenestadt.opendata.pipeline",
-    "offenestadt.opendata.filescan",
+    "offenestadt.opendata.catalogue.services",
+    "offenestadt.opendata.pipeline.services",
+    "offenestadt.opendata.filescan.services",
     "offenestadt.participation.procedures.services",
     "offenestadt.participation.comments.services",
     "offenestadt.participation.proposals.services",
@@ -226,7 +222,7 @@ SERVICE_MODULES = (
 PUBLISHING_NAME = re.compile(r"(publish|approve|transition|amend|adopt|release|charter_load)")
 # Saves that put a file at a public address are routes too, whatever their name.
 FILE_SAVES = {
-    "offenestadt.opendata.services.distribution_save",
+    "offenestadt.opendata.catalogue.services.distribution_save",
     "offenestadt.contracts.services.contract_save",
 }
 # File fields never served to visitors, and why.

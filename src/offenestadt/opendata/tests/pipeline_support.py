@@ -38,8 +38,8 @@ def read_csv(content: bytes) -> list[dict[str, str]]:
 
 def check_files() -> None:
     """Run the pending checks of public files for personal data, as the worker does them."""
-    from offenestadt.opendata.filescan import file_scan_run
-    from offenestadt.opendata.models import FileScan, ScanState
+    from offenestadt.opendata.filescan.models import FileScan, ScanState
+    from offenestadt.opendata.filescan.services import file_scan_run
 
     for scan in FileScan.objects.filter(state=ScanState.PENDING):
         file_scan_run(scan)

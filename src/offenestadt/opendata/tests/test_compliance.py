@@ -12,7 +12,9 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.retention import OPEN_DATA
-from offenestadt.opendata.models import Dataset, Distribution, FileScan, RawUpload, ScanState
+from offenestadt.opendata.catalogue.models import Dataset, Distribution
+from offenestadt.opendata.filescan.models import FileScan, ScanState
+from offenestadt.opendata.pipeline.models import RawUpload
 from offenestadt.processing.retention import retention_enforce
 from offenestadt.registry.tests.factories import ProjectFactory
 

@@ -1,0 +1,1 @@
+"""The catalogue: datasets and their files, their pages, search and feed."""

@@ -1,0 +1,1 @@
+"""The catalogue through the CKAN Action API (v3), for harvesters."""

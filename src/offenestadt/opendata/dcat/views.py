@@ -1,0 +1,79 @@
+"""The DCAT-AP.de catalogue for harvesters: /catalog (by Accept) and one address per format."""
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from offenestadt.core.errors import answers_input_errors
+from offenestadt.opendata.dcat import graph as dcat
+
+# What /catalog answers to an Accept header, by preference when the client has none:
+# Turtle first (the DCAT-AP.de reference examples' format). Other names of the same
+# formats are understood too; a client that accepts none of them still gets Turtle, as
+# harvesters read the Content-Type rather than insist on their Accept header.
+NEGOTIATED = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "rdfxml",
+    "application/ld+json": "jsonld",
+    "application/x-turtle": "turtle",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+    "application/json": "jsonld",
+}
+
+
+def _error(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def _unreadable(request: HttpRequest, message: str) -> HttpResponse:
+    return _error(400, message)
+
+
+def _catalogue(request: HttpRequest, rdf_format: dcat.RdfFormat) -> HttpResponse:
+    try:
+        query = dcat.parse_query(request.GET)
+        page = dcat.catalogue_page(query)
+    except dcat.CatalogueRequestError as error:
+        return _error(400, str(error))
+    except dcat.PageNotFoundError as error:
+        return _error(404, str(error))
+
+    def page_link(number: int) -> str:
+        return request.build_absolute_uri(f"{request.path}?{urlencode(query.params(number))}")
+
+    graph = dcat.catalogue_graph(page, absolute_uri=request.build_absolute_uri, page_link=page_link)
+    return HttpResponse(
+        dcat.serialize(graph, rdf_format),
+        content_type=f"{rdf_format.media_type}; charset=utf-8",
+    )
+
+
+@answers_input_errors(_unreadable)
+@require_safe
+def catalog(request: HttpRequest) -> HttpResponse:
+    """The catalogue in the format the Accept header prefers (Turtle by default)."""
+    preferred = request.get_preferred_type(list(NEGOTIATED))
+    response = _catalogue(request, dcat.FORMATS[NEGOTIATED.get(preferred or "", "turtle")])
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@answers_input_errors(_unreadable)
+@require_safe
+def catalog_turtle(request: HttpRequest) -> HttpResponse:
+    return _catalogue(request, dcat.FORMATS["turtle"])
+
+
+@answers_input_errors(_unreadable)
+@require_safe
+def catalog_rdfxml(request: HttpRequest) -> HttpResponse:
+    return _catalogue(request, dcat.FORMATS["rdfxml"])
+
+
+@answers_input_errors(_unreadable)
+@require_safe
+def catalog_jsonld(request: HttpRequest) -> HttpResponse:
+    return _catalogue(request, dcat.FORMATS["jsonld"])

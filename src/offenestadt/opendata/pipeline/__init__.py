@@ -1,0 +1,1 @@
+"""The publication pipeline: raw upload, scan, anonymization, the DPO's review, publication."""
