@@ -20,11 +20,6 @@ LONGER: dict[str, str] = {
         "every table format's reader with the error messages that name what to fix; the CSV "
         "checks and the errors they raise belong together"
     ),
-    # Until the feature modules of issue 14, point 1, land.
-    "src/offenestadt/opendata/ckan.py": "until split into parameters, serialisers, query, actions",
-    "src/offenestadt/opendata/views.py": "until opendata's feature modules land",
-    "src/offenestadt/opendata/tests/test_ckan.py": "until opendata's feature modules land",
-    "src/offenestadt/opendata/tests/test_views.py": "until opendata's feature modules land",
     "src/offenestadt/processing/export.py": "until the PDF layout moves to the platform layer",
 }
 

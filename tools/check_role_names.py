@@ -29,15 +29,10 @@ ROLES_MODULE = "src/offenestadt/accounts/models.py"
 ACCOUNTS = PurePosixPath("src/offenestadt/accounts")
 FIX = "decide it in the app's rules.py (built on offenestadt.accounts.rules) and ask that here"
 
-# Files that still decide by role while their app is restructured (issue 14, point 2): the
-# opendata app moves its checks into its rules.py in its own step.
-# Take a file off the list once it is clean; the check says when an entry is no longer needed.
-NOT_YET_MOVED: dict[str, str] = {
-    "src/offenestadt/opendata/filescan.py": "opendata's feature modules",
-    "src/offenestadt/opendata/forms.py": "opendata's feature modules",
-    "src/offenestadt/opendata/pipeline_forms.py": "opendata's feature modules",
-    "src/offenestadt/opendata/pipeline_views.py": "opendata's feature modules",
-}
+# Files that still decide by role while their app is restructured (issue 14, point 2): none
+# now. Take a file off the list once it is clean; the check says when an entry is no longer
+# needed.
+NOT_YET_MOVED: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.accounts.rules import offices_served_by
 from offenestadt.core.uploads import UploadField
-from offenestadt.opendata.catalogue import rules
 from offenestadt.opendata.catalogue.models import Dataset, Distribution, Keyword, Theme
 from offenestadt.registry.models import Project
+from offenestadt.registry.rules import can_keep_record_without_project, projects_linkable_by
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Words of the catalogue's own addresses (/daten/neu/), which no dataset may be named.
@@ -64,11 +65,11 @@ class DatasetForm(forms.ModelForm[Dataset]):
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        projects = rules.projects_for_datasets(user).order_by("title")
+        projects = projects_linkable_by(user).order_by("title")
         field = self.fields["projects"]
         field.queryset = projects  # type: ignore[attr-defined]
-        field.required = not rules.may_leave_projects_empty(user)
-        offices = rules.offices_for_datasets(user)
+        field.required = not can_keep_record_without_project(user)
+        offices = offices_served_by(user)
         self.fields["publisher"].queryset = offices  # type: ignore[attr-defined]
         if self.instance.pk is None:
             if user.is_authenticated and user.office_id is not None:

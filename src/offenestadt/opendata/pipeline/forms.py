@@ -42,7 +42,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        datasets = catalogue_rules.editable_datasets(user).order_by("title")
+        datasets = catalogue_rules.datasets_editable_by(user).order_by("title")
         self.fields["dataset"].queryset = datasets  # type: ignore[attr-defined]
 
 

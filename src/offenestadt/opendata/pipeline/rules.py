@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from offenestadt.accounts.models import Actor
 from offenestadt.accounts.rules import is_admin, is_dpo, is_editor
-from offenestadt.opendata.catalogue.rules import can_edit_dataset, editable_datasets
+from offenestadt.opendata.catalogue.rules import can_edit_dataset, datasets_editable_by
 from offenestadt.opendata.pipeline.models import PipelineStatus, RawUpload
 
 
@@ -36,7 +36,7 @@ def visible_uploads(user: Actor) -> QuerySet[RawUpload]:
     uploads = RawUpload.objects.select_related("dataset", "dataset__publisher", "uploaded_by")
     if sees_all_uploads(user):
         return uploads
-    return uploads.filter(dataset__in=editable_datasets(user))
+    return uploads.filter(dataset__in=datasets_editable_by(user))
 
 
 def can_review_upload(user: Actor, upload: RawUpload) -> bool:

@@ -132,7 +132,7 @@ def upload_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     name = request.GET.get("datensatz", "").strip()
     if name:
-        dataset = catalogue_rules.editable_datasets(user).filter(name=name).first()
+        dataset = catalogue_rules.datasets_editable_by(user).filter(name=name).first()
         if dataset is not None:
             initial["dataset"] = dataset
     form = UploadForm(
