@@ -34,7 +34,7 @@ from offenestadt.contracts.models import (
     RedactionReason,
 )
 from offenestadt.core.countries import is_third_country
-from offenestadt.opendata import filescan
+from offenestadt.opendata.filescan import services as filescan
 from offenestadt.registry.models import Project
 
 
