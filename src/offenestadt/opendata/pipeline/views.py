@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Actor, User
 from offenestadt.core.forms import show_validation_error
-from offenestadt.core.retention import OPEN_DATA
+from offenestadt.core.retention import OPEN_DATA, RetentionPeriod, retention_period
 from offenestadt.core.worker import missing_worker_notice
 from offenestadt.opendata.catalogue import rules as catalogue_rules
 from offenestadt.opendata.catalogue.models import Distribution
@@ -42,7 +42,6 @@ from offenestadt.opendata.pipeline.forms import (
     UploadForm,
 )
 from offenestadt.opendata.pipeline.models import PipelineStatus, RawUpload
-from offenestadt.processing.models import DataCategory
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 10
@@ -85,13 +84,9 @@ def _upload_for(request: HttpRequest, pk: int) -> RawUpload:
     return upload
 
 
-def _retention_category() -> DataCategory | None:
+def _retention_category() -> RetentionPeriod | None:
     """The register's entry for raw uploads: its retention decides when they are deleted."""
-    return (
-        DataCategory.objects.select_related("activity")
-        .filter(activity__slug=OPEN_DATA, key=RETENTION_CATEGORY)
-        .first()
-    )
+    return retention_period(activity=OPEN_DATA, category=RETENTION_CATEGORY)
 
 
 def upload_list(request: HttpRequest) -> HttpResponse:
