@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.accounts.rules import reads_internal
-from offenestadt.audit.models import AuditEntry
+from offenestadt.audit.selectors import history_for
 from offenestadt.core.request_input import page_number
 from offenestadt.opendata.catalogue import rules
 from offenestadt.opendata.catalogue.forms import WithdrawForm
@@ -403,15 +403,10 @@ def render_detail(
     distributions = _distribution_views(
         dataset, downloadable=_may_download(request.user, dataset), internal=internal
     )
-    history = AuditEntry.objects.filter(
-        Q(object_type=dataset._meta.label_lower, object_id=str(dataset.pk))
-        | Q(
-            object_type=Distribution._meta.label_lower,
-            object_id__in=[str(shown.distribution.pk) for shown in distributions],
-        )
+    # The dataset's history holds that of the distributions shown with it.
+    history = history_for(
+        dataset, request.user, parts=[shown.distribution for shown in distributions]
     )
-    if not internal:
-        history = history.public()
     can_edit = rules.can_edit_dataset(request.user, dataset)
     return render(
         request,
@@ -426,7 +421,7 @@ def render_detail(
             "projects": dataset.projects.visible_to(request.user).order_by("title"),
             "distributions": distributions,
             "downloadable": _may_download(request.user, dataset),
-            "history": history.order_by("-seq"),
+            "history": history,
             "can_edit": can_edit,
             "withdraw_form": (withdraw_form or WithdrawForm())
             if can_edit and dataset.in_catalogue
