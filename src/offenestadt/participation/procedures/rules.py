@@ -4,7 +4,7 @@ what came by phone, letter or in person is entered by staff."""
 
 from django.db.models import QuerySet
 
-from offenestadt.accounts.models import Actor, Office
+from offenestadt.accounts.models import Actor
 from offenestadt.accounts.rules import editor_office, is_admin, is_editor
 from offenestadt.contracts.models import Contract
 from offenestadt.contracts.rules import contracts_editable_by
@@ -51,15 +51,6 @@ def needs_project(user: Actor) -> bool:
     """Whether a procedure must be about a project: administrators may run one without
     (the charter's)."""
     return not can_keep_record_without_project(user)
-
-
-def offices_for_procedures(user: Actor) -> QuerySet[Office]:
-    """The offices a user may run a procedure for: their own; for admins, all."""
-    if is_admin(user):
-        return Office.objects.all()
-    if (office_id := editor_office(user)) is not None:
-        return Office.objects.filter(pk=office_id)
-    return Office.objects.none()
 
 
 def projects_for_procedures(user: Actor) -> QuerySet[Project]:
