@@ -34,15 +34,9 @@ WRITING_MODULES = frozenset({"services.py", "tasks.py", "retention.py"})
 MARKER = re.compile(r"#\s*unaudited:\s*\S.{4,}")
 FIX = "write it with save_record/delete_record, or mark it `# unaudited: <reason>`"
 
-# Files whose writes are checked once their app is restructured (issue 14, point 1): opendata's
-# feature modules are split; their writes (themes and keywords, files in storage, the progress
-# counter) still wait for save_record or a reason. Take a file off once it passes; the check
-# says when an entry is no longer needed.
-NOT_YET_CHECKED: dict[str, str] = {
-    "src/offenestadt/opendata/catalogue/services.py": "opendata's writes, after its split",
-    "src/offenestadt/opendata/pipeline/services.py": "opendata's writes, after its split",
-    "src/offenestadt/opendata/retention.py": "opendata's feature modules",
-}
+# Files whose writes are checked once their app is restructured. Take a file off once it
+# passes; the check says when an entry is no longer needed.
+NOT_YET_CHECKED: dict[str, str] = {}
 
 # Calls that write whatever they are called on.
 ALWAYS = frozenset(

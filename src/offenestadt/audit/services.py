@@ -123,21 +123,9 @@ def created_or_changed(record: AuditedRecord) -> AuditEvent:
     return AuditEvent.CREATED if adding else AuditEvent.CHANGED
 
 
-def _event_or_default(event: AuditEvent | None, action: Action) -> AuditEvent:
-    # Until every call site names its event: the event its action stands for.
-    if event is not None:
-        return event
-    return {
-        Action.CREATE: AuditEvent.CREATED,
-        Action.UPDATE: AuditEvent.CHANGED,
-        Action.TRANSITION: AuditEvent.STATUS_CHANGED,
-        Action.DELETE: AuditEvent.DELETED,
-    }[action]
-
-
 @transaction.atomic
 def save_record(
-    *, record: AuditedRecord, actor: Actor | None, event: AuditEvent | None = None
+    *, record: AuditedRecord, actor: Actor | None, event: AuditEvent
 ) -> AuditEntry | None:
     """Save a new or changed record and append its audit entry, naming ``event``.
 
@@ -166,7 +154,7 @@ def save_record(
             record=record,
             actor=actor,
             action=Action.CREATE,
-            event=_event_or_default(event, Action.CREATE),
+            event=event,
             changes=changes,
             is_public=record.is_public_record(),
         )
@@ -187,7 +175,7 @@ def save_record(
         record=record,
         actor=actor,
         action=action,
-        event=_event_or_default(event, action),
+        event=event,
         changes=changes,
         is_public=record.is_public_record() or stored.is_public_record(),
     )
@@ -211,9 +199,7 @@ def _taken_along(record: AuditedRecord) -> list[AuditedRecord]:
 
 
 @transaction.atomic
-def delete_record(
-    *, record: AuditedRecord, actor: Actor | None, event: AuditEvent = AuditEvent.DELETED
-) -> AuditEntry:
+def delete_record(*, record: AuditedRecord, actor: Actor | None, event: AuditEvent) -> AuditEntry:
     """Delete a record; its entry names ``event`` (deleted, or erased when its retention
     ended) and keeps the last public values.
 

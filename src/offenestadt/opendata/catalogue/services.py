@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
-from offenestadt.audit.services import delete_record, save_record
+from offenestadt.audit.models import AuditEvent
+from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.opendata.catalogue import rules
 from offenestadt.opendata.catalogue.models import Dataset, DatasetTheme, Distribution, Keyword
 from offenestadt.opendata.catalogue.tables import describe_csv, validate_csv
@@ -48,6 +49,7 @@ def _require_edit(actor: Actor, dataset: Dataset) -> None:
 def _touch(dataset: Dataset) -> None:
     """A published dataset's content changed: harvesters look at ``modified``."""
     if dataset.published_at is not None:
+        # unaudited: the harvest date (DCAT modified) follows an audited change
         Dataset.objects.filter(pk=dataset.pk).update(modified_at=timezone.now())
 
 
@@ -80,11 +82,15 @@ def dataset_save(
         sorted(dataset.keywords.values_list("name", flat=True)),
     )
     if known != (sorted(set(themes)), wanted_keywords):
+        # unaudited: themes and keywords are tags, no audit fields; the page shows them
         dataset.themes.all().delete()
+        # unaudited: themes and keywords are tags, no audit fields; the page shows them
         DatasetTheme.objects.bulk_create(
             DatasetTheme(dataset=dataset, theme=theme) for theme in sorted(set(themes))
         )
+        # unaudited: themes and keywords are tags, no audit fields; the page shows them
         dataset.keywords.all().delete()
+        # unaudited: themes and keywords are tags, no audit fields; the page shows them
         Keyword.objects.bulk_create(Keyword(dataset=dataset, name=k) for k in wanted_keywords)
         changed = True
     if changed:
@@ -102,7 +108,7 @@ def dataset_publish(*, actor: Actor, dataset: Dataset) -> Dataset:
     dataset.modified_at = timezone.now()
     dataset.withdrawn_at = None
     dataset.withdrawn_reason = ""
-    save_record(record=dataset, actor=actor)
+    save_record(record=dataset, actor=actor, event=AuditEvent.PUBLISHED)
     return dataset
 
 
@@ -115,7 +121,7 @@ def dataset_withdraw(*, actor: Actor, dataset: Dataset, reason: str) -> Dataset:
     dataset.withdrawn_at = timezone.now()
     dataset.withdrawn_reason = reason.strip()
     dataset.modified_at = dataset.withdrawn_at
-    save_record(record=dataset, actor=actor)
+    save_record(record=dataset, actor=actor, event=AuditEvent.WITHDRAWN)
     return dataset
 
 
@@ -165,6 +171,7 @@ def distribution_save(
     _require_edit(actor, distribution.dataset)
     if upload is not None:
         _describe_file(distribution, upload)
+        # unaudited: the file into storage; its distribution goes through save_record
         distribution.file.save(upload.name or "daten", upload, save=False)
     elif distribution.access_url:
         distribution.format = distribution.format.upper()
@@ -172,7 +179,8 @@ def distribution_save(
             distribution.format, ""
         )
     distribution.full_clean()
-    if save_record(record=distribution, actor=actor) is not None:
+    event = created_or_changed(distribution)
+    if save_record(record=distribution, actor=actor, event=event) is not None:
         _touch(distribution.dataset)
     if not anonymized:
         filescan.file_scans_request(actor=actor, record=distribution)
@@ -187,7 +195,7 @@ def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
         raise ValidationError(
             _("Ein veröffentlichter Datensatz braucht mindestens eine Datei oder Adresse.")
         )
-    delete_record(record=distribution, actor=actor)
+    delete_record(record=distribution, actor=actor, event=AuditEvent.DELETED)
     _touch(dataset)
 
 
@@ -214,8 +222,9 @@ def distribution_to_pipeline(*, actor: Actor, distribution: Distribution) -> Raw
             file=File(stream, name=name),  # type: ignore[arg-type]
         )
     storage, stored_name = distribution.file.storage, distribution.file.name or ""
-    delete_record(record=distribution, actor=actor)
+    delete_record(record=distribution, actor=actor, event=AuditEvent.DELETED)
     # The public copy goes once the raw upload is safely stored.
+    # unaudited: the public copy of a file whose distribution was deleted through delete_record
     transaction.on_commit(lambda: storage.delete(stored_name))
     _touch(dataset)
     return upload

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.core.worker import missing_worker_notice
 from offenestadt.opendata.filescan import rules
@@ -111,7 +112,7 @@ def file_scans_request(*, actor: Actor | None, record: models.Model) -> list[Fil
             file_name=file.name,
             requested_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        save_record(record=scan, actor=actor)
+        save_record(record=scan, actor=actor, event=AuditEvent.CREATED)
         _enqueue(scan)
         requested.append(scan)
     return requested
@@ -133,7 +134,7 @@ def file_scan_run(scan: FileScan) -> FileScan:
         scan.findings = detection.findings
         scan.note = detection.note
         scan.scanned_at = timezone.now()
-        save_record(record=scan, actor=None)
+        save_record(record=scan, actor=None, event=AuditEvent.SCANNED)
     return scan
 
 
@@ -154,7 +155,7 @@ def file_scan_approve(*, actor: Actor, scan: FileScan, note: str) -> FileScan:
     scan.approved_at = timezone.now()
     scan.approved_by = actor  # type: ignore[assignment]
     scan.approval_note = note.strip()
-    save_record(record=scan, actor=actor)
+    save_record(record=scan, actor=actor, event=AuditEvent.APPROVED)
     return scan
 
 
@@ -174,7 +175,7 @@ def file_scan_anonymized(
         requested_by=actor if actor.is_authenticated else None,
         scanned_at=timezone.now(),
     )
-    save_record(record=scan, actor=actor)
+    save_record(record=scan, actor=actor, event=AuditEvent.CREATED)
     return scan
 
 

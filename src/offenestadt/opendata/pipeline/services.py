@@ -33,6 +33,7 @@ from offenestadt.anonymize.hierarchy import (
     postcode_prefix,
 )
 from offenestadt.anonymize.io import TableError
+from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.core.uploads import workbook_limits
 from offenestadt.opendata.catalogue import rules as catalogue_rules
@@ -144,17 +145,19 @@ def upload_create(*, actor: Actor, dataset: Any, file: UploadedFile[bytes]) -> R
     if Path(upload.original_name).suffix.lower() not in ACCEPTED_SUFFIXES:
         raise ValidationError(_("Laden Sie eine CSV-, Parquet- oder Excel-Datei (.xlsx) hoch."))
     upload.uploaded_by = actor  # type: ignore[assignment]
+    # unaudited: the raw file into private storage; its upload goes through save_record
     upload.file.save(upload.original_name, file, save=False)
     try:
-        save_record(record=upload, actor=actor)
+        save_record(record=upload, actor=actor, event=AuditEvent.CREATED)
         upload.scan = _scan(upload)
     except BaseException:
         # The transaction rolls back; without its record the raw file would never be deleted.
+        # unaudited: the raw file of an upload whose record is rolled back
         upload.file.delete(save=False)
         raise
     upload.config = suggested_config(upload.scan)
     upload.status = PipelineStatus.SCANNED
-    save_record(record=upload, actor=actor)
+    save_record(record=upload, actor=actor, event=AuditEvent.SCANNED)
     return upload
 
 
@@ -205,7 +208,7 @@ def upload_configure(*, actor: Actor, upload: RawUpload, config: dict[str, Any])
         raise ValidationError(_("In diesem Schritt lässt sich das Modell nicht mehr ändern."))
     upload.config = check_config(config, [f["column"] for f in upload.scan])
     upload.status = PipelineStatus.SCANNED
-    save_record(record=upload, actor=actor)
+    save_record(record=upload, actor=actor, event=AuditEvent.CHANGED)
     return upload
 
 
@@ -221,7 +224,7 @@ def upload_run(*, actor: Actor, upload: RawUpload) -> RawUpload:
     upload.status = PipelineStatus.QUEUED
     upload.progress = 0
     upload.error = ""
-    save_record(record=upload, actor=actor)
+    save_record(record=upload, actor=actor, event=AuditEvent.QUEUED)
     pk = upload.pk
     transaction.on_commit(lambda: anonymize_upload.enqueue(pk))
     return upload
@@ -271,7 +274,7 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
     from offenestadt.anonymize.risk import risk_report
 
     upload.status, upload.progress = PipelineStatus.RUNNING, 0
-    save_record(record=upload, actor=None)
+    save_record(record=upload, actor=None, event=AuditEvent.PROCESSING_STARTED)
     config = upload.config
     columns = config["columns"]
     quasi = [n for n, c in columns.items() if c["role"] == "quasi"]
@@ -282,6 +285,7 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
     def progress(stage: str, done: int, total: int) -> None:
         if time.monotonic() - last[0] > 0.5 and total:
             last[0] = time.monotonic()
+            # unaudited: a progress counter for the waiting page
             RawUpload.objects.filter(pk=upload.pk).update(progress=min(99, 100 * done // total))
 
     try:
@@ -318,13 +322,14 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
                 },
             }
             with output.open("rb") as stream:
+                # unaudited: the anonymized file into storage; its upload goes through save_record
                 upload.output.save(
                     f"{Path(upload.original_name).stem}-anonymisiert.csv", File(stream), save=False
                 )
     except (AnonymizeError, TableError, HierarchyError) as error:
         upload.status = PipelineStatus.FAILED
         upload.error = table_problem(error) if isinstance(error, TableError) else str(error)
-        save_record(record=upload, actor=None)
+        save_record(record=upload, actor=None, event=AuditEvent.PROCESSING_FAILED)
         return upload
     except Exception:
         # Never left "running" (its page would wait for ever); the worker logs the cause.
@@ -333,12 +338,12 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
             "Unerwarteter Fehler bei der Anonymisierung; die Ursache steht im Protokoll "
             "des Hintergrunddienstes."
         )
-        save_record(record=upload, actor=None)
+        save_record(record=upload, actor=None, event=AuditEvent.PROCESSING_FAILED)
         raise
     upload.report = report
     upload.progress = 100
     upload.status = PipelineStatus.REVIEW
-    save_record(record=upload, actor=None)
+    save_record(record=upload, actor=None, event=AuditEvent.SUBMITTED)
     return upload
 
 
@@ -351,7 +356,7 @@ def upload_approve(*, actor: Actor, upload: RawUpload, comment: str = "") -> Raw
     upload.status = PipelineStatus.APPROVED
     upload.review_comment = comment
     upload.reviewed_by = actor  # type: ignore[assignment]
-    save_record(record=upload, actor=actor)
+    save_record(record=upload, actor=actor, event=AuditEvent.APPROVED)
     return upload
 
 
@@ -366,7 +371,7 @@ def upload_return(*, actor: Actor, upload: RawUpload, comment: str) -> RawUpload
     upload.status = PipelineStatus.RETURNED
     upload.review_comment = comment
     upload.reviewed_by = actor  # type: ignore[assignment]
-    save_record(record=upload, actor=actor)
+    save_record(record=upload, actor=actor, event=AuditEvent.RETURNED)
     return upload
 
 
@@ -405,5 +410,5 @@ def upload_publish(*, actor: Actor, upload: RawUpload) -> Distribution:
     )
     upload.distribution = distribution
     upload.status = PipelineStatus.PUBLISHED
-    save_record(record=upload, actor=actor)
+    save_record(record=upload, actor=actor, event=AuditEvent.PUBLISHED)
     return distribution
