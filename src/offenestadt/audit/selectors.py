@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from offenestadt.accounts.models import Actor
-from offenestadt.accounts.rules import reads_internal
 from offenestadt.audit.models import AuditEntry, AuditEntryQuerySet
+from offenestadt.audit.rules import can_read_internal_entries
 
 
 def history_for(
@@ -29,7 +29,7 @@ def history_for(
         history = AuditEntry.objects.filter(
             Q(object_type=record._meta.label_lower, object_id=str(record.pk)) | _any_of(ids_by_type)
         )
-    if not reads_internal(user):
+    if not can_read_internal_entries(user):
         history = history.public()
     return history.order_by("-seq")
 

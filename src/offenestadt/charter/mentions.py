@@ -15,9 +15,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
-from offenestadt.accounts.rules import reads_internal
 from offenestadt.charter.engine import Finding
 from offenestadt.charter.models import Localised
+from offenestadt.charter.rules import can_see_names_of_internal_records
 
 PLACEHOLDER = re.compile(r"⟦([a-z0-9_]+\.[a-z0-9_]+)#(\d+)⟧")
 
@@ -47,7 +47,7 @@ def _name(label: str, pk: int, records: Records, viewer: Actor) -> str:
         return _("ein gelöschter Eintrag")
     if record.is_public_record():  # type: ignore[attr-defined]
         return str(record)
-    if reads_internal(viewer):
+    if can_see_names_of_internal_records(viewer):
         return _("%(name)s (nicht öffentlich)") % {"name": record}
     return _("%(kind)s (nicht öffentlich)") % {"kind": record._meta.verbose_name}
 
