@@ -58,6 +58,9 @@ class AuditEvent(models.TextChoices):
     PROCESSING_FAILED = "processing_failed", _("Anonymisierung fehlgeschlagen")
     DELETED = "deleted", _("gelöscht")
     ERASED = "erased", _("nach Ablauf der Aufbewahrungsfrist gelöscht")
+    # A record stored before its model was audited, taken into the trail by
+    # `offenestadt audit adopt` after an upgrade.
+    RECORDED = "recorded", _("nachträglich in die Änderungshistorie aufgenommen")
 
 
 # The events of a deletion (delete_record); every other event is a save (save_record).

@@ -1,8 +1,9 @@
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from offenestadt.audit.services import checkpoint_create
+from offenestadt.audit.services import checkpoint_create, records_adopt
 from offenestadt.audit.verification import verify_chain
 
 
@@ -14,7 +15,10 @@ def _checkpoint(value: str) -> tuple[int, str]:
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's hash chain, or publish a checkpoint of its head."
+    help = (
+        "Verify the audit trail's hash chain, publish a checkpoint of its head, or take in "
+        "the records stored before their model was audited."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -27,8 +31,17 @@ class Command(BaseCommand):
             help="A checkpoint you saved earlier (from /audit/checkpoints); repeatable.",
         )
         sub.add_parser("checkpoint", help="Publish the current head as a checkpoint.")
+        adopt = sub.add_parser(
+            "adopt",
+            help="Once after an upgrade that audits a model: give its earlier records their "
+            "first entry (shown as recorded afterwards).",
+        )
+        adopt.add_argument("model", help="The model, as APP.MODEL (e.g. participation.report).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "adopt":
+            self._adopt(options["model"])
+            return
         if action == "checkpoint":
             checkpoint = checkpoint_create()
             self.stdout.write(f"checkpoint {checkpoint.seq}:{checkpoint.entry_hash}")
@@ -51,3 +64,16 @@ class Command(BaseCommand):
             f"audit chain ok: {report.entries} entries, head {report.head_hash}; "
             f"{report.records} records agree with it"
         )
+
+    def _adopt(self, label: str) -> None:
+        audited = sorted(
+            model._meta.label_lower
+            for model in apps.get_models()
+            if getattr(model, "audit_fields", None)
+        )
+        if label.lower() not in audited:
+            raise CommandError(
+                f"{label!r} is not an audited model; audited models: {', '.join(audited)}"
+            )
+        taken = records_adopt(model=apps.get_model(label))
+        self.stdout.write(f"{label.lower()}: {taken} records taken into the audit trail")
