@@ -20,7 +20,6 @@ LONGER: dict[str, str] = {
         "every table format's reader with the error messages that name what to fix; the CSV "
         "checks and the errors they raise belong together"
     ),
-    "src/offenestadt/processing/export.py": "until the PDF layout moves to the platform layer",
 }
 
 

@@ -22,7 +22,8 @@ from offenestadt.contracts.selectors import contracts_with_data_flows
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.processing import rules, selectors, services
-from offenestadt.processing.export import export_csv, export_json, export_pdf
+from offenestadt.processing.export import export_csv, export_json
+from offenestadt.processing.export_pdf import export_pdf
 from offenestadt.processing.forms import (
     ActivityForm,
     DataCategoryForm,

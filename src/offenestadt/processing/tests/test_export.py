@@ -29,9 +29,9 @@ from offenestadt.processing.export import (
     FIELDS,
     export_csv,
     export_json,
-    export_pdf,
     register_rows,
 )
+from offenestadt.processing.export_pdf import export_pdf
 from offenestadt.processing.models import (
     DataCategory,
     LegalBasis,

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from offenestadt.processing.export import export_csv, export_json, export_pdf
+from offenestadt.processing.export import export_csv, export_json
+from offenestadt.processing.export_pdf import export_pdf
 from offenestadt.processing.models import ProcessingActivity
 
 EXPORTS: dict[str, Callable[..., bytes]] = {
