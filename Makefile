@@ -31,9 +31,9 @@ lint: $(UV)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) lint-imports --no-cache
-	$(RUN) python tools/check_module_size.py
-	$(RUN) python tools/check_role_names.py
-	$(RUN) python tools/check_audited_writes.py
+	$(RUN) python -m tools.check_module_size
+	$(RUN) python -m tools.check_role_names
+	$(RUN) python -m tools.check_audited_writes
 	SECRET_KEY=only-for-checks $(RUN) mypy src/offenestadt conftest.py bench deploy/test tools
 	SECRET_KEY=only-for-checks $(RUN) offenestadt manage makemigrations --check --dry-run
 

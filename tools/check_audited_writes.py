@@ -23,20 +23,16 @@ Run by `make lint`; prints each offender as `path:line: ...` and exits 1.
 
 import ast
 import re
-import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from tools.repository import ROOT, python_modules, report
 
 AUDIT_PATH = PurePosixPath("src/offenestadt/audit/services.py")
 WRITING_MODULES = frozenset({"services.py", "tasks.py", "retention.py"})
 MARKER = re.compile(r"#\s*unaudited:\s*\S.{4,}")
 FIX = "write it with save_record/delete_record, or mark it `# unaudited: <reason>`"
-
-# Files whose writes are checked once their app is restructured. Take a file off once it
-# passes; the check says when an entry is no longer needed.
-NOT_YET_CHECKED: dict[str, str] = {}
 
 # Calls that write whatever they are called on.
 ALWAYS = frozenset(
@@ -143,46 +139,15 @@ def is_checked(path: PurePosixPath, tree: ast.Module) -> bool:
     return path.name in WRITING_MODULES or "services" in path.parts[:-1] or _writes_by_kind(tree)
 
 
-def python_modules(root: Path) -> Iterator[PurePosixPath]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],  # noqa: S607
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    for name in listed:
-        if "/migrations/" not in name and (root / name).exists():
-            yield PurePosixPath(name)
-
-
-def check(root: Path) -> tuple[list[Offence], list[str]]:
-    """The unmarked writes, and the entries of NOT_YET_CHECKED that pass (or are gone)
-    and may leave the list."""
+def check(root: Path) -> list[Offence]:
+    """The writes around the audit trail without a reason beside them."""
     offences: list[Offence] = []
-    pending: set[str] = set()
     for path in python_modules(root):
         source = (root / path).read_text(encoding="utf-8")
-        tree = ast.parse(source, filename=str(path))
-        if not is_checked(path, tree):
-            continue
-        found = offences_in(str(path), source)
-        if str(path) in NOT_YET_CHECKED:
-            pending.update(offence.path for offence in found)
-        else:
-            offences += found
-    clean = [name for name in NOT_YET_CHECKED if name not in pending]
-    return offences, clean
-
-
-def main() -> int:
-    offences, clean = check(Path(__file__).resolve().parent.parent)
-    for offence in offences:
-        print(offence)
-    for name in clean:
-        print(f"note: {name} passes now; take it off NOT_YET_CHECKED in {__file__}")
-    return 1 if offences else 0
+        if is_checked(path, ast.parse(source, filename=str(path))):
+            offences += offences_in(str(path), source)
+    return offences
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(report(check(ROOT)))

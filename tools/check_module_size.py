@@ -5,9 +5,10 @@ argue, and an entry whose module has shrunk below the limit fails too, so the li
 Run by `make lint`; prints each offender as `path: N lines` and exits 1.
 """
 
-import subprocess
 import sys
 from pathlib import Path
+
+from tools.repository import ROOT, python_modules, report
 
 LIMIT = 600
 UNLIST = "remove it from LONGER in tools/check_module_size.py"
@@ -23,22 +24,9 @@ LONGER: dict[str, str] = {
 }
 
 
-def python_modules(root: Path) -> list[Path]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],  # noqa: S607
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return [Path(name) for name in listed if "/migrations/" not in name]
-
-
 def problems(root: Path) -> list[str]:
     found = []
     for path in python_modules(root):
-        if not (root / path).exists():
-            continue  # deleted in the work tree, not yet in the index
         lines = len((root / path).read_text(encoding="utf-8").splitlines())
         allowed = str(path) in LONGER
         if lines > LIMIT and not allowed:
@@ -50,13 +38,5 @@ def problems(root: Path) -> list[str]:
     return found
 
 
-def main() -> int:
-    root = Path(__file__).resolve().parent.parent
-    found = problems(root)
-    for line in found:
-        print(line)
-    return 1 if found else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(report(problems(ROOT)))

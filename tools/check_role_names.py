@@ -18,21 +18,17 @@ Run by `make lint`; prints each offender as `path:line: ...` with what to do and
 """
 
 import ast
-import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from tools.repository import ROOT, python_modules, report
 
 ROLE_CLASS = "offenestadt.accounts.models.Role"
 ROLES_MODULE = "src/offenestadt/accounts/models.py"
 ACCOUNTS = PurePosixPath("src/offenestadt/accounts")
 FIX = "decide it in the app's rules.py (built on offenestadt.accounts.rules) and ask that here"
-
-# Files that still decide by role while their app is restructured (issue 14, point 2): none
-# now. Take a file off the list once it is clean; the check says when an entry is no longer
-# needed.
-NOT_YET_MOVED: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -201,46 +197,16 @@ def offences_in(path: str, source: str, members: Mapping[str, str]) -> list[Offe
     return sorted(finder.found, key=lambda offence: offence.line)
 
 
-def python_modules(root: Path) -> Iterator[PurePosixPath]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.py"],  # noqa: S607
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    for name in listed:
-        if "/migrations/" not in name and (root / name).exists():
-            yield PurePosixPath(name)
-
-
-def check(root: Path) -> tuple[list[Offence], list[str]]:
-    """The offences outside the allowed places, and the entries of NOT_YET_MOVED that are
-    clean (or gone) and may leave the list."""
+def check(root: Path) -> list[Offence]:
+    """The role names outside the places allowed to name them."""
     members = role_members((root / ROLES_MODULE).read_text(encoding="utf-8"))
     offences: list[Offence] = []
-    pending: set[str] = set()
     for path in python_modules(root):
-        if is_exempt(path):
-            continue
-        found = offences_in(str(path), (root / path).read_text(encoding="utf-8"), members)
-        if str(path) in NOT_YET_MOVED:
-            pending.update(offence.path for offence in found)
-        else:
-            offences += found
-    clean = [name for name in NOT_YET_MOVED if name not in pending]
-    return offences, clean
-
-
-def main() -> int:
-    offences, clean = check(Path(__file__).resolve().parent.parent)
-    for offence in offences:
-        print(offence)
-    # A notice, not a failure: the helper who cleans a file need not edit this one at once.
-    for name in clean:
-        print(f"note: {name} has no role names now; take it off NOT_YET_MOVED in {__file__}")
-    return 1 if offences else 0
+        if not is_exempt(path):
+            source = (root / path).read_text(encoding="utf-8")
+            offences += offences_in(str(path), source, members)
+    return offences
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(report(check(ROOT)))

@@ -1,12 +1,10 @@
 """`make lint` refuses a write around the audit trail: services write through save_record /
 delete_record, or say beside the write why it needs no entry (`# unaudited: <reason>`)."""
 
-import importlib.util
-import subprocess
-from pathlib import Path
-from types import ModuleType
+from tools import check_audited_writes
+from tools.repository import ROOT
 
-ROOT = Path(__file__).resolve().parents[4]
+from .conftest import Repository
 
 WRITES = """\
 from offenestadt.things.models import Thing
@@ -58,35 +56,14 @@ def digest(chunks, changes):
 """
 
 
-def _checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "check_audited_writes", ROOT / "tools/check_audited_writes.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _repository(tmp_path: Path, files: dict[str, str]) -> Path:
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)  # noqa: S607 (git on PATH)
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tmp_path
-
-
 def test_the_repository_writes_through_the_audit_trail_or_says_why_not() -> None:
-    offences, _ = _checker().check(ROOT)
+    offences = check_audited_writes.check(ROOT)
     assert [str(offence) for offence in offences] == []
 
 
-def test_each_write_around_the_trail_is_named_with_its_line(tmp_path: Path, monkeypatch) -> None:
-    checker = _checker()
-    monkeypatch.setattr(checker, "NOT_YET_CHECKED", {})
-    root = _repository(tmp_path, {"src/offenestadt/things/services.py": WRITES})
-    offences, _ = checker.check(root)
+def test_each_write_around_the_trail_is_named_with_its_line(repository: Repository) -> None:
+    root = repository({"src/offenestadt/things/services.py": WRITES})
+    offences = check_audited_writes.check(root)
     assert [(offence.line, offence.call) for offence in offences] == [
         (6, "save"),
         (10, "update"),
@@ -100,16 +77,12 @@ def test_each_write_around_the_trail_is_named_with_its_line(tmp_path: Path, monk
     )
 
 
-def test_marked_writes_dicts_and_hashes_pass(tmp_path: Path, monkeypatch) -> None:
-    checker = _checker()
-    monkeypatch.setattr(checker, "NOT_YET_CHECKED", {})
-    root = _repository(tmp_path, {"src/offenestadt/things/services.py": MARKED})
-    assert checker.check(root) == ([], [])
+def test_marked_writes_dicts_and_hashes_pass(repository: Repository) -> None:
+    root = repository({"src/offenestadt/things/services.py": MARKED})
+    assert check_audited_writes.check(root) == []
 
 
-def test_writing_modules_are_checked_and_others_are_not(tmp_path: Path, monkeypatch) -> None:
-    checker = _checker()
-    monkeypatch.setattr(checker, "NOT_YET_CHECKED", {})
+def test_writing_modules_are_checked_and_others_are_not(repository: Repository) -> None:
     checked = [
         "src/offenestadt/things/tasks.py",
         "src/offenestadt/things/retention.py",
@@ -121,29 +94,16 @@ def test_writing_modules_are_checked_and_others_are_not(tmp_path: Path, monkeypa
         "src/offenestadt/things/views.py",
         "src/offenestadt/things/migrations/0002_fill.py",
     ]
-    root = _repository(tmp_path, dict.fromkeys(checked + not_checked, WRITES))
-    offences, _ = checker.check(root)
+    root = repository(dict.fromkeys(checked + not_checked, WRITES))
+    offences = check_audited_writes.check(root)
     assert sorted({offence.path for offence in offences}) == sorted(checked)
     # A module that writes through the audit trail is a writing module, whatever its name.
     pipeline = "src/offenestadt/things/pipeline.py"
-    root = _repository(
-        tmp_path, {pipeline: "from offenestadt.audit.services import save_record\n" + WRITES}
-    )
-    offences, _ = checker.check(root)
+    root = repository({pipeline: "from offenestadt.audit.services import save_record\n" + WRITES})
+    offences = check_audited_writes.check(root)
     assert {offence.path for offence in offences} == set(checked) | {pipeline}
     # So is a module that defines background tasks.
     sending = "src/offenestadt/things/sending.py"
-    root = _repository(tmp_path, {sending: "from django.tasks import task\n" + WRITES})
-    offences, _ = checker.check(root)
+    root = repository({sending: "from django.tasks import task\n" + WRITES})
+    offences = check_audited_writes.check(root)
     assert sending in {offence.path for offence in offences}
-
-
-def test_a_file_not_yet_checked_waits_and_is_named_once_it_passes(
-    tmp_path: Path, monkeypatch
-) -> None:
-    checker = _checker()
-    waiting = "src/offenestadt/things/services.py"
-    done = "src/offenestadt/things/retention.py"
-    monkeypatch.setattr(checker, "NOT_YET_CHECKED", {waiting: "moving", done: "moving"})
-    root = _repository(tmp_path, {waiting: WRITES, done: MARKED})
-    assert checker.check(root) == ([], [done])
