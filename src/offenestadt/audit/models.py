@@ -59,7 +59,7 @@ class AuditEvent(models.TextChoices):
     DELETED = "deleted", _("gelöscht")
     ERASED = "erased", _("nach Ablauf der Aufbewahrungsfrist gelöscht")
     # A record stored before its model was audited, taken into the trail by
-    # `offenestadt audit adopt` after an upgrade.
+    # `offenestadt audit backfill` after an upgrade.
     RECORDED = "recorded", _("nachträglich in die Änderungshistorie aufgenommen")
 
 

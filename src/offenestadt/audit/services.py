@@ -118,20 +118,20 @@ def _append(
 
 
 @transaction.atomic
-def records_adopt(*, model: type[models.Model]) -> int:
+def records_backfill(*, model: type[models.Model]) -> int:
     """Take the records of an audited model that have no entry at all into the trail.
 
     For an upgrade in which a model becomes audited: its records stored before have no
     creation entry, and verification names them. Each gets one, with its values as they
     are now and the event "recorded" (recorded afterwards, by the system), so history says
     when it was taken in, not that it was created then. Records with any entry are left
-    alone; so adopting twice adds nothing. Returns how many were taken in.
+    alone; so a second backfill adds nothing. Returns how many were taken in.
     """
     if not getattr(model, "audit_fields", None):
         raise ValueError(f"{model._meta.label_lower} is not an audited model")
     label = model._meta.label_lower
     known = set(AuditEntry.objects.filter(object_type=label).values_list("object_id", flat=True))
-    ChainHead.objects.select_for_update().get_or_create(pk=1)  # one adoption at a time
+    ChainHead.objects.select_for_update().get_or_create(pk=1)  # one backfill at a time
     taken = 0
     for record in model._default_manager.order_by("pk").iterator(chunk_size=2000):
         if str(record.pk) in known:

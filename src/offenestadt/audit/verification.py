@@ -204,7 +204,7 @@ def _check_records(chain: _RecordStates) -> tuple[int, list[str]]:
             missing,
             "records without an entry in the chain ({n}; emptied or cut off, "
             "or written around the audit trail): {named}. Records stored before an upgrade "
-            "that audits their model are taken in with `offenestadt audit adopt APP.MODEL`",
+            "that audits their model are taken in with `offenestadt audit backfill APP.MODEL`",
         ),
         (
             differing,

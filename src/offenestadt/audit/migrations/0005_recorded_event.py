@@ -1,5 +1,5 @@
 """The event "recorded": a record stored before its model was audited, taken into the trail
-by `offenestadt audit adopt` after an upgrade.
+by `offenestadt audit backfill` after an upgrade.
 
 Only the field's choices change, which the database does not see: state only, so SQLite does
 not rebuild the table (which would drop its append-only and seal triggers)."""

@@ -327,7 +327,7 @@ def test_a_record_without_any_entry_is_named(history: Project, office: Office) -
     assert report.problems == (
         "records without an entry in the chain (1; emptied or cut off, or written around the "
         f"audit trail): registry.project {written_around.pk}. Records stored before an upgrade "
-        "that audits their model are taken in with `offenestadt audit adopt APP.MODEL`",
+        "that audits their model are taken in with `offenestadt audit backfill APP.MODEL`",
     )
 
 

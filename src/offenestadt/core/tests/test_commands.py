@@ -48,8 +48,8 @@ BESIDE_THE_DEMO: dict[str, list[Run]] = {
     "audit verify": [Run("audit verify", "audit chain ok")],
     "audit checkpoint": [Run("audit checkpoint", "checkpoint ")],
     # The demo writes its reports through the trail: nothing is left to take in.
-    "audit adopt": [
-        Run("audit adopt participation.report", "participation.report: 0 records taken into")
+    "audit backfill": [
+        Run("audit backfill participation.report", "participation.report: 0 records taken into")
     ],
     "charter load": [
         Run("charter export --output charter.toml", ""),

@@ -3,7 +3,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from offenestadt.audit.services import checkpoint_create, records_adopt
+from offenestadt.audit.services import checkpoint_create, records_backfill
 from offenestadt.audit.verification import verify_chain
 
 
@@ -31,16 +31,16 @@ class Command(BaseCommand):
             help="A checkpoint you saved earlier (from /audit/checkpoints); repeatable.",
         )
         sub.add_parser("checkpoint", help="Publish the current head as a checkpoint.")
-        adopt = sub.add_parser(
-            "adopt",
+        backfill = sub.add_parser(
+            "backfill",
             help="Once after an upgrade that audits a model: give its earlier records their "
             "first entry (shown as recorded afterwards).",
         )
-        adopt.add_argument("model", help="The model, as APP.MODEL (e.g. participation.report).")
+        backfill.add_argument("model", help="The model, as APP.MODEL (e.g. participation.report).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        if action == "adopt":
-            self._adopt(options["model"])
+        if action == "backfill":
+            self._backfill(options["model"])
             return
         if action == "checkpoint":
             checkpoint = checkpoint_create()
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             f"{report.records} records agree with it"
         )
 
-    def _adopt(self, label: str) -> None:
+    def _backfill(self, label: str) -> None:
         audited = sorted(
             model._meta.label_lower
             for model in apps.get_models()
@@ -75,5 +75,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{label!r} is not an audited model; audited models: {', '.join(audited)}"
             )
-        taken = records_adopt(model=apps.get_model(label))
+        taken = records_backfill(model=apps.get_model(label))
         self.stdout.write(f"{label.lower()}: {taken} records taken into the audit trail")

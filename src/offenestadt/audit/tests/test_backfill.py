@@ -1,5 +1,5 @@
 """After an upgrade that audits a model, its earlier records have no entry and verification
-names them. `offenestadt audit adopt APP.MODEL` takes them in once, visibly: each gets an entry
+names them. `offenestadt audit backfill APP.MODEL` takes them in once, visibly: each gets an entry
 "recorded afterwards" by the system, and the chain verifies again."""
 
 from io import StringIO
@@ -32,9 +32,9 @@ def _stored_before_auditing(office: Office, slug: str, **fields: object) -> Proj
     )
 
 
-def _adopt(label: str) -> str:
+def _backfill(label: str) -> str:
     out = StringIO()
-    call_command("audit", "adopt", label, stdout=out)
+    call_command("audit", "backfill", label, stdout=out)
     return out.getvalue()
 
 
@@ -44,10 +44,12 @@ def test_records_from_before_are_taken_in_once_and_the_chain_verifies(
     earlier = [_stored_before_auditing(office, slug) for slug in ("alt-eins", "alt-zwei")]
     report = verify_chain()
     assert not report.ok
-    assert "offenestadt audit adopt APP.MODEL" in report.problem
+    assert "offenestadt audit backfill APP.MODEL" in report.problem
     entries_of_audited = AuditEntry.objects.for_record(audited).count()
 
-    assert _adopt("registry.project") == "registry.project: 2 records taken into the audit trail\n"
+    assert (
+        _backfill("registry.project") == "registry.project: 2 records taken into the audit trail\n"
+    )
 
     assert verify_chain().ok
     for project in earlier:
@@ -60,18 +62,20 @@ def test_records_from_before_are_taken_in_once_and_the_chain_verifies(
         assert entry.changes["title"] == [None, project.title]
         assert entry.is_public is False  # a draft stays internal
     assert AuditEntry.objects.for_record(audited).count() == entries_of_audited
-    assert _adopt("registry.project") == "registry.project: 0 records taken into the audit trail\n"
+    assert (
+        _backfill("registry.project") == "registry.project: 0 records taken into the audit trail\n"
+    )
 
 
 def test_the_history_says_the_record_was_recorded_afterwards(office: Office, editor: User) -> None:
     earlier = _stored_before_auditing(office, "alt-oeffentlich")
-    _adopt("registry.project")
+    _backfill("registry.project")
     (entry,) = history_for(earlier, editor)
     assert str(entry.what_happened()) == "nachträglich in die Änderungshistorie aufgenommen"
 
 
-def test_only_audited_models_can_be_adopted() -> None:
+def test_only_audited_models_can_be_backfilled() -> None:
     with pytest.raises(CommandError, match=r"'accounts.user' is not an audited model; audited"):
-        _adopt("accounts.user")
+        _backfill("accounts.user")
     with pytest.raises(CommandError, match=r"audited models: .*registry\.project"):
-        _adopt("registry.nothing")
+        _backfill("registry.nothing")
