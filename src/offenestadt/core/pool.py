@@ -16,7 +16,7 @@ POOL_TIMEOUT = 10
 
 
 def use_connection_pool() -> None:
-    """Give every PostgreSQL database a pool, in this process and those it forks next."""
+    """Give every PostgreSQL database a pool in this process (each server worker calls it)."""
     size = settings.DATABASE_POOL_MAX_SIZE
     for connection in connections.all():
         if connection.vendor != "postgresql" or not size:

@@ -9,6 +9,7 @@ listen backlog, so a burst of requests waits instead of being reset.
 import argparse
 import importlib
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -81,12 +82,16 @@ def _check_address(host: str, port: int) -> None:
 def serve(host: str, port: int, *, workers: int, threads: int) -> None:
     """Serve the application until SIGTERM or SIGINT, then finish the running requests."""
     _check_address(host, port)
-    # The workers are forked from this process: they must not share its connections.
+    # Each worker starts as a fresh interpreter rather than a fork of this process, so it
+    # inherits none of what this process did before: its database connections, or the
+    # thread pool of the table library (polars) after the demo has read tables with it,
+    # which does not survive a fork and hung a worker's first upload.
+    multiprocessing.set_start_method("spawn", force=True)
+    # This process only supervises the workers: it keeps no connection open meanwhile.
     for connection in connections.all(initialized_only=True):
         connection.close()
         if hasattr(connection, "close_pool"):
             connection.close_pool()
-    use_connection_pool()
     json_handler = {"class": "logging.StreamHandler", "formatter": "json"}
     log_config: dict[str, Any] = {
         # Granian's own messages as JSON lines too; its access log stays off, since the
@@ -126,4 +131,5 @@ def _load_in_worker(target: str) -> Callable[..., Any]:
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     module, _, name = target.partition(":")
     application: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    use_connection_pool()
     return application

@@ -142,6 +142,12 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _command_line(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
@@ -211,6 +217,11 @@ def test_demo_serves_pages_and_audit_verify_catches_a_tampered_row(tmp_path: Pat
         assert _worker_reported(url, log)["tasks"]["failed_last_day"] == 0
         started = _descendants(server.pid)
         assert len(started) >= 3, "two server workers and the task worker"
+        # The server's workers start as fresh interpreters, not as forks of the demo, which
+        # has read tables by then: a fork inherited the table library's thread pool, and a
+        # worker's first upload hung, holding the database's lock.
+        spawned = [pid for pid in started if "spawn_main" in _command_line(pid)]
+        assert len(spawned) == 2, [_command_line(pid) for pid in started]
     finally:
         stopping = time.monotonic()
         os.killpg(server.pid, signal.SIGINT)

@@ -61,6 +61,8 @@ class Command(BaseCommand):
             settings.SITE_URL = f"http://{address}:{port}"
         if no_serve:
             return
+        # The server's workers and the task worker start afresh and read it from here.
+        os.environ["SITE_URL"] = settings.SITE_URL
         self.stdout.write(f"Offene Stadt (Demo) läuft auf http://{address}:{port}/")
         # The development server's reloader runs this command again in a child process:
         # the worker started by the first run serves both.
@@ -86,7 +88,6 @@ def _start_worker() -> subprocess.Popen[bytes]:
 
     return subprocess.Popen(
         [sys.executable, "-m", "offenestadt", "worker", "--no-startup-delay"],
-        env={**os.environ, "SITE_URL": settings.SITE_URL},
         start_new_session=True,
         preexec_fn=die_with_parent,
     )
