@@ -48,6 +48,7 @@ from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.core.request_input import InputError, bounded_int, finite_decimal
 from offenestadt.core.throttle import RateLimitedError, address_key
 from offenestadt.opendata.filescan import services as filescan
+from offenestadt.registry.forms import projects_to_link
 
 PAGE_SIZE = 50
 
@@ -196,16 +197,11 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         user=request.user,
     )
     if form.is_valid():
-        chosen = list(form.cleaned_data["projects"])
-        # Links to projects outside the user's reach stay; the service then decides.
-        kept = (
-            list(contract.projects.exclude(pk__in=form.fields["projects"].queryset))  # type: ignore[attr-defined]
-            if contract.pk
-            else []
-        )
         try:
             services.contract_save(
-                actor=request.user, contract=form.instance, projects=chosen + kept
+                actor=request.user,
+                contract=form.instance,
+                projects=projects_to_link(form, contract),
             )
         except PermissionDenied as denied:
             form.add_error(None, str(denied) or _("Sie dürfen diese Projekte nicht verknüpfen."))

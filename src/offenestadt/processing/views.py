@@ -41,6 +41,7 @@ from offenestadt.processing.models import (
     ReviewStatus,
     Transfer,
 )
+from offenestadt.registry.forms import projects_to_link
 from offenestadt.registry.selectors import projects_visible_to
 
 PAGE_SIZE = 50
@@ -184,17 +185,11 @@ def activity_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse
         request.POST if request.method == "POST" else None, instance=activity, user=request.user
     )
     if form.is_valid():
-        # Links outside the user's reach stay; the service then decides.
-        kept_projects = (
-            list(activity.projects.exclude(pk__in=form.fields["projects"].queryset))  # type: ignore[attr-defined]
-            if activity.pk
-            else []
-        )
         try:
             services.activity_save(
                 actor=request.user,
                 activity=form.instance,
-                projects=list(form.cleaned_data["projects"]) + kept_projects,
+                projects=projects_to_link(form, activity),
                 contracts=list(form.cleaned_data["contracts"]),
             )
         except PermissionDenied as denied:

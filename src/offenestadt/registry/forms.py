@@ -162,3 +162,14 @@ class InfrastructureAssetForm(forms.ModelForm[InfrastructureAsset]):
     class Meta:
         model = InfrastructureAsset
         fields: ClassVar = list(InfrastructureAsset.audit_fields)
+
+
+def projects_to_link(form: forms.ModelForm[Any], record: Any) -> list[Project]:
+    """The projects a record is to be linked to after ``form``: those chosen in its
+    ``projects`` field, which offers only what the user may link, and those linked before
+    that lie outside the user's reach, which stay. The record's service then decides."""
+    chosen: list[Project] = list(form.cleaned_data["projects"])
+    if record.pk is None:
+        return chosen
+    offered = form.fields["projects"].queryset  # type: ignore[attr-defined]
+    return chosen + list(record.projects.exclude(pk__in=offered))

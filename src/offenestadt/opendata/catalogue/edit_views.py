@@ -1,7 +1,6 @@
 """The staff pages of the catalogue: describe a dataset, publish and withdraw it, add,
 change and remove its files and links, or send a file into the anonymization pipeline."""
 
-from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from offenestadt.opendata.catalogue import rules, services
 from offenestadt.opendata.catalogue.forms import DatasetForm, DistributionForm, WithdrawForm
 from offenestadt.opendata.catalogue.models import Dataset, Distribution
 from offenestadt.opendata.catalogue.views import dataset_for, render_detail
+from offenestadt.registry.forms import projects_to_link
 
 
 def _editable_dataset(request: HttpRequest, name: str) -> Dataset:
@@ -27,13 +27,6 @@ def _editable_dataset(request: HttpRequest, name: str) -> Dataset:
     if not rules.can_edit_dataset(request.user, dataset):
         raise PermissionDenied
     return dataset
-
-
-def _kept_projects(dataset: Dataset, form: DatasetForm) -> list[Any]:
-    """Links to projects outside the user's reach stay; the service then decides."""
-    if dataset.pk is None:
-        return []
-    return list(dataset.projects.exclude(pk__in=form.fields["projects"].queryset))  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,7 +44,7 @@ def dataset_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
             services.dataset_save(
                 actor=request.user,
                 dataset=form.instance,
-                projects=list(form.cleaned_data["projects"]) + _kept_projects(dataset, form),
+                projects=projects_to_link(form, dataset),
                 themes=list(form.cleaned_data["themes"]),
                 keywords=form.cleaned_data["keywords"],
             )

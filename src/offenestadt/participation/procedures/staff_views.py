@@ -34,6 +34,7 @@ from offenestadt.participation.procedures.models import (
     Procedure,
 )
 from offenestadt.participation.procedures.views import editable_procedure
+from offenestadt.registry.forms import projects_to_link
 
 
 def _staff_form(
@@ -74,16 +75,11 @@ def procedure_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
         request.POST if request.method == "POST" else None, instance=procedure, user=request.user
     )
     if form.is_valid():
-        chosen = list(form.cleaned_data["projects"])
-        # Links to projects outside the user's reach stay; the service then decides.
-        kept = (
-            list(procedure.projects.exclude(pk__in=form.fields["projects"].queryset))  # type: ignore[attr-defined]
-            if procedure.pk
-            else []
-        )
         try:
             services.procedure_save(
-                actor=request.user, procedure=form.instance, projects=chosen + kept
+                actor=request.user,
+                procedure=form.instance,
+                projects=projects_to_link(form, procedure),
             )
         except PermissionDenied as denied:
             form.add_error(None, str(denied) or _("Sie dürfen diese Projekte nicht verknüpfen."))
