@@ -134,6 +134,9 @@ INSTALLED_APPS = [
     "offenestadt.opendata",
     "offenestadt.participation",
     "offenestadt.voting",
+    # Above the domains: they read them all.
+    "offenestadt.staff",
+    "offenestadt.overview",
     # After the domains, so the demo's checkpoint covers everything they loaded.
     "offenestadt.audit",
     "django.contrib.admin",

@@ -48,6 +48,8 @@ urlpatterns += i18n_patterns(
     path("daten/", include("offenestadt.opendata.catalogue.urls")),
     path("rohdaten/", include("offenestadt.opendata.pipeline.urls")),
     path("audit/", include("offenestadt.audit.urls")),
+    path("aufgaben/", include("offenestadt.staff.urls")),
+    path("", include("offenestadt.overview.urls")),
     path("verwaltung/", admin.site.urls),
     prefix_default_language=False,
 )
