@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -302,10 +303,24 @@ def intervals(
 _DATE_STEPS = ("month", "quarter", "year", "decade")
 
 
+def _date(column: str, value: str) -> dt.date:
+    """An ISO date (time of day ignored) or a German one (`31.12.2024`)."""
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text):
+            return dt.datetime.strptime(text, "%d.%m.%Y").date()  # noqa: DTZ007 - a date
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise HierarchyError(
+            f"The value {value!r} of column {column!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)."
+        ) from None
+
+
 def date_truncation(
     column: str, values: Iterable[object], *, levels: Sequence[str] = ("month", "year")
 ) -> Hierarchy:
-    """Dates (ISO, `YYYY-MM-DD`, time of day ignored) truncated step by step, then `*`.
+    """Dates (ISO `YYYY-MM-DD`, time of day ignored, or German `DD.MM.YYYY`) truncated step by
+    step, then `*`.
 
     Steps, in this order: "month" (2024-03), "quarter" (2024-Q1), "year" (2024) and
     "decade" (2020-2029).
@@ -325,13 +340,7 @@ def date_truncation(
         )
     rows = []
     for leaf in _distinct(values):
-        text = leaf.strip()
-        try:
-            date = dt.date.fromisoformat(text[:10])
-        except ValueError:
-            raise HierarchyError(
-                f"The value {leaf!r} of column {column!r} is not a date (YYYY-MM-DD)."
-            ) from None
+        date = _date(column, leaf)
         labels = {
             "month": f"{date.year:04d}-{date.month:02d}",
             "quarter": f"{date.year:04d}-Q{(date.month - 1) // 3 + 1}",

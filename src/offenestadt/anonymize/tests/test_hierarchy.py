@@ -167,8 +167,16 @@ def test_dates_are_truncated_step_by_step():
 
     assert dates.rows()[0] == ("1984-03-05", "1984-03", "1984-Q1", "1984", "1980-1989", "*")
     assert dates.generalize("2024-12-31T10:00", 2) == "2024-Q4"
+    # German dates, as a city's spreadsheets write them.
+    german = date_truncation("Geburtsdatum", ["05.03.1984", "1.12.1990"])
+    assert german.rows() == (
+        ("05.03.1984", "1984-03", "1984", "*"),
+        ("1.12.1990", "1990-12", "1990", "*"),
+    )
     with pytest.raises(HierarchyError, match="not a date"):
-        date_truncation("born", ["05.03.1984"])
+        date_truncation("born", ["31.02.1984"])
+    with pytest.raises(HierarchyError, match="not a date"):
+        date_truncation("born", ["März 1984"])
     with pytest.raises(HierarchyError, match="fine to coarse"):
         date_truncation("born", ["1984-03-05"], levels=("year", "month"))
 

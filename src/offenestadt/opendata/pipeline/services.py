@@ -46,6 +46,21 @@ from offenestadt.opendata.pipeline.models import PipelineStatus, RawUpload
 ROLES = ("identifier", "quasi", "sensitive", "keep")
 GENERALISATIONS = ("mask", "intervals", "date", "postcode", "coordinates")
 ACCEPTED_SUFFIXES = (".csv", ".parquet", ".xlsx")
+# The scan's roles as the privacy model names them (anything else is kept as it is).
+SCAN_ROLES = {
+    "direct identifier": "identifier",
+    "quasi-identifier": "quasi",
+    "sensitive": "sensitive",
+}
+# How a kind of quasi-identifier is generalised: dates to month, year and decade, postcodes to
+# their first digits, ages to spans, positions to a grid. Any other kind is hidden.
+SUGGESTED_GENERALISATIONS = {
+    "birth_date": "date",
+    "life_event_date": "date",
+    "postcode": "postcode",
+    "age": "intervals",
+    "coordinates": "coordinates",
+}
 
 
 def _require_upload_access(actor: Actor, upload: RawUpload) -> None:
@@ -99,7 +114,8 @@ def table_problem(error: TableError) -> str:
     return _("Die Datei lässt sich nicht lesen: %(problem)s") % {"problem": error.problem}
 
 
-def _scan(upload: RawUpload) -> list[dict[str, Any]]:
+def _scan(upload: RawUpload) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """What the scan found in each column, and the privacy model it suggests."""
     from offenestadt.anonymize.io import read_table
     from offenestadt.anonymize.scan import scan
 
@@ -108,7 +124,7 @@ def _scan(upload: RawUpload) -> list[dict[str, Any]]:
             frame = read_table(path, workbook_limits=workbook_limits())
         except TableError as error:
             raise ValidationError(table_problem(error)) from None
-    return [
+    findings = [
         {
             "column": finding.column,
             "role": str(finding.role),
@@ -118,23 +134,45 @@ def _scan(upload: RawUpload) -> list[dict[str, Any]]:
         }
         for finding in scan(frame)
     ]
+    return findings, suggested_config(findings, frame)
 
 
-def suggested_config(findings: list[dict[str, Any]]) -> dict[str, Any]:
-    """A first privacy model from the scan: identifiers out, quasi-identifiers masked, k=5."""
-    roles = {
-        "direct identifier": "identifier",
-        "quasi-identifier": "quasi",
-        "sensitive": "sensitive",
-    }
+def _suggested_generalisation(finding: dict[str, Any], frame: pl.DataFrame) -> str:
+    """How a quasi-identifier is generalised by its kind, if its values allow it; else hidden."""
+    generalisation = next(
+        (
+            SUGGESTED_GENERALISATIONS[kind]
+            for kind in finding["kinds"]
+            if kind in SUGGESTED_GENERALISATIONS
+        ),
+        "mask",
+    )
+    if generalisation == "mask":
+        return generalisation
+    name = finding["column"]
+    try:
+        hierarchy_for(name, generalisation, frame.get_column(name).drop_nulls().unique().to_list())
+    except HierarchyError:
+        return "mask"  # values its hierarchy cannot read, such as age bands or years of birth
+    return generalisation
+
+
+def suggested_config(findings: list[dict[str, Any]], frame: pl.DataFrame) -> dict[str, Any]:
+    """A first privacy model from the scan: direct identifiers removed, quasi-identifiers
+    generalised as their kind suggests, k = 5, and l = 2 when a column is sensitive."""
     columns = {
-        f["column"]: {"role": roles.get(f["role"], "keep"), "generalisation": "mask"}
+        f["column"]: {
+            "role": SCAN_ROLES.get(f["role"], "keep"),
+            "generalisation": _suggested_generalisation(f, frame)
+            if f["role"] == "quasi-identifier"
+            else "mask",
+        }
         for f in findings
     }
     sensitive = [name for name, c in columns.items() if c["role"] == "sensitive"]
     for name in sensitive[1:]:
         columns[name]["role"] = "keep"
-    return {"k": 5, "l": None, "suppression": 0.02, "columns": columns}
+    return {"k": 5, "l": 2 if sensitive else None, "suppression": 0.02, "columns": columns}
 
 
 @transaction.atomic
@@ -149,13 +187,12 @@ def upload_create(*, actor: Actor, dataset: Any, file: UploadedFile[bytes]) -> R
     upload.file.save(upload.original_name, file, save=False)
     try:
         save_record(record=upload, actor=actor, event=AuditEvent.CREATED)
-        upload.scan = _scan(upload)
+        upload.scan, upload.config = _scan(upload)
     except BaseException:
         # The transaction rolls back; without its record the raw file would never be deleted.
         # unaudited: the raw file of an upload whose record is rolled back
         upload.file.delete(save=False)
         raise
-    upload.config = suggested_config(upload.scan)
     upload.status = PipelineStatus.SCANNED
     save_record(record=upload, actor=actor, event=AuditEvent.SCANNED)
     return upload
