@@ -304,6 +304,12 @@ def _provenance(upload: RawUpload) -> str:
     return " ".join(parts)
 
 
+def output_name(upload: RawUpload) -> str:
+    """The name of the anonymized file, after the dataset: the raw file's own name may carry
+    personal data ("mitarbeiter_mueller_2024.csv") and is never published."""
+    return f"{upload.dataset.name}-anonymisiert.csv"
+
+
 def anonymize_now(upload: RawUpload) -> RawUpload:
     """Run the privacy model on the raw file (the background task calls this)."""
     from offenestadt.anonymize.engine import AnonymizeError, anonymize
@@ -360,9 +366,7 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
             }
             with output.open("rb") as stream:
                 # unaudited: the anonymized file into storage; its upload goes through save_record
-                upload.output.save(
-                    f"{Path(upload.original_name).stem}-anonymisiert.csv", File(stream), save=False
-                )
+                upload.output.save(output_name(upload), File(stream), save=False)
     except (AnonymizeError, TableError, HierarchyError) as error:
         upload.status = PipelineStatus.FAILED
         upload.error = table_problem(error) if isinstance(error, TableError) else str(error)
@@ -435,7 +439,7 @@ def upload_publish(*, actor: Actor, upload: RawUpload) -> Distribution:
                     "approved": True,
                 },
             ),
-            upload=File(stream, name=Path(upload.output.name).name),  # type: ignore[arg-type]
+            upload=File(stream, name=output_name(upload)),  # type: ignore[arg-type]
             anonymized=True,
         )
     file_scan_anonymized(

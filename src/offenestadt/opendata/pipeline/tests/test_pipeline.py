@@ -335,3 +335,26 @@ def test_every_step_is_in_the_audit_trail(
     for status in ("scanned", "queued", "review", "approved", "published"):
         assert status in statuses
     assert not any(entry.is_public for entry in entries)
+
+
+def test_the_published_file_is_named_after_the_dataset_not_the_raw_file(
+    editor: User, dpo: User, dataset: Dataset, temporary_storage: Path
+) -> None:
+    # A raw file's name may itself be personal data.
+    upload = pipeline.upload_create(
+        actor=editor,
+        dataset=dataset,
+        file=as_upload(patients_csv(), name="mitarbeiter_mueller_2024.csv"),
+    )
+    pipeline.upload_run(actor=editor, upload=upload)
+    upload = pipeline.anonymize_now(upload)
+    pipeline.upload_approve(actor=dpo, upload=upload)
+    distribution = pipeline.upload_publish(actor=editor, upload=upload)
+
+    public_name = Path(str(distribution.file.name)).name
+    assert public_name.startswith("behandlungen-anonymisiert")
+    assert public_name.endswith(".csv")
+    assert "mueller" not in str(upload.output.name)
+    published = [path.name for path in (temporary_storage / "public").rglob("*") if path.is_file()]
+    assert published and not [name for name in published if "mueller" in name]
+    assert "mueller" not in distribution.provenance
