@@ -1,96 +1,167 @@
-"""The layout every PDF of the platform shares — the register of processing activities and
-the letters with voting codes: A4 pages framed by even margins, the standard fonts, text made
-safe for the paragraph markup, the document's metadata (its title, the city as author, the
-platform as creator, the language) and, where a document wants one, a footer with a line of
-text and the page number. What goes on the pages is each document's own.
+"""The one PDF layer of the platform: every PDF (the register of processing activities, the
+letters with voting codes, the council's report) is a list of blocks laid out by ``pdf.typ``
+beside this module and written by Typst as a tagged PDF/UA-1 document: its title shown in the
+reader's title bar, the city as author, the language of the request, headings, lists and tables
+as tags, the fonts embedded, and — where a document asks for one — a footer with a line of
+text and the page number.
+
+A document is built from these blocks, in reading order::
+
+    pdf_build(
+        [
+            Heading("Bericht"),
+            Paragraph("Text, also a user's: it is never read as markup.\\nLine breaks stay."),
+            Table([["Name", "Wert"], ["A", ["eins", "zwei"]]], widths=[40, None], header=True),
+            PageBreak(),
+            Paragraph("Stand: 1. Juli", size="small", muted=True),
+        ],
+        title="Bericht",
+        frame=PageFrame(landscape=True, margin=15),
+        footer="Bericht – Stadt Musterstadt",
+    )
+
+Lengths are in millimetres. Nothing here reads the database: what goes on the pages is each
+document's own.
 """
 
-import io
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
-from xml.sax.saxutils import escape
+from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Literal
 
+import typst
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate
 
-# The standard PDF fonts: every reader has them, so nothing is embedded.
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
-FONT_CODE = "Courier-Bold"
+LAYOUT = Path(__file__).with_name("pdf.typ")
+
+Size = Literal["normal", "small", "tiny"]
+# A table cell: one text, or several, shown as a list.
+Cell = str | Sequence[str]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; level 1 is the document's or a chapter's, 2 and 3 sections below it.
+    PDF/UA forbids skipping a level (1 then 3): Typst refuses such a document."""
+
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Text, its line breaks kept; ``muted`` prints it grey (a sender line)."""
+
+    text: str
+    size: Size = "normal"
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code to type in elsewhere: large, monospaced, centred."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Checkboxes:
+    """A list of answers, each with an empty box to mark on paper."""
+
+    options: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells. ``widths`` per column in mm, ``None`` for a share of the rest;
+    ``header``: the first row heads the columns (repeated on every page);
+    ``label_column``: the first column labels its row (printed bold)."""
+
+    rows: Sequence[Sequence[Cell]]
+    widths: Sequence[float | None]
+    header: bool = False
+    label_column: bool = False
+    size: Size = "small"
+
+
+@dataclass(frozen=True)
+class Space:
+    """Vertical space, in mm."""
+
+    height: float
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts on a new page."""
+
+
+@dataclass(frozen=True)
+class Together:
+    """Blocks kept on one page (a ballot to cut off)."""
+
+    blocks: Sequence["Block"]
+
+
+Block = Heading | Paragraph | Code | Checkboxes | Table | Space | PageBreak | Together
 
 
 @dataclass(frozen=True)
 class PageFrame:
-    """The page and the even margin around what is printed on it."""
+    """An A4 page, upright or landscape, and the even margin around its text, in mm."""
 
-    size: tuple[float, float] = A4
-    margin: float = 20 * mm
-
-    @property
-    def text_width(self) -> float:
-        return self.size[0] - 2 * self.margin
+    landscape: bool = False
+    margin: float = 20
 
 
-def markup(text: str) -> str:
-    """Text (a user's too) made safe for reportlab's paragraph markup."""
-    return escape(text)
+UPRIGHT = PageFrame()
 
 
-def markup_lines(text: str) -> str:
-    """The same, with its line breaks kept."""
-    return markup(text).replace("\n", "<br/>")
+def _data(value: Any) -> Any:
+    """A block as the layout reads it: its fields and its kind."""
+    if is_dataclass(value) and not isinstance(value, type):
+        own = {field.name: _data(getattr(value, field.name)) for field in fields(value)}
+        return {"kind": type(value).__name__.lower(), **own}
+    if isinstance(value, list | tuple):
+        return [_data(item) for item in value]
+    return value
 
 
 def pdf_build(
-    story: Sequence[Any],
+    blocks: Sequence[Block],
     *,
-    frame: PageFrame,
     title: str,
+    frame: PageFrame = UPRIGHT,
     subject: str | None = None,
     footer: str | None = None,
-    show_title: bool = False,
 ) -> bytes:
-    """The story laid out on ``frame``'s pages, as PDF bytes.
+    """The blocks laid out on ``frame``'s pages, as the bytes of a PDF/UA-1 document.
 
-    ``footer`` is printed at the foot of every page, left, with the page number right;
-    ``show_title`` asks readers to show the title instead of the file name.
+    ``title`` is the document's title (shown by readers instead of the file name);
+    ``subject`` its description; ``footer`` is printed at the foot of every page, left,
+    with the page number right.
     """
-
-    def draw_footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 7)
-        canvas.drawString(frame.margin, 8 * mm, footer)
-        canvas.drawRightString(
-            frame.size[0] - frame.margin, 8 * mm, _("Seite %(page)s") % {"page": document.page}
-        )
-        canvas.restoreState()
-
-    metadata: dict[str, Any] = {}
-    if subject is not None:
-        metadata["subject"] = subject
-    if show_title:
-        metadata["displayDocTitle"] = True
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=frame.size,
-        leftMargin=frame.margin,
-        rightMargin=frame.margin,
-        topMargin=frame.margin,
-        bottomMargin=frame.margin,
-        title=title,
-        author=settings.OPERATOR_NAME,
-        creator=settings.SITE_NAME,
-        lang=translation.get_language() or settings.LANGUAGE_CODE,
-        **metadata,
+    language, _sep, region = (translation.get_language() or settings.LANGUAGE_CODE).partition("-")
+    document = {
+        "title": title,
+        "subject": subject,
+        "author": settings.OPERATOR_NAME,
+        "lang": language,
+        "region": region.upper() or None,
+        "landscape": frame.landscape,
+        "margin": frame.margin,
+        "footer": footer,
+        "page_label": _("Seite %(page)s"),
+        "blocks": _data(list(blocks)),
+    }
+    return typst.compile(
+        LAYOUT,
+        root=LAYOUT.parent,
+        sys_inputs={"document": json.dumps(document)},
+        pdf_standards=["ua-1"],
+        # The fonts Typst brings along, embedded: the same pages on every machine.
+        ignore_system_fonts=True,
     )
-    if footer is None:
-        document.build(list(story))
-    else:
-        document.build(list(story), onFirstPage=draw_footer, onLaterPages=draw_footer)
-    return buffer.getvalue()

@@ -1,52 +1,66 @@
-"""Every PDF of the platform: its frame, its metadata, and a footer only where one is asked for."""
-
-import io
+"""Every PDF of the platform: tagged PDF/UA-1, its metadata, user text shown as typed, and a
+footer only where one is asked for."""
 
 from django.conf import settings
 from django.utils import translation
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import PageBreak, Paragraph
 
-from offenestadt.core.pdf import PageFrame, markup_lines, pdf_build
+from offenestadt.core.pdf import (
+    Block,
+    Checkboxes,
+    Code,
+    Heading,
+    PageBreak,
+    PageFrame,
+    Paragraph,
+    Table,
+    Together,
+    pdf_build,
+)
+from offenestadt.core.tests.pdfs import assert_accessible_pdf, structure_tags
+
+HOSTILE = '<b>Eins</b> #set text(red) *fett* $x$ \\ _k_ @ref <label> ] ) "'
 
 
-def _story() -> list[object]:
-    body = getSampleStyleSheet()["BodyText"]
+def _blocks() -> list[Block]:
     return [
-        Paragraph(markup_lines("<b>Eins</b>\nZwei"), body),
+        Heading("Überschrift"),
+        Paragraph(f"{HOSTILE}\nZwei"),
+        Table([["Feld", "Wert"], ["A", ["eins", "zwei"]]], widths=[40, None], header=True),
         PageBreak(),
-        Paragraph("Drei", body),
+        Together([Paragraph("Drei", size="small", muted=True), Code("ABCD-1234")]),
+        Checkboxes(["Stadtpark", "Westpark"]),
     ]
 
 
-def test_the_metadata_and_the_footer_with_page_numbers() -> None:
+def test_a_tagged_pdf_ua_with_its_metadata_and_the_footer() -> None:
     with translation.override("de"):
         content = pdf_build(
-            _story(),
-            frame=PageFrame(),
-            title="Titel",
-            subject="Thema",
-            footer="Fuß",
-            show_title=True,
+            _blocks(), frame=PageFrame(landscape=True), title="Titel", subject="Thema", footer="Fuß"
         )
-    reader = PdfReader(io.BytesIO(content))
-    metadata = reader.metadata
-    assert metadata is not None
-    assert (metadata.title, metadata.subject) == ("Titel", "Thema")
-    assert metadata.author == settings.OPERATOR_NAME
-    assert str(reader.root_object["/Lang"]) == "de"
-    preferences = reader.root_object["/ViewerPreferences"].get_object()
-    assert isinstance(preferences, DictionaryObject) and preferences["/DisplayDocTitle"]
+    reader = assert_accessible_pdf(content, title="Titel", language="de")
+    assert reader.metadata is not None
+    assert reader.metadata.subject == "Thema"
+    assert reader.metadata.author == settings.OPERATOR_NAME
+    # Headings, tables with a header row and lists are tags a screen reader can follow.
+    tags = structure_tags(reader.root_object["/StructTreeRoot"])
+    assert {"/H1", "/Table", "/TH", "/TD", "/L", "/LI"} <= tags, tags
     first, second = (page.extract_text() for page in reader.pages)
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
     # User text is text, never markup; its line breaks stay.
-    assert "<b>Eins</b>" in first and "Zwei" in first
+    assert HOSTILE in first and "\nZwei" in first
     assert "Fuß" in first and "Seite 1" in first and "Seite 2" in second
+    assert "ABCD-1234" in second and "Westpark" in second
+
+
+def test_the_language_is_the_requests() -> None:
+    with translation.override("en"):
+        content = pdf_build(_blocks(), title="Title", footer="Foot")
+    reader = assert_accessible_pdf(content, title="Title", language="en")
+    assert "Page 1" in reader.pages[0].extract_text()
 
 
 def test_no_footer_unless_asked_for() -> None:
     with translation.override("de"):
-        content = pdf_build(_story(), frame=PageFrame(), title="Briefe")
-    reader = PdfReader(io.BytesIO(content))
+        content = pdf_build(_blocks(), title="Briefe")
+    reader = assert_accessible_pdf(content, title="Briefe", language="de")
     assert all("Seite" not in page.extract_text() for page in reader.pages)

@@ -23,6 +23,7 @@ from offenestadt.contracts.models import (
     SubProcessor,
     Vendor,
 )
+from offenestadt.core.tests.pdfs import assert_accessible_pdf, structure_tags
 from offenestadt.processing.export import (
     ART30_LETTERS,
     CATEGORY_LISTS,
@@ -405,12 +406,14 @@ def test_the_pdf_holds_every_value_with_umlauts(activity: ProcessingActivity) ->
 
 @pytest.mark.django_db
 def test_the_pdf_says_what_it_is(activity: ProcessingActivity) -> None:
-    reader = PdfReader(io.BytesIO(export_pdf(activities())))
+    reader = assert_accessible_pdf(
+        export_pdf(activities()), title="Verzeichnis von Verarbeitungstätigkeiten", language="de"
+    )
     assert reader.metadata is not None
-    assert reader.metadata.title == "Verzeichnis von Verarbeitungstätigkeiten"
     assert reader.metadata.author == settings.OPERATOR_NAME
     assert "Art. 30" in (reader.metadata.subject or "")
-    assert str(reader.root_object["/Lang"]) == "de"
+    tags = structure_tags(reader.root_object["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH"} <= tags, tags
 
 
 @pytest.mark.django_db

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from pypdf import PdfReader
 
 from offenestadt.accounts.models import Office
 from offenestadt.audit.models import AuditEntry
+from offenestadt.core.tests.pdfs import assert_accessible_pdf
 from offenestadt.voting import services
 from offenestadt.voting.models import CodeBatch, VoteKind, VotingCode
 from offenestadt.voting.tests.factories import close, make_vote, option_ids
@@ -90,7 +90,9 @@ def test_letters_carry_the_codes_one_per_page(office: Office, tmp_path: Path) ->
     _issue(vote.pk, 4, out, "--pdf", str(pdf), "--site-url", "https://beteiligung.example.org")
 
     codes = _csv_codes(out)
-    reader = PdfReader(pdf)
+    reader = assert_accessible_pdf(
+        pdf.read_bytes(), title=f"Abstimmungscodes: {vote.title}", language="de"
+    )
     assert len(reader.pages) == 4
     assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
     for page, code in zip(reader.pages, codes, strict=True):
