@@ -2,17 +2,15 @@
 
 from datetime import datetime
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.audit.models import AuditEntry
 from offenestadt.audit.selectors import public_changes
+from offenestadt.core.feeds import AtomFeed
 
 
-class ChangesFeed(Feed[AuditEntry, None]):
-    feed_type = Atom1Feed
+class ChangesFeed(AtomFeed[AuditEntry, None]):
     title = _("Öffentliches Änderungsprotokoll")
     subtitle = _("Jede Änderung an öffentlichen Datensätzen, mit Hash-Kette.")
 

@@ -2,13 +2,12 @@
 
 from datetime import datetime
 
-from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.core.feeds import AtomFeed
 from offenestadt.opendata.catalogue.models import Dataset
 from offenestadt.opendata.catalogue.search import metadata_modified
 
@@ -19,8 +18,7 @@ def _in_english() -> bool:
     return (get_language() or "").split("-")[0] == "en"
 
 
-class DatasetFeed(Feed[Dataset, None]):
-    feed_type = Atom1Feed
+class DatasetFeed(AtomFeed[Dataset, None]):
     title = _("Offene Daten: neue und geänderte Datensätze")
     subtitle = _("Datensätze im Katalog der offenen Daten, zuletzt geänderte zuerst.")
 

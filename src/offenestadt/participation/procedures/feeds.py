@@ -8,16 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from offenestadt.core.feeds import AtomFeed
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures import selectors
 from offenestadt.participation.procedures.models import (
@@ -234,9 +233,7 @@ def procedure_events(procedures: QuerySet[Procedure], *, with_procedure: bool) -
     return events[:FEED_LENGTH]
 
 
-class _EventFeed[T](Feed[Event, T]):
-    feed_type = Atom1Feed
-
+class _EventFeed[T](AtomFeed[Event, T]):
     def item_title(self, item: Event) -> str:
         return item.title
 
