@@ -220,6 +220,7 @@ def vendor_list(request: HttpRequest) -> list[Vendor]:
 
 @router.get("/vendors/{vendor_id}", response={200: VendorOut, 404: Problem})
 def vendor_detail(request: HttpRequest, vendor_id: int) -> Vendor:
+    """A vendor of published contracts."""
     vendor = (
         Vendor.objects.filter(pk=vendor_id, contracts__published_at__isnull=False)
         .distinct()
