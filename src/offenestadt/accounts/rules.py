@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from offenestadt.accounts.models import Actor, Office, Role
+from offenestadt.accounts.models import Actor, Office, Role, User
 
 
 def is_admin(user: Actor) -> bool:
@@ -37,6 +37,20 @@ def offices_served_by(user: Actor) -> QuerySet[Office]:
     if (office_id := editor_office(user)) is not None:
         return Office.objects.filter(pk=office_id)
     return Office.objects.none()
+
+
+def data_protection_officers() -> QuerySet[User]:
+    """The active accounts of the data protection officer (who reviews)."""
+    return User.objects.filter(role=Role.DPO, is_active=True)
+
+
+def administrators() -> QuerySet[User]:
+    return User.objects.filter(role=Role.ADMIN, is_active=True)
+
+
+def editors_of(office_id: int) -> QuerySet[User]:
+    """The active editors of an office: who keeps its records."""
+    return User.objects.filter(role=Role.EDITOR, office_id=office_id, is_active=True)
 
 
 def reads_internal(user: Actor) -> bool:

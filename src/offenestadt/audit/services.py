@@ -24,6 +24,7 @@ from offenestadt.audit.models import (
     ChainHead,
     Checkpoint,
 )
+from offenestadt.audit.signals import record_saved
 from offenestadt.core.gate_dates import refuse_deleting_history, refuse_rewritten_dates
 
 
@@ -170,6 +171,8 @@ def save_record(
 
     Dates the charter's gates read are never rewritten into the past (core.gate_dates):
     such a write is refused with a ValidationError naming the field.
+
+    An appended entry is announced with ``audit.signals.record_saved``, in the transaction.
     """
     if event in DELETION_EVENTS:
         raise ValueError(f"{event} is a deletion: use delete_record")
@@ -179,22 +182,39 @@ def save_record(
         raise ValueError("a stored record cannot be created again")
     stored = None if adding else model._default_manager.select_for_update().get(pk=record.pk)  # type: ignore[attr-defined]
     refuse_rewritten_dates(record=record, stored=stored)
+    entry: AuditEntry | None
     if stored is None:
-        record.save()
-        after = _snapshot(record)
-        changes: dict[str, list[Any] | None] = {
-            name: [None, value] for name, value in after.items() if value not in ("", None)
-        }
-        return _append(
-            record=record,
-            actor=actor,
-            action=Action.CREATE,
-            event=event,
-            changes=changes,
-            is_public=record.is_public_record(),
-        )
+        entry = _append_created(record, actor, event)
+    else:
+        entry = _append_changed(record, stored, actor, event)
+    if entry is not None:
+        record_saved.send(sender=model, record=record, actor=actor, entry=entry)
+    return entry
+
+
+def _append_created(record: AuditedRecord, actor: Actor | None, event: AuditEvent) -> AuditEntry:
+    record.save()
+    after = _snapshot(record)
+    changes: dict[str, list[Any] | None] = {
+        name: [None, value] for name, value in after.items() if value not in ("", None)
+    }
+    return _append(
+        record=record,
+        actor=actor,
+        action=Action.CREATE,
+        event=event,
+        changes=changes,
+        is_public=record.is_public_record(),
+    )
+
+
+def _append_changed(
+    record: AuditedRecord, stored: AuditedRecord, actor: Actor | None, event: AuditEvent
+) -> AuditEntry | None:
     before, after = _snapshot(stored), _snapshot(record)
-    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    changes: dict[str, list[Any] | None] = {
+        name: [before[name], after[name]] for name in after if before[name] != after[name]
+    }
     changes.update(_internal_changes(stored, record))
     if not changes:
         return None

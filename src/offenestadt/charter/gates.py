@@ -5,9 +5,12 @@ deliberation, a dataset's publication). Each app's ``compliance`` module holds i
 they refuse with :class:`GateRefusedError`, which pages and services treat alike.
 """
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.dispatch import Signal
 
 from offenestadt.charter.engine import Finding, Status
 from offenestadt.charter.models import CharterVersion
@@ -38,3 +41,34 @@ class GateRefusedError(ValidationError):
 
     def __str__(self) -> str:
         return "; ".join(self.messages)
+
+
+# Sent with ``record``, ``actor`` and ``refusal`` when a gate refused a step, after the
+# step's transaction was rolled back: what a receiver writes (a notice queued for the
+# worker) stays. Apps above charter subscribe in their AppConfig.ready.
+gate_refused = Signal()
+
+
+def announces_refusal[**P, R](record: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """For a service that takes the keyword argument ``record`` through a gate: a refusal
+    is announced with ``gate_refused`` (and raised on). Put it outside ``transaction.atomic``.
+    """
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def announced(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return service(*args, **kwargs)
+            except GateRefusedError as refusal:
+                named: dict[str, Any] = kwargs
+                gate_refused.send(
+                    sender=GateRefusedError,
+                    record=named[record],
+                    actor=named["actor"],
+                    refusal=refusal,
+                )
+                raise
+
+        return announced
+
+    return decorate

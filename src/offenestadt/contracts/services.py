@@ -18,6 +18,7 @@ from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate
+from offenestadt.charter.gates import announces_refusal
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import CONTRACT_EFFECTIVE_AFTER_DAYS, parameter_value
 from offenestadt.contracts import rules
@@ -111,6 +112,7 @@ def vendor_save(*, actor: Actor, vendor: Vendor) -> Vendor:
     return vendor
 
 
+@announces_refusal("contract")
 @transaction.atomic
 def contract_transition(
     *, actor: Actor, contract: Contract, to: ContractStatus, today: date | None = None

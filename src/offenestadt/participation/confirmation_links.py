@@ -1,12 +1,11 @@
 """The link in an e-mail that confirms a subscription or a support (double opt-in): a random
-token of which only a hash is stored, and absolute addresses for e-mails.
+token of which only a hash is stored (absolute addresses for e-mails: core.mail.site_url).
 """
 
 import hashlib
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -18,11 +17,6 @@ from offenestadt.participation.proposals.models import SupportConfirmation
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def site_url(path: str) -> str:
-    """The absolute address of ``path`` for links in e-mails (no request to ask)."""
-    return settings.SITE_URL + path
 
 
 def normalise_email(email: str) -> str:

@@ -4,6 +4,8 @@ register page and its exports (JSON, CSV, PDF)."""
 from dataclasses import dataclass
 
 from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEvent, ReadableChange
+from offenestadt.audit.selectors import changes_since
 from offenestadt.processing.models import ActivityQuerySet, ProcessingActivity
 from offenestadt.registry.selectors import projects_visible_to
 
@@ -27,3 +29,9 @@ def activity_list(*, user: Actor, filters: ActivityFilters) -> ActivityQuerySet:
             projects__in=projects_visible_to(user).filter(slug=filters.project)
         )
     return activities
+
+
+def changes_since_return(activity: ProcessingActivity, user: Actor) -> list[ReadableChange] | None:
+    """What the entry's editors changed since the DPO last returned it (None: never
+    returned), for the DPO's next review."""
+    return changes_since(activity, user, AuditEvent.RETURNED)

@@ -167,6 +167,9 @@ def _render_detail(
             "can_edit": rules.can_edit_activity(request.user, activity),
             "submit_form": (submit_form or SubmitForm()) if can_submit else None,
             "review_form": (review_form or ReviewForm()) if can_review else None,
+            "changes_since_return": (
+                selectors.changes_since_return(activity, request.user) if can_review else None
+            ),
         },
         status=status,
     )

@@ -17,7 +17,7 @@ from offenestadt.accounts.models import Actor, Office
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, principle_statuses
-from offenestadt.charter.gates import GateRefusedError
+from offenestadt.charter.gates import GateRefusedError, announces_refusal
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.slugs import unique_slug
 from offenestadt.registry import rules
@@ -180,6 +180,7 @@ def project_publish(*, actor: Actor, project: Project) -> Project:
     return project
 
 
+@announces_refusal("project")
 @transaction.atomic
 def project_transition(
     *,

@@ -24,7 +24,7 @@ from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry, Checkpoint
 from offenestadt.audit.verification import verify_chain
 from offenestadt.core.demo_loader import load_demo_content
-from offenestadt.participation.confirmation_links import site_url
+from offenestadt.core.mail import site_url
 from offenestadt.registry.models import Project
 
 

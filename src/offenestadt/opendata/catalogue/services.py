@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
+from offenestadt.charter.gates import announces_refusal
 from offenestadt.opendata.catalogue import rules
 from offenestadt.opendata.catalogue.models import Dataset, DatasetTheme, Distribution, Keyword
 from offenestadt.opendata.catalogue.tables import describe_csv, validate_csv
@@ -98,6 +99,7 @@ def dataset_save(
     return dataset
 
 
+@announces_refusal("dataset")
 @transaction.atomic
 def dataset_publish(*, actor: Actor, dataset: Dataset) -> Dataset:
     """Put a dataset in the catalogue (again, after a withdrawal), once it passes its gate

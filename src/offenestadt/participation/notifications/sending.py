@@ -6,21 +6,20 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from offenestadt.participation.confirmation_links import hash_token, site_url
+from offenestadt.core.mail import send_in_batches, site_url
+from offenestadt.participation.confirmation_links import hash_token
 from offenestadt.participation.notifications.models import Subscription
 from offenestadt.participation.procedures.models import ContributionStatus, Phase, Procedure
 from offenestadt.participation.proposals.models import Proposal
 
 UNSUBSCRIBE_SALT = "offenestadt.participation.unsubscribe"
-# Notifications go out in batches over one connection to the mail server.
-MAIL_BATCH = 100
 
 
 class Notice(StrEnum):
@@ -113,7 +112,6 @@ def notifications_send(*, procedure_id: int, event: str, object_id: int | None =
     procedure = Procedure.objects.filter(pk=procedure_id, published_at__isnull=False).first()
     if procedure is None:
         return 0
-    sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         notice = _notice_text(procedure, event, object_id)
         if notice is None:
@@ -123,35 +121,35 @@ def notifications_send(*, procedure_id: int, event: str, object_id: int | None =
         subscriptions = Subscription.objects.filter(
             procedure=procedure, confirmed_at__isnull=False
         ).order_by("pk")
-        batch: list[EmailMessage] = []
-        for subscription in subscriptions.iterator():
-            unsubscribe = site_url(
-                reverse("contributions:unsubscribe", args=[unsubscribe_token(subscription)])
-            )
-            body = render_to_string(
-                "participation/contribution_mail_notice.txt",
-                {
-                    "procedure": procedure,
-                    "message": message,
-                    "url": site_url(path),
-                    "unsubscribe_url": unsubscribe,
-                    "site_name": settings.SITE_NAME,
-                },
-            )
-            batch.append(
-                EmailMessage(
-                    subject=subject,
-                    body=body,
-                    to=[subscription.email],
-                    headers=unsubscribe_headers(unsubscribe),
-                )
-            )
-            if len(batch) == MAIL_BATCH:
-                sent += mailers.default.send_messages(batch) or 0
-                batch = []
-        if batch:
-            sent += mailers.default.send_messages(batch) or 0
-    return sent
+        return send_in_batches(
+            _notice_message(procedure, subscription, subject, (message, path))
+            for subscription in subscriptions.iterator()
+        )
+
+
+def _notice_message(
+    procedure: Procedure, subscription: Subscription, subject: str, notice: tuple[str, str]
+) -> EmailMessage:
+    message, path = notice
+    unsubscribe = site_url(
+        reverse("contributions:unsubscribe", args=[unsubscribe_token(subscription)])
+    )
+    body = render_to_string(
+        "participation/contribution_mail_notice.txt",
+        {
+            "procedure": procedure,
+            "message": message,
+            "url": site_url(path),
+            "unsubscribe_url": unsubscribe,
+            "site_name": settings.SITE_NAME,
+        },
+    )
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[subscription.email],
+        headers=unsubscribe_headers(unsubscribe),
+    )
 
 
 @task()

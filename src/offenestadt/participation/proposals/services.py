@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
+from offenestadt.core.mail import site_url
 from offenestadt.participation.amendments.services import charter_change_clean
 from offenestadt.participation.confirmation_links import (
     hash_token,
     normalise_email,
-    site_url,
     with_new_link,
 )
 from offenestadt.participation.moderation import rules as moderation_rules

@@ -1,0 +1,21 @@
+"""The staff's choice of notices."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from offenestadt.staff.notifications.models import NoticeKind
+
+
+class NoticeChoicesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("E-Mail bekommen bei"),
+        choices=NoticeKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Was Sie abwählen, bekommen Sie nicht mehr per E-Mail."),
+    )
+    language = forms.ChoiceField(label=_("Sprache der E-Mails"), choices=settings.LANGUAGES)
+
+    def enabled(self) -> set[NoticeKind]:
+        return {NoticeKind(kind) for kind in self.cleaned_data["kinds"]}

@@ -1,0 +1,67 @@
+"""The page on which staff choose their notices, and the DPO's view of what changed since a
+return."""
+
+from collections.abc import Callable
+
+from django.test import Client
+
+from offenestadt.accounts.models import User
+from offenestadt.processing import services as processing_services
+from offenestadt.processing.tests.test_review import complete_activity
+from offenestadt.registry.tests.factories import ProjectFactory
+from offenestadt.staff.notifications import selectors
+from offenestadt.staff.notifications.models import NoticeKind
+
+ClientFor = Callable[[User | None], Client]
+PAGE = "/aufgaben/benachrichtigungen/"
+
+
+def test_staff_get_every_notice_until_they_choose(editor: User, client_for: ClientFor) -> None:
+    response = client_for(editor).get(PAGE)
+    assert response.status_code == 200
+    assert response.content.decode().count('type="checkbox"') == len(NoticeKind)
+    assert response.content.decode().count("checked") == len(NoticeKind)
+    assert selectors.notices_chosen_by(editor) == set(NoticeKind)
+
+
+def test_a_choice_is_kept(editor: User, client_for: ClientFor) -> None:
+    client = client_for(editor)
+    response = client.post(PAGE, {"kinds": ["returned"], "language": "en"}, follow=True)
+    assert "Ihre Auswahl ist gespeichert." in response.content.decode()
+    assert selectors.notices_chosen_by(editor) == {NoticeKind.RETURNED}
+    assert selectors.notice_language_of(editor) == "en"
+
+
+def test_a_bad_choice_is_answered_in_german(editor: User, client_for: ClientFor) -> None:
+    response = client_for(editor).post(PAGE, {"kinds": ["alles"], "language": "xx"})
+    assert response.status_code == 200
+    assert "ist keine gültige Auswahl" in response.content.decode()
+
+
+def test_residents_and_visitors_find_no_such_page(
+    resident: User, council_member: User, client_for: ClientFor
+) -> None:
+    assert client_for(resident).get(PAGE).status_code == 404
+    assert client_for(council_member).get(PAGE).status_code == 404
+    assert client_for(None).get(PAGE).status_code == 302  # to the sign-in
+
+
+def test_the_dpo_sees_what_changed_since_the_return(
+    editor: User, dpo: User, client_for: ClientFor
+) -> None:
+    project = ProjectFactory.create(office=editor.office, processes_personal_data=True)
+    activity = complete_activity(editor, project)
+    processing_services.activity_submit(actor=editor, activity=activity)
+    processing_services.activity_return(actor=dpo, activity=activity, comment="Empfänger?")
+    activity.refresh_from_db()
+    activity.recipients = "Bürgerbüro und Standesamt"
+    processing_services.activity_save(actor=editor, activity=activity, projects=[project])
+    processing_services.activity_submit(actor=editor, activity=activity)
+    page = client_for(dpo).get(activity.get_absolute_url()).content.decode()
+    assert "Geändert seit Ihrer Rückgabe" in page
+    section = page[page.index("Geändert seit Ihrer Rückgabe") :]
+    section = section[: section.index("</table>")]
+    assert "Empfänger" in section
+    assert "recipients" not in section
+    assert "Bürgerbüro und Standesamt" in section
+    assert "Prüfung" not in section  # the review's own state is no change of content
