@@ -34,6 +34,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("catalog.ttl", dcat_views.catalog_turtle, name="dcat_catalog_ttl"),
     path("catalog.rdf", dcat_views.catalog_rdfxml, name="dcat_catalog_rdf"),
     path("catalog.jsonld", dcat_views.catalog_jsonld, name="dcat_catalog_jsonld"),
+    # Each dataset's record where CKAN's DCAT extension serves it.
+    path("dataset/<str:name>.ttl", dcat_views.dataset_turtle, name="dcat_dataset_ttl"),
+    path("dataset/<str:name>.rdf", dcat_views.dataset_rdfxml, name="dcat_dataset_rdf"),
+    path("dataset/<str:name>.jsonld", dcat_views.dataset_jsonld, name="dcat_dataset_jsonld"),
 ]
 # German pages live at /, English ones at /en/: the address alone decides the language.
 urlpatterns += i18n_patterns(

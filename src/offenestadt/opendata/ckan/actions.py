@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 
 from offenestadt.accounts.models import Office
 from offenestadt.opendata.catalogue import search
-from offenestadt.opendata.catalogue.models import Dataset, Keyword, Theme
+from offenestadt.opendata.catalogue.models import Dataset, Keyword, Licence, Theme
 from offenestadt.opendata.ckan.parameters import (
     JSON,
     NotFoundError,
@@ -37,6 +37,7 @@ from offenestadt.opendata.ckan.serialisers import (
     catalogue,
     group_dict,
     group_id,
+    licence_dict,
     licence_id,
     organization_dict,
     organization_id,
@@ -373,20 +374,47 @@ def organization_show(site: Site, data: Mapping[str, Any]) -> JSON:
     raise NotFoundError
 
 
+def _theme(reference: str) -> tuple[Theme, int]:
+    """A group by its id or name (lower-case theme code), with its number of datasets."""
+    for theme, count in _theme_counts().items():
+        if reference.lower() == theme.value.lower() or reference == group_id(theme):
+            return theme, count
+    raise NotFoundError
+
+
 def group_show(site: Site, data: Mapping[str, Any]) -> JSON:
     """Return a group: an EU data theme.
 
     :param id: the id or name (lower-case theme code) of the group
     :param include_datasets: include its datasets, at most 1000 (default false)
     """
-    reference = required(data, "id")
-    for theme, count in _theme_counts().items():
-        if reference.lower() == theme.value.lower() or reference == group_id(theme):
-            group = group_dict(theme)
-            if boolean(data, "include_extras", True):
-                group["extras"] = [{"key": "uri", "value": theme.uri}]
-            return _with_datasets(group, f"groups:{theme.value.lower()}", count, data, site)
-    raise NotFoundError
+    theme, count = _theme(required(data, "id"))
+    group = group_dict(theme)
+    if boolean(data, "include_extras", True):
+        group["extras"] = [{"key": "uri", "value": theme.uri}]
+    return _with_datasets(group, f"groups:{theme.value.lower()}", count, data, site)
+
+
+def group_package_show(site: Site, data: Mapping[str, Any]) -> list[JSON]:
+    """Return the datasets (packages) of a group, most recently modified first.
+
+    :param id: the id or name (lower-case theme code) of the group
+    :param limit: the maximum number of datasets to return (default 10, at most 1000)
+    """
+    theme, _count = _theme(required(data, "id"))
+    limit = natural(data, "limit", None)
+    found = search.search_datasets(
+        sort="metadata_modified desc",
+        rows=min(limit or DEFAULT_ROWS, MAX_ROWS),
+        facet_fields=(),
+        condition=parse_query(f"groups:{theme.value.lower()}"),
+    )
+    return [package_dict(dataset, site) for dataset in found.datasets]
+
+
+def license_list(site: Site, data: Mapping[str, Any]) -> list[JSON]:
+    """Return the licences the catalogue's datasets may have."""
+    return [licence_dict(licence) for licence in Licence]
 
 
 def tag_list(site: Site, data: Mapping[str, Any]) -> list[Any]:
@@ -446,6 +474,8 @@ ACTIONS: dict[str, Action] = {
         organization_show,
         group_list,
         group_show,
+        group_package_show,
+        license_list,
         tag_list,
         status_show,
         help_show,

@@ -100,6 +100,32 @@ def licence_id(value: str) -> str:
     return Licence(value).uri
 
 
+# Licences for content besides data (texts, images): CKAN's domain_content.
+CONTENT_LICENCES = frozenset({Licence.CC_BY, Licence.CC_BY_SA, Licence.CC_ZERO})
+
+
+def licence_dict(licence: Licence) -> JSON:
+    """A licence as CKAN's license_list shows an entry of its licence register (GovData's
+    lists the DCAT-AP.de licences by their URIs, which packages name in license_id)."""
+    return {
+        "id": licence.uri,
+        "title": str(licence.label),
+        "url": licence.uri,
+        "status": "active",
+        "family": "",
+        "maintainer": "",
+        "is_generic": False,
+        "domain_content": licence in CONTENT_LICENCES,
+        "domain_data": True,
+        "domain_software": False,
+        # Every licence of the catalogue is open (Open Definition); none is a software one.
+        "od_conformance": "approved",
+        "osd_conformance": "not reviewed",
+        "is_okd_compliant": True,
+        "is_osi_compliant": False,
+    }
+
+
 def licence_from_id(value: str) -> str:
     """A licence of the model from a license_id: its URI or its short form."""
     for licence in Licence:

@@ -134,6 +134,15 @@ def _parse_modified_since(value: str) -> datetime:
     return moment
 
 
+def parse_profile(params: Mapping[str, str]) -> Profile:
+    """Read ``profile`` (the DCAT-AP.de version, 2.0 unless asked) from a query string."""
+    try:
+        return Profile(params.get("profile", Profile.V2.value).strip())
+    except ValueError:
+        choices = ", ".join(p.value for p in Profile)
+        raise CatalogueRequestError(f"profile must be one of {choices}.") from None
+
+
 def parse_query(params: Mapping[str, str]) -> CatalogueQuery:
     """Read ``page``, ``modified_since`` and ``profile`` from a query string."""
     raw_page = params.get("page", "1").strip() or "1"
@@ -144,16 +153,10 @@ def parse_query(params: Mapping[str, str]) -> CatalogueQuery:
             f"page must be a whole number from 1 to {MAX_OFFSET}."
         ) from None
     raw_since = params.get("modified_since", "").strip()
-    raw_profile = params.get("profile", Profile.V2.value).strip()
-    try:
-        profile = Profile(raw_profile)
-    except ValueError:
-        choices = ", ".join(p.value for p in Profile)
-        raise CatalogueRequestError(f"profile must be one of {choices}.") from None
     return CatalogueQuery(
         page=page,
         modified_since=_parse_modified_since(raw_since) if raw_since else None,
-        profile=profile,
+        profile=parse_profile(params),
     )
 
 
@@ -527,6 +530,23 @@ def catalogue_graph(
         for dataset in page.datasets:
             builder.dataset(dataset)
         builder.paging(page, page_link)
+    return graph
+
+
+def catalogue_dataset(name: str) -> Dataset | None:
+    """A dataset of the catalogue by its name, with what its graph needs loaded."""
+    return catalogue_datasets().filter(name=name).first()
+
+
+def dataset_graph(
+    dataset: Dataset, *, absolute_uri: Callable[[str], str], profile: Profile
+) -> Graph:
+    """One dataset's record, as CKAN's DCAT extension serves it at /dataset/<name>.<format>:
+    the dataset with its distributions, publisher and contact point, linked from the
+    catalogue it belongs to."""
+    graph = new_graph()
+    with translation.override(settings.LANGUAGE_CODE):
+        _CatalogueBuilder(graph, absolute_uri, profile).dataset(dataset)
     return graph
 
 

@@ -1,4 +1,5 @@
-"""The DCAT-AP.de catalogue for harvesters: /catalog (by Accept) and one address per format."""
+"""The DCAT-AP.de catalogue for harvesters: /catalog (by Accept) and one address per format;
+each dataset's record at /dataset/<name>.ttl, .rdf and .jsonld, as ckanext-dcat serves it."""
 
 from urllib.parse import urlencode
 
@@ -77,3 +78,36 @@ def catalog_rdfxml(request: HttpRequest) -> HttpResponse:
 @require_safe
 def catalog_jsonld(request: HttpRequest) -> HttpResponse:
     return _catalogue(request, dcat.FORMATS["jsonld"])
+
+
+def _dataset(request: HttpRequest, name: str, rdf_format: dcat.RdfFormat) -> HttpResponse:
+    try:
+        profile = dcat.parse_profile(request.GET)
+    except dcat.CatalogueRequestError as error:
+        return _error(400, str(error))
+    dataset = dcat.catalogue_dataset(name)
+    if dataset is None:
+        return _error(404, f"There is no dataset named {name!r} in the catalogue.")
+    graph = dcat.dataset_graph(dataset, absolute_uri=request.build_absolute_uri, profile=profile)
+    return HttpResponse(
+        dcat.serialize(graph, rdf_format),
+        content_type=f"{rdf_format.media_type}; charset=utf-8",
+    )
+
+
+@answers_input_errors(_unreadable)
+@require_safe
+def dataset_turtle(request: HttpRequest, name: str) -> HttpResponse:
+    return _dataset(request, name, dcat.FORMATS["turtle"])
+
+
+@answers_input_errors(_unreadable)
+@require_safe
+def dataset_rdfxml(request: HttpRequest, name: str) -> HttpResponse:
+    return _dataset(request, name, dcat.FORMATS["rdfxml"])
+
+
+@answers_input_errors(_unreadable)
+@require_safe
+def dataset_jsonld(request: HttpRequest, name: str) -> HttpResponse:
+    return _dataset(request, name, dcat.FORMATS["jsonld"])

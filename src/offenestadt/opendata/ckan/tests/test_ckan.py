@@ -303,6 +303,32 @@ def test_groups_are_the_eu_data_themes(catalogue: dict[str, Dataset]) -> None:
     assert call("group_show", id="xxxx")[0] == 404
 
 
+def test_group_package_show_lists_a_groups_datasets(catalogue: dict[str, Dataset]) -> None:
+    shown = result("group_package_show", id="envi")
+    assert sorted(p["name"] for p in shown) == ["baumkataster", "luftqualitaet"]
+    # Whole package dicts, as package_show has them, most recently modified first.
+    assert shown[0] == result("package_show", id=shown[0]["name"])
+    modified = [p["metadata_modified"] for p in shown]
+    assert modified == sorted(modified, reverse=True)
+    assert len(result("group_package_show", id="ENVI", limit=1)) == 1
+    assert result("group_package_show", id="agri") == []
+    assert call("group_package_show", id="xxxx")[0] == 404
+    assert call("group_package_show", id="envi", limit=-1)[0] == 409
+    assert call("group_package_show")[0] == 409
+
+
+def test_license_list_names_every_licence_packages_use(catalogue: dict[str, Dataset]) -> None:
+    licences = result("license_list")
+    assert [entry["id"] for entry in licences] == [licence.uri for licence in Licence]
+    used = {p["license_id"] for p in result("package_search", rows=1000)["results"]}
+    assert used <= {entry["id"] for entry in licences}
+    by_licence = {entry["id"]: entry for entry in licences}
+    attribution = by_licence[Licence.DL_BY.uri]
+    assert attribution["title"] == "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+    assert (attribution["od_conformance"], attribution["is_okd_compliant"]) == ("approved", True)
+    assert set(attribution) >= {"url", "status", "osd_conformance", "domain_data", "family"}
+
+
 def test_tag_list(catalogue: dict[str, Dataset]) -> None:
     # "Parks" is a keyword of the catalogue; the draft's and the withdrawn one's count not.
     assert result("tag_list") == ["Bäume", "Luft", "Parks", "Sensoren", "WLAN"]

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from pyshacl import validate
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
@@ -303,6 +303,50 @@ def test_a_dataset_says_what_govdata_reads(db):
 
 
 # --- What is in the catalogue ---------------------------------------------------------------
+
+
+# --- One dataset's record, where ckanext-dcat serves it ------------------------------------
+
+
+def without_blank_nodes(graph: Graph) -> set[tuple[object, object, object]]:
+    return {triple for triple in graph if not any(isinstance(term, BNode) for term in triple)}
+
+
+@pytest.mark.parametrize("extension", ["ttl", "rdf", "jsonld"])
+def test_each_dataset_has_its_record_in_every_format(db, extension):
+    dataset = Dataset.objects.get(name="bodenfeuchte-parks")
+    graph = fetch(f"/dataset/{dataset.name}.{extension}")
+    assert datasets_in(graph) == [iri(dataset)]
+    catalogue = fetch("/catalog.ttl")
+    # What the catalogue says of the dataset, its files and its publisher; nothing else.
+    assert without_blank_nodes(graph) <= without_blank_nodes(catalogue)
+    assert graph.value(predicate=DCAT.dataset, object=iri(dataset)) == URIRef(
+        "http://testserver/catalog"
+    )
+    assert len(list(graph.objects(iri(dataset), DCAT.distribution))) == 1
+    assert graph.value(iri(dataset), DCAT.contactPoint) is not None
+    # The dataset's page links to its record, for people and (in its head) for programs.
+    page = Client().get(dataset.get_absolute_url()).content.decode()
+    assert page.count(f'href="/dataset/{dataset.name}.{extension}"') == 2
+
+
+@pytest.mark.parametrize("profile", ["2.0", "3.0"])
+def test_a_datasets_record_is_valid_dcat_ap_de(admin, profile):
+    dataset = add_dataset(admin, "haltestellen", licence=Licence.CC_BY_SA)
+    graph = fetch(f"/dataset/{dataset.name}.ttl?profile={profile}")
+    assert datasets_in(graph) == [iri(dataset)]
+    assert shacl_results(graph, profile) == {}
+
+
+def test_only_datasets_of_the_catalogue_have_records(admin):
+    draft = add_dataset(admin, "entwurf", publish=False)
+    for path in (f"/dataset/{draft.name}.ttl", "/dataset/gibt-es-nicht.rdf"):
+        response = Client().get(path)
+        assert response.status_code == 404
+        assert "no dataset named" in response.content.decode()
+    response = Client().get("/dataset/bodenfeuchte-parks.jsonld?profile=9")
+    assert response.status_code == 400
+    assert "profile must be one of" in response.content.decode()
 
 
 def test_drafts_and_withdrawn_datasets_are_not_in_the_catalogue(admin):
