@@ -2,9 +2,12 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEntry, AuditEntryQuerySet, AuditEvent, ReadableChange
@@ -34,33 +37,64 @@ def history_for(
     return history.order_by("-seq")
 
 
-def changes_since(
-    record: models.Model, user: Actor, event: AuditEvent
-) -> list[ReadableChange] | None:
-    """What changed in ``record`` since its last entry naming ``event`` (say, since the DPO
-    returned it), field by field as people read them: the value then and the value now.
+@dataclass(frozen=True)
+class RecordChanges:
+    """What changed in one record over several entries: the value then and the value now."""
 
-    None when the record never had that event. Only the record's content counts: its state
-    fields (``audit_state_fields``) and fields whose values are withheld are left out, and
-    so is a field changed and changed back. Built from the stored diffs of the entries
-    ``user`` may read.
+    kind: str | Promise
+    label: str
+    changes: list[ReadableChange]
+
+
+def changes_since(
+    record: models.Model, user: Actor, event: AuditEvent, *, parts: Iterable[models.Model] = ()
+) -> list[RecordChanges] | None:
+    """What changed in ``record`` and its ``parts`` since the record's last entry naming
+    ``event`` (say, since the DPO returned it), record by record, field by field as people
+    read them. None when the record never had that event.
+
+    Only content counts: state fields (``audit_state_fields``) and fields whose values are
+    withheld are left out, and so is a field changed and changed back. A part added since
+    shows its values as new. Built from the stored diffs of the entries ``user`` may read.
     """
-    state_fields = set(getattr(record, "audit_state_fields", ()))
-    history = list(history_for(record, user))
-    last = next((i for i, entry in enumerate(history) if entry.event == event), None)
-    if last is None:
+    parts = list(parts)
+    history = list(history_for(record, user, parts=parts))
+    own = (record._meta.label_lower, str(record.pk))
+    marks = [i for i, e in enumerate(history) if e.event == event and _key(e) == own]
+    if not marks:
         return None
-    combined: dict[str, list[object]] = {}
-    for entry in reversed(history[:last]):  # oldest first
-        for name, values in entry.changes.items():
-            if values is None or name in state_fields:
-                continue
-            combined.setdefault(name, [values[0], None])[1] = values[1]
-    changed: dict[str, object] = {
-        name: values for name, values in combined.items() if values[0] != values[1]
+    since = marks[0]
+    state_fields = {
+        (r._meta.label_lower, str(r.pk)): set(getattr(r, "audit_state_fields", ()))
+        for r in (record, *parts)
     }
-    summary = AuditEntry(object_type=record._meta.label_lower, changes=changed)
-    return summary.readable_changes()
+    combined: dict[tuple[str, str], dict[str, list[object]]] = {own: {}}
+    labels: dict[tuple[str, str], str] = {}
+    for entry in reversed(history[:since]):  # oldest first
+        key = _key(entry)
+        labels[key] = entry.object_label
+        fields = combined.setdefault(key, {})
+        for name, values in entry.changes.items():
+            if values is not None and name not in state_fields.get(key, ()):
+                fields.setdefault(name, [values[0], None])[1] = values[1]
+    return [
+        _record_changes(key, labels.get(key, str(record)), fields)
+        for key, fields in combined.items()
+        if any(then != now for then, now in fields.values())
+    ]
+
+
+def _key(entry: AuditEntry) -> tuple[str, str]:
+    return (entry.object_type, entry.object_id)
+
+
+def _record_changes(
+    key: tuple[str, str], label: str, fields: dict[str, list[object]]
+) -> RecordChanges:
+    changed = {name: values for name, values in fields.items() if values[0] != values[1]}
+    summary = AuditEntry(object_type=key[0], changes=changed)
+    model = apps.get_model(key[0])
+    return RecordChanges(model._meta.verbose_name, label, summary.readable_changes())
 
 
 def _any_of(ids_by_type: dict[str, list[str]]) -> Q:

@@ -4,8 +4,8 @@ register page and its exports (JSON, CSV, PDF)."""
 from dataclasses import dataclass
 
 from offenestadt.accounts.models import Actor
-from offenestadt.audit.models import AuditEvent, ReadableChange
-from offenestadt.audit.selectors import changes_since
+from offenestadt.audit.models import AuditEvent
+from offenestadt.audit.selectors import RecordChanges, changes_since
 from offenestadt.processing.models import ActivityQuerySet, ProcessingActivity
 from offenestadt.registry.selectors import projects_visible_to
 
@@ -31,7 +31,8 @@ def activity_list(*, user: Actor, filters: ActivityFilters) -> ActivityQuerySet:
     return activities
 
 
-def changes_since_return(activity: ProcessingActivity, user: Actor) -> list[ReadableChange] | None:
-    """What the entry's editors changed since the DPO last returned it (None: never
-    returned), for the DPO's next review."""
-    return changes_since(activity, user, AuditEvent.RETURNED)
+def changes_since_return(activity: ProcessingActivity, user: Actor) -> list[RecordChanges] | None:
+    """What the entry's editors changed since the DPO last returned it, in the entry and
+    its data categories and transfers (None: never returned), for the DPO's next review."""
+    parts = [*activity.categories.all(), *activity.transfers.all()]
+    return changes_since(activity, user, AuditEvent.RETURNED, parts=parts)

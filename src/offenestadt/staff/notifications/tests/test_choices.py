@@ -1,6 +1,7 @@
 """The page on which staff choose their notices, and the DPO's view of what changed since a
 return."""
 
+import re
 from collections.abc import Callable
 
 from django.test import Client
@@ -52,16 +53,26 @@ def test_the_dpo_sees_what_changed_since_the_return(
     project = ProjectFactory.create(office=editor.office, processes_personal_data=True)
     activity = complete_activity(editor, project)
     processing_services.activity_submit(actor=editor, activity=activity)
+    page = client_for(dpo).get(activity.get_absolute_url()).content.decode()
+    assert "Geändert seit Ihrer Rückgabe" not in page  # never returned
     processing_services.activity_return(actor=dpo, activity=activity, comment="Empfänger?")
     activity.refresh_from_db()
     activity.recipients = "Bürgerbüro und Standesamt"
     processing_services.activity_save(actor=editor, activity=activity, projects=[project])
+    category = activity.categories.get()
+    category.retention_amount = 3
+    processing_services.activity_part_save(actor=editor, part=category)
     processing_services.activity_submit(actor=editor, activity=activity)
     page = client_for(dpo).get(activity.get_absolute_url()).content.decode()
-    assert "Geändert seit Ihrer Rückgabe" in page
     section = page[page.index("Geändert seit Ihrer Rückgabe") :]
-    section = section[: section.index("</table>")]
-    assert "Empfänger" in section
+    section = re.sub(r">\s+<", "><", section[: section.index("Entfernte Kategorien")])
+    assert "Verarbeitungstätigkeit: Terminvergabe" in section
+    assert (
+        '<th scope="row">Kategorien von Empfängern</th>'
+        "<td>Bürgerbüro</td><td>Bürgerbüro und Standesamt</td>" in section
+    )
+    assert "Datenkategorie: Name" in section
+    assert "<td>1</td><td>3</td>" in section
     assert "recipients" not in section
-    assert "Bürgerbüro und Standesamt" in section
+    assert "retention_amount" not in section
     assert "Prüfung" not in section  # the review's own state is no change of content
