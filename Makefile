@@ -56,7 +56,7 @@ messages: $(UV)
 uv:
 	@true
 
-# axe-core for the accessibility tests comes from the npm registry; without npm
+# axe-core (accessibility tests) and Spectral (OpenAPI lint) come from the npm registry; without npm
 # (outside CI) those tests are skipped.
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
