@@ -57,6 +57,8 @@ CONFIGURABLE = frozenset(
         PipelineStatus.REVIEW,
     }
 )
+# Above this share of information lost (in per cent), the result page warns before approval.
+HIGH_LOSS_PERCENT = 50
 WORKING = frozenset({PipelineStatus.QUEUED, PipelineStatus.RUNNING})
 # A run's result is shown while it stands: not once the model changes or a new run starts.
 WITH_RESULT = frozenset(
@@ -200,6 +202,11 @@ class Result:
     after: Risk
     header: list[str]
     preview: list[list[str]]
+
+    @property
+    def high_loss(self) -> bool:
+        """More than half of the information lost: the DPO is warned before approving."""
+        return self.loss > HIGH_LOSS_PERCENT
 
 
 def _preview(upload: RawUpload) -> tuple[list[str], list[list[str]]]:

@@ -48,9 +48,9 @@ def scanned(editor: User, dataset: Dataset) -> RawUpload:
     )
 
 
-def in_review(editor: User, dataset: Dataset) -> RawUpload:
+def in_review(editor: User, dataset: Dataset, k: int = 5) -> RawUpload:
     upload = scanned(editor, dataset)
-    config = upload.config
+    config = upload.config | {"k": k}
     config["columns"]["alter"]["generalisation"] = "intervals"
     config["columns"]["plz"]["generalisation"] = "postcode"
     pipeline.upload_configure(actor=editor, upload=upload, config=config)
@@ -321,6 +321,25 @@ def test_the_dpo_sees_what_waits_first_and_decides(
     assert waiting.status == PipelineStatus.PUBLISHED
     final = editor_client.get(upload_url(waiting)).content.decode()
     assert dataset.get_absolute_url() in final
+
+
+def test_the_dpo_is_warned_before_approving_when_over_half_the_information_is_lost(
+    editor: User, dpo: User, client_for: ClientFor, dataset: Dataset
+) -> None:
+    fine = in_review(editor, dataset)
+    page = client_for(dpo).get(upload_url(fine)).content.decode()
+    assert fine.report["loss"] <= 0.5
+    assert "hoher Informationsverlust" not in page
+
+    # Groups of 80 out of 200 patients: age and postcode mostly hidden.
+    coarse = in_review(editor, dataset, k=80)
+    assert coarse.report["loss"] > 0.5
+    page = client_for(dpo).get(upload_url(coarse)).content.decode()
+    loss = f"{100 * coarse.report['loss']:.1f}".replace(".", ",")
+    assert f"gehen {loss} % der Information verloren, mehr als die Hälfte" in page
+    # Above the decision, and tied to its button.
+    assert page.index("Warnung: hoher Informationsverlust") < page.index('value="approve"')
+    assert 'aria-describedby="verlust-warnung">Freigeben' in page
 
 
 def test_the_dpo_returns_with_a_comment_and_the_editor_sees_it(
