@@ -3,7 +3,8 @@
 The value detectors take a column's sampled values and return a mask of the values that show a
 kind (an e-mail address, a valid IBAN, a name from the lists). ``DETECTORS`` then says, for each
 kind, how the masks, the share of matching values and the header's hints decide that a column
-holds that kind, and in which words the evidence is given. The scan runs the table in order.
+holds that kind, and the evidence it gives (``evidence.Evidence``). The scan runs the table in
+order.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Final
 
 import polars as pl
 
+from offenestadt.anonymize.evidence import Evidence
 from offenestadt.anonymize.patterns import (
     ADDRESS,
     AGE,
@@ -69,12 +71,6 @@ def mask(value: str) -> str:
         out.append(part[:keep] + "*" * (len(part) - keep))
     masked = " ".join("".join(out).split())
     return masked if len(masked) <= 40 else masked[:39] + "…"
-
-
-def percent(share: float) -> str:
-    if 0 < share < 0.01:
-        return "<1 %"
-    return f"{share:.0%}".replace("%", " %")
 
 
 def share_of(matches: pl.Series, count: int) -> float:
@@ -244,7 +240,7 @@ class Observation:
 
     kind: str | None  # None: a remark for the evidence, no kind found
     matches: pl.Series | None  # None: the header alone (or free text) vouches for the kind
-    sentence: str
+    evidence: Evidence
     share: float = 0.0  # used when there are no matches to count
 
 
@@ -256,7 +252,7 @@ class Column:
     values: pl.Series  # sampled, stripped, non-empty
     hints: set[str]
     kinds: list[tuple[str, float]] = field(default_factory=list)  # (kind, share)
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -270,48 +266,55 @@ class Column:
     def found(self) -> set[str]:
         return {kind for kind, _ in self.kinds}
 
-    def add(self, kind: str, matches: pl.Series | None, sentence: str, share: float = 0.0) -> None:
+    def add(
+        self, kind: str, matches: pl.Series | None, evidence: Evidence, share: float = 0.0
+    ) -> None:
         if matches is not None:
             share = float(matches.sum()) / self.count
             examples = self.values.filter(matches).unique(maintain_order=True).head(20).to_list()
             self.examples[kind] = list(dict.fromkeys(map(mask, examples)))[:3]
         self.kinds.append((kind, share))
-        self.evidence.append(sentence)
+        self.evidence.append(evidence)
 
     def note(self, observation: Observation) -> None:
         if observation.kind is None:
-            self.evidence.append(observation.sentence)
+            self.evidence.append(observation.evidence)
         else:
-            self.add(observation.kind, observation.matches, observation.sentence, observation.share)
+            self.add(observation.kind, observation.matches, observation.evidence, observation.share)
 
 
 # A detector looks at a column for one kind (its key in the table) and reports what it saw.
 Detector = Callable[[Column, str], Observation | None]
 
 
-def formatted(detect: Callable[[pl.Series], pl.Series], what: str) -> Detector:
+def formatted(detect: Callable[[pl.Series], pl.Series]) -> Detector:
     """A kind with a format: half of the values show it, or a fifth if the header names it."""
 
     def detector(col: Column, kind: str) -> Observation | None:
-        return _share_shows(col, kind, detect(col.values), what)
+        return _share_shows(col, kind, detect(col.values))
 
     return detector
 
 
-def _share_shows(col: Column, kind: str, matches: pl.Series, what: str) -> Observation | None:
+def _shows(col: Column, kind: str, share: float, *, header_agrees: bool = False) -> Evidence:
+    """Evidence that a share of the column's values show a kind (``evidence.SHOWN``)."""
+    return Evidence(
+        "values-show-kind",
+        {"kind": kind, "share": share, "values": col.count, "header_agrees": header_agrees},
+    )
+
+
+def _share_shows(col: Column, kind: str, matches: pl.Series) -> Observation | None:
     share = share_of(matches, col.count)
     threshold = 0.2 if kind in col.hints else 0.5
     if share >= threshold and matches.any():
-        hint = " (header agrees)" if kind in col.hints else ""
-        return Observation(
-            kind, matches, f"{percent(share)} of {col.count} values are {what}{hint}"
-        )
+        return Observation(kind, matches, _shows(col, kind, share, header_agrees=kind in col.hints))
     return None
 
 
 def _phone(col: Column, kind: str) -> Observation | None:
     matches = detect_phone(col.values, digits_only="phone" in col.hints)
-    return _share_shows(col, kind, matches, "German phone numbers")
+    return _share_shows(col, kind, matches)
 
 
 def _person_names(col: Column, kind: str) -> Observation | None:
@@ -331,9 +334,15 @@ def _person_names(col: Column, kind: str) -> Observation | None:
     return Observation(
         kind,
         shaped,
-        f"{percent(listed_share)} of {n} values contain a common first name or surname, "
-        f"{percent(shaped_share)} are shaped like names"
-        + (" (header agrees)" if "person_name" in hints else ""),
+        Evidence(
+            "names",
+            {
+                "listed_share": listed_share,
+                "shaped_share": shaped_share,
+                "values": n,
+                "header_agrees": "person_name" in hints,
+            },
+        ),
     )
 
 
@@ -344,10 +353,7 @@ def _coordinates(col: Column, kind: str) -> Observation | None:
     threshold = 0.2 if kind in col.hints else 0.5
     if share_of(pair, n) >= threshold:
         return Observation(
-            kind,
-            pair,
-            f"{percent(share_of(pair, n))} of {n} values are "
-            "coordinate pairs or WKT points (exact position)",
+            kind, pair, Evidence("coordinate-pairs", {"share": share_of(pair, n), "values": n})
         )
     if "coordinates" not in col.hints:
         return None
@@ -360,11 +366,9 @@ def _coordinates(col: Column, kind: str) -> Observation | None:
     return Observation(
         kind,
         numbers,
-        f"{percent(share_of(numbers, n))} of {n} values are decimal degrees"
-        + (
-            " with 4 or more decimals (about 10 m: exact position)"
-            if precise
-            else " with fewer than 4 decimals (already coarse)"
+        Evidence(
+            "decimal-degrees-precise" if precise else "decimal-degrees-coarse",
+            {"share": share_of(numbers, n), "values": n},
         ),
     )
 
@@ -375,7 +379,7 @@ def _dates(col: Column, kind: str) -> Observation | None:
     timestamps = values.str.contains(TIMESTAMP)
     if share_of(timestamps, n) >= 0.5:
         if "birth_date" in hints:
-            return Observation("birth_date", timestamps, "timestamps under a birth-date header")
+            return Observation("birth_date", timestamps, Evidence("birth-timestamps"))
         return None
     dates = parse_dates(values)
     share = share_of(dates.is_not_null(), n)
@@ -389,29 +393,21 @@ def _dates(col: Column, kind: str) -> Observation | None:
             return Observation(
                 "birth_date",
                 born,
-                f"{percent(share_of(born, n))} of {n} values are dates in "
-                "the range of birth dates (header names birth)",
+                Evidence("birth-dates-header", {"share": share_of(born, n), "values": n}),
             )
         if share_of(born, n) >= 0.8 and spread >= 30 and adults >= 0.6:
             return Observation(
                 "birth_date",
                 born,
-                f"{percent(share)} of {n} values are dates spread over "
-                f"{spread} years, most of them 18 or more years ago: likely birth dates",
+                Evidence("birth-dates-spread", {"share": share, "values": n, "years": spread}),
             )
         if "life_event_date" in hints:
             return Observation(
                 "life_event_date",
                 dates.is_not_null(),
-                f"{percent(share)} of {n} values "
-                "are dates; the header names an event in a person's life",
+                Evidence("life-event-dates", {"share": share, "values": n}),
             )
-        return Observation(
-            None,
-            None,
-            f"{percent(share)} of {n} values are dates; a quasi-identifier "
-            "only if they date events in a person's life",
-        )
+        return Observation(None, None, Evidence("dates-only", {"share": share, "values": n}))
     if "birth_date" not in hints:
         return None
     years = values.cast(pl.Int64, strict=False)
@@ -421,7 +417,7 @@ def _dates(col: Column, kind: str) -> Observation | None:
     return Observation(
         "birth_date",
         born_years,
-        f"{percent(share_of(born_years, n))} of {n} values are years of birth (header names birth)",
+        Evidence("birth-years", {"share": share_of(born_years, n), "values": n}),
     )
 
 
@@ -435,25 +431,23 @@ def _sex(col: Column, kind: str) -> Observation | None:
         return Observation(
             kind,
             sex,
-            f"{distinct} distinct values, all sex/gender codes"
+            Evidence("sex-codes", {"distinct": distinct})
             if share_of(sex, n) == 1
-            else f"{percent(share_of(sex, n))} are sex/gender codes",
+            else Evidence("sex-codes-share", {"share": share_of(sex, n)}),
         )
     if "sex" in col.hints:
-        return Observation(kind, None, "the header names sex or gender")
+        return Observation(kind, None, Evidence("header-names", {"kind": kind}))
     return None
 
 
-def vocabulary(words: frozenset[str], what: str) -> Detector:
+def vocabulary(words: frozenset[str]) -> Detector:
     """A kind named by words: most values are such words, or a third if the header names it."""
 
     def detector(col: Column, kind: str) -> Observation | None:
         n = col.count
         matches = col.lowered.is_in(list(words))
         if share_of(matches, n) >= 0.8 or (kind in col.hints and share_of(matches, n) >= 0.3):
-            return Observation(
-                kind, matches, f"{percent(share_of(matches, n))} of {n} values are {what}"
-            )
+            return Observation(kind, matches, _shows(col, kind, share_of(matches, n)))
         return None
 
     return detector
@@ -473,8 +467,7 @@ def _age(col: Column, kind: str) -> Observation | None:
     return Observation(
         kind,
         plausible | bands,
-        f"{percent(share_of(plausible | bands, n))} of "
-        f"{n} values are ages or age bands (header names age)",
+        Evidence("ages", {"share": share_of(plausible | bands, n), "values": n}),
     )
 
 
@@ -488,8 +481,7 @@ def _postcode(col: Column, kind: str) -> Observation | None:
     return Observation(
         kind,
         codes,
-        f"{percent(share_of(codes, n))} of {n} values are "
-        "German postcodes" + (" (header agrees)" if "postcode" in col.hints else ""),
+        _shows(col, kind, share_of(codes, n), header_agrees="postcode" in col.hints),
     )
 
 
@@ -498,33 +490,27 @@ def _street(col: Column, kind: str) -> Observation | None:
     street_only = col.values.str.contains(STREET_ONLY)
     if "street_address" in col.found() or share_of(street_only, col.count) < 0.5:
         return None
-    return Observation(
-        kind,
-        street_only,
-        f"{percent(share_of(street_only, col.count))} of {col.count} values are street names",
-    )
+    return Observation(kind, street_only, _shows(col, kind, share_of(street_only, col.count)))
 
 
 # Kind -> how its values are recognised, in the order the scan asks (the evidence follows it).
 DETECTORS: Final[dict[str, Detector]] = {
-    "email": formatted(detect_email, "e-mail addresses"),
-    "iban": formatted(detect_iban, "IBANs with a valid check digit"),
-    "tax_id": formatted(detect_tax_id, "tax IDs with a valid check digit"),
-    "social_insurance_number": formatted(
-        detect_social_insurance_number, "pension insurance numbers with a valid check digit"
-    ),
-    "ip_address": formatted(detect_ip_address, "IP addresses"),
-    "mac_address": formatted(detect_mac_address, "MAC addresses"),
-    "vehicle_plate": formatted(detect_vehicle_plate, "vehicle registration plates"),
-    "tax_number": formatted(detect_tax_number, "tax numbers in a Finanzamt format"),
+    "email": formatted(detect_email),
+    "iban": formatted(detect_iban),
+    "tax_id": formatted(detect_tax_id),
+    "social_insurance_number": formatted(detect_social_insurance_number),
+    "ip_address": formatted(detect_ip_address),
+    "mac_address": formatted(detect_mac_address),
+    "vehicle_plate": formatted(detect_vehicle_plate),
+    "tax_number": formatted(detect_tax_number),
     "phone": _phone,
-    "street_address": formatted(detect_street_address, "street names with house numbers"),
+    "street_address": formatted(detect_street_address),
     "person_name": _person_names,
     "coordinates": _coordinates,
     "birth_date": _dates,  # or a life-event date, or a remark that dates alone are no datum
     "sex": _sex,
-    "marital_status": vocabulary(MARITAL_VALUES, "marital-status words"),
-    "nationality": vocabulary(COUNTRY_VALUES, "countries or nationalities"),
+    "marital_status": vocabulary(MARITAL_VALUES),
+    "nationality": vocabulary(COUNTRY_VALUES),
     "age": _age,
     "postcode": _postcode,
     "street": _street,

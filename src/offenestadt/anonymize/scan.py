@@ -23,6 +23,7 @@ from typing import Final
 import polars as pl
 
 from offenestadt.anonymize.detection import Column, detect, free_text_kinds, share_of
+from offenestadt.anonymize.evidence import Evidence
 from offenestadt.anonymize.patterns import HEADER_ONLY_KINDS, header_kinds
 
 SAMPLE_ROWS: Final = 10_000
@@ -78,7 +79,7 @@ class ColumnFinding:
     role: Role
     kinds: tuple[str, ...]  # keys of KINDS, strongest first
     share: float  # share of the sampled values that show the first kind (0.0: header only)
-    evidence: tuple[str, ...]  # one sentence per observation
+    evidence: tuple[Evidence, ...]  # one per observation
     examples: tuple[str, ...] = ()  # masked values that matched
     values: int = 0  # non-empty values looked at
     distinct: int = 0
@@ -93,7 +94,7 @@ class ColumnFinding:
             "role": str(self.role),
             "kinds": list(self.kinds),
             "share": round(self.share, 4),
-            "evidence": list(self.evidence),
+            "evidence": [evidence.as_dict() for evidence in self.evidence],
             "examples": list(self.examples),
             "values": self.values,
             "distinct": self.distinct,
@@ -111,15 +112,15 @@ def _check_text(col: Column) -> None:
     values, n = col.values, col.count
     found = free_text_kinds(values)
     if not found:
-        col.evidence.append(f"free text ({n} values); no personal data found in it")
+        col.evidence.append(Evidence("free-text-clean", {"values": n}))
         return
     masks = list(found.values())
     union = functools.reduce(lambda a, b: a | b, masks)
-    counts = ", ".join(f"{KINDS[kind][1]} ({int(m.sum())})" for kind, m in found.items())
+    counts = {kind: int(m.sum()) for kind, m in found.items()}
     col.add(
         "free_text",
         None,
-        f"{int(union.sum())} of {n} text values contain personal data: {counts}",
+        Evidence("free-text-personal", {"matched": int(union.sum()), "values": n, "found": counts}),
         share=share_of(union, n),
     )
     col.examples["free_text"] = [f"[{KINDS[kind][1]}]" for kind in found]
@@ -131,7 +132,7 @@ def column_finding(column: str, raw: pl.Series) -> ColumnFinding:
     values = raw.cast(pl.String).str.strip_chars().drop_nulls()
     values = values.filter(values.str.len_chars() > 0)
     if len(values) == 0:
-        return ColumnFinding(column, Role.OTHER, (), 0.0, ("no values in the sample",))
+        return ColumnFinding(column, Role.OTHER, (), 0.0, (Evidence("no-values"),))
     col = Column(column, values, hints)
     distinct = values.n_unique()
     unique_share = distinct / len(values)
@@ -142,21 +143,15 @@ def column_finding(column: str, raw: pl.Series) -> ColumnFinding:
 
     found = col.found()
     if "person_id" in hints and not found & direct:
-        col.add("person_id", None, "the header names a person, customer or case number")
+        col.add("person_id", None, Evidence("header-person-id"))
     elif "record_id" in hints and not found and unique_share == 1.0 and len(values) >= 10:
-        col.add(
-            "record_id",
-            None,
-            f"all {len(values)} values differ, under an ID header: "
-            "such an ID links released records back to the source",
-        )
+        col.add("record_id", None, Evidence("unique-id", {"values": len(values)}))
     for kind in sorted(hints & HEADER_ONLY_KINDS - {"person_id"} - found):
         if kind == "street_address" and found & {"street", "postcode", "free_text", "place"}:
             continue
-        col.add(kind, None, f"the header names {KINDS[kind][1]}")
+        col.add(kind, None, Evidence("header-names", {"kind": kind}))
     if not col.kinds:
-        plural = "value" if distinct == 1 else "values"
-        col.evidence.append(f"no personal data recognised ({distinct} distinct {plural})")
+        col.evidence.append(Evidence("nothing-found", {"distinct": distinct}))
 
     ordered = sorted(col.kinds, key=lambda ks: (ROLE_ORDER.index(KINDS[ks[0]][0]), -ks[1]))
     kinds = tuple(dict.fromkeys(kind for kind, _ in ordered))

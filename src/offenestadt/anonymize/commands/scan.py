@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from offenestadt.anonymize.detection import percent
+from offenestadt.anonymize.evidence import percent
 from offenestadt.anonymize.io import TableError, error_text, read_table, scan_table, table_format
 from offenestadt.anonymize.scan import (
     ROLE_ORDER,
@@ -29,7 +29,8 @@ def _table(findings: Sequence[ColumnFinding]) -> str:
             str(f.role),
             ", ".join(f.labels) or "-",
             percent(f.share) if f.share else "-",
-            "; ".join(f.evidence) + (f" (e.g. {', '.join(f.examples)})" if f.examples else ""),
+            "; ".join(map(str, f.evidence))
+            + (f" (e.g. {', '.join(f.examples)})" if f.examples else ""),
         )
         for f in findings
     ]

@@ -138,6 +138,14 @@ def test_finds_each_kind_of_personal_datum(fake, header, make, kind, role):
     assert kind in finding.kinds, finding.evidence
     assert finding.role is role
     assert finding.evidence
+    # Each observation is data an application can word, and an English sentence.
+    for evidence in finding.evidence:
+        assert evidence.as_dict() == {
+            "code": evidence.code,
+            "params": evidence.params,
+            "text": str(evidence),
+        }
+        assert str(evidence) and "{" not in str(evidence)
 
 
 def test_check_digit_numbers_are_found():
@@ -162,9 +170,14 @@ def test_free_text_with_personal_data_is_a_direct_identifier(fake):
     assert finding.role is Role.DIRECT
     assert finding.kinds == ("free_text",)
     assert finding.share == pytest.approx(0.8)
-    text = finding.evidence[0]
+    # The evidence as data (for an application to word), and as an English sentence.
+    evidence = finding.evidence[0]
+    assert evidence.code == "free-text-personal"
+    assert evidence.params["values"] == 100
+    assert evidence.params["matched"] == 80
+    assert {"email", "iban", "person_name", "street_address"} <= set(evidence.params["found"])
     for kind in ("e-mail address", "IBAN", "person name", "street address"):
-        assert kind in text
+        assert kind in str(evidence)
 
 
 def test_personal_data_in_some_notes_among_short_ones_is_found(fake):

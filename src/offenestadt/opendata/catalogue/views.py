@@ -35,7 +35,7 @@ from offenestadt.opendata.catalogue import rules
 from offenestadt.opendata.catalogue.forms import WithdrawForm
 from offenestadt.opendata.catalogue.models import Dataset, Distribution, Licence
 from offenestadt.opendata.catalogue.search import SearchResult, search_datasets
-from offenestadt.opendata.filescan import detection
+from offenestadt.opendata.filescan import findings
 from offenestadt.opendata.filescan import services as filescan_services
 from offenestadt.opendata.filescan.models import FileScan, ScanState
 from offenestadt.opendata.pipeline.services import ACCEPTED_SUFFIXES
@@ -340,7 +340,7 @@ class DistributionView:
     shown_errors: list[dict[str, Any]] = field(default_factory=list)
     # For staff: the check for personal data and what keeps the file from the public.
     scan: FileScan | None = None
-    scan_rows: list[detection.ScanRow] = field(default_factory=list)
+    scan_rows: list[findings.ScanRow] = field(default_factory=list)
     scan_problem: str | None = None
     can_send_to_pipeline: bool = False
 
@@ -376,7 +376,7 @@ def _distribution_views(
         if internal and distribution.file:
             view = shown[-1]
             view.scan = filescan_services.current_scan(distribution, "file")
-            view.scan_rows = detection.scan_rows(view.scan.findings if view.scan else [])
+            view.scan_rows = findings.scan_rows(view.scan.findings if view.scan else [])
             view.scan_problem = filescan_services.scan_problem(view.scan, f"„{distribution.title}“")
             view.can_send_to_pipeline = (
                 view.scan is not None

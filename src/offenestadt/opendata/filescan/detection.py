@@ -1,7 +1,7 @@
-"""What the anonymization library's detector finds in one file, and how staff pages name it.
+"""What the anonymization library's detector finds in one file (``findings`` words it).
 
 Tables are read as they are; JSON documents column by key; text formats line by line as free
-text. Only the findings are kept (column, kind, counts and the detector's sentences), never the
+text. Only the findings are kept (column, kind, counts and the detector's evidence), never the
 values.
 """
 
@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from offenestadt.opendata.filescan.models import ScanState
 
@@ -24,45 +22,6 @@ TEXT_SAMPLE = 10_000
 # The detector's roles that keep a file from direct publication.
 REFUSING_ROLES = frozenset({"direct identifier", "quasi-identifier"})
 
-# What the detector found, in the page's language (the library names kinds in English).
-KIND_LABELS: dict[str, Promise] = {
-    "person_name": gettext_lazy("Personenname"),
-    "email": gettext_lazy("E-Mail-Adresse"),
-    "phone": gettext_lazy("Telefonnummer"),
-    "iban": gettext_lazy("IBAN"),
-    "tax_id": gettext_lazy("Steuer-ID"),
-    "tax_number": gettext_lazy("Steuernummer"),
-    "social_insurance_number": gettext_lazy("Rentenversicherungsnummer"),
-    "ip_address": gettext_lazy("IP-Adresse"),
-    "mac_address": gettext_lazy("MAC-Adresse"),
-    "vehicle_plate": gettext_lazy("Kfz-Kennzeichen"),
-    "street_address": gettext_lazy("Anschrift"),
-    "person_id": gettext_lazy("Personen- oder Aktenzeichen"),
-    "record_id": gettext_lazy("eindeutige Datensatznummer"),
-    "free_text": gettext_lazy("Freitext mit personenbezogenen Daten"),
-    "birth_date": gettext_lazy("Geburtsdatum"),
-    "coordinates": gettext_lazy("Koordinaten"),
-    "age": gettext_lazy("Alter"),
-    "sex": gettext_lazy("Geschlecht"),
-    "postcode": gettext_lazy("Postleitzahl"),
-    "place": gettext_lazy("Ort oder Stadtteil"),
-    "street": gettext_lazy("Straße (ohne Hausnummer)"),
-    "nationality": gettext_lazy("Staatsangehörigkeit oder Herkunft"),
-    "occupation": gettext_lazy("Beruf oder Beschäftigung"),
-    "marital_status": gettext_lazy("Familienstand"),
-    "education": gettext_lazy("Bildung"),
-    "ethnicity": gettext_lazy("ethnische Herkunft (besondere Kategorie)"),
-    "life_event_date": gettext_lazy("Datum eines Lebensereignisses"),
-    "special_category": gettext_lazy("besondere Kategorie (Gesundheit, Religion …)"),
-    "income": gettext_lazy("Einkommen oder finanzielle Lage"),
-}
-SCAN_ROLE_LABELS: dict[str, Promise] = {
-    "direct identifier": gettext_lazy("direktes Merkmal"),
-    "quasi-identifier": gettext_lazy("Quasi-Identifikator"),
-    "sensitive": gettext_lazy("sensibel"),
-    "other": gettext_lazy("unauffällig"),
-}
-
 
 @dataclass(frozen=True)
 class Detection:
@@ -71,30 +30,6 @@ class Detection:
     state: ScanState
     findings: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
-
-
-@dataclass(frozen=True)
-class ScanRow:
-    """One column of a file as the detector saw it (never its values), for staff pages."""
-
-    column: str
-    role: str
-    kinds: list[str]
-    evidence: list[str]
-    personal: bool
-
-
-def scan_rows(findings: list[dict[str, Any]]) -> list[ScanRow]:
-    return [
-        ScanRow(
-            column=finding["column"],
-            role=str(SCAN_ROLE_LABELS.get(finding["role"], finding["role"])),
-            kinds=[str(KIND_LABELS.get(kind, kind)) for kind in finding.get("kinds", [])],
-            evidence=list(finding.get("evidence", [])),
-            personal=finding["role"] != "other",
-        )
-        for finding in findings
-    ]
 
 
 def _findings(frame: Any) -> list[dict[str, Any]]:
@@ -110,7 +45,7 @@ def _findings(frame: Any) -> list[dict[str, Any]]:
             "share": round(finding.share, 4),
             "values": finding.values,
             "matched": round(finding.share * finding.values),
-            "evidence": list(finding.evidence),
+            "evidence": [evidence.as_dict() for evidence in finding.evidence],
         }
         for finding in scan(frame)
         if finding.role is not ColumnRole.OTHER

@@ -37,12 +37,8 @@ from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.core.worker import missing_worker_notice
 from offenestadt.opendata.filescan import rules
-from offenestadt.opendata.filescan.detection import (
-    KIND_LABELS,
-    REFUSING_ROLES,
-    SCAN_ROLE_LABELS,
-    detect_personal_data,
-)
+from offenestadt.opendata.filescan.detection import REFUSING_ROLES, detect_personal_data
+from offenestadt.opendata.filescan.findings import KIND_LABELS, SCAN_ROLE_LABELS, evidence_text
 from offenestadt.opendata.filescan.models import FileScan, ScanState
 
 
@@ -187,7 +183,7 @@ def describe_findings(scan: FileScan) -> str:
             continue
         kinds = ", ".join(str(KIND_LABELS.get(kind, kind)) for kind in finding.get("kinds", []))
         role = SCAN_ROLE_LABELS.get(finding["role"], finding["role"])
-        evidence = "; ".join(finding.get("evidence", []))
+        evidence = "; ".join(map(evidence_text, finding.get("evidence", [])))
         parts.append(f"„{finding['column']}“ ({role}: {kinds}; {evidence})")
     return " · ".join(parts)
 

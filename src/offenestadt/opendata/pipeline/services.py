@@ -130,7 +130,7 @@ def _scan(upload: RawUpload) -> tuple[list[dict[str, Any]], dict[str, Any]]:
             "role": str(finding.role),
             "kinds": list(finding.kinds),
             "share": finding.share,
-            "evidence": list(finding.evidence),
+            "evidence": [evidence.as_dict() for evidence in finding.evidence],
         }
         for finding in scan(frame)
     ]

@@ -28,7 +28,7 @@ from offenestadt.opendata.catalogue import rules as catalogue_rules
 from offenestadt.opendata.catalogue.models import Distribution
 from offenestadt.opendata.filescan import rules as filescan_rules
 from offenestadt.opendata.filescan import services as filescan
-from offenestadt.opendata.filescan.detection import ScanRow, scan_rows
+from offenestadt.opendata.filescan.findings import ScanRow, scan_rows
 from offenestadt.opendata.filescan.models import FileScan, ScanState
 from offenestadt.opendata.pipeline import rules
 from offenestadt.opendata.pipeline import services as pipeline

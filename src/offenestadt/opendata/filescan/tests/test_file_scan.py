@@ -110,7 +110,7 @@ def test_a_csv_with_names_emails_and_diagnoses_never_reaches_a_visitor(
     assert refused.status_code == 400
     assert "enthält personenbezogene Daten" in text
     assert "„name“" in text and "„email“" in text
-    assert "e-mail addresses" in text
+    assert "Werten sind E-Mail-Adressen" in text
     assert "/rohdaten/" in text
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.core.worker import beat
@@ -230,6 +230,27 @@ def test_the_editor_uploads_sees_the_scan_and_starts_the_anonymization(
     assert "4479*" in done or "4478*" in done
     assert "Freigeben" not in done  # only the DPO decides
     assert_no_raw_data(done.encode())
+
+
+def test_the_scan_gives_its_evidence_in_the_pages_language(
+    editor: User, client_for: ClientFor, dataset: Dataset
+) -> None:
+    upload = scanned(editor, dataset)
+    # Stored as data, worded by the page.
+    evidence = {finding["column"]: finding["evidence"][0] for finding in upload.scan}
+    assert evidence["email"]["code"] == "values-show-kind"
+    assert evidence["email"]["params"]["kind"] == "email"
+
+    client = client_for(editor)
+    german = client.get(upload_url(upload)).content.decode()
+    assert "von 200 Werten sind E-Mail-Adressen (die Spaltenüberschrift passt dazu)" in german
+    assert "enthalten einen häufigen Vor- oder Nachnamen" in german
+    assert "values are" not in german
+    # (The request leaves its language active: the override puts German back afterwards.)
+    with translation.override("en"):
+        english = client.get(upload_url(upload)).content.decode()  # /en/rohdaten/…
+    assert "of 200 values are e-mail addresses (the header agrees)" in english
+    assert "Werten" not in english
 
 
 def upload_url(upload: RawUpload) -> str:
