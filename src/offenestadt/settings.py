@@ -193,6 +193,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "offenestadt.core.context_processors.site",
+                "offenestadt.staff.inbox.context_processors.inbox",
             ],
         },
     },

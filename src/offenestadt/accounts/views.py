@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -12,12 +12,19 @@ from django_otp.models import Device
 from offenestadt.accounts import services
 from offenestadt.accounts.forms import ThrottledAuthenticationForm, TokenForm
 from offenestadt.accounts.models import AuthenticatedHttpRequest
+from offenestadt.accounts.rules import reads_internal
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Staff start at their inbox ("Meine Aufgaben"); anyone else where they were sent."""
+        if reads_internal(self.request.user):
+            return resolve_url("staff:inbox")
+        return super().get_default_redirect_url()
 
 
 def _second_factor_passed(request: HttpRequest, device: Device) -> None:

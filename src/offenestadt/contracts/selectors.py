@@ -1,12 +1,19 @@
 """Reading the contract register: the list and its filters, shared by the page, the API,
-the CSV export and the OCDS release packages."""
+the CSV export and the OCDS release packages; the contracts held at a gate and their dates
+ahead, for the staff's inbox."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from offenestadt.accounts.models import Actor
+from offenestadt.charter.gates import GateRefusedError
+from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import CONTRACT_MIN_PUBLIC_DAYS, parameter_value
+from offenestadt.contracts.compliance import contract_gate
 from offenestadt.contracts.models import (
     AccessMode,
     Contract,
@@ -17,6 +24,7 @@ from offenestadt.contracts.models import (
     SubProcessor,
     Vendor,
 )
+from offenestadt.contracts.rules import contracts_editable_by
 from offenestadt.registry.models import Project
 
 
@@ -95,3 +103,74 @@ def vendors_with_published_contracts() -> QuerySet[Vendor]:
 def projects_with_contracts() -> QuerySet[Project]:
     """Published projects with contracts: those the register's list can be narrowed to."""
     return Project.objects.published().filter(contracts__isnull=False).distinct()
+
+
+# The steps a gate may hold back for something the contract's editors can supply; taking
+# effect waits only for the withdrawal period to end (a date, not a task).
+HELD_BEFORE = frozenset(
+    {
+        ContractStatus.DRAFT,
+        ContractStatus.PUBLISHED,
+        ContractStatus.DELIBERATION,
+        ContractStatus.DECIDED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class HeldContract:
+    """A contract its next gate would refuse today, with the refusal's reasons."""
+
+    contract: Contract
+    next_status: ContractStatus
+    refusal: GateRefusedError
+
+
+def contracts_held_at_gate(user: Actor, today: date) -> list[HeldContract]:
+    """The contracts ``user`` may change whose next step ``contract_gate`` refuses today."""
+    held = []
+    contracts = contracts_editable_by(user).filter(status__in=HELD_BEFORE).order_by("title")
+    for contract in contracts:
+        next_status = contract.next_statuses()[0]
+        try:
+            contract_gate(contract=contract, to=next_status, today=today)
+        except GateRefusedError as refusal:
+            held.append(HeldContract(contract, next_status, refusal))
+    return held
+
+
+def contracts_reaching_public_days(
+    user: Actor, charter: CharterVersion | None, first: date, last: date
+) -> list[tuple[Contract, date]]:
+    """``user``'s published contracts that reach the charter's minimum days in public
+    between ``first`` and ``last``, with that day: from then on the council may deliberate."""
+    days = timedelta(days=parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS))
+    contracts = contracts_editable_by(user).filter(
+        status=ContractStatus.PUBLISHED,
+        published_at__date__range=(first - days, last - days),
+    )
+    return [
+        (contract, timezone.localdate(contract.published_at) + days)
+        for contract in contracts.order_by("published_at")
+    ]
+
+
+def contracts_meeting_between(user: Actor, first: date, last: date) -> QuerySet[Contract]:
+    """``user``'s contracts before the council whose meeting falls between the two days."""
+    return (
+        contracts_editable_by(user)
+        .filter(
+            status__in=(ContractStatus.PUBLISHED, ContractStatus.DELIBERATION),
+            meeting_date__range=(first, last),
+        )
+        .order_by("meeting_date")
+    )
+
+
+def contracts_withdrawal_ending_between(user: Actor, first: date, last: date) -> QuerySet[Contract]:
+    """``user``'s signed contracts whose withdrawal period ends between the two days."""
+    return (
+        contracts_editable_by(user)
+        .filter(status=ContractStatus.SIGNED, withdrawal_until__range=(first, last))
+        .order_by("withdrawal_until")
+    )

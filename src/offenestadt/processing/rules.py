@@ -50,6 +50,15 @@ def can_review_activity(user: Actor, activity: ProcessingActivity) -> bool:
     )
 
 
+def activities_reviewable_by(user: Actor) -> QuerySet[ProcessingActivity]:
+    """The entries ``can_review_activity`` allows: submitted ones the DPO did not submit."""
+    if not is_dpo(user):
+        return ProcessingActivity.objects.none()
+    return ProcessingActivity.objects.filter(review_status=ReviewStatus.SUBMITTED).exclude(
+        submitted_by=user.pk
+    )
+
+
 def can_see_review_queue(user: Actor) -> bool:
     """The list of entries waiting for review: for the DPO, and administrators."""
     return is_dpo(user) or is_admin(user)

@@ -1,12 +1,21 @@
 """Reading the register of processing activities: the list and its filter, shared by the
-register page and its exports (JSON, CSV, PDF)."""
+register page and its exports (JSON, CSV, PDF), and the entries on their way through the
+DPO's review."""
 
 from dataclasses import dataclass
+
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.selectors import RecordChanges, changes_since
-from offenestadt.processing.models import ActivityQuerySet, ProcessingActivity
+from offenestadt.processing import rules
+from offenestadt.processing.models import (
+    ActivityQuerySet,
+    ProcessingActivity,
+    ReviewNote,
+    ReviewStatus,
+)
 from offenestadt.registry.selectors import projects_visible_to
 
 
@@ -36,3 +45,45 @@ def changes_since_return(activity: ProcessingActivity, user: Actor) -> list[Reco
     its data categories and transfers (None: never returned), for the DPO's next review."""
     parts = [*activity.categories.all(), *activity.transfers.all()]
     return changes_since(activity, user, AuditEvent.RETURNED, parts=parts)
+
+
+def _by_submission(activities: QuerySet[ProcessingActivity]) -> QuerySet[ProcessingActivity]:
+    """The entries with when they were last submitted, the oldest submission first."""
+    return (
+        activities.select_related("office")
+        .annotate(
+            submitted_at=Max(
+                "review_notes__created_at",
+                filter=Q(review_notes__decision=ReviewNote.Decision.SUBMITTED),
+            )
+        )
+        .order_by("submitted_at", "title")
+    )
+
+
+def review_queue() -> QuerySet[ProcessingActivity]:
+    """Every entry waiting for the DPO, the oldest submission first."""
+    return _by_submission(ProcessingActivity.objects.filter(review_status=ReviewStatus.SUBMITTED))
+
+
+def awaiting_review(user: Actor) -> QuerySet[ProcessingActivity]:
+    """The submitted entries ``user`` may decide on, the oldest submission first."""
+    return _by_submission(rules.activities_reviewable_by(user))
+
+
+def returned_to(user: Actor) -> QuerySet[ProcessingActivity]:
+    """The entries the DPO returned that ``user`` may change, with the DPO's last comment
+    (``return_comment``) and when it was made (``returned_at``), the oldest first."""
+    last_return = ReviewNote.objects.filter(
+        activity=OuterRef("pk"), decision=ReviewNote.Decision.RETURNED
+    ).order_by("-created_at", "-pk")
+    return (
+        rules.activities_editable_by(user)
+        .filter(review_status=ReviewStatus.RETURNED)
+        .select_related("office")
+        .annotate(
+            return_comment=Subquery(last_return.values("comment")[:1]),
+            returned_at=Subquery(last_return.values("created_at")[:1]),
+        )
+        .order_by("returned_at", "title")
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +38,6 @@ from offenestadt.processing.models import (
     ProcessingActivity,
     RetentionRun,
     ReviewNote,
-    ReviewStatus,
     Transfer,
 )
 from offenestadt.registry.forms import projects_to_link
@@ -252,17 +251,7 @@ def activity_review(request: HttpRequest, slug: str) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The entries waiting for the data protection officer, oldest submission first."""
     staff_only(request.user, rules.can_see_review_queue(request.user))
-    activities = (
-        ProcessingActivity.objects.filter(review_status=ReviewStatus.SUBMITTED)
-        .select_related("office")
-        .annotate(
-            submitted_at=Max(
-                "review_notes__created_at",
-                filter=Q(review_notes__decision=ReviewNote.Decision.SUBMITTED),
-            )
-        )
-        .order_by("submitted_at", "title")
-    )
+    activities = selectors.review_queue()
     return render(request, "processing/review_queue.html", {"activities": activities})
 
 

@@ -1,12 +1,34 @@
-"""Reading the project register: the list and its filters, shared by the page and the API."""
+"""Reading the project register: the list and its filters, shared by the page and the API;
+the projects a gate holds back, for the staff's inbox."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import pairwise
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from offenestadt.accounts.models import Actor, Office
-from offenestadt.charter.engine import Status
-from offenestadt.registry.models import EvaluatedPrinciple, Project, ProjectQuerySet, ProjectStatus
+from offenestadt.charter.engine import Finding, Status
+from offenestadt.charter.gates import BLOCKING, gate_blockers
+from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION, parameter_value
+from offenestadt.registry.models import (
+    GATED_STATUSES,
+    LIFECYCLE,
+    EvaluatedPrinciple,
+    Project,
+    ProjectEvaluation,
+    ProjectQuerySet,
+    ProjectStatus,
+)
+from offenestadt.registry.rules import projects_editable_by
+
+# The stages whose next step is a gate: consultation (before the decision), decision, and
+# implementation (before operation).
+BEFORE_A_GATE = frozenset(
+    status for status, following in pairwise(LIFECYCLE) if following in GATED_STATUSES
+)
 
 
 @dataclass(frozen=True)
@@ -63,3 +85,71 @@ def offices_with_projects() -> QuerySet[Office]:
 def projects_visible_to(user: Actor) -> ProjectQuerySet:
     """The projects ``user`` may see: published ones, and drafts for the city's staff."""
     return Project.objects.visible_to(user)
+
+
+@dataclass(frozen=True)
+class HeldProject:
+    """A project its next gate would refuse now, with the findings that hold it back."""
+
+    project: Project
+    next_status: ProjectStatus
+    blockers: list[Finding]
+
+
+def held_at_gate(user: Actor, charter: CharterVersion) -> QuerySet[Project]:
+    """``user``'s projects before a gate whose current evaluation has a violated or unproven
+    finding under one of ``charter``'s gating principles."""
+    gating = [principle.id for principle in charter.principles() if principle.gate]
+    blocking = EvaluatedPrinciple.objects.filter(
+        evaluation__project=OuterRef("pk"),
+        evaluation__is_current=True,
+        principle__in=gating,
+        status__in=BLOCKING,
+    )
+    return projects_editable_by(user).filter(status__in=BEFORE_A_GATE).filter(Exists(blocking))
+
+
+def projects_held_at_gate(user: Actor, charter: CharterVersion | None) -> list[HeldProject]:
+    """The projects ``user`` may change that their next gate holds back, judged by their
+    current evaluation (kept whenever their findings change) under ``charter``'s gates."""
+    if charter is None:
+        return []
+    projects = (
+        held_at_gate(user, charter)
+        .select_related("office")
+        .prefetch_related(
+            Prefetch(
+                "evaluations",
+                queryset=ProjectEvaluation.objects.filter(is_current=True),
+                to_attr="current_evaluations",
+            )
+        )
+        .order_by("title")
+    )
+    return [
+        HeldProject(
+            project=project,
+            next_status=LIFECYCLE[LIFECYCLE.index(ProjectStatus(project.status)) + 1],
+            blockers=gate_blockers(
+                [Finding.from_dict(data) for data in project.current_evaluations[0].findings],
+                charter,
+            ),
+        )
+        for project in projects
+    ]
+
+
+def projects_reaching_public_days(
+    user: Actor, charter: CharterVersion | None, first: date, last: date
+) -> list[tuple[Project, date]]:
+    """``user``'s published projects before their decision that reach the charter's minimum
+    days in public between ``first`` and ``last``, with that day."""
+    days = timedelta(days=parameter_value(charter, PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION))
+    before_decision = LIFECYCLE[: LIFECYCLE.index(ProjectStatus.DECISION)]
+    projects = projects_editable_by(user).filter(
+        status__in=before_decision, published_at__date__range=(first - days, last - days)
+    )
+    return [
+        (project, timezone.localdate(project.published_at) + days)
+        for project in projects.order_by("published_at")
+    ]

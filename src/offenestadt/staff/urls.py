@@ -4,4 +4,5 @@ app_name = "staff"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("offenestadt.staff.notifications.urls")),
+    path("", include("offenestadt.staff.inbox.urls")),
 ]

@@ -44,3 +44,16 @@ def can_review_upload(user: Actor, upload: RawUpload) -> bool:
     return (
         is_dpo(user) and upload.status == PipelineStatus.REVIEW and upload.uploaded_by_id != user.pk
     )
+
+
+def uploads_reviewable_by(user: Actor) -> QuerySet[RawUpload]:
+    """The uploads ``can_review_upload`` allows: results waiting for the DPO, not their own."""
+    if not is_dpo(user):
+        return RawUpload.objects.none()
+    return RawUpload.objects.filter(status=PipelineStatus.REVIEW).exclude(uploaded_by=user.pk)
+
+
+def uploads_configurable_by(user: Actor) -> QuerySet[RawUpload]:
+    """The uploads whose privacy model and runs ``user`` looks after: those of the datasets
+    they may edit (their office's; for administrators, all)."""
+    return RawUpload.objects.filter(dataset__in=datasets_editable_by(user))

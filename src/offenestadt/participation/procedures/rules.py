@@ -32,6 +32,16 @@ def can_edit_procedure(user: Actor, procedure: Procedure) -> bool:
     return procedure.office_id == office_id
 
 
+def procedures_editable_by(user: Actor) -> QuerySet[Procedure]:
+    """The procedures ``can_edit_procedure`` allows: an editor's office's (the charter's
+    aside); for administrators, all."""
+    if is_admin(user):
+        return Procedure.objects.all()
+    if (office_id := editor_office(user)) is not None:
+        return Procedure.objects.filter(office_id=office_id, amends_charter=False)
+    return Procedure.objects.none()
+
+
 def can_enter_contributions(user: Actor, procedure: Procedure) -> bool:
     """Who enters what came by phone, letter or in person: any editor or administrator.
 

@@ -592,5 +592,6 @@ def test_the_register_costs_the_same_queries_for_few_and_many_entries(
     add_entries(8)
     OfficeFactory.create()
     assert _queries(client, "/verarbeitungen/") == few
-    with django_assert_max_num_queries(8):
+    # Staff's pages count their tasks beside "Meine Aufgaben": two queries more.
+    with django_assert_max_num_queries(8 if role == "anonymous" else 10):
         client.get("/verarbeitungen/")

@@ -1,0 +1,86 @@
+"""In Chromium: an editor signs in, lands on "Meine Aufgaben", finds the entry the DPO
+returned with the DPO's comment, and follows its link to where it is fixed. axe-core checks
+the inbox."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from offenestadt.accounts.models import Office, Role, User
+from offenestadt.core.tests.browser import (
+    Account,
+    axe_source,
+    chromium,
+    describe_violations,
+    run_axe,
+)
+from offenestadt.staff.inbox.tests.test_inbox import returned_activity
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "ein langes Passwort für den Browsertest"
+COMMENT = "Bitte begründen Sie die Löschfrist von zwölf Monaten."
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    editor: Account
+    slug: str
+
+
+@pytest.fixture
+def site(live_server: LiveServer, transactional_db: None) -> Site:
+    """An editor with an entry the DPO returned; all before Chromium starts."""
+    office = Office.objects.create(slug="gruen", name="Grünflächenamt")
+    editor = User.objects.create_user(
+        username="redaktion", password=PASSWORD, role=Role.EDITOR, office=office
+    )
+    device = TOTPDevice.objects.create(user=editor, name="App", confirmed=True)
+    dpo = User.objects.create_user(username="datenschutz", role=Role.DPO)
+    activity = returned_activity(editor, dpo, "Gießpatenschaften", COMMENT)
+    return Site(
+        url=live_server.url, editor=Account.with_device(device, PASSWORD), slug=activity.slug
+    )
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch, site: Site) -> Iterator[Page]:
+    # Only while Chromium runs: see offenestadt.core.tests.browser.chromium.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium() as browser:
+        context = browser.new_context(locale="de-DE")
+        yield context.new_page()
+        context.close()
+
+
+def test_an_editor_signs_in_finds_the_returned_entry_and_opens_it(
+    pytestconfig: pytest.Config, page: Page, site: Site
+) -> None:
+    axe = axe_source(pytestconfig.rootpath)
+    page.goto(f"{site.url}/")
+    page.get_by_role("link", name="Anmelden (Verwaltung)").click()
+    page.fill("#id_username", site.editor.username)
+    page.fill("#id_password", site.editor.password)
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    page.wait_for_url("**/konto/zwei-faktor/**")
+    page.fill("#id_token", site.editor.code())
+    page.get_by_role("button").filter(has_text="Anmelden").last.click()
+
+    page.wait_for_url(f"{site.url}/aufgaben/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
+    expect(page.get_by_role("link", name="Meine Aufgaben (1)")).to_have_attribute(
+        "aria-current", "page"
+    )
+    returned = page.get_by_role("listitem").filter(has_text="Gießpatenschaften")
+    expect(returned).to_contain_text(COMMENT)
+    assert not describe_violations("/aufgaben/", run_axe(page, axe))
+
+    returned.get_by_role("link", name="Gießpatenschaften").click()
+    page.wait_for_url(f"{site.url}/verarbeitungen/{site.slug}/#pruefung")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gießpatenschaften")
+    expect(page.locator("main")).to_contain_text(COMMENT)
