@@ -101,6 +101,7 @@ def record_paths(office: Office) -> list[str]:
         f"the demo lacks a project, activity, dataset, procedure or vote of {office}"
     )
     return [
+        "/aufgaben/",
         "/projekte/neu/",
         f"/projekte/{project.slug}/",
         f"/projekte/{project.slug}/bearbeiten/",
@@ -184,6 +185,7 @@ def site(live_server: LiveServer, transactional_db: None) -> StaffSite:
             "DPO",
             demo_account("datenschutz"),
             [
+                "/aufgaben/",
                 "/verarbeitungen/pruefung/",
                 f"/verarbeitungen/{waiting.slug}/",
                 "/rohdaten/",
