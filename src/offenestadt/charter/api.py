@@ -4,13 +4,14 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import P, PathEx, Router, Schema
 from ninja.errors import HttpError
 
 from offenestadt.charter.models import CharterVersion, Parameter, Principle
 from offenestadt.core.api import LocalisedText, Problem
 
 router = Router(tags=["charter"])
+VersionNumber = PathEx[int, P(description="The version's number (1: the first adopted).")]
 
 
 class PrincipleOut(Schema):
@@ -83,7 +84,7 @@ def charter_versions(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get("/charter/versions/{int:number}", response={200: CharterVersionDetail, 404: Problem})
-def charter_version(request: HttpRequest, number: int) -> CharterVersion:
+def charter_version(request: HttpRequest, number: VersionNumber) -> CharterVersion:
     """One charter version as adopted, whether or not it is in force."""
     version = CharterVersion.objects.filter(number=number).first()
     if version is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError
 
 from offenestadt.charter.engine import Status
@@ -26,6 +26,8 @@ from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, l
 from offenestadt.core.request_input import MAX_RECORD_ID
 
 router = Router(tags=["contracts"])
+ContractId = PathEx[int, P(description="The contract's id.")]
+VendorId = PathEx[int, P(description="The vendor's id.")]
 
 
 class ContractStatusOut(Schema):
@@ -155,7 +157,7 @@ class ContractPage(Schema):
 
 
 class ContractFilters(Paging):
-    status: ContractStatus | None = None
+    status: ContractStatus | None = Field(None, description="Contracts in this state.")
     vendor: int | None = Field(None, ge=0, le=MAX_RECORD_ID, description="A vendor's id.")
     project: str | None = Field(None, description="A project's slug.")
     country: str | None = Field(
@@ -163,8 +165,8 @@ class ContractFilters(Paging):
         pattern="^[A-Za-z]{2}$",
         description="Where data is processed or stored, by sub-processors too, or accessed from.",
     )
-    min_value: Decimal | None = None
-    max_value: Decimal | None = None
+    min_value: Decimal | None = Field(None, description="At least this value (euro).")
+    max_value: Decimal | None = Field(None, description="At most this value (euro).")
     q: str | None = Field(None, description="Words in the title or purpose.")
 
     def selection(self) -> selectors.ContractFilters:
@@ -198,7 +200,7 @@ def contract_list(request: HttpRequest, filters: Query[ContractFilters]) -> dict
 
 
 @router.get("/contracts/{contract_id}", response={200: ContractDetail, 404: Problem})
-def contract_detail(request: HttpRequest, contract_id: int) -> Contract:
+def contract_detail(request: HttpRequest, contract_id: ContractId) -> Contract:
     """A published contract with its data clauses, redactions and the charter's findings."""
     contract = (
         _published()
@@ -219,7 +221,7 @@ def vendor_list(request: HttpRequest) -> list[Vendor]:
 
 
 @router.get("/vendors/{vendor_id}", response={200: VendorOut, 404: Problem})
-def vendor_detail(request: HttpRequest, vendor_id: int) -> Vendor:
+def vendor_detail(request: HttpRequest, vendor_id: VendorId) -> Vendor:
     """A vendor of published contracts."""
     vendor = (
         Vendor.objects.filter(pk=vendor_id, contracts__published_at__isnull=False)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
 from offenestadt.accounts.models import Office
@@ -38,6 +38,7 @@ from offenestadt.registry.models import (
 from offenestadt.registry.opening_hours import Weekday
 
 router = Router(tags=["projects"])
+ProjectSlug = PathEx[str, P(description="The project's slug, as in its page's address.")]
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:
@@ -286,7 +287,7 @@ class ProjectPage(Schema):
 
 
 class ProjectFilters(Paging):
-    status: ProjectStatus | None = None
+    status: ProjectStatus | None = Field(None, description="Projects in this state.")
     office: str | None = Field(None, description="The office's slug.")
     q: str | None = Field(None, description="Words in the title or summary.")
     principle: str | None = Field(
@@ -356,7 +357,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> dict[s
 
 
 @router.get("/projects/{slug}", response={200: ProjectDetail, 404: Problem})
-def project_detail(request: HttpRequest, slug: str) -> Project:
+def project_detail(request: HttpRequest, slug: ProjectSlug) -> Project:
     """A published project with everything that belongs to it."""
     projects = Project.objects.select_related("office").prefetch_related(
         Prefetch("funding_sources", FundingSource.objects.order_by("pk")),
@@ -375,7 +376,7 @@ def project_detail(request: HttpRequest, slug: str) -> Project:
 
 
 @router.get("/projects/{slug}/findings", response={200: EvaluationOut, 404: Problem})
-def project_findings(request: HttpRequest, slug: str) -> ProjectEvaluation:
+def project_findings(request: HttpRequest, slug: ProjectSlug) -> ProjectEvaluation:
     """The project's current evaluation against the charter."""
     project = _published_project(Project.objects.all(), slug)
     evaluation = (
@@ -387,7 +388,7 @@ def project_findings(request: HttpRequest, slug: str) -> ProjectEvaluation:
 
 
 @router.get("/projects/{slug}/evaluations", response={200: list[EvaluationOut], 404: Problem})
-def project_evaluations(request: HttpRequest, slug: str) -> list[ProjectEvaluation]:
+def project_evaluations(request: HttpRequest, slug: ProjectSlug) -> list[ProjectEvaluation]:
     """Every evaluation the project has had, newest first: the history of its findings."""
     project = _published_project(Project.objects.all(), slug)
     return list(

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
@@ -26,6 +26,7 @@ from offenestadt.voting import selectors, services
 from offenestadt.voting.models import Vote, VoteKind, VoteStatus
 
 router = Router(tags=["votes"])
+VoteId = PathEx[int, P(description="The vote's id.")]
 
 
 class VoteKindOut(Schema):
@@ -105,7 +106,7 @@ class VotePage(Schema):
 
 
 class VoteFilters(Paging):
-    status: VoteStatus | None = None
+    status: VoteStatus | None = Field(None, description="Votes in this state.")
     procedure: str | None = Field(None, description="A procedure's slug.")
 
     def selection(self) -> selectors.VoteFilters:
@@ -178,7 +179,7 @@ def vote_list(request: HttpRequest, filters: Query[VoteFilters]) -> dict[str, An
 
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, 404: Problem})
-def vote_detail(request: HttpRequest, vote_id: int) -> Vote:
+def vote_detail(request: HttpRequest, vote_id: VoteId) -> Vote:
     """A published poll or vote with its options and rules."""
     return _vote(vote_id)
 
@@ -194,7 +195,7 @@ def vote_detail(request: HttpRequest, vote_id: int) -> Vote:
         429: Problem,
     },
 )
-def ballot_create(request: HttpRequest, vote_id: int, ballot: BallotIn) -> Status[Any]:
+def ballot_create(request: HttpRequest, vote_id: VoteId, ballot: BallotIn) -> Status[Any]:
     """Cast a ballot with a one-time code; the answer carries the voter's receipt.
 
     403: the code is unknown, or the vote is not open. 409: the code has voted already.
@@ -228,7 +229,7 @@ def ballot_create(request: HttpRequest, vote_id: int, ballot: BallotIn) -> Statu
 
 
 @router.get("/votes/{vote_id}/results", response={200: ResultsOut, 404: Problem, 409: Problem})
-def vote_results(request: HttpRequest, vote_id: int) -> Any:
+def vote_results(request: HttpRequest, vote_id: VoteId) -> Any:
     """The count by option and by channel, once counting is allowed (409 before)."""
     vote = _vote(vote_id)
     try:

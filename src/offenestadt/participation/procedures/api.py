@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError
 
 from offenestadt.core.api import LocalisedText, Paging, Problem, labelled
@@ -27,6 +27,7 @@ from offenestadt.participation.procedures.models import (
 from offenestadt.registry.channels import Channel
 
 router = Router(tags=["participation"])
+ProcedureSlug = PathEx[str, P(description="The procedure's slug, as in its page's address.")]
 
 
 # Names start with "Participation": schema names are shared by every app's routers.
@@ -188,7 +189,7 @@ def procedure_list(
 
 
 @router.get("/procedures/{slug}", response={200: ParticipationProcedureDetail, 404: Problem})
-def procedure_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+def procedure_detail(request: HttpRequest, slug: ProcedureSlug) -> dict[str, Any]:
     """A published procedure with its phases, texts, meetings, counts and result report."""
     visible = Q(comments__status=ContributionStatus.VISIBLE)
     procedure = (
