@@ -167,6 +167,7 @@ def test_dates_ahead_and_pipeline_runs(office: Office, editor: User, client_for:
 
 def test_empty_sections_say_so(editor: User, client_for: ClientFor) -> None:
     page = inbox_page(client_for(editor))
+    assert 'href="/aufgaben/benachrichtigungen/"' in page
     for empty in (
         "Nichts ist an Sie zurückgegeben.",
         "Keine Schwelle hält Ihre Projekte und Verträge an.",
