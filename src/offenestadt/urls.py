@@ -42,6 +42,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # German pages live at /, English ones at /en/: the address alone decides the language.
 urlpatterns += i18n_patterns(
     path("", include("offenestadt.core.urls")),
+    # Before the charter's pages: its /charta/stand/ and /charta/bericht/ are the overview's.
+    path("", include("offenestadt.overview.urls")),
     path("konto/", include("offenestadt.accounts.urls")),
     path("charta/", include("offenestadt.charter.urls")),
     path("projekte/", include("offenestadt.registry.urls")),
@@ -53,7 +55,6 @@ urlpatterns += i18n_patterns(
     path("rohdaten/", include("offenestadt.opendata.pipeline.urls")),
     path("audit/", include("offenestadt.audit.urls")),
     path("aufgaben/", include("offenestadt.staff.urls")),
-    path("", include("offenestadt.overview.urls")),
     path("verwaltung/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -13,3 +13,10 @@ def charter_in_force(on: date | None = None) -> CharterVersion | None:
 def newest_charter() -> CharterVersion | None:
     """The version adopted last, whether or not it is in force yet: what an amendment changes."""
     return CharterVersion.objects.order_by("-number").first()
+
+
+def first_adopted_on() -> date | None:
+    """The day the first charter version was adopted: the programme's beginning."""
+    return (
+        CharterVersion.objects.order_by("adopted_on").values_list("adopted_on", flat=True).first()
+    )

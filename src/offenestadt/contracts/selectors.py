@@ -5,9 +5,13 @@ ahead, for the staff's inbox."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import CharField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.charter.gates import GateRefusedError
@@ -25,6 +29,7 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.rules import contracts_editable_by
+from offenestadt.core.countries import is_third_country
 from offenestadt.registry.models import Project
 
 
@@ -173,4 +178,79 @@ def contracts_withdrawal_ending_between(user: Actor, first: date, last: date) ->
         contracts_editable_by(user)
         .filter(status=ContractStatus.SIGNED, withdrawal_until__range=(first, last))
         .order_by("withdrawal_until")
+    )
+
+
+class DataRegion(models.TextChoices):
+    """Where a contract's data goes, as far as the contract says."""
+
+    EU_EEA = "eu_eea", _("nur EU/EWR")
+    THIRD_COUNTRY = "third_country", _("auch in Drittländern")
+    UNKNOWN = "unknown", _("Ort nicht vollständig angegeben")
+
+
+def data_region(locations: list[str], others: list[str]) -> DataRegion:
+    """The region of a contract whose data is processed or stored in the countries
+    ``locations`` and goes to ``others`` (sub-processors, remote accesses; empty where the
+    contract leaves the country open)."""
+    if any(is_third_country(country) for country in [*locations, *others]):
+        return DataRegion.THIRD_COUNTRY
+    if not locations or not all(others):
+        return DataRegion.UNKNOWN
+    return DataRegion.EU_EEA
+
+
+def contract_data_region(contract: Contract) -> DataRegion:
+    """The region of a contract from :func:`contracts_with_data_flows`."""
+    return data_region(
+        [location.country for location in contract.locations.all()],
+        [sub.country for sub in contract.subprocessors.all()]
+        + [access.country for access in contract.remote_accesses],  # type: ignore[attr-defined]
+    )
+
+
+def contracts_by_data_region() -> dict[DataRegion, int]:
+    """The published contracts by where their data goes, in one query."""
+    published = Q(contract__published_at__isnull=False)
+
+    def flows(model: type[models.Model], is_location: bool, **narrow: Any) -> QuerySet[Any]:
+        rows: QuerySet[Any] = (
+            model._default_manager.filter(published, **narrow)
+            .annotate(is_location=Value(is_location))
+            .values_list("contract_id", "country", "is_location")
+            .order_by()
+        )
+        return rows
+
+    rows = (
+        Contract.objects.published()
+        .annotate(country=Value(None, output_field=CharField()), is_location=Value(False))
+        .values_list("pk", "country", "is_location")
+        .order_by()
+        .union(
+            flows(DataLocation, True),
+            flows(SubProcessor, False),
+            flows(DataAccess, False, mode=AccessMode.REMOTE),
+            all=True,
+        )
+        .order_by()
+    )
+    places: dict[int, tuple[list[str], list[str]]] = {}
+    for contract, country, is_location in rows:
+        locations, others = places.setdefault(contract, ([], []))
+        if country is not None:
+            (locations if is_location else others).append(country)
+    counts = dict.fromkeys(DataRegion, 0)
+    for locations, others in places.values():
+        counts[data_region(locations, others)] += 1
+    return counts
+
+
+def contracts_signed_in(year: int) -> ContractQuerySet:
+    """The published contracts signed in ``year``, with their vendor and where their data goes,
+    in the order they were signed."""
+    return (
+        contracts_with_data_flows(user=AnonymousUser())
+        .filter(signed_on__year=year)
+        .order_by("signed_on", "title")
     )

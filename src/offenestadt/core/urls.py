@@ -4,7 +4,6 @@ from offenestadt.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("impressum/", views.imprint, name="imprint"),
 ]

@@ -7,10 +7,6 @@ from offenestadt.core import replica
 from offenestadt.core.worker import queue_state, worker_state
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
-
-
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 

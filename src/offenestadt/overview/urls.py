@@ -1,5 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from offenestadt.overview import views
 
 app_name = "overview"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("charta/stand/", views.dashboard, name="dashboard"),
+    path("charta/bericht/", views.annual_report_latest, name="annual_report_latest"),
+    path("charta/bericht/<int:year>/", views.annual_report, name="annual_report"),
+]

@@ -2,6 +2,7 @@
 register page and its exports (JSON, CSV, PDF), and the entries on their way through the
 DPO's review."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
@@ -12,7 +13,9 @@ from offenestadt.audit.selectors import RecordChanges, changes_since
 from offenestadt.processing import rules
 from offenestadt.processing.models import (
     ActivityQuerySet,
+    DataCategory,
     ProcessingActivity,
+    RetentionRun,
     ReviewNote,
     ReviewStatus,
 )
@@ -87,3 +90,39 @@ def returned_to(user: Actor) -> QuerySet[ProcessingActivity]:
         )
         .order_by("returned_at", "title")
     )
+
+
+@dataclass(frozen=True)
+class Deletions:
+    """What the retention task erased in a span of time: per category, the number only."""
+
+    runs: int
+    # (category's name or its key when the register no longer has it, activity, count)
+    counts: list[tuple[str, str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(count for _name, _activity, count in self.counts)
+
+
+def deletions_in(year: int) -> Deletions:
+    """The retention runs of ``year``: how many, and how much each category lost in all."""
+    runs = list(RetentionRun.objects.filter(ran_at__year=year).values_list("counts", flat=True))
+    totals: dict[str, int] = defaultdict(int)
+    for counts in runs:
+        for key, count in counts.items():
+            totals[key] += count
+    categories = {
+        f"{category.activity.slug}/{category.key}": category
+        for category in DataCategory.objects.select_related("activity")
+        .filter(activity__slug__in={key.partition("/")[0] for key in totals})
+        .exclude(key="")
+    }
+    rows = []
+    for key, count in sorted(totals.items()):
+        category = categories.get(key)
+        if category is None:
+            rows.append((key, "", count))
+        else:
+            rows.append((category.name, category.activity.title, count))
+    return Deletions(runs=len(runs), counts=rows)

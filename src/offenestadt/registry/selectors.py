@@ -1,26 +1,29 @@
 """Reading the project register: the list and its filters, shared by the page and the API;
 the projects a gate holds back, for the staff's inbox."""
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from offenestadt.accounts.models import Actor, Office
-from offenestadt.charter.engine import Finding, Status
+from offenestadt.charter.engine import SEVERITY, Finding, Status
 from offenestadt.charter.gates import BLOCKING, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION, parameter_value
 from offenestadt.registry.models import (
     GATED_STATUSES,
     LIFECYCLE,
+    CouncilOverride,
     EvaluatedPrinciple,
     Project,
     ProjectEvaluation,
     ProjectQuerySet,
     ProjectStatus,
+    TrainingOffer,
 )
 from offenestadt.registry.rules import projects_editable_by
 
@@ -153,3 +156,105 @@ def projects_reaching_public_days(
         (project, timezone.localdate(project.published_at) + days)
         for project in projects.order_by("published_at")
     ]
+
+
+def principle_counts() -> dict[tuple[str, str], int]:
+    """How many published projects the current evaluations rate so, by (principle, status)."""
+    counted = (
+        EvaluatedPrinciple.objects.filter(
+            evaluation__is_current=True, evaluation__project__published_at__isnull=False
+        )
+        .values("principle", "status")
+        .annotate(projects=Count("evaluation__project", distinct=True))
+        .order_by()
+    )
+    return {(row["principle"], row["status"]): row["projects"] for row in counted}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The published projects' ratings at one moment: per (principle, status) and by the
+    worst status of each project."""
+
+    principles: dict[tuple[str, str], int]
+    worst: dict[Status, int]
+
+
+def standings_on(moments: list[datetime]) -> dict[datetime, Standing]:
+    """For each of ``moments`` (ascending): the ratings of the evaluations then in force of
+    the projects published by then, as the engine stored them (it is not asked again).
+    One query over the stored evaluations."""
+    rows = (
+        EvaluatedPrinciple.objects.filter(
+            evaluation__project__published_at__isnull=False,
+            evaluation__evaluated_at__lte=moments[-1],
+        )
+        .values_list(
+            "evaluation__project_id",
+            "evaluation__project__published_at",
+            "evaluation_id",
+            "evaluation__evaluated_at",
+            "principle",
+            "status",
+        )
+        .order_by("evaluation__evaluated_at", "evaluation_id")
+    )
+    state: dict[int, _InForce] = {}
+    standings: dict[datetime, Standing] = {}
+    pending = iter(rows)
+    row = next(pending, None)
+    for moment in moments:
+        while row is not None and row[3] <= moment:
+            _take(state, row)
+            row = next(pending, None)
+        standings[moment] = _standing(
+            [
+                rated
+                for published_at, _evaluation, rated in state.values()
+                if published_at is not None and published_at <= moment
+            ]
+        )
+    return standings
+
+
+# A project's publication, the evaluation in force and its status per principle.
+type _InForce = tuple[datetime | None, int, dict[str, Status]]
+
+
+def _take(
+    state: dict[int, _InForce], row: tuple[int, datetime | None, int, datetime, str, str]
+) -> None:
+    """One principle's row of an evaluation; a newer evaluation replaces the project's ratings."""
+    project, published_at, evaluation, _evaluated_at, principle, status = row
+    known = state.get(project)
+    if known is None or known[1] != evaluation:
+        known = state[project] = (published_at, evaluation, {})
+    known[2][principle] = Status(status)
+
+
+def _standing(projects: list[dict[str, Status]]) -> Standing:
+    principles: dict[tuple[str, str], int] = defaultdict(int)
+    worst = dict.fromkeys(SEVERITY, 0)
+    for rated in projects:
+        for principle, status in rated.items():
+            principles[principle, status] += 1
+        if rated:
+            worst[min(rated.values(), key=SEVERITY.index)] += 1
+    return Standing(principles=dict(principles), worst=worst)
+
+
+def training_offer_counts() -> dict[str, int]:
+    """The training offers of published projects: ``free`` and ``paid``."""
+    return TrainingOffer.objects.filter(project__published_at__isnull=False).aggregate(
+        free=Count("pk", filter=Q(cost=0)), paid=Count("pk", filter=Q(cost__gt=0))
+    )
+
+
+def council_overrides_recorded_in(year: int) -> QuerySet[CouncilOverride]:
+    """The gates published projects passed in ``year`` by a council decision despite their
+    findings, oldest first, with their project."""
+    return (
+        CouncilOverride.objects.filter(project__published_at__isnull=False, recorded_at__year=year)
+        .select_related("project")
+        .order_by("recorded_at", "pk")
+    )

@@ -4,7 +4,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
@@ -32,7 +31,6 @@ from offenestadt.registry.forms import (
 )
 from offenestadt.registry.models import (
     AccessChannel,
-    EvaluatedPrinciple,
     FundingSource,
     InfrastructureAsset,
     Project,
@@ -169,14 +167,7 @@ def project_evaluations(request: HttpRequest, slug: str) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Per principle: how many published projects meet it, breach it or lack evidence."""
     charter = charter_in_force()
-    counted = (
-        EvaluatedPrinciple.objects.filter(
-            evaluation__is_current=True, evaluation__project__published_at__isnull=False
-        )
-        .values("principle", "status")
-        .annotate(projects=Count("evaluation__project", distinct=True))
-    )
-    counts = {(row["principle"], row["status"]): row["projects"] for row in counted}
+    counts = selectors.principle_counts()
     statuses = [Status.MET, Status.VIOLATED, Status.MISSING, Status.NOT_APPLICABLE]
     rows = [
         (principle, [(status, counts.get((principle.id, status), 0)) for status in statuses])

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import ConsoleMessage, Page, Request
 from pytest_django.live_server_helper import LiveServer
 
@@ -68,6 +69,8 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         "/audit/",
         "/audit/checkpoints",
         "/charta/",
+        "/charta/stand/",
+        f"/charta/bericht/{timezone.localdate().year}/",
         "/vertraege/",
         "/verarbeitungen/",
         f"/verarbeitungen/{activity.slug}/",

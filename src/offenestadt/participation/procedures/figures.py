@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures.models import ContributionStatus, PhaseKind, Procedure
@@ -135,3 +135,27 @@ def is_finished(procedure: Procedure, today: date) -> bool:
     """Whether the procedure's last phase has ended."""
     ends_on = procedure.ends_on
     return ends_on is not None and ends_on < today
+
+
+def contributions_by_channel() -> dict[Channel, ChannelCount]:
+    """Comments and proposals to published procedures by the channel they came through,
+    hidden ones included (they were received); in one query."""
+    grouped = [
+        model.objects.filter(procedure__published_at__isnull=False)
+        .values("channel")
+        .annotate(kind=Value(kind), received=Count("pk"))
+        .values_list("kind", "channel", "received")
+        .order_by()
+        for kind, model in (("comments", Comment), ("proposals", Proposal))
+    ]
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for kind, channel, received in grouped[0].union(grouped[1], all=True).order_by():
+        counts[channel][kind] += received
+    return {
+        channel: ChannelCount(
+            channel=channel,
+            comments=counts[channel.value]["comments"],
+            proposals=counts[channel.value]["proposals"],
+        )
+        for channel in Channel
+    }

@@ -35,3 +35,12 @@ def phases_starting_between(user: Actor, first: date, last: date) -> QuerySet[Ph
         .select_related("procedure")
         .order_by("starts_on", "pk")
     )
+
+
+def procedures_reported_in(year: int) -> ProcedureQuerySet:
+    """The published procedures whose result report came out in ``year``, in that order."""
+    return (
+        Procedure.objects.published()
+        .filter(result_report_published_at__year=year)
+        .order_by("result_report_published_at", "title")
+    )

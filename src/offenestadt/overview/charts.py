@@ -1,0 +1,153 @@
+"""Bar charts drawn on the server as SVG: each bar a row, stacked by series, its total at its
+end. The geometry is computed here and drawn by ``overview/includes/chart.html``, which puts
+the same numbers in a table beside it (the table is what screen readers read)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+# The drawing's coordinate system; the SVG scales to the width it is given.
+WIDTH = 640
+LABEL_WIDTH = 190
+TOTAL_WIDTH = 50
+BAR_AREA = WIDTH - LABEL_WIDTH - TOTAL_WIDTH
+ROW_HEIGHT = 30
+BAR_HEIGHT = 20
+LEGEND_HEIGHT = 30
+
+
+@dataclass(frozen=True)
+class Series:
+    """One kind of thing a bar counts. ``pattern`` tells series apart without colour."""
+
+    label: str | Promise
+    fill: str
+    pattern: str = ""  # "", "hatch" or "dots"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    values: list[int]
+    # The row's heading in the table, when it says more than the bar's short label.
+    heading: str = ""
+    href: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.values)
+
+
+def paint(series: Series, pattern_id: str) -> str:
+    """What a series' shapes are filled with: its pattern (drawn in its colour) or its colour."""
+    return f"url(#{pattern_id})" if series.pattern else series.fill
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    width: float
+    series: Series
+    value: int
+    pattern_id: str
+
+    @property
+    def paint(self) -> str:
+        return paint(self.series, self.pattern_id)
+
+
+@dataclass(frozen=True)
+class DrawnBar:
+    bar: Bar
+    y: float
+    segments: list[Segment]
+    end: float
+
+    @property
+    def text_y(self) -> float:
+        return self.y + BAR_HEIGHT / 2
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    series: Series
+    x: float
+    pattern_id: str
+
+    @property
+    def paint(self) -> str:
+        return paint(self.series, self.pattern_id)
+
+    @property
+    def text_x(self) -> float:
+        return self.x + 20
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure: its id (unique on the page), title, one sentence on what it shows, the
+    series and the bars, and what the numbers count."""
+
+    id: str
+    title: str | Promise
+    description: str | Promise
+    series: list[Series]
+    bars: list[Bar]
+    # The table's first column heading (what a row is) and what a number counts.
+    row_heading: str | Promise
+    unit: str | Promise
+    drawn: list[DrawnBar] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "drawn", [self._draw(i, bar) for i, bar in enumerate(self.bars)])
+
+    @property
+    def stacked(self) -> bool:
+        return len(self.series) > 1
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(bar.total for bar in self.bars)
+
+    @property
+    def top(self) -> int:
+        return LEGEND_HEIGHT if self.stacked else 0
+
+    @property
+    def height(self) -> int:
+        return self.top + ROW_HEIGHT * len(self.bars)
+
+    @property
+    def viewbox(self) -> str:
+        return f"0 0 {WIDTH} {self.height}"
+
+    @property
+    def label_x(self) -> int:
+        return LABEL_WIDTH - 8
+
+    @property
+    def legend(self) -> list[LegendEntry]:
+        step = WIDTH / max(len(self.series), 1)
+        return [
+            LegendEntry(series, index * step, self.pattern_id(index))
+            for index, series in enumerate(self.series)
+        ]
+
+    def pattern_id(self, index: int) -> str:
+        return f"{self.id}-muster-{index}"
+
+    def _scale(self) -> float:
+        largest = max((bar.total for bar in self.bars), default=0)
+        return BAR_AREA / largest if largest else 0.0
+
+    def _draw(self, index: int, bar: Bar) -> DrawnBar:
+        scale = self._scale()
+        x = float(LABEL_WIDTH)
+        segments = []
+        for position, (series, value) in enumerate(zip(self.series, bar.values, strict=True)):
+            if value:
+                width = value * scale
+                segments.append(Segment(x, width, series, value, self.pattern_id(position)))
+                x += width
+        y = self.top + index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
+        return DrawnBar(bar=bar, y=y, segments=segments, end=x + 6)

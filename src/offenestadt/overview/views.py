@@ -1,0 +1,44 @@
+"""The programme's state in public: the home page with the dashboard in short, the whole
+dashboard at /charta/stand/ and the council's annual report at /charta/bericht/<year>/."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from offenestadt.charter.selectors import charter_in_force
+from offenestadt.overview import figures, report
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    charter = charter_in_force()
+    return render(
+        request,
+        "overview/home.html",
+        {"charter": charter, "principles": figures.principles_chart(charter)},
+    )
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    charter = charter_in_force()
+    now = timezone.now()
+    return render(
+        request,
+        "overview/dashboard.html",
+        {
+            "charter": charter,
+            "charts": figures.dashboard(charter, now),
+            "report_years": report.report_years(now),
+        },
+    )
+
+
+def annual_report_latest(request: HttpRequest) -> HttpResponse:
+    return redirect("overview:annual_report", year=timezone.localdate().year)
+
+
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    try:
+        report.check_year(year)
+    except ValueError:
+        raise Http404 from None
+    return render(request, "overview/report.html", {"report": report.annual_report(year)})
