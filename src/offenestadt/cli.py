@@ -47,7 +47,7 @@ SUMMARIES = {
     "processing": "Export the register of processing activities (export --format json|csv|pdf).",
     "retention": "Delete personal data whose retention has ended (run, or enqueue for the worker).",
     "voting": "Issue one-time voting codes (codes --vote ID --count N --out CSV [--pdf PDF]).",
-    "report": "Write the council's annual report (--year N [--format html] [--output FILE]).",
+    "report": "Write the council's annual report (--year N --format html|pdf [--output FILE]).",
     "backup": "Back up the database, media and audit head into one archive (--out DIR|F.tar).",
     "restore": "Restore a backup into an empty database, then verify its audit chain.",
     "scan": "Find personal data in a table and suggest a role for each column.",

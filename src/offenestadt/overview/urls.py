@@ -9,4 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("charta/stand/", views.dashboard, name="dashboard"),
     path("charta/bericht/", views.annual_report_latest, name="annual_report_latest"),
     path("charta/bericht/<int:year>/", views.annual_report, name="annual_report"),
+    path(
+        "charta/bericht/<int:year>/bericht.pdf", views.annual_report_pdf, name="annual_report_pdf"
+    ),
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from offenestadt.charter.selectors import charter_in_force
 from offenestadt.overview import figures, report
+from offenestadt.overview.report_pdf import report_pdf
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,9 +37,19 @@ def annual_report_latest(request: HttpRequest) -> HttpResponse:
     return redirect("overview:annual_report", year=timezone.localdate().year)
 
 
-def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+def _report(year: int) -> report.AnnualReport:
     try:
         report.check_year(year)
     except ValueError:
         raise Http404 from None
-    return render(request, "overview/report.html", {"report": report.annual_report(year)})
+    return report.annual_report(year)
+
+
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    return render(request, "overview/report.html", {"report": _report(year)})
+
+
+def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    response = HttpResponse(report_pdf(_report(year)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="jahresbericht-{year}.pdf"'
+    return response

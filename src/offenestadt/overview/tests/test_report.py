@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone, translation
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from offenestadt.accounts.models import User
 from offenestadt.charter.engine import Status
 from offenestadt.charter.models import CharterVersion
+from offenestadt.core.tests.pdfs import assert_accessible_pdf, structure_tags
 from offenestadt.overview.report import annual_report
 from offenestadt.overview.tests.fixtures import Programme, programme
 from offenestadt.participation.comments.models import Comment
@@ -117,6 +119,34 @@ def test_the_command_writes_the_report_as_html(year_of_work: Programme, tmp_path
     assert "Drucksache 20261234" in html
     # Links in a file lead to the site.
     assert 'href="http://' in html
+
+
+def test_the_command_writes_the_report_as_a_tagged_pdf(
+    year_of_work: Programme, tmp_path: Path
+) -> None:
+    out = tmp_path / "bericht.pdf"
+    year = timezone.localdate().year
+    call_command("report", "--year", str(year), "--format", "pdf", "--output", str(out))
+    title = f"Jahresbericht {year} – {settings.OPERATOR_NAME}"
+    reader = assert_accessible_pdf(out.read_bytes(), title=title, language="de")
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH"} <= structure_tags(
+        reader.root_object["/StructTreeRoot"]
+    )
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Drucksache 20261234" in text
+    assert "Cloud-Sensorik" in text
+
+
+def test_the_report_page_links_its_pdf(year_of_work: Programme, client_for: ClientFor) -> None:
+    year = timezone.localdate().year
+    page = client_for(None).get(f"/charta/bericht/{year}/").content.decode()
+    assert f'href="/charta/bericht/{year}/bericht.pdf"' in page
+    with translation.override("de"):
+        response = client_for(None).get(f"/en/charta/bericht/{year}/bericht.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    title = f"Annual report {year} – {settings.OPERATOR_NAME}"
+    assert_accessible_pdf(response.content, title=title, language="en")
+    assert client_for(None).get("/charta/bericht/1999/bericht.pdf").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from offenestadt.overview.report import annual_report, parse_year, report_html
+from offenestadt.overview.report_pdf import report_pdf
 
-FORMATS = ("html",)
+FORMATS = ("html", "pdf")
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             "--format",
             dest="report_format",
             default="html",
-            metavar="html",
+            metavar="html|pdf",
             help="Format of the report (default: html).",
         )
         parser.add_argument("--output", type=Path, help="File to write (default: stdout).")
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 % {"format": report_format, "formats": ", ".join(FORMATS)}
             )
         report = annual_report(year)
-        content = report_html(report).encode()
+        content = report_pdf(report) if report_format == "pdf" else report_html(report).encode()
         if output is None:
             sys.stdout.flush()
             sys.stdout.buffer.write(content)
