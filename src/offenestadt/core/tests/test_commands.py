@@ -62,6 +62,11 @@ BESIDE_THE_DEMO: dict[str, list[Run]] = {
         Run("processing export --format csv", "a_controller_name"),
         Run("processing export --format pdf", "%PDF-"),
     ],
+    "report": [
+        Run("report --year 2025 --format html", "Jahresbericht 2025"),
+        Run("report --year 2025 --format pdf", "%PDF-"),
+        Run("report --year neunzehn", "keine Jahreszahl", code=1),
+    ],
     "retention run": [Run("retention run", "in all")],
     "retention schedule": [Run("retention schedule", "retention run")],
     "scan": [Run("scan people.csv --format json", '"quasi-identifier"')],
