@@ -8,9 +8,12 @@ from offenestadt.core.views import healthz
 from offenestadt.opendata.ckan import views as ckan_views
 from offenestadt.opendata.dcat import views as dcat_views
 
-# Under /api/ a missing address or an unreadable request is a problem document (JSON).
+# Refusals and errors answer with a page in the site's frame; under /api/ with a problem
+# document (JSON).
 handler400 = "offenestadt.core.errors.bad_request"
+handler403 = "offenestadt.core.errors.permission_denied"
 handler404 = "offenestadt.core.errors.not_found"
+handler500 = "offenestadt.core.errors.server_error"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),

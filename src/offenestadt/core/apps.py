@@ -7,4 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Grundlagen")
 
     def ready(self) -> None:
+        from django.db.models import fields
+
         from offenestadt.core import checks  # noqa: F401  (registers the deployment checks)
+
+        # Django's blank choice of every select ("- Select an option -") has no German in
+        # Django's catalogue; Django asks apps to set their own label here.
+        fields.BLANK_CHOICE_LABEL = _("– bitte auswählen –")

@@ -5,11 +5,14 @@ A view that speaks another protocol's error format (CKAN) names its own answer."
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views import defaults
+
+from offenestadt.core.context_processors import site
 
 API_PREFIX = "/api/"
 
@@ -66,4 +69,37 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         with api_language():
             return problem_response(request, 400, _("Die Anfrage ist nicht lesbar."))
-    return defaults.bad_request(request, exception)
+    return error_page(request, 400, _("Anfrage nicht lesbar"), _("Die Anfrage ist nicht lesbar."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent without its token (often one left open too long)."""
+    return error_page(
+        request,
+        403,
+        _("Formular nicht angenommen"),
+        _("Laden Sie die Seite neu und senden Sie das Formular noch einmal."),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: the refusal in the site's frame (under /api/ a problem document)."""
+    message = _("Dafür fehlt Ihnen die Berechtigung.")
+    if is_api_request(request):
+        with api_language():
+            return problem_response(request, 403, str(message))
+    return error_page(request, 403, _("Kein Zugriff"), message)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the site's frame without the database or the session, either of which may
+    be what failed; so the page shows the visitor as not signed in."""
+    title, message = (
+        _("Ein Fehler ist aufgetreten"),
+        _("Die Seite konnte nicht angezeigt werden. Versuchen Sie es später noch einmal."),
+    )
+    if is_api_request(request):
+        with api_language():
+            return JsonResponse({"detail": str(message)}, status=500)
+    context = {**site(request), "user": AnonymousUser(), "title": title, "message": message}
+    return HttpResponseServerError(loader.get_template("core/error.html").render(context))
