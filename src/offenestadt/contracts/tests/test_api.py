@@ -33,7 +33,7 @@ def _titles(response: object) -> list[str]:
         ("?min_value=50000", 1),
         ("?status=published", 2),
         ("?status=draft", 0),
-        ("?project=sensoren-fur-bodenfeuchte-in-parks-demo", 1),
+        ("?project=sensoren-fuer-bodenfeuchte-in-parks-demo", 1),
         ("?q=Sensorplattform", 1),
     ],
 )
