@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.core.display import display_value
+
 
 @dataclass(frozen=True)
 class Localised:
@@ -41,9 +43,7 @@ class Parameter:
 
     @property
     def display_value(self) -> str:
-        if isinstance(self.value, bool):
-            return str(_("ja") if self.value else _("nein"))
-        return str(self.value)
+        return display_value(self.value) or ""
 
 
 class CharterVersionQuerySet(models.QuerySet["CharterVersion"]):
@@ -60,7 +60,7 @@ class CharterVersion(models.Model):
     adopted_on = models.DateField(_("Beschlossen am"))
     council_decision = models.CharField(_("Ratsbeschluss"), max_length=300)
     content = models.JSONField(_("Inhalt"))
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Erfasst am"))
 
     audit_fields: ClassVar[tuple[str, ...]] = (
         "number",

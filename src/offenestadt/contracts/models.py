@@ -222,7 +222,9 @@ class Location(models.TextChoices):
 
 
 class DataLocation(ContractPart):
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="locations")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="locations", verbose_name=_("Vertrag")
+    )
     kind = models.CharField(_("Art"), max_length=20, choices=Location)
     country = country_field()
     city = models.CharField(_("Ort"), max_length=200, blank=True)
@@ -244,7 +246,9 @@ class DataLocation(ContractPart):
 
 
 class SubProcessor(ContractPart):
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="subprocessors")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="subprocessors", verbose_name=_("Vertrag")
+    )
     name = models.CharField(_("Unterauftragnehmer"), max_length=300)
     # Empty while unknown: the charter then finds the evidence missing.
     country = country_field(
@@ -269,7 +273,9 @@ class AccessMode(models.TextChoices):
 
 
 class DataAccess(ContractPart):
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="accesses")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("Vertrag")
+    )
     organisation = models.CharField(_("Organisation"), max_length=300)
     role = models.CharField(_("Rolle"), max_length=200)
     purpose = models.CharField(_("Zweck"), max_length=300)
@@ -311,7 +317,9 @@ class Redaction(ContractPart):
     justification are public. The legal basis is taken from the charter in force when the
     redaction is saved (see contracts.compliance.redaction_legal_basis)."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="redactions")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="redactions", verbose_name=_("Vertrag")
+    )
     passage = models.CharField(_("Stelle"), max_length=200)
     category = models.CharField(
         _("Begründungsart"), max_length=20, choices=RedactionReason, blank=True
@@ -344,11 +352,18 @@ class ContractComment(models.Model):
     Moderation hides a comment with a public reason; nothing is deleted silently.
     """
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="comments")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="comments", verbose_name=_("Vertrag")
+    )
     pseudonym = models.CharField(_("Name oder Pseudonym"), max_length=80)
     text = models.TextField(_("Kommentar"), max_length=4000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=CommentStatus, default=CommentStatus.VISIBLE)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Eingegangen am"))
+    status = models.CharField(
+        max_length=10,
+        choices=CommentStatus,
+        default=CommentStatus.VISIBLE,
+        verbose_name=_("Sichtbarkeit"),
+    )
     hidden_reason = models.CharField(_("Grund für das Ausblenden"), max_length=300, blank=True)
 
     audit_fields: ClassVar[tuple[str, ...]] = ("status", "hidden_reason")

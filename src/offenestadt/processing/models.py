@@ -43,7 +43,7 @@ class ActivityQuerySet(PublishedQuerySet["ProcessingActivity"]):
 
 
 class ProcessingActivity(LinkedRecord):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, verbose_name=_("Kennung"))
     # Empty for the platform's own processings until the operator names an office.
     office = models.ForeignKey(
         Office,
@@ -97,7 +97,12 @@ class ProcessingActivity(LinkedRecord):
     )
     # Four eyes: whoever submitted may not approve. Internal, never shown publicly.
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("Eingereicht von"),
     )
 
     objects = ActivityQuerySet.as_manager()
@@ -186,10 +191,13 @@ class DataCategory(models.Model):
     """One category of personal data an activity uses, with what makes it minimal."""
 
     activity = models.ForeignKey(
-        ProcessingActivity, on_delete=models.CASCADE, related_name="categories"
+        ProcessingActivity,
+        on_delete=models.CASCADE,
+        related_name="categories",
+        verbose_name=_("Verarbeitungstätigkeit"),
     )
     # A stable name for the platform's own categories, which the retention task looks up.
-    key = models.SlugField(blank=True)
+    key = models.SlugField(blank=True, verbose_name=_("Schlüssel"))
     name = models.CharField(_("Datenkategorie"), max_length=200)
     special_category = models.CharField(
         _("Besondere Kategorie"), max_length=5, choices=SpecialCategory, blank=True
@@ -316,7 +324,10 @@ class Transfer(models.Model):
     """A transfer to a third country or an international organisation (Art. 30(1)(e))."""
 
     activity = models.ForeignKey(
-        ProcessingActivity, on_delete=models.CASCADE, related_name="transfers"
+        ProcessingActivity,
+        on_delete=models.CASCADE,
+        related_name="transfers",
+        verbose_name=_("Verarbeitungstätigkeit"),
     )
     recipient = models.CharField(_("Empfänger"), max_length=300)
     country = country_field()
@@ -356,12 +367,15 @@ class ReviewNote(models.Model):
         APPROVED = "approved", _("freigegeben")
 
     activity = models.ForeignKey(
-        ProcessingActivity, on_delete=models.CASCADE, related_name="review_notes"
+        ProcessingActivity,
+        on_delete=models.CASCADE,
+        related_name="review_notes",
+        verbose_name=_("Verarbeitungstätigkeit"),
     )
     decision = models.CharField(_("Schritt"), max_length=10, choices=Decision)
     comment = models.TextField(_("Anmerkungen"), blank=True)
     author_role = models.CharField(_("Rolle"), max_length=20)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Geschrieben am"))
 
     audit_fields: ClassVar[tuple[str, ...]] = ("decision", "comment", "author_role")
     audit_state_fields: ClassVar[tuple[str, ...]] = ("decision",)

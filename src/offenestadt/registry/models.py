@@ -53,7 +53,7 @@ class ProjectQuerySet(PublishedQuerySet["Project"]):
 
 
 class Project(models.Model):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, verbose_name=_("Kennung"))
     title = models.CharField(_("Titel"), max_length=200)
     summary = models.TextField(_("Zusammenfassung"))
     plain_language_summary = models.TextField(_("In Leichter Sprache"), blank=True)
@@ -78,8 +78,8 @@ class Project(models.Model):
     # Not public until published; drafts are seen by the city's staff only.
     published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True)
     internal_note = models.TextField(_("Interne Notiz"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt am"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert am"))
 
     audit_fields: ClassVar[tuple[str, ...]] = (
         "title",
@@ -184,7 +184,9 @@ class LinkedRecord(models.Model):
 
 
 class FundingSource(ProjectPart):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding_sources")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="funding_sources", verbose_name=_("Projekt")
+    )
     name = models.CharField(_("Geldgeber"), max_length=200)
     amount = models.DecimalField(_("Betrag in Euro"), max_digits=14, decimal_places=2)
     is_public = models.BooleanField(_("Öffentliche Mittel"), default=True)
@@ -207,7 +209,9 @@ class Phase(models.TextChoices):
 class Service(ProjectPart):
     """A service of the city that the project offers or changes."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="services")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="services", verbose_name=_("Projekt")
+    )
     name = models.CharField(_("Dienstleistung"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
 
@@ -319,7 +323,10 @@ class Hosting(models.TextChoices):
 
 class SoftwareComponent(ProjectPart):
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="software_components"
+        Project,
+        on_delete=models.CASCADE,
+        related_name="software_components",
+        verbose_name=_("Projekt"),
     )
     name = models.CharField(_("Name"), max_length=200)
     repository_url = models.URLField(_("Öffentliches Repository"), blank=True)
@@ -365,7 +372,9 @@ class SoftwareComponent(ProjectPart):
 
 
 class TrainingOffer(ProjectPart):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="training_offers")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="training_offers", verbose_name=_("Projekt")
+    )
     title = models.CharField(_("Titel"), max_length=200)
     provider = models.CharField(_("Anbieter"), max_length=200)
     dates = models.CharField(_("Termine"), max_length=300)
@@ -415,7 +424,10 @@ class Holder(models.TextChoices):
 
 class InfrastructureAsset(ProjectPart):
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="infrastructure_assets"
+        Project,
+        on_delete=models.CASCADE,
+        related_name="infrastructure_assets",
+        verbose_name=_("Projekt"),
     )
     kind = models.CharField(_("Art"), max_length=30, choices=AssetKind)
     name = models.CharField(_("Bezeichnung"), max_length=200)
@@ -516,14 +528,16 @@ class EvaluatedPrinciple(models.Model):
 class CouncilOverride(ProjectPart):
     """A council decision that lets a project pass a gate despite its findings; public."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="overrides")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("Projekt")
+    )
     to_status = models.CharField(_("Übergang nach"), max_length=20, choices=ProjectStatus)
     decision_reference = models.CharField(_("Beschluss (Aktenzeichen)"), max_length=200)
     decided_on = models.DateField(_("Beschlossen am"))
     justification = models.TextField(_("Begründung"))
     # The findings the decision set aside, as they stood.
     overridden_findings = models.JSONField(_("Übergangene Befunde"), default=list)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Erfasst am"))
 
     audit_fields: ClassVar[tuple[str, ...]] = (
         "to_status",

@@ -118,7 +118,12 @@ class Vote(models.Model):
     )
     published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True)
     # Keys the HMAC of this vote's codes; never shown, never changed.
-    code_salt = models.CharField(max_length=64, default=new_code_salt, editable=False)
+    code_salt = models.CharField(
+        max_length=64,
+        default=new_code_salt,
+        editable=False,
+        verbose_name=_("Salz der Abstimmungscodes"),
+    )
 
     objects = VoteQuerySet.as_manager()
 
@@ -248,7 +253,9 @@ class Vote(models.Model):
 class Option(models.Model):
     """One answer of a vote; in a budget vote a proposal with its cost."""
 
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="options")
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="options", verbose_name=_("Abstimmung")
+    )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     label = models.CharField(_("Antwort"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
@@ -303,10 +310,12 @@ class CodeBatch(models.Model):
     Public once the vote is: how many codes exist bounds how many ballots there can be.
     """
 
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="code_batches")
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, related_name="code_batches", verbose_name=_("Abstimmung")
+    )
     count = models.PositiveIntegerField(_("Anzahl"))
     note = models.CharField(_("Wofür"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Ausgegeben am"))
 
     audit_fields: ClassVar[tuple[str, ...]] = ("vote", "count", "note")
     audit_state_fields: ClassVar[tuple[str, ...]] = ()

@@ -9,7 +9,9 @@ from offenestadt.participation.procedures.models import Contribution, Paragraph,
 
 
 class Comment(Contribution):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="comments")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="comments", verbose_name=_("Verfahren")
+    )
     paragraph = models.ForeignKey(
         Paragraph,
         verbose_name=_("Absatz"),
@@ -19,7 +21,12 @@ class Comment(Contribution):
         blank=True,
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, related_name="replies", null=True, blank=True
+        "self",
+        on_delete=models.CASCADE,
+        related_name="replies",
+        null=True,
+        blank=True,
+        verbose_name=_("Antwort auf"),
     )
     text = models.TextField(_("Kommentar"), max_length=4000)
 

@@ -14,15 +14,27 @@ class Report(models.Model):
     """Someone flagged a contribution; moderation decides, in public, and deletes nothing."""
 
     comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        null=True,
+        blank=True,
+        verbose_name=_("Kommentar"),
     )
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        null=True,
+        blank=True,
+        verbose_name=_("Vorschlag"),
     )
     reason = models.CharField(_("Warum melden Sie den Beitrag?"), max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    decision = models.CharField(max_length=10, choices=ContributionStatus, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Gemeldet am"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("Entschieden am"))
+    decision = models.CharField(
+        max_length=10, choices=ContributionStatus, blank=True, verbose_name=_("Entscheidung")
+    )
     # Why moderation kept a reported contribution (a hidden one has its public reason).
     note = models.CharField(_("Notiz der Moderation"), max_length=300, blank=True)
 

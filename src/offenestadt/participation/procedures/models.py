@@ -34,7 +34,7 @@ class ProcedureQuerySet(PublishedQuerySet["Procedure"]):
 class Procedure(LinkedRecord):
     """A procedure about a project, a contract or the charter itself."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, verbose_name=_("Kennung"))
     office = models.ForeignKey(
         Office,
         verbose_name=_("Zuständiges Amt"),
@@ -121,7 +121,9 @@ class Procedure(LinkedRecord):
 
 
 class Phase(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="phases")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="phases", verbose_name=_("Verfahren")
+    )
     kind = models.CharField(_("Phase"), max_length=12, choices=PhaseKind)
     starts_on = models.DateField(_("Beginn"))
     ends_on = models.DateField(_("Ende"))
@@ -173,7 +175,9 @@ class Phase(models.Model):
 class Document(models.Model):
     """A text put up for comment, paragraph by paragraph."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="documents", verbose_name=_("Verfahren")
+    )
     title = models.CharField(_("Titel"), max_length=300)
 
     audit_fields: ClassVar[tuple[str, ...]] = ("title",)
@@ -192,7 +196,9 @@ class Document(models.Model):
 
 
 class Paragraph(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="paragraphs")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="paragraphs", verbose_name=_("Dokument")
+    )
     position = models.PositiveIntegerField(_("Nummer"))
     text = models.TextField(_("Text"))
 
@@ -217,7 +223,9 @@ class Paragraph(models.Model):
 
 
 class Meeting(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="meetings")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("Verfahren")
+    )
     title = models.CharField(_("Titel"), max_length=300)
     starts_at = models.DateTimeField(_("Beginn"))
     place = models.CharField(_("Ort"), max_length=300)
@@ -279,10 +287,17 @@ class Contribution(models.Model):
     pseudonym = models.CharField(_("Name oder Pseudonym"), max_length=80, blank=True)
     channel = models.CharField(_("Eingang"), max_length=10, choices=Channel, default=Channel.ONLINE)
     # The staff role that entered a contribution received offline; empty for online ones.
-    entered_by_role = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    entered_by_role = models.CharField(
+        max_length=20, blank=True, verbose_name=_("Erfasst von (Rolle)")
+    )
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("Eingegangen am")
+    )
     status = models.CharField(
-        max_length=10, choices=ContributionStatus, default=ContributionStatus.VISIBLE
+        max_length=10,
+        choices=ContributionStatus,
+        default=ContributionStatus.VISIBLE,
+        verbose_name=_("Sichtbarkeit"),
     )
     hidden_reason = models.CharField(_("Grund für das Ausblenden"), max_length=300, blank=True)
 

@@ -20,7 +20,9 @@ class ProposalStatus(models.TextChoices):
 
 
 class Proposal(Contribution):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="proposals")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("Verfahren")
+    )
     title = models.CharField(_("Titel"), max_length=200)
     text = models.TextField(_("Vorschlag"), max_length=6000)
     proposal_status = models.CharField(
