@@ -8,17 +8,17 @@ entry (a draft's change) can be published and checked without showing its conten
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, ClassVar
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Role
+from offenestadt.core.display import display_value
 
 GENESIS_HASH = "0" * 64
 
@@ -82,6 +82,8 @@ class ReadableChange:
     after: str | None
     # False for a field outside the public ones: named, its values withheld.
     public: bool
+    # The values' language where it is not the page's: "en" for a record's English text.
+    language: str = ""
 
 
 def canonical_json(value: Any) -> str:
@@ -173,8 +175,9 @@ class AuditEntry(models.Model):
             if values is None:
                 readable.append(ReadableChange(label, None, None, public=False))
             else:
-                before, after = (_readable_value(field, value) for value in values)
-                readable.append(ReadableChange(label, before, after, public=True))
+                before, after = (display_value(value, field) for value in values)
+                language = "en" if name.endswith("_en") else ""
+                readable.append(ReadableChange(label, before, after, True, language))
         return readable
 
     def compute_payload_digest(self) -> str:
@@ -193,17 +196,6 @@ def _model_field(model: type[models.Model] | None, name: str) -> models.Field[An
     except FieldDoesNotExist:
         return None
     return field if isinstance(field, models.Field) else None
-
-
-def _readable_value(field: models.Field[Any, Any] | None, value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, models.DateTimeField):
-        moment = timezone.localtime(datetime.fromisoformat(value))
-        return str(formats.date_format(moment, "DATETIME_FORMAT"))
-    return str(value)
 
 
 class ChainHead(models.Model):

@@ -7,6 +7,7 @@ entry and no entry without a change.
 """
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, Protocol, cast
 
 from django.contrib.auth.models import AnonymousUser
@@ -59,7 +60,15 @@ def _field_value(record: AuditedRecord, name: str) -> Any:
     if isinstance(field, models.FileField):
         # The file's name stands for it; the content is not part of the history.
         return getattr(record, name).name or None
-    return getattr(record, name)
+    value = getattr(record, name)
+    if value is None:
+        return None
+    # As the column stores it: a budget of 95000 saved as 95000.00 is no change.
+    value = field.to_python(value)
+    if isinstance(field, models.DecimalField):
+        places = Decimal(1).scaleb(-field.decimal_places)
+        return value.quantize(places, rounding=ROUND_HALF_UP)
+    return value
 
 
 def _internal_changes(stored: AuditedRecord, record: AuditedRecord) -> dict[str, None]:

@@ -11,3 +11,21 @@ class CharterConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("compliance")
+
+        from offenestadt.charter.engine import Status
+        from offenestadt.charter.parameters import parameter_labels
+        from offenestadt.core.display import register_labels
+
+        # A parameter's key stored in a record (a proposed change) reads as its name, and
+        # the findings a record keeps (a council's override) as the scorecard shows them.
+        register_labels(parameter_labels())
+        register_labels(dict(Status.choices))
+        register_labels(
+            {
+                "principle": _("Prinzip"),
+                "rule": _("Regel"),
+                "status": _("Ergebnis"),
+                "message": _("Befund"),
+                "fix_url": _("Beheben unter"),
+            }
+        )

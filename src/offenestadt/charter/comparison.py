@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.document import LANGUAGES
 from offenestadt.charter.models import CharterVersion
+from offenestadt.core.display import display_value, label_for
 
 FIELD_LABELS: dict[str, Promise] = {
     "title": _("Titel"),
@@ -42,7 +43,7 @@ def _flatten(item: dict[str, Any]) -> dict[str, str]:
                     language
                 ]
         elif key not in {"id", "key"}:
-            flat[str(FIELD_LABELS.get(key, key))] = "" if value is None else str(value)
+            flat[str(FIELD_LABELS.get(key, key))] = display_value(value) or ""
     return flat
 
 
@@ -64,6 +65,6 @@ def compare_versions(old: CharterVersion, new: CharterVersion) -> list[Differenc
         old_items = {item[id_key]: item for item in old.content[section]}
         new_items = {item[id_key]: item for item in new.content[section]}
         for identifier in dict.fromkeys([*old_items, *new_items]):
-            part = f"{label} {identifier}"
+            part = f"{label} {label_for(identifier)}"
             differences += _compare(part, old_items.get(identifier), new_items.get(identifier))
     return differences

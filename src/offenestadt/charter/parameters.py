@@ -9,6 +9,9 @@ every key and value against these declarations. The rules read a value only thro
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
     from offenestadt.charter.models import CharterVersion
 
@@ -16,6 +19,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ParameterDeclaration[T]:
     key: str
+    # What the parameter is called on the platform's pages (German, translated).
+    label: str | Promise
     # The type a charter's value must have (bool, int or str); ``default`` may also be None.
     kind: type[bool | int | str]
     # The unit the rules read the value in ("" for a switch or a text).
@@ -33,6 +38,7 @@ class ParameterDeclaration[T]:
 
 MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION: ParameterDeclaration[int | None] = ParameterDeclaration(
     key="max_retention_months_without_justification",
+    label=_("Längste Speicherdauer ohne schriftliche Begründung"),
     kind=int,
     unit="months",
     default=None,
@@ -41,6 +47,7 @@ MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION: ParameterDeclaration[int | None] = P
 )
 THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD = ParameterDeclaration(
     key="third_country_transfer_needs_safeguard",
+    label=_("Übermittlung in Drittländer nur mit Garantie"),
     kind=bool,
     unit="",
     default=True,
@@ -48,6 +55,7 @@ THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD = ParameterDeclaration(
 )
 PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION = ParameterDeclaration(
     key="project_min_public_days_before_decision",
+    label=_("Mindestdauer der Veröffentlichung eines Projekts vor der Entscheidung"),
     kind=int,
     unit="days",
     default=0,
@@ -55,6 +63,7 @@ PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION = ParameterDeclaration(
 )
 CONTRACT_MIN_PUBLIC_DAYS = ParameterDeclaration(
     key="contract_min_public_days",
+    label=_("Mindestdauer der Veröffentlichung eines Vertrags vor der Beratung"),
     kind=int,
     unit="days",
     default=0,
@@ -63,6 +72,7 @@ CONTRACT_MIN_PUBLIC_DAYS = ParameterDeclaration(
 )
 CONTRACT_EFFECTIVE_AFTER_DAYS = ParameterDeclaration(
     key="contract_effective_after_days",
+    label=_("Frist zwischen Veröffentlichung und Wirksamkeit eines Vertrags"),
     kind=int,
     unit="days",
     default=30,
@@ -71,6 +81,7 @@ CONTRACT_EFFECTIVE_AFTER_DAYS = ParameterDeclaration(
 )
 INFORMATION_FREEDOM_LAW = ParameterDeclaration(
     key="information_freedom_law",
+    label=_("Gesetz, nach dem Schwärzungen in Verträgen begründet werden"),
     kind=str,
     unit="",
     default="",
@@ -79,6 +90,7 @@ INFORMATION_FREEDOM_LAW = ParameterDeclaration(
 )
 REDACTION_BASIS_PERSONAL_DATA = ParameterDeclaration(
     key="redaction_basis_personal_data",
+    label=_("Vorschrift zum Schutz personenbezogener Daten Dritter"),
     kind=str,
     unit="",
     default="",
@@ -86,6 +98,7 @@ REDACTION_BASIS_PERSONAL_DATA = ParameterDeclaration(
 )
 REDACTION_BASIS_TRADE_SECRET = ParameterDeclaration(
     key="redaction_basis_trade_secret",
+    label=_("Vorschrift zum Schutz von Betriebs- und Geschäftsgeheimnissen"),
     kind=str,
     unit="",
     default="",
@@ -93,6 +106,7 @@ REDACTION_BASIS_TRADE_SECRET = ParameterDeclaration(
 )
 REDACTION_BASIS_SECURITY = ParameterDeclaration(
     key="redaction_basis_security",
+    label=_("Vorschrift zum Schutz der öffentlichen Sicherheit"),
     kind=str,
     unit="",
     default="",
@@ -100,6 +114,7 @@ REDACTION_BASIS_SECURITY = ParameterDeclaration(
 )
 REDACTION_JUSTIFICATION_MIN_CHARACTERS = ParameterDeclaration(
     key="redaction_justification_min_characters",
+    label=_("Mindestlänge der Begründung einer Schwärzung"),
     kind=int,
     unit="characters",
     # Long enough for one sentence that says what and why.
@@ -108,6 +123,7 @@ REDACTION_JUSTIFICATION_MIN_CHARACTERS = ParameterDeclaration(
 )
 FREE_TRAINING_REQUIRED = ParameterDeclaration(
     key="free_training_required",
+    label=_("Kostenlose Schulung für jedes Projekt"),
     kind=bool,
     unit="",
     default=False,
@@ -115,6 +131,7 @@ FREE_TRAINING_REQUIRED = ParameterDeclaration(
 )
 NON_DIGITAL_CHANNEL_LOSS_IS_VIOLATION = ParameterDeclaration(
     key="non_digital_channel_loss_is_violation",
+    label=_("Wegfall eines nicht-digitalen Zugangswegs ist ein Verstoß"),
     kind=bool,
     unit="",
     default=True,
@@ -122,6 +139,7 @@ NON_DIGITAL_CHANNEL_LOSS_IS_VIOLATION = ParameterDeclaration(
 )
 PUBLIC_FUNDING_REQUIRES_PUBLIC_OWNERSHIP = ParameterDeclaration(
     key="public_funding_requires_public_ownership",
+    label=_("Öffentlich geförderte Infrastruktur in öffentlicher Hand"),
     kind=bool,
     unit="",
     default=True,
@@ -129,6 +147,7 @@ PUBLIC_FUNDING_REQUIRES_PUBLIC_OWNERSHIP = ParameterDeclaration(
 )
 PUBLIC_CODE_REQUIRES_OSI_LICENCE = ParameterDeclaration(
     key="public_code_requires_osi_licence",
+    label=_("Öffentlich geförderter Code mit OSI-Lizenz und öffentlichem Repository"),
     kind=bool,
     unit="",
     default=True,
@@ -166,3 +185,8 @@ def parameter_value[T](charter: "CharterVersion | None", declaration: ParameterD
             if item["key"] == declaration.key and declaration.accepts(item["value"]):
                 return item["value"]  # type: ignore[no-any-return]  # checked by accepts()
     return declaration.default
+
+
+def parameter_labels() -> dict[str, str | Promise]:
+    """Every declared parameter's name on the pages, by key."""
+    return {key: declaration.label for key, declaration in DECLARED.items()}

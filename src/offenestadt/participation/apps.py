@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ParticipationConfig(AppConfig):
     name = "offenestadt.participation"
     verbose_name = _("Beteiligung")
+
+    def ready(self) -> None:
+        from offenestadt.core.display import register_labels
+
+        # The keys of a proposal's charter change (amendments.services.charter_change_clean)
+        # as its history shows them.
+        register_labels(
+            {
+                "text_de": _("Text (deutsch)"),
+                "text_en": _("Text (englisch)"),
+                "parameter": _("Parameter"),
+                "value": _("Wert"),
+            }
+        )

@@ -40,9 +40,14 @@ def test_an_old_version_stays_readable_and_says_so(client_for: ClientFor) -> Non
 def test_the_comparison_shows_each_changed_field(client_for: ClientFor) -> None:
     page = client_for(None).get("/charta/vergleich/?von=1&zu=2").content.decode()
     rows = " ".join(page.split())
-    assert "<td>Parameter contract_min_public_days</td><td>Wert</td>" in rows
+    # Parameters by their names, dates as people write them.
+    assert (
+        "<td>Parameter Mindestdauer der Veröffentlichung eines Vertrags vor der Beratung</td>"
+        "<td>Wert</td>"
+    ) in rows
+    assert "contract_min_public_days" not in rows
     assert "<del>14</del>" in rows and "<ins>28</ins>" in rows
-    assert "<del>2021-03-25</del>" in rows
+    assert "<del>25. März 2021</del>" in rows
     assert "Prinzip P1" not in rows
     assert client_for(None).get("/charta/vergleich/?von=eins&zu=2").status_code == 404
 
