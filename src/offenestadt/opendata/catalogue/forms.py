@@ -58,7 +58,9 @@ class DatasetForm(forms.ModelForm[Dataset]):
         ]
         widgets: ClassVar = {
             "description": forms.Textarea(attrs={"rows": 5}),
-            "description_en": forms.Textarea(attrs={"rows": 5}),
+            # English texts are marked as such (WCAG 3.1.2), for screen readers' voices.
+            "title_en": forms.TextInput(attrs={"lang": "en"}),
+            "description_en": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
             "temporal_start": DATE_INPUT,
             "temporal_end": DATE_INPUT,
         }

@@ -29,6 +29,6 @@ class AdoptForm(forms.Form):
         if needs_english:
             self.fields["text_en"] = forms.CharField(
                 label=_("Neuer Text des Prinzips auf Englisch"),
-                widget=forms.Textarea(attrs={"rows": 5}),
+                widget=forms.Textarea(attrs={"rows": 5, "lang": "en"}),
                 help_text=_("Die Charta steht auf Deutsch und Englisch."),
             )
