@@ -78,7 +78,9 @@ def test_a_resident_proposes_a_new_parameter_value(
         .get(f"/beteiligung/{charter_procedure.slug}/vorschlaege/{proposal.pk}/")
         .content.decode()
     )
-    assert "contract_min_public_days" in page and "42" in page
+    # The parameter by its name, not its key.
+    assert "Mindestdauer der Veröffentlichung eines Vertrags vor der Beratung" in page
+    assert "„contract_min_public_days“" not in page and "42" in page
 
 
 def test_a_proposed_change_must_fit_the_charter(
