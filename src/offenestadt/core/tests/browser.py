@@ -99,6 +99,54 @@ def run_axe(page: Page, source: str) -> list[dict[str, Any]]:
     return violations
 
 
+# Nothing may stick out past the viewport's right edge: the page would scroll sideways (WCAG
+# 1.4.10; tables scroll inside their own region). Lists what does.
+WIDER_THAN_VIEWPORT = r"""() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const sticksOut = element => element.getBoundingClientRect().right > width + 1
+    || (element.scrollWidth > element.clientWidth + 1
+        && getComputedStyle(element).overflowX === "visible");
+  const text = element => element.textContent.replace(/\s+/g, " ").trim().slice(0, 40);
+  return [...document.body.querySelectorAll("*")]
+    .filter(sticksOut)
+    .map(element => `${element.tagName.toLowerCase()}: ${text(element)}`);
+}"""
+# Links of the navigation, header and footer, buttons and form controls are touch targets of
+# at least 44 by 44 CSS pixels (a check box or radio button through its label). Lists the
+# smaller ones; links within text are exempt (WCAG 2.5.5).
+SMALL_TARGETS = r"""() => {
+  const targets = "header a, footer a, nav a, button, .button, summary, select, textarea,"
+    + " input:not([type=hidden])";
+  const small = [];
+  for (const element of document.querySelectorAll(targets)) {
+    if (!element.getBoundingClientRect().width || element.closest(".visually-hidden")) continue;
+    const boxes = [element, ...(element.labels || [])]
+      .map(target => target.getBoundingClientRect());
+    if (boxes.some(box => box.width >= 44 && box.height >= 44)) continue;
+    const name = (element.textContent || element.name || "").replace(/\s+/g, " ").trim();
+    const size = `${Math.round(boxes[0].width)} x ${Math.round(boxes[0].height)}`;
+    small.push(`${element.tagName.toLowerCase()} ${size}: ${name.slice(0, 40)}`);
+  }
+  return small;
+}"""
+
+
+def describe_layout(path: str, page: Page) -> list[str]:
+    """What scrolls the open page sideways, and its touch targets under 44 CSS pixels."""
+    width = page.evaluate("() => window.innerWidth")
+    return [
+        *(
+            f"{path} ({width} px): sticks out: {element}"
+            for element in page.evaluate(WIDER_THAN_VIEWPORT)
+        ),
+        *(
+            f"{path} ({width} px): small target: {target}"
+            for target in page.evaluate(SMALL_TARGETS)
+        ),
+    ]
+
+
 def describe_violations(path: str, violations: list[dict[str, Any]]) -> list[str]:
     return [
         f"{path}: {violation['id']} ({violation['impact']}): {violation['help']}; nodes: "

@@ -1,6 +1,7 @@
-"""Staff pages meet WCAG 2.1 AA as well: the demo's editor, data protection officer and
-administrator sign in through the login form (password and authenticator code) and crawl
-their forms and workflows; forms sent empty show their errors accessibly.
+"""Staff pages meet WCAG 2.1 AA as well, on phones and desktops: the demo's editor, data
+protection officer and administrator sign in through the login form (password and
+authenticator code) and crawl their forms and workflows; forms sent empty show their errors
+accessibly, in a summary that takes the focus and links each field.
 
 The crawl only reads (GET): it follows no link to the accounts' pages (signing out is a
 form anyway), the admin or a download, and no page changes anything on GET. Each person's
@@ -17,7 +18,7 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.demo import DEMO_PASSWORD
@@ -31,12 +32,13 @@ from offenestadt.core.tests.browser import (
     axe_source,
     chromium,
     crawl,
+    describe_layout,
     describe_violations,
     is_crawlable,
     run_axe,
     sign_in,
 )
-from offenestadt.core.tests.test_accessibility import WIDER_THAN_VIEWPORT
+from offenestadt.core.tests.test_accessibility import REFLOW, VIEWPORTS, check_layout
 from offenestadt.opendata.models import Dataset
 from offenestadt.participation.models import Procedure
 from offenestadt.processing import services
@@ -232,7 +234,11 @@ def page_kind(path: str) -> Hashable:
 
 
 @pytest.mark.crawl
-def test_staff_pages_meet_wcag_21_aa(axe: str, page: Page, site: StaffSite) -> None:
+@VIEWPORTS
+def test_staff_pages_meet_wcag_21_aa(
+    axe: str, page: Page, site: StaffSite, viewport: ViewportSize
+) -> None:
+    page.set_viewport_size(viewport)
     problems: list[str] = []
     report: list[str] = []
     # The same templates serve everyone; what differs is which records, controls and
@@ -242,7 +248,9 @@ def test_staff_pages_meet_wcag_21_aa(axe: str, page: Page, site: StaffSite) -> N
     for person in (site.editor, site.admin, site.dpo):
 
         def check(page: Page, path: str, person: Person = person) -> None:
-            problems.extend(describe_violations(f"{person.label}: {path}", run_axe(page, axe)))
+            label = f"{person.label}: {path}"
+            problems.extend(describe_violations(label, run_axe(page, axe)))
+            problems.extend(check_layout(page, label, viewport))
 
         page.context.clear_cookies()
         sign_in(page, site.url, person.account)
@@ -263,8 +271,56 @@ def test_staff_pages_meet_wcag_21_aa(axe: str, page: Page, site: StaffSite) -> N
             report += [f"  (the budget of {BUDGET} pages ran out: raise it)"]
         report += [f"  {path}" for path in checked]
 
-    print("\naxe-core (WCAG 2.1 A + AA) checked for staff:", *report, sep="\n  ")
-    assert not problems, "accessibility violations:\n" + "\n".join(problems)
+    print(
+        f"\naxe-core (WCAG 2.1 A + AA) checked for staff at {viewport['width']} px:",
+        *report,
+        sep="\n  ",
+    )
+    assert not problems, "accessibility problems:\n" + "\n".join(problems)
+
+
+# The summary of a form's errors, what it says and where its links lead.
+ERROR_SUMMARY = """() => {
+  const summary = document.activeElement.closest(".error-summary");
+  if (!summary) return null;
+  const links = [...summary.querySelectorAll("a")];
+  return {
+    heading: summary.querySelector("h2").textContent,
+    role: summary.getAttribute("role"),
+    fields: links.map(link => link.hash.slice(1)),
+    missing: links.map(link => link.hash.slice(1)).filter(id => !document.getElementById(id)),
+    errors: document.querySelectorAll(".field-error").length,
+  };
+}"""
+
+
+def error_summary_problems(page: Page, path: str) -> list[str]:
+    """After the error the focus is on a summary at the top of the form that links to each
+    field in error; its first link moves the focus to that field."""
+    summary = page.evaluate(ERROR_SUMMARY)
+    if summary is None:
+        return [f"{path} with errors: the focus is not on an error summary"]
+    problems = [
+        f"{path} with errors: {problem}"
+        for problem, wrong in [
+            (
+                f"the summary says {summary['heading']!r}",
+                "Bitte korrigieren" not in summary["heading"],
+            ),
+            ("the summary is no alert", summary["role"] != "alert"),
+            (f"it links nowhere for {summary['missing']}", summary["missing"]),
+            (
+                f"it links {len(summary['fields'])} fields, {summary['errors']} have errors",
+                len(summary["fields"]) != summary["errors"],
+            ),
+        ]
+        if wrong
+    ]
+    if summary["fields"]:
+        page.locator(".error-summary a").first.click()
+        if page.evaluate("() => document.activeElement.id") != summary["fields"][0]:
+            problems.append(f"{path} with errors: the summary's link does not focus its field")
+    return problems
 
 
 def test_staff_forms_with_errors_meet_wcag_21_aa(axe: str, page: Page, site: StaffSite) -> None:
@@ -277,9 +333,10 @@ def test_staff_forms_with_errors_meet_wcag_21_aa(axe: str, page: Page, site: Sta
         form.evaluate("form => { form.noValidate = true; }")
         with page.expect_navigation():
             form.locator("button[type=submit]").first.click()
-        errors = page.locator(".field-error, .form-errors")
+        errors = page.locator(".field-error")
         assert errors.count() > 0, f"{path} sent empty shows no error"
         problems.extend(describe_violations(f"{path} with errors", run_axe(page, axe)))
+        problems.extend(error_summary_problems(page, path))
 
     print("\naxe-core checked these forms sent empty:", *EMPTY_FORMS, sep="\n  ")
     assert not problems, "accessibility violations:\n" + "\n".join(problems)
@@ -310,12 +367,13 @@ def test_staff_forms_reflow_to_320_css_pixels(
     editor_form_paths: list[str], page: Page, site: StaffSite
 ) -> None:
     """WCAG 1.4.10 for the editor's forms too: the weekly hours of an access channel (a
-    fieldset of inputs) fit 320 CSS pixels without scrolling sideways."""
+    fieldset of inputs) fit 320 CSS pixels without scrolling sideways, and every control is a
+    target of 44 CSS pixels."""
     sign_in(page, site.url, site.editor.account)
-    page.set_viewport_size({"width": 320, "height": 640})
+    page.set_viewport_size(REFLOW)
     problems: list[str] = []
     for path in editor_form_paths:
         page.goto(site.url + path)
         assert page.locator("main form").count(), f"{path} shows no form"
-        problems.extend(f"{path}: {element}" for element in page.evaluate(WIDER_THAN_VIEWPORT))
+        problems.extend(describe_layout(path, page))
     assert not problems, "wider than 320 CSS pixels:\n" + "\n".join(problems)

@@ -277,7 +277,7 @@ def test_errors_of_the_service_layer_are_shown_on_the_form(
     )
     assert response.status_code == 400
     assert response.context["form"].non_field_errors()
-    assert 'class="form-errors"' in response.content.decode()
+    assert 'class="error-summary"' in response.content.decode()
     assert "Diesen Zugangsweg gibt es für diesen Zeitpunkt schon" in response.content.decode()
     assert AccessChannel.objects.count() == 1
 
