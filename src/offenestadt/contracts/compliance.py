@@ -349,3 +349,15 @@ def contract_gate(*, contract: Contract, to: ContractStatus, today: date) -> Non
         )
     if problems or blockers:
         raise GateRefusedError(problems, blockers)
+
+
+def gates_ahead(contract: Contract, today: date) -> list[tuple[ContractStatus, GateRefusedError]]:
+    """What each of the contract's next steps would meet today, shown above the form that
+    asks for the step before anyone fills it in: the refusals, by the step they refuse."""
+    ahead = []
+    for to in contract.next_statuses():
+        try:
+            contract_gate(contract=contract, to=to, today=today)
+        except GateRefusedError as refusal:
+            ahead.append((to, refusal))
+    return ahead

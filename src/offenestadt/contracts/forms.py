@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import CONTRACT_MIN_PUBLIC_DAYS, parameter_value
 from offenestadt.contracts.compliance import redaction_legal_basis
 from offenestadt.contracts.models import (
     Contract,
@@ -93,6 +94,13 @@ class ContractForm(forms.ModelForm[Contract]):
             field.initial = list(self.instance.projects.filter(pk__in=projects))
         for name in ("signed_document", "public_document"):
             self.fields[name].widget.attrs["accept"] = "application/pdf"
+        days = parameter_value(CharterVersion.objects.in_force(), CONTRACT_MIN_PUBLIC_DAYS)
+        if days:
+            # The charter's limit beside the field it bounds, before anything is saved.
+            self.fields["meeting_date"].help_text = _(
+                "Die Charta verlangt, dass der Vertrag vor der Sitzung mindestens %(days)s Tage "
+                "veröffentlicht ist."
+            ) % {"days": days}
         self.fields["public_document"].help_text = _(
             "Öffentlich abrufbar, sobald die oder der Datenschutzbeauftragte sie auf "
             "personenbezogene Daten geprüft und freigegeben hat (ein PDF lässt sich nicht "

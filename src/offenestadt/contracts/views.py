@@ -1,6 +1,7 @@
 """The contract register, and the staff pages that register contracts and move them on."""
 
 from decimal import Decimal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
@@ -10,6 +11,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ from offenestadt.audit.selectors import history_for
 from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.contracts import rules, selectors, services
-from offenestadt.contracts.compliance import redaction_problems
+from offenestadt.contracts.compliance import contract_gate, gates_ahead, redaction_problems
 from offenestadt.contracts.export import contracts_csv
 from offenestadt.contracts.forms import (
     CommentForm,
@@ -41,8 +43,10 @@ from offenestadt.contracts.models import (
     DataLocation,
     Redaction,
     SubProcessor,
+    Vendor,
 )
 from offenestadt.contracts.terms import changes_since_publication
+from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.core.request_input import InputError, bounded_int, finite_decimal
@@ -162,6 +166,9 @@ def _render_detail(
             "can_edit": can_edit,
             "transition_form": transition_form if can_edit else None,
             "refusal": refusal,
+            "gates_ahead": gates_ahead(contract, timezone.localdate())
+            if transition_form and not refusal
+            else [],
             "comments": contract.comments.all(),
             "document_public": filescan.file_is_public(contract, "public_document"),
             "document_scan": filescan.current_scan(contract, "public_document")
@@ -196,6 +203,8 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         instance=contract,
         user=request.user,
     )
+    if not posted:
+        _choose_vendor(form, request.GET.get(CHOSEN_VENDOR, ""))
     if form.is_valid():
         try:
             services.contract_save(
@@ -233,8 +242,35 @@ def vendor_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             show_validation_error(form, error)
         else:
-            return redirect(next_url or reverse("contracts:contract_create"))
+            messages.success(
+                request,
+                _("Der Auftragnehmer „%(name)s“ ist angelegt und im Vertrag ausgewählt.")
+                % {"name": form.instance},
+            )
+            return redirect(
+                _choosing(next_url or reverse("contracts:contract_create"), form.instance)
+            )
     return render(request, "contracts/vendor_form.html", {"form": form, "next": next_url})
+
+
+# The contract form's address names a vendor to choose with this parameter.
+CHOSEN_VENDOR = "auftragnehmer"
+
+
+def _choosing(address: str, vendor: Vendor) -> str:
+    """The contract form's ``address``, with ``vendor`` chosen when it opens."""
+    parts = urlsplit(address)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != CHOSEN_VENDOR]
+    query.append((CHOSEN_VENDOR, str(vendor.pk)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _choose_vendor(form: ContractForm, chosen: str) -> None:
+    """Choose the vendor the address names, as it comes back from adding one."""
+    if chosen.isdigit():
+        offered = form.fields["vendor"].queryset  # type: ignore[attr-defined]
+        if offered.filter(pk=int(chosen)).exists():
+            form.initial["vendor"] = int(chosen)
 
 
 @require_POST
@@ -244,12 +280,41 @@ def contract_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContractTransitionForm(request.POST, contract=contract)
     if not form.is_valid():
         return _render_detail(request, contract, transition_form=form, status=400)
+    to = form.target()
     try:
-        services.contract_transition(actor=request.user, contract=contract, to=form.target())
+        contract_gate(contract=contract, to=to, today=timezone.localdate())
+        if not confirmed(request):
+            return _confirm_transition(request, contract, to)
+        services.contract_transition(actor=request.user, contract=contract, to=to)
     except GateRefusedError as refusal:
         contract.refresh_from_db()
         return _render_detail(request, contract, transition_form=form, refusal=refusal, status=409)
+    messages.success(
+        request, _("Der Vertrag ist jetzt im Stand „%(status)s“.") % {"status": to.label}
+    )
     return redirect(contract)
+
+
+def _confirm_transition(
+    request: HttpRequest, contract: Contract, to: ContractStatus
+) -> HttpResponse:
+    consequences = [
+        _("Der neue Stand wird im Änderungsprotokoll vermerkt."),
+        _("Zurück zum bisherigen Stand geht es nicht."),
+    ]
+    if to == ContractStatus.PUBLISHED:
+        consequences[0] = _(
+            "Der Vertrag ist dann für alle sichtbar, mit seiner öffentlichen Fassung; "
+            "die Frist bis zur Beratung und das Rücktrittsrecht der Stadt beginnen."
+        )
+    return confirmation_page(
+        request,
+        title=_("„%(title)s“ nach „%(status)s“ bringen?")
+        % {"title": contract.title, "status": to.label},
+        consequences=consequences,
+        confirm_label=_("Ja, Stand ändern"),
+        cancel_url=contract.get_absolute_url(),
+    )
 
 
 # Keyed by the word in the address: /vertraege/<pk>/<kind>/neu/.

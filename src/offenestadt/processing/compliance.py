@@ -7,6 +7,7 @@ finding of a project's entries counts toward the project's scorecard.
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import (
     MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION,
@@ -200,3 +201,19 @@ def processing_minimised(project: Project, charter: CharterVersion) -> Outcome:
         met=_("Die Verarbeitungen des Projekts sind geprüft und auf das Nötige beschränkt."),
         none=_("Das Projekt hat keine Verarbeitung personenbezogener Daten im Verzeichnis."),
     )
+
+
+def submission_problems(activity: ProcessingActivity) -> list[str]:
+    """What keeps an entry from going to the data protection officer, shown above the form
+    that submits it before anyone fills it in."""
+    if not activity.categories.exists():
+        return [
+            str(_("Tragen Sie zuerst die Kategorien personenbezogener Daten ein, die sie nutzt."))
+        ]
+    return []
+
+
+def submission_gate(activity: ProcessingActivity) -> None:
+    """Let the entry go to review, or raise GateRefusedError with what is missing."""
+    if problems := submission_problems(activity):
+        raise GateRefusedError(problems)

@@ -6,6 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.parameters import (
+    MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION,
+    parameter_value,
+)
 from offenestadt.contracts.models import Contract
 from offenestadt.processing import rules
 from offenestadt.processing.models import DataCategory, ProcessingActivity, Transfer
@@ -103,6 +108,20 @@ class DataCategoryForm(forms.ModelForm[DataCategory]):
             "retention_justification": forms.Textarea(attrs={"rows": 3}),
             "necessity": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The charter's limit beside the fields it bounds, before anything is saved.
+        months = parameter_value(
+            CharterVersion.objects.in_force(), MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION
+        )
+        if months is not None:
+            self.fields["retention_amount"].help_text = _(
+                "Die Charta erlaubt höchstens %(months)s Monate ohne Begründung."
+            ) % {"months": months}
+            self.fields["retention_justification"].help_text = _(
+                "Nötig, wenn die Daten länger als %(months)s Monate gespeichert werden."
+            ) % {"months": months}
 
 
 class TransferForm(forms.ModelForm[Transfer]):

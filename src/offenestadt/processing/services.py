@@ -21,6 +21,7 @@ from offenestadt.audit.services import (
 from offenestadt.contracts.models import Contract
 from offenestadt.core.slugs import unique_slug
 from offenestadt.processing import rules
+from offenestadt.processing.compliance import submission_gate
 from offenestadt.processing.models import (
     DataCategory,
     ProcessingActivity,
@@ -137,14 +138,12 @@ def _note(activity: ProcessingActivity, actor: Actor, decision: str, comment: st
 def activity_submit(
     *, actor: Actor, activity: ProcessingActivity, comment: str = ""
 ) -> ProcessingActivity:
-    """Hand the entry to the data protection officer for review."""
+    """Hand the entry to the data protection officer for review (or refuse with what is
+    missing: processing.compliance.submission_gate)."""
     activity = ProcessingActivity.objects.select_for_update().get(pk=activity.pk)
     if not rules.can_submit_activity(actor, activity):
         raise PermissionDenied(_("Sie können diese Verarbeitungstätigkeit nicht einreichen."))
-    if not activity.categories.exists():
-        raise ValidationError(
-            _("Tragen Sie zuerst die Kategorien personenbezogener Daten ein, die sie nutzt.")
-        )
+    submission_gate(activity)
     activity.review_status = ReviewStatus.SUBMITTED
     activity.submitted_by = actor  # type: ignore[assignment]
     save_record(record=activity, actor=actor, event=AuditEvent.SUBMITTED)

@@ -16,12 +16,14 @@ from offenestadt.accounts.models import Role
 from offenestadt.accounts.rules import reads_internal, staff_only
 from offenestadt.audit.selectors import history_for
 from offenestadt.charter.engine import evaluate
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.charter.selectors import charter_in_force
 from offenestadt.contracts.selectors import contracts_with_data_flows
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.processing import rules, selectors, services
+from offenestadt.processing.compliance import submission_problems
 from offenestadt.processing.export import export_csv, export_json
 from offenestadt.processing.export_pdf import export_pdf
 from offenestadt.processing.forms import (
@@ -40,7 +42,7 @@ from offenestadt.processing.models import (
     ReviewNote,
     Transfer,
 )
-from offenestadt.registry.forms import projects_to_link
+from offenestadt.registry.forms import preselect_project, projects_to_link
 from offenestadt.registry.selectors import projects_visible_to
 
 PAGE_SIZE = 50
@@ -144,6 +146,7 @@ def _render_detail(
     *,
     submit_form: SubmitForm | None = None,
     review_form: ReviewForm | None = None,
+    refusal: GateRefusedError | None = None,
     status: int = 200,
 ) -> HttpResponse:
     internal = reads_internal(request.user)
@@ -165,6 +168,8 @@ def _render_detail(
             "review_notes": _review_notes(activity) if internal else [],
             "can_edit": rules.can_edit_activity(request.user, activity),
             "submit_form": (submit_form or SubmitForm()) if can_submit else None,
+            "refusal": refusal,
+            "submission_ahead": submission_problems(activity) if can_submit and not refusal else [],
             "review_form": (review_form or ReviewForm()) if can_review else None,
             "changes_since_return": (
                 selectors.changes_since_return(activity, request.user) if can_review else None
@@ -186,6 +191,8 @@ def activity_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse
     form = ActivityForm(
         request.POST if request.method == "POST" else None, instance=activity, user=request.user
     )
+    if slug is None:
+        preselect_project(form, request.GET.get("projekt", ""))
     if form.is_valid():
         try:
             services.activity_save(
@@ -219,8 +226,8 @@ def activity_submit(request: HttpRequest, slug: str) -> HttpResponse:
             services.activity_submit(
                 actor=request.user, activity=activity, comment=form.cleaned_data["comment"]
             )
-        except ValidationError as error:
-            show_validation_error(form, error)
+        except GateRefusedError as refusal:
+            return _render_detail(request, activity, submit_form=form, refusal=refusal, status=409)
         else:
             return redirect(f"{activity.get_absolute_url()}#pruefung")
     return _render_detail(request, activity, submit_form=form, status=400)

@@ -4,12 +4,13 @@ the gates before a project's decision, implementation and operation."""
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.charter.engine import Outcome, Status, evaluate, rule
+from offenestadt.charter.engine import Finding, Outcome, Status, evaluate, rule
 from offenestadt.charter.gates import GateRefusedError, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import (
@@ -41,6 +42,28 @@ def _names(items: list[str]) -> str:
     return ", ".join(items)
 
 
+def _project_field(project: Project, field_name: str) -> str:
+    """A finding's fix: the project's form, at the field that fixes it."""
+    return reverse("registry:project_edit", args=[project.slug]) + f"#id_{field_name}"
+
+
+def _part_field(project: Project, kind: str, part: Model, field_name: str) -> str:
+    """A finding's fix: the form of one part of the project (``kind`` as in its address),
+    at the field that fixes it."""
+    address = reverse("registry:project_part_edit", args=[project.slug, kind, part.pk])
+    return f"{address}#id_{field_name}"
+
+
+def _new_part(project: Project, kind: str) -> str:
+    """A finding's fix: the form that adds a part of ``kind`` to the project."""
+    return reverse("registry:project_part_add", args=[project.slug, kind])
+
+
+def _new_for_project(url_name: str, project: Project) -> str:
+    """A finding's fix: another register's form for a new record, linked to this project."""
+    return f"{reverse(url_name)}?projekt={project.slug}"
+
+
 def _decided(project: Project) -> bool:
     """Whether the project has reached its decision or gone beyond it."""
     return LIFECYCLE.index(ProjectStatus(project.status)) >= LIFECYCLE.index(ProjectStatus.DECISION)
@@ -52,7 +75,7 @@ def personal_data_declared(project: Project, charter: CharterVersion) -> Outcome
         return Outcome(
             Status.MISSING,
             _("Geben Sie an, ob das Projekt personenbezogene Daten verarbeitet."),
-            fix="#stammdaten",
+            fix=_project_field(project, "processes_personal_data"),
         )
     if not project.processes_personal_data:
         return Outcome(Status.MET, _("Das Projekt verarbeitet keine personenbezogenen Daten."))
@@ -70,7 +93,7 @@ def personal_data_declared(project: Project, charter: CharterVersion) -> Outcome
             "Zweck, Rechtsgrundlage und Löschfrist jeder Datenkategorie in das Verzeichnis "
             "der Verarbeitungstätigkeiten ein."
         ),
-        fix="#verknuepft",
+        fix=_new_for_project("processing:create", project),
     )
 
 
@@ -79,9 +102,9 @@ def operated_under_city_control(project: Project, charter: CharterVersion) -> Ou
     components = list(project.software_components.all())
     if not components:
         return Outcome(Status.NOT_APPLICABLE, _("Das Projekt hat keine Software-Komponenten."))
-    unknown = [c.name for c in components if not c.hosting]
+    unknown = [c for c in components if not c.hosting]
     unsafe = [
-        c.name
+        c
         for c in components
         if c.hosting == Hosting.THIRD_COUNTRY and not c.third_country_safeguard
     ]
@@ -92,15 +115,15 @@ def operated_under_city_control(project: Project, charter: CharterVersion) -> Ou
                 "Betrieb außerhalb von EU/EWR ohne benannte Garantie: %(names)s. Nennen Sie die "
                 "Garantie oder wählen Sie einen Betrieb in der EU."
             ),
-            {"names": _names(unsafe)},
-            fix="#software",
+            {"names": _names([c.name for c in unsafe])},
+            fix=_part_field(project, "software", unsafe[0], "third_country_safeguard"),
         )
     if unknown:
         return Outcome(
             Status.MISSING,
             _("Es fehlt, wo diese Komponenten betrieben werden: %(names)s."),
-            {"names": _names(unknown)},
-            fix="#software",
+            {"names": _names([c.name for c in unknown])},
+            fix=_part_field(project, "software", unknown[0], "hosting"),
         )
     return Outcome(Status.MET, _("Jede Komponente wird unter Kontrolle der Stadt betrieben."))
 
@@ -118,6 +141,7 @@ def public_before_decision(project: Project, charter: CharterVersion) -> Outcome
                 "%(days)s Tage öffentlich sein."
             ),
             {"days": days},
+            fix=reverse("registry:project_publish", args=[project.slug]),
         )
     public_days = (timezone.now() - project.published_at).days
     if public_days < days:
@@ -145,16 +169,18 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
         project.participation_procedures.filter(published_at__isnull=False)
         .annotate(last_day=Max("phases__ends_on"))
         .order_by("title")
-        .values_list("title", "last_day", "result_report_published_at")
+        .values_list("title", "slug", "last_day", "result_report_published_at")
     )
     reported: list[str] = []
     unreported: list[str] = []
     unfinished: list[str] = []
-    for title, last_day, report_published_at in procedures:
+    report_to_write = ""
+    for title, slug, last_day, report_published_at in procedures:
         if last_day is None or last_day >= today:
             unfinished.append(title)
         elif report_published_at is None:
             unreported.append(title)
+            report_to_write = report_to_write or reverse("participation:report_edit", args=[slug])
         else:
             reported.append(title)
     if reported:
@@ -181,7 +207,7 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
                 "Vor der Entscheidung braucht das Beteiligungsverfahren einen "
                 "veröffentlichten Ergebnisbericht."
             ),
-            fix="#verknuepft",
+            fix=report_to_write,
         )
     return Outcome(
         status,
@@ -189,7 +215,7 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
             "Vor der Entscheidung braucht das Projekt ein Beteiligungsverfahren mit "
             "Ergebnisbericht."
         ),
-        fix="#verknuepft",
+        fix=_new_for_project("participation:procedure_create", project),
     )
 
 
@@ -204,7 +230,7 @@ def free_training(project: Project, charter: CharterVersion) -> Outcome:
         return Outcome(
             Status.VIOLATED,
             _("Kein Schulungsangebot ist kostenlos. Bieten Sie mindestens eines kostenlos an."),
-            fix="#schulungen",
+            fix=_part_field(project, "schulung", offers[0], "cost"),
         )
     return Outcome(
         Status.MISSING,
@@ -212,7 +238,7 @@ def free_training(project: Project, charter: CharterVersion) -> Outcome:
             "Legen Sie ein kostenloses Schulungsangebot für Menschen mit wenig digitaler "
             "Erfahrung an."
         ),
-        fix="#schulungen",
+        fix=_new_part(project, "schulung"),
     )
 
 
@@ -223,7 +249,7 @@ def plain_language_summary(project: Project, charter: CharterVersion) -> Outcome
     return Outcome(
         Status.MISSING,
         _("Schreiben Sie eine Zusammenfassung in Leichter Sprache."),
-        fix="#stammdaten",
+        fix=_project_field(project, "plain_language_summary"),
     )
 
 
@@ -352,6 +378,15 @@ class _AccessComparison:
         ]
 
 
+def _first_gap(project: Project, comparisons: list[_AccessComparison]) -> str:
+    """A finding's fix: the form of the first access channel that lacks a fact."""
+    comparison = next(c for c in comparisons if c.gaps)
+    channel = comparison.gaps[0][0]
+    return reverse(
+        "registry:access_channel_edit", args=[project.slug, comparison.service.pk, channel.pk]
+    )
+
+
 @rule(Project, "P5", "non-digital-channels-kept")
 def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcome:
     """Analogue access must not get worse: every non-digital channel a service had before
@@ -360,7 +395,7 @@ def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcom
     services = list(project.services.all())
     if not services:
         return Outcome(Status.NOT_APPLICABLE, _("Das Projekt verändert keine Dienstleistung."))
-    unrecorded: list[str] = []
+    unrecorded: list[Service] = []
     comparisons: list[_AccessComparison] = []
     for service in services:
         channels = list(service.channels.all())
@@ -368,7 +403,7 @@ def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcom
         after = {Channel(c.kind): c for c in channels if c.phase == Phase.AFTER}
         if not before or not after:
             # Without both records nothing can be said about a loss.
-            unrecorded.append(service.name)
+            unrecorded.append(service)
             continue
         comparison = _AccessComparison(service)
         for kind in sorted(set(before) & NON_DIGITAL_CHANNELS):
@@ -388,21 +423,21 @@ def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcom
     gaps = [gap for comparison in comparisons for gap in comparison.gap_words()]
     if gaps:
         gaps += [
-            _Words(_("%(service)s – Zugangswege vorher und nachher"), {"service": name})
-            for name in unrecorded
+            _Words(_("%(service)s – Zugangswege vorher und nachher"), {"service": service.name})
+            for service in unrecorded
         ]
         return Outcome(
             Status.MISSING,
             _("Für den Vergleich vorher und nachher fehlt: %(gaps)s."),
             {"gaps": _Listed(gaps)},
-            fix="#dienstleistungen",
+            fix=_first_gap(project, comparisons),
         )
     if unrecorded:
         return Outcome(
             Status.MISSING,
             _("Tragen Sie die Zugangswege vor und nach dem Projekt ein für: %(names)s."),
-            {"names": _names(unrecorded)},
-            fix="#dienstleistungen",
+            {"names": _names([service.name for service in unrecorded])},
+            fix=reverse("registry:access_channel_add", args=[project.slug, unrecorded[0].pk]),
         )
     return Outcome(
         Status.MET,
@@ -420,32 +455,32 @@ def infrastructure_in_public_hands(project: Project, charter: CharterVersion) ->
         return Outcome(Status.NOT_APPLICABLE, _("Das Projekt hat keine Infrastruktur."))
     must_be_public = parameter_value(charter, PUBLIC_FUNDING_REQUIRES_PUBLIC_OWNERSHIP)
     privatised = [
-        a.name for a in assets if must_be_public and a.publicly_funded and a.owner == Holder.PRIVATE
+        a for a in assets if must_be_public and a.publicly_funded and a.owner == Holder.PRIVATE
     ]
     if privatised:
         return Outcome(
             Status.VIOLATED,
             _("Mit öffentlichem Geld gebaut, aber in privater Hand: %(names)s."),
-            {"names": _names(privatised)},
-            fix="#infrastruktur",
+            {"names": _names([a.name for a in privatised])},
+            fix=_part_field(project, "infrastruktur", privatised[0], "owner"),
         )
-    not_neutral = [a.name for a in assets if a.net_neutral is False or a.commercial_use]
+    not_neutral = [a for a in assets if a.net_neutral is False or a.commercial_use]
     if not_neutral:
         return Outcome(
             Status.VIOLATED,
             _("Nicht netzneutral oder kommerziell genutzt: %(names)s."),
-            {"names": _names(not_neutral)},
-            fix="#infrastruktur",
+            {"names": _names([a.name for a in not_neutral])},
+            fix=_part_field(project, "infrastruktur", not_neutral[0], "net_neutral"),
         )
     unknown = [
-        a.name for a in assets if not a.owner or a.net_neutral is None or a.commercial_use is None
+        a for a in assets if not a.owner or a.net_neutral is None or a.commercial_use is None
     ]
     if unknown:
         return Outcome(
             Status.MISSING,
             _("Tragen Sie Eigentum, Netzneutralität und Nutzung ein für: %(names)s."),
-            {"names": _names(unknown)},
-            fix="#infrastruktur",
+            {"names": _names([a.name for a in unknown])},
+            fix=_part_field(project, "infrastruktur", unknown[0], "owner"),
         )
     return Outcome(Status.MET, _("Die Infrastruktur ist in öffentlicher Hand und netzneutral."))
 
@@ -457,29 +492,29 @@ def open_source_licence(project: Project, charter: CharterVersion) -> Outcome:
         return Outcome(
             Status.NOT_APPLICABLE, _("Das Projekt hat keine öffentlich bezahlte Software.")
         )
-    closed = [c.name for c in funded if c.licence and not is_osi_approved(c.licence)]
+    closed = [c for c in funded if c.licence and not is_osi_approved(c.licence)]
     if closed:
         return Outcome(
             Status.VIOLATED,
             _("Öffentlich bezahlte Software ohne OSI-anerkannte Lizenz: %(names)s."),
-            {"names": _names(closed)},
-            fix="#software",
+            {"names": _names([c.name for c in closed])},
+            fix=_part_field(project, "software", closed[0], "licence"),
         )
-    hidden = [c.name for c in funded if not c.repository_url]
+    hidden = [c for c in funded if not c.repository_url]
     if hidden:
         return Outcome(
             Status.VIOLATED,
             _("Öffentlich bezahlte Software ohne öffentliches Repository: %(names)s."),
-            {"names": _names(hidden)},
-            fix="#software",
+            {"names": _names([c.name for c in hidden])},
+            fix=_part_field(project, "software", hidden[0], "repository_url"),
         )
-    unlicensed = [c.name for c in funded if not c.licence]
+    unlicensed = [c for c in funded if not c.licence]
     if unlicensed:
         return Outcome(
             Status.MISSING,
             _("Nennen Sie die Lizenz (SPDX) von: %(names)s."),
-            {"names": _names(unlicensed)},
-            fix="#software",
+            {"names": _names([c.name for c in unlicensed])},
+            fix=_part_field(project, "software", unlicensed[0], "licence"),
         )
     return Outcome(
         Status.MET, _("Alle öffentlich bezahlte Software ist freie Software mit Repository.")
@@ -502,3 +537,13 @@ def project_gate(*, project: Project, to: ProjectStatus) -> None:
         return
     if blockers := gate_blockers(evaluate(project, charter), charter):
         raise GateRefusedError(findings=blockers)
+
+
+def gate_ahead(
+    project: Project, findings: list[Finding], charter: CharterVersion | None
+) -> list[Finding]:
+    """What the gate before the project's next step would meet today, shown above the form
+    that asks for the step before anyone fills it in (empty when no gate lies ahead)."""
+    if charter is None or not GATED_STATUSES.intersection(project.next_statuses()):
+        return []
+    return gate_blockers(findings, charter)

@@ -1,4 +1,4 @@
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -146,10 +146,50 @@ class AccessChannelForm(forms.ModelForm[AccessChannel]):
         return cleaned
 
 
+class AccessChannelRows(forms.BaseFormSet[AccessChannelForm]):
+    """Several access channels of one service at once (before and after the project, one
+    per way in): each row a channel of the service, rows left empty are left out."""
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        self.service = service
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"instance": AccessChannel(service=self.service)}
+
+    def filled(self) -> list[AccessChannelForm]:
+        return [form for form in self.forms if form.has_changed()]
+
+    def clean(self) -> None:
+        # A channel the service has already is told beside its row (the form leaves out the
+        # service, so its own check does not see the stored ones).
+        for form in self.filled():
+            if form.is_valid():
+                try:
+                    form.instance.validate_constraints()
+                except forms.ValidationError as error:
+                    form.add_error(None, error)
+
+
+# Three rows: one to fill in, two more for the other ways in or the time after the project.
+ACCESS_CHANNEL_ROWS = cast(
+    type[AccessChannelRows],
+    forms.formset_factory(
+        AccessChannelForm, formset=AccessChannelRows, extra=2, min_num=1, validate_min=True
+    ),
+)
+
+
 class SoftwareComponentForm(forms.ModelForm[SoftwareComponent]):
     class Meta:
         model = SoftwareComponent
         fields: ClassVar = list(SoftwareComponent.audit_fields)
+        help_texts: ClassVar = {
+            "licence": _(
+                "Zum Beispiel EUPL-1.2 oder MIT OR Apache-2.0. Proprietäre Software: "
+                "LicenseRef- und ein Name, etwa LicenseRef-Proprietaer."
+            )
+        }
 
 
 class TrainingOfferForm(forms.ModelForm[TrainingOffer]):
@@ -173,3 +213,11 @@ def projects_to_link(form: forms.ModelForm[Any], record: Any) -> list[Project]:
         return chosen
     offered = form.fields["projects"].queryset  # type: ignore[attr-defined]
     return chosen + list(record.projects.exclude(pk__in=offered))
+
+
+def preselect_project(form: forms.ModelForm[Any], slug: str) -> None:
+    """Tick the project the address names (``?projekt=<slug>``) on an empty form for a new
+    record, if the user may link it: a charter finding's "beheben" opens the form so."""
+    if slug and not form.is_bound:
+        field = form.fields["projects"]
+        field.initial = list(field.queryset.filter(slug=slug))  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ After each write the project is evaluated against the charter in force, and the
 evaluation is kept when its findings changed, so the history of findings is complete.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -237,6 +238,12 @@ def project_part_save(*, actor: Actor, part: RegisterPart) -> RegisterPart:
     _require_edit(actor, project)
     _record(actor=actor, record=part, project=project, event=created_or_changed(part))
     return part
+
+
+@transaction.atomic
+def project_parts_save(*, actor: Actor, parts: Sequence[RegisterPart]) -> list[RegisterPart]:
+    """Add several things to a project at once (a service's access channels): all or none."""
+    return [project_part_save(actor=actor, part=part) for part in parts]
 
 
 @transaction.atomic

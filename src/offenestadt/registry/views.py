@@ -2,12 +2,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import reads_internal
@@ -17,9 +19,12 @@ from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.charter.selectors import charter_in_force
+from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.registry import rules, selectors, services
+from offenestadt.registry.compliance import gate_ahead, project_gate
 from offenestadt.registry.forms import (
+    ACCESS_CHANNEL_ROWS,
     AccessChannelForm,
     FundingSourceForm,
     InfrastructureAssetForm,
@@ -106,6 +111,7 @@ def _render_detail(
     refused: list[Finding] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The project's page; after a refused step ``refused`` holds the findings that refused it."""
     charter, findings = services.project_findings(project)
     overrides = list(project.overrides.all())
     mentions = Mentions.of(
@@ -129,6 +135,9 @@ def _render_detail(
             "scorecard": Scorecard.build(mentions.findings(findings), charter),
             "transition_form": transition_form,
             "refused": mentions.findings(refused) if refused else refused,
+            "gate_ahead": mentions.findings(gate_ahead(project, findings, charter))
+            if transition_form and not refused
+            else [],
             "overrides": overrides,
             "linked": project.linked_records(internal=reads_internal(request.user)),
         },
@@ -215,29 +224,82 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "registry/project_form.html", {"form": form, "project": project})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Make a draft public, after asking: from then on everyone sees it and its history."""
     project = _project_for(request, slug)
+    if not rules.can_publish_project(request.user, project):
+        raise PermissionDenied
+    if project.published_at is not None:
+        return redirect(project)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("„%(title)s“ veröffentlichen?") % {"title": project.title},
+            consequences=[
+                _("Das Projekt ist dann für alle sichtbar, mit seinen Befunden nach der Charta."),
+                _("Jede weitere Änderung erscheint im öffentlichen Änderungsprotokoll."),
+                _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
+            ],
+            confirm_label=_("Ja, veröffentlichen"),
+            cancel_url=project.get_absolute_url(),
+        )
     services.project_publish(actor=request.user, project=project)
+    messages.success(request, _("Das Projekt ist veröffentlicht."))
     return redirect(project)
+
+
+def _council_decision(form: TransitionForm) -> services.CouncilDecision | None:
+    if not form.cleaned_data["decision_reference"]:
+        return None
+    return services.CouncilDecision(
+        reference=form.cleaned_data["decision_reference"],
+        decided_on=form.cleaned_data["decided_on"],
+        justification=form.cleaned_data["justification"],
+    )
+
+
+def _confirm_transition(
+    request: HttpRequest,
+    project: Project,
+    to: ProjectStatus,
+    decision: services.CouncilDecision | None,
+) -> HttpResponse:
+    consequences = [
+        _("Der neue Stand wird öffentlich angezeigt und im Änderungsprotokoll vermerkt."),
+        _("Zurück zum bisherigen Stand geht es nicht."),
+    ]
+    if decision is not None:
+        consequences.insert(
+            0,
+            _("Der Ratsbeschluss setzt die offenen Befunde der Charta öffentlich beiseite."),
+        )
+    return confirmation_page(
+        request,
+        title=_("„%(title)s“ nach „%(status)s“ bringen?")
+        % {"title": project.title, "status": to.label},
+        consequences=consequences,
+        confirm_label=_("Ja, Stand ändern"),
+        cancel_url=project.get_absolute_url(),
+    )
 
 
 @require_POST
 def project_transition(request: HttpRequest, slug: str) -> HttpResponse:
+    """Move a project on: a step its gate would refuse is refused at once, any other is asked
+    about once more before it is taken."""
     project = _project_for(request, slug)
     if not rules.can_edit_project(request.user, project):
         raise PermissionDenied
     form = TransitionForm(request.POST, project=project)
     if not form.is_valid():
         return _render_detail(request, project, transition_form=form, status=400)
-    decision = None
-    if form.cleaned_data["decision_reference"]:
-        decision = services.CouncilDecision(
-            reference=form.cleaned_data["decision_reference"],
-            decided_on=form.cleaned_data["decided_on"],
-            justification=form.cleaned_data["justification"],
-        )
+    decision = _council_decision(form)
     try:
+        if decision is None:
+            project_gate(project=project, to=form.target())
+        if not confirmed(request):
+            return _confirm_transition(request, project, form.target(), decision)
         services.project_transition(
             actor=request.user, project=project, to=form.target(), council_decision=decision
         )
@@ -249,6 +311,10 @@ def project_transition(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         form.add_error("to", error)
         return _render_detail(request, project, transition_form=form, status=400)
+    messages.success(
+        request,
+        _("Das Projekt ist jetzt im Stand „%(status)s“.") % {"status": form.target().label},
+    )
     return redirect(project)
 
 
@@ -350,6 +416,8 @@ def project_part_edit(
     """Add (without ``pk``) or change something that belongs to a project."""
     page = _part_page(request, slug, kind, pk, service_pk)
     adding = page.part.pk is None
+    if adding and page.service is not None:
+        return _add_channels(request, page, page.service)
     form = page.kind.form(request.POST if request.method == "POST" else None, instance=page.part)
     if form.is_valid():
         try:
@@ -363,6 +431,37 @@ def project_part_edit(
         "registry/part_form.html",
         {"page": page, "form": form, "adding": adding},
         status=400 if form.is_bound else 200,
+    )
+
+
+def _add_channels(request: HttpRequest, page: PartPage, service: Service) -> HttpResponse:
+    """Add access channels to a service, several at once; rows left empty are left out."""
+    rows = ACCESS_CHANNEL_ROWS(
+        request.POST if request.method == "POST" else None, service=service, prefix="zugang"
+    )
+    refusal = None
+    if rows.is_valid():
+        parts = [form.instance for form in rows.filled()]
+        try:
+            services.project_parts_save(actor=request.user, parts=parts)
+        except ValidationError as error:
+            refusal = error.messages
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s Zugangsweg ist eingetragen.",
+                    "%(count)s Zugangswege sind eingetragen.",
+                    len(parts),
+                )
+                % {"count": len(parts)},
+            )
+            return redirect(page.section_url)
+    return render(
+        request,
+        "registry/part_form.html",
+        {"page": page, "rows": rows, "adding": True, "refusal": refusal},
+        status=400 if rows.is_bound else 200,
     )
 
 

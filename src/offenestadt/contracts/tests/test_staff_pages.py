@@ -163,7 +163,10 @@ def test_a_refused_transition_shows_what_is_missing(
 
     assert response.status_code == 409
     page = response.content.decode()
-    assert "mindestens 28 Tage" in page
+    # At the top, under the heading, announced and focused; not after a confirmation.
+    refusal = page.index('id="verweigert" role="alert" tabindex="-1" autofocus')
+    assert page.index("<h1>") < refusal < page.index('class="facts"')
+    assert "mindestens 28 Tage" in page[refusal:]
     assert "Tragen Sie Gremium und Sitzungstag der Beratung ein." in page
     for finding in response.context["refusal"].findings:
         assert str(finding.message) in page
@@ -175,12 +178,28 @@ def test_an_allowed_transition_moves_the_contract_on(
     editor: User, project: Project, client_for: ClientFor
 ) -> None:
     contract = _contract(editor, project)
-    page = client_for(editor).get(contract.get_absolute_url()).content.decode()
+    client = client_for(editor)
+    page = client.get(contract.get_absolute_url()).content.decode()
     assert f'action="/vertraege/{contract.pk}/stand/"' in page
 
-    response = client_for(editor).post(f"/vertraege/{contract.pk}/stand/", {"to": "published"})
+    asked = client.post(f"/vertraege/{contract.pk}/stand/", {"to": "published"})
 
-    assert response.status_code == 302
+    # Publishing cannot be undone: it is asked about once more, with the same choice.
+    assert asked.status_code == 200
+    question = asked.content.decode()
+    assert "nach „veröffentlicht“ bringen?" in question
+    assert '<input type="hidden" name="to" value="published">' in question
+    assert '<input type="hidden" name="bestaetigt" value="1">' in question
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.DRAFT
+
+    response = client.post(
+        f"/vertraege/{contract.pk}/stand/", {"to": "published", "bestaetigt": "1"}, follow=True
+    )
+
+    assert response.redirect_chain[-1] == (contract.get_absolute_url(), 302)
+    assert 'role="status"' in response.content.decode()
+    assert "Der Vertrag ist jetzt im Stand „veröffentlicht“." in response.content.decode()
     contract.refresh_from_db()
     assert contract.status == ContractStatus.PUBLISHED
     assert contract.published_at is not None
@@ -226,7 +245,7 @@ def test_who_may_register_contracts_and_change_clauses(
             "reason": "Die Stelle nennt die Zugangsdaten der Steuerung der Ampelanlagen.",
         },
     )
-    moved = client.post(f"/vertraege/{contract.pk}/stand/", {"to": "published"})
+    moved = client.post(f"/vertraege/{contract.pk}/stand/", {"to": "published", "bestaetigt": "1"})
     if expected == 200:
         assert (added.status_code, moved.status_code) == (302, 302)
     else:
@@ -252,12 +271,20 @@ def test_the_staff_controls_show_only_to_editors_of_the_contract(
 
 
 def test_editors_add_vendors(
-    people: dict[str, User | None], editor: User, client_for: ClientFor
+    people: dict[str, User | None], editor: User, project: Project, client_for: ClientFor
 ) -> None:
     data = {"legal_name": "Sensorik AG (Test)", "country": "AT"}
-    response = client_for(editor).post("/vertraege/auftragnehmer/neu/?next=/vertraege/neu/", data)
-    assert (response.status_code, response["Location"]) == (302, "/vertraege/neu/")
+    client = client_for(editor)
+    response = client.post("/vertraege/auftragnehmer/neu/?next=/vertraege/neu/", data)
     vendor = Vendor.objects.get()
+    # Back on the contract form, the new vendor is chosen, and it says so.
+    back = f"/vertraege/neu/?auftragnehmer={vendor.pk}"
+    assert (response.status_code, response["Location"]) == (302, back)
+    form_page = client.get(back)
+    assert form_page.context["form"]["vendor"].value() == vendor.pk
+    page = form_page.content.decode()
+    assert f'<option value="{vendor.pk}" selected>' in page
+    assert "ist angelegt und im Vertrag ausgewählt" in page
     assert AuditEntry.objects.for_record(vendor).get().actor_role == "editor"
     assert client_for(people["dpo"]).get("/vertraege/auftragnehmer/neu/").status_code == 403
     assert client_for(None).get("/vertraege/auftragnehmer/neu/").status_code == 404

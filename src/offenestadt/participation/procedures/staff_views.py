@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import staff_only
+from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation.procedures import rules, services
 from offenestadt.participation.procedures.forms import (
@@ -34,7 +35,7 @@ from offenestadt.participation.procedures.models import (
     Procedure,
 )
 from offenestadt.participation.procedures.views import editable_procedure
-from offenestadt.registry.forms import projects_to_link
+from offenestadt.registry.forms import preselect_project, projects_to_link
 
 
 def _staff_form(
@@ -74,6 +75,8 @@ def procedure_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
     form = ProcedureForm(
         request.POST if request.method == "POST" else None, instance=procedure, user=request.user
     )
+    if slug is None:
+        preselect_project(form, request.GET.get("projekt", ""))
     if form.is_valid():
         try:
             services.procedure_save(
@@ -101,9 +104,23 @@ def procedure_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def procedure_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish the procedure, after asking: its phases and texts are then open to everyone."""
     procedure = editable_procedure(request, slug)
+    if procedure.published_at is not None:
+        return redirect(procedure)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("„%(title)s“ veröffentlichen?") % {"title": procedure.title},
+            consequences=[
+                _("Das Verfahren ist dann für alle sichtbar, mit seinen Phasen und Texten."),
+                _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
+            ],
+            confirm_label=_("Ja, veröffentlichen"),
+            cancel_url=procedure.get_absolute_url(),
+        )
     try:
         services.procedure_publish(actor=request.user, procedure=procedure)
     except ValidationError as error:

@@ -342,20 +342,6 @@ def test_the_four_eyes_review_over_http(
     assert activity.purposes == "Anmeldung und Abmeldung von Hunden zur Steuer."
 
 
-def test_submitting_without_categories_shows_what_is_missing(
-    editor: User, project: Project, client_for: ClientFor
-) -> None:
-    activity = ProcessingActivity(title="Leerer Eintrag (Test)", office=editor.office)
-    services.activity_save(actor=editor, activity=activity, projects=[project])
-
-    response = client_for(editor).post(f"{activity.get_absolute_url()}einreichen/", {})
-
-    assert response.status_code == 400
-    assert "Tragen Sie zuerst die Kategorien" in response.content.decode()
-    activity.refresh_from_db()
-    assert activity.review_status == ReviewStatus.DRAFT
-
-
 def test_forms_show_clear_errors(editor: User, project: Project, client_for: ClientFor) -> None:
     client = client_for(editor)
 

@@ -176,6 +176,7 @@ def test_the_page_shows_the_refusal_and_accepts_a_council_decision(
             "decision_reference": DECISION.reference,
             "decided_on": DECISION.decided_on.isoformat(),
             "justification": DECISION.justification,
+            "bestaetigt": "1",
         },
     )
     assert passed.status_code == 302

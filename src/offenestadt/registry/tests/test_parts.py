@@ -137,7 +137,8 @@ def test_staff_add_change_and_remove_a_part(
     section = f"/projekte/{project.slug}/#{anchor}"
 
     assert client.get(f"{base}neu/").status_code == 200
-    response = client.post(f"{base}neu/", data)
+    # Access channels are added several at once, in rows.
+    response = client.post(f"{base}neu/", _rows(data) if kind == "zugangsweg" else data)
     assert (response.status_code, response["Location"]) == (302, section)
     part = model._default_manager.get()
     assert shown in client.get(project.get_absolute_url()).content.decode()
@@ -273,13 +274,64 @@ def test_errors_of_the_service_layer_are_shown_on_the_form(
     _saved(AccessChannel(service=service, **CHANNEL), editor)
 
     response = client_for(editor).post(
-        f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/", CHANNEL
+        f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/", _rows(CHANNEL)
     )
     assert response.status_code == 400
-    assert response.context["form"].non_field_errors()
+    assert response.context["rows"].forms[0].non_field_errors()
     assert 'class="error-summary"' in response.content.decode()
     assert "Diesen Zugangsweg gibt es für diesen Zeitpunkt schon" in response.content.decode()
     assert AccessChannel.objects.count() == 1
+
+
+def _rows(*channels: dict[str, str]) -> dict[str, str]:
+    """The add form of access channels as sent: three rows, the first ones filled."""
+    data = {
+        "zugang-TOTAL_FORMS": "3",
+        "zugang-INITIAL_FORMS": "0",
+        "zugang-MIN_NUM_FORMS": "1",
+        "zugang-MAX_NUM_FORMS": "1000",
+    }
+    for row, channel in enumerate(channels):
+        data |= {f"zugang-{row}-{name}": value for name, value in channel.items()}
+    return data
+
+
+def test_several_access_channels_are_entered_at_once(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    project = ProjectFactory.create(office=office)
+    service = _service(project, editor)
+    address = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/"
+    client = client_for(editor)
+    page = client.get(address).content.decode()
+    assert page.count("<legend>Zugangsweg ") == 3
+    before = CHANNEL | {"phase": "before", "kind": "phone", "place": "0234 910-0"}
+
+    response = client.post(address, _rows(before, CHANNEL), follow=True)
+
+    assert response.redirect_chain[-1][1] == 302
+    assert "2 Zugangswege sind eingetragen." in response.content.decode()
+    assert sorted(service.channels.values_list("phase", "kind")) == [
+        ("after", "online"),
+        ("before", "phone"),
+    ]
+    for channel in service.channels.all():
+        assert AuditEntry.objects.for_record(channel).count() == 1
+
+
+def test_one_wrong_row_stores_none_of_them(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    project = ProjectFactory.create(office=office)
+    service = _service(project, editor)
+    address = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/"
+
+    # Twice the same way in, at the same time: the second is refused, the first not kept.
+    response = client_for(editor).post(address, _rows(CHANNEL, CHANNEL))
+
+    assert response.status_code == 400
+    assert "Diesen Zugangsweg gibt es für diesen Zeitpunkt schon" in response.content.decode()
+    assert not service.channels.exists()
 
 
 def test_a_part_of_another_project_is_not_found(

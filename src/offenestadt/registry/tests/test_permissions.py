@@ -105,7 +105,7 @@ def test_edit_pages_follow_the_same_rules(
 ) -> None:
     project = ProjectFactory.create(office=office, draft=True)
     client = client_for(people[role])
-    response = client.post(f"/projekte/{project.slug}/veroeffentlichen/")
+    response = client.post(f"/projekte/{project.slug}/veroeffentlichen/", {"bestaetigt": "1"})
     sees_draft, _, may_edit = EXPECTED[role]
     if may_edit:
         assert response.status_code == 302

@@ -208,8 +208,15 @@ def test_an_editor_runs_a_procedure_through_its_pages(
     procedure = Procedure.objects.get()
     assert (procedure.office, procedure.slug) == (office, "spielplatze")
     base = f"/beteiligung/{procedure.slug}/"
-    # Publishing without phases is refused with a message.
-    client.post(f"{base}veroeffentlichen/")
+    # Publishing is asked about first; without phases it is refused, at the top, focused.
+    asked = client.get(f"{base}veroeffentlichen/").content.decode()
+    assert "„Spielplätze“ veröffentlichen?" in asked
+    assert '<input type="hidden" name="bestaetigt" value="1">' in asked
+    refused = client.post(f"{base}veroeffentlichen/", {"bestaetigt": "1"}, follow=True)
+    page = refused.content.decode()
+    refusal = page.index('role="alert" tabindex="-1" autofocus')
+    assert refusal < page.index("<h1>")
+    assert "Legen Sie vor der Veröffentlichung die Phasen" in page[refusal:]
     assert Procedure.objects.get().published_at is None
     today = timezone.localdate()
     response = client.post(
@@ -239,7 +246,8 @@ def test_an_editor_runs_a_procedure_through_its_pages(
     assert document.paragraphs.get(position=2).text == "Zwei!"
     client.post(f"{base}texte/{document.pk}/absaetze/{second.pk}/entfernen/")
     assert document.paragraphs.count() == 3
-    client.post(f"{base}veroeffentlichen/")
+    published = client.post(f"{base}veroeffentlichen/", {"bestaetigt": "1"}, follow=True)
+    assert "Das Verfahren ist veröffentlicht." in published.content.decode()
     assert Procedure.objects.get().published_at is not None
     response = client.post(
         f"{base}veranstaltungen/neu/",

@@ -1,0 +1,113 @@
+"""Gates in a real browser: a refused step answers at the top of the page with the focus on
+the refusal, its "beheben" opens the form that fixes it, filled in for this project, and
+an allowed step is asked about once more and then confirmed."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
+
+from offenestadt.accounts.models import Office, Role, User
+from offenestadt.charter.demo import load_demo as load_demo_charter
+from offenestadt.core.tests.browser import Account, chromium, sign_in
+from offenestadt.registry import services
+from offenestadt.registry.models import ProjectStatus
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "ein langes Passwort für den Browsertest"
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    editor: Account
+    project: str
+    project_pk: int
+
+
+@pytest.fixture
+def site(live_server: LiveServer, transactional_db: None) -> Site:
+    """A project in consultation that processes personal data and has nothing else yet;
+    all before Chromium starts (see offenestadt.core.tests.browser.chromium)."""
+    load_demo_charter()
+    office = Office.objects.create(slug="verkehr", name="Amt für Verkehr")
+    editor = User.objects.create_user(
+        username="redaktion", password=PASSWORD, role=Role.EDITOR, office=office
+    )
+    device = TOTPDevice.objects.create(user=editor, name="App", confirmed=True)
+    project = services.project_create(
+        actor=editor, office=office, title="Digitale Parkplatzsuche", summary="Sensoren."
+    )
+    services.project_publish(actor=editor, project=project)
+    for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
+        services.project_transition(actor=editor, project=project, to=status)
+    services.project_update(
+        actor=editor,
+        project=project,
+        title=project.title,
+        summary=project.summary,
+        plain_language_summary="",
+        processes_personal_data=True,
+    )
+    return Site(
+        url=live_server.url,
+        editor=Account.with_device(device, PASSWORD),
+        project=project.get_absolute_url(),
+        project_pk=project.pk,
+    )
+
+
+@pytest.fixture
+def page(monkeypatch: pytest.MonkeyPatch, site: Site) -> Iterator[Page]:
+    # Only while Chromium runs: see offenestadt.core.tests.browser.chromium.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium() as browser:
+        context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        sign_in(page, site.url, site.editor, site.project)
+        yield page
+        context.close()
+
+
+def test_a_refused_step_is_focused_at_the_top_and_its_fix_is_one_click_away(
+    page: Page, site: Site
+) -> None:
+    page.goto(site.url + site.project)
+    page.select_option("#id_to", "decision")
+    page.get_by_role("button", name="Stand ändern").click()
+    page.wait_for_load_state()
+
+    focused = page.evaluate("() => document.activeElement.id")
+    assert focused == "verweigert"
+    refusal = page.locator("#verweigert")
+    assert refusal.get_attribute("role") == "alert"
+    box = refusal.bounding_box()
+    assert box is not None
+    # Seen without scrolling: within the first screen.
+    assert box["y"] + min(box["height"], 100) < 900
+    assert page.evaluate("() => window.scrollY") < 900
+
+    refusal.get_by_role("link", name="beheben (P1)").first.click()
+    page.wait_for_load_state()
+
+    assert page.url.endswith("/verarbeitungen/neu/?projekt=digitale-parkplatzsuche")
+    assert page.locator(f"input[name=projects][value='{site.project_pk}']").is_checked()
+
+
+def test_an_allowed_step_is_asked_about_and_then_confirmed(page: Page, site: Site) -> None:
+    page.goto(site.url + site.project)
+    page.select_option("#id_to", "ended")
+    page.get_by_role("button", name="Stand ändern").click()
+    page.wait_for_load_state()
+    assert "bringen?" in page.locator("h1").inner_text()
+
+    page.get_by_role("button", name="Ja, Stand ändern").click()
+    page.wait_for_load_state()
+
+    assert page.url == site.url + site.project
+    status = page.get_by_role("status")
+    assert "Das Projekt ist jetzt im Stand" in status.inner_text()
