@@ -5,6 +5,7 @@ city's time to withdraw)."""
 import re
 from datetime import date
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -115,7 +116,7 @@ def data_stays_in_eu(contract: Contract, charter: CharterVersion) -> Outcome:
         return Outcome(
             Status.MISSING,
             _("Es fehlt, wo die Daten verarbeitet und gespeichert werden."),
-            fix="#daten-heading",
+            fix=reverse("contracts:clause_add", args=[contract.pk, "ort"]),
         )
     flows = data_flows(contract)
     unsafe = [
@@ -237,16 +238,18 @@ def redactions_justified(contract: Contract, charter: CharterVersion) -> Outcome
     """Every redaction names what it protects, the provision of the charter's law that
     allows it, and a specific justification; "vertraulich" alone is none."""
     redactions = list(contract.redactions.all())
-    unjustified = [r.passage for r in redactions if redaction_problems(r, charter)]
+    unjustified = [r for r in redactions if redaction_problems(r, charter)]
     if unjustified:
+        first = unjustified[0]
         return Outcome(
             Status.VIOLATED,
             _(
                 "Schwärzungen ohne Begründungsart mit Rechtsgrundlage und konkrete Begründung: "
                 "%(passages)s."
             ),
-            {"passages": ", ".join(unjustified)},
-            fix="#schwaerzungen-heading",
+            {"passages": ", ".join(r.passage for r in unjustified)},
+            fix=reverse("contracts:clause_edit", args=[contract.pk, "schwaerzung", first.pk])
+            + "#id_reason",
         )
     if redactions:
         return Outcome(

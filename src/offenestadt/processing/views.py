@@ -3,6 +3,7 @@ pages that write entries and take them through the data protection officer's rev
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.scorecard import Scorecard
 from offenestadt.charter.selectors import charter_in_force
 from offenestadt.contracts.selectors import contracts_with_data_flows
+from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.processing import rules, selectors, services
@@ -229,6 +231,7 @@ def activity_submit(request: HttpRequest, slug: str) -> HttpResponse:
         except GateRefusedError as refusal:
             return _render_detail(request, activity, submit_form=form, refusal=refusal, status=409)
         else:
+            messages.success(request, _("Der Eintrag ist zur Prüfung eingereicht."))
             return redirect(f"{activity.get_absolute_url()}#pruefung")
     return _render_detail(request, activity, submit_form=form, status=400)
 
@@ -241,16 +244,30 @@ def activity_review(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
-        decide = (
-            services.activity_approve
-            if form.cleaned_data["decision"] == ReviewDecision.APPROVE
-            else services.activity_return
-        )
+        approve = form.cleaned_data["decision"] == ReviewDecision.APPROVE
+        if approve and not confirmed(request):
+            return confirmation_page(
+                request,
+                title=_("„%(title)s“ freigeben und veröffentlichen?") % {"title": activity.title},
+                consequences=[
+                    _("Der Eintrag steht dann so im öffentlichen Verzeichnis."),
+                    _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
+                ],
+                confirm_label=_("Ja, freigeben und veröffentlichen"),
+                cancel_url=f"{activity.get_absolute_url()}#pruefung",
+            )
+        decide = services.activity_approve if approve else services.activity_return
         try:
             decide(actor=request.user, activity=activity, comment=form.cleaned_data["comment"])
         except ValidationError as error:
             show_validation_error(form, error)
         else:
+            messages.success(
+                request,
+                _("Der Eintrag ist freigegeben und veröffentlicht.")
+                if approve
+                else _("Der Eintrag ist mit Anmerkungen zurückgegeben."),
+            )
             return redirect(f"{activity.get_absolute_url()}#pruefung")
     return _render_detail(request, activity, review_form=form, status=400)
 

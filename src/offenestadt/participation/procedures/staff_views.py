@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from offenestadt.accounts.rules import staff_only
 from offenestadt.core.confirm import confirmation_page, confirmed
@@ -325,11 +325,23 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_minutes_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Publish a meeting's minutes, after asking."""
     procedure = editable_procedure(request, slug)
     meeting = get_object_or_404(procedure.meetings, pk=pk)
     meeting.procedure = procedure
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Das Protokoll von „%(title)s“ veröffentlichen?") % {"title": meeting.title},
+            consequences=[
+                _("Das Protokoll ist dann für alle lesbar."),
+                _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
+            ],
+            confirm_label=_("Ja, veröffentlichen"),
+            cancel_url=reverse("participation:meeting_detail", args=[procedure.slug, meeting.pk]),
+        )
     try:
         services.meeting_minutes_publish(actor=request.user, meeting=meeting)
     except ValidationError as error:

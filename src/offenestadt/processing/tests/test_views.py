@@ -311,9 +311,15 @@ def test_the_four_eyes_review_over_http(
     assert response.status_code == 302
     assert as_editor.post(f"{base}einreichen/", {}).status_code == 302
 
-    # The DPO approves: the entry is published.
-    response = as_dpo.post(f"{base}pruefen/", {"decision": "approve", "comment": ""})
-    assert response.status_code == 302
+    # The DPO approves, asked once more: the entry is published.
+    asked = as_dpo.post(f"{base}pruefen/", {"decision": "approve", "comment": ""})
+    assert "freigeben und veröffentlichen?" in asked.content.decode()
+    activity.refresh_from_db()
+    assert activity.review_status == ReviewStatus.SUBMITTED
+    response = as_dpo.post(
+        f"{base}pruefen/", {"decision": "approve", "comment": "", "bestaetigt": "1"}, follow=True
+    )
+    assert "Der Eintrag ist freigegeben und veröffentlicht." in response.content.decode()
     activity.refresh_from_db()
     assert activity.review_status == ReviewStatus.APPROVED
     assert activity.published_at is not None

@@ -28,3 +28,16 @@ class ProjectFactory(factory.django.DjangoModelFactory[Project]):
 
     class Params:
         draft = factory.Trait(published_at=None, internal_note="Noch nicht abgestimmt.")
+
+
+def channel_rows(*channels: dict[str, str]) -> dict[str, str]:
+    """The form that adds access channels as sent: three rows, the first ones filled."""
+    data = {
+        "zugang-TOTAL_FORMS": "3",
+        "zugang-INITIAL_FORMS": "0",
+        "zugang-MIN_NUM_FORMS": "1",
+        "zugang-MAX_NUM_FORMS": "1000",
+    }
+    for row, channel in enumerate(channels):
+        data |= {f"zugang-{row}-{name}": value for name, value in channel.items()}
+    return data

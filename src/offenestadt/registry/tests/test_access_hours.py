@@ -16,7 +16,7 @@ from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.registry import services
 from offenestadt.registry.models import AccessChannel, Project, Service
 from offenestadt.registry.opening_hours import Interval, WeeklyHours, parse_day
-from offenestadt.registry.tests.factories import ProjectFactory
+from offenestadt.registry.tests.factories import ProjectFactory, channel_rows
 
 ClientFor = Callable[[User | None], Client]
 
@@ -123,9 +123,9 @@ def test_hours_typed_per_weekday_are_stored_as_intervals_and_audited(
 
     form = client.get(f"{base}neu/").content.decode()
     assert "<legend>Öffnungszeiten (vor Ort) oder Telefonzeiten</legend>" in form
-    assert 'name="hours_monday"' in form and 'name="hours_sunday"' in form
+    assert 'name="zugang-0-hours_monday"' in form and 'name="zugang-0-hours_sunday"' in form
 
-    response = client.post(f"{base}neu/", CHANNEL | MONDAY_TO_FRIDAY | CLOSED)
+    response = client.post(f"{base}neu/", channel_rows(CHANNEL | MONDAY_TO_FRIDAY | CLOSED))
     assert response.status_code == 302
     channel = AccessChannel.objects.get()
     assert channel.hours[:2] == [
@@ -162,13 +162,13 @@ def test_bad_hours_on_the_form_say_what_to_fix_and_store_nothing(
     entries = AuditEntry.objects.count()
 
     response = client_for(editor).post(
-        f"{base}neu/", CHANNEL | MONDAY_TO_FRIDAY | {"hours_monday": monday}
+        f"{base}neu/", channel_rows(CHANNEL | MONDAY_TO_FRIDAY | {"hours_monday": monday})
     )
 
     assert response.status_code == 400
-    errors = " ".join(response.context["form"].errors["hours_monday"])
+    errors = " ".join(response.context["rows"].forms[0].errors["hours_monday"])
     assert message in errors
-    assert 'id="id_hours_monday_error"' in response.content.decode()
+    assert 'id="id_zugang-0-hours_monday_error"' in response.content.decode()
     assert not AccessChannel.objects.exists()
     assert AuditEntry.objects.count() == entries
 
@@ -180,7 +180,7 @@ def test_a_change_with_bad_hours_keeps_the_stored_hours(
     service = _service(project, editor)
     base = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/"
     client = client_for(editor)
-    client.post(f"{base}neu/", CHANNEL | MONDAY_TO_FRIDAY)
+    client.post(f"{base}neu/", channel_rows(CHANNEL | MONDAY_TO_FRIDAY))
     channel = AccessChannel.objects.get()
     stored = channel.hours
 
@@ -207,13 +207,16 @@ def test_the_project_page_shows_the_hours_readably(
     base = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/"
     editing = client_for(editor)
     editing.post(
-        f"{base}neu/", CHANNEL | MONDAY_TO_FRIDAY | {"hours_note": "und nach Vereinbarung"}
+        f"{base}neu/",
+        channel_rows(CHANNEL | MONDAY_TO_FRIDAY | {"hours_note": "und nach Vereinbarung"}),
     )
     editing.post(
         f"{base}neu/",
-        CHANNEL
-        | {"kind": "phone", "place": "0234 000", "district": "", "step_free": "unknown"}
-        | {"hours_monday": "08:00–09:00"},
+        channel_rows(
+            CHANNEL
+            | {"kind": "phone", "place": "0234 000", "district": "", "step_free": "unknown"}
+            | {"hours_monday": "08:00–09:00"}
+        ),
     )
 
     page = client_for(None).get(project.get_absolute_url()).content.decode()

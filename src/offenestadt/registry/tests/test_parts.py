@@ -22,7 +22,7 @@ from offenestadt.registry.models import (
     TrainingOffer,
 )
 from offenestadt.registry.services import RegisterPart
-from offenestadt.registry.tests.factories import ProjectFactory
+from offenestadt.registry.tests.factories import ProjectFactory, channel_rows
 
 ClientFor = Callable[[User | None], Client]
 
@@ -138,7 +138,7 @@ def test_staff_add_change_and_remove_a_part(
 
     assert client.get(f"{base}neu/").status_code == 200
     # Access channels are added several at once, in rows.
-    response = client.post(f"{base}neu/", _rows(data) if kind == "zugangsweg" else data)
+    response = client.post(f"{base}neu/", channel_rows(data) if kind == "zugangsweg" else data)
     assert (response.status_code, response["Location"]) == (302, section)
     part = model._default_manager.get()
     assert shown in client.get(project.get_absolute_url()).content.decode()
@@ -274,26 +274,14 @@ def test_errors_of_the_service_layer_are_shown_on_the_form(
     _saved(AccessChannel(service=service, **CHANNEL), editor)
 
     response = client_for(editor).post(
-        f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/", _rows(CHANNEL)
+        f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/",
+        channel_rows(CHANNEL),
     )
     assert response.status_code == 400
     assert response.context["rows"].forms[0].non_field_errors()
     assert 'class="error-summary"' in response.content.decode()
     assert "Diesen Zugangsweg gibt es für diesen Zeitpunkt schon" in response.content.decode()
     assert AccessChannel.objects.count() == 1
-
-
-def _rows(*channels: dict[str, str]) -> dict[str, str]:
-    """The add form of access channels as sent: three rows, the first ones filled."""
-    data = {
-        "zugang-TOTAL_FORMS": "3",
-        "zugang-INITIAL_FORMS": "0",
-        "zugang-MIN_NUM_FORMS": "1",
-        "zugang-MAX_NUM_FORMS": "1000",
-    }
-    for row, channel in enumerate(channels):
-        data |= {f"zugang-{row}-{name}": value for name, value in channel.items()}
-    return data
 
 
 def test_several_access_channels_are_entered_at_once(
@@ -307,7 +295,7 @@ def test_several_access_channels_are_entered_at_once(
     assert page.count("<legend>Zugangsweg ") == 3
     before = CHANNEL | {"phase": "before", "kind": "phone", "place": "0234 910-0"}
 
-    response = client.post(address, _rows(before, CHANNEL), follow=True)
+    response = client.post(address, channel_rows(before, CHANNEL), follow=True)
 
     assert response.redirect_chain[-1][1] == 302
     assert "2 Zugangswege sind eingetragen." in response.content.decode()
@@ -327,7 +315,7 @@ def test_one_wrong_row_stores_none_of_them(
     address = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/"
 
     # Twice the same way in, at the same time: the second is refused, the first not kept.
-    response = client_for(editor).post(address, _rows(CHANNEL, CHANNEL))
+    response = client_for(editor).post(address, channel_rows(CHANNEL, CHANNEL))
 
     assert response.status_code == 400
     assert "Diesen Zugangsweg gibt es für diesen Zeitpunkt schon" in response.content.decode()

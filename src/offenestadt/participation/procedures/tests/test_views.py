@@ -122,8 +122,13 @@ def test_a_meetings_place_accessibility_and_published_minutes(
     assert "Rathaus, Saal 2" in page and "Induktionsschleife" in page
     assert "Geheimer Entwurf" not in page
     assert "Geheimer Entwurf" in _page(client_for(editor), url)
-    response = client_for(editor).post(f"{url}protokoll-veroeffentlichen/")
-    assert response.status_code == 302
+    asked = _page(client_for(editor), f"{url}protokoll-veroeffentlichen/")
+    assert "veröffentlichen?" in asked
+    assert "Geheimer Entwurf" not in _page(client_for(None), url)
+    response = client_for(editor).post(
+        f"{url}protokoll-veroeffentlichen/", {"bestaetigt": "1"}, follow=True
+    )
+    assert "Das Protokoll ist veröffentlicht." in response.content.decode()
     assert "Geheimer Entwurf" in _page(client_for(None), url)
     results = _page(client_for(None), f"/beteiligung/{procedure.slug}/ergebnis/")
     assert url in results
