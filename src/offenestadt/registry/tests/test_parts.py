@@ -292,7 +292,8 @@ def test_several_access_channels_are_entered_at_once(
     address = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/"
     client = client_for(editor)
     page = client.get(address).content.decode()
-    assert page.count("<legend>Zugangsweg ") == 3
+    assert page.count('<div class="channel-row" role="group"') == 3
+    assert '<h2 id="zugang-2-heading">Zugangsweg 3</h2>' in page
     before = CHANNEL | {"phase": "before", "kind": "phone", "place": "0234 910-0"}
 
     response = client.post(address, channel_rows(before, CHANNEL), follow=True)
