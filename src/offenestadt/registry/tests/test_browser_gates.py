@@ -12,9 +12,16 @@ from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.charter.demo import load_demo as load_demo_charter
-from offenestadt.core.tests.browser import Account, chromium, sign_in
+from offenestadt.core.tests.browser import (
+    Account,
+    axe_source,
+    chromium,
+    describe_violations,
+    run_axe,
+    sign_in,
+)
 from offenestadt.registry import services
-from offenestadt.registry.models import ProjectStatus
+from offenestadt.registry.models import ProjectStatus, Service
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +34,8 @@ class Site:
     editor: Account
     project: str
     project_pk: int
+    # The form that adds access channels to the project's service.
+    channels: str
 
 
 @pytest.fixture
@@ -53,12 +62,21 @@ def site(live_server: LiveServer, transactional_db: None) -> Site:
         plain_language_summary="",
         processes_personal_data=True,
     )
+    service = services.project_part_save(
+        actor=editor, part=Service(project=project, name="Anwohnerparken")
+    )
     return Site(
         url=live_server.url,
         editor=Account.with_device(device, PASSWORD),
         project=project.get_absolute_url(),
         project_pk=project.pk,
+        channels=f"{project.get_absolute_url()}dienstleistung/{service.pk}/zugangsweg/neu/",
     )
+
+
+@pytest.fixture
+def axe(pytestconfig: pytest.Config) -> str:
+    return axe_source(pytestconfig.rootpath)
 
 
 @pytest.fixture
@@ -74,7 +92,7 @@ def page(monkeypatch: pytest.MonkeyPatch, site: Site) -> Iterator[Page]:
 
 
 def test_a_refused_step_is_focused_at_the_top_and_its_fix_is_one_click_away(
-    page: Page, site: Site
+    page: Page, site: Site, axe: str
 ) -> None:
     page.goto(site.url + site.project)
     page.select_option("#id_to", "decision")
@@ -90,6 +108,7 @@ def test_a_refused_step_is_focused_at_the_top_and_its_fix_is_one_click_away(
     # Seen without scrolling: within the first screen.
     assert box["y"] + min(box["height"], 100) < 900
     assert page.evaluate("() => window.scrollY") < 900
+    assert describe_violations("refused", run_axe(page, axe)) == []
 
     refusal.get_by_role("link", name="beheben (P1)").first.click()
     page.wait_for_load_state()
@@ -98,12 +117,15 @@ def test_a_refused_step_is_focused_at_the_top_and_its_fix_is_one_click_away(
     assert page.locator(f"input[name=projects][value='{site.project_pk}']").is_checked()
 
 
-def test_an_allowed_step_is_asked_about_and_then_confirmed(page: Page, site: Site) -> None:
+def test_an_allowed_step_is_asked_about_and_then_confirmed(
+    page: Page, site: Site, axe: str
+) -> None:
     page.goto(site.url + site.project)
     page.select_option("#id_to", "ended")
     page.get_by_role("button", name="Stand ändern").click()
     page.wait_for_load_state()
     assert "bringen?" in page.locator("h1").inner_text()
+    assert describe_violations("confirmation", run_axe(page, axe)) == []
 
     page.get_by_role("button", name="Ja, Stand ändern").click()
     page.wait_for_load_state()
@@ -111,3 +133,19 @@ def test_an_allowed_step_is_asked_about_and_then_confirmed(page: Page, site: Sit
     assert page.url == site.url + site.project
     status = page.get_by_role("status")
     assert "Das Projekt ist jetzt im Stand" in status.inner_text()
+
+
+def test_access_channels_are_entered_in_rows(page: Page, site: Site, axe: str) -> None:
+    page.goto(site.url + site.channels)
+    assert describe_violations("channel rows", run_axe(page, axe)) == []
+
+    page.select_option("#id_zugang-0-phase", "before")
+    page.select_option("#id_zugang-0-kind", "phone")
+    page.fill("#id_zugang-0-place", "0234 910-0")
+    page.select_option("#id_zugang-1-phase", "after")
+    page.select_option("#id_zugang-1-kind", "online")
+    page.fill("#id_zugang-1-place", "https://service.example.org/parken")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_load_state()
+
+    assert "2 Zugangswege sind eingetragen." in page.get_by_role("status").inner_text()
