@@ -139,7 +139,7 @@ def test_projects_and_contracts_held_at_a_gate_say_what_is_missing(
     assert f'href="/projekte/{project.slug}/"' in page
     # P1: whether it processes personal data is not declared; "beheben" leads to the form.
     assert "Geben Sie an, ob das Projekt personenbezogene Daten verarbeitet." in page
-    assert f'href="/projekte/{project.slug}/#stammdaten"' in page
+    assert f'href="/projekte/{project.slug}/bearbeiten/#id_processes_personal_data"' in page
     assert f'href="/vertraege/{contract.pk}/"' in page
     assert "vor der Beratung müssen es mindestens 28 Tage sein" in page
 
