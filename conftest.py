@@ -10,6 +10,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db.models import FileField
 from django.test import Client, override_settings
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.management.commands import db_worker
@@ -159,6 +160,15 @@ def _files_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Ite
     yield
     for step in reversed(undo):
         step()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Every test starts in the site's language: a request to /en/ in an earlier test leaves
+    English active in the thread, which would word a later test's texts in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
