@@ -3,6 +3,7 @@ change and remove its files and links, or send a file into the anonymization pip
 
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     HttpRequest,
@@ -13,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import staff_only
+from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.opendata.catalogue import rules, services
 from offenestadt.opendata.catalogue.forms import DatasetForm, DistributionForm, WithdrawForm
 from offenestadt.opendata.catalogue.models import Dataset, Distribution
 from offenestadt.opendata.catalogue.views import dataset_for, render_detail
+from offenestadt.opendata.compliance import dataset_gate
 from offenestadt.registry.forms import projects_to_link
 
 
@@ -62,15 +65,40 @@ def dataset_edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
     )
 
 
+def _confirm_publish(request: HttpRequest, dataset: Dataset) -> HttpResponse:
+    return confirmation_page(
+        request,
+        title=_("„%(title)s“ in den Katalog aufnehmen?") % {"title": dataset.title},
+        consequences=[
+            _(
+                "Der Datensatz und seine Dateien sind dann für alle abrufbar, auch über die "
+                "CKAN-Schnittstelle und den DCAT-Katalog, aus dem Portale wie GovData ihn "
+                "übernehmen."
+            ),
+            _(
+                "Zurückziehen nimmt ihn aus dem Katalog, aber nicht aus den Kopien, die andere "
+                "bis dahin geladen haben."
+            ),
+        ],
+        confirm_label=_("Ja, veröffentlichen"),
+        cancel_url=dataset.get_absolute_url(),
+    )
+
+
 @require_POST
 def dataset_publish(request: HttpRequest, name: str) -> HttpResponse:
-    """Put the dataset in the catalogue; what is missing shows on its page."""
+    """Put the dataset in the catalogue after asking once more; what its gate would refuse is
+    refused at once, on its page, without asking first."""
     dataset = _editable_dataset(request, name)
     try:
+        if not confirmed(request):
+            dataset_gate(dataset=dataset)
+            return _confirm_publish(request, dataset)
         services.dataset_publish(actor=request.user, dataset=dataset)
     except ValidationError as error:
         dataset.refresh_from_db()
         return render_detail(request, dataset, publish_errors=error.messages, status=400)
+    messages.success(request, _("Der Datensatz ist im Katalog veröffentlicht."))
     return redirect(dataset)
 
 

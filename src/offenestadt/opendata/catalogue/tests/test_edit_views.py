@@ -92,7 +92,17 @@ def test_an_editor_describes_uploads_and_publishes_a_dataset(
     assert "Der Hintergrunddienst hat sich seit über" in waiting.content.decode()
     run_worker()
 
-    assert client.post("/daten/baumkataster/veroeffentlichen/").status_code == 302
+    # Publishing asks once more; only the confirmed request publishes, and says so.
+    asked = client.post("/daten/baumkataster/veroeffentlichen/")
+    assert asked.status_code == 200
+    assert "„Baumkataster (Test)“ in den Katalog aufnehmen?" in asked.content.decode()
+    dataset.refresh_from_db()
+    assert dataset.published_at is None
+    published = client.post(
+        "/daten/baumkataster/veroeffentlichen/", {"bestaetigt": "1"}, follow=True
+    )
+    assert published.redirect_chain == [("/daten/baumkataster/", 302)]
+    assert "Der Datensatz ist im Katalog veröffentlicht." in published.content.decode()
     dataset.refresh_from_db()
     assert dataset.in_catalogue
     assert titles(client_for(None).get("/daten/")) == ["Baumkataster (Test)"]
@@ -126,7 +136,8 @@ def test_withdrawing_needs_a_reason(editor: User, project: Project, client_for: 
     dataset.refresh_from_db()
     assert (dataset.in_catalogue, dataset.withdrawn_reason) == (False, "Bäume neu gezählt.")
     # Published again, it is back in the catalogue.
-    assert client.post("/daten/baumkataster/veroeffentlichen/").status_code == 302
+    again = client.post("/daten/baumkataster/veroeffentlichen/", {"bestaetigt": "1"})
+    assert again.status_code == 302
     assert titles(client_for(None).get("/daten/")) == ["Baumkataster"]
 
 
@@ -259,12 +270,9 @@ def test_who_may_use_the_staff_pages(
     )
     assert statuses["other_editor"] == {**everywhere, "create": 200}
     assert statuses["dpo"] == everywhere
-    # A withdrawal without a reason is refused with the form; the draft is then published.
-    assert statuses["editor"] == {
-        **dict.fromkeys(pages, 200),
-        "withdraw": 400,
-        "publish_draft": 302,
-    }
+    # A withdrawal without a reason is refused with the form; publishing the draft is asked
+    # about once more (its confirmation page).
+    assert statuses["editor"] == {**dict.fromkeys(pages, 200), "withdraw": 400}
     assert statuses["admin"]["edit"] == 200
     dataset.refresh_from_db()
     assert dataset.in_catalogue
