@@ -502,9 +502,9 @@ def vote_save(*, actor: Actor, vote: Vote) -> Vote:
 
 
 @transaction.atomic
-def vote_publish(*, actor: Actor, vote: Vote) -> Vote:
-    """Publish a vote; it needs two answers to choose from (one, in approval and budget)."""
-    _require_manage(actor, vote)
+def vote_publishable(vote: Vote) -> None:
+    """Raise ValidationError with what a vote lacks before it may be published: two answers
+    to choose from (one, in approval and budget), and in a budget each answer's cost."""
     minimum = 1 if vote.kind in {VoteKind.APPROVAL, VoteKind.BUDGET} else 2
     if vote.options.count() < minimum:
         raise ValidationError(
@@ -512,6 +512,12 @@ def vote_publish(*, actor: Actor, vote: Vote) -> Vote:
         )
     if vote.kind == VoteKind.BUDGET and vote.options.filter(cost__isnull=True).exists():
         raise ValidationError(_("Bei „Budget verteilen“ braucht jede Antwort ihre Kosten."))
+
+
+def vote_publish(*, actor: Actor, vote: Vote) -> Vote:
+    """Publish a vote, once it is publishable (vote_publishable)."""
+    _require_manage(actor, vote)
+    vote_publishable(vote)
     if vote.published_at is None:
         vote.published_at = timezone.now()
         save_record(record=vote, actor=actor, event=AuditEvent.PUBLISHED)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import reads_internal
+from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.throttle import address_key
 from offenestadt.voting import rules, selectors, services
@@ -190,13 +191,32 @@ def vote_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+def _confirm_publish(request: HttpRequest, vote: Vote) -> HttpResponse:
+    return confirmation_page(
+        request,
+        title=_("„%(title)s“ veröffentlichen?") % {"title": vote.title},
+        consequences=[
+            _("Die Abstimmung ist dann für alle sichtbar, mit ihren Antworten und Terminen."),
+            _("Sobald sie begonnen hat, lassen sich die Antworten nicht mehr ändern."),
+        ],
+        confirm_label=_("Ja, veröffentlichen"),
+        cancel_url=vote.get_absolute_url(),
+    )
+
+
 @require_POST
 def vote_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a vote after asking once more; what it lacks is said at once, without asking."""
     vote = _managed_vote(request, pk)
     try:
+        if not confirmed(request):
+            services.vote_publishable(vote)
+            return _confirm_publish(request, vote)
         services.vote_publish(actor=request.user, vote=vote)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Die Abstimmung ist veröffentlicht."))
     return redirect(vote)
 
 

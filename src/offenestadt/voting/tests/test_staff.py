@@ -76,7 +76,16 @@ def test_an_editor_prepares_and_publishes_a_vote(
             f"/abstimmungen/{vote.pk}/antworten/neu/", {"position": 1, "label": label}
         )
         assert added.status_code == 302
-    assert client.post(f"/abstimmungen/{vote.pk}/veroeffentlichen/").status_code == 302
+    # Publishing asks once more; only the confirmed request publishes, and says so.
+    asked = client.post(f"/abstimmungen/{vote.pk}/veroeffentlichen/")
+    assert asked.status_code == 200
+    assert "„Welcher Park zuerst?“ veröffentlichen?" in asked.content.decode()
+    vote.refresh_from_db()
+    assert vote.published_at is None
+    published = client.post(
+        f"/abstimmungen/{vote.pk}/veroeffentlichen/", {"bestaetigt": "1"}, follow=True
+    )
+    assert "Die Abstimmung ist veröffentlicht." in published.content.decode()
     vote.refresh_from_db()
     assert vote.published_at is not None
     assert client_for(None).get(vote.get_absolute_url()).status_code == 200
@@ -88,8 +97,10 @@ def test_publishing_needs_answers(client_for: ClientFor, office: Office, editor:
     vote = make_vote(office, labels=("Nur eine",), published=False)
     client = client_for(editor)
 
+    # Refused at once, without the confirmation page first.
     response = client.post(f"/abstimmungen/{vote.pk}/veroeffentlichen/", follow=True)
 
+    assert response.redirect_chain == [(vote.get_absolute_url(), 302)]
     assert "mindestens 2 Antworten" in response.content.decode()
     vote.refresh_from_db()
     assert vote.published_at is None
