@@ -11,6 +11,12 @@ from offenestadt.accounts.models import Actor
 from offenestadt.core.uploads import UploadField
 from offenestadt.opendata.catalogue import rules as catalogue_rules
 from offenestadt.opendata.catalogue.models import Dataset
+from offenestadt.opendata.pipeline.aggregates import (
+    DP_AGGREGATES,
+    EPSILON_MAX,
+    EPSILON_MIN,
+    K_ANONYMITY,
+)
 from offenestadt.opendata.pipeline.services import ACCEPTED_SUFFIXES
 
 ROLE_CHOICES = [
@@ -46,14 +52,31 @@ class UploadForm(forms.Form):
         self.fields["dataset"].queryset = datasets  # type: ignore[attr-defined]
 
 
-class PrivacyModelForm(forms.Form):
-    """k, l and the share of records that may be suppressed, and per column its role and how
-    it is generalised. Columns are numbered in the form: their names may hold any character."""
+MODE_CHOICES = [
+    (K_ANONYMITY, _("k-anonyme Tabelle")),
+    (DP_AGGREGATES, _("Differenziell private Zählungen")),
+]
+DP_FIELDS = ("epsilon", "group_by", "categories", "sum_column", "sum_lower", "sum_upper")
 
+
+class PrivacyModelForm(forms.Form):
+    """The privacy mode. For a k-anonymous table: k, l and the share of records that may be
+    suppressed, and per column its role and how it is generalised (columns are numbered in the
+    form: their names may hold any character). For differentially private counts: epsilon, the
+    column to count by with its public categories, and optionally a column to sum within
+    public bounds (see pipeline.aggregates); direct identifiers cannot be chosen."""
+
+    mode = forms.ChoiceField(
+        label=_("Was wird veröffentlicht?"),
+        choices=MODE_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,  # a form without the choice asks for the k-anonymous table
+    )
     k = forms.IntegerField(
         label=_("k (kleinste Gruppengröße)"),
         min_value=2,
         max_value=1000,
+        required=False,
         help_text=_(
             "Jeder veröffentlichte Datensatz gleicht in allen Quasi-Identifikatoren "
             "mindestens k-1 anderen."
@@ -74,6 +97,42 @@ class PrivacyModelForm(forms.Form):
         localize=True,
         help_text=_("Datensätze, die sich nicht verallgemeinern lassen, werden ausgeblendet."),
     )
+    epsilon = forms.DecimalField(
+        label=_("Epsilon (Datenschutzbudget)"),
+        min_value=Decimal(str(EPSILON_MIN)),
+        max_value=Decimal(str(EPSILON_MAX)),
+        decimal_places=2,
+        localize=True,
+        required=False,
+        help_text=_(
+            "Zwischen 0,1 und 5. Je kleiner, desto mehr Rauschen und desto besser der Schutz "
+            "der einzelnen Person."
+        ),
+    )
+    group_by = forms.ChoiceField(
+        label=_("Gezählt wird nach der Spalte"), required=False, choices=[]
+    )
+    categories = forms.CharField(
+        label=_("Kategorien, eine je Zeile"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Öffentlich bekannte Werte, etwa die Stadtbezirke. Sie werden nicht aus den Daten "
+            "gelesen, damit kein seltener Wert sichtbar wird; andere Werte zählen nicht mit."
+        ),
+    )
+    sum_column = forms.ChoiceField(
+        label=_("Summiert wird die Spalte (freiwillig)"), required=False, choices=[]
+    )
+    sum_lower = forms.DecimalField(label=_("Untergrenze je Wert"), required=False, localize=True)
+    sum_upper = forms.DecimalField(
+        label=_("Obergrenze je Wert"),
+        required=False,
+        localize=True,
+        help_text=_(
+            "Ohne Blick in die Daten festlegen: Werte außerhalb werden auf die Grenze gesetzt."
+        ),
+    )
     # WCAG 2.2.1: a page that reloads itself is something the user can turn off beforehand.
     follow = forms.BooleanField(
         label=_(
@@ -85,13 +144,26 @@ class PrivacyModelForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, columns: list[str], config: dict[str, Any], **kwargs: Any
+        self,
+        *args: Any,
+        columns: list[str],
+        config: dict[str, Any],
+        identifiers: list[str],
+        **kwargs: Any,
     ) -> None:
         chosen = config.get("columns", {})
-        suppression = Decimal(str(config.get("suppression", 0))) * 100
+        suppression = Decimal(str(config.get("suppression") or 0)) * 100
+        bounds = config.get("bounds") or [None, None]
         kwargs.setdefault(
             "initial",
             {
+                "mode": config.get("mode", K_ANONYMITY),
+                "epsilon": Decimal(str(config.get("epsilon") or 1)),
+                "group_by": config.get("group_by"),
+                "categories": "\n".join(config.get("categories", [])),
+                "sum_column": config.get("sum_column") or "",
+                "sum_lower": bounds[0],
+                "sum_upper": bounds[1],
                 "k": config.get("k", 5),
                 "l_diversity": config.get("l"),
                 "suppression": suppression.quantize(Decimal("0.1")),
@@ -108,6 +180,9 @@ class PrivacyModelForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.columns = columns
+        countable = [(name, name) for name in columns if name not in identifiers]
+        self.fields["group_by"].choices = [("", "–"), *countable]  # type: ignore[attr-defined]
+        self.fields["sum_column"].choices = [("", "–"), *countable]  # type: ignore[attr-defined]
         for i, name in enumerate(columns):
             self.fields[f"role_{i}"] = forms.ChoiceField(
                 label=_("Rolle der Spalte %(name)s") % {"name": name}, choices=ROLE_CHOICES
@@ -124,10 +199,44 @@ class PrivacyModelForm(forms.Form):
             for i, name in enumerate(self.columns)
         ]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "mode" in data:
+            data["mode"] = data["mode"] or K_ANONYMITY
+        if data.get("mode") == DP_AGGREGATES:
+            if data.get("epsilon") is None and "epsilon" not in self.errors:
+                self.add_error("epsilon", _("Geben Sie epsilon an."))
+            if not data.get("group_by"):
+                self.add_error("group_by", _("Wählen Sie die Spalte, nach der gezählt wird."))
+            if not self.category_list():
+                self.add_error("categories", _("Geben Sie mindestens eine Kategorie an."))
+            if data.get("sum_column") and (
+                data.get("sum_lower") is None or data.get("sum_upper") is None
+            ):
+                self.add_error("sum_upper", _("Geben Sie für die Summe beide Grenzen an."))
+        elif data.get("mode") == K_ANONYMITY and data.get("k") is None:
+            self.add_error("k", _("Geben Sie k an."))
+        return data
+
+    def category_list(self) -> list[str]:
+        """The editor's categories: one a line, blank lines and repeats left out."""
+        lines = (line.strip() for line in self.cleaned_data.get("categories", "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def dp_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in DP_FIELDS]
+
     def config(self) -> dict[str, Any]:
         """The privacy model as the pipeline takes it (after is_valid)."""
         data = self.cleaned_data
+        sum_column = data["sum_column"] or None
         return {
+            "mode": data["mode"],
+            "epsilon": float(data["epsilon"]) if data["epsilon"] is not None else None,
+            "group_by": data["group_by"],
+            "categories": self.category_list(),
+            "sum_column": sum_column,
+            "bounds": [float(data["sum_lower"]), float(data["sum_upper"])] if sum_column else None,
             "k": data["k"],
             "l": data["l_diversity"],
             "suppression": float(data["suppression"] / 100),

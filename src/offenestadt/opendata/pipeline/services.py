@@ -41,6 +41,11 @@ from offenestadt.opendata.catalogue.models import Distribution
 from offenestadt.opendata.catalogue.services import distribution_save
 from offenestadt.opendata.filescan.services import file_scan_anonymized
 from offenestadt.opendata.pipeline import rules
+from offenestadt.opendata.pipeline.aggregates import (
+    DP_AGGREGATES,
+    aggregate,
+    check_dp_config,
+)
 from offenestadt.opendata.pipeline.models import PipelineStatus, RawUpload
 
 ROLES = ("identifier", "quasi", "sensitive", "keep")
@@ -198,8 +203,21 @@ def upload_create(*, actor: Actor, dataset: Any, file: UploadedFile[bytes]) -> R
     return upload
 
 
-def check_config(config: dict[str, Any], columns: list[str]) -> dict[str, Any]:
-    """The privacy model as the task needs it, or a ValidationError saying what to fix."""
+def check_config(
+    config: dict[str, Any], columns: list[str], identifiers: list[str] | None = None
+) -> dict[str, Any]:
+    """The privacy model as the task needs it, or a ValidationError saying what to fix.
+    ``identifiers``: the columns the scan marked as direct identifiers."""
+    if config.get("mode") == DP_AGGREGATES:
+        problems = check_dp_config(config, identifiers or [])
+    else:
+        problems = _k_anonymity_problems(config, columns)
+    if problems:
+        raise ValidationError(problems)
+    return config
+
+
+def _k_anonymity_problems(config: dict[str, Any], columns: list[str]) -> list[str]:
     problems = []
     k = config.get("k")
     if not isinstance(k, int) or k < 2:
@@ -227,9 +245,13 @@ def check_config(config: dict[str, Any], columns: list[str]) -> dict[str, Any]:
         problems.append(_("Höchstens eine Spalte kann sensibel sein."))
     if l_value is not None and not sensitive:
         problems.append(_("Für l-Diversität braucht es eine sensible Spalte."))
-    if problems:
-        raise ValidationError(problems)
-    return config
+    return problems
+
+
+def scanned_columns(upload: RawUpload) -> tuple[list[str], list[str]]:
+    """The upload's columns, and those the scan marked as direct identifiers."""
+    columns = [f["column"] for f in upload.scan]
+    return columns, [f["column"] for f in upload.scan if f["role"] == "direct identifier"]
 
 
 @transaction.atomic
@@ -243,7 +265,7 @@ def upload_configure(*, actor: Actor, upload: RawUpload, config: dict[str, Any])
         PipelineStatus.REVIEW,
     }:
         raise ValidationError(_("In diesem Schritt lässt sich das Modell nicht mehr ändern."))
-    upload.config = check_config(config, [f["column"] for f in upload.scan])
+    upload.config = check_config(config, *scanned_columns(upload))
     upload.status = PipelineStatus.SCANNED
     save_record(record=upload, actor=actor, event=AuditEvent.CHANGED)
     return upload
@@ -257,7 +279,7 @@ def upload_run(*, actor: Actor, upload: RawUpload) -> RawUpload:
     _require_edit(actor, upload)
     if upload.status != PipelineStatus.SCANNED:
         raise ValidationError(_("Prüfen und bestätigen Sie zuerst das Datenschutzmodell."))
-    check_config(upload.config, [f["column"] for f in upload.scan])
+    check_config(upload.config, *scanned_columns(upload))
     upload.status = PipelineStatus.QUEUED
     upload.progress = 0
     upload.error = ""
@@ -283,6 +305,25 @@ def hierarchy_for(name: str, generalisation: str, values: list[str]) -> Hierarch
 
 def _provenance(upload: RawUpload) -> str:
     config, report = upload.config, upload.report
+    if config.get("mode") == DP_AGGREGATES:
+        parts = [
+            _(
+                "Keine Einzeldaten: veröffentlicht sind nur Zählungen je Kategorie von "
+                "%(column)s, differenziell privat verrauscht (Laplace-Mechanismus, "
+                "epsilon = %(epsilon)s)."
+            )
+            % {"column": config["group_by"], "epsilon": config["epsilon"]}
+        ]
+        if config.get("sum_column"):
+            parts.append(
+                _("Dazu die Summen von %(name)s, jeder Wert begrenzt auf %(low)s bis %(high)s.")
+                % {
+                    "name": config["sum_column"],
+                    "low": config["bounds"][0],
+                    "high": config["bounds"][1],
+                }
+            )
+        return " ".join(parts)
     columns = config["columns"]
     removed = sorted(n for n, c in columns.items() if c["role"] == "identifier")
     levels = report.get("levels") or {}
@@ -310,19 +351,51 @@ def output_name(upload: RawUpload) -> str:
     return f"{upload.dataset.name}-anonymisiert.csv"
 
 
+def _k_anonymous(
+    frame: pl.DataFrame, config: dict[str, Any], progress: Any
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The k-anonymous table and the run's report with the risk before and after."""
+    from offenestadt.anonymize.engine import anonymize
+    from offenestadt.anonymize.risk import risk_report
+
+    columns = config["columns"]
+    quasi = [n for n, c in columns.items() if c["role"] == "quasi"]
+    hierarchies = {
+        name: hierarchy_for(
+            name,
+            columns[name]["generalisation"],
+            frame.get_column(name).drop_nulls().unique().to_list(),
+        )
+        for name in quasi
+    }
+    release = anonymize(
+        frame,
+        quasi_identifiers=quasi,
+        hierarchies=hierarchies,
+        identifiers=[n for n, c in columns.items() if c["role"] == "identifier"],
+        sensitive=next((n for n, c in columns.items() if c["role"] == "sensitive"), None),
+        k=config["k"],
+        l=config.get("l"),
+        suppression=float(config.get("suppression", 0)),
+        progress=progress,
+    )
+    released = release.table
+    if isinstance(released, pl.LazyFrame):
+        released = released.collect()
+    return released, release.report() | {
+        "risk": {"before": risk_report(frame, quasi), "after": risk_report(released, quasi)},
+    }
+
+
 def anonymize_now(upload: RawUpload) -> RawUpload:
     """Run the privacy model on the raw file (the background task calls this)."""
-    from offenestadt.anonymize.engine import AnonymizeError, anonymize
+    from offenestadt.anonymize.dp import DpInputError
+    from offenestadt.anonymize.engine import AnonymizeError
     from offenestadt.anonymize.io import read_table, write_table
-    from offenestadt.anonymize.risk import risk_report
 
     upload.status, upload.progress = PipelineStatus.RUNNING, 0
     save_record(record=upload, actor=None, event=AuditEvent.PROCESSING_STARTED)
     config = upload.config
-    columns = config["columns"]
-    quasi = [n for n, c in columns.items() if c["role"] == "quasi"]
-    sensitive = next((n for n, c in columns.items() if c["role"] == "sensitive"), None)
-    identifiers = [n for n, c in columns.items() if c["role"] == "identifier"]
     last = [0.0]
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -334,39 +407,20 @@ def anonymize_now(upload: RawUpload) -> RawUpload:
     try:
         with local_copy(upload) as path:
             frame = read_table(path, workbook_limits=workbook_limits())
-            hierarchies = {
-                name: hierarchy_for(
-                    name,
-                    columns[name]["generalisation"],
-                    frame.get_column(name).drop_nulls().unique().to_list(),
-                )
-                for name in quasi
-            }
-            release = anonymize(
-                frame,
-                quasi_identifiers=quasi,
-                hierarchies=hierarchies,
-                identifiers=identifiers,
-                sensitive=sensitive,
-                k=config["k"],
-                l=config.get("l"),
-                suppression=float(config.get("suppression", 0)),
-                progress=progress,
-            )
-            released = release.table
-            if isinstance(released, pl.LazyFrame):
-                released = released.collect()
+            if config.get("mode") == DP_AGGREGATES:
+                released, report = aggregate(frame, config)
+            else:
+                released, report = _k_anonymous(frame, config, progress)
             output = path.with_name("anonymisiert.csv")
             write_table(released, output)
-            report = release.report() | {
-                "risk": {
-                    "before": risk_report(frame, quasi),
-                    "after": risk_report(released, quasi),
-                },
-            }
             with output.open("rb") as stream:
                 # unaudited: the anonymized file into storage; its upload goes through save_record
                 upload.output.save(output_name(upload), File(stream), save=False)
+    except DpInputError as error:
+        upload.status = PipelineStatus.FAILED
+        upload.error = _("Die Zählung ließ sich nicht berechnen: %(problem)s") % {"problem": error}
+        save_record(record=upload, actor=None, event=AuditEvent.PROCESSING_FAILED)
+        return upload
     except (AnonymizeError, TableError, HierarchyError) as error:
         upload.status = PipelineStatus.FAILED
         upload.error = table_problem(error) if isinstance(error, TableError) else str(error)
@@ -416,6 +470,32 @@ def upload_return(*, actor: Actor, upload: RawUpload, comment: str) -> RawUpload
     return upload
 
 
+def _anonymization_note(upload: RawUpload) -> dict[str, Any]:
+    """What the distribution records about its anonymization (the mode and its figures)."""
+    config, report = upload.config, upload.report
+    if config.get("mode") == DP_AGGREGATES:
+        return {
+            "mode": DP_AGGREGATES,
+            "epsilon": config["epsilon"],
+            "mechanism": report.get("mechanism"),
+            "group_by": config["group_by"],
+            "categories": config["categories"],
+            "sum_column": config.get("sum_column"),
+            "bounds": config.get("bounds"),
+            "releases": report.get("releases"),
+            "approved": True,
+        }
+    return {
+        "mode": "k-anonymity",
+        "model": {key: config.get(key) for key in ("k", "l", "suppression")},
+        "levels": report.get("levels"),
+        "suppressed": report.get("suppressed"),
+        "rows": report.get("rows"),
+        "risk_after": report.get("risk", {}).get("after"),
+        "approved": True,
+    }
+
+
 @transaction.atomic
 def upload_publish(*, actor: Actor, upload: RawUpload) -> Distribution:
     """Only the approved, anonymized output becomes a public distribution."""
@@ -430,14 +510,7 @@ def upload_publish(*, actor: Actor, upload: RawUpload) -> Distribution:
                 title=upload.dataset.title,
                 format="CSV",
                 provenance=_provenance(upload),
-                anonymization={
-                    "model": {key: upload.config.get(key) for key in ("k", "l", "suppression")},
-                    "levels": upload.report.get("levels"),
-                    "suppressed": upload.report.get("suppressed"),
-                    "rows": upload.report.get("rows"),
-                    "risk_after": upload.report.get("risk", {}).get("after"),
-                    "approved": True,
-                },
+                anonymization=_anonymization_note(upload),
             ),
             upload=File(stream, name=output_name(upload)),  # type: ignore[arg-type]
             anonymized=True,

@@ -32,8 +32,10 @@ from offenestadt.opendata.filescan.findings import ScanRow, scan_rows
 from offenestadt.opendata.filescan.models import FileScan, ScanState
 from offenestadt.opendata.pipeline import rules
 from offenestadt.opendata.pipeline import services as pipeline
+from offenestadt.opendata.pipeline.aggregates import DP_AGGREGATES, K_ANONYMITY
 from offenestadt.opendata.pipeline.forms import (
     GENERALISATION_CHOICES,
+    MODE_CHOICES,
     ROLE_CHOICES,
     FileApprovalForm,
     PrivacyModelForm,
@@ -190,6 +192,10 @@ class Risk:
 class Result:
     """What the DPO judges: the figures of the run and the first rows of its output."""
 
+    mode: str
+    # The privacy mode as the page names it, and for DP aggregates the epsilon spent.
+    mode_label: str
+    epsilon: float | None
     rows: int
     suppressed: int
     levels: list[tuple[str, int]]
@@ -202,6 +208,10 @@ class Result:
     after: Risk
     header: list[str]
     preview: list[list[str]]
+
+    @property
+    def dp(self) -> bool:
+        return self.mode == DP_AGGREGATES
 
     @property
     def high_loss(self) -> bool:
@@ -236,7 +246,11 @@ def _result(upload: RawUpload) -> Result | None:
     ]
     header, preview = _preview(upload)
     risk = report.get("risk") or {}
+    mode = upload.config.get("mode", K_ANONYMITY)
     return Result(
+        mode=mode,
+        mode_label=str(dict(MODE_CHOICES).get(mode, mode)),
+        epsilon=report.get("epsilon"),
         rows=int(report.get("rows", 0)),
         suppressed=int(report.get("suppressed", 0)),
         levels=sorted((report.get("levels") or {}).items()),
@@ -252,9 +266,8 @@ def _result(upload: RawUpload) -> Result | None:
 
 
 def _model_form(upload: RawUpload, data: Any = None) -> PrivacyModelForm:
-    return PrivacyModelForm(
-        data, columns=[finding["column"] for finding in upload.scan], config=upload.config
-    )
+    columns, identifiers = pipeline.scanned_columns(upload)
+    return PrivacyModelForm(data, columns=columns, config=upload.config, identifiers=identifiers)
 
 
 def _deleted_on(upload: RawUpload) -> datetime | None:
