@@ -502,22 +502,22 @@ def vote_save(*, actor: Actor, vote: Vote) -> Vote:
 
 
 @transaction.atomic
-def vote_publishable(vote: Vote) -> None:
-    """Raise ValidationError with what a vote lacks before it may be published: two answers
-    to choose from (one, in approval and budget), and in a budget each answer's cost."""
+def vote_publish_refusal(vote: Vote) -> list[str]:
+    """What a vote lacks before it may be published: two answers to choose from (one, in
+    approval and budget), and in a budget each answer's cost. Empty when it may."""
     minimum = 1 if vote.kind in {VoteKind.APPROVAL, VoteKind.BUDGET} else 2
     if vote.options.count() < minimum:
-        raise ValidationError(
-            _("Legen Sie zuerst mindestens %(count)s Antworten an.") % {"count": minimum}
-        )
+        return [_("Legen Sie zuerst mindestens %(count)s Antworten an.") % {"count": minimum}]
     if vote.kind == VoteKind.BUDGET and vote.options.filter(cost__isnull=True).exists():
-        raise ValidationError(_("Bei „Budget verteilen“ braucht jede Antwort ihre Kosten."))
+        return [_("Bei „Budget verteilen“ braucht jede Antwort ihre Kosten.")]
+    return []
 
 
 def vote_publish(*, actor: Actor, vote: Vote) -> Vote:
-    """Publish a vote, once it is publishable (vote_publishable)."""
+    """Publish a vote, unless vote_publish_refusal says what it lacks."""
     _require_manage(actor, vote)
-    vote_publishable(vote)
+    if refusal := vote_publish_refusal(vote):
+        raise ValidationError(refusal)
     if vote.published_at is None:
         vote.published_at = timezone.now()
         save_record(record=vote, actor=actor, event=AuditEvent.PUBLISHED)

@@ -208,10 +208,9 @@ def _confirm_publish(request: HttpRequest, vote: Vote) -> HttpResponse:
 def vote_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish a vote after asking once more; what it lacks is said at once, without asking."""
     vote = _managed_vote(request, pk)
+    if not confirmed(request) and not services.vote_publish_refusal(vote):
+        return _confirm_publish(request, vote)
     try:
-        if not confirmed(request):
-            services.vote_publishable(vote)
-            return _confirm_publish(request, vote)
         services.vote_publish(actor=request.user, vote=vote)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
