@@ -73,9 +73,9 @@ def _nested(value: Any) -> str:
     return display_value(value) or "–"
 
 
-def prefixed(value: str, label: str) -> str:
+def prefixed(value: str, label: str | Promise) -> str:
     """``value`` after its ``label`` ("TOP 5"), unless it was entered with it already."""
-    text = value.strip()
+    text, label = value.strip(), str(label)
     if re.match(rf"{re.escape(label)}\b", text, re.IGNORECASE):
         return text
     return f"{label} {text}"

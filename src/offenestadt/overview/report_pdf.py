@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from offenestadt.core.display import prefixed
 from offenestadt.core.pdf import Block, Heading, Paragraph, Table
 from offenestadt.core.pdf import pdf_build as build
 from offenestadt.overview.report import AnnualReport, OverrideEntry, ProcedureEntry
@@ -87,9 +88,9 @@ def _override(entry: OverrideEntry) -> list[Block]:
             3,
         ),
         Paragraph(
-            _("Ratsbeschluss %(reference)s vom %(decided)s.")
+            _("%(reference)s vom %(decided)s.")
             % {
-                "reference": override.decision_reference,
+                "reference": prefixed(override.decision_reference, _("Ratsbeschluss")),
                 "decided": date_format(override.decided_on, "DATE_FORMAT"),
             }
         ),

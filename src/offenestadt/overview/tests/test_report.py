@@ -92,7 +92,7 @@ def test_the_report_page_is_public(year_of_work: Programme, client_for: ClientFo
     assert response.status_code == 200
     text = response.content.decode()
     for expected in (
-        "Drucksache 20261234",
+        "Ratsbeschluss Drucksache 20261234 vom",
         "Die Förderfrist endet",
         "Cloud-Sensorik",
         "auch in Drittländern",
