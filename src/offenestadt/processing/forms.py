@@ -148,16 +148,19 @@ class ReviewDecision:
 class ReviewForm(forms.Form):
     """The DPO's decision on a submitted entry: approve it, or return it saying what to change."""
 
+    # Sent by the button pressed, so the page renders no widget for it.
     decision = forms.ChoiceField(
         label=_("Entscheidung"),
         choices=[
             (ReviewDecision.APPROVE, _("Freigeben")),
             (ReviewDecision.RETURN, _("Zurückgeben")),
         ],
+        widget=forms.HiddenInput,
     )
     comment = forms.CharField(
         label=_("Anmerkungen"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Beim Zurückgeben: was geändert werden muss."),
     )

@@ -180,7 +180,7 @@ def activity_return(
             _("Nur der oder die Datenschutzbeauftragte gibt eingereichte Einträge zurück.")
         )
     if not comment.strip():
-        raise ValidationError(_("Schreiben Sie dazu, was geändert werden muss."))
+        raise ValidationError({"comment": _("Schreiben Sie dazu, was geändert werden muss.")})
     activity.review_status = ReviewStatus.RETURNED
     activity.submitted_by = None
     save_record(record=activity, actor=actor, event=AuditEvent.RETURNED)

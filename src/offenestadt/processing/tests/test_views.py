@@ -277,7 +277,10 @@ def test_the_four_eyes_review_over_http(
     assert f'action="{base}pruefen/"' in page
     response = as_dpo.post(f"{base}pruefen/", {"decision": "return", "comment": " "})
     assert response.status_code == 400
-    assert "Schreiben Sie dazu, was geändert werden muss." in response.content.decode()
+    # Above the form, in the summary that takes the focus, linked to the comment field.
+    summary = response.content.decode().split('class="error-summary"', 1)[1].split("</div>")[0]
+    assert 'href="#id_comment"' in summary
+    assert "Schreiben Sie dazu, was geändert werden muss." in summary
     activity.refresh_from_db()
     assert activity.review_status == ReviewStatus.SUBMITTED
 
