@@ -173,6 +173,7 @@ MIDDLEWARE = [
     "offenestadt.core.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "offenestadt.core.middleware.MethodNotAllowedPageMiddleware",
     # Last: language and user are known (its page has the site's frame), the security headers
     # apply to its answer, and no body has been read yet.
     "offenestadt.core.uploads.RequestSizeLimitMiddleware",

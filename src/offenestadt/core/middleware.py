@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from offenestadt.core import errors, request_input
 
@@ -111,3 +112,28 @@ class UnreadableInputMiddleware:
         if responder is not None:
             return responder(request, message)  # type: ignore[no-any-return]
         return errors.problem_response(request, 400, message)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page asked for in a method its address does not take (a form's target opened as a
+    link): Django answers 405 with no body; a page gets one in the site's frame that says
+    what to do instead, and keeps the Allow header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or errors.is_api_request(request):
+            return response
+        page = errors.error_page(
+            request,
+            405,
+            _("Nur über ein Formular"),
+            _(
+                "Diese Adresse nimmt nur abgeschickte Formulare an. Gehen Sie zurück zur Seite "
+                "mit dem Formular und senden Sie es dort ab."
+            ),
+        )
+        page["Allow"] = response["Allow"]
+        return page

@@ -85,3 +85,18 @@ def test_a_form_without_its_token_is_refused_in_german() -> None:
     page = response.content.decode()
     assert FRAME in page and "<h1>Formular nicht angenommen</h1>" in page
     assert "CSRF verification failed" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("address", "heading"),
+    [("/konto/abmelden/", "Nur über ein Formular"), ("/en/konto/abmelden/", "Form only")],
+)
+def test_a_form_target_opened_as_a_link_is_answered_in_the_frame(
+    address: str, heading: str
+) -> None:
+    response = Client().get(address)
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    page = response.content.decode()
+    assert FRAME in page and f"<h1>{heading}</h1>" in page
