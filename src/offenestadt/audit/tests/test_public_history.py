@@ -55,9 +55,9 @@ def test_a_record_page_shows_its_public_history(
     assert "Änderungsverlauf" in page
     assert "Veröffentlicht am" in page
     # The draft-stage entry (creation) is internal: the public sees publication onward.
-    assert page.count('id="eintrag-') == 1
+    assert page.count('<li id="eintrag-') == 1
     staff_page = client_for(editor).get(project.get_absolute_url()).content.decode()
-    assert staff_page.count('id="eintrag-') == 2
+    assert staff_page.count('<li id="eintrag-') == 2
 
 
 def test_the_history_reads_in_the_words_of_the_page(
