@@ -211,7 +211,7 @@ def test_an_editor_runs_a_procedure_through_its_pages(
     )
     assert response.status_code == 302, response.content.decode()
     procedure = Procedure.objects.get()
-    assert (procedure.office, procedure.slug) == (office, "spielplatze")
+    assert (procedure.office, procedure.slug) == (office, "spielplaetze")
     base = f"/beteiligung/{procedure.slug}/"
     # Publishing is asked about first; without phases it is refused, at the top, focused.
     asked = client.get(f"{base}veroeffentlichen/").content.decode()
