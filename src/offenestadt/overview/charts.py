@@ -96,6 +96,8 @@ class Chart:
     # The table's first column heading (what a row is) and what a number counts.
     row_heading: str | Promise
     unit: str | Promise
+    # What a reader should know to read the numbers right, shown under the title.
+    note: str | Promise = ""
     drawn: list[DrawnBar] = field(init=False)
 
     def __post_init__(self) -> None:

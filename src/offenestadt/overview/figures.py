@@ -1,13 +1,14 @@
 """The dashboard's figures, each from one selector of the app that owns the records: the
-charter's ratings (now and over the last twelve months), contracts by where their data goes,
-contributions by channel, open datasets and training offers."""
+charter's ratings (now and, per principle, over the programme's life), contracts by where
+their data goes, contributions by channel, open datasets and training offers."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Status
@@ -16,7 +17,12 @@ from offenestadt.contracts.selectors import DataRegion, contracts_by_data_region
 from offenestadt.opendata.catalogue.selectors import datasets_published_by_year
 from offenestadt.overview.charts import Bar, Chart, Series
 from offenestadt.participation.procedures.figures import contributions_by_channel
-from offenestadt.registry.selectors import principle_counts, standings_on, training_offer_counts
+from offenestadt.registry.selectors import (
+    first_publication,
+    principle_counts,
+    standings_on,
+    training_offer_counts,
+)
 
 # Each status in its colour and its pattern: told apart without colour too.
 STATUS_SERIES = {
@@ -28,7 +34,8 @@ STATUS_SERIES = {
 # From best to worst, as the legend reads.
 STATUSES = [Status.MET, Status.VIOLATED, Status.MISSING, Status.NOT_APPLICABLE]
 SINGLE = Series(_("Anzahl"), "#1d4e89")
-MONTHS = 12
+# The most quarters the timeline shows; a longer programme is shown by year.
+QUARTERS = 12
 
 
 def principles_chart(charter: CharterVersion | None) -> Chart:
@@ -58,42 +65,106 @@ def principles_chart(charter: CharterVersion | None) -> Chart:
     )
 
 
-def month_ends(now: datetime, months: int = MONTHS) -> list[datetime]:
-    """The last moment of each of the ``months`` months up to ``now``'s (which ends now)."""
-    local = timezone.localtime(now)
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    ends = [now]
-    for _month in range(months - 1):
-        ends.append(start - timedelta(microseconds=1))
-        start = (start - timedelta(days=1)).replace(day=1)
-    return ends[::-1]
+@dataclass(frozen=True)
+class Period:
+    """A quarter or a year of the programme: its last moment (now, for the current one), its
+    short label in the drawing and its name in the table."""
+
+    end: datetime
+    label: str
+    heading: str
 
 
-def timeline_chart(now: datetime) -> Chart:
-    """For the end of each of the last twelve months: the published projects by the worst
-    status of their evaluation then."""
-    moments = month_ends(now)
-    standings = standings_on(moments)
-    return Chart(
-        id="verlauf",
-        title=_("Verlauf: Projekte nach ihrem schlechtesten Befund"),
-        description=_(
-            "Für das Ende jedes der letzten zwölf Monate: wie viele veröffentlichte Projekte "
-            "alle Grundsätze erfüllen, mindestens einen verletzen oder einen Nachweis schuldig "
-            "sind, nach der damals gültigen Prüfung."
-        ),
-        series=[STATUS_SERIES[status] for status in STATUSES],
-        bars=[
-            Bar(
-                label=date_format(timezone.localtime(moment), "M Y"),
-                heading=date_format(timezone.localtime(moment), "F Y"),
-                values=[standings[moment].worst[status] for status in STATUSES],
-            )
-            for moment in moments
-        ],
-        row_heading=_("Monat"),
-        unit=_("Projekte"),
-    )
+@dataclass(frozen=True)
+class Timeline:
+    """The periods whose ends the timeline counts at, and whether they are years."""
+
+    periods: list[Period]
+    by_year: bool
+
+
+def _quarter_start(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    month = (local.month - 1) // 3 * 3 + 1
+    return local.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _next_quarter(start: datetime) -> datetime:
+    if start.month == 10:
+        return start.replace(year=start.year + 1, month=1)
+    return start.replace(month=start.month + 3)
+
+
+def _period(following: datetime, now: datetime, label: str, heading: str) -> Period:
+    """The period that ends before ``following`` starts; the current one ends now."""
+    if following <= now:
+        return Period(end=following - timedelta(microseconds=1), label=label, heading=heading)
+    running = gettext("%(period)s (bis heute)") % {"period": heading}
+    return Period(end=now, label=label, heading=running)
+
+
+def programme_timeline(first: datetime | None, now: datetime) -> Timeline:
+    """The quarters from ``first``'s to ``now``'s; the years instead when there would be more
+    than ``QUARTERS`` quarters."""
+    starts = [_quarter_start(first or now)]
+    while (following := _next_quarter(starts[-1])) <= now:
+        starts.append(following)
+    if len(starts) > QUARTERS:
+        years = range(starts[0].year, starts[-1].year + 1)
+        new_year = starts[0].replace(month=1)
+        return Timeline(
+            [_period(new_year.replace(year=year + 1), now, str(year), str(year)) for year in years],
+            by_year=True,
+        )
+    quarters = []
+    for start in starts:
+        names = {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
+        label = gettext("Q%(quarter)s %(year)s") % names
+        heading = gettext("%(quarter)s. Quartal %(year)s") % names
+        quarters.append(_period(_next_quarter(start), now, label, heading))
+    return Timeline(quarters, by_year=False)
+
+
+def timeline_charts(charter: CharterVersion | None, now: datetime) -> list[Chart]:
+    """Per principle of the charter in force, at the end of each quarter (or year) since the
+    first project was published: the published projects that met it, breached it, lacked
+    evidence for it or to which it did not apply, by the evaluation then in force."""
+    timeline = programme_timeline(first_publication(), now)
+    standings = standings_on([period.end for period in timeline.periods])
+    return [
+        Chart(
+            id=f"verlauf-{principle.id.lower()}",
+            title=gettext("Verlauf %(principle)s: %(title)s")
+            % {"principle": principle.id, "title": principle.title},
+            description=(
+                gettext(
+                    "Für das Ende jedes Jahres: wie viele veröffentlichte Projekte den "
+                    "Grundsatz damals erfüllten, verletzten, ohne Nachweis waren oder nicht "
+                    "betroffen waren, nach der damals gültigen Prüfung."
+                )
+                if timeline.by_year
+                else gettext(
+                    "Für das Ende jedes Quartals: wie viele veröffentlichte Projekte den "
+                    "Grundsatz damals erfüllten, verletzten, ohne Nachweis waren oder nicht "
+                    "betroffen waren, nach der damals gültigen Prüfung."
+                )
+            ),
+            series=[STATUS_SERIES[status] for status in STATUSES],
+            bars=[
+                Bar(
+                    label=period.label,
+                    heading=period.heading,
+                    values=[
+                        standings[period.end].get((principle.id, status), 0) for status in STATUSES
+                    ],
+                )
+                for period in timeline.periods
+            ],
+            row_heading=_("Jahr") if timeline.by_year else _("Quartal"),
+            unit=_("Projekte"),
+        )
+        for principle in (charter.principles() if charter else [])
+    ]
 
 
 def contracts_chart() -> Chart:
@@ -155,6 +226,10 @@ def training_chart() -> Chart:
         description=_(
             "Die Schulungsangebote veröffentlichter Projekte, kostenlos oder mit Kosten."
         ),
+        note=_(
+            "Gezählt werden Angebote, nicht Plätze: wie viele Plätze ein Angebot hat, wird "
+            "noch nicht erfasst."
+        ),
         series=[SINGLE],
         bars=[
             Bar(label=str(_("kostenlos")), values=[counts["free"]]),
@@ -165,13 +240,19 @@ def training_chart() -> Chart:
     )
 
 
-def dashboard(charter: CharterVersion | None, now: datetime) -> list[Chart]:
-    """Every figure of the full dashboard, in the order of the page."""
-    return [
-        principles_chart(charter),
-        timeline_chart(now),
-        contracts_chart(),
-        participation_chart(),
-        datasets_chart(),
-        training_chart(),
-    ]
+@dataclass(frozen=True)
+class Dashboard:
+    """The full dashboard's figures in the order of the page: the principles now, each
+    principle over time, then the programme's other figures."""
+
+    principles: Chart
+    timeline: list[Chart]
+    others: list[Chart]
+
+
+def dashboard(charter: CharterVersion | None, now: datetime) -> Dashboard:
+    return Dashboard(
+        principles=principles_chart(charter),
+        timeline=timeline_charts(charter, now),
+        others=[contracts_chart(), participation_chart(), datasets_chart(), training_chart()],
+    )

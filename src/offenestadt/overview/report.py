@@ -116,7 +116,7 @@ def _year_end(year: int) -> datetime:
 
 
 def _principles(charter: CharterVersion | None, as_of: datetime) -> list[PrincipleState]:
-    counts = standings_on([as_of])[as_of].principles
+    counts = standings_on([as_of])[as_of]
     return [
         PrincipleState(principle, [(s, counts.get((principle.id, s), 0)) for s in STATUSES])
         for principle in (charter.principles() if charter else [])

@@ -27,7 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overview/dashboard.html",
         {
             "charter": charter,
-            "charts": figures.dashboard(charter, now),
+            "figures": figures.dashboard(charter, now),
             "report_years": report.report_years(now),
         },
     )

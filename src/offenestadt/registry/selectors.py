@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from offenestadt.accounts.models import Actor, Office
-from offenestadt.charter.engine import SEVERITY, Finding, Status
+from offenestadt.charter.engine import Finding, Status
 from offenestadt.charter.gates import BLOCKING, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION, parameter_value
@@ -171,13 +171,16 @@ def principle_counts() -> dict[tuple[str, str], int]:
     return {(row["principle"], row["status"]): row["projects"] for row in counted}
 
 
-@dataclass(frozen=True)
-class Standing:
-    """The published projects' ratings at one moment: per (principle, status) and by the
-    worst status of each project."""
+def first_publication() -> datetime | None:
+    """When the first of the projects now published was published; None if none is."""
+    first: datetime | None = Project.objects.filter(published_at__isnull=False).aggregate(
+        first=Min("published_at")
+    )["first"]
+    return first
 
-    principles: dict[tuple[str, str], int]
-    worst: dict[Status, int]
+
+# How many published projects the evaluations in force rate so, by (principle, status).
+type Standing = dict[tuple[str, str], int]
 
 
 def standings_on(moments: list[datetime]) -> dict[datetime, Standing]:
@@ -207,13 +210,12 @@ def standings_on(moments: list[datetime]) -> dict[datetime, Standing]:
         while row is not None and row[3] <= moment:
             _take(state, row)
             row = next(pending, None)
-        standings[moment] = _standing(
-            [
-                rated
-                for published_at, _evaluation, rated in state.values()
-                if published_at is not None and published_at <= moment
-            ]
-        )
+        standing: Standing = defaultdict(int)
+        for published_at, _evaluation, rated in state.values():
+            if published_at is not None and published_at <= moment:
+                for principle, status in rated.items():
+                    standing[principle, status] += 1
+        standings[moment] = dict(standing)
     return standings
 
 
@@ -230,17 +232,6 @@ def _take(
     if known is None or known[1] != evaluation:
         known = state[project] = (published_at, evaluation, {})
     known[2][principle] = Status(status)
-
-
-def _standing(projects: list[dict[str, Status]]) -> Standing:
-    principles: dict[tuple[str, str], int] = defaultdict(int)
-    worst = dict.fromkeys(SEVERITY, 0)
-    for rated in projects:
-        for principle, status in rated.items():
-            principles[principle, status] += 1
-        if rated:
-            worst[min(rated.values(), key=SEVERITY.index)] += 1
-    return Standing(principles=dict(principles), worst=worst)
 
 
 def training_offer_counts() -> dict[str, int]:

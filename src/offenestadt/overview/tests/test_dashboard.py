@@ -5,7 +5,7 @@ with a title and a description and a table with the same numbers."""
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -24,7 +24,12 @@ from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures.models import Procedure
 from offenestadt.participation.proposals.models import Proposal
 from offenestadt.registry.channels import Channel
-from offenestadt.registry.models import ProjectEvaluation, TrainingOffer
+from offenestadt.registry.models import (
+    EvaluatedPrinciple,
+    Project,
+    ProjectEvaluation,
+    TrainingOffer,
+)
 from offenestadt.registry.tests.factories import ProjectFactory
 
 ClientFor = Callable[[User | None], Client]
@@ -54,22 +59,89 @@ def test_a_project_breaching_p2_is_counted_under_breach(
     assert all(sum(bar.values) == 2 for bar in chart.bars)
 
 
-def test_the_timeline_counts_a_project_from_its_publication_by_its_worst_finding(
-    city: Programme,
+def _local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
+
+
+def _evaluated(
+    project: Project, charter: CharterVersion, at: datetime, statuses: dict[str, Status]
 ) -> None:
-    now = timezone.now()
-    # The breaching project was published and evaluated the day before the end of the month
-    # three months ago, the other today.
-    earlier = figures.month_ends(now)[-4] - timedelta(days=1)
-    ProjectEvaluation.objects.filter(project=city.breaching).update(evaluated_at=earlier)
-    type(city.breaching).objects.filter(pk=city.breaching.pk).update(published_at=earlier)
-    chart = figures.timeline_chart(now)
-    assert len(chart.bars) == figures.MONTHS
-    totals = [bar.total for bar in chart.bars]
-    assert totals[-1] == 2
-    assert totals[-4] == 1
-    assert totals[:-4] == [0] * (figures.MONTHS - 4)
-    assert chart.bars[-4].values[VIOLATED] == 1
+    """A stored evaluation of ``project`` at ``at`` rating each principle so."""
+    evaluation = ProjectEvaluation.objects.create(
+        project=project, charter_version=charter, evaluated_at=at, findings=[], is_current=False
+    )
+    for principle, status in statuses.items():
+        EvaluatedPrinciple.objects.create(evaluation=evaluation, principle=principle, status=status)
+
+
+def _rows(chart: Chart) -> dict[str, list[int]]:
+    return {bar.heading: bar.values for bar in chart.bars}
+
+
+def test_each_principle_over_time_counts_the_evaluation_in_force_at_each_quarters_end(
+    charter: CharterVersion, office: Office
+) -> None:
+    now = _local(2026, 12, 3, 12)
+    # Published in February breaching P1; it met P1 from May (and was in breach again for a
+    # day in August, mended before the quarter ended).
+    mended = ProjectFactory.create(office=office, published_at=_local(2026, 2, 10))
+    _evaluated(mended, charter, _local(2026, 2, 10), {"P1": Status.VIOLATED, "P2": Status.MET})
+    _evaluated(mended, charter, _local(2026, 5, 20), {"P1": Status.MET, "P2": Status.MET})
+    _evaluated(mended, charter, _local(2026, 8, 3), {"P1": Status.VIOLATED, "P2": Status.MET})
+    _evaluated(mended, charter, _local(2026, 8, 4), {"P1": Status.MET, "P2": Status.MET})
+    # Evaluated in March, counted only from its publication in July.
+    late = ProjectFactory.create(office=office, published_at=_local(2026, 7, 1))
+    _evaluated(late, charter, _local(2026, 3, 1), {"P1": Status.MISSING, "P2": Status.VIOLATED})
+    # Evaluated on the last evening of September (local time): still the third quarter.
+    _evaluated(late, charter, _local(2026, 9, 30, 23, 30), {"P1": Status.NOT_APPLICABLE})
+    draft = ProjectFactory.create(office=office, draft=True)
+    _evaluated(draft, charter, _local(2026, 4, 1), {"P1": Status.VIOLATED})
+
+    charts = {chart.id: chart for chart in figures.timeline_charts(charter, now)}
+    assert list(charts) == [f"verlauf-{p.id.lower()}" for p in charter.principles()]
+    p1, p2 = charts["verlauf-p1"], charts["verlauf-p2"]
+    assert p1.title == f"Verlauf P1: {charter.principles()[0].title}"
+    assert str(p1.row_heading) == "Quartal"
+    # met, breached, lacking evidence, not applicable
+    assert _rows(p1) == {
+        "1. Quartal 2026": [0, 1, 0, 0],
+        "2. Quartal 2026": [1, 0, 0, 0],
+        "3. Quartal 2026": [1, 0, 0, 1],
+        "4. Quartal 2026 (bis heute)": [1, 0, 0, 1],
+    }
+    assert _rows(p2) == {
+        "1. Quartal 2026": [1, 0, 0, 0],
+        "2. Quartal 2026": [1, 0, 0, 0],
+        "3. Quartal 2026": [1, 0, 0, 0],
+        "4. Quartal 2026 (bis heute)": [1, 0, 0, 0],
+    }
+    assert [bar.label for bar in p1.bars] == ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
+
+
+def test_a_programme_longer_than_three_years_is_shown_by_year(db: None) -> None:
+    now = _local(2026, 12, 3, 12)
+    timeline = figures.programme_timeline(_local(2023, 1, 15), now)
+    assert timeline.by_year
+    assert [period.heading for period in timeline.periods] == [
+        "2023",
+        "2024",
+        "2025",
+        "2026 (bis heute)",
+    ]
+    assert timeline.periods[0].end == _local(2024, 1, 1) - timedelta(microseconds=1)
+    assert timeline.periods[-1].end == now
+    # Twelve quarters are still shown as quarters.
+    quarters = figures.programme_timeline(_local(2024, 1, 1), now)
+    assert not quarters.by_year
+    assert len(quarters.periods) == figures.QUARTERS
+    assert quarters.periods[0].end == _local(2024, 4, 1) - timedelta(microseconds=1)
+
+
+def test_without_a_published_project_the_timeline_has_no_numbers(
+    charter: CharterVersion,
+) -> None:
+    charts = figures.timeline_charts(charter, timezone.now())
+    assert charts and all(chart.is_empty and len(chart.bars) == 1 for chart in charts)
 
 
 def test_contracts_are_counted_by_where_their_data_goes(city: Programme, editor: User) -> None:
@@ -155,12 +227,12 @@ def _text(element: ET.Element | None) -> str:
 
 
 def test_each_chart_has_a_title_a_description_and_a_table_with_its_numbers(
-    city: Programme, client_for: ClientFor
+    city: Programme, charter: CharterVersion, client_for: ClientFor
 ) -> None:
     response = client_for(None).get("/charta/stand/")
     assert response.status_code == 200
     charts = _figures(response.content)
-    assert len(charts) == 6
+    assert len(charts) == 1 + len(charter.principles()) + 4
     drawn = [chart for chart in charts if chart.find(f".//{SVG}svg") is not None]
     assert len(drawn) >= 3
     for chart in drawn:
