@@ -1,19 +1,22 @@
-"""Bar charts drawn on the server as SVG: each bar a row, stacked by series, its total at its
-end. The geometry is computed here and drawn by ``overview/includes/chart.html``, which puts
-the same numbers in a table beside it (the table is what screen readers read)."""
+"""Bar charts drawn on the server as SVG: each bar a row under its label, stacked by series,
+its total at its end. The geometry is computed here and drawn by
+``overview/includes/chart.html``, which puts the same numbers in a table beside it (the table
+is what screen readers read).
+
+Across, the drawing is measured in per cent of its width and its text in pixels, so it fills
+a phone's screen as well as a wide one and its text stays as large on both; down, it is
+measured in pixels."""
 
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
-# The drawing's coordinate system; the SVG scales to the width it is given.
-WIDTH = 640
-LABEL_WIDTH = 190
-TOTAL_WIDTH = 50
-BAR_AREA = WIDTH - LABEL_WIDTH - TOTAL_WIDTH
-ROW_HEIGHT = 30
+# Across: the longest bar's share of the width, in per cent; the rest holds its total.
+BAR_AREA = 86
+# Down, in pixels: a row is its label's line, then its bar.
+LABEL_HEIGHT = 18
 BAR_HEIGHT = 20
-LEGEND_HEIGHT = 30
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 10
 
 
 @dataclass(frozen=True)
@@ -64,23 +67,23 @@ class DrawnBar:
     end: float
 
     @property
-    def text_y(self) -> float:
+    def label_y(self) -> float:
+        """The baseline of the bar's label, above the bar."""
+        return self.y - 5
+
+    @property
+    def total_y(self) -> float:
         return self.y + BAR_HEIGHT / 2
 
 
 @dataclass(frozen=True)
 class LegendEntry:
     series: Series
-    x: float
     pattern_id: str
 
     @property
     def paint(self) -> str:
         return paint(self.series, self.pattern_id)
-
-    @property
-    def text_x(self) -> float:
-        return self.x + 20
 
 
 @dataclass(frozen=True)
@@ -112,27 +115,13 @@ class Chart:
         return not any(bar.total for bar in self.bars)
 
     @property
-    def top(self) -> int:
-        return LEGEND_HEIGHT if self.stacked else 0
-
-    @property
     def height(self) -> int:
-        return self.top + ROW_HEIGHT * len(self.bars)
-
-    @property
-    def viewbox(self) -> str:
-        return f"0 0 {WIDTH} {self.height}"
-
-    @property
-    def label_x(self) -> int:
-        return LABEL_WIDTH - 8
+        return ROW_HEIGHT * len(self.bars)
 
     @property
     def legend(self) -> list[LegendEntry]:
-        step = WIDTH / max(len(self.series), 1)
         return [
-            LegendEntry(series, index * step, self.pattern_id(index))
-            for index, series in enumerate(self.series)
+            LegendEntry(series, self.pattern_id(index)) for index, series in enumerate(self.series)
         ]
 
     def pattern_id(self, index: int) -> str:
@@ -144,12 +133,12 @@ class Chart:
 
     def _draw(self, index: int, bar: Bar) -> DrawnBar:
         scale = self._scale()
-        x = float(LABEL_WIDTH)
+        x = 0.0
         segments = []
         for position, (series, value) in enumerate(zip(self.series, bar.values, strict=True)):
             if value:
                 width = value * scale
                 segments.append(Segment(x, width, series, value, self.pattern_id(position)))
                 x += width
-        y = self.top + index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
-        return DrawnBar(bar=bar, y=y, segments=segments, end=x + 6)
+        y = index * ROW_HEIGHT + LABEL_HEIGHT
+        return DrawnBar(bar=bar, y=y, segments=segments, end=x)

@@ -34,6 +34,7 @@ STATUS_SERIES = {
 # From best to worst, as the legend reads.
 STATUSES = [Status.MET, Status.VIOLATED, Status.MISSING, Status.NOT_APPLICABLE]
 SINGLE = Series(_("Anzahl"), "#1d4e89")
+NO_BREAK = "\N{NO-BREAK SPACE}"
 # The most quarters the timeline shows; a longer programme is shown by year.
 QUARTERS = 12
 
@@ -120,7 +121,8 @@ def programme_timeline(first: datetime | None, now: datetime) -> Timeline:
     for start in starts:
         names = {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
         label = gettext("Q%(quarter)s %(year)s") % names
-        heading = gettext("%(quarter)s. Quartal %(year)s") % names
+        # A quarter's name is not broken across lines (in the table's narrow first column).
+        heading = (gettext("%(quarter)s. Quartal %(year)s") % names).replace(" ", NO_BREAK)
         quarters.append(_period(_next_quarter(start), now, label, heading))
     return Timeline(quarters, by_year=False)
 
@@ -236,7 +238,7 @@ def training_chart() -> Chart:
             Bar(label=str(_("mit Kosten")), values=[counts["paid"]]),
         ],
         row_heading=_("Angebot"),
-        unit=_("Schulungsangebote"),
+        unit=_("Angebote"),
     )
 
 

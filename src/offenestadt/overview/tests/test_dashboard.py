@@ -75,7 +75,7 @@ def _evaluated(
 
 
 def _rows(chart: Chart) -> dict[str, list[int]]:
-    return {bar.heading: bar.values for bar in chart.bars}
+    return {bar.heading.replace(figures.NO_BREAK, " "): bar.values for bar in chart.bars}
 
 
 def test_each_principle_over_time_counts_the_evaluation_in_force_at_each_quarters_end(
@@ -212,6 +212,8 @@ def test_datasets_and_training_offers_count_only_what_is_public(
 
 
 SVG = "{http://www.w3.org/2000/svg}"
+# The drawing itself (the legend's swatches are small SVGs too).
+DRAWING = f".//div[@class='chart-drawing']/{SVG}svg"
 
 
 def _figures(html: bytes) -> list[ET.Element]:
@@ -233,10 +235,13 @@ def test_each_chart_has_a_title_a_description_and_a_table_with_its_numbers(
     assert response.status_code == 200
     charts = _figures(response.content)
     assert len(charts) == 1 + len(charter.principles()) + 4
-    drawn = [chart for chart in charts if chart.find(f".//{SVG}svg") is not None]
+    titles = [_text(chart.find(".//figcaption")) for chart in charts]
+    assert titles[1] == f"Verlauf P1: {charter.principles()[0].title}"
+    assert "Gezählt werden Angebote, nicht Plätze" in _text(charts[-1])
+    drawn = [chart for chart in charts if chart.find(DRAWING) is not None]
     assert len(drawn) >= 3
     for chart in drawn:
-        svg = chart.find(f".//{SVG}svg")
+        svg = chart.find(DRAWING)
         assert svg is not None
         assert svg.get("role") == "img"
         title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
@@ -244,6 +249,12 @@ def test_each_chart_has_a_title_a_description_and_a_table_with_its_numbers(
         assert _text(title) == _text(chart.find(".//figcaption"))
         assert _text(desc)
         assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+        # Beside the drawing, a table named by its caption, in a region named by it too.
+        region = chart.find(".//div[@role='region']")
+        caption = chart.find(".//table/caption")
+        assert region is not None and caption is not None
+        assert _text(caption) == f"{_text(title)}: die Zahlen"
+        assert region.get("aria-labelledby") == caption.get("id")
         # The number at the end of each bar is the row's total in the table.
         totals = [
             _text(bar.findall(f"{SVG}text")[-1])
@@ -264,7 +275,7 @@ def test_the_home_page_shows_the_principles_chart_and_links_the_dashboard(
     response = client_for(None).get("/")
     assert response.status_code == 200
     (chart,) = _figures(response.content)
-    svg = chart.find(f".//{SVG}svg")
+    svg = chart.find(DRAWING)
     assert svg is not None and svg.get("role") == "img"
     (p2,) = [row for row in chart.findall(".//tbody/tr") if _text(row.find("th")).startswith("P2")]
     assert [int(_text(td)) for td in p2.findall("td")][VIOLATED] == 1
