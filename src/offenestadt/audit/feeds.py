@@ -24,7 +24,7 @@ class ChangesFeed(AtomFeed[AuditEntry, None]):
         return f"{item.object_label}: {item.what_happened()}"
 
     def item_description(self, item: AuditEntry) -> str:
-        return ", ".join(sorted(item.changes))
+        return ", ".join(sorted(str(change.field) for change in item.readable_changes()))
 
     def item_link(self, item: AuditEntry) -> str:
         return f"{reverse('audit:changes')}#eintrag-{item.seq}"

@@ -12,9 +12,10 @@ class CharterConfig(AppConfig):
 
         autodiscover_modules("compliance")
 
+        from offenestadt.charter.comparison import content_summary
         from offenestadt.charter.engine import Status
         from offenestadt.charter.parameters import parameter_labels
-        from offenestadt.core.display import register_labels
+        from offenestadt.core.display import register_labels, register_summary
 
         # A parameter's key stored in a record (a proposed change) reads as its name, and
         # the findings a record keeps (a council's override) as the scorecard shows them.
@@ -29,3 +30,6 @@ class CharterConfig(AppConfig):
                 "fix_url": _("Beheben unter"),
             }
         )
+        # A version's content in the public history: its principles and parameters, not
+        # the whole document key by key.
+        register_summary("charter.charterversion.content", content_summary)

@@ -56,6 +56,21 @@ def _compare(part: str, old: dict[str, Any] | None, new: dict[str, Any] | None) 
     ]
 
 
+def content_summary(content: dict[str, Any]) -> str:
+    """A version's principles and rule parameters, one line each, in the reader's language:
+    how the public history shows a version's content."""
+    version = CharterVersion(content=content)
+    lines = [
+        f"{FIELD_LABELS['principle']} {principle.id}: {principle.title}"
+        for principle in version.principles()
+    ]
+    lines += [
+        f"{label_for(parameter.key)}: {parameter.display_with_unit}"
+        for parameter in version.parameters()
+    ]
+    return "\n".join(lines)
+
+
 def compare_versions(old: CharterVersion, new: CharterVersion) -> list[Difference]:
     differences = _compare(str(_("Charta")), old.content["charter"], new.content["charter"])
     for section, id_key, label in (

@@ -45,6 +45,11 @@ class Parameter:
     def display_value(self) -> str:
         return display_value(self.value) or ""
 
+    @property
+    def display_with_unit(self) -> str:
+        """The value as people read it, with the charter's unit ("12 Monate")."""
+        return f"{self.display_value} {self.unit}" if self.unit else self.display_value
+
 
 class CharterVersionQuerySet(models.QuerySet["CharterVersion"]):
     def in_force(self, on: date | None = None) -> "CharterVersion | None":

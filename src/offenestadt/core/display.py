@@ -3,11 +3,13 @@
 A value is shown by its field's type: choices by their label, yes/no in words, dates and
 numbers in the reader's language, structured values (a JSON field) as one line a key.
 Keys and codes inside structured values (a charter parameter's key) are shown by the names
-their app registers with :func:`register_labels`.
+their app registers with :func:`register_labels`; a structured value that reads better as a
+whole (a charter version's content) by the summary its app registers with
+:func:`register_summary`.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,11 +24,17 @@ from django.utils.translation import gettext_lazy as _
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LABELS: dict[str, str | Promise] = {}
+_SUMMARIES: dict[str, Callable[[Any], str]] = {}
 
 
 def register_labels(labels: Mapping[str, str | Promise]) -> None:
     """Name the keys and codes an app stores inside structured values."""
     _LABELS.update(labels)
+
+
+def register_summary(field: str, summary: Callable[[Any], str]) -> None:
+    """Show the values of ``field`` ("charter.charterversion.content") by ``summary``."""
+    _SUMMARIES[field] = summary
 
 
 def label_for(code: str) -> str:
@@ -38,6 +46,8 @@ def display_value(value: Any, field: models.Field[Any, Any] | None = None) -> st
     """``value`` (as stored, or as JSON gave it back) as text; None for no value."""
     if value is None or value == "" or value == {} or value == []:
         return None
+    if field is not None and (summary := _SUMMARIES.get(_field_path(field))):
+        return summary(value)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -59,6 +69,11 @@ def display_value(value: Any, field: models.Field[Any, Any] | None = None) -> st
     if isinstance(value, list):
         return "\n".join(_nested(item) for item in value)
     return str(value)
+
+
+def _field_path(field: models.Field[Any, Any]) -> str:
+    model = getattr(field, "model", None)
+    return f"{model._meta.label_lower}.{field.name}" if model is not None else ""
 
 
 def _is_iso_day(value: Any) -> bool:
