@@ -71,6 +71,12 @@ def display_value(value: Any, field: models.Field[Any, Any] | None = None) -> st
     return str(value)
 
 
+def display_field(record: models.Model, name: str) -> str | None:
+    """The field ``name`` of ``record`` as people read it (a table's cell, a CSV export's)."""
+    field = record._meta.get_field(name)
+    return display_value(getattr(record, name), field if isinstance(field, models.Field) else None)
+
+
 def _field_path(field: models.Field[Any, Any]) -> str:
     model = getattr(field, "model", None)
     return f"{model._meta.label_lower}.{field.name}" if model is not None else ""
