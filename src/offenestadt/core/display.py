@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A moment with its offset, as an export's JSON holds it ("2024-06-20T14:30:00+02:00").
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
 _LABELS: dict[str, str | Promise] = {}
 _SUMMARIES: dict[str, Callable[[Any], str]] = {}
 
@@ -52,7 +54,11 @@ def display_value(value: Any, field: models.Field[Any, Any] | None = None) -> st
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("Ja") if value else _("Nein"))
-    if isinstance(field, models.DateTimeField) or isinstance(value, datetime):
+    if (
+        isinstance(field, models.DateTimeField)
+        or isinstance(value, datetime)
+        or (isinstance(value, str) and ISO_MOMENT.fullmatch(value))
+    ):
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
         return str(formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"))
     if isinstance(field, models.DateField) or isinstance(value, date) or _is_iso_day(value):

@@ -29,6 +29,7 @@ from offenestadt.contracts.models import (
     SubProcessor,
 )
 from offenestadt.core.countries import in_eu_eea
+from offenestadt.core.display import display_value
 from offenestadt.core.spreadsheets import csv_table
 from offenestadt.processing.models import DataCategory, ProcessingActivity, Transfer
 from offenestadt.registry.models import Project
@@ -208,13 +209,10 @@ class Field:
         if isinstance(value, list):
             render = self.item or str
             return [render(item) for item in value]
-        if value is None or value == "":
-            return []
-        if isinstance(value, bool):
-            return [_("ja") if value else _("nein")]
         if isinstance(value, dict):  # a choice: {"code": …, "label": …}
             return [value["label"]] if value["label"] else []
-        return [str(value)]
+        shown = display_value(value)  # yes/no in words, a moment in the reader's language
+        return [shown] if shown is not None else []
 
 
 _categories = "art30_1_c_data_categories[]."

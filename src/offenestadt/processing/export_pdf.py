@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from offenestadt.core.display import display_value
 from offenestadt.core.pdf import (
     Block,
     Heading,
@@ -82,6 +83,7 @@ def export_pdf(
     header = register_header(public=public, generated_at=generated_at)
     entries = register_rows(activities, public=public)
     title = header["title"]
+    created = display_value(header["generated_at"])
     scope = (
         _("nur veröffentlichte Verarbeitungstätigkeiten")
         if public
@@ -92,7 +94,7 @@ def export_pdf(
         (_("Anschrift"), header["controller"]["address"]),
         (_("E-Mail"), header["controller"]["email"]),
         (_("Datenschutzbeauftragter"), header["dpo_contact"]),
-        (_("Erstellt am"), header["generated_at"]),
+        (_("Erstellt am"), created),
         (_("Umfang"), f"{scope} ({len(entries)})"),
     ]
     blocks: list[Block] = [
@@ -102,7 +104,7 @@ def export_pdf(
         Table([list(fact) for fact in facts], widths=[LABEL_WIDTH, None], label_column=True),
         Heading(_("Aufbau des Verzeichnisses"), level=2),
         Table(
-            [[key, text] for key, text in header["legend"].items()],
+            [[str(ART30_LETTERS[key].heading), text] for key, text in header["legend"].items()],
             widths=[LABEL_WIDTH, None],
             label_column=True,
         ),
@@ -115,5 +117,5 @@ def export_pdf(
         frame=FRAME,
         title=title,
         subject=_("Verzeichnis von Verarbeitungstätigkeiten nach Art. 30 Abs. 1 DSGVO"),
-        footer=f"{title} – {settings.OPERATOR_NAME} – {header['generated_at']}",
+        footer=f"{title} – {settings.OPERATOR_NAME} – {created}",
     )

@@ -28,6 +28,9 @@ def field(model: type[Model], name: str) -> Field[Any, Any]:
         ("en", True, None, "Yes"),
         ("de", "2024-06-20", (Contract, "meeting_date"), "20. Juni 2024"),
         ("en", "2024-06-20", (Contract, "meeting_date"), "June 20, 2024"),
+        # A moment as an export's JSON holds it, shown in the city's time.
+        ("de", "2024-06-20T12:30:00+00:00", None, "20. Juni 2024 14:30"),
+        ("en", "2024-06-20T14:30:00+02:00", None, "June 20, 2024, 2:30 p.m."),
         ("de", "85000.00", (Project, "budget"), "85.000,00"),
         ("en", Decimal("85000"), (Project, "budget"), "85,000.00"),
         ("de", "implementation", (Project, "status"), "Umsetzung"),

@@ -4,13 +4,14 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from offenestadt.accounts.models import Office
@@ -335,7 +336,7 @@ def test_the_csv_has_a_row_per_category_and_a_column_per_letter(
         assert row["title"] == "Online-Terminvergabe im Bürgerbüro"
     assert first["c_data_categories_name"] == "Name und Vorname"
     assert first["c_data_categories_legal_basis"] == str(LegalBasis.ART6_E.label)
-    assert first["c_data_categories_mandatory"] == "ja"
+    assert first["c_data_categories_mandatory"] == "Ja"
     assert first["f_erasure_time_limits_time_limit"] == "14 Tage ab dem Termin"
     assert second["c_data_categories_special_category"] == str(SpecialCategory.ART9.label)
     assert second["c_data_categories_retention_amount"] == "3"
@@ -362,6 +363,33 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused(office: Office) -> None:
 
 
 # --- PDF --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "published", "created"),
+    [
+        ("de", "20. Juni 2024 14:00", "1. Juli 2024 09:30"),
+        ("en", "June 20, 2024, 2 p.m.", "July 1, 2024, 9:30 a.m."),
+    ],
+)
+def test_the_register_reads_in_its_language_not_as_keys_and_iso_times(
+    activity: ProcessingActivity, language: str, published: str, created: str
+) -> None:
+    activities().update(published_at=datetime(2024, 6, 20, 12, tzinfo=UTC))
+    with translation.override(language):
+        text = squashed(pdf_text(export_pdf(activities(), generated_at=JULY_FIRST)))
+        [row, _second] = read_csv(export_csv(activities()))
+
+    assert squashed(published) in text
+    assert squashed(created) in text
+    assert row["published_at"] == published
+    for raw in ("2024-06-20", "2024-07-01", "art30_1_", "True", "False"):
+        assert raw not in text
+        assert not any(raw in cell for cell in row.values())
+
+
+JULY_FIRST = datetime(2024, 7, 1, 7, 30, tzinfo=UTC)
 
 
 @pytest.mark.django_db
