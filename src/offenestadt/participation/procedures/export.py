@@ -3,20 +3,26 @@
 No pseudonym, no e-mail address, no time of day: a row says through which channel a
 contribution came, on which day, on which paragraph, what it says and what became of it.
 A hidden contribution keeps its public reason; its text stays out, as on the page.
+The CSV shows kinds, channels and states by their names and days in the reader's language,
+as the pages do; the JSON keeps the codes and ISO days for programs. Both keep the columns.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from offenestadt.core.display import display_value
 from offenestadt.core.spreadsheets import csv_table
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures.models import ContributionStatus, Procedure
-from offenestadt.participation.proposals.models import Proposal
+from offenestadt.participation.proposals.models import Proposal, ProposalStatus
 from offenestadt.registry.channels import Channel
 
 SUPPORT_COLUMNS = tuple(f"supports_{channel.value}" for channel in Channel)
@@ -38,6 +44,19 @@ COLUMNS = (
     "answered_on",
     *SUPPORT_COLUMNS,
 )
+
+# The CSV's coded columns by their names; its days (ISO in the JSON) in the reader's language.
+NAMED: dict[str, Mapping[str, str | Promise]] = {
+    "kind": {
+        "comment": _("Kommentar"),
+        "reply": pgettext_lazy("Art eines Beitrags", "Antwort"),
+        "proposal": _("Vorschlag"),
+    },
+    "channel": dict(Channel.choices),
+    "status": dict(ContributionStatus.choices),
+    "proposal_status": dict(ProposalStatus.choices),
+}
+DAYS = frozenset({"date", "answered_on"})
 
 
 def _day(moment: Any) -> str | None:
@@ -144,8 +163,17 @@ def contribution_rows(procedures: QuerySet[Procedure]) -> list[dict[str, Any]]:
     return rows
 
 
+def _shown(column: str, value: Any) -> Any:
+    """A CSV cell as the pages show it."""
+    if value is not None and column in NAMED:
+        return str(NAMED[column][value])
+    if column in DAYS:
+        return display_value(value)
+    return value
+
+
 def contributions_csv(rows: Iterable[dict[str, Any]]) -> str:
-    return csv_table(COLUMNS, ([row[name] for name in COLUMNS] for row in rows))
+    return csv_table(COLUMNS, ([_shown(name, row[name]) for name in COLUMNS] for row in rows))
 
 
 def contributions_json(procedures: QuerySet[Procedure], rows: list[dict[str, Any]]) -> str:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from offenestadt.accounts.models import User
 from offenestadt.participation.comments import services as comments_services
@@ -80,9 +81,9 @@ def test_the_csv_holds_every_contribution_without_personal_data(
         assert personal not in text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(rows[0]) == COLUMNS
-    assert sorted(row["kind"] for row in rows) == ["comment", "comment", "proposal", "reply"]
-    visible = {row["kind"]: row for row in rows if row["status"] == "visible"}
-    comment, reply, proposal = visible["comment"], visible["reply"], visible["proposal"]
+    assert sorted(row["kind"] for row in rows) == ["Antwort", "Kommentar", "Kommentar", "Vorschlag"]
+    visible = {row["kind"]: row for row in rows if row["status"] == "sichtbar"}
+    comment, reply, proposal = visible["Kommentar"], visible["Antwort"], visible["Vorschlag"]
     # The formula is defused; the paragraph and the document are named.
     assert comment["text"] == '\'=HYPERLINK("http://evil")'
     assert (comment["document"], comment["paragraph"], comment["channel"]) == (
@@ -92,22 +93,37 @@ def test_the_csv_holds_every_contribution_without_personal_data(
     )
     # The call counts like a click: a row like any other, with its channel.
     assert (reply["channel"], reply["reply_to"], reply["text"]) == (
-        "phone",
+        "Telefon",
         comment["id"],
         "Am Telefon gesagt.",
     )
     # The day only, no time of day.
-    assert comment["date"] == timezone.localdate().isoformat()
-    assert (proposal["proposal_status"], proposal["answer"]) == ("accepted", "Kommen 2027.")
+    with translation.override("de"):
+        assert comment["date"] == date_format(timezone.localdate(), "DATE_FORMAT")
+    assert (proposal["proposal_status"], proposal["answer"]) == ("aufgenommen", "Kommen 2027.")
     assert (proposal["supports_online"], proposal["supports_post"]) == ("1", "2")
     assert (proposal["supports_phone"], proposal["supports_in_person"]) == ("0", "0")
+
+
+def test_the_csv_reads_in_the_language_of_its_address(
+    procedure: Procedure, client_for: ClientFor
+) -> None:
+    rows = _csv_rows(client_for(None), f"/en/beteiligung/{procedure.slug}/beitraege.csv")
+    assert tuple(rows[0]) == COLUMNS
+    assert sorted(row["kind"] for row in rows) == ["Comment", "Comment", "Proposal", "Reply"]
+    assert {row["channel"] for row in rows} == {"online", "Phone"}
+    assert {row["status"] for row in rows} == {"visible", "hidden"}
+    (proposal,) = [row for row in rows if row["kind"] == "Proposal"]
+    with translation.override("en"):
+        assert proposal["answered_on"] == date_format(timezone.localdate(), "DATE_FORMAT")
+    assert proposal["answered_on"] != timezone.localdate().isoformat()
 
 
 def test_a_hidden_contribution_keeps_its_reason_not_its_text(
     procedure: Procedure, client_for: ClientFor
 ) -> None:
     rows = _csv_rows(client_for(None), f"/beteiligung/{procedure.slug}/beitraege.csv")
-    (hidden,) = [row for row in rows if row["status"] == "hidden"]
+    (hidden,) = [row for row in rows if row["status"] == "ausgeblendet"]
     assert hidden["hidden_reason"] == "Enthält Daten Dritter."
     assert hidden["text"] == ""
     assert "Max Muster" not in json.dumps(rows, ensure_ascii=False)
