@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -47,8 +46,8 @@ def test_the_csv_reads_as_the_contract_page_in_its_language(
         value=Decimal("85000"),
         published_at=datetime(2024, 6, 20, 12, tzinfo=UTC),
     )
-    german = read_rows(client_for(None).get("/vertraege/vertraege.csv"))
-    english = read_rows(client_for(None).get("/en/vertraege/vertraege.csv"))
+    german = read_rows(client_for(None), "/vertraege/vertraege.csv")
+    english = read_rows(client_for(None), "/en/vertraege/vertraege.csv")
 
     assert list(german[0]) == list(english[0])  # the columns keep their names
     assert german[0]["status"] == "unterzeichnet"
@@ -60,5 +59,5 @@ def test_the_csv_reads_as_the_contract_page_in_its_language(
     assert english[0]["published_at"].startswith("June 20, 2024")
 
 
-def read_rows(response: HttpResponse) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+def read_rows(client: Client, path: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(client.get(path).content.decode("utf-8-sig"))))
