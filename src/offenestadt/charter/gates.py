@@ -25,6 +25,18 @@ def gate_blockers(findings: list[Finding], charter: CharterVersion) -> list[Find
     return [f for f in findings if f.status in BLOCKING and f.principle in gating]
 
 
+class Problem(str):
+    """A plain sentence of what holds a step back, with the address of the form that fixes it
+    (``fix_url``, empty when only time or someone else can)."""
+
+    fix_url: str
+
+    def __new__(cls, text: str, fix_url: str = "") -> "Problem":
+        problem = super().__new__(cls, text)
+        problem.fix_url = fix_url
+        return problem
+
+
 class GateRefusedError(ValidationError):
     """A record may not pass a gate yet.
 

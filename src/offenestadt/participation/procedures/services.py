@@ -20,6 +20,7 @@ from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.notifications import sending as notifications_sending
 from offenestadt.participation.notifications import services as notifications_services
 from offenestadt.participation.procedures import rules
+from offenestadt.participation.procedures.compliance import minutes_gate, publication_gate
 from offenestadt.participation.procedures.models import (
     ContributionStatus,
     Document,
@@ -90,29 +91,12 @@ def procedure_save(*, actor: Actor, procedure: Procedure, projects: list[Project
 def procedure_publish(
     *, actor: Actor, procedure: Procedure, today: date | None = None
 ) -> Procedure:
-    """Publish a procedure: it needs its phases, so that everyone knows when to take part.
-
-    It is published before its first phase starts: a phase nobody could see would count
-    for the charter's gates as participation that took place (core.gate_dates).
-    """
+    """Publish a procedure, unless compliance.publication_gate refuses (GateRefusedError):
+    it needs its phases, none of them begun."""
     _require_edit(actor, procedure)
     if procedure.published_at is not None:
         return procedure
-    if not procedure.phases.exists():
-        raise ValidationError(
-            _("Legen Sie vor der Veröffentlichung die Phasen mit ihren Daten an.")
-        )
-    today = today or timezone.localdate()
-    started = procedure.phases.filter(starts_on__lt=today)
-    if started.exists():
-        raise ValidationError(
-            _(
-                "Diese Phasen haben schon begonnen, bevor jemand das Verfahren sehen konnte: "
-                "%(phases)s. Verschieben Sie sie auf heute oder später und veröffentlichen "
-                "Sie dann."
-            )
-            % {"phases": ", ".join(str(phase) for phase in started)}
-        )
+    publication_gate(procedure, today or timezone.localdate())
     procedure.published_at = timezone.now()
     procedure.full_clean()
     save_record(record=procedure, actor=actor, event=AuditEvent.PUBLISHED)
@@ -295,15 +279,10 @@ def meeting_save(*, actor: Actor, meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_minutes_publish(*, actor: Actor, meeting: Meeting) -> Meeting:
-    """Publish the minutes of a meeting that took place."""
+    """Publish the minutes of a meeting that took place, unless compliance.minutes_gate
+    refuses (GateRefusedError)."""
     _require_edit(actor, meeting.procedure)
-    problems = []
-    if not meeting.minutes.strip():
-        problems.append(_("Schreiben Sie zuerst das Protokoll."))
-    if meeting.starts_at > timezone.now():
-        problems.append(_("Das Protokoll folgt nach der Veranstaltung."))
-    if problems:
-        raise ValidationError(problems)
+    minutes_gate(meeting, timezone.now())
     if meeting.minutes_published_at is None:
         meeting.minutes_published_at = timezone.now()
         meeting.full_clean()

@@ -10,13 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from offenestadt.accounts.rules import staff_only
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation.procedures import rules, services
+from offenestadt.participation.procedures.compliance import minutes_gate, publication_gate
 from offenestadt.participation.procedures.forms import (
     DocumentCreateForm,
     DocumentForm,
@@ -34,7 +37,11 @@ from offenestadt.participation.procedures.models import (
     Phase,
     Procedure,
 )
-from offenestadt.participation.procedures.views import editable_procedure
+from offenestadt.participation.procedures.views import (
+    editable_procedure,
+    render_meeting,
+    render_procedure,
+)
 from offenestadt.registry.forms import preselect_project, projects_to_link
 
 
@@ -106,28 +113,28 @@ def procedure_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 def procedure_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    """Publish the procedure, after asking: its phases and texts are then open to everyone."""
+    """Publish the procedure, after asking: its phases and texts are then open to everyone.
+    What its gate would refuse is refused at once, on its page, without asking first."""
     procedure = editable_procedure(request, slug)
     if procedure.published_at is not None:
         return redirect(procedure)
-    if not confirmed(request):
-        return confirmation_page(
-            request,
-            title=_("„%(title)s“ veröffentlichen?") % {"title": procedure.title},
-            consequences=[
-                _("Das Verfahren ist dann für alle sichtbar, mit seinen Phasen und Texten."),
-                _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
-            ],
-            confirm_label=_("Ja, veröffentlichen"),
-            cancel_url=procedure.get_absolute_url(),
-        )
     try:
+        publication_gate(procedure, timezone.localdate())
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                title=_("„%(title)s“ veröffentlichen?") % {"title": procedure.title},
+                consequences=[
+                    _("Das Verfahren ist dann für alle sichtbar, mit seinen Phasen und Texten."),
+                    _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
+                ],
+                confirm_label=_("Ja, veröffentlichen"),
+                cancel_url=procedure.get_absolute_url(),
+            )
         services.procedure_publish(actor=request.user, procedure=procedure)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Das Verfahren ist veröffentlicht."))
+    except GateRefusedError as refusal:
+        return render_procedure(request, procedure, refusal=refusal, status=409)
+    messages.success(request, _("Das Verfahren ist veröffentlicht."))
     return redirect(procedure)
 
 
@@ -327,29 +334,33 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
 
 @require_http_methods(["GET", "POST"])
 def meeting_minutes_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Publish a meeting's minutes, after asking."""
+    """Publish a meeting's minutes, after asking; what keeps them back is said at once, on the
+    meeting's page, without asking first."""
     procedure = editable_procedure(request, slug)
     meeting = get_object_or_404(procedure.meetings, pk=pk)
     meeting.procedure = procedure
-    if not confirmed(request):
-        return confirmation_page(
-            request,
-            title=_("Das Protokoll von „%(title)s“ veröffentlichen?") % {"title": meeting.title},
-            consequences=[
-                _("Das Protokoll ist dann für alle lesbar."),
-                _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
-            ],
-            confirm_label=_("Ja, veröffentlichen"),
-            cancel_url=reverse("participation:meeting_detail", args=[procedure.slug, meeting.pk]),
-        )
+    back = reverse("participation:meeting_detail", args=[procedure.slug, meeting.pk])
+    if meeting.minutes_published_at is not None:
+        return redirect(back)
     try:
+        minutes_gate(meeting, timezone.now())
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                title=_("Das Protokoll von „%(title)s“ veröffentlichen?")
+                % {"title": meeting.title},
+                consequences=[
+                    _("Das Protokoll ist dann für alle lesbar."),
+                    _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
+                ],
+                confirm_label=_("Ja, veröffentlichen"),
+                cancel_url=back,
+            )
         services.meeting_minutes_publish(actor=request.user, meeting=meeting)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Das Protokoll ist veröffentlicht."))
-    return redirect("participation:meeting_detail", procedure.slug, meeting.pk)
+    except GateRefusedError as refusal:
+        return render_meeting(request, meeting, refusal=refusal, status=409)
+    messages.success(request, _("Das Protokoll ist veröffentlicht."))
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])

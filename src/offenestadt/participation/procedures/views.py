@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from offenestadt.audit.selectors import history_for
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.participation.comments import services as comments_services
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures import rules, selectors
+from offenestadt.participation.procedures.compliance import minutes_problems, publication_problems
 from offenestadt.participation.procedures.export import (
     contributions_csv_response,
     contributions_json_response,
@@ -25,6 +27,7 @@ from offenestadt.participation.procedures.figures import (
 )
 from offenestadt.participation.procedures.models import (
     ContributionStatus,
+    Meeting,
     Paragraph,
     Procedure,
     ProcedureQuerySet,
@@ -86,8 +89,20 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The procedure: its phases and the one running now, its material, meetings, comments."""
-    procedure = procedure_for(request, slug)
+    return render_procedure(request, procedure_for(request, slug))
+
+
+def render_procedure(
+    request: HttpRequest,
+    procedure: Procedure,
+    *,
+    refusal: GateRefusedError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The procedure's page; with ``refusal``, the step it refused at the top. To its editors
+    a draft shows what keeps it from being published, in place of the button."""
     today = timezone.localdate()
+    can_edit = rules.can_edit_procedure(request.user, procedure)
     # The procedure's history holds its phases' too: when they were moved, and why.
     history = history_for(procedure, request.user, parts=procedure.phases.all())
     documents = procedure.documents.annotate(
@@ -114,9 +129,14 @@ def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "comments": _threads(procedure.comments.filter(paragraph__isnull=True)),
             "mix": channel_mix(procedure),
             "history": history,
-            "can_edit": rules.can_edit_procedure(request.user, procedure),
+            "can_edit": can_edit,
             "can_enter": rules.can_enter_contributions(request.user, procedure),
+            "refusal": refusal,
+            "publication_ahead": publication_problems(procedure, today)
+            if can_edit and procedure.published_at is None and not refusal
+            else [],
         },
+        status=status,
     )
 
 
@@ -172,6 +192,20 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     procedure = procedure_for(request, slug)
     meeting = get_object_or_404(procedure.meetings, pk=pk)
+    meeting.procedure = procedure
+    return render_meeting(request, meeting)
+
+
+def render_meeting(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    refusal: GateRefusedError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A meeting's page; with ``refusal``, the step it refused at the top. To the procedure's
+    editors unpublished minutes show what keeps them back, in place of the button."""
+    procedure = meeting.procedure
     can_edit = rules.can_edit_procedure(request.user, procedure)
     return render(
         request,
@@ -180,11 +214,12 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "procedure": procedure,
             "meeting": meeting,
             "can_edit": can_edit,
-            "can_publish_minutes": can_edit
-            and meeting.minutes_published_at is None
-            and meeting.minutes.strip()
-            and meeting.starts_at <= timezone.now(),
+            "refusal": refusal,
+            "minutes_ahead": minutes_problems(meeting, timezone.now())
+            if can_edit and meeting.minutes_published_at is None and not refusal
+            else [],
         },
+        status=status,
     )
 
 

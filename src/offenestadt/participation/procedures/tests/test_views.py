@@ -213,15 +213,10 @@ def test_an_editor_runs_a_procedure_through_its_pages(
     procedure = Procedure.objects.get()
     assert (procedure.office, procedure.slug) == (office, "spielplaetze")
     base = f"/beteiligung/{procedure.slug}/"
-    # Publishing is asked about first; without phases it is refused, at the top, focused.
-    asked = client.get(f"{base}veroeffentlichen/").content.decode()
-    assert "„Spielplätze“ veröffentlichen?" in asked
-    assert '<input type="hidden" name="bestaetigt" value="1">' in asked
-    refused = client.post(f"{base}veroeffentlichen/", {"bestaetigt": "1"}, follow=True)
-    page = refused.content.decode()
-    refusal = page.index('role="alert" tabindex="-1" autofocus')
-    assert refusal < page.index("<h1>")
-    assert "Legen Sie vor der Veröffentlichung die Phasen" in page[refusal:]
+    # Without phases, publishing is refused at once, without asking (test_refused_before_asking).
+    refused = client.post(f"{base}veroeffentlichen/", {"bestaetigt": "1"})
+    assert refused.status_code == 409
+    assert "Legen Sie vor der Veröffentlichung die Phasen" in refused.content.decode()
     assert Procedure.objects.get().published_at is None
     today = timezone.localdate()
     response = client.post(
@@ -233,6 +228,9 @@ def test_an_editor_runs_a_procedure_through_its_pages(
         },
     )
     assert response.status_code == 302
+    asked = client.get(f"{base}veroeffentlichen/").content.decode()
+    assert "„Spielplätze“ veröffentlichen?" in asked
+    assert '<input type="hidden" name="bestaetigt" value="1">' in asked
     overlapping = client.post(
         f"{base}phasen/neu/",
         {"kind": "vote", "starts_on": today.isoformat(), "ends_on": today.isoformat()},

@@ -1,0 +1,118 @@
+"""Publishing a procedure or a meeting's minutes: what would refuse it shows in place of the
+button, and a step asked for anyway is refused at once, never confirmed first."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from offenestadt.accounts.models import User
+from offenestadt.audit.models import AuditEntry
+from offenestadt.participation.procedures import services
+from offenestadt.participation.procedures.models import Meeting, Procedure
+from offenestadt.participation.procedures.tests.procedure_setup import consultation
+
+pytestmark = pytest.mark.django_db
+ClientFor = Callable[[User | None], Client]
+ALERT = 'role="alert" tabindex="-1" autofocus'
+CONFIRM = 'name="bestaetigt" value="1"'
+
+
+def _refused_at_once(client: Client, url: str) -> str:
+    """Ask for the step by opening its address, then as a careless editor would, posting the
+    confirmation straight away: both times the refusal, under the heading, and no question."""
+    before = AuditEntry.objects.count()
+    for response in (client.get(url), client.post(url, {"bestaetigt": "1"})):
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert page.index("<h1>") < page.index(ALERT)
+        assert CONFIRM not in page
+    assert AuditEntry.objects.count() == before
+    return page
+
+
+def test_a_procedure_without_phases_says_so_instead_of_asking(
+    editor: User, client_for: ClientFor
+) -> None:
+    procedure = consultation(editor, publish=False)
+    procedure.phases.all().delete()
+    client = client_for(editor)
+    base = procedure.get_absolute_url()
+    detail = client.get(base).content.decode()
+    assert "Vor der Veröffentlichung ist noch offen:" in detail
+    assert f'href="{base}veroeffentlichen/"' not in detail
+    assert f'href="{base}phasen/neu/">beheben</a>' in detail
+    page = _refused_at_once(client, f"{base}veroeffentlichen/")
+    assert "Legen Sie vor der Veröffentlichung die Phasen mit ihren Daten an." in page
+    assert f'href="{base}phasen/neu/">beheben</a>' in page
+    assert Procedure.objects.get().published_at is None
+
+
+def test_a_procedure_whose_phase_has_begun_links_the_phase_to_move(
+    editor: User, client_for: ClientFor
+) -> None:
+    procedure = consultation(editor, days=(-1, 5), information_days=None, publish=False)
+    phase = procedure.phases.get()
+    base = procedure.get_absolute_url()
+    page = _refused_at_once(client_for(editor), f"{base}veroeffentlichen/")
+    assert "Diese Phasen haben schon begonnen" in page
+    assert f'href="{base}phasen/{phase.pk}/aendern/">beheben</a>' in page
+    assert Procedure.objects.get().published_at is None
+
+
+def test_a_procedure_ready_to_publish_is_asked_about_then_published(
+    editor: User, client_for: ClientFor
+) -> None:
+    procedure = consultation(editor, days=(1, 10), information_days=None, publish=False)
+    client = client_for(editor)
+    base = procedure.get_absolute_url()
+    detail = client.get(base).content.decode()
+    assert "Vor der Veröffentlichung ist noch offen:" not in detail
+    assert f'href="{base}veroeffentlichen/"' in detail
+    asked = client.get(f"{base}veroeffentlichen/").content.decode()
+    assert CONFIRM in asked and ALERT not in asked
+    assert Procedure.objects.get().published_at is None
+    response = client.post(f"{base}veroeffentlichen/", {"bestaetigt": "1"})
+    assert response.status_code == 302
+    assert Procedure.objects.get().published_at is not None
+
+
+def test_minutes_that_cannot_be_published_yet_say_what_is_missing(
+    editor: User, client_for: ClientFor
+) -> None:
+    procedure = consultation(editor)
+    meeting = Meeting.objects.create(
+        procedure=procedure,
+        title="Infoabend",
+        starts_at=timezone.now() + timedelta(days=2),
+        place="Rathaus",
+        accessibility="stufenlos",
+    )
+    client = client_for(editor)
+    url = f"{procedure.get_absolute_url()}veranstaltungen/{meeting.pk}/"
+    detail = client.get(url).content.decode()
+    assert "Vor der Veröffentlichung des Protokolls ist noch offen:" in detail
+    assert f'href="{url}protokoll-veroeffentlichen/"' not in detail
+    page = _refused_at_once(client, f"{url}protokoll-veroeffentlichen/")
+    assert "Schreiben Sie zuerst das Protokoll." in page
+    assert "Das Protokoll folgt nach der Veranstaltung." in page
+    assert f'href="{url}aendern/">beheben</a>' in page
+    assert Meeting.objects.get().minutes_published_at is None
+
+
+def test_published_minutes_are_not_asked_about_again(editor: User, client_for: ClientFor) -> None:
+    procedure = consultation(editor)
+    meeting = Meeting.objects.create(
+        procedure=procedure,
+        title="Infoabend",
+        starts_at=timezone.now() - timedelta(days=1),
+        place="Rathaus",
+        accessibility="stufenlos",
+        minutes="Es wurde gesprochen.",
+    )
+    services.meeting_minutes_publish(actor=editor, meeting=meeting)
+    url = f"{procedure.get_absolute_url()}veranstaltungen/{meeting.pk}/"
+    response = client_for(editor).get(f"{url}protokoll-veroeffentlichen/")
+    assert (response.status_code, response["Location"]) == (302, url)
