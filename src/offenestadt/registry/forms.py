@@ -3,6 +3,8 @@ from typing import Any, ClassVar, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.accounts.models import Actor
+from offenestadt.accounts.rules import offices_served_by
 from offenestadt.registry.models import (
     AccessChannel,
     FundingSource,
@@ -38,6 +40,18 @@ class ProjectForm(forms.ModelForm[Project]):
             "processes_personal_data",
             "internal_note",
         ]
+        error_messages: ClassVar = {
+            "office": {"invalid_choice": _("Sie können nur Projekte Ihres eigenen Amts anlegen.")}
+        }
+
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the offices the user registers projects for are offered: an editor's own.
+        offices = offices_served_by(user)
+        field = self.fields["office"]
+        field.queryset = offices  # type: ignore[attr-defined]
+        if offices.count() == 1:
+            field.empty_label = None  # type: ignore[attr-defined]
 
 
 class TransitionForm(forms.Form):

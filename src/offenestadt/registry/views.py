@@ -198,15 +198,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_create_project(request.user):
         raise PermissionDenied
     form = ProjectForm(
-        request.POST or None, initial={"office": getattr(request.user, "office", None)}
+        request.POST or None,
+        initial={"office": getattr(request.user, "office", None)},
+        user=request.user,
     )
     if form.is_valid():
-        try:
-            project = services.project_create(actor=request.user, **form.cleaned_data)
-        except PermissionDenied as denied:
-            form.add_error("office", str(denied))
-        else:
-            return redirect(project)
+        project = services.project_create(actor=request.user, **form.cleaned_data)
+        return redirect(project)
     return render(request, "registry/project_form.html", {"form": form})
 
 
@@ -214,7 +212,7 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_for(request, slug)
     if not rules.can_edit_project(request.user, project):
         raise PermissionDenied
-    form = ProjectForm(request.POST or None, instance=project)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
     # The office is fixed once a project exists.
     del form.fields["office"]
     if form.is_valid():

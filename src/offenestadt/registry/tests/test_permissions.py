@@ -129,6 +129,32 @@ def test_editor_cannot_register_a_project_for_another_office(
     assert not Project.objects.exists()
 
 
+def test_the_project_form_offers_an_editor_only_their_office(
+    editor: User, office: Office, other_office: Office, client_for: ClientFor
+) -> None:
+    client = client_for(editor)
+    form = client.get("/projekte/neu/").content.decode()
+    assert f'<option value="{office.pk}" selected>{office}</option>' in form
+    assert f'value="{other_office.pk}"' not in form
+    # Another office sent anyway (a hand-made request) is refused at the field, nothing stored.
+    response = client.post(
+        "/projekte/neu/",
+        {"title": "Fremdes Projekt", "summary": "Worum es geht.", "office": other_office.pk},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Sie können nur Projekte Ihres eigenen Amts anlegen." in page
+    assert '<select name="office" aria-invalid="true"' in page
+    assert not Project.objects.exists()
+
+
+def test_the_project_form_offers_an_administrator_every_office(
+    administrator: User, office: Office, other_office: Office, client_for: ClientFor
+) -> None:
+    form = client_for(administrator).get("/projekte/neu/").content.decode()
+    assert f'value="{office.pk}"' in form and f'value="{other_office.pk}"' in form
+
+
 def test_staff_page_form_creates_an_audited_draft(
     editor: User, office: Office, client_for: ClientFor
 ) -> None:
