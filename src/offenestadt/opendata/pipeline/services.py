@@ -35,6 +35,7 @@ from offenestadt.anonymize.hierarchy import (
 from offenestadt.anonymize.io import TableError
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.core.uploads import workbook_limits
 from offenestadt.opendata.catalogue import rules as catalogue_rules
 from offenestadt.opendata.catalogue.models import Distribution
@@ -496,12 +497,17 @@ def _anonymization_note(upload: RawUpload) -> dict[str, Any]:
     }
 
 
+def upload_publish_gate(upload: RawUpload) -> None:
+    """Let the output be published, or raise GateRefusedError: only what the DPO approved."""
+    if upload.status != PipelineStatus.APPROVED:
+        raise GateRefusedError([_("Veröffentlicht wird nur, was der Datenschutz freigegeben hat.")])
+
+
 @transaction.atomic
 def upload_publish(*, actor: Actor, upload: RawUpload) -> Distribution:
-    """Only the approved, anonymized output becomes a public distribution."""
+    """Only the approved, anonymized output becomes a public distribution (upload_publish_gate)."""
     _require_edit(actor, upload)
-    if upload.status != PipelineStatus.APPROVED:
-        raise ValidationError(_("Veröffentlicht wird nur, was der Datenschutz freigegeben hat."))
+    upload_publish_gate(upload)
     with upload.output.open("rb") as stream:
         distribution = distribution_save(
             actor=actor,

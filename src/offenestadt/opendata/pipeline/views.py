@@ -18,9 +18,11 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.models import Actor, User
+from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.retention import OPEN_DATA, RetentionPeriod, retention_period
 from offenestadt.core.worker import missing_worker_notice
@@ -364,14 +366,31 @@ def upload_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def upload_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """The approved, anonymized output becomes a file of the dataset; nothing else can."""
+    """The approved, anonymized output becomes a file of the dataset, after asking; nothing
+    else can, and anything else is refused at once, without asking."""
     upload = _upload_for(request, pk)
     if not catalogue_rules.can_edit_dataset(request.user, upload.dataset):
         raise PermissionDenied
     try:
+        pipeline.upload_publish_gate(upload)
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                title=_("Die anonymisierte Datei zu „%(title)s“ veröffentlichen?")
+                % {"title": upload.dataset.title},
+                consequences=[
+                    _(
+                        "Die Datei wird dem Datensatz hinzugefügt und ist für alle abrufbar, "
+                        "sobald der Datensatz im Katalog steht."
+                    ),
+                    _("Die Veröffentlichung lässt sich nicht zurücknehmen."),
+                ],
+                confirm_label=_("Ja, veröffentlichen"),
+                cancel_url=reverse("pipeline:detail", args=[upload.pk]) + "#veroeffentlichung",
+            )
         pipeline.upload_publish(actor=request.user, upload=upload)
     except ValidationError as error:
-        return _render_detail(request, upload, publish_errors=error.messages, status=400)
+        return _render_detail(request, upload, publish_errors=error.messages, status=409)
     return redirect(reverse("pipeline:detail", args=[upload.pk]) + "#veroeffentlichung")
 
 

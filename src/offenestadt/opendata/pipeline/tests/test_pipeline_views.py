@@ -317,7 +317,14 @@ def test_the_dpo_sees_what_waits_first_and_decides(
         ).status_code
         == 403
     )
-    editor_client.post(reverse("pipeline:publish", args=[waiting.pk]))
+    # Asked for anyway, even as if confirmed, it is refused at once: no question, nothing added.
+    for sent in ({}, {"bestaetigt": "1"}):
+        early = editor_client.post(reverse("pipeline:publish", args=[waiting.pk]), sent)
+        assert early.status_code == 409
+        page = early.content.decode()
+        assert page.index("<h1>") < page.index('role="alert" tabindex="-1" autofocus')
+        assert "nur, was der Datenschutz freigegeben hat" in page
+        assert 'name="bestaetigt"' not in page
     assert not Distribution.objects.exists()
 
     approved = client.post(
@@ -333,7 +340,13 @@ def test_the_dpo_sees_what_waits_first_and_decides(
 
     editor_page = editor_client.get(upload_url(waiting)).content.decode()
     assert "Anonymisierte Datei veröffentlichen" in editor_page
-    published = editor_client.post(reverse("pipeline:publish", args=[waiting.pk]))
+    # Publishing is asked about once more before the file is added.
+    asked = editor_client.post(reverse("pipeline:publish", args=[waiting.pk]))
+    assert 'name="bestaetigt" value="1"' in asked.content.decode()
+    assert not Distribution.objects.exists()
+    published = editor_client.post(
+        reverse("pipeline:publish", args=[waiting.pk]), {"bestaetigt": "1"}
+    )
     assert published.status_code == 302
     distribution = Distribution.objects.get()
     assert distribution.dataset == dataset
