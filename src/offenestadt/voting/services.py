@@ -21,12 +21,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
+from offenestadt.charter.gates import GateRefusedError, Problem
 from offenestadt.core.throttle import throttle_take
 from offenestadt.registry.channels import Channel
 from offenestadt.voting import rules
@@ -502,22 +504,39 @@ def vote_save(*, actor: Actor, vote: Vote) -> Vote:
 
 
 @transaction.atomic
-def vote_publish_refusal(vote: Vote) -> list[str]:
+def vote_publish_refusal(vote: Vote) -> list[Problem]:
     """What a vote lacks before it may be published: two answers to choose from (one, in
     approval and budget), and in a budget each answer's cost. Empty when it may."""
     minimum = 1 if vote.kind in {VoteKind.APPROVAL, VoteKind.BUDGET} else 2
     if vote.options.count() < minimum:
-        return [_("Legen Sie zuerst mindestens %(count)s Antworten an.") % {"count": minimum}]
-    if vote.kind == VoteKind.BUDGET and vote.options.filter(cost__isnull=True).exists():
-        return [_("Bei „Budget verteilen“ braucht jede Antwort ihre Kosten.")]
+        return [
+            Problem(
+                _("Legen Sie zuerst mindestens %(count)s Antworten an.") % {"count": minimum},
+                reverse("voting:option_add", args=[vote.pk]),
+            )
+        ]
+    if vote.kind == VoteKind.BUDGET:
+        uncosted = vote.options.filter(cost__isnull=True).first()
+        if uncosted is not None:
+            return [
+                Problem(
+                    _("Bei „Budget verteilen“ braucht jede Antwort ihre Kosten."),
+                    reverse("voting:option_edit", args=[vote.pk, uncosted.pk]),
+                )
+            ]
     return []
 
 
-def vote_publish(*, actor: Actor, vote: Vote) -> Vote:
-    """Publish a vote, unless vote_publish_refusal says what it lacks."""
-    _require_manage(actor, vote)
+def vote_publish_gate(vote: Vote) -> None:
+    """Let the vote be published, or raise GateRefusedError with vote_publish_refusal."""
     if refusal := vote_publish_refusal(vote):
-        raise ValidationError(refusal)
+        raise GateRefusedError(refusal)
+
+
+def vote_publish(*, actor: Actor, vote: Vote) -> Vote:
+    """Publish a vote, unless vote_publish_gate refuses (GateRefusedError)."""
+    _require_manage(actor, vote)
+    vote_publish_gate(vote)
     if vote.published_at is None:
         vote.published_at = timezone.now()
         save_record(record=vote, actor=actor, event=AuditEvent.PUBLISHED)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import reads_internal
+from offenestadt.charter.gates import GateRefusedError
 from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.throttle import address_key
@@ -59,8 +60,14 @@ def vote_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_vote(
-    request: HttpRequest, vote: Vote, form: BallotForm | None = None, status: int = 200
+    request: HttpRequest,
+    vote: Vote,
+    form: BallotForm | None = None,
+    status: int = 200,
+    refusal: GateRefusedError | None = None,
 ) -> HttpResponse:
+    """The vote's page; with ``refusal``, the publication it refused at the top. To its
+    managers a draft shows what keeps it from being published, in place of the button."""
     now = timezone.now()
     can_manage = rules.can_manage_votes(request.user, vote.procedure)
     if form is None and vote.is_open(now) and vote.is_public_record():
@@ -71,10 +78,13 @@ def _render_vote(
         "options": vote.options.select_related("proposal"),
         "form": form,
         "can_manage": can_manage,
+        "refusal": refusal,
     }
     if can_manage:
         context["batches"] = vote.code_batches.all()
         context["codes_used"] = VotingCode.objects.filter(vote=vote, used=True).count()
+        if vote.published_at is None and not refusal:
+            context["publication_ahead"] = services.vote_publish_refusal(vote)
     return render(request, "voting/vote_detail.html", context, status=status)
 
 
@@ -206,16 +216,19 @@ def _confirm_publish(request: HttpRequest, vote: Vote) -> HttpResponse:
 
 @require_POST
 def vote_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish a vote after asking once more; what it lacks is said at once, without asking."""
+    """Publish a vote after asking once more; what it lacks is said at once, on its page,
+    without asking."""
     vote = _managed_vote(request, pk)
-    if not confirmed(request) and not services.vote_publish_refusal(vote):
-        return _confirm_publish(request, vote)
+    if vote.published_at is not None:
+        return redirect(vote)
     try:
+        services.vote_publish_gate(vote)
+        if not confirmed(request):
+            return _confirm_publish(request, vote)
         services.vote_publish(actor=request.user, vote=vote)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Die Abstimmung ist veröffentlicht."))
+    except GateRefusedError as refusal:
+        return _render_vote(request, vote, status=409, refusal=refusal)
+    messages.success(request, _("Die Abstimmung ist veröffentlicht."))
     return redirect(vote)
 
 

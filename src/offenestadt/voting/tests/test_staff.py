@@ -97,11 +97,20 @@ def test_publishing_needs_answers(client_for: ClientFor, office: Office, editor:
     vote = make_vote(office, labels=("Nur eine",), published=False)
     client = client_for(editor)
 
-    # Refused at once, without the confirmation page first.
-    response = client.post(f"/abstimmungen/{vote.pk}/veroeffentlichen/", follow=True)
-
-    assert response.redirect_chain == [(vote.get_absolute_url(), 302)]
-    assert "mindestens 2 Antworten" in response.content.decode()
+    # The page says so in place of the button, with the form that fixes it.
+    page = client.get(vote.get_absolute_url()).content.decode()
+    assert "Vor der Veröffentlichung ist noch offen:" in page
+    assert f'action="/abstimmungen/{vote.pk}/veroeffentlichen/"' not in page
+    add = f'href="/abstimmungen/{vote.pk}/antworten/neu/">beheben</a>'
+    assert add in page
+    # Asked for anyway, even as if confirmed: refused at once, at the top, without asking.
+    for sent in ({}, {"bestaetigt": "1"}):
+        response = client.post(f"/abstimmungen/{vote.pk}/veroeffentlichen/", sent)
+        assert response.status_code == 409
+        refused = response.content.decode()
+        assert refused.index("<h1>") < refused.index('role="alert" tabindex="-1" autofocus')
+        assert "mindestens 2 Antworten" in refused and add in refused
+        assert 'name="bestaetigt"' not in refused
     vote.refresh_from_db()
     assert vote.published_at is None
 
