@@ -1,15 +1,26 @@
-"""What holds a procedure's irreversible steps back: publishing the procedure, publishing a
-meeting's minutes. Its pages show these problems in place of the step's button, a step asked
-for anyway is refused before it is confirmed, and the services refuse with the same gates.
+"""What holds a procedure's irreversible steps back: publishing the procedure or a meeting's
+minutes, removing a phase, a text or a paragraph. Its pages show these problems in place of
+the step's button, a step asked for anyway is refused before it is confirmed, and the
+services refuse with the same gates.
 """
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from offenestadt.charter.gates import GateRefusedError, Problem
-from offenestadt.participation.procedures.models import Meeting, Procedure
+from offenestadt.core.gate_dates import refuse_deleting_history
+from offenestadt.participation.comments.models import Comment
+from offenestadt.participation.procedures.models import (
+    Document,
+    Meeting,
+    Paragraph,
+    Phase,
+    Procedure,
+)
 
 
 def publication_problems(procedure: Procedure, today: date) -> list[Problem]:
@@ -64,3 +75,64 @@ def minutes_gate(meeting: Meeting, now: datetime) -> None:
     """Let the minutes be published, or raise GateRefusedError with what is missing."""
     if problems := minutes_problems(meeting, now):
         raise GateRefusedError(problems)
+
+
+def phase_removal_gate(phase: Phase, today: date) -> None:
+    """Let the phase be removed, or raise GateRefusedError. Once the procedure is public, a
+    phase that has begun stays (core.gate_dates), and no removal may end the procedure
+    before ``today``."""
+    try:
+        refuse_deleting_history(phase)
+    except ValidationError as kept:
+        raise GateRefusedError(kept.messages) from None
+    procedure = phase.procedure
+    if procedure.is_public_record() and phase.starts_on > today:
+        last_day = procedure.phases.exclude(pk=phase.pk).aggregate(last=Max("ends_on"))["last"]
+        if last_day is None or last_day < today:
+            raise GateRefusedError(
+                [
+                    Problem(
+                        _(
+                            "Ohne diese Phase wäre das veröffentlichte Verfahren schon beendet; "
+                            "verschieben Sie sie, statt sie zu entfernen."
+                        ),
+                        reverse("participation:phase_edit", args=[procedure.slug, phase.pk]),
+                    )
+                ]
+            )
+
+
+def _refuse_if_commented(comments_exist: bool, edit_url: str) -> None:
+    if comments_exist:
+        raise GateRefusedError(
+            [
+                Problem(
+                    _(
+                        "Zu diesem Text gibt es schon Kommentare; er bleibt stehen, damit sie "
+                        "verständlich bleiben. Ändern Sie ihn stattdessen – die Änderung ist "
+                        "öffentlich."
+                    ),
+                    edit_url,
+                )
+            ]
+        )
+
+
+def document_removal_gate(document: Document) -> None:
+    """Let the text be removed, or raise GateRefusedError: once it is commented on, it stays."""
+    _refuse_if_commented(
+        Comment.objects.filter(paragraph__document=document).exists(),
+        reverse("participation:document_detail", args=[document.procedure.slug, document.pk]),
+    )
+
+
+def paragraph_removal_gate(paragraph: Paragraph) -> None:
+    """Let the paragraph be removed, or raise GateRefusedError: once commented on, it stays."""
+    document = paragraph.document
+    _refuse_if_commented(
+        paragraph.comments.exists(),
+        reverse(
+            "participation:paragraph_edit",
+            args=[document.procedure.slug, document.pk, paragraph.pk],
+        ),
+    )

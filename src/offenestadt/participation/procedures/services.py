@@ -16,11 +16,16 @@ from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
 from offenestadt.core.slugs import unique_slug
-from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.notifications import sending as notifications_sending
 from offenestadt.participation.notifications import services as notifications_services
 from offenestadt.participation.procedures import rules
-from offenestadt.participation.procedures.compliance import minutes_gate, publication_gate
+from offenestadt.participation.procedures.compliance import (
+    document_removal_gate,
+    minutes_gate,
+    paragraph_removal_gate,
+    phase_removal_gate,
+    publication_gate,
+)
 from offenestadt.participation.procedures.models import (
     ContributionStatus,
     Document,
@@ -128,21 +133,10 @@ def phase_save(*, actor: Actor, phase: Phase) -> Phase:
 
 @transaction.atomic
 def phase_delete(*, actor: Actor, phase: Phase) -> None:
-    """Remove a phase. Once the procedure is public, a phase that has begun stays
-    (core.gate_dates), and no removal may end the procedure before today."""
+    """Remove a phase, unless compliance.phase_removal_gate refuses (GateRefusedError)."""
     procedure = phase.procedure
     _require_edit(actor, procedure)
-    today = timezone.localdate()
-    # A begun phase is refused by delete_record; a planned one must leave the procedure running.
-    if procedure.is_public_record() and phase.starts_on > today:
-        last_day = procedure.phases.exclude(pk=phase.pk).aggregate(last=Max("ends_on"))["last"]
-        if last_day is None or last_day < today:
-            raise ValidationError(
-                _(
-                    "Ohne diese Phase wäre das veröffentlichte Verfahren schon beendet; "
-                    "verschieben Sie sie, statt sie zu entfernen."
-                )
-            )
+    phase_removal_gate(phase, timezone.localdate())
     delete_record(record=phase, actor=actor, event=AuditEvent.DELETED)
     _evaluate_projects(procedure)
 
@@ -227,21 +221,11 @@ def document_save(*, actor: Actor, document: Document) -> Document:
     return document
 
 
-def _refuse_if_commented(comments_exist: bool) -> None:
-    if comments_exist:
-        raise ValidationError(
-            _(
-                "Zu diesem Text gibt es schon Kommentare; er bleibt stehen, damit sie "
-                "verständlich bleiben. Ändern Sie ihn stattdessen – die Änderung ist öffentlich."
-            )
-        )
-
-
 @transaction.atomic
 def document_delete(*, actor: Actor, document: Document) -> None:
-    """Remove a document that nobody has commented on yet."""
+    """Remove a document that nobody has commented on yet (compliance.document_removal_gate)."""
     _require_edit(actor, document.procedure)
-    _refuse_if_commented(Comment.objects.filter(paragraph__document=document).exists())
+    document_removal_gate(document)
     for paragraph in document.paragraphs.all():
         delete_record(record=paragraph, actor=actor, event=AuditEvent.DELETED)
     delete_record(record=document, actor=actor, event=AuditEvent.DELETED)
@@ -262,9 +246,9 @@ def paragraph_save(*, actor: Actor, paragraph: Paragraph) -> Paragraph:
 
 @transaction.atomic
 def paragraph_delete(*, actor: Actor, paragraph: Paragraph) -> None:
-    """Remove a paragraph that nobody has commented on yet."""
+    """Remove a paragraph that nobody has commented on yet (compliance.paragraph_removal_gate)."""
     _require_edit(actor, paragraph.document.procedure)
-    _refuse_if_commented(paragraph.comments.exists())
+    paragraph_removal_gate(paragraph)
     delete_record(record=paragraph, actor=actor, event=AuditEvent.DELETED)
 
 

@@ -3,6 +3,7 @@ paragraphs, meetings with their minutes, and the result report. Parse, check, ca
 service, render.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,13 @@ from offenestadt.charter.gates import GateRefusedError
 from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation.procedures import rules, services
-from offenestadt.participation.procedures.compliance import minutes_gate, publication_gate
+from offenestadt.participation.procedures.compliance import (
+    document_removal_gate,
+    minutes_gate,
+    paragraph_removal_gate,
+    phase_removal_gate,
+    publication_gate,
+)
 from offenestadt.participation.procedures.forms import (
     DocumentCreateForm,
     DocumentForm,
@@ -161,15 +168,28 @@ def phase_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
     )
 
 
-def _confirm_delete(
-    request: HttpRequest, procedure: Procedure, what: str, back: str, error: str = ""
+def _remove_after_asking(
+    request: HttpRequest,
+    *,
+    procedure: Procedure,
+    what: str,
+    back: str,
+    gate: Callable[[], None],
+    remove: Callable[[], None],
+    done: str,
 ) -> HttpResponse:
-    return render(
-        request,
-        "participation/confirm_delete.html",
-        {"procedure": procedure, "what": what, "back": back, "error": error},
-        status=409 if error else 200,
-    )
+    """The page that asks before ``what`` is removed (GET) and removes it (POST), unless its
+    ``gate`` refuses: then the page says why, at once, and offers no button."""
+    context = {"procedure": procedure, "what": what, "back": back}
+    try:
+        gate()
+        if request.method == "POST":
+            remove()
+            return redirect(done)
+    except GateRefusedError as refusal:
+        context["refusal"] = refusal
+        return render(request, "participation/confirm_delete.html", context, status=409)
+    return render(request, "participation/confirm_delete.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,15 +197,15 @@ def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     procedure = editable_procedure(request, slug)
     phase = get_object_or_404(procedure.phases, pk=pk)
     phase.procedure = procedure
-    if request.method == "POST":
-        try:
-            services.phase_delete(actor=request.user, phase=phase)
-        except ValidationError as error:
-            return _confirm_delete(
-                request, procedure, str(phase), procedure.get_absolute_url(), error.messages[0]
-            )
-        return redirect(f"{procedure.get_absolute_url()}#phasen-heading")
-    return _confirm_delete(request, procedure, str(phase), procedure.get_absolute_url())
+    return _remove_after_asking(
+        request,
+        procedure=procedure,
+        what=str(phase),
+        back=procedure.get_absolute_url(),
+        gate=lambda: phase_removal_gate(phase, timezone.localdate()),
+        remove=lambda: services.phase_delete(actor=request.user, phase=phase),
+        done=f"{procedure.get_absolute_url()}#phasen-heading",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -246,16 +266,15 @@ def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = _editable_document(request, slug, pk)
-    back = reverse("participation:document_detail", args=[slug, pk])
-    if request.method == "POST":
-        try:
-            services.document_delete(actor=request.user, document=document)
-        except ValidationError as error:
-            return _confirm_delete(
-                request, document.procedure, document.title, back, error.messages[0]
-            )
-        return redirect(document.procedure)
-    return _confirm_delete(request, document.procedure, document.title, back)
+    return _remove_after_asking(
+        request,
+        procedure=document.procedure,
+        what=document.title,
+        back=reverse("participation:document_detail", args=[slug, pk]),
+        gate=lambda: document_removal_gate(document),
+        remove=lambda: services.document_delete(actor=request.user, document=document),
+        done=document.procedure.get_absolute_url(),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,14 +316,15 @@ def paragraph_delete(request: HttpRequest, slug: str, pk: int, paragraph_pk: int
     paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
     paragraph.document = document
     back = reverse("participation:document_detail", args=[slug, pk])
-    what = _("Absatz %(number)s") % {"number": paragraph.position}
-    if request.method == "POST":
-        try:
-            services.paragraph_delete(actor=request.user, paragraph=paragraph)
-        except ValidationError as error:
-            return _confirm_delete(request, document.procedure, what, back, error.messages[0])
-        return redirect(back)
-    return _confirm_delete(request, document.procedure, what, back)
+    return _remove_after_asking(
+        request,
+        procedure=document.procedure,
+        what=_("Absatz %(number)s") % {"number": paragraph.position},
+        back=back,
+        gate=lambda: paragraph_removal_gate(paragraph),
+        remove=lambda: services.paragraph_delete(actor=request.user, paragraph=paragraph),
+        done=back,
+    )
 
 
 @require_http_methods(["GET", "POST"])

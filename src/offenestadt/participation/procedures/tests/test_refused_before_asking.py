@@ -1,5 +1,6 @@
-"""Publishing a procedure or a meeting's minutes: what would refuse it shows in place of the
-button, and a step asked for anyway is refused at once, never confirmed first."""
+"""Publishing a procedure or a meeting's minutes, removing a phase, a text or a paragraph: what
+would refuse the step shows in place of its button, and a step asked for anyway is refused at
+once, never confirmed first."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -10,9 +11,10 @@ from django.utils import timezone
 
 from offenestadt.accounts.models import User
 from offenestadt.audit.models import AuditEntry
+from offenestadt.participation.comments import services as comments_services
 from offenestadt.participation.procedures import services
-from offenestadt.participation.procedures.models import Meeting, Procedure
-from offenestadt.participation.procedures.tests.procedure_setup import consultation
+from offenestadt.participation.procedures.models import Meeting, PhaseKind, Procedure
+from offenestadt.participation.procedures.tests.procedure_setup import consultation, paragraph
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User | None], Client]
@@ -116,3 +118,45 @@ def test_published_minutes_are_not_asked_about_again(editor: User, client_for: C
     url = f"{procedure.get_absolute_url()}veranstaltungen/{meeting.pk}/"
     response = client_for(editor).get(f"{url}protokoll-veroeffentlichen/")
     assert (response.status_code, response["Location"]) == (302, url)
+
+
+def test_a_begun_phase_is_not_offered_for_removal(editor: User, client_for: ClientFor) -> None:
+    procedure = consultation(editor)
+    running = procedure.phases.get(kind=PhaseKind.CONSULTATION)
+    url = f"{procedure.get_absolute_url()}phasen/{running.pk}/entfernen/"
+    before = AuditEntry.objects.count()
+    for response in (client_for(editor).get(url), client_for(editor).post(url)):
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert page.index("<h1>") < page.index(ALERT)
+        assert "nicht gelöscht" in page
+        assert ">Entfernen</button>" not in page
+    assert AuditEntry.objects.count() == before
+    assert procedure.phases.filter(pk=running.pk).exists()
+
+
+def test_a_commented_paragraph_or_text_is_not_offered_for_removal(
+    editor: User, client_for: ClientFor
+) -> None:
+    procedure = consultation(editor)
+    commented = paragraph(procedure, 2)
+    comments_services.comment_post(
+        actor=None, procedure=procedure, paragraph=commented, text="Gut."
+    )
+    document = commented.document
+    text = f"{procedure.get_absolute_url()}texte/{document.pk}/"
+    client = client_for(editor)
+    before = AuditEntry.objects.count()
+    for url in (f"{text}absaetze/{commented.pk}/entfernen/", f"{text}entfernen/"):
+        for response in (client.get(url), client.post(url)):
+            assert response.status_code == 409
+            page = response.content.decode()
+            assert "Zu diesem Text gibt es schon Kommentare" in page
+            assert ">Entfernen</button>" not in page
+    assert AuditEntry.objects.count() == before
+    assert document.paragraphs.count() == 3
+    # A paragraph nobody commented on is asked about, then removed.
+    free = f"{text}absaetze/{paragraph(procedure, 3).pk}/entfernen/"
+    assert ">Entfernen</button>" in client.get(free).content.decode()
+    assert client.post(free).status_code == 302
+    assert document.paragraphs.count() == 2
