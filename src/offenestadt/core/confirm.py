@@ -1,10 +1,13 @@
-"""Asking before an irreversible step (publishing, moving a record on in its lifecycle): a
-page of its own that repeats what was sent, so it works without JavaScript."""
+"""Asking before an irreversible step (publishing, moving a record on in its lifecycle,
+removing): a page of its own that repeats what was sent, so it works without JavaScript. A step
+its gate would refuse is not asked about: the refusal is shown instead."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 
 # The field a confirmation page adds to what was sent.
@@ -44,3 +47,26 @@ def confirmation_page(
             "cancel_url": cancel_url,
         },
     )
+
+
+def removal_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict[str, Any],
+    gate: Callable[[], None],
+    remove: Callable[[], None],
+    done: str,
+) -> HttpResponse:
+    """The page that asks before something is removed (GET) and removes it (POST), unless
+    ``gate`` refuses (a ValidationError; charter.gates.GateRefusedError carries its problems
+    with their links): then ``template`` gets ``refusal`` and shows it instead of the button,
+    for the GET and for a POST sent anyway. After removing, the answer goes to ``done``."""
+    try:
+        gate()
+        if request.method == "POST":
+            remove()
+            return redirect(done)
+    except ValidationError as refusal:
+        return render(request, template, {**context, "refusal": refusal}, status=409)
+    return render(request, template, context)

@@ -543,7 +543,8 @@ def vote_publish(*, actor: Actor, vote: Vote) -> Vote:
     return vote
 
 
-def _require_before_opening(option: Option) -> None:
+def option_change_gate(option: Option) -> None:
+    """Let an answer be changed or removed, or raise ValidationError: only before the vote opens."""
     if option.vote.has_opened(timezone.now()):
         raise ValidationError(
             _("Die Abstimmung hat begonnen: die Antworten lassen sich nicht mehr ändern.")
@@ -554,7 +555,7 @@ def _require_before_opening(option: Option) -> None:
 def option_save(*, actor: Actor, option: Option) -> Option:
     """Add or change an answer, before the vote opens."""
     _require_manage(actor, option.vote)
-    _require_before_opening(option)
+    option_change_gate(option)
     if option.vote.kind == VoteKind.BUDGET and option.cost is None:
         raise ValidationError(
             {"cost": _("Bei „Budget verteilen“ braucht jede Antwort ihre Kosten.")}
@@ -570,5 +571,5 @@ def option_save(*, actor: Actor, option: Option) -> Option:
 def option_delete(*, actor: Actor, option: Option) -> None:
     """Remove an answer, before the vote opens."""
     _require_manage(actor, option.vote)
-    _require_before_opening(option)
+    option_change_gate(option)
     delete_record(record=option, actor=actor, event=AuditEvent.DELETED)

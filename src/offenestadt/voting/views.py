@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import reads_internal
 from offenestadt.charter.gates import GateRefusedError
-from offenestadt.core.confirm import confirmation_page, confirmed
+from offenestadt.core.confirm import confirmation_page, confirmed, removal_page
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.throttle import address_key
 from offenestadt.voting import rules, selectors, services
@@ -262,19 +262,13 @@ def option_delete(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse
     vote = _managed_vote(request, pk)
     option = get_object_or_404(vote.options, pk=option_pk)
     option.vote = vote
-    error = ""
-    if request.method == "POST":
-        try:
-            services.option_delete(actor=request.user, option=option)
-        except ValidationError as refused:
-            error = " ".join(refused.messages)
-        else:
-            return redirect(f"{vote.get_absolute_url()}#antworten-heading")
-    return render(
+    return removal_page(
         request,
-        "voting/option_confirm_delete.html",
-        {"vote": vote, "option": option, "error": error},
-        status=409 if error else 200,
+        template="voting/option_confirm_delete.html",
+        context={"vote": vote, "option": option},
+        gate=lambda: services.option_change_gate(option),
+        remove=lambda: services.option_delete(actor=request.user, option=option),
+        done=f"{vote.get_absolute_url()}#antworten-heading",
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from offenestadt.accounts.rules import staff_only
-from offenestadt.core.confirm import confirmation_page, confirmed
+from offenestadt.core.confirm import confirmation_page, confirmed, removal_page
 from offenestadt.core.forms import show_validation_error
 from offenestadt.opendata.catalogue import rules, services
 from offenestadt.opendata.catalogue.forms import DatasetForm, DistributionForm, WithdrawForm
@@ -176,17 +176,11 @@ def distribution_to_pipeline(request: HttpRequest, name: str, identifier: UUID) 
 def distribution_delete(request: HttpRequest, name: str, identifier: UUID) -> HttpResponse:
     """Remove a file or link from a dataset, after asking."""
     dataset, distribution = _distribution_page(request, name, identifier)
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            services.distribution_delete(actor=request.user, distribution=distribution)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            return redirect(f"{dataset.get_absolute_url()}#dateien")
-    return render(
+    return removal_page(
         request,
-        "opendata/distribution_confirm_delete.html",
-        {"dataset": dataset, "distribution": distribution, "errors": errors},
-        status=400 if errors else 200,
+        template="opendata/distribution_confirm_delete.html",
+        context={"dataset": dataset, "distribution": distribution},
+        gate=lambda: services.distribution_removal_gate(distribution),
+        remove=lambda: services.distribution_delete(actor=request.user, distribution=distribution),
+        done=f"{dataset.get_absolute_url()}#dateien",
     )

@@ -189,14 +189,21 @@ def distribution_save(
     return distribution
 
 
-@transaction.atomic
-def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
+def distribution_removal_gate(distribution: Distribution) -> None:
+    """Let a file or link be removed, or raise ValidationError: a dataset in the catalogue
+    keeps at least one."""
     dataset = distribution.dataset
-    _require_edit(actor, dataset)
     if dataset.in_catalogue and dataset.distributions.count() == 1:
         raise ValidationError(
             _("Ein veröffentlichter Datensatz braucht mindestens eine Datei oder Adresse.")
         )
+
+
+@transaction.atomic
+def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
+    dataset = distribution.dataset
+    _require_edit(actor, dataset)
+    distribution_removal_gate(distribution)
     delete_record(record=distribution, actor=actor, event=AuditEvent.DELETED)
     _touch(dataset)
 

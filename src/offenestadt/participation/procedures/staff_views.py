@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from offenestadt.accounts.rules import staff_only
 from offenestadt.charter.gates import GateRefusedError
-from offenestadt.core.confirm import confirmation_page, confirmed
+from offenestadt.core.confirm import confirmation_page, confirmed, removal_page
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation.procedures import rules, services
 from offenestadt.participation.procedures.compliance import (
@@ -168,7 +168,7 @@ def phase_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
     )
 
 
-def _remove_after_asking(
+def _removal_page(
     request: HttpRequest,
     *,
     procedure: Procedure,
@@ -178,18 +178,14 @@ def _remove_after_asking(
     remove: Callable[[], None],
     done: str,
 ) -> HttpResponse:
-    """The page that asks before ``what`` is removed (GET) and removes it (POST), unless its
-    ``gate`` refuses: then the page says why, at once, and offers no button."""
-    context = {"procedure": procedure, "what": what, "back": back}
-    try:
-        gate()
-        if request.method == "POST":
-            remove()
-            return redirect(done)
-    except GateRefusedError as refusal:
-        context["refusal"] = refusal
-        return render(request, "participation/confirm_delete.html", context, status=409)
-    return render(request, "participation/confirm_delete.html", context)
+    return removal_page(
+        request,
+        template="participation/confirm_delete.html",
+        context={"procedure": procedure, "what": what, "back": back},
+        gate=gate,
+        remove=remove,
+        done=done,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,7 +193,7 @@ def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     procedure = editable_procedure(request, slug)
     phase = get_object_or_404(procedure.phases, pk=pk)
     phase.procedure = procedure
-    return _remove_after_asking(
+    return _removal_page(
         request,
         procedure=procedure,
         what=str(phase),
@@ -266,7 +262,7 @@ def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = _editable_document(request, slug, pk)
-    return _remove_after_asking(
+    return _removal_page(
         request,
         procedure=document.procedure,
         what=document.title,
@@ -316,7 +312,7 @@ def paragraph_delete(request: HttpRequest, slug: str, pk: int, paragraph_pk: int
     paragraph = get_object_or_404(document.paragraphs, pk=paragraph_pk)
     paragraph.document = document
     back = reverse("participation:document_detail", args=[slug, pk])
-    return _remove_after_asking(
+    return _removal_page(
         request,
         procedure=document.procedure,
         what=_("Absatz %(number)s") % {"number": paragraph.position},

@@ -163,6 +163,23 @@ def test_others_cannot_prepare_votes_here(
     assert not Option.objects.filter(label="X").exists()
 
 
+def test_an_open_votes_answer_is_not_offered_for_removal(
+    office: Office, editor: User, client_for: ClientFor
+) -> None:
+    vote = make_vote(office)
+    option = vote.options.first()
+    assert option is not None
+    url = f"/abstimmungen/{vote.pk}/antworten/{option.pk}/entfernen/"
+    client = client_for(editor)
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert "nicht mehr ändern" in page
+        assert page.index("<h1>") < page.index('role="alert" tabindex="-1" autofocus')
+        assert ">Entfernen</button>" not in page
+    assert Option.objects.filter(pk=option.pk).exists()
+
+
 def test_once_open_the_rules_and_answers_are_fixed(office: Office, editor: User) -> None:
     vote = make_vote(office)
     option = vote.options.first()

@@ -217,13 +217,18 @@ def test_changing_and_removing_files(editor: User, project: Project, client_for:
         "Zählung durch das Grünflächenamt." in client.get("/daten/baumkataster/").content.decode()
     )
 
-    # The only file of a published dataset stays.
-    assert client.get(f"{base}/entfernen/").status_code == 200
-    refused = client.post(f"{base}/entfernen/")
-    assert refused.status_code == 400
-    assert "mindestens eine Datei oder Adresse" in refused.content.decode()
+    # The only file of a published dataset stays: the page says so instead of asking, and a
+    # removal sent anyway is refused the same way.
+    for refused in (client.get(f"{base}/entfernen/"), client.post(f"{base}/entfernen/")):
+        assert refused.status_code == 409
+        page = refused.content.decode()
+        assert "mindestens eine Datei oder Adresse" in page
+        assert page.index("<h1>") < page.index('role="alert" tabindex="-1" autofocus')
+        assert ">Entfernen</button>" not in page
+    assert dataset.distributions.exists()
 
     services.dataset_withdraw(actor=editor, dataset=dataset, reason="Neu gezählt.")
+    assert ">Entfernen</button>" in client.get(f"{base}/entfernen/").content.decode()
     assert client.post(f"{base}/entfernen/").status_code == 302
     assert not dataset.distributions.exists()
     entry = AuditEntry.objects.filter(object_type="opendata.distribution").latest("seq")
