@@ -1,7 +1,7 @@
-"""What holds a procedure's irreversible steps back: publishing the procedure or a meeting's
-minutes, removing a phase, a text or a paragraph. Its pages show these problems in place of
-the step's button, a step asked for anyway is refused before it is confirmed, and the
-services refuse with the same gates.
+"""What holds a procedure's irreversible steps back: publishing the procedure, a meeting's
+minutes or the result report, removing a phase, a text or a paragraph. Its pages show these
+problems in place of the step's button, a step asked for anyway is refused before it is
+confirmed, and the services refuse with the same gates.
 """
 
 from datetime import date, datetime
@@ -15,12 +15,17 @@ from offenestadt.charter.gates import GateRefusedError, Problem
 from offenestadt.core.gate_dates import refuse_deleting_history
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.procedures.models import (
+    ContributionStatus,
     Document,
     Meeting,
     Paragraph,
     Phase,
+    PhaseKind,
     Procedure,
 )
+
+# Phases during which contributions are taken: the result report comes after them.
+CONTRIBUTION_PHASES = frozenset({PhaseKind.CONSULTATION, PhaseKind.VOTE})
 
 
 def publication_problems(procedure: Procedure, today: date) -> list[Problem]:
@@ -57,6 +62,46 @@ def publication_problems(procedure: Procedure, today: date) -> list[Problem]:
 def publication_gate(procedure: Procedure, today: date) -> None:
     """Let the procedure be published, or raise GateRefusedError with what is missing."""
     if problems := publication_problems(procedure, today):
+        raise GateRefusedError(problems)
+
+
+def report_problems(procedure: Procedure, today: date) -> list[Problem]:
+    """What keeps the result report from being published ``today`` (empty: nothing): it
+    comes after the consultation and any vote, and only once every proposal has the city's
+    answer."""
+    slug = procedure.slug
+    problems = []
+    if procedure.published_at is None:
+        problems.append(
+            Problem(
+                _("Das Verfahren ist nicht veröffentlicht."),
+                reverse("participation:procedure_publish", args=[slug]),
+            )
+        )
+    running = procedure.phases.filter(kind__in=CONTRIBUTION_PHASES, ends_on__gte=today)
+    if running.exists():
+        problems.append(
+            Problem(
+                _("Der Ergebnisbericht folgt erst, wenn Beteiligung und Abstimmung beendet sind.")
+            )
+        )
+    unanswered = list(
+        procedure.proposals.filter(status=ContributionStatus.VISIBLE, answered_at__isnull=True)
+    )
+    if unanswered:
+        problems.append(
+            Problem(
+                _("Diese Vorschläge haben noch keine Antwort: %(titles)s.")
+                % {"titles": ", ".join(proposal.title for proposal in unanswered)},
+                reverse("contributions:proposal_answer", args=[slug, unanswered[0].pk]),
+            )
+        )
+    return problems
+
+
+def report_gate(procedure: Procedure, today: date) -> None:
+    """Let the result report be published, or raise GateRefusedError with what is missing."""
+    if problems := report_problems(procedure, today):
         raise GateRefusedError(problems)
 
 

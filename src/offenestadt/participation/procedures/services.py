@@ -25,14 +25,13 @@ from offenestadt.participation.procedures.compliance import (
     paragraph_removal_gate,
     phase_removal_gate,
     publication_gate,
+    report_gate,
 )
 from offenestadt.participation.procedures.models import (
-    ContributionStatus,
     Document,
     Meeting,
     Paragraph,
     Phase,
-    PhaseKind,
     Procedure,
 )
 from offenestadt.registry.models import Project
@@ -42,8 +41,6 @@ from offenestadt.registry.services import linked_record_save, project_evaluate
 RESERVED_SLUGS = frozenset(
     {"neu", "meldungen", "benachrichtigung", "abstimmungen", "feed", "beitraege"}
 )
-# Phases during which contributions are taken: the result report comes after them.
-CONTRIBUTION_PHASES = frozenset({PhaseKind.CONSULTATION, PhaseKind.VOTE})
 
 
 def _require_edit(actor: Actor, procedure: Procedure) -> None:
@@ -148,33 +145,13 @@ def procedure_report_publish(
     """Publish the result report: what was taken up, what not, and why.
 
     It comes after the consultation and any vote, and only once every proposal has the
-    city's answer. A later correction keeps the first publication date; the history shows it.
+    city's answer (compliance.report_gate, refused with GateRefusedError). A later
+    correction keeps the first publication date; the history shows it.
     """
     _require_edit(actor, procedure)
-    today = today or timezone.localdate()
-    problems = []
-    if procedure.published_at is None:
-        problems.append(_("Das Verfahren ist nicht veröffentlicht."))
+    report_gate(procedure, today or timezone.localdate())
     if not report.strip():
-        problems.append(_("Schreiben Sie den Ergebnisbericht."))
-    running = procedure.phases.filter(kind__in=CONTRIBUTION_PHASES, ends_on__gte=today)
-    if running.exists():
-        problems.append(
-            _("Der Ergebnisbericht folgt erst, wenn Beteiligung und Abstimmung beendet sind.")
-        )
-    unanswered = [
-        proposal.title
-        for proposal in procedure.proposals.filter(
-            status=ContributionStatus.VISIBLE, answered_at__isnull=True
-        )
-    ]
-    if unanswered:
-        problems.append(
-            _("Diese Vorschläge haben noch keine Antwort: %(titles)s.")
-            % {"titles": ", ".join(unanswered)}
-        )
-    if problems:
-        raise ValidationError(problems)
+        raise ValidationError(_("Schreiben Sie den Ergebnisbericht."))
     procedure.result_report = report.strip()
     first_publication = procedure.result_report_published_at is None
     if first_publication:

@@ -26,6 +26,7 @@ from offenestadt.participation.procedures.compliance import (
     paragraph_removal_gate,
     phase_removal_gate,
     publication_gate,
+    report_gate,
 )
 from offenestadt.participation.procedures.forms import (
     DocumentCreateForm,
@@ -37,7 +38,6 @@ from offenestadt.participation.procedures.forms import (
     ResultReportForm,
 )
 from offenestadt.participation.procedures.models import (
-    ContributionStatus,
     Document,
     Meeting,
     Paragraph,
@@ -61,7 +61,13 @@ def _staff_form(
     submit: str,
     cancel_url: str,
     intro: str = "",
+    refusal: GateRefusedError | None = None,
 ) -> HttpResponse:
+    """A staff form; with ``refusal`` (what its step would meet) the reasons instead of it."""
+    status = 400 if form.is_bound else 200
+    if refusal is not None:
+        # A step sent anyway is refused (409); opened, the page says what is missing.
+        status = 409 if form.is_bound else 200
     return render(
         request,
         "participation/staff_form.html",
@@ -72,9 +78,10 @@ def _staff_form(
             "submit": submit,
             "cancel_url": cancel_url,
             "intro": intro,
+            "refusal": refusal,
         },
         # Reached with a bound form only when it was refused: 400, like every other form.
-        status=400 if form.is_bound else 200,
+        status=status,
     )
 
 
@@ -381,26 +388,40 @@ def meeting_minutes_publish(request: HttpRequest, slug: str, pk: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Write and publish the result report (a published one can be corrected, in public)."""
+    """Write and publish the result report (a published one can be corrected, in public), after
+    asking; what would refuse it is shown instead of the form, before anyone writes."""
     procedure = editable_procedure(request, slug)
     form = ResultReportForm(
         request.POST if request.method == "POST" else None,
         initial={"report": procedure.result_report},
     )
     back = reverse("participation:procedure_results", args=[slug])
-    if form.is_valid():
-        try:
+    refusal = None
+    try:
+        report_gate(procedure, timezone.localdate())
+        if form.is_valid():
+            if not confirmed(request):
+                return confirmation_page(
+                    request,
+                    title=_("Den Ergebnisbericht zu „%(title)s“ veröffentlichen?")
+                    % {"title": procedure.title},
+                    consequences=[
+                        _("Der Bericht erscheint sofort öffentlich, mit den Antworten der Stadt."),
+                        _("Wer das Verfahren abonniert hat, bekommt eine Nachricht."),
+                        _("Jede spätere Korrektur steht im öffentlichen Änderungsprotokoll."),
+                    ],
+                    confirm_label=_("Ja, veröffentlichen"),
+                    cancel_url=back,
+                )
             services.procedure_report_publish(
                 actor=request.user, procedure=procedure, report=form.cleaned_data["report"]
             )
-        except ValidationError as error:
-            show_validation_error(form, error)
-        else:
             messages.success(request, _("Der Ergebnisbericht ist veröffentlicht."))
             return redirect(back)
-    unanswered = procedure.proposals.filter(
-        status=ContributionStatus.VISIBLE, answered_at__isnull=True
-    ).count()
+    except GateRefusedError as refused:
+        refusal = refused
+    except ValidationError as error:
+        show_validation_error(form, error)
     return _staff_form(
         request,
         procedure=procedure,
@@ -410,7 +431,7 @@ def report_edit(request: HttpRequest, slug: str) -> HttpResponse:
         cancel_url=back,
         intro=_(
             "Der Bericht erscheint sofort öffentlich. Er folgt auf Beteiligung und Abstimmung "
-            "und setzt voraus, dass jeder Vorschlag eine Antwort hat (offen: %(count)s)."
-        )
-        % {"count": unanswered},
+            "und setzt voraus, dass jeder Vorschlag eine Antwort hat."
+        ),
+        refusal=refusal,
     )

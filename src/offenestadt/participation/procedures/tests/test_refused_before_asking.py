@@ -14,7 +14,11 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.participation.comments import services as comments_services
 from offenestadt.participation.procedures import services
 from offenestadt.participation.procedures.models import Meeting, PhaseKind, Procedure
-from offenestadt.participation.procedures.tests.procedure_setup import consultation, paragraph
+from offenestadt.participation.procedures.tests.procedure_setup import (
+    consultation,
+    end_consultation,
+    paragraph,
+)
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User | None], Client]
@@ -160,3 +164,38 @@ def test_a_commented_paragraph_or_text_is_not_offered_for_removal(
     assert ">Entfernen</button>" in client.get(free).content.decode()
     assert client.post(free).status_code == 302
     assert document.paragraphs.count() == 2
+
+
+def test_the_result_report_says_what_is_missing_before_it_is_written(
+    editor: User, client_for: ClientFor
+) -> None:
+    procedure = consultation(editor)
+    url = f"{procedure.get_absolute_url()}ergebnis/bericht/"
+    client = client_for(editor)
+    opened = client.get(url)
+    assert opened.status_code == 200
+    page = opened.content.decode()
+    assert "Der Ergebnisbericht folgt erst, wenn Beteiligung und Abstimmung beendet sind." in page
+    assert 'name="report"' not in page
+    before = AuditEntry.objects.count()
+    sent = client.post(url, {"report": "Fertig.", "bestaetigt": "1"})
+    assert sent.status_code == 409
+    assert sent.content.decode().index("<h1>") < sent.content.decode().index(ALERT)
+    assert AuditEntry.objects.count() == before
+    assert Procedure.objects.get().result_report_published_at is None
+
+
+def test_the_result_report_is_asked_about_then_published(
+    editor: User, client_for: ClientFor
+) -> None:
+    procedure = consultation(editor)
+    end_consultation(procedure)
+    url = f"{procedure.get_absolute_url()}ergebnis/bericht/"
+    client = client_for(editor)
+    assert 'name="report"' in client.get(url).content.decode()
+    asked = client.post(url, {"report": "Fertig."}).content.decode()
+    assert CONFIRM in asked and '<input type="hidden" name="report" value="Fertig.">' in asked
+    assert Procedure.objects.get().result_report_published_at is None
+    published = client.post(url, {"report": "Fertig.", "bestaetigt": "1"})
+    assert published.status_code == 302
+    assert Procedure.objects.get().result_report == "Fertig."

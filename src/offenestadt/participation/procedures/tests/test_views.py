@@ -265,7 +265,7 @@ def test_an_editor_runs_a_procedure_through_its_pages(
     assert response["Location"] == f"{base}veranstaltungen/{meeting.pk}/"
     # The report waits for the end of the consultation, and says so.
     response = client.post(f"{base}ergebnis/bericht/", {"report": "Fertig."})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Beteiligung und Abstimmung beendet" in response.content.decode()
 
 
