@@ -61,12 +61,19 @@ def removal_page(
     """The page that asks before something is removed (GET) and removes it (POST), unless
     ``gate`` refuses (a ValidationError; charter.gates.GateRefusedError carries its problems
     with their links): then ``template`` gets ``refusal`` and shows it instead of the button,
-    for the GET and for a POST sent anyway. After removing, the answer goes to ``done``."""
+    for the GET and (as 409) for a POST sent anyway. After removing, the answer goes to
+    ``done``."""
     try:
         gate()
         if request.method == "POST":
             remove()
             return redirect(done)
     except ValidationError as refusal:
-        return render(request, template, {**context, "refusal": refusal}, status=409)
+        return render(request, template, {**context, "refusal": refusal}, status=refused(request))
     return render(request, template, context)
+
+
+def refused(request: HttpRequest) -> int:
+    """The status of a page that shows a refused step: 409 when the step was sent, 200 when
+    the page asking for it was only opened (nothing was refused yet; it says why it would be)."""
+    return 409 if request.method == "POST" else 200

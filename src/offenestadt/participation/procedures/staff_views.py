@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from offenestadt.accounts.rules import staff_only
 from offenestadt.charter.gates import GateRefusedError
-from offenestadt.core.confirm import confirmation_page, confirmed, removal_page
+from offenestadt.core.confirm import confirmation_page, confirmed, refused, removal_page
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation.procedures import rules, services
 from offenestadt.participation.procedures.compliance import (
@@ -66,8 +66,7 @@ def _staff_form(
     """A staff form; with ``refusal`` (what its step would meet) the reasons instead of it."""
     status = 400 if form.is_bound else 200
     if refusal is not None:
-        # A step sent anyway is refused (409); opened, the page says what is missing.
-        status = 409 if form.is_bound else 200
+        status = refused(request)
     return render(
         request,
         "participation/staff_form.html",
@@ -147,7 +146,7 @@ def procedure_publish(request: HttpRequest, slug: str) -> HttpResponse:
             )
         services.procedure_publish(actor=request.user, procedure=procedure)
     except GateRefusedError as refusal:
-        return render_procedure(request, procedure, refusal=refusal, status=409)
+        return render_procedure(request, procedure, refusal=refusal, status=refused(request))
     messages.success(request, _("Das Verfahren ist veröffentlicht."))
     return redirect(procedure)
 
@@ -381,7 +380,7 @@ def meeting_minutes_publish(request: HttpRequest, slug: str, pk: int) -> HttpRes
             )
         services.meeting_minutes_publish(actor=request.user, meeting=meeting)
     except GateRefusedError as refusal:
-        return render_meeting(request, meeting, refusal=refusal, status=409)
+        return render_meeting(request, meeting, refusal=refusal, status=refused(request))
     messages.success(request, _("Das Protokoll ist veröffentlicht."))
     return redirect(back)
 
@@ -418,8 +417,8 @@ def report_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
             messages.success(request, _("Der Ergebnisbericht ist veröffentlicht."))
             return redirect(back)
-    except GateRefusedError as refused:
-        refusal = refused
+    except GateRefusedError as gate_refusal:
+        refusal = gate_refusal
     except ValidationError as error:
         show_validation_error(form, error)
     return _staff_form(
