@@ -255,10 +255,10 @@ def test_every_publishing_service_is_a_listed_route() -> None:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if (
                 function.__module__ == module_name
-                # Permission predicates and the queries that say why a route refuses are
-                # the gates of the routes, not routes of their own.
+                # Permission predicates, the queries that say why a route refuses and the
+                # checks that refuse are the gates of the routes, not routes of their own.
                 and not name.startswith(("_", "can_"))
-                and not name.endswith("_refusal")
+                and not name.endswith(("_refusal", "_gate"))
                 and PUBLISHING_NAME.search(name)
             ):
                 found.add(f"{module_name}.{name}")
