@@ -256,6 +256,10 @@ def test_from_raw_upload_to_a_public_file_without_personal_data(
     editor.goto(detail)
     check(editor, "approved, ready to publish")
     editor.get_by_role("button", name="Anonymisierte Datei veröffentlichen").click()
+    # Asked once more: publishing cannot be taken back.
+    editor.get_by_text("Die Veröffentlichung lässt sich nicht zurücknehmen.").wait_for()
+    check(editor, "asked before publishing")
+    editor.get_by_role("button", name="Ja, veröffentlichen").click()
     editor.get_by_text("Die anonymisierte Datei gehört zum Datensatz", exact=False).wait_for()
     assert editor.locator(".badge").inner_text() == "veröffentlicht"
     check(editor, "published")
