@@ -18,14 +18,18 @@ the records into disjoint groups, so each group's sum may spend that half on its
 from typing import Any
 
 import polars as pl
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from offenestadt.anonymize.dp import Budget, dp_histogram, dp_sum
+from offenestadt.anonymize.dp import Budget, DpInputError, dp_histogram, dp_sum
 
 K_ANONYMITY = "k-anonymity"
 DP_AGGREGATES = "dp-aggregates"
 EPSILON_MIN = 0.1
 EPSILON_MAX = 5.0
+# A bound of a sum, either way: far beyond any value per record a city counts, and small enough
+# that a sum of millions of records stays a whole number a computer adds exactly (below 2**63).
+SUM_BOUND_LIMIT = 10**12
 COUNT_COLUMN = "anzahl"
 
 
@@ -39,9 +43,7 @@ def check_dp_config(config: dict[str, Any], identifiers: list[str]) -> list[str]
     problems = []
     epsilon = config.get("epsilon")
     if not isinstance(epsilon, int | float) or not EPSILON_MIN <= epsilon <= EPSILON_MAX:
-        problems.append(
-            _("Epsilon muss zwischen %(low)s und %(high)s liegen.") % {"low": "0,1", "high": "5"}
-        )
+        problems.append(epsilon_message())
     problems.extend(
         _("Die Spalte %(name)s ist ein direktes Merkmal und wird nicht ausgewertet.")
         % {"name": config[key]}
@@ -54,14 +56,51 @@ def check_dp_config(config: dict[str, Any], identifiers: list[str]) -> list[str]
         problems.append(_("Geben Sie mindestens eine Kategorie an."))
     if config.get("sum_column"):
         bounds = config.get("bounds") or []
-        if len(bounds) != 2 or not bounds[0] < bounds[1]:
+        if not all(_within_limit(bound) for bound in bounds):
+            problems.append(sum_bound_message())
+        elif len(bounds) != 2 or not bounds[0] < bounds[1]:
             problems.append(_("Die Untergrenze der Summe muss unter der Obergrenze liegen."))
     return problems
 
 
-def _bounds(config: dict[str, Any]) -> tuple[float, float]:
+def epsilon_message() -> str:
+    return _("Epsilon muss zwischen %(low)s und %(high)s liegen.") % {"low": "0,1", "high": "5"}
+
+
+def _within_limit(bound: object) -> bool:
+    """A finite number no further from zero than SUM_BOUND_LIMIT (NaN and infinity are not)."""
+    return (
+        isinstance(bound, int | float)
+        and not isinstance(bound, bool)
+        and -SUM_BOUND_LIMIT <= bound <= SUM_BOUND_LIMIT
+    )
+
+
+def sum_bound_message() -> str:
+    limit = number_format(SUM_BOUND_LIMIT, force_grouping=True)
+    return _("Die Grenzen der Summe liegen zwischen %(low)s und %(high)s.") % {
+        "low": f"-{limit}",
+        "high": limit,
+    }
+
+
+def _bounds(config: dict[str, Any], frame: pl.DataFrame) -> tuple[float, float]:
+    """The sum's bounds: whole numbers (an exact integer sum) when they and every value of the
+    column are whole, else decimals; a column that is not all numbers cannot be summed."""
+    column = config["sum_column"]
+    values = frame.get_column(column).drop_nulls().cast(pl.String).str.strip_chars()
+    numbers = values.cast(pl.Float64, strict=False)
+    if numbers.null_count() or not numbers.is_finite().all():
+        raise DpInputError(
+            _(
+                "Die Spalte %(name)s enthält Werte, die keine Zahlen sind (Dezimalzahlen mit "
+                "Punkt, etwa 12.5); summieren lässt sich nur eine Spalte mit Zahlen."
+            )
+            % {"name": column}
+        )
     low, high = config["bounds"]
-    if float(low).is_integer() and float(high).is_integer():
+    whole = float(low).is_integer() and float(high).is_integer()
+    if whole and (numbers == numbers.floor()).all():
         return int(low), int(high)
     return float(low), float(high)
 
@@ -81,12 +120,13 @@ def aggregate(frame: pl.DataFrame, config: dict[str, Any]) -> tuple[pl.DataFrame
     }
     releases = [counts.as_dict()]
     if sum_column:
+        bounds = _bounds(config, frame)
         values = frame.get_column(group_by).cast(pl.String)
         sums = [
             dp_sum(
                 frame.filter(values == name),
                 sum_column,
-                bounds=_bounds(config),
+                bounds=bounds,
                 epsilon=share,
                 budget=Budget(share),  # disjoint groups: parallel composition
             )

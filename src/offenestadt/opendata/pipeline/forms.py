@@ -4,8 +4,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from offenestadt.accounts.models import Actor
 from offenestadt.core.uploads import UploadField
@@ -16,6 +18,9 @@ from offenestadt.opendata.pipeline.aggregates import (
     EPSILON_MAX,
     EPSILON_MIN,
     K_ANONYMITY,
+    SUM_BOUND_LIMIT,
+    epsilon_message,
+    sum_bound_message,
 )
 from offenestadt.opendata.pipeline.services import ACCEPTED_SUFFIXES
 
@@ -57,6 +62,21 @@ MODE_CHOICES = [
     (DP_AGGREGATES, _("Differenziell private Zählungen")),
 ]
 DP_FIELDS = ("epsilon", "group_by", "categories", "sum_column", "sum_lower", "sum_upper")
+# Enough for a city's districts or a catalogue of diagnoses; each adds a noisy sum to compute.
+MAX_CATEGORIES = 1000
+MAX_CATEGORY_LENGTH = 200
+
+
+class SumBoundField(forms.DecimalField):
+    """A bound of the sum: a number within the limit the pipeline takes (SUM_BOUND_LIMIT)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, localize=True, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not -SUM_BOUND_LIMIT <= value <= SUM_BOUND_LIMIT:
+            raise forms.ValidationError(sum_bound_message(), code="limit")
 
 
 class PrivacyModelForm(forms.Form):
@@ -99,8 +119,6 @@ class PrivacyModelForm(forms.Form):
     )
     epsilon = forms.DecimalField(
         label=_("Epsilon (Datenschutzbudget)"),
-        min_value=Decimal(str(EPSILON_MIN)),
-        max_value=Decimal(str(EPSILON_MAX)),
         decimal_places=2,
         localize=True,
         required=False,
@@ -124,11 +142,9 @@ class PrivacyModelForm(forms.Form):
     sum_column = forms.ChoiceField(
         label=_("Summiert wird die Spalte (freiwillig)"), required=False, choices=[]
     )
-    sum_lower = forms.DecimalField(label=_("Untergrenze je Wert"), required=False, localize=True)
-    sum_upper = forms.DecimalField(
+    sum_lower = SumBoundField(label=_("Untergrenze je Wert"))
+    sum_upper = SumBoundField(
         label=_("Obergrenze je Wert"),
-        required=False,
-        localize=True,
         help_text=_(
             "Ohne Blick in die Daten festlegen: Werte außerhalb werden auf die Grenze gesetzt."
         ),
@@ -199,24 +215,57 @@ class PrivacyModelForm(forms.Form):
             for i, name in enumerate(self.columns)
         ]
 
+    def clean_epsilon(self) -> Decimal | None:
+        epsilon: Decimal | None = self.cleaned_data["epsilon"]
+        if epsilon is not None and not EPSILON_MIN <= float(epsilon) <= EPSILON_MAX:
+            raise forms.ValidationError(epsilon_message())
+        return epsilon
+
+    def clean_categories(self) -> str:
+        text: str = self.cleaned_data["categories"]
+        lines = {line.strip() for line in text.splitlines()} - {""}
+        if any(len(line) > MAX_CATEGORY_LENGTH for line in lines):
+            raise forms.ValidationError(
+                _("Eine Kategorie hat höchstens %(count)s Zeichen; jede steht in einer Zeile.")
+                % {"count": MAX_CATEGORY_LENGTH}
+            )
+        if len(lines) > MAX_CATEGORIES:
+            raise forms.ValidationError(
+                _("Geben Sie höchstens %(count)s Kategorien an.")
+                % {"count": number_format(MAX_CATEGORIES, force_grouping=True)}
+            )
+        return text
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "mode" in data:
             data["mode"] = data["mode"] or K_ANONYMITY
         if data.get("mode") == DP_AGGREGATES:
-            if data.get("epsilon") is None and "epsilon" not in self.errors:
-                self.add_error("epsilon", _("Geben Sie epsilon an."))
-            if not data.get("group_by"):
-                self.add_error("group_by", _("Wählen Sie die Spalte, nach der gezählt wird."))
-            if not self.category_list():
+            self._require(data, "epsilon", _("Geben Sie epsilon an."))
+            self._require(data, "group_by", _("Wählen Sie die Spalte, nach der gezählt wird."))
+            if "categories" not in self.errors and not self.category_list():
                 self.add_error("categories", _("Geben Sie mindestens eine Kategorie an."))
-            if data.get("sum_column") and (
-                data.get("sum_lower") is None or data.get("sum_upper") is None
-            ):
-                self.add_error("sum_upper", _("Geben Sie für die Summe beide Grenzen an."))
+            if data.get("sum_column"):
+                self._check_sum_bounds(data)
         elif data.get("mode") == K_ANONYMITY and data.get("k") is None:
             self.add_error("k", _("Geben Sie k an."))
         return data
+
+    def _require(self, data: dict[str, Any], name: str, message: StrOrPromise) -> None:
+        """``message`` at the field when it was left empty (not when its value was refused)."""
+        if data.get(name) in (None, "") and name not in self.errors:
+            self.add_error(name, message)
+
+    def _check_sum_bounds(self, data: dict[str, Any]) -> None:
+        if "sum_lower" in self.errors or "sum_upper" in self.errors:
+            return
+        lower, upper = data.get("sum_lower"), data.get("sum_upper")
+        if lower is None or upper is None:
+            self.add_error("sum_upper", _("Geben Sie für die Summe beide Grenzen an."))
+        elif not lower < upper:
+            self.add_error(
+                "sum_upper", _("Die Untergrenze der Summe muss unter der Obergrenze liegen.")
+            )
 
     def category_list(self) -> list[str]:
         """The editor's categories: one a line, blank lines and repeats left out."""
