@@ -8,14 +8,22 @@ from offenestadt.staff.notifications.models import NoticeKind
 
 
 class NoticeChoicesForm(forms.Form):
+    """A value not on the page is refused without being repeated: a sent value may be
+    megabytes long or hold control characters."""
+
     kinds = forms.MultipleChoiceField(
         label=_("E-Mail bekommen bei"),
         choices=NoticeKind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Was Sie abwählen, bekommen Sie nicht mehr per E-Mail."),
+        error_messages={"invalid_choice": _("Wählen Sie nur Benachrichtigungen aus der Liste.")},
     )
-    language = forms.ChoiceField(label=_("Sprache der E-Mails"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Sprache der E-Mails"),
+        choices=settings.LANGUAGES,
+        error_messages={"invalid_choice": _("Wählen Sie eine der angebotenen Sprachen.")},
+    )
 
     def enabled(self) -> set[NoticeKind]:
         return {NoticeKind(kind) for kind in self.cleaned_data["kinds"]}

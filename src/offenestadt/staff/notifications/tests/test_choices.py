@@ -4,8 +4,10 @@ return."""
 import re
 from collections.abc import Callable
 
+import pytest
 from django.test import Client
 
+from conftest import sign_in
 from offenestadt.accounts.models import User
 from offenestadt.processing import services as processing_services
 from offenestadt.processing.tests.test_review import complete_activity
@@ -36,7 +38,41 @@ def test_a_choice_is_kept(editor: User, client_for: ClientFor) -> None:
 def test_a_bad_choice_is_answered_in_german(editor: User, client_for: ClientFor) -> None:
     response = client_for(editor).post(PAGE, {"kinds": ["alles"], "language": "xx"})
     assert response.status_code == 200
-    assert "ist keine gültige Auswahl" in response.content.decode()
+    assert "Wählen Sie nur Benachrichtigungen aus der Liste." in response.content.decode()
+    assert "Wählen Sie eine der angebotenen Sprachen." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"kinds": ["returned", "\x00"], "language": "en"},
+        {"kinds": ["x" * 2_000_000], "language": "en"},
+        {"kinds": [str(2**63)], "language": "en"},
+        {"kinds": ["returned"], "language": "\x00"},
+        {"kinds": ["returned"], "language": "e" * 2_000_000},
+        {"kinds": ["returned"], "language": "NaN"},
+    ],
+)
+def test_a_hostile_value_is_refused_without_repeating_it_and_nothing_is_stored(
+    editor: User, client_for: ClientFor, sent: dict[str, list[str] | str]
+) -> None:
+    response = client_for(editor).post(PAGE, sent)
+    page = response.content.decode()
+    assert "Bitte korrigieren Sie die markierten Angaben" in page
+    assert "\x00" not in page
+    assert len(page) < 100_000
+    assert selectors.notices_chosen_by(editor) == set(NoticeKind)
+    assert selectors.notice_language_of(editor) == "de"
+
+
+def test_a_choice_sent_without_the_forms_token_is_not_stored(editor: User) -> None:
+    client = sign_in(Client(enforce_csrf_checks=True), editor)
+    response = client.post(PAGE, {"kinds": ["returned"], "language": "en"})
+    assert response.status_code == 403
+    assert "Laden Sie die Seite neu und senden Sie das Formular noch einmal." in (
+        response.content.decode()
+    )
+    assert selectors.notices_chosen_by(editor) == set(NoticeKind)
 
 
 def test_residents_and_visitors_find_no_such_page(
