@@ -113,17 +113,20 @@ WIDER_THAN_VIEWPORT = r"""() => {
     .map(element => `${element.tagName.toLowerCase()}: ${text(element)}`);
 }"""
 # Links of the navigation, header and footer, buttons and form controls are touch targets of
-# at least 44 by 44 CSS pixels (a check box or radio button through its label). Lists the
+# at least 44 by 44 CSS pixels (a check box or radio button through its label, keeping its
+# own square: squeezed beside a label that wraps it is hard to see and hit). Lists the
 # smaller ones; links within text are exempt (WCAG 2.5.5).
 SMALL_TARGETS = r"""() => {
   const targets = "header a, footer a, nav a, button, .button, summary, select, textarea,"
     + " input:not([type=hidden])";
   const small = [];
   for (const element of document.querySelectorAll(targets)) {
-    if (!element.getBoundingClientRect().width || element.closest(".visually-hidden")) continue;
+    const own = element.getBoundingClientRect();
+    if (!own.width || element.closest(".visually-hidden")) continue;
+    const squeezed = ["checkbox", "radio"].includes(element.type) && own.width < own.height - 1;
     const boxes = [element, ...(element.labels || [])]
       .map(target => target.getBoundingClientRect());
-    if (boxes.some(box => box.width >= 44 && box.height >= 44)) continue;
+    if (!squeezed && boxes.some(box => box.width >= 44 && box.height >= 44)) continue;
     const name = (element.textContent || element.name || "").replace(/\s+/g, " ").trim();
     const size = `${Math.round(boxes[0].width)} x ${Math.round(boxes[0].height)}`;
     small.push(`${element.tagName.toLowerCase()} ${size}: ${name.slice(0, 40)}`);

@@ -344,8 +344,8 @@ def test_staff_forms_with_errors_meet_wcag_21_aa(axe: str, page: Page, site: Sta
 
 @pytest.fixture
 def editor_form_paths(site: StaffSite) -> list[str]:
-    """Forms of the editor's office with fieldsets and long help texts (queried before
-    Chromium starts)."""
+    """Forms of the editor's office with fieldsets and long help texts, and her notice choices:
+    check boxes beside labels that wrap (queried before Chromium starts)."""
     own = Office.objects.get(slug="digitalisierung")
     channel = (
         AccessChannel.objects.filter(service__project__office=own)
@@ -360,6 +360,7 @@ def editor_form_paths(site: StaffSite) -> list[str]:
         f"{base}/{channel.pk}/aendern/",
         f"/vertraege/{contract.pk}/schwaerzung/neu/",
         f"/vertraege/{contract.pk}/zugriff/neu/",
+        "/aufgaben/benachrichtigungen/",
     ]
 
 
