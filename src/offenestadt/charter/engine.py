@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,8 @@ class Outcome:
     # German source text (gettext_lazy) with %(name)s placeholders filled from ``values``.
     message: Promise
     values: dict[str, Any] = field(default_factory=dict)
-    # Where to fix it, within the record's page (an anchor) unless a full path is given.
+    # Where to fix it: the form that does (a full path), or an anchor of the record's page;
+    # empty when nothing is to be done but wait (no "beheben" link then).
     fix: str = ""
 
 
@@ -124,9 +126,9 @@ def evaluate(record: Any, charter: CharterVersion) -> list[Finding]:
         if registered.principle not in order:
             continue
         outcome = registered.check(record, charter)
-        fix = (
-            outcome.fix if outcome.fix.startswith("/") else record.get_absolute_url() + outcome.fix
-        )
+        fix = outcome.fix
+        if fix and not fix.startswith("/"):
+            fix = record.get_absolute_url() + fix
         findings.append(
             Finding(
                 principle=registered.principle,
@@ -153,6 +155,25 @@ def principle_statuses(findings: list[Finding]) -> dict[str, Status]:
     return statuses
 
 
+def worst_finding(findings: list[Finding], principle: str) -> Finding | None:
+    """The worst applicable finding of ``principle`` (None when none applies)."""
+    applicable = [
+        finding
+        for finding in findings
+        if finding.principle == principle and finding.status != Status.NOT_APPLICABLE
+    ]
+    return min(applicable, key=lambda f: SEVERITY.index(f.status), default=None)
+
+
+def linked_fix(record: models.Model, principle: str, finding: Finding) -> str:
+    """Where a project's finding taken from a linked record is fixed: the record's own form.
+    The address of a record that is not public may carry its title (a slug), so a kept
+    finding holds the way to it instead, found when it is followed."""
+    if record.is_public_record():  # type: ignore[attr-defined]
+        return finding.fix_url
+    return reverse("charter:linked_fix", args=[record._meta.label_lower, record.pk, principle])
+
+
 def worst_of_linked(
     records: list[Any],
     charter: CharterVersion,
@@ -160,24 +181,24 @@ def worst_of_linked(
     *,
     met: Promise,
     none: Promise,
-    fix: str = "#verknuepft",
 ) -> Outcome:
     """A project's outcome from the findings of its linked records under ``principle``:
-    the worst of them, naming the record; ``met`` when all are met, ``none`` when none apply.
+    the worst of them, naming the record, fixed where the record's own finding is fixed;
+    ``met`` when all are met, ``none`` when none apply.
     Of a record that is not public only its kind and status are told: its own findings may
     name what it holds (passages, vendors, categories).
     """
     findings = [
-        (record, finding)
+        (record, worst)
         for record in records
-        for finding in evaluate(record, charter)
-        if finding.principle == principle and finding.status != Status.NOT_APPLICABLE
+        if (worst := worst_finding(evaluate(record, charter), principle)) is not None
     ]
     if not findings:
         return Outcome(Status.NOT_APPLICABLE, none)
     record, worst = min(findings, key=lambda pair: SEVERITY.index(pair[1].status))
     if worst.status == Status.MET:
         return Outcome(Status.MET, met)
+    fix = linked_fix(record, principle, worst)
     if not record.is_public_record():
         return Outcome(
             worst.status,

@@ -8,4 +8,6 @@ urlpatterns = [
     path("version/<int:number>/", views.charter_version, name="version"),
     path("version/<int:number>/charta.toml", views.charter_document, name="document"),
     path("vergleich/", views.charter_comparison, name="comparison"),
+    # A project's finding taken from a linked record that is not public: the way to its form.
+    path("beheben/<str:label>/<int:pk>/<str:principle>/", views.linked_fix, name="linked_fix"),
 ]

@@ -1,8 +1,11 @@
+from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from offenestadt.accounts.rules import staff_only
 from offenestadt.charter.comparison import compare_versions
 from offenestadt.charter.document import write_charter
+from offenestadt.charter.engine import Status, evaluate, rules_for, worst_finding
 from offenestadt.charter.models import CharterVersion
 
 
@@ -53,3 +56,21 @@ def charter_comparison(request: HttpRequest) -> HttpResponse:
         "charter/comparison.html",
         {"old": old, "new": new, "differences": compare_versions(old, new)},
     )
+
+
+def linked_fix(request: HttpRequest, label: str, pk: int, principle: str) -> HttpResponse:
+    """Staff only: on to the form that fixes the record's worst finding of ``principle``
+    today, or to the record's page when nothing is left to fix there."""
+    staff_only(request.user)
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError) as unknown:
+        raise Http404 from unknown
+    if not rules_for(model):
+        raise Http404
+    record = get_object_or_404(model, pk=pk)
+    charter = CharterVersion.objects.in_force()
+    worst = worst_finding(evaluate(record, charter), principle) if charter else None
+    if worst is None or worst.status == Status.MET or not worst.fix_url:
+        return redirect(record.get_absolute_url())
+    return redirect(worst.fix_url)

@@ -3,9 +3,11 @@ the gates of a contract's lifecycle (days in public before the council, a decisi
 city's time to withdraw)."""
 
 import re
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -36,17 +38,20 @@ from offenestadt.contracts.models import (
 )
 from offenestadt.core.countries import is_third_country
 from offenestadt.opendata.filescan import services as filescan
+from offenestadt.opendata.filescan.models import FileScan
 from offenestadt.registry.models import Project
 
 
 @rule(Contract, "P2", "data-owned-by-city")
 def data_owned_by_city(contract: Contract, charter: CharterVersion) -> Outcome:
+    fix = reverse("contracts:contract_edit", args=[contract.pk]) + "#id_data_owner"
     if not contract.data_owner:
-        return Outcome(Status.MISSING, _("Der Vertrag sagt nicht, wem die Daten gehören."))
+        return Outcome(Status.MISSING, _("Der Vertrag sagt nicht, wem die Daten gehören."), fix=fix)
     if contract.data_owner != DataOwner.CITY:
         return Outcome(
             Status.VIOLATED,
             _("Die Daten gehören nach dem Vertrag nicht der Stadt. Sie müssen der Stadt gehören."),
+            fix=fix,
         )
     return Outcome(Status.MET, _("Die Daten gehören der Stadt."))
 
@@ -72,12 +77,18 @@ def _place(kind: Promise | str, who: str, country: str) -> Promise:
     return format_lazy("{kind}: {who} ({country})", kind=kind, who=who, country=country or "?")
 
 
-def data_flows(contract: Contract) -> list[tuple[Promise, str, str]]:
+def _clause_form(contract: Contract, kind: str, clause_pk: int) -> str:
+    """A finding's fix: the form of one data clause (``kind`` as in its address)."""
+    return reverse("contracts:clause_edit", args=[contract.pk, kind, clause_pk])
+
+
+def data_flows(contract: Contract) -> list[tuple[Promise, str, str, str]]:
     """Every way the contract's data reaches a country: where it is processed or stored,
     which sub-processors handle it, and who reaches it from afar (remote access, support).
 
-    Each as (what, country, safeguard); the country is empty where the contract leaves it
-    open. Access on site happens where the data is, so it adds no country of its own.
+    Each as (what, country, safeguard, the form of its clause); the country is empty where
+    the contract leaves it open. Access on site happens where the data is, so it adds no
+    country of its own.
     """
     vendor = contract.vendor.legal_name if contract.vendor else ""
     flows = [
@@ -89,11 +100,17 @@ def data_flows(contract: Contract) -> list[tuple[Promise, str, str]]:
             ),
             location.country,
             location.safeguard,
+            _clause_form(contract, "ort", location.pk),
         )
         for location in contract.locations.all()
     ]
     flows += [
-        (_place(_("Unterauftragnehmer"), sub.name, sub.country), sub.country, sub.safeguard)
+        (
+            _place(_("Unterauftragnehmer"), sub.name, sub.country),
+            sub.country,
+            sub.safeguard,
+            _clause_form(contract, "unterauftragnehmer", sub.pk),
+        )
         for sub in contract.subprocessors.all()
     ]
     flows += [
@@ -101,6 +118,7 @@ def data_flows(contract: Contract) -> list[tuple[Promise, str, str]]:
             _place(_("Fernzugriff"), access.organisation, access.country),
             access.country,
             access.safeguard,
+            _clause_form(contract, "zugriff", access.pk),
         )
         for access in contract.accesses.all()
         if access.mode == AccessMode.REMOTE
@@ -120,24 +138,24 @@ def data_stays_in_eu(contract: Contract, charter: CharterVersion) -> Outcome:
         )
     flows = data_flows(contract)
     unsafe = [
-        what
-        for what, country, safeguard in flows
+        (what, form)
+        for what, country, safeguard, form in flows
         if is_third_country(country) and not states_safeguard(safeguard)
     ]
     if parameter_value(charter, THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD) and unsafe:
         return Outcome(
             Status.VIOLATED,
             _("Außerhalb von EU/EWR ohne benannte Garantie: %(names)s."),
-            {"names": _joined(unsafe)},
-            fix="#daten-heading",
+            {"names": _joined([what for what, _form in unsafe])},
+            fix=f"{unsafe[0][1]}#id_safeguard",
         )
-    unknown = [what for what, country, _safeguard in flows if not country]
+    unknown = [(what, form) for what, country, _safeguard, form in flows if not country]
     if unknown:
         return Outcome(
             Status.MISSING,
             _("Es fehlt, aus welchem Land: %(names)s."),
-            {"names": _joined(unknown)},
-            fix="#daten-heading",
+            {"names": _joined([what for what, _form in unknown])},
+            fix=f"{unknown[0][1]}#id_country",
         )
     return Outcome(
         Status.MET,
@@ -151,7 +169,11 @@ def data_stays_in_eu(contract: Contract, charter: CharterVersion) -> Outcome:
 @rule(Contract, "P2", "access-listed")
 def access_listed(contract: Contract, charter: CharterVersion) -> Outcome:
     if not contract.accesses.exists():
-        return Outcome(Status.MISSING, _("Es fehlt, wer auf die Daten zugreifen kann."))
+        return Outcome(
+            Status.MISSING,
+            _("Es fehlt, wer auf die Daten zugreifen kann."),
+            fix=reverse("contracts:clause_add", args=[contract.pk, "zugriff"]),
+        )
     return Outcome(Status.MET, _("Es steht fest, wer auf die Daten zugreifen kann."))
 
 
@@ -285,7 +307,24 @@ def contracts_open(project: Project, charter: CharterVersion) -> Outcome:
 
 def contract_gate(*, contract: Contract, to: ContractStatus, today: date) -> None:
     """Let the contract move on to ``to`` on ``today``, or raise GateRefusedError with what is
-    missing.
+    missing (see :func:`contract_refusal`)."""
+    refusal = contract_refusal(
+        contract=contract, to=to, today=today, charter=CharterVersion.objects.in_force()
+    )
+    if refusal is not None:
+        raise refusal
+
+
+def contract_refusal(
+    *,
+    contract: Contract,
+    to: ContractStatus,
+    today: date,
+    charter: CharterVersion | None,
+    scans: Mapping[str, FileScan | None] | None = None,
+) -> GateRefusedError | None:
+    """What refuses the contract's move to ``to`` on ``today`` under ``charter`` (None: it
+    may move). ``scans``: the current scan of each public file, when known already.
 
     Publication starts the clock: the contract goes to the council only after the charter's
     minimum days in public, counted both today and up to its meeting, and only when the
@@ -295,25 +334,30 @@ def contract_gate(*, contract: Contract, to: ContractStatus, today: date) -> Non
     contract takes effect only once the city's time to withdraw is over.
     """
     if to not in contract.next_statuses():
-        raise GateRefusedError(
+        return GateRefusedError(
             [
                 gettext("Von „%(current)s“ geht es nicht nach „%(target)s“.")
                 % {"current": contract.get_status_display(), "target": to.label}
             ]
         )
-    charter = CharterVersion.objects.in_force()
     problems = []
     blockers: list[Finding] = []
     if to == ContractStatus.DELIBERATION:
         minimum = parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS)
-        public_days = contract.days_public(today) or 0
-        if public_days < minimum:
+        if (contract.days_public(today) or 0) < minimum:
+            # A waiting period: told as the day it ends, counted as days_public counts.
+            since = contract.published_at.date() if contract.published_at else today
             problems.append(
                 gettext(
-                    "Der Vertrag ist seit %(days)s Tagen öffentlich; vor der Beratung müssen es "
-                    "mindestens %(minimum)s Tage sein."
+                    "Der Vertrag ist seit dem %(since)s öffentlich; vor der Beratung müssen es "
+                    "mindestens %(minimum)s Tage sein, beraten werden kann er also frühestens "
+                    "am %(earliest)s."
                 )
-                % {"days": public_days, "minimum": minimum}
+                % {
+                    "since": formats.date_format(since, "DATE_FORMAT"),
+                    "minimum": minimum,
+                    "earliest": formats.date_format(since + timedelta(days=minimum), "DATE_FORMAT"),
+                }
             )
         if not (contract.council_body and contract.meeting_date):
             problems.append(gettext("Tragen Sie Gremium und Sitzungstag der Beratung ein."))
@@ -348,10 +392,13 @@ def contract_gate(*, contract: Contract, to: ContractStatus, today: date) -> Non
         )
     if contract.published_at is None and to == ContractStatus.PUBLISHED:
         problems.extend(
-            filescan.publication_problems(contract, label=gettext("Die öffentliche Fassung"))
+            filescan.publication_problems(
+                contract, label=gettext("Die öffentliche Fassung"), scans=scans
+            )
         )
     if problems or blockers:
-        raise GateRefusedError(problems, blockers)
+        return GateRefusedError(problems, blockers)
+    return None
 
 
 def gates_ahead(contract: Contract, today: date) -> list[tuple[ContractStatus, GateRefusedError]]:

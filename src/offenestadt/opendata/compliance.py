@@ -1,6 +1,7 @@
 """Only anonymized data leaves (P1), and what is published is open to reuse (P2); the gate
 before a dataset enters the catalogue."""
 
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,7 @@ def anonymized_before_publication(dataset: Dataset, charter: CharterVersion) -> 
     if not files:
         return Outcome(Status.NOT_APPLICABLE, _("Der Datensatz hat noch keine Dateien."))
     cleared = set(dataset.distributions.public().values_list("pk", flat=True))
-    uncleared = [d.title for d in files if d.pk not in cleared]
+    uncleared = [d for d in files if d.pk not in cleared]
     if uncleared:
         return Outcome(
             Status.VIOLATED if dataset.in_catalogue else Status.MISSING,
@@ -39,8 +40,9 @@ def anonymized_before_publication(dataset: Dataset, charter: CharterVersion) -> 
                 "Datenschutz freigegeben: %(names)s. Veröffentlichen Sie sie über den "
                 "Veröffentlichungsweg mit Anonymisierung."
             ),
-            {"names": ", ".join(uncleared)},
-            fix="#dateien",
+            {"names": ", ".join(d.title for d in uncleared)},
+            # The first file's part of the page, with the button that sends it to be anonymized.
+            fix=f"#datei-{uncleared[0].identifier}-heading",
         )
     return Outcome(
         Status.MET,
@@ -57,12 +59,14 @@ def distributions_licensed(dataset: Dataset, charter: CharterVersion) -> Outcome
     if not files:
         return Outcome(Status.NOT_APPLICABLE, _("Der Datensatz hat noch keine Dateien."))
     unlicensed = [d.title for d in files if not d.effective_licence]
+    # The dataset's licence holds for each file that names none.
+    fix = reverse("opendata:dataset_edit", args=[dataset.name]) + "#id_licence"
     if unlicensed and dataset.in_catalogue:
         return Outcome(
             Status.VIOLATED,
             _("Ohne Lizenz veröffentlicht: %(names)s. Wählen Sie eine offene Lizenz."),
             {"names": ", ".join(unlicensed)},
-            fix="#dateien",
+            fix=fix,
         )
     if unlicensed:
         # Before publication (publishing asks this rule): nothing is out yet.
@@ -70,7 +74,7 @@ def distributions_licensed(dataset: Dataset, charter: CharterVersion) -> Outcome
             Status.MISSING,
             _("Noch ohne Lizenz: %(names)s. Wählen Sie eine offene Lizenz."),
             {"names": ", ".join(unlicensed)},
-            fix="#dateien",
+            fix=fix,
         )
     return Outcome(Status.MET, _("Jede Datei steht unter einer offenen Lizenz."))
 

@@ -4,6 +4,7 @@ An entry counts as met only once the data protection officer has approved it; th
 finding of a project's entries counts toward the project's scorecard.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
@@ -14,7 +15,12 @@ from offenestadt.charter.parameters import (
     THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,
     parameter_value,
 )
-from offenestadt.processing.models import DataCategory, ProcessingActivity, ReviewStatus
+from offenestadt.processing.models import (
+    DataCategory,
+    ProcessingActivity,
+    ReviewStatus,
+    Transfer,
+)
 from offenestadt.registry.models import Project
 
 
@@ -22,11 +28,25 @@ def _names(categories: list[DataCategory]) -> str:
     return ", ".join(category.name for category in categories)
 
 
-def _no_categories() -> Outcome:
+def _activity_field(activity: ProcessingActivity, field_name: str) -> str:
+    """A finding's fix: the entry's form, at the field that fixes it."""
+    return reverse("processing:edit", args=[activity.slug]) + f"#id_{field_name}"
+
+
+def _part_field(
+    activity: ProcessingActivity, part: DataCategory | Transfer, field_name: str
+) -> str:
+    """A finding's fix: the form of the entry's data category or transfer, at the field."""
+    kind = "kategorie" if isinstance(part, DataCategory) else "uebermittlung"
+    address = reverse("processing:part_edit", args=[activity.slug, kind, part.pk])
+    return f"{address}#id_{field_name}"
+
+
+def _no_categories(activity: ProcessingActivity) -> Outcome:
     return Outcome(
         Status.MISSING,
         _("Es fehlen die Kategorien personenbezogener Daten, die die Verarbeitung nutzt."),
-        fix="#kategorien",
+        fix=reverse("processing:part_add", args=[activity.slug, "kategorie"]),
     )
 
 
@@ -40,7 +60,7 @@ def reviewed_by_dpo(activity: ProcessingActivity, charter: CharterVersion) -> Ou
         return Outcome(
             Status.MISSING,
             _("Der oder die Datenschutzbeauftragte hat den Eintrag mit Anmerkungen zurückgegeben."),
-            fix="#pruefung",
+            fix=reverse("processing:edit", args=[activity.slug]),
         )
     return Outcome(
         Status.MISSING,
@@ -53,14 +73,14 @@ def reviewed_by_dpo(activity: ProcessingActivity, charter: CharterVersion) -> Ou
 def category_has_purpose(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     categories = list(activity.categories.all())
     if not categories:
-        return _no_categories()
+        return _no_categories(activity)
     without = [c for c in categories if not c.purpose.strip()]
     if without:
         return Outcome(
             Status.VIOLATED,
             _("Daten ohne Zweck: %(names)s. Was keinem Zweck dient, wird nicht erhoben."),
             {"names": _names(without)},
-            fix="#kategorien",
+            fix=_part_field(activity, without[0], "purpose"),
         )
     return Outcome(Status.MET, _("Jede Datenkategorie dient einem genannten Zweck."))
 
@@ -69,14 +89,14 @@ def category_has_purpose(activity: ProcessingActivity, charter: CharterVersion) 
 def category_has_legal_basis(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     categories = list(activity.categories.all())
     if not categories:
-        return _no_categories()
+        return _no_categories(activity)
     without = [c for c in categories if not c.legal_basis]
     if without:
         return Outcome(
             Status.MISSING,
             _("Daten ohne Rechtsgrundlage: %(names)s."),
             {"names": _names(without)},
-            fix="#kategorien",
+            fix=_part_field(activity, without[0], "legal_basis"),
         )
     return Outcome(Status.MET, _("Jede Datenkategorie hat eine Rechtsgrundlage."))
 
@@ -85,14 +105,14 @@ def category_has_legal_basis(activity: ProcessingActivity, charter: CharterVersi
 def retention_limited(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     categories = list(activity.categories.all())
     if not categories:
-        return _no_categories()
+        return _no_categories(activity)
     unlimited = [c for c in categories if c.retention_unlimited]
     if unlimited:
         return Outcome(
             Status.VIOLATED,
             _("Unbegrenzt gespeichert: %(names)s. Jede Kategorie braucht eine Löschfrist."),
             {"names": _names(unlimited)},
-            fix="#kategorien",
+            fix=_part_field(activity, unlimited[0], "retention_unlimited"),
         )
     without = [c for c in categories if c.retention_amount is None]
     if without:
@@ -100,7 +120,7 @@ def retention_limited(activity: ProcessingActivity, charter: CharterVersion) -> 
             Status.MISSING,
             _("Ohne Löschfrist: %(names)s."),
             {"names": _names(without)},
-            fix="#kategorien",
+            fix=_part_field(activity, without[0], "retention_amount"),
         )
     return Outcome(Status.MET, _("Jede Datenkategorie hat eine begrenzte Speicherdauer."))
 
@@ -124,7 +144,7 @@ def retention_within_charter(activity: ProcessingActivity, charter: CharterVersi
                 "Sie die Dauer oder verkürzen Sie sie."
             ),
             {"months": months, "names": _names(too_long)},
-            fix="#kategorien",
+            fix=_part_field(activity, too_long[0], "retention_justification"),
         )
     return Outcome(
         Status.MET,
@@ -148,7 +168,7 @@ def special_categories_assessed(activity: ProcessingActivity, charter: CharterVe
                 "eine Folgenabschätzung durch und nennen Sie sie."
             ),
             {"names": _names(special)},
-            fix="#stammdaten",
+            fix=_activity_field(activity, "dpia_reference"),
         )
     return Outcome(
         Status.MET,
@@ -167,7 +187,7 @@ def third_country_safeguarded(activity: ProcessingActivity, charter: CharterVers
             Status.VIOLATED,
             _("Übermittlung in ein Drittland ohne Garantie: %(names)s."),
             {"names": ", ".join(str(t) for t in unsafe)},
-            fix="#uebermittlungen",
+            fix=_part_field(activity, unsafe[0], "safeguard"),
         )
     return Outcome(
         Status.MET, _("Jede Übermittlung in ein Drittland ist durch eine Garantie geschützt.")
@@ -185,7 +205,7 @@ def necessity_argued(activity: ProcessingActivity, charter: CharterVersion) -> O
             Status.MISSING,
             _("Pflichtangaben ohne Begründung, warum sie erforderlich sind: %(names)s."),
             {"names": _names(unargued)},
-            fix="#kategorien",
+            fix=_part_field(activity, unargued[0], "necessity"),
         )
     return Outcome(
         Status.MET, _("Für jede Pflichtangabe ist begründet, warum sie erforderlich ist.")

@@ -70,7 +70,8 @@ class FindingOut(Schema):
 
     @staticmethod
     def resolve_fix_url(finding: dict[str, Any], context: dict[str, Any]) -> str:
-        return _absolute(context, finding["fix_url"])
+        # Empty where nothing is to be done but wait.
+        return _absolute(context, finding["fix_url"]) if finding["fix_url"] else ""
 
 
 class EvaluationOut(Schema):

@@ -2,11 +2,12 @@
 the gates before a project's decision, implementation and operation."""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Max, Model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,16 @@ def _new_part(project: Project, kind: str) -> str:
 def _new_for_project(url_name: str, project: Project) -> str:
     """A finding's fix: another register's form for a new record, linked to this project."""
     return f"{reverse(url_name)}?projekt={project.slug}"
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A day in a finding, written as each language of the finding writes dates."""
+
+    day: date
+
+    def __str__(self) -> str:
+        return formats.date_format(self.day, "DATE_FORMAT")
 
 
 def _decided(project: Project) -> bool:
@@ -145,19 +156,35 @@ def public_before_decision(project: Project, charter: CharterVersion) -> Outcome
         )
     public_days = (timezone.now() - project.published_at).days
     if public_days < days:
+        # A waiting period, nothing to fix: told as the days it runs, without a link.
+        since = timezone.localdate(project.published_at)
         return Outcome(
             Status.MISSING,
             _(
-                "Das Projekt ist seit %(public)s Tagen öffentlich; vor der Entscheidung "
-                "müssen es %(days)s sein."
+                "Das Projekt ist seit dem %(since)s öffentlich; vor der Entscheidung muss es "
+                "%(days)s Tage öffentlich sein, entschieden werden kann also frühestens am "
+                "%(earliest)s."
             ),
-            {"public": public_days, "days": days},
+            {"since": _Day(since), "days": days, "earliest": _Day(since + timedelta(days=days))},
         )
     return Outcome(
         Status.MET,
         _("Das Projekt ist seit %(public)s Tagen öffentlich."),
         {"public": public_days},
     )
+
+
+def _phases_form(project: Project, slug: str, last_day: date | None) -> str:
+    """A finding's fix for a procedure not over: the form of its last phase, where its end
+    is set (a new phase when it has none)."""
+    if last_day is None:
+        return reverse("participation:phase_add", args=[slug])
+    last_phase = (
+        project.participation_procedures.filter(slug=slug, phases__ends_on=last_day)
+        .values_list("phases__pk", flat=True)
+        .first()
+    )
+    return reverse("participation:phase_edit", args=[slug, last_phase]) + "#id_ends_on"
 
 
 @rule(Project, "P3", "participation-before-decision")
@@ -174,10 +201,11 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
     reported: list[str] = []
     unreported: list[str] = []
     unfinished: list[str] = []
-    report_to_write = ""
+    report_to_write = phases_to_set = ""
     for title, slug, last_day, report_published_at in procedures:
         if last_day is None or last_day >= today:
             unfinished.append(title)
+            phases_to_set = phases_to_set or _phases_form(project, slug, last_day)
         elif report_published_at is None:
             unreported.append(title)
             report_to_write = report_to_write or reverse("participation:report_edit", args=[slug])
@@ -198,7 +226,7 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
                 "muss ihre letzte Phase vorbei und ihr Ergebnisbericht veröffentlicht sein."
             ),
             {"names": _names(unfinished)},
-            fix="#verknuepft",
+            fix=phases_to_set,
         )
     if unreported:
         return Outcome(
@@ -296,10 +324,13 @@ class _AccessComparison:
 
     service: Service
     losses: list[_Words] = field(default_factory=list)
+    # Where each loss is made good: the channel after the project, None where it is gone.
+    worsened: list[AccessChannel | None] = field(default_factory=list)
     # (channel, the facts it lacks)
     gaps: list[tuple[AccessChannel, list[Promise]]] = field(default_factory=list)
 
-    def lose(self, message: Promise, **values: Any) -> None:
+    def lose(self, worse: AccessChannel | None, message: Promise, **values: Any) -> None:
+        self.worsened.append(worse)
         self.losses.append(
             _Words(
                 _("%(service)s – %(loss)s"),
@@ -317,7 +348,7 @@ class _AccessComparison:
     def compare(self, before: AccessChannel, after: AccessChannel | None) -> None:
         kind = Channel(before.kind)
         if after is None:
-            self.lose(_("Zugangsweg „%(channel)s“ fällt weg"), channel=kind.label)
+            self.lose(None, _("Zugangsweg „%(channel)s“ fällt weg"), channel=kind.label)
             return
         if kind in _HOURS_NAMES:
             self._compare_hours(kind, before, after)
@@ -334,6 +365,7 @@ class _AccessComparison:
             earlier, later = hours_before.minutes_per_week, hours_after.minutes_per_week
             if later < earlier:
                 self.lose(
+                    after,
                     _("%(hours)s: %(before)s vorher, %(after)s nachher"),
                     hours=_HOURS_NAMES[kind],
                     before=_PerWeek(earlier),
@@ -343,7 +375,7 @@ class _AccessComparison:
     def _compare_step_free(self, before: AccessChannel, after: AccessChannel) -> None:
         fact = _("ob stufenlos erreichbar")
         if before.step_free is True and after.step_free is False:
-            self.lose(_("stufenloser Zugang vor Ort: vorher ja, nachher nein"))
+            self.lose(after, _("stufenloser Zugang vor Ort: vorher ja, nachher nein"))
         elif before.step_free is None and after.step_free is not True:
             # Without knowing the access before, a step-free place after is no loss.
             self.lack(before, fact)
@@ -358,6 +390,7 @@ class _AccessComparison:
                 self.lack(channel, _("Stadtbezirk"))
         if _district(before) and _district(after) and _district(before) != _district(after):
             self.lose(
+                after,
                 _("Stadtbezirk vor Ort: %(before)s vorher, %(after)s nachher"),
                 before=before.district,
                 after=after.district,
@@ -376,6 +409,18 @@ class _AccessComparison:
             )
             for channel, facts in self.gaps
         ]
+
+
+def _first_loss(project: Project, comparisons: list[_AccessComparison]) -> str:
+    """A finding's fix: the form of the first channel that gets worse after the project, or
+    the form that adds it again where it is gone."""
+    comparison = next(c for c in comparisons if c.losses)
+    after = comparison.worsened[0]
+    if after is None:
+        return reverse("registry:access_channel_add", args=[project.slug, comparison.service.pk])
+    return reverse(
+        "registry:access_channel_edit", args=[project.slug, comparison.service.pk, after.pk]
+    )
 
 
 def _first_gap(project: Project, comparisons: list[_AccessComparison]) -> str:
@@ -418,7 +463,7 @@ def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcom
                 "im bisherigen Umfang."
             ),
             {"losses": _Listed(losses)},
-            fix="#dienstleistungen",
+            fix=_first_loss(project, comparisons),
         )
     gaps = [gap for comparison in comparisons for gap in comparison.gap_words()]
     if gaps:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import AuditEntry
@@ -80,9 +81,12 @@ def test_too_early_for_the_council(contract: Contract, editor: User) -> None:
     contract.meeting_date = today + timedelta(days=28)
     with pytest.raises(GateRefusedError) as refusal:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=10))
+    # A waiting period: told as the days it runs.
+    since = contract.published_at.date()
     assert refusal.value.problems == [
-        "Der Vertrag ist seit 10 Tagen öffentlich; vor der Beratung müssen es mindestens "
-        "28 Tage sein."
+        f"Der Vertrag ist seit dem {date_format(since)} öffentlich; vor der Beratung müssen es "
+        f"mindestens 28 Tage sein, beraten werden kann er also frühestens am "
+        f"{date_format(since + timedelta(days=28))}."
     ]
     _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
     assert contract.status == ContractStatus.DELIBERATION

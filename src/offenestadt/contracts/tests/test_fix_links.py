@@ -7,7 +7,7 @@ from django.test import Client
 from offenestadt.accounts.models import Office, User
 from offenestadt.charter.models import CharterVersion
 from offenestadt.contracts import services
-from offenestadt.contracts.models import Contract, Redaction
+from offenestadt.contracts.models import Contract, DataLocation, Location, Redaction
 from offenestadt.registry.services import linked_record_save
 from offenestadt.registry.tests.factories import ProjectFactory
 
@@ -34,3 +34,36 @@ def test_missing_data_locations_open_the_form_that_adds_one(
     client = client_for(editor)
     assert client.get(fixes["data-stays-in-eu"]).status_code == 200
     assert 'id="id_reason"' in client.get(fixes["redactions-justified"]).content.decode()
+
+
+def test_each_data_clause_finding_opens_the_form_that_fixes_it(
+    charter: CharterVersion, editor: User, office: Office, client_for: ClientFor
+) -> None:
+    contract = Contract(title="Wartungsvertrag (Test)")
+    linked_record_save(
+        actor=editor, record=contract, projects=[ProjectFactory.create(office=office)]
+    )
+    client = client_for(editor)
+
+    def fixes() -> dict[str, str]:
+        _, findings = services.contract_findings(contract)
+        return {finding.rule: finding.fix_url for finding in findings}
+
+    assert fixes()["data-owned-by-city"] == f"/vertraege/{contract.pk}/bearbeiten/#id_data_owner"
+    assert fixes()["access-listed"] == f"/vertraege/{contract.pk}/zugriff/neu/"
+    page = client.get(fixes()["data-owned-by-city"]).content.decode()
+    assert 'name="data_owner"' in page and 'value="Wartungsvertrag (Test)"' in page
+    assert 'name="organisation"' in client.get(fixes()["access-listed"]).content.decode()
+
+    location = DataLocation.objects.create(contract=contract, kind=Location.PROCESSING)
+    assert fixes()["data-stays-in-eu"] == (
+        f"/vertraege/{contract.pk}/ort/{location.pk}/aendern/#id_country"
+    )
+    location.country = "US"
+    location.save()
+    assert fixes()["data-stays-in-eu"] == (
+        f"/vertraege/{contract.pk}/ort/{location.pk}/aendern/#id_safeguard"
+    )
+    response = client.get(fixes()["data-stays-in-eu"])
+    assert 'id="id_safeguard"' in response.content.decode()
+    assert response.context["form"]["country"].value() == "US"

@@ -20,7 +20,7 @@ belongs in the anonymization pipeline at /rohdaten/.
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -72,6 +72,23 @@ def current_scan(record: models.Model, field_name: str) -> FileScan | None:
         .order_by("-requested_at", "-pk")
         .first()
     )
+
+
+def current_scans(records: Sequence[models.Model], field_name: str) -> dict[int, FileScan | None]:
+    """:func:`current_scan` of each of ``records`` (of one kind) by its id, in one query."""
+    files = {record.pk: getattr(record, field_name).name for record in records}
+    newest: dict[int, FileScan | None] = dict.fromkeys(files)
+    if not records:
+        return newest
+    scans = FileScan.objects.filter(
+        content_type=_content_type(records[0]),
+        object_id__in=[pk for pk, name in files.items() if name],
+        field_name=field_name,
+    ).order_by("-requested_at", "-pk")
+    for scan in scans:
+        if scan.file_name == files[scan.object_id] and newest[scan.object_id] is None:
+            newest[scan.object_id] = scan
+    return newest
 
 
 def file_is_public(record: models.Model, field_name: str) -> bool:
@@ -213,14 +230,20 @@ def scan_problem(scan: FileScan | None, label: str) -> str | None:
     ) % {"file": label, "note": scan.note}
 
 
-def publication_problems(record: models.Model, label: str | None = None) -> list[str]:
-    """What keeps the record's public files from being published (empty: nothing)."""
+def publication_problems(
+    record: models.Model,
+    label: str | None = None,
+    scans: Mapping[str, FileScan | None] | None = None,
+) -> list[str]:
+    """What keeps the record's public files from being published (empty: nothing). The
+    current scan of each file is looked up unless ``scans`` has it by field name."""
     problems = []
     for field_name in public_file_fields(record):
         if not getattr(record, field_name):
             continue
         name = label or f"„{PurePosixPath(getattr(record, field_name).name).name}“"
-        problem = scan_problem(current_scan(record, field_name), name)
+        scan = scans[field_name] if scans is not None else current_scan(record, field_name)
+        problem = scan_problem(scan, name)
         if problem is not None:
             problems.append(problem)
     return problems
