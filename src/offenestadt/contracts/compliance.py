@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Finding, Outcome, Status, evaluate, rule, worst_of_linked
-from offenestadt.charter.gates import GateRefusedError, gate_blockers
+from offenestadt.charter.gates import GateRefusedError, Problem, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import (
     CONTRACT_MIN_PUBLIC_DAYS,
@@ -42,9 +42,14 @@ from offenestadt.opendata.filescan.models import FileScan
 from offenestadt.registry.models import Project
 
 
+def _contract_field(contract: Contract, field_name: str) -> str:
+    """A finding's or refusal's fix: the contract's form, at the field that fixes it."""
+    return reverse("contracts:contract_edit", args=[contract.pk]) + f"#id_{field_name}"
+
+
 @rule(Contract, "P2", "data-owned-by-city")
 def data_owned_by_city(contract: Contract, charter: CharterVersion) -> Outcome:
-    fix = reverse("contracts:contract_edit", args=[contract.pk]) + "#id_data_owner"
+    fix = _contract_field(contract, "data_owner")
     if not contract.data_owner:
         return Outcome(Status.MISSING, _("Der Vertrag sagt nicht, wem die Daten gehören."), fix=fix)
     if contract.data_owner != DataOwner.CITY:
@@ -360,24 +365,37 @@ def contract_refusal(
                 }
             )
         if not (contract.council_body and contract.meeting_date):
-            problems.append(gettext("Tragen Sie Gremium und Sitzungstag der Beratung ein."))
+            problems.append(
+                Problem(
+                    gettext("Tragen Sie Gremium und Sitzungstag der Beratung ein."),
+                    _contract_field(contract, "council_body"),
+                )
+            )
         elif (contract.days_public(contract.meeting_date) or 0) < minimum:
             # The minimum is before the council deliberates, not before this click.
             problems.append(
-                gettext(
-                    "Bis zur Sitzung am %(date)s ist der Vertrag nur %(days)s Tage öffentlich; "
-                    "vor der Beratung müssen es mindestens %(minimum)s Tage sein."
+                Problem(
+                    gettext(
+                        "Bis zur Sitzung am %(date)s ist der Vertrag nur %(days)s Tage "
+                        "öffentlich; vor der Beratung müssen es mindestens %(minimum)s Tage sein."
+                    )
+                    % {
+                        "date": contract.meeting_date.isoformat(),
+                        "days": contract.days_public(contract.meeting_date) or 0,
+                        "minimum": minimum,
+                    },
+                    _contract_field(contract, "meeting_date"),
                 )
-                % {
-                    "date": contract.meeting_date.isoformat(),
-                    "days": contract.days_public(contract.meeting_date) or 0,
-                    "minimum": minimum,
-                }
             )
         if charter is not None:
             blockers = gate_blockers(evaluate(contract, charter), charter)
     if to in {ContractStatus.DECIDED, ContractStatus.SIGNED} and not contract.decision_reference:
-        problems.append(gettext("Ohne Beschluss des Gremiums kann der Vertrag nicht weiter."))
+        problems.append(
+            Problem(
+                gettext("Ohne Beschluss des Gremiums kann der Vertrag nicht weiter."),
+                _contract_field(contract, "decision_reference"),
+            )
+        )
     if (
         to == ContractStatus.ACTIVE
         and contract.withdrawal_until is not None

@@ -17,7 +17,7 @@ from offenestadt.accounts.models import Actor
 from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import CONTRACT_MIN_PUBLIC_DAYS, parameter_value
-from offenestadt.contracts.compliance import contract_gate
+from offenestadt.contracts.compliance import contract_refusal
 from offenestadt.contracts.models import (
     AccessMode,
     Contract,
@@ -30,6 +30,7 @@ from offenestadt.contracts.models import (
 )
 from offenestadt.contracts.rules import contracts_editable_by
 from offenestadt.core.countries import is_third_country
+from offenestadt.opendata.filescan import services as filescan
 from offenestadt.registry.models import Project
 
 
@@ -132,14 +133,31 @@ class HeldContract:
 
 
 def contracts_held_at_gate(user: Actor, today: date) -> list[HeldContract]:
-    """The contracts ``user`` may change whose next step ``contract_gate`` refuses today."""
+    """The contracts ``user`` may change whose next step ``contract_gate`` refuses today.
+    A fixed number of queries, however many there are (the navigation counts them): what the
+    gate reads of each contract comes at once, the charter once."""
+    charter = CharterVersion.objects.in_force(today)
+    contracts = list(
+        contracts_editable_by(user)
+        .filter(status__in=HELD_BEFORE)
+        .select_related("vendor")
+        .prefetch_related("locations", "subprocessors", "accesses", "redactions")
+        .order_by("title")
+    )
+    scans = filescan.current_scans(
+        [c for c in contracts if c.status == ContractStatus.DRAFT], "public_document"
+    )
     held = []
-    contracts = contracts_editable_by(user).filter(status__in=HELD_BEFORE).order_by("title")
     for contract in contracts:
         next_status = contract.next_statuses()[0]
-        try:
-            contract_gate(contract=contract, to=next_status, today=today)
-        except GateRefusedError as refusal:
+        refusal = contract_refusal(
+            contract=contract,
+            to=next_status,
+            today=today,
+            charter=charter,
+            scans={"public_document": scans.get(contract.pk)},
+        )
+        if refusal is not None:
             held.append(HeldContract(contract, next_status, refusal))
     return held
 
@@ -150,14 +168,25 @@ def contracts_reaching_public_days(
     """``user``'s published contracts that reach the charter's minimum days in public
     between ``first`` and ``last``, with that day: from then on the council may deliberate."""
     days = timedelta(days=parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS))
-    contracts = contracts_editable_by(user).filter(
-        status=ContractStatus.PUBLISHED,
-        published_at__date__range=(first - days, last - days),
-    )
     return [
         (contract, timezone.localdate(contract.published_at) + days)
-        for contract in contracts.order_by("published_at")
+        for contract in contracts_public_long_enough_between(user, charter, first, last)
     ]
+
+
+def contracts_public_long_enough_between(
+    user: Actor, charter: CharterVersion | None, first: date, last: date
+) -> QuerySet[Contract]:
+    """The contracts of :func:`contracts_reaching_public_days`, as a queryset (to count them)."""
+    days = timedelta(days=parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS))
+    return (
+        contracts_editable_by(user)
+        .filter(
+            status=ContractStatus.PUBLISHED,
+            published_at__date__range=(first - days, last - days),
+        )
+        .order_by("published_at")
+    )
 
 
 def contracts_meeting_between(user: Actor, first: date, last: date) -> QuerySet[Contract]:

@@ -148,14 +148,23 @@ def projects_reaching_public_days(
     """``user``'s published projects before their decision that reach the charter's minimum
     days in public between ``first`` and ``last``, with that day."""
     days = timedelta(days=parameter_value(charter, PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION))
-    before_decision = LIFECYCLE[: LIFECYCLE.index(ProjectStatus.DECISION)]
-    projects = projects_editable_by(user).filter(
-        status__in=before_decision, published_at__date__range=(first - days, last - days)
-    )
     return [
         (project, timezone.localdate(project.published_at) + days)
-        for project in projects.order_by("published_at")
+        for project in projects_public_long_enough_between(user, charter, first, last)
     ]
+
+
+def projects_public_long_enough_between(
+    user: Actor, charter: CharterVersion | None, first: date, last: date
+) -> QuerySet[Project]:
+    """The projects of :func:`projects_reaching_public_days`, as a queryset (to count them)."""
+    days = timedelta(days=parameter_value(charter, PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION))
+    before_decision = LIFECYCLE[: LIFECYCLE.index(ProjectStatus.DECISION)]
+    return (
+        projects_editable_by(user)
+        .filter(status__in=before_decision, published_at__date__range=(first - days, last - days))
+        .order_by("published_at")
+    )
 
 
 def principle_counts() -> dict[tuple[str, str], int]:

@@ -82,6 +82,7 @@ def test_too_early_for_the_council(contract: Contract, editor: User) -> None:
     with pytest.raises(GateRefusedError) as refusal:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=10))
     # A waiting period: told as the days it runs.
+    assert contract.published_at is not None
     since = contract.published_at.date()
     assert refusal.value.problems == [
         f"Der Vertrag ist seit dem {date_format(since)} öffentlich; vor der Beratung müssen es "

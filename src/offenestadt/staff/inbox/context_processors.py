@@ -1,6 +1,7 @@
 """The number beside "Meine Aufgaben" in the navigation, for staff only."""
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from offenestadt.accounts.models import User
@@ -14,4 +15,4 @@ def inbox(request: HttpRequest) -> dict[str, object]:
     # is_verified: set by django_otp's middleware.
     if not (isinstance(user, User) and reads_internal(user) and user.is_verified()):  # type: ignore[attr-defined]
         return {}
-    return {"staff_task_count": SimpleLazyObject(lambda: task_count(user))}
+    return {"staff_task_count": SimpleLazyObject(lambda: task_count(user, timezone.localdate()))}

@@ -2,6 +2,7 @@
 inbox reads them and decides nothing itself (who may act is the apps' rules, what holds a
 record back their gates)."""
 
+from collections.abc import Sized
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -11,10 +12,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor, User
+from offenestadt.charter.engine import Finding
+from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.selectors import charter_in_force
 from offenestadt.contracts import selectors as contracts
-from offenestadt.contracts.selectors import HeldContract
+from offenestadt.contracts.models import Contract
 from offenestadt.opendata.pipeline import rules as pipeline_rules
 from offenestadt.opendata.pipeline import selectors as pipeline
 from offenestadt.opendata.pipeline.models import RawUpload
@@ -25,8 +28,8 @@ from offenestadt.processing import rules as processing_rules
 from offenestadt.processing import selectors as processing
 from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry import selectors as registry
+from offenestadt.registry.models import Project
 from offenestadt.registry.rules import can_create_project
-from offenestadt.registry.selectors import HeldProject
 
 # How far ahead the inbox looks for dates.
 DEADLINE_DAYS = 14
@@ -42,6 +45,25 @@ class Deadline:
     url: str
 
 
+@dataclass(frozen=True)
+class Blocker:
+    """A charter finding that holds a record back, under its principle's name."""
+
+    principle: str
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class Held:
+    """A project or contract its next gate would refuse today, with what is missing."""
+
+    record: Project | Contract
+    kind: Promise
+    next_status: Promise
+    problems: list[str]
+    blockers: list[Blocker]
+
+
 @dataclass
 class Inbox:
     """One person's work; sections they have no part in stay None (and are not shown)."""
@@ -52,11 +74,40 @@ class Inbox:
     # For the DPO: what waits for their decision.
     activities_to_review: QuerySet[ProcessingActivity] | None = None
     uploads_to_review: QuerySet[RawUpload] | None = None
-    projects_held: list[HeldProject] | None = None
-    contracts_held: list[HeldContract] | None = None
+    held: list[Held] | None = None
     reports: list[QueueItem] | None = None
     runs: QuerySet[RawUpload] | None = None
     deadlines: list[Deadline] = field(default_factory=list)
+
+    def item_count(self) -> int:
+        """How many items the page lists: the number beside "Meine Aufgaben"."""
+        sections: list[Sized | None] = [
+            self.returned_activities,
+            self.returned_uploads,
+            self.activities_to_review,
+            self.uploads_to_review,
+            self.held,
+            self.reports,
+            self.runs,
+            self.deadlines,
+        ]
+        return sum(len(section) for section in sections if section is not None)
+
+
+def _deadline_sources(
+    user: Actor, charter: CharterVersion | None, today: date
+) -> dict[str, QuerySet[Any]]:
+    """What has a date in the next DEADLINE_DAYS days, by kind: shown and counted alike."""
+    last = today + timedelta(days=DEADLINE_DAYS)
+    return {
+        "project_public": registry.projects_public_long_enough_between(user, charter, today, last),
+        "contract_public": contracts.contracts_public_long_enough_between(
+            user, charter, today, last
+        ),
+        "meeting": contracts.contracts_meeting_between(user, today, last),
+        "withdrawal": contracts.contracts_withdrawal_ending_between(user, today, last),
+        "phase": procedures.phases_starting_between(user, today, last),
+    }
 
 
 def _deadlines(user: Actor, charter: CharterVersion | None, today: date) -> list[Deadline]:
@@ -70,13 +121,14 @@ def _deadlines(user: Actor, charter: CharterVersion | None, today: date) -> list
         Deadline(day, _("Mindestzeit öffentlich erreicht"), str(c), c.get_absolute_url())
         for c, day in contracts.contracts_reaching_public_days(user, charter, today, last)
     ]
+    sources = _deadline_sources(user, charter, today)
     deadlines += [
-        Deadline(c.meeting_date, _("Beratung im Gremium"), str(c), c.get_absolute_url())  # type: ignore[arg-type]
-        for c in contracts.contracts_meeting_between(user, today, last)
+        Deadline(c.meeting_date, _("Beratung im Gremium"), str(c), c.get_absolute_url())
+        for c in sources["meeting"]
     ]
     deadlines += [
-        Deadline(c.withdrawal_until, _("Rücktrittsfrist endet"), str(c), c.get_absolute_url())  # type: ignore[arg-type]
-        for c in contracts.contracts_withdrawal_ending_between(user, today, last)
+        Deadline(c.withdrawal_until, _("Rücktrittsfrist endet"), str(c), c.get_absolute_url())
+        for c in sources["withdrawal"]
     ]
     deadlines += [
         Deadline(
@@ -85,9 +137,37 @@ def _deadlines(user: Actor, charter: CharterVersion | None, today: date) -> list
             str(phase.procedure),
             phase.procedure.get_absolute_url(),
         )
-        for phase in procedures.phases_starting_between(user, today, last)
+        for phase in sources["phase"]
     ]
     return sorted(deadlines, key=lambda deadline: deadline.day)
+
+
+def _held(user: Actor, charter: CharterVersion | None, today: date) -> list[Held]:
+    """Projects and contracts held at a gate, each finding named as ``user`` may see it and
+    under the name of its principle."""
+    projects = registry.projects_held_at_gate(user, charter)
+    held_contracts = contracts.contracts_held_at_gate(user, today)
+    findings = [f for h in projects for f in h.blockers]
+    findings += [f for h in held_contracts for f in h.refusal.findings]
+    mentions = Mentions.of(user, findings)
+    titles = {p.id: f"{p.id} {p.title}" for p in charter.principles()} if charter else {}
+
+    def blockers(shown: list[Finding]) -> list[Blocker]:
+        return [Blocker(titles.get(f.principle, f.principle), mentions.finding(f)) for f in shown]
+
+    return [
+        Held(h.project, _("Projekt"), h.next_status.label, [], blockers(h.blockers))
+        for h in projects
+    ] + [
+        Held(
+            h.contract,
+            _("Vertrag"),
+            h.next_status.label,
+            h.refusal.problems,
+            blockers(h.refusal.findings),
+        )
+        for h in held_contracts
+    ]
 
 
 def inbox_for(user: Actor, today: date) -> Inbox:
@@ -100,8 +180,7 @@ def inbox_for(user: Actor, today: date) -> Inbox:
         charter = charter_in_force(today)
         inbox.returned_activities = processing.returned_to(user)
         inbox.returned_uploads = pipeline.uploads_returned_to(user)
-        inbox.projects_held = registry.projects_held_at_gate(user, charter)
-        inbox.contracts_held = contracts.contracts_held_at_gate(user, today)
+        inbox.held = _held(user, charter, today)
         inbox.reports = moderation_queue(actor=user)
         inbox.runs = pipeline.runs_to_follow(user)
         inbox.deadlines = _deadlines(user, charter, today)
@@ -114,25 +193,31 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
     return Subquery(counted.values("n"), output_field=IntegerField())
 
 
-def task_count(user: User) -> int:
-    """How many things wait for ``user``'s next step, as the navigation shows it: entries
-    returned and waiting for review, reported contributions, projects held at a gate and
-    pipeline runs that failed or wait for their privacy model. Two queries, however many
-    there are: the charter in force, then every count as a subquery of one query. What a
-    gate holds of contracts and the dates ahead are on the inbox only, as they take more."""
-    waiting: list[QuerySet[Any]] = [
-        processing_rules.activities_reviewable_by(user),
-        pipeline_rules.uploads_reviewable_by(user),
-    ]
+def task_count(user: User, today: date) -> int:
+    """How many items the inbox lists for ``user`` on ``today``, as the navigation shows it.
+    A fixed number of queries, however many there are: the charter in force, every count
+    as a subquery of one query, and the contracts a gate holds with what it reads of them
+    (their gates ask the charter's rules, which are not SQL)."""
+    waiting: list[QuerySet[Any]] = []
+    if pipeline_rules.reviews_uploads(user):
+        # The sets of processing.awaiting_review and pipeline.uploads_awaiting_review.
+        waiting += [
+            processing_rules.activities_reviewable_by(user),
+            pipeline_rules.uploads_reviewable_by(user),
+        ]
+    held = 0
     if can_create_project(user):
+        charter = charter_in_force(today)
         waiting += [
             processing.returned_to(user),
             pipeline.uploads_returned_to(user),
             moderation.reported_comments(user),
             moderation.reported_proposals(user),
-            pipeline.runs_to_follow(user).filter(status__in=pipeline.RUNS_NEEDING_A_STEP),
+            pipeline.runs_to_follow(user),
+            *_deadline_sources(user, charter, today).values(),
         ]
-        if (charter := charter_in_force()) is not None:
+        if charter is not None:
             waiting.append(registry.held_at_gate(user, charter))
+        held = len(contracts.contracts_held_at_gate(user, today))
     counts = User.objects.filter(pk=user.pk).values_list(*(_count(qs) for qs in waiting))
-    return sum(count or 0 for count in counts.get())
+    return held + sum(count or 0 for count in counts.get()) if waiting else held

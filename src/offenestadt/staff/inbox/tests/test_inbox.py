@@ -2,8 +2,10 @@
 linked to where it is handled; staff land there after signing in and see the count in the
 navigation."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -20,6 +22,7 @@ from offenestadt.opendata.pipeline.models import PipelineStatus, RawUpload
 from offenestadt.participation.moderation.models import Report
 from offenestadt.participation.procedures.models import Phase, PhaseKind, Procedure
 from offenestadt.participation.proposals import services as proposal_services
+from offenestadt.participation.proposals.models import Proposal
 from offenestadt.participation.proposals.tests.proposal_setup import running_procedure
 from offenestadt.processing import services as processing_services
 from offenestadt.processing.models import ProcessingActivity
@@ -39,6 +42,20 @@ def returned_activity(editor: User, dpo: User, title: str, comment: str) -> Proc
     activity.save(update_fields=["title"])
     processing_services.activity_submit(actor=editor, activity=activity)
     return processing_services.activity_return(actor=dpo, activity=activity, comment=comment)
+
+
+def reported_proposal(editor: User, procedure: Procedure, title: str) -> Proposal:
+    """A proposal taken on the phone, reported as advertising."""
+    proposal = proposal_services.proposal_create(
+        actor=editor,
+        procedure=procedure,
+        title=title,
+        text="Werbung.",
+        channel="phone",
+        pseudonym="Werbung GmbH",
+    )
+    Report.objects.create(proposal=proposal, reason="Werbung")
+    return proposal
 
 
 def inbox_page(client: Client) -> str:
@@ -103,16 +120,7 @@ def test_moderators_see_reported_contributions_of_their_procedures(
     administrator: User,
     client_for: ClientFor,
 ) -> None:
-    procedure = running_procedure(office)
-    proposal = proposal_services.proposal_create(
-        actor=editor,
-        procedure=procedure,
-        title="Kauft bei Firma X!",
-        text="Werbung.",
-        channel="phone",
-        pseudonym="Werbung GmbH",
-    )
-    Report.objects.create(proposal=proposal, reason="Werbung")
+    proposal = reported_proposal(editor, running_procedure(office), "Kauft bei Firma X!")
     link = f'href="/beteiligung/meldungen/vorschlag/{proposal.pk}/"'
 
     for person in (editor, administrator):
@@ -128,20 +136,26 @@ def test_projects_and_contracts_held_at_a_gate_say_what_is_missing(
         office=editor.office, status=ProjectStatus.CONSULTATION, title="Sensoren am Ring"
     )
     project_evaluate(project=project)
-    contract = Contract(title="Wartungsvertrag Sensoren", data_owner=DataOwner.CITY)
-    linked_record_save(actor=editor, record=contract, projects=[project])
-    contract_services.contract_transition(
-        actor=editor, contract=contract, to=ContractStatus.PUBLISHED, today=timezone.localdate()
-    )
+    contract = held_contract(editor, project, "Wartungsvertrag Sensoren")
 
     page = inbox_page(client_for(editor))
 
     assert f'href="/projekte/{project.slug}/"' in page
     # P1: whether it processes personal data is not declared; "beheben" leads to the form.
-    assert "Geben Sie an, ob das Projekt personenbezogene Daten verarbeitet." in page
+    # Each finding under its principle's name, once, and nothing else beside "beheben".
+    assert "P1 Datensparsamkeit: Geben Sie an, ob das Projekt personenbezogene Daten" in page
     assert f'href="/projekte/{project.slug}/bearbeiten/#id_processes_personal_data"' in page
+    assert ", P1)" not in page and "visually-hidden" not in page.split('id="schwellen"')[1]
     assert f'href="/vertraege/{contract.pk}/"' in page
+    # Waiting for the days in public is told by its dates, without a link.
     assert "vor der Beratung müssen es mindestens 28 Tage sein" in page
+    assert "beraten werden kann er also frühestens am" in page
+    # The council's meeting is entered on the contract's form.
+    assert "Tragen Sie Gremium und Sitzungstag der Beratung ein." in page
+    address = f"/vertraege/{contract.pk}/bearbeiten/#id_council_body"
+    assert f'href="{address}"' in page
+    form = client_for(editor).get(address).content.decode()
+    assert 'id="id_council_body"' in form and 'id="id_meeting_date"' in form
 
 
 def test_dates_ahead_and_pipeline_runs(office: Office, editor: User, client_for: ClientFor) -> None:
@@ -223,10 +237,48 @@ def test_a_page_asked_for_before_signing_in_comes_first(office: Office, client: 
     assert response["Location"] == "/projekte/"
 
 
+class _InboxItems(HTMLParser):
+    """Counts the items the inbox lists: the entries of its lists, not what they hold."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lists: list[bool] = []  # for each open list: whether it is one of the inbox's
+        self.items = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "ul":
+            self.lists.append(("class", "inbox-items") in attrs)
+        elif tag == "li" and self.lists and self.lists[-1]:
+            self.items += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "ul":
+            self.lists.pop()
+
+
+def listed_items(page: str) -> int:
+    parser = _InboxItems()
+    parser.feed(page)
+    return parser.items
+
+
+def nav_count(page: str) -> int:
+    return int(re.findall(r'href="/aufgaben/"[^>]*>Meine Aufgaben \((\d+)\)</a>', page)[0])
+
+
+def held_contract(editor: User, project: Project, title: str) -> Contract:
+    """A published contract whose council meeting is not entered yet (nor its days public)."""
+    contract = Contract(title=title, data_owner=DataOwner.CITY)
+    linked_record_save(actor=editor, record=contract, projects=[project])
+    return contract_services.contract_transition(
+        actor=editor, contract=contract, to=ContractStatus.PUBLISHED, today=timezone.localdate()
+    )
+
+
 def test_the_navigation_counts_the_tasks_with_a_few_queries(
-    editor: User, dpo: User, client_for: ClientFor
+    charter: CharterVersion, office: Office, editor: User, dpo: User, client_for: ClientFor
 ) -> None:
-    """The count takes a handful of COUNT queries, however many tasks there are."""
+    """The count takes a fixed number of queries, however many tasks there are."""
     client = client_for(editor)
 
     def queries_for_a_page() -> tuple[int, str]:
@@ -234,31 +286,56 @@ def test_the_navigation_counts_the_tasks_with_a_few_queries(
             page = client.get("/datenschutz/").content.decode()
         return len(captured), page
 
-    returned_activity(editor, dpo, "Eintrag 0", "Bitte ergänzen.")
+    def more_tasks(number: int) -> None:
+        returned_activity(editor, dpo, f"Eintrag {number}", "Bitte ergänzen.")
+        project = ProjectFactory.create(office=office, status=ProjectStatus.CONSULTATION)
+        project_evaluate(project=project)
+        held_contract(editor, project, f"Vertrag {number}")
+        running_procedure(office, slug=f"verfahren-{number}", started_days_ago=-3)
+
+    more_tasks(0)
     client.get("/datenschutz/")  # the session is read and refreshed once
     one, page = queries_for_a_page()
-    assert 'href="/aufgaben/">Meine Aufgaben (1)</a>' in page
+    assert nav_count(page) == listed_items(inbox_page(client))
     for number in (1, 2):
-        returned_activity(editor, dpo, f"Eintrag {number}", "Bitte ergänzen.")
+        more_tasks(number)
     three, page = queries_for_a_page()
-    assert 'href="/aufgaben/">Meine Aufgaben (3)</a>' in page
+    assert nav_count(page) == listed_items(inbox_page(client)) >= 3 * 4
     assert one == three <= 12
 
 
-def test_the_count_matches_the_inbox(editor: User, dpo: User, client_for: ClientFor) -> None:
+def test_the_count_matches_the_inbox(
+    charter: CharterVersion, office: Office, editor: User, dpo: User, client_for: ClientFor
+) -> None:
     returned_activity(editor, dpo, "Eintrag", "Bitte ergänzen.")
-    project = ProjectFactory.create(office=editor.office, processes_personal_data=True)
+    project = ProjectFactory.create(
+        office=office, processes_personal_data=True, status=ProjectStatus.CONSULTATION
+    )
     activity = complete_activity(editor, project)
     processing_services.activity_submit(actor=editor, activity=activity)
+    project_evaluate(project=project)
+    held_contract(editor, project, "Wartungsvertrag")
+    procedure = running_procedure(office)
+    Phase.objects.create(
+        procedure=procedure,
+        kind=PhaseKind.VOTE,
+        starts_on=timezone.localdate() + timedelta(days=11),
+        ends_on=timezone.localdate() + timedelta(days=20),
+    )
+    reported_proposal(editor, procedure, "Werbung")
+    dataset = make_dataset(editor, project, name="parken", content=None, publish=False)
+    RawUpload.objects.create(dataset=dataset, original_name="roh.csv", status=PipelineStatus.FAILED)
+    RawUpload.objects.create(
+        dataset=dataset, original_name="laeuft.csv", status=PipelineStatus.RUNNING
+    )
     # The platform's own entries wait for the DPO from the start, beside the office's one.
     waiting = ProcessingActivity.objects.filter(review_status="submitted").count()
 
     page = inbox_page(client_for(dpo))
-    assert f'aria-current="page">Meine Aufgaben ({waiting})</a>' in page
-    assert page.count('/#pruefung">') == waiting
+    assert nav_count(page) == listed_items(page) == waiting
     page = inbox_page(client_for(editor))
-    assert "Meine Aufgaben (1)</a>" in page
-    assert page.count('/#pruefung">') == 1
+    # Returned, a project and a contract held, a report, two runs, the vote's start.
+    assert nav_count(page) == listed_items(page) == 1 + 2 + 1 + 2 + 1
 
 
 def test_procedures_before_phases_are_not_deadlines(
