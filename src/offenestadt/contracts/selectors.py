@@ -132,14 +132,19 @@ class HeldContract:
     refusal: GateRefusedError
 
 
-def contracts_held_at_gate(user: Actor, today: date) -> list[HeldContract]:
-    """The contracts ``user`` may change whose next step ``contract_gate`` refuses today.
-    A fixed number of queries, however many there are (the navigation counts them): what the
-    gate reads of each contract comes at once, the charter once."""
-    charter = CharterVersion.objects.in_force(today)
+def contracts_before_a_gate(user: Actor) -> QuerySet[Contract]:
+    """The contracts ``user`` may change whose next step a gate may hold back."""
+    return contracts_editable_by(user).filter(status__in=HELD_BEFORE)
+
+
+def contracts_held_at_gate(
+    user: Actor, today: date, charter: CharterVersion | None
+) -> list[HeldContract]:
+    """The contracts ``user`` may change whose next step ``contract_gate`` refuses today
+    under ``charter`` (the one in force). A fixed number of queries, however many there are
+    (the navigation counts them): what the gate reads of each contract comes at once."""
     contracts = list(
-        contracts_editable_by(user)
-        .filter(status__in=HELD_BEFORE)
+        contracts_before_a_gate(user)
         .select_related("vendor")
         .prefetch_related("locations", "subprocessors", "accesses", "redactions")
         .order_by("title")

@@ -146,7 +146,7 @@ def _held(user: Actor, charter: CharterVersion | None, today: date) -> list[Held
     """Projects and contracts held at a gate, each finding named as ``user`` may see it and
     under the name of its principle."""
     projects = registry.projects_held_at_gate(user, charter)
-    held_contracts = contracts.contracts_held_at_gate(user, today)
+    held_contracts = contracts.contracts_held_at_gate(user, today, charter)
     findings = [f for h in projects for f in h.blockers]
     findings += [f for h in held_contracts for f in h.refusal.findings]
     mentions = Mentions.of(user, findings)
@@ -196,8 +196,8 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
 def task_count(user: User, today: date) -> int:
     """How many items the inbox lists for ``user`` on ``today``, as the navigation shows it.
     A fixed number of queries, however many there are: the charter in force, every count
-    as a subquery of one query, and the contracts a gate holds with what it reads of them
-    (their gates ask the charter's rules, which are not SQL)."""
+    as a subquery of one query, and (only if there are any) the contracts before a gate
+    with what their gates read of them, as those gates ask the charter's rules (not SQL)."""
     waiting: list[QuerySet[Any]] = []
     if pipeline_rules.reviews_uploads(user):
         # The sets of processing.awaiting_review and pipeline.uploads_awaiting_review.
@@ -205,8 +205,8 @@ def task_count(user: User, today: date) -> int:
             processing_rules.activities_reviewable_by(user),
             pipeline_rules.uploads_reviewable_by(user),
         ]
-    held = 0
-    if can_create_project(user):
+    charter = None
+    if creates := can_create_project(user):
         charter = charter_in_force(today)
         waiting += [
             processing.returned_to(user),
@@ -218,6 +218,13 @@ def task_count(user: User, today: date) -> int:
         ]
         if charter is not None:
             waiting.append(registry.held_at_gate(user, charter))
-        held = len(contracts.contracts_held_at_gate(user, today))
-    counts = User.objects.filter(pk=user.pk).values_list(*(_count(qs) for qs in waiting))
-    return held + sum(count or 0 for count in counts.get()) if waiting else held
+        # Last: not counted itself, it tells whether to ask the contracts' gates.
+        waiting.append(contracts.contracts_before_a_gate(user))
+    if not waiting:
+        return 0
+    counts = list(
+        User.objects.filter(pk=user.pk).values_list(*(_count(qs) for qs in waiting)).get()
+    )
+    if creates and counts.pop():
+        counts.append(len(contracts.contracts_held_at_gate(user, today, charter)))
+    return sum(count or 0 for count in counts)
