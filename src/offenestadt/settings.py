@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "offenestadt.core",
     "offenestadt.accounts",
     "offenestadt.charter",
+    "offenestadt.council",
     "offenestadt.registry",
     "offenestadt.contracts",
     "offenestadt.processing",
