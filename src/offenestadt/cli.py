@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
     "voting": ("voting", []),
     "report": ("report", []),
     "backup": ("backup", []),
+    "oparl": ("oparl", []),
     "restore": ("restore", []),
     "manage": ("", []),
 }
@@ -48,6 +49,7 @@ SUMMARIES = {
     "retention": "Delete personal data whose retention has ended (run, or enqueue for the worker).",
     "voting": "Issue one-time voting codes (codes --vote ID --count N --out CSV [--pdf PDF]).",
     "report": "Write the council's annual report (--year N --format html|pdf [--output FILE]).",
+    "oparl": "Import the council information system (import URL [--body ID] [--since T]).",
     "backup": "Back up the database, media and audit head into one archive (--out DIR|F.tar).",
     "restore": "Restore a backup into an empty database, then verify its audit chain.",
     "scan": "Find personal data in a table and suggest a role for each column.",
