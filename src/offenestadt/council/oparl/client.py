@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from http.client import HTTPException
 from typing import Any
 
 # C0 control characters other than tab, line feed and carriage return are never valid in
@@ -61,7 +62,7 @@ class Client:
                     return None
                 if error.code < 500 or attempt == self.attempts - 1:
                     raise OParlError(f"HTTP {error.code}", url) from error
-            except (TimeoutError, urllib.error.URLError) as error:
+            except (TimeoutError, ConnectionError, HTTPException, urllib.error.URLError) as error:
                 if attempt == self.attempts - 1:
                     raise OParlError("keine Antwort", url, str(error)) from error
             else:

@@ -14,6 +14,7 @@ from offenestadt.council import models as m
 from offenestadt.council.oparl.client import Client
 from offenestadt.council.oparl.importer import run_import
 from offenestadt.council.oparl.store import Summary
+from offenestadt.council.tasks import import_oparl
 from offenestadt.council.tests.oparl_server import Served, serve
 
 FIXTURE = Path(__file__).parent / "fixtures" / "oparl"
@@ -243,3 +244,31 @@ def test_command_prints_the_summary(server: Served, capsys: pytest.CaptureFixtur
 def test_command_refuses_a_malformed_since(server: Served) -> None:
     with pytest.raises(CommandError, match="kein Zeitpunkt"):
         call_command("oparl", "import", server.system, "--since", "gestern")
+
+
+def test_the_worker_task_imports_and_returns_the_counts(server: Served) -> None:
+    counts = import_oparl.call(server.system)
+
+    assert counts["created"] > 0
+    assert counts["errors"] == 0
+    assert live(m.Paper) == 5
+
+
+def test_a_timeout_is_retried_with_growing_pauses(
+    server: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pauses: list[float] = []
+    client = Client(backoff=0.5, sleep=pauses.append)
+    failures = iter([TimeoutError("zu langsam"), TimeoutError("zu langsam")])
+    fetch = client._fetch
+
+    def slow_at_first(url: str) -> str:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return fetch(url)
+
+    monkeypatch.setattr(client, "_fetch", slow_at_first)
+
+    assert client.get(server.system)["name"] == "SD.NET RIM"
+    assert pauses == [0.5, 1.0]
