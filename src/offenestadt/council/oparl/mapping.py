@@ -220,6 +220,20 @@ def meeting(store: Store, item: dict[str, Any], parent: m.Body) -> None:
         )
         files(store, agenda_item, {"agenda_item_id": saved.pk})
     store.retire(record.agenda_items.all(), kept)
+    link_consultations(store, record)
+
+
+def link_consultations(store: Store, record: m.Meeting) -> None:
+    """Consultations saved before their meeting (its page failed then) now find it."""
+    waiting = m.Consultation.objects.filter(meeting_ref=record.oparl_id, meeting=None)
+    for consultation in waiting:
+        consultation.meeting = record
+        consultation.agenda_item = record.agenda_items.filter(
+            oparl_id=consultation.agenda_item_ref
+        ).first()
+        # unaudited: a mirror of the council information system
+        consultation.save(update_fields=["meeting", "agenda_item"])
+        store.summary.count("updated", m.Consultation)
 
 
 def paper(store: Store, item: dict[str, Any], parent: m.Body) -> None:

@@ -163,6 +163,24 @@ def test_server_error_on_a_page_leaves_a_consistent_state_that_resumes(server: S
     assert papers == ["/body/1/paper?page=2"]  # resumed where it stopped
 
 
+def test_consultations_find_a_meeting_imported_after_them(server: Served) -> None:
+    server.failing["body/1/meeting?page=2"] = 10
+    run(server)
+    waiting = m.Consultation.objects.filter(meeting_ref__endswith="/meeting/2527")
+    assert waiting.count() == 2
+    assert not waiting.exclude(meeting=None).exists()
+
+    server.failing.clear()
+    # The papers have not changed: the server sends none of them again.
+    assert run(server).counts["updated"] == {"Consultation": 2}
+
+    meeting = m.Meeting.objects.get(oparl_id__endswith="/meeting/2527")
+    for consultation in waiting:
+        assert consultation.meeting == meeting
+        assert consultation.agenda_item is not None
+        assert consultation.agenda_item.meeting == meeting
+
+
 def test_a_passing_server_error_is_retried(server: Served) -> None:
     server.failing["body/1/meeting"] = 2
 
