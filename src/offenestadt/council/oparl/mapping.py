@@ -79,9 +79,11 @@ def files(store: Store, item: dict[str, Any], owner: dict[str, Any]) -> None:
                     "date": as_date(file.get("date")),
                     "access_url": access_url,
                     "download_url": as_text(file.get("downloadUrl")),
-                    "role": role,
                     **owner,
                 },
+                # A file that two owners list (a paper's and an agenda item's) keeps the role
+                # it was first seen in, so that no run flips it back and forth.
+                initial={"role": role},
             )
 
 

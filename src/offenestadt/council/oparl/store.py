@@ -99,14 +99,18 @@ class Store:
         item: dict[str, Any],
         values: dict[str, Any],
         related: dict[str, set[int]] | None = None,
+        initial: dict[str, Any] | None = None,
     ) -> M:
-        """Create or update the record of ``item``; ``values`` use column names (`body_id`)."""
+        """Create or update the record of ``item``; ``values`` use column names (`body_id`).
+
+        ``initial`` values are set only when the record is created.
+        """
         values = clipped(
             model, {**values, "modified": as_datetime(item.get("modified")), "deleted": False}
         )
         record = find(model, item["id"])
         if record is None:
-            record = model(oparl_id=item["id"], **values)
+            record = model(oparl_id=item["id"], **values, **(initial or {}))
             record.save()  # unaudited: a mirror of the council information system
             for name, pks in (related or {}).items():
                 getattr(record, name).set(pks)

@@ -93,6 +93,26 @@ def test_second_run_changes_nothing(server: Served) -> None:
     assert after == before
 
 
+def test_a_file_listed_twice_is_imported_once_and_stays_unchanged(crawl: Path) -> None:
+    papers = json.loads((crawl / "body/1/paper.json").read_text(encoding="utf-8"))
+    main_file = papers["data"][0]["mainFile"]
+
+    def share(data: dict[str, Any]) -> None:
+        data["data"][0]["agendaItem"][1]["auxiliaryFile"] = [main_file]
+
+    edit(crawl, "body/1/meeting.json", share)
+
+    # A server that sends everything each time: both owners list the file on every run.
+    with serve(crawl, honours_since=False) as served:
+        run(served)
+        again = run(served)
+
+    assert again.changed == 0
+    shared = m.File.objects.get(oparl_id__endswith="/file/" + main_file["id"].split("/")[-1])
+    assert shared.paper is not None
+    assert shared.agenda_item is not None
+
+
 def alter(crawl: Path) -> None:
     """A paper renamed and a meeting deleted on the server, in 2030."""
 
