@@ -1,0 +1,97 @@
+"""Reads of the council's records that other apps share: which meeting decides a paper.
+
+`deliberation` is the one answer to "when does the council deal with this paper?": the
+contract gates, the charter's P3 rules, the record pages, the /rat/ pages and the API all
+read it, so they never disagree about the date.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from offenestadt.council.models import AgendaItem, Consultation, Meeting, Paper
+
+
+@dataclass(frozen=True)
+class Deliberation:
+    """Where and when a paper is deliberated, and the decision if the system records one."""
+
+    paper: Paper
+    consultation: Consultation
+    meeting: Meeting
+    agenda_item: AgendaItem | None
+    # The meeting's start, and its day in the city's time zone (the day days in public count to).
+    start: datetime
+    date: date
+
+    @property
+    def result(self) -> str:
+        return self.agenda_item.result if self.agenda_item else ""
+
+    @property
+    def resolution_text(self) -> str:
+        return self.agenda_item.resolution_text if self.agenda_item else ""
+
+    @property
+    def decided(self) -> bool:
+        """Whether the system records a decision (a result or a resolution text) for the item."""
+        return bool(self.result or self.resolution_text)
+
+    @property
+    def web(self) -> str:
+        """Its page in the council information system: the meeting's, else the paper's."""
+        return self.meeting.web or self.paper.web
+
+
+def deliberation(paper: Paper, today: date | None = None) -> Deliberation | None:
+    """The meeting where the paper is deliberated, its agenda item and decision; None if none.
+
+    Only consultations that are not deleted, on a meeting that is neither deleted nor
+    cancelled and has a start, count. Where the system marks consultations as the deciding
+    ones (`authoritative`), only those count. Of these: the first that records a decision;
+    else the next meeting from `today` on; else (all past, none recorded) the last one.
+    A paper moved to a later meeting thus moves the date.
+    """
+    today = today or timezone.localdate()
+    consultations = list(
+        paper.consultations.filter(
+            deleted=False,
+            meeting__deleted=False,
+            meeting__cancelled=False,
+            meeting__start__isnull=False,
+        )
+        .select_related("meeting", "agenda_item")
+        .order_by("meeting__start", "pk")
+    )
+    if any(c.authoritative for c in consultations):
+        consultations = [c for c in consultations if c.authoritative]
+    found = [
+        _of(paper, c, meeting, start)
+        for c in consultations
+        if (meeting := c.meeting) is not None and (start := meeting.start) is not None
+    ]
+    decided = [d for d in found if d.decided]
+    if decided:
+        return decided[0]
+    upcoming = [d for d in found if d.date >= today]
+    if upcoming:
+        return upcoming[0]
+    return found[-1] if found else None
+
+
+def first_deliberation(papers: Iterable[Paper], today: date | None = None) -> Deliberation | None:
+    """Of several papers, the deliberation that comes first (the strictest for a deadline)."""
+    found = [d for d in (deliberation(p, today) for p in papers) if d is not None]
+    return min(found, key=lambda d: d.start, default=None)
+
+
+def _of(
+    paper: Paper, consultation: Consultation, meeting: Meeting, start: datetime
+) -> Deliberation:
+    item = consultation.agenda_item
+    # An item of another meeting is left over from before the paper moved.
+    if item is not None and (item.deleted or item.meeting_id != consultation.meeting_id):
+        item = None
+    return Deliberation(paper, consultation, meeting, item, start, timezone.localdate(start))
