@@ -13,6 +13,7 @@ from ninja.operation import Operation
 from offenestadt.charter.api import router as charter_router
 from offenestadt.contracts.api import router as contracts_router
 from offenestadt.core.api import InvalidInput, Problem
+from offenestadt.council.api import router as council_router
 from offenestadt.participation.procedures.api import router as participation_router
 from offenestadt.registry.api import router as registry_router
 from offenestadt.voting.api import router as voting_router
@@ -30,6 +31,10 @@ TAGS = {
     "contracts": "Contracts of the projects, their data clauses, and the vendors.",
     "participation": "Participation procedures: phases, texts, meetings, contributions.",
     "votes": "Votes of the procedures, the ballot box and the results.",
+    "council": (
+        "The council's meetings, agendas, papers and bodies, as imported from its information "
+        "system (OParl); each record with its OParl id."
+    ),
 }
 
 # What the API publishes is official information of the city, free to reuse with attribution.
@@ -111,7 +116,8 @@ api = OffeneStadtAPI(
     version="1",
     description=(
         "What the city publishes about its smart-city projects, their contracts and the "
-        "charter they are checked against, and their votes. Read-only but for the ballot box "
+        "charter they are checked against, their votes, and the council's meetings and papers. "
+        "Read-only but for the ballot box "
         "(POST /votes/{id}/ballots, authorised by a one-time voting code); nothing here needs "
         "an account."
     ),
@@ -126,6 +132,7 @@ api.add_router("", registry_router)
 api.add_router("", contracts_router)
 api.add_router("", participation_router)
 api.add_router("", voting_router)
+api.add_router("", council_router)
 
 
 @api.exception_handler(ValidationError)

@@ -32,6 +32,11 @@ API_PATHS = [
     "/api/v1/votes/{vote_id}",
     "/api/v1/votes/{vote_id}/ballots",
     "/api/v1/votes/{vote_id}/results",
+    "/api/v1/council/meetings",
+    "/api/v1/council/meetings/{meeting_id}",
+    "/api/v1/council/papers",
+    "/api/v1/council/papers/{paper_id}",
+    "/api/v1/council/organizations",
 ]
 # The only operation that writes: the ballot box, authorised by a one-time voting code.
 WRITING = {("/api/v1/votes/{vote_id}/ballots", "post")}
