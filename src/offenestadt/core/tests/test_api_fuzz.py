@@ -24,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
 
 from offenestadt.contracts.models import Contract, Vendor
 from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.council.models import Meeting, Paper
+from offenestadt.council.tests.records import small_council
 from offenestadt.participation.models import Procedure
 from offenestadt.registry.models import Project
 from offenestadt.voting.models import Vote
@@ -47,10 +49,12 @@ BUDGET = settings(
 
 @pytest.fixture(scope="module")
 def demo_city(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, list[Any]]]:
-    """The demo city, loaded once for the module and rolled back after it; what it holds
-    by the names of the API's path parameters, so generated requests also hit records."""
+    """The demo city and a small council, loaded once for the module and rolled back after
+    it; what they hold by the names of the API's path parameters, so generated requests also
+    hit records (deleted meetings and papers among them)."""
     with django_db_blocker.unblock(), transaction.atomic():
         notes = load_demo_content()
+        small_council()
         codes = [
             code.strip()
             for note in notes
@@ -66,6 +70,8 @@ def demo_city(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
             "vendor_id": list(Vendor.objects.values_list("pk", flat=True)),
             "vote_id": list(Vote.objects.published().values_list("pk", flat=True)),
             "number": [1, 2],
+            "meeting_id": list(Meeting.objects.values_list("pk", flat=True)),
+            "paper_id": list(Paper.objects.values_list("pk", flat=True)),
             # A ballot that the rules allow: the vote, a code (none in an open poll), a choice.
             "ballot": [
                 (vote.pk, code if vote.requires_code else "", option)
