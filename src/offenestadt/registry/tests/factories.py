@@ -1,8 +1,10 @@
 import factory
 from django.utils import timezone
 
-from offenestadt.accounts.models import Office
-from offenestadt.registry.models import Project
+from offenestadt.accounts.models import Office, User
+from offenestadt.charter.demo import load_demo as load_demo_charter
+from offenestadt.registry import services
+from offenestadt.registry.models import Project, ProjectStatus
 
 
 class OfficeFactory(factory.django.DjangoModelFactory[Office]):
@@ -41,3 +43,27 @@ def channel_rows(*channels: dict[str, str]) -> dict[str, str]:
     for row, channel in enumerate(channels):
         data |= {f"zugang-{row}-{name}": value for name, value in channel.items()}
     return data
+
+
+def project_in_consultation(
+    *, editor: User, office: Office, processes_personal_data: bool = False
+) -> Project:
+    """Under the demo charter, a published project brought through the services to
+    consultation, with nothing else yet; gates are asked of it next."""
+    load_demo_charter()
+    project = services.project_create(
+        actor=editor, office=office, title="Digitale Parkplatzsuche", summary="Sensoren."
+    )
+    services.project_publish(actor=editor, project=project)
+    for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
+        services.project_transition(actor=editor, project=project, to=status)
+    if processes_personal_data:
+        services.project_update(
+            actor=editor,
+            project=project,
+            title=project.title,
+            summary=project.summary,
+            plain_language_summary="",
+            processes_personal_data=True,
+        )
+    return project

@@ -11,7 +11,6 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.models import Office, Role, User
-from offenestadt.charter.demo import load_demo as load_demo_charter
 from offenestadt.core.tests.browser import (
     Account,
     axe_source,
@@ -21,7 +20,8 @@ from offenestadt.core.tests.browser import (
     sign_in,
 )
 from offenestadt.registry import services
-from offenestadt.registry.models import ProjectStatus, Service
+from offenestadt.registry.models import Service
+from offenestadt.registry.tests.factories import project_in_consultation
 
 pytestmark = pytest.mark.browser
 
@@ -42,26 +42,12 @@ class Site:
 def site(live_server: LiveServer, transactional_db: None) -> Site:
     """A project in consultation that processes personal data and has nothing else yet;
     all before Chromium starts (see offenestadt.core.tests.browser.chromium)."""
-    load_demo_charter()
     office = Office.objects.create(slug="verkehr", name="Amt für Verkehr")
     editor = User.objects.create_user(
         username="redaktion", password=PASSWORD, role=Role.EDITOR, office=office
     )
     device = TOTPDevice.objects.create(user=editor, name="App", confirmed=True)
-    project = services.project_create(
-        actor=editor, office=office, title="Digitale Parkplatzsuche", summary="Sensoren."
-    )
-    services.project_publish(actor=editor, project=project)
-    for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
-        services.project_transition(actor=editor, project=project, to=status)
-    services.project_update(
-        actor=editor,
-        project=project,
-        title=project.title,
-        summary=project.summary,
-        plain_language_summary="",
-        processes_personal_data=True,
-    )
+    project = project_in_consultation(editor=editor, office=office, processes_personal_data=True)
     service = services.project_part_save(
         actor=editor, part=Service(project=project, name="Anwohnerparken")
     )

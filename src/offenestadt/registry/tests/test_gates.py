@@ -26,6 +26,7 @@ from offenestadt.registry.models import (
     ProjectStatus,
     TrainingOffer,
 )
+from offenestadt.registry.tests.factories import project_in_consultation
 
 ClientFor = Callable[[User | None], Client]
 DECISION = services.CouncilDecision(
@@ -37,14 +38,7 @@ DECISION = services.CouncilDecision(
 
 @pytest.fixture
 def project(editor: User, office: Office) -> Project:
-    load_demo_charter()
-    project = services.project_create(
-        actor=editor, office=office, title="Digitale Parkplatzsuche", summary="Sensoren."
-    )
-    services.project_publish(actor=editor, project=project)
-    for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
-        services.project_transition(actor=editor, project=project, to=status)
-    return project
+    return project_in_consultation(editor=editor, office=office)
 
 
 def _prepare(project: Project, editor: User) -> None:

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.charter.demo import load_demo as load_demo_charter
 from offenestadt.registry import services
-from offenestadt.registry.models import Project, ProjectStatus
+from offenestadt.registry.models import Project
+from offenestadt.registry.tests.factories import project_in_consultation
 
 ClientFor = Callable[[User | None], Client]
 
@@ -18,22 +18,7 @@ ClientFor = Callable[[User | None], Client]
 @pytest.fixture
 def project(editor: User, office: Office) -> Project:
     """A project in consultation that processes personal data and has nothing else yet."""
-    load_demo_charter()
-    project = services.project_create(
-        actor=editor, office=office, title="Digitale Parkplatzsuche", summary="Sensoren."
-    )
-    services.project_publish(actor=editor, project=project)
-    for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
-        services.project_transition(actor=editor, project=project, to=status)
-    services.project_update(
-        actor=editor,
-        project=project,
-        title=project.title,
-        summary=project.summary,
-        plain_language_summary="",
-        processes_personal_data=True,
-    )
-    return project
+    return project_in_consultation(editor=editor, office=office, processes_personal_data=True)
 
 
 def _fixes(project: Project) -> dict[tuple[str, str], str]:
