@@ -1,6 +1,5 @@
 """`offenestadt report --year N --format html|pdf [--output FILE]`: the council's annual report."""
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from offenestadt.core.management.output import output_format, output_write
 from offenestadt.overview.report import annual_report, parse_year, report_html
 from offenestadt.overview.report_pdf import report_pdf
 
@@ -37,22 +37,11 @@ class Command(BaseCommand):
             year = parse_year(year_text)
         except ValueError as error:
             raise CommandError(f"--year: {error}") from None
-        if report_format not in FORMATS:
-            raise CommandError(
-                _("Unbekanntes Format „%(format)s“: möglich sind %(formats)s.")
-                % {"format": report_format, "formats": ", ".join(FORMATS)}
-            )
+        report_format = output_format(report_format, FORMATS)
         report = annual_report(year)
         content = report_pdf(report) if report_format == "pdf" else report_html(report).encode()
-        if output is None:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(content)
-            sys.stdout.buffer.flush()
+        if not output_write(content, output):
             return
-        try:
-            output.write_bytes(content)
-        except OSError as error:
-            raise CommandError(f"{output}: {error.strerror}") from None
         self.stdout.write(
             _("Jahresbericht %(year)s als %(format)s nach %(file)s geschrieben.")
             % {"year": year, "format": report_format.upper(), "file": output}

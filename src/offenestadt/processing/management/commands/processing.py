@@ -1,13 +1,13 @@
 """`offenestadt processing export`: the register of processing activities for the DPO."""
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from offenestadt.core.management.output import output_format, output_write
 from offenestadt.processing.export import export_csv, export_json
 from offenestadt.processing.export_pdf import export_pdf
 from offenestadt.processing.models import ProcessingActivity
@@ -46,26 +46,12 @@ class Command(BaseCommand):
         self._export(options["export_format"], options["out"], options["published_only"])
 
     def _export(self, export_format: str, out: Path | None, published_only: bool) -> None:
-        export = EXPORTS.get(export_format.lower())
-        if export is None:
-            raise CommandError(
-                _("Unbekanntes Format „%(format)s“: möglich sind %(formats)s.")
-                % {"format": export_format, "formats": ", ".join(EXPORTS)}
-            )
+        export = EXPORTS[output_format(export_format, EXPORTS)]
         activities = ProcessingActivity.objects.all()
         if published_only:
             activities = activities.published()
-        content = export(activities, public=published_only)
-        if out is None:
-            # Binary, so the PDF and the CSV's byte order mark pass unchanged.
-            sys.stdout.flush()
-            sys.stdout.buffer.write(content)
-            sys.stdout.buffer.flush()
+        if not output_write(export(activities, public=published_only), out):
             return
-        try:
-            out.write_bytes(content)
-        except OSError as error:
-            raise CommandError(f"{out}: {error.strerror}") from None
         self.stdout.write(
             _("%(count)s Verarbeitungstätigkeiten als %(format)s nach %(file)s geschrieben.")
             % {"count": activities.count(), "format": export_format.upper(), "file": out}
