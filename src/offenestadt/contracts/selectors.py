@@ -3,20 +3,20 @@ the CSV export and the OCDS release packages; the contracts held at a gate and t
 ahead, for the staff's inbox."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import CharField, Prefetch, Q, QuerySet, Value
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
-from offenestadt.charter.parameters import CONTRACT_MIN_PUBLIC_DAYS, parameter_value
+from offenestadt.charter.parameters import CONTRACT_MIN_PUBLIC_DAYS
+from offenestadt.charter.selectors import public_days_reached_on, published_long_enough_between
 from offenestadt.contracts.compliance import contract_refusal
 from offenestadt.contracts.models import (
     AccessMode,
@@ -172,25 +172,23 @@ def contracts_reaching_public_days(
 ) -> list[tuple[Contract, date]]:
     """``user``'s published contracts that reach the charter's minimum days in public
     between ``first`` and ``last``, with that day: from then on the council may deliberate."""
-    days = timedelta(days=parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS))
-    return [
-        (contract, timezone.localdate(contract.published_at) + days)
-        for contract in contracts_public_long_enough_between(user, charter, first, last)
-    ]
+    return public_days_reached_on(
+        contracts_public_long_enough_between(user, charter, first, last),
+        charter,
+        CONTRACT_MIN_PUBLIC_DAYS,
+    )
 
 
 def contracts_public_long_enough_between(
     user: Actor, charter: CharterVersion | None, first: date, last: date
 ) -> QuerySet[Contract]:
     """The contracts of :func:`contracts_reaching_public_days`, as a queryset (to count them)."""
-    days = timedelta(days=parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS))
-    return (
-        contracts_editable_by(user)
-        .filter(
-            status=ContractStatus.PUBLISHED,
-            published_at__date__range=(first - days, last - days),
-        )
-        .order_by("published_at")
+    return published_long_enough_between(
+        contracts_editable_by(user).filter(status=ContractStatus.PUBLISHED),
+        charter,
+        CONTRACT_MIN_PUBLIC_DAYS,
+        first,
+        last,
     )
 
 

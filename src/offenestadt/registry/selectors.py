@@ -3,17 +3,17 @@ the projects a gate holds back, for the staff's inbox."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import pairwise
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from offenestadt.accounts.models import Actor, Office
 from offenestadt.charter.engine import Finding, Status
 from offenestadt.charter.gates import BLOCKING, gate_blockers
 from offenestadt.charter.models import CharterVersion
-from offenestadt.charter.parameters import PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION, parameter_value
+from offenestadt.charter.parameters import PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION
+from offenestadt.charter.selectors import public_days_reached_on, published_long_enough_between
 from offenestadt.registry.models import (
     GATED_STATUSES,
     LIFECYCLE,
@@ -147,23 +147,24 @@ def projects_reaching_public_days(
 ) -> list[tuple[Project, date]]:
     """``user``'s published projects before their decision that reach the charter's minimum
     days in public between ``first`` and ``last``, with that day."""
-    days = timedelta(days=parameter_value(charter, PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION))
-    return [
-        (project, timezone.localdate(project.published_at) + days)
-        for project in projects_public_long_enough_between(user, charter, first, last)
-    ]
+    return public_days_reached_on(
+        projects_public_long_enough_between(user, charter, first, last),
+        charter,
+        PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION,
+    )
 
 
 def projects_public_long_enough_between(
     user: Actor, charter: CharterVersion | None, first: date, last: date
 ) -> QuerySet[Project]:
     """The projects of :func:`projects_reaching_public_days`, as a queryset (to count them)."""
-    days = timedelta(days=parameter_value(charter, PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION))
     before_decision = LIFECYCLE[: LIFECYCLE.index(ProjectStatus.DECISION)]
-    return (
-        projects_editable_by(user)
-        .filter(status__in=before_decision, published_at__date__range=(first - days, last - days))
-        .order_by("published_at")
+    return published_long_enough_between(
+        projects_editable_by(user).filter(status__in=before_decision),
+        charter,
+        PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION,
+        first,
+        last,
     )
 
 
