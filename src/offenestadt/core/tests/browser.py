@@ -12,10 +12,11 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, sync_playwright
 
 if TYPE_CHECKING:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django.contrib.auth.models import AbstractBaseUser
 
 # Without these switches Chromium tries to reach Google (updates, sync, QUIC probes).
 CHROMIUM_ARGS = [
@@ -41,6 +42,8 @@ DOWNLOAD_SEGMENT = "/dateien/"
 FOLLOWED_LINKS = "a[href]:not([rel~='nofollow'])"
 ACCOUNT_PREFIXES = ("/konto/", "/en/konto/")
 LOGIN_PATHS = ("/konto/anmelden/", "/en/konto/anmelden/")
+# The password the browser tests give the staff they sign in as.
+PASSWORD = "ein langes Passwort für den Browsertest"
 
 
 def missing_requirement(reason: str) -> NoReturn:
@@ -240,7 +243,7 @@ class Account:
     drift: int
 
     @classmethod
-    def with_device(cls, device: "TOTPDevice", password: str) -> Self:
+    def with_device(cls, device: TOTPDevice, password: str) -> Self:
         return cls(
             username=device.user.username,
             password=password,
@@ -253,6 +256,15 @@ class Account:
 
     def code(self) -> str:
         return f"{totp(self.key, self.step, self.t0, self.digits, self.drift):0{self.digits}d}"
+
+
+def staff_account(user: "AbstractBaseUser") -> Account:
+    """``user`` with the browser tests' password and a confirmed authenticator app; to be
+    called before Chromium starts."""
+    user.set_password(PASSWORD)
+    user.save()
+    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    return Account.with_device(device, PASSWORD)
 
 
 def sign_in(page: Page, base_url: str, person: Account, next_path: str = "/") -> None:

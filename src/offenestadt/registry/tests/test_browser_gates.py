@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
@@ -18,14 +17,13 @@ from offenestadt.core.tests.browser import (
     describe_violations,
     run_axe,
     sign_in,
+    staff_account,
 )
 from offenestadt.registry import services
 from offenestadt.registry.models import Service
 from offenestadt.registry.tests.factories import project_in_consultation
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "ein langes Passwort für den Browsertest"
 
 
 @dataclass(frozen=True)
@@ -43,17 +41,14 @@ def site(live_server: LiveServer, transactional_db: None) -> Site:
     """A project in consultation that processes personal data and has nothing else yet;
     all before Chromium starts (see offenestadt.core.tests.browser.chromium)."""
     office = Office.objects.create(slug="verkehr", name="Amt für Verkehr")
-    editor = User.objects.create_user(
-        username="redaktion", password=PASSWORD, role=Role.EDITOR, office=office
-    )
-    device = TOTPDevice.objects.create(user=editor, name="App", confirmed=True)
+    editor = User.objects.create_user(username="redaktion", role=Role.EDITOR, office=office)
     project = project_in_consultation(editor=editor, office=office, processes_personal_data=True)
     service = services.project_part_save(
         actor=editor, part=Service(project=project, name="Anwohnerparken")
     )
     return Site(
         url=live_server.url,
-        editor=Account.with_device(device, PASSWORD),
+        editor=staff_account(editor),
         project=project.get_absolute_url(),
         project_pk=project.pk,
         channels=f"{project.get_absolute_url()}dienstleistung/{service.pk}/zugangsweg/neu/",

@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
@@ -35,6 +34,7 @@ from offenestadt.core.tests.browser import (
     describe_violations,
     run_axe,
     sign_in,
+    staff_account,
 )
 from offenestadt.opendata.catalogue.models import Dataset
 from offenestadt.opendata.tests.pipeline_support import (
@@ -45,7 +45,6 @@ from offenestadt.processing.platform import platform_register_ensure
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "ein langes Passwort für den Browsertest"
 RAW = patients_csv()
 
 
@@ -60,9 +59,7 @@ class Site:
 
 
 def account(username: str, role: Role, office: Office | None = None) -> Account:
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role, office=office)
-    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
-    return Account.with_device(device, PASSWORD)
+    return staff_account(User.objects.create_user(username=username, role=role, office=office))
 
 
 @pytest.fixture

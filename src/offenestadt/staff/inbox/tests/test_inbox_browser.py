@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -18,6 +17,7 @@ from offenestadt.core.tests.browser import (
     chromium,
     describe_violations,
     run_axe,
+    staff_account,
 )
 from offenestadt.registry.models import ProjectStatus
 from offenestadt.registry.services import project_evaluate
@@ -26,7 +26,6 @@ from offenestadt.staff.inbox.tests.test_inbox import returned_activity
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "ein langes Passwort für den Browsertest"
 COMMENT = "Bitte begründen Sie die Löschfrist von zwölf Monaten."
 
 
@@ -43,10 +42,7 @@ class Site:
 def site(live_server: LiveServer, transactional_db: None) -> Site:
     """An editor with an entry the DPO returned; all before Chromium starts."""
     office = Office.objects.create(slug="gruen", name="Grünflächenamt")
-    editor = User.objects.create_user(
-        username="redaktion", password=PASSWORD, role=Role.EDITOR, office=office
-    )
-    device = TOTPDevice.objects.create(user=editor, name="App", confirmed=True)
+    editor = User.objects.create_user(username="redaktion", role=Role.EDITOR, office=office)
     dpo = User.objects.create_user(username="datenschutz", role=Role.DPO)
     activity = returned_activity(editor, dpo, "Gießpatenschaften", COMMENT)
     load_demo_charter()
@@ -56,7 +52,7 @@ def site(live_server: LiveServer, transactional_db: None) -> Site:
     project_evaluate(project=held)
     return Site(
         url=live_server.url,
-        editor=Account.with_device(device, PASSWORD),
+        editor=staff_account(editor),
         slug=activity.slug,
         held=held.slug,
     )

@@ -11,18 +11,17 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.core.tests.browser import (
-    Account,
     axe_source,
     chromium,
     describe_violations,
     run_axe,
     sign_in,
+    staff_account,
 )
 from offenestadt.processing import services as processing_services
 from offenestadt.processing.models import ProcessingActivity
@@ -33,16 +32,8 @@ from offenestadt.staff.notifications.models import NoticeKind
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "ein langes Passwort für den Browsertest"
 SITE = "https://stadt.example.org"
 COMMENT = "Bitte die Speicherdauer der Namen begründen."
-
-
-def account(user: User) -> Account:
-    user.set_password(PASSWORD)
-    user.save()
-    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
-    return Account.with_device(device, PASSWORD)
 
 
 @pytest.fixture
@@ -71,7 +62,7 @@ def test_a_return_in_the_browser_reaches_the_editor_as_she_chose(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     activity, editor_user, dpo_user = submitted
-    editor, dpo = account(editor_user), account(dpo_user)
+    editor, dpo = staff_account(editor_user), staff_account(dpo_user)
     axe = axe_source(pytestconfig.rootpath)
     base = live_server.url
     mail.outbox.clear()
