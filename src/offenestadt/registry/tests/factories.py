@@ -4,7 +4,7 @@ from django.utils import timezone
 from offenestadt.accounts.models import Office, User
 from offenestadt.charter.demo import load_demo as load_demo_charter
 from offenestadt.registry import services
-from offenestadt.registry.models import Project, ProjectStatus
+from offenestadt.registry.models import Project, ProjectStatus, Service
 
 
 class OfficeFactory(factory.django.DjangoModelFactory[Office]):
@@ -30,6 +30,19 @@ class ProjectFactory(factory.django.DjangoModelFactory[Project]):
 
     class Params:
         draft = factory.Trait(published_at=None, internal_note="Noch nicht abgestimmt.")
+
+
+def saved_service(project: Project, editor: User) -> Service:
+    """A service of ``project``, stored the way the pages store it (through the service,
+    audited)."""
+    service = Service(project=project, name="Anwohnerparken")
+    services.project_part_save(actor=editor, part=service)
+    return service
+
+
+def channels_base(service: Service) -> str:
+    """Where the pages of ``service``'s access channels live (``neu/`` adds some)."""
+    return f"/projekte/{service.project.slug}/dienstleistung/{service.pk}/zugangsweg/"
 
 
 def channel_rows(*channels: dict[str, str]) -> dict[str, str]:

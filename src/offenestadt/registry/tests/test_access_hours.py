@@ -14,9 +14,14 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Status
 from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.registry import services
-from offenestadt.registry.models import AccessChannel, Project, Service
+from offenestadt.registry.models import AccessChannel, Project
 from offenestadt.registry.opening_hours import Interval, WeeklyHours, parse_day
-from offenestadt.registry.tests.factories import ProjectFactory, channel_rows
+from offenestadt.registry.tests.factories import (
+    ProjectFactory,
+    channel_rows,
+    channels_base,
+    saved_service,
+)
 
 ClientFor = Callable[[User | None], Client]
 
@@ -34,12 +39,6 @@ MONDAY_TO_FRIDAY = {
     f"hours_{day}": "08:00–12:00, 13:00–18:00"
     for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
 }
-
-
-def _service(project: Project, editor: User) -> Service:
-    service = Service(project=project, name="Meldebescheinigung")
-    services.project_part_save(actor=editor, part=service)
-    return service
 
 
 # --- reading what editors type --------------------------------------------------------
@@ -117,8 +116,8 @@ def test_hours_typed_per_weekday_are_stored_as_intervals_and_audited(
     editor: User, office: Office, client_for: ClientFor
 ) -> None:
     project = ProjectFactory.create(office=office)
-    service = _service(project, editor)
-    base = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/"
+    service = saved_service(project, editor)
+    base = channels_base(service)
     client = client_for(editor)
 
     form = client.get(f"{base}neu/").content.decode()
@@ -157,8 +156,8 @@ def test_bad_hours_on_the_form_say_what_to_fix_and_store_nothing(
     monday: str, message: str, editor: User, office: Office, client_for: ClientFor
 ) -> None:
     project = ProjectFactory.create(office=office)
-    service = _service(project, editor)
-    base = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/"
+    service = saved_service(project, editor)
+    base = channels_base(service)
     entries = AuditEntry.objects.count()
 
     response = client_for(editor).post(
@@ -177,8 +176,8 @@ def test_a_change_with_bad_hours_keeps_the_stored_hours(
     editor: User, office: Office, client_for: ClientFor
 ) -> None:
     project = ProjectFactory.create(office=office)
-    service = _service(project, editor)
-    base = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/"
+    service = saved_service(project, editor)
+    base = channels_base(service)
     client = client_for(editor)
     client.post(f"{base}neu/", channel_rows(CHANNEL | MONDAY_TO_FRIDAY))
     channel = AccessChannel.objects.get()
@@ -203,8 +202,8 @@ def test_the_project_page_shows_the_hours_readably(
     editor: User, office: Office, client_for: ClientFor
 ) -> None:
     project = ProjectFactory.create(office=office)
-    service = _service(project, editor)
-    base = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/"
+    service = saved_service(project, editor)
+    base = channels_base(service)
     editing = client_for(editor)
     editing.post(
         f"{base}neu/",

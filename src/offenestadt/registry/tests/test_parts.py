@@ -22,7 +22,12 @@ from offenestadt.registry.models import (
     TrainingOffer,
 )
 from offenestadt.registry.services import RegisterPart
-from offenestadt.registry.tests.factories import ProjectFactory, channel_rows
+from offenestadt.registry.tests.factories import (
+    ProjectFactory,
+    channel_rows,
+    channels_base,
+    saved_service,
+)
 
 ClientFor = Callable[[User | None], Client]
 
@@ -115,14 +120,10 @@ def _saved[Part: RegisterPart](part: Part, editor: User) -> Part:
     return part
 
 
-def _service(project: Project, editor: User, name: str = "Anwohnerparken") -> Service:
-    return _saved(Service(project=project, name=name), editor)
-
-
 def _base(project: Project, kind: str, editor: User) -> str:
     """Where the pages of a kind live; access channels under a service of the project."""
     if kind == "zugangsweg":
-        return f"/projekte/{project.slug}/dienstleistung/{_service(project, editor).pk}/zugangsweg/"
+        return channels_base(saved_service(project, editor))
     return f"/projekte/{project.slug}/{kind}/"
 
 
@@ -186,7 +187,7 @@ def test_who_may_change_the_parts_of_a_draft(
 ) -> None:
     project = ProjectFactory.create(office=office, draft=True)
     offer = _saved(TrainingOffer(project=project, **TRAINING), editor)
-    service = _service(project, editor)
+    service = saved_service(project, editor)
     channel = _saved(AccessChannel(service=service, **CHANNEL), editor)
     client = client_for(people[role])
     expected = ROLE_STATUS[role]
@@ -270,11 +271,11 @@ def test_errors_of_the_service_layer_are_shown_on_the_form(
 ) -> None:
     """The form leaves out the service, so only the service's full_clean sees a second channel."""
     project = ProjectFactory.create(office=office)
-    service = _service(project, editor)
+    service = saved_service(project, editor)
     _saved(AccessChannel(service=service, **CHANNEL), editor)
 
     response = client_for(editor).post(
-        f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/",
+        f"{channels_base(service)}neu/",
         channel_rows(CHANNEL),
     )
     assert response.status_code == 400
@@ -288,8 +289,8 @@ def test_several_access_channels_are_entered_at_once(
     editor: User, office: Office, client_for: ClientFor
 ) -> None:
     project = ProjectFactory.create(office=office)
-    service = _service(project, editor)
-    address = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/"
+    service = saved_service(project, editor)
+    address = f"{channels_base(service)}neu/"
     client = client_for(editor)
     page = client.get(address).content.decode()
     assert page.count('<div class="channel-row" role="group"') == 3
@@ -312,8 +313,8 @@ def test_one_wrong_row_stores_none_of_them(
     editor: User, office: Office, client_for: ClientFor
 ) -> None:
     project = ProjectFactory.create(office=office)
-    service = _service(project, editor)
-    address = f"/projekte/{project.slug}/dienstleistung/{service.pk}/zugangsweg/neu/"
+    service = saved_service(project, editor)
+    address = f"{channels_base(service)}neu/"
 
     # Twice the same way in, at the same time: the second is refused, the first not kept.
     response = client_for(editor).post(address, channel_rows(CHANNEL, CHANNEL))
@@ -329,8 +330,8 @@ def test_a_part_of_another_project_is_not_found(
     mine = ProjectFactory.create(office=office)
     theirs = ProjectFactory.create(office=office)
     offer = _saved(TrainingOffer(project=theirs, **TRAINING), editor)
-    my_service = _service(mine, editor)
-    their_service = _service(theirs, editor)
+    my_service = saved_service(mine, editor)
+    their_service = saved_service(theirs, editor)
     channel = _saved(AccessChannel(service=their_service, **CHANNEL), editor)
     client = client_for(editor)
     base = f"/projekte/{mine.slug}"
@@ -359,7 +360,7 @@ def test_removing_a_service_removes_its_channels_each_with_an_entry(
     editor: User, office: Office, client_for: ClientFor
 ) -> None:
     project = ProjectFactory.create(office=office)
-    service = _service(project, editor)
+    service = saved_service(project, editor)
     channels = [
         _saved(AccessChannel(service=service, **CHANNEL | {"phase": phase}), editor)
         for phase in ("before", "after")
