@@ -9,6 +9,7 @@ from offenestadt.accounts.models import User
 from offenestadt.participation.procedures import services
 from offenestadt.participation.procedures.models import (
     Document,
+    Meeting,
     Paragraph,
     Phase,
     PhaseKind,
@@ -78,6 +79,19 @@ def consultation(
 
 def paragraph(procedure: Procedure, position: int) -> Paragraph:
     return Paragraph.objects.get(document__procedure=procedure, position=position)
+
+
+def info_evening(procedure: Procedure, *, starts_in: timedelta, minutes: str = "") -> Meeting:
+    """The procedure's information evening in the town hall, stored as is (one in the past
+    as it was announced while it was ahead)."""
+    return Meeting.objects.create(
+        procedure=procedure,
+        title="Infoabend",
+        starts_at=timezone.now() + starts_in,
+        place="Rathaus",
+        accessibility="stufenlos",
+        minutes=minutes,
+    )
 
 
 def end_consultation(procedure: Procedure, *, days_ago: int = 1) -> None:

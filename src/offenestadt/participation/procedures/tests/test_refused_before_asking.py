@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from offenestadt.accounts.models import User
 from offenestadt.audit.models import AuditEntry
@@ -17,6 +16,7 @@ from offenestadt.participation.procedures.models import Meeting, PhaseKind, Proc
 from offenestadt.participation.procedures.tests.procedure_setup import (
     consultation,
     end_consultation,
+    info_evening,
     paragraph,
 )
 
@@ -90,13 +90,7 @@ def test_minutes_that_cannot_be_published_yet_say_what_is_missing(
     editor: User, client_for: ClientFor
 ) -> None:
     procedure = consultation(editor)
-    meeting = Meeting.objects.create(
-        procedure=procedure,
-        title="Infoabend",
-        starts_at=timezone.now() + timedelta(days=2),
-        place="Rathaus",
-        accessibility="stufenlos",
-    )
+    meeting = info_evening(procedure, starts_in=timedelta(days=2))
     client = client_for(editor)
     url = f"{procedure.get_absolute_url()}veranstaltungen/{meeting.pk}/"
     detail = client.get(url).content.decode()
@@ -111,14 +105,7 @@ def test_minutes_that_cannot_be_published_yet_say_what_is_missing(
 
 def test_published_minutes_are_not_asked_about_again(editor: User, client_for: ClientFor) -> None:
     procedure = consultation(editor)
-    meeting = Meeting.objects.create(
-        procedure=procedure,
-        title="Infoabend",
-        starts_at=timezone.now() - timedelta(days=1),
-        place="Rathaus",
-        accessibility="stufenlos",
-        minutes="Es wurde gesprochen.",
-    )
+    meeting = info_evening(procedure, starts_in=timedelta(days=-1), minutes="Es wurde gesprochen.")
     services.meeting_minutes_publish(actor=editor, meeting=meeting)
     url = f"{procedure.get_absolute_url()}veranstaltungen/{meeting.pk}/"
     response = client_for(editor).get(f"{url}protokoll-veroeffentlichen/")

@@ -21,6 +21,7 @@ from offenestadt.participation.procedures.models import Document, Meeting, Phase
 from offenestadt.participation.procedures.tests.procedure_setup import (
     consultation,
     end_consultation,
+    info_evening,
     paragraph,
 )
 from offenestadt.participation.proposals.models import Proposal, ProposalStatus, Support
@@ -378,14 +379,7 @@ def test_the_feeds_tell_what_happened_as_atom(
         answered_at=timezone.now(),
     )
     # A meeting that took place (announced while it was ahead), as stored.
-    meeting = Meeting.objects.create(
-        procedure=procedure,
-        title="Infoabend",
-        starts_at=timezone.now() - timedelta(hours=3),
-        place="Rathaus",
-        accessibility="stufenlos",
-        minutes="Es kamen viele.",
-    )
+    meeting = info_evening(procedure, starts_in=timedelta(hours=-3), minutes="Es kamen viele.")
     services.meeting_minutes_publish(actor=editor, meeting=meeting)
     end_consultation(procedure)
     services.procedure_report_publish(actor=editor, procedure=procedure, report="Das Ergebnis.")
@@ -450,14 +444,7 @@ def test_the_api_gives_a_procedure_with_phases_texts_and_report(
     )
     moderation_services.contribution_hide(actor=editor, contribution=hidden, reason="Spam")
     # A meeting that took place (announced while it was ahead), as stored.
-    Meeting.objects.create(
-        procedure=procedure,
-        title="Infoabend",
-        starts_at=timezone.now() - timedelta(days=1),
-        place="Rathaus",
-        accessibility="stufenlos",
-        minutes="Entwurf.",
-    )
+    info_evening(procedure, starts_in=timedelta(days=-1), minutes="Entwurf.")
     url = f"/api/v1/procedures/{procedure.slug}"
     body = client.get(url).json()
     assert [p["kind"]["code"] for p in body["phases"]] == ["information", "consultation"]
