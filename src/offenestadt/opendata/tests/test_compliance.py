@@ -15,6 +15,7 @@ from offenestadt.core.retention import OPEN_DATA
 from offenestadt.opendata.catalogue.models import Dataset, Distribution
 from offenestadt.opendata.filescan.models import FileScan, ScanState
 from offenestadt.opendata.pipeline.models import RawUpload
+from offenestadt.opendata.tests.factories import DatasetFactory
 from offenestadt.processing.retention import retention_enforce
 from offenestadt.registry.tests.factories import ProjectFactory
 
@@ -22,13 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 def make_dataset(office: Office, *, personal: bool, published: bool = True) -> Dataset:
-    dataset = Dataset.objects.create(
+    dataset = DatasetFactory.create(
         name="messwerte",
         title="Messwerte",
-        description="Werte",
         publisher=office,
-        contact_name="Amt",
-        contact_email="amt@example.org",
         published_at=timezone.now() if published else None,
     )
     dataset.projects.add(ProjectFactory.create(office=office, processes_personal_data=personal))

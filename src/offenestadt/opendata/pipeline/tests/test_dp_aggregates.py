@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from offenestadt.accounts.models import Office, User
-from offenestadt.opendata.catalogue.models import Dataset, Distribution
+from offenestadt.opendata.catalogue.models import Distribution
 from offenestadt.opendata.pipeline import services as pipeline
 from offenestadt.opendata.pipeline.models import PipelineStatus, RawUpload
+from offenestadt.opendata.tests.factories import DatasetFactory
 from offenestadt.opendata.tests.pipeline_support import DIAGNOSES, patients_csv, read_csv
 
 ClientFor = Callable[[User | None], Client]
@@ -26,13 +27,8 @@ ROLES = {f"role_{i}": "keep" for i in range(5)} | {f"generalisation_{i}": "mask"
 
 @pytest.fixture
 def upload(editor: User, office: Office) -> RawUpload:
-    dataset = Dataset.objects.create(
-        name="behandlungen",
-        title="Behandlungen in der Stadtklinik",
-        description="Behandlungen nach Diagnose.",
-        publisher=office,
-        contact_name="Stadtklinik",
-        contact_email="klinik@example.org",
+    dataset = DatasetFactory.create(
+        name="behandlungen", title="Behandlungen in der Stadtklinik", publisher=office
     )
     return pipeline.upload_create(
         actor=editor, dataset=dataset, file=SimpleUploadedFile("patienten.csv", RAW)
@@ -191,13 +187,8 @@ def test_the_service_refuses_bounds_no_sum_can_use(
 @pytest.fixture
 def amounts(editor: User, office: Office) -> RawUpload:
     """Amounts in euros and cents per district: decimals, summed within whole-number bounds."""
-    dataset = Dataset.objects.create(
-        name="zuschuesse",
-        title="Zuschüsse nach Bezirk",
-        description="Zuschüsse.",
-        publisher=office,
-        contact_name="Kämmerei",
-        contact_email="kaemmerei@example.org",
+    dataset = DatasetFactory.create(
+        name="zuschuesse", title="Zuschüsse nach Bezirk", publisher=office
     )
     rows = "".join(f"{('Mitte', 'Nord')[i % 2]},{i}.50\n" for i in range(40))
     return pipeline.upload_create(
