@@ -37,6 +37,7 @@ from offenestadt.contracts.models import (
     RedactionReason,
 )
 from offenestadt.core.countries import is_third_country
+from offenestadt.council.selectors import Deliberation, deliberation, first_deliberation
 from offenestadt.opendata.filescan import services as filescan
 from offenestadt.opendata.filescan.models import FileScan
 from offenestadt.registry.models import Project
@@ -320,6 +321,19 @@ def contract_gate(*, contract: Contract, to: ContractStatus, today: date) -> Non
         raise refusal
 
 
+def council_meeting(contract: Contract, today: date) -> Deliberation | None:
+    """The meeting that deliberates the contract: of its linked council papers, the first
+    (council.selectors.deliberation); None without a paper on a meeting, when the
+    hand-entered council fields count."""
+    return first_deliberation(contract.council_papers.all(), today)
+
+
+def _decided_in_council(contract: Contract, today: date) -> bool:
+    """Whether the council information system records the decision on a linked paper."""
+    found = (deliberation(paper, today) for paper in contract.council_papers.all())
+    return any(meeting is not None and meeting.decided for meeting in found)
+
+
 def contract_refusal(
     *,
     contract: Contract,
@@ -364,14 +378,16 @@ def contract_refusal(
                     "earliest": formats.date_format(since + timedelta(days=minimum), "DATE_FORMAT"),
                 }
             )
-        if not (contract.council_body and contract.meeting_date):
+        meeting = council_meeting(contract, today)
+        meeting_date = meeting.date if meeting else contract.meeting_date
+        if meeting_date is None or not (meeting or contract.council_body):
             problems.append(
                 Problem(
                     gettext("Tragen Sie Gremium und Sitzungstag der Beratung ein."),
                     _contract_field(contract, "council_body"),
                 )
             )
-        elif (contract.days_public(contract.meeting_date) or 0) < minimum:
+        elif (contract.days_public(meeting_date) or 0) < minimum:
             # The minimum is before the council deliberates, not before this click.
             problems.append(
                 Problem(
@@ -380,16 +396,20 @@ def contract_refusal(
                         "öffentlich; vor der Beratung müssen es mindestens %(minimum)s Tage sein."
                     )
                     % {
-                        "date": contract.meeting_date.isoformat(),
-                        "days": contract.days_public(contract.meeting_date) or 0,
+                        "date": meeting_date.isoformat(),
+                        "days": contract.days_public(meeting_date) or 0,
                         "minimum": minimum,
                     },
-                    _contract_field(contract, "meeting_date"),
+                    _contract_field(contract, "council_papers" if meeting else "meeting_date"),
                 )
             )
         if charter is not None:
             blockers = gate_blockers(evaluate(contract, charter), charter)
-    if to in {ContractStatus.DECIDED, ContractStatus.SIGNED} and not contract.decision_reference:
+    if (
+        to in {ContractStatus.DECIDED, ContractStatus.SIGNED}
+        and not contract.decision_reference
+        and not _decided_in_council(contract, today)
+    ):
         problems.append(
             Problem(
                 gettext("Ohne Beschluss des Gremiums kann der Vertrag nicht weiter."),

@@ -22,6 +22,7 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.core.uploads import UploadField
+from offenestadt.council.forms import CouncilPapersField
 from offenestadt.registry import rules as registry_rules
 from offenestadt.registry.models import Project
 
@@ -47,6 +48,7 @@ class ContractForm(forms.ModelForm[Contract]):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Die Projekte Ihres Amtes, denen der Vertrag dient."),
     )
+    council_papers = CouncilPapersField()
 
     class Meta:
         model = Contract
@@ -92,6 +94,7 @@ class ContractForm(forms.ModelForm[Contract]):
         field.required = not registry_rules.can_keep_record_without_project(user)
         if self.instance.pk is not None:
             field.initial = list(self.instance.projects.filter(pk__in=projects))
+            self.fields["council_papers"].initial = list(self.instance.council_papers.all())
         for name in ("signed_document", "public_document"):
             self.fields[name].widget.attrs["accept"] = "application/pdf"
         days = parameter_value(CharterVersion.objects.in_force(), CONTRACT_MIN_PUBLIC_DAYS)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.core.countries import country_field
 from offenestadt.core.gate_dates import DateRole, GateDate
+from offenestadt.council.models import Paper
 from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
 
 
@@ -113,7 +114,11 @@ class Contract(LinkedRecord):
     deletion_at_end = models.BooleanField(
         _("Löschung beim Auftragnehmer am Ende"), null=True, blank=True
     )
-    # The council's part (OParl: Paper, Consultation, AgendaItem; entered by hand for now).
+    # The council's papers (OParl): where linked, their meeting is the date the gates read.
+    council_papers = models.ManyToManyField(
+        Paper, verbose_name=_("Ratsvorlagen"), related_name="contracts", blank=True
+    )
+    # The council's part entered by hand, for cities without OParl (read without a paper).
     council_paper = models.CharField(_("Vorlage"), max_length=200, blank=True)
     council_body = models.CharField(_("Gremium"), max_length=200, blank=True)
     meeting_date = models.DateField(_("Sitzung am"), null=True, blank=True)

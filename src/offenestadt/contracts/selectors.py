@@ -30,6 +30,7 @@ from offenestadt.contracts.models import (
 )
 from offenestadt.contracts.rules import contracts_editable_by
 from offenestadt.core.countries import is_third_country
+from offenestadt.council.selectors import deliberations_prefetch
 from offenestadt.opendata.filescan import services as filescan
 from offenestadt.registry.models import Project
 
@@ -146,7 +147,13 @@ def contracts_held_at_gate(
     contracts = list(
         contracts_before_a_gate(user)
         .select_related("vendor")
-        .prefetch_related("locations", "subprocessors", "accesses", "redactions")
+        .prefetch_related(
+            "locations",
+            "subprocessors",
+            "accesses",
+            "redactions",
+            deliberations_prefetch("council_papers"),
+        )
         .order_by("title")
     )
     scans = filescan.current_scans(

@@ -40,6 +40,7 @@ from offenestadt.contracts.models import (
 )
 from offenestadt.contracts.terms import contract_terms
 from offenestadt.core.throttle import RateLimitedError, throttle_take
+from offenestadt.council.models import Paper
 from offenestadt.opendata.filescan import services as filescan
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save, project_evaluate
@@ -63,13 +64,23 @@ def contract_findings(contract: Contract) -> tuple[CharterVersion | None, list[F
 
 
 @transaction.atomic
-def contract_save(*, actor: Actor, contract: Contract, projects: list[Project]) -> Contract:
-    """Register or change a contract, its documents and projects.
+def contract_save(
+    *,
+    actor: Actor,
+    contract: Contract,
+    projects: list[Project],
+    council_papers: list[Paper] | None = None,
+) -> Contract:
+    """Register or change a contract, its documents, projects and council papers (None:
+    left as they are).
 
     A new public version of the document is checked for personal data before visitors get
     it (a PDF cannot be read by the check: the DPO approves it, four eyes).
     """
     linked_record_save(actor=actor, record=contract, projects=projects)
+    if council_papers is not None:
+        # unaudited: links are no audit_fields; the contract's page shows them with their dates
+        contract.council_papers.set(council_papers)
     filescan.file_scans_request(actor=actor, record=contract)
     return contract
 

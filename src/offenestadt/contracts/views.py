@@ -211,6 +211,7 @@ def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 actor=request.user,
                 contract=form.instance,
                 projects=projects_to_link(form, contract),
+                council_papers=form.cleaned_data["council_papers"],
             )
         except PermissionDenied as denied:
             form.add_error(None, str(denied) or _("Sie dürfen diese Projekte nicht verknüpfen."))

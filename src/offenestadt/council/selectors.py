@@ -8,7 +8,9 @@ read it, so they never disagree about the date.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from offenestadt.council.models import AgendaItem, Consultation, Meeting, Paper
@@ -55,23 +57,19 @@ def deliberation(paper: Paper, today: date | None = None) -> Deliberation | None
     A paper moved to a later meeting thus moves the date.
     """
     today = today or timezone.localdate()
-    consultations = list(
-        paper.consultations.filter(
-            deleted=False,
-            meeting__deleted=False,
-            meeting__cancelled=False,
-            meeting__start__isnull=False,
-        )
-        .select_related("meeting", "agenda_item")
-        .order_by("meeting__start", "pk")
+    found = sorted(
+        (
+            _of(paper, c, meeting, start)
+            for c in _consultations(paper)
+            if not c.deleted
+            and (meeting := c.meeting) is not None
+            and not (meeting.deleted or meeting.cancelled)
+            and (start := meeting.start) is not None
+        ),
+        key=lambda d: (d.start, d.consultation.pk),
     )
-    if any(c.authoritative for c in consultations):
-        consultations = [c for c in consultations if c.authoritative]
-    found = [
-        _of(paper, c, meeting, start)
-        for c in consultations
-        if (meeting := c.meeting) is not None and (start := meeting.start) is not None
-    ]
+    if any(d.consultation.authoritative for d in found):
+        found = [d for d in found if d.consultation.authoritative]
     decided = [d for d in found if d.decided]
     if decided:
         return decided[0]
@@ -81,10 +79,25 @@ def deliberation(paper: Paper, today: date | None = None) -> Deliberation | None
     return found[-1] if found else None
 
 
+def deliberations_prefetch(papers: str) -> Prefetch[Any]:
+    """What a list prefetches so that `deliberation` asks nothing more of each paper reached
+    through ``papers`` (the relation's name, e.g. "council_papers")."""
+    return Prefetch(
+        f"{papers}__consultations",
+        queryset=Consultation.objects.select_related("meeting", "agenda_item"),
+    )
+
+
 def first_deliberation(papers: Iterable[Paper], today: date | None = None) -> Deliberation | None:
     """Of several papers, the deliberation that comes first (the strictest for a deadline)."""
     found = [d for d in (deliberation(p, today) for p in papers) if d is not None]
     return min(found, key=lambda d: d.start, default=None)
+
+
+def _consultations(paper: Paper) -> Iterable[Consultation]:
+    if "consultations" in getattr(paper, "_prefetched_objects_cache", {}):
+        return paper.consultations.all()
+    return paper.consultations.select_related("meeting", "agenda_item")
 
 
 def _of(
@@ -95,3 +108,9 @@ def _of(
     if item is not None and (item.deleted or item.meeting_id != consultation.meeting_id):
         item = None
     return Deliberation(paper, consultation, meeting, item, start, timezone.localdate(start))
+
+
+def papers_matching(query: str) -> list[Paper]:
+    """The not-deleted papers with this reference number, else those whose title holds it."""
+    papers = Paper.objects.filter(deleted=False).order_by("reference", "pk")
+    return list(papers.filter(reference__iexact=query) or papers.filter(name__icontains=query))

@@ -23,6 +23,7 @@ from offenestadt.charter.parameters import (
     THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,
     parameter_value,
 )
+from offenestadt.council.selectors import first_deliberation
 from offenestadt.registry.channels import NON_DIGITAL_CHANNELS, Channel
 from offenestadt.registry.licences import is_osi_approved
 from offenestadt.registry.models import (
@@ -153,6 +154,22 @@ def public_before_decision(project: Project, charter: CharterVersion) -> Outcome
             ),
             {"days": days},
             fix=reverse("registry:project_publish", args=[project.slug]),
+        )
+    meeting = first_deliberation(project.council_papers.all())
+    if meeting is not None:
+        # Counted to the council's meeting on its paper: a paper moved later moves the day.
+        public = (meeting.date - timezone.localdate(project.published_at)).days
+        met = public >= days
+        return Outcome(
+            Status.MET if met else Status.VIOLATED,
+            _("Bis zur Sitzung am %(date)s ist das Projekt %(public)s Tage öffentlich.")
+            if met
+            else _(
+                "Bis zur Sitzung am %(date)s ist das Projekt nur %(public)s Tage öffentlich; "
+                "vor der Entscheidung müssen es %(days)s Tage sein."
+            ),
+            {"date": _Day(meeting.date), "public": public, "days": days},
+            fix="" if met else _project_field(project, "council_papers"),
         )
     public_days = (timezone.now() - project.published_at).days
     if public_days < days:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.accounts.rules import offices_served_by
+from offenestadt.council.forms import CouncilPapersField
 from offenestadt.registry.models import (
     AccessChannel,
     FundingSource,
@@ -26,6 +27,8 @@ from offenestadt.registry.opening_hours import (
 
 
 class ProjectForm(forms.ModelForm[Project]):
+    council_papers = CouncilPapersField()
+
     class Meta:
         model = Project
         fields: ClassVar = [
@@ -52,6 +55,8 @@ class ProjectForm(forms.ModelForm[Project]):
         field.queryset = offices  # type: ignore[attr-defined]
         if offices.count() == 1:
             field.empty_label = None  # type: ignore[attr-defined]
+        if self.instance.pk is not None:
+            self.fields["council_papers"].initial = list(self.instance.council_papers.all())
 
 
 class TransitionForm(forms.Form):

@@ -12,6 +12,7 @@ from offenestadt.accounts.models import Actor, Office
 from offenestadt.accounts.rules import reads_internal
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.gate_dates import DateRole, GateDate
+from offenestadt.council.models import Paper
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.licences import LicenceError, parse_licence
 from offenestadt.registry.opening_hours import WeeklyHours, per_week_long
@@ -68,6 +69,10 @@ class Project(models.Model):
     contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=50, blank=True)
     budget = models.DecimalField(
         _("Budget in Euro"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # The council's papers about it: their meetings are the dates P3 counts to.
+    council_papers = models.ManyToManyField(
+        Paper, verbose_name=_("Ratsvorlagen"), related_name="projects", blank=True
     )
     processes_personal_data = models.BooleanField(
         _("Verarbeitet personenbezogene Daten"),

@@ -21,6 +21,7 @@ from offenestadt.charter.engine import Finding, evaluate, principle_statuses
 from offenestadt.charter.gates import GateRefusedError, announces_refusal
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.slugs import unique_slug
+from offenestadt.council.models import Paper
 from offenestadt.registry import rules
 from offenestadt.registry.compliance import project_gate
 from offenestadt.registry.models import (
@@ -153,9 +154,14 @@ def project_update(
     budget: Decimal | None = None,
     processes_personal_data: bool | None = None,
     internal_note: str = "",
+    council_papers: list[Paper] | None = None,
 ) -> Project:
-    """Change a project's description (its state changes through project_transition)."""
+    """Change a project's description and council papers (None: left as they are); its
+    state changes through project_transition."""
     _require_edit(actor, project)
+    if council_papers is not None:
+        # unaudited: links are no audit_fields; the project's page shows them with their dates
+        project.council_papers.set(council_papers)
     project.title = title
     project.summary = summary
     project.plain_language_summary = plain_language_summary

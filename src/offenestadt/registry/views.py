@@ -202,6 +202,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
         initial={"office": getattr(request.user, "office", None)},
         user=request.user,
     )
+    # Council papers are linked once the project exists.
+    del form.fields["council_papers"]
     if form.is_valid():
         project = services.project_create(actor=request.user, **form.cleaned_data)
         return redirect(project)

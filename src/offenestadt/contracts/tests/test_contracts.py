@@ -25,6 +25,7 @@ from offenestadt.contracts.models import (
     RedactionReason,
     SubProcessor,
 )
+from offenestadt.council.tests import factories as council
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save, project_findings
 from offenestadt.registry.tests.factories import ProjectFactory
@@ -206,3 +207,51 @@ def test_only_editors_of_a_linked_project_change_a_contract(
             ),
         )
     assert not Redaction.objects.exists()
+
+
+def test_a_linked_council_paper_sets_the_meeting_the_gate_counts_to(
+    contract: Contract, editor: User
+) -> None:
+    today = timezone.localdate()
+    _move(contract, editor, ContractStatus.PUBLISHED, today)
+    city = council.body()
+    paper = council.paper(city)
+    consultation = council.consult(paper, council.meeting(city, today + timedelta(days=10)))
+    contract.council_papers.set([paper])
+    # No hand-entered council fields: the paper's meeting, 10 days after publication, counts.
+    with pytest.raises(GateRefusedError) as refusal:
+        _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
+    assert refusal.value.problems == [
+        f"Bis zur Sitzung am {(today + timedelta(days=10)).isoformat()} ist der Vertrag nur "
+        "10 Tage öffentlich; vor der Beratung müssen es mindestens 28 Tage sein."
+    ]
+    assert getattr(refusal.value.problems[0], "fix_url", "").endswith("#id_council_papers")
+    # The paper moved to a later meeting: the date moves with it.
+    consultation.meeting = council.meeting(city, today + timedelta(days=35))
+    consultation.save()
+    _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
+    assert contract.status == ContractStatus.DELIBERATION
+
+
+def test_a_paper_overrides_the_hand_entered_meeting_and_records_the_decision(
+    contract: Contract, editor: User
+) -> None:
+    today = timezone.localdate()
+    _move(contract, editor, ContractStatus.PUBLISHED, today)
+    contract.council_body, contract.meeting_date = "Rat", today + timedelta(days=40)
+    city = council.body()
+    paper = council.paper(city)
+    meeting = council.meeting(city, today + timedelta(days=12))
+    council.consult(paper, meeting, agenda_item=council.item(meeting))
+    contract.council_papers.set([paper])
+    with pytest.raises(GateRefusedError, match="nur 12 Tage"):
+        _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=40))
+    contract.council_papers.set([])
+    _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=40))
+    # A decision the council information system records stands for the reference.
+    contract.council_papers.set([paper])
+    with pytest.raises(GateRefusedError, match="Ohne Beschluss"):
+        _move(contract, editor, ContractStatus.DECIDED, today + timedelta(days=40))
+    meeting.agenda_items.update(result="beschlossen")
+    _move(contract, editor, ContractStatus.DECIDED, today + timedelta(days=40))
+    assert contract.status == ContractStatus.DECIDED

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
+from offenestadt.council.tests import factories as council
 from offenestadt.participation.models import Phase as ParticipationPhase
 from offenestadt.participation.models import PhaseKind, Procedure
 from offenestadt.processing.models import ProcessingActivity
@@ -448,3 +449,22 @@ def test_p3_the_procedure_ending_makes_the_project_ready(charter: CharterVersion
         starts_on=today - timedelta(days=1), ends_on=today - timedelta(days=1)
     )
     assert _finding(project, charter, "participation-before-decision")[0] == Status.MET
+
+
+def test_p3_counts_to_the_meeting_of_a_linked_council_paper(charter: CharterVersion) -> None:
+    project = ProjectFactory.create(published_at=timezone.now())
+    today = timezone.localdate()
+    city = council.body()
+    paper = council.paper(city)
+    consultation = council.consult(paper, council.meeting(city, today + timedelta(days=10)))
+    project.council_papers.set([paper])
+
+    status, message = _finding(project, charter, "public-before-decision")
+    assert status == Status.VIOLATED
+    assert "nur 10 Tage öffentlich" in message and "28 Tage" in message
+
+    consultation.meeting = council.meeting(city, today + timedelta(days=30))
+    consultation.save()
+    status, message = _finding(project, charter, "public-before-decision")
+    assert status == Status.MET
+    assert "30 Tage öffentlich" in message
