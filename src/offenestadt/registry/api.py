@@ -1,7 +1,7 @@
 """Published projects in the public REST API: the register, its parts and its findings."""
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,8 @@ from offenestadt.charter.engine import Status
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
+from offenestadt.council.api import MeetingRef, PaperRef
+from offenestadt.council.models import Consultation, Meeting, Paper
 from offenestadt.registry import selectors
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
@@ -257,6 +259,29 @@ class ProjectDetail(ProjectSummary):
     contracts: list[LinkedRecordOut]
     processing_activities: list[LinkedRecordOut]
     datasets: list[LinkedRecordOut]
+    council_papers: list[PaperRef] = Field(
+        description="The council's papers about the project (see /council/papers/{paper_id})."
+    )
+    council_meetings: list[MeetingRef] = Field(
+        description="The meetings that deliberate those papers, by start."
+    )
+
+    @staticmethod
+    def resolve_council_papers(project: Project) -> list[Paper]:
+        return list(project.council_papers.all())
+
+    @staticmethod
+    def resolve_council_meetings(project: Project) -> list[Meeting]:
+        meetings = {
+            consultation.meeting.pk: consultation.meeting
+            for paper in project.council_papers.all()
+            for consultation in paper.consultations.all()
+            if consultation.meeting is not None
+        }
+        return sorted(
+            meetings.values(),
+            key=lambda m: (m.start is None, m.start or datetime.min.replace(tzinfo=UTC), m.pk),
+        )
 
     @staticmethod
     def resolve_participation_procedures(project: Project) -> list[Any]:
@@ -372,6 +397,14 @@ def project_detail(request: HttpRequest, slug: ProjectSlug) -> Project:
         "contracts",
         "processing_activities",
         "datasets",
+        # Deleted in the council information system: no longer the project's.
+        Prefetch("council_papers", Paper.objects.filter(deleted=False).order_by("reference", "pk")),
+        Prefetch(
+            "council_papers__consultations",
+            Consultation.objects.filter(deleted=False, meeting__deleted=False).select_related(
+                "meeting"
+            ),
+        ),
     )
     return _published_project(projects, slug)
 

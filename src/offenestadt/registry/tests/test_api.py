@@ -15,6 +15,8 @@ from offenestadt.accounts.models import Office, User
 from offenestadt.charter.engine import Finding, principle_statuses
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core.tests.openapi import assert_matches_openapi
+from offenestadt.council.models import Body, Consultation, Meeting, Paper
+from offenestadt.council.tests.records import oparl_id, small_council
 from offenestadt.registry.models import (
     AccessChannel,
     CouncilOverride,
@@ -405,6 +407,7 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
 
 def test_detail_queries_do_not_grow_with_the_parts(anonymous: Client, office: Office) -> None:
     project = ProjectFactory.create(slug="teile", office=office)
+    body = Body.objects.create(oparl_id=oparl_id("body", 1), name="Musterstadt")
 
     def add_parts() -> None:
         service = Service.objects.create(project=project, name="Dienst")
@@ -412,12 +415,40 @@ def test_detail_queries_do_not_grow_with_the_parts(anonymous: Client, office: Of
         AccessChannel.objects.create(service=service, phase="after", kind="phone")
         FundingSource.objects.create(project=project, name="Stadt", amount=Decimal(1))
         SoftwareComponent.objects.create(project=project, name="App")
+        number = Paper.objects.count() + 1
+        paper = Paper.objects.create(oparl_id=oparl_id("paper", number), body=body)
+        project.council_papers.add(paper)
+        meeting = Meeting.objects.create(oparl_id=oparl_id("meeting", number), body=body)
+        Consultation.objects.create(
+            oparl_id=oparl_id("consultation", number),
+            paper=paper,
+            meeting=meeting,
+        )
 
     add_parts()
     few = _list_queries(anonymous, "/api/v1/projects/teile")
     for _ in range(5):
         add_parts()
     assert _list_queries(anonymous, "/api/v1/projects/teile") == few
+
+
+def test_detail_names_the_council_papers_and_their_meetings(
+    anonymous: Client, office: Office
+) -> None:
+    council = small_council()
+    project = ProjectFactory.create(slug="sensoren", office=office)
+    deleted_paper = Paper.objects.get(deleted=True)
+    Consultation.objects.create(
+        oparl_id=oparl_id("consultation", 2),
+        paper=council["sensors"],
+        meeting=Meeting.objects.get(deleted=True),
+    )
+    project.council_papers.add(council["sensors"], deleted_paper)
+    response = anonymous.get("/api/v1/projects/sensoren")
+    body = response.json()
+    assert [p["reference"] for p in body["council_papers"]] == ["V/2026/017"]
+    assert [m["oparl_id"] for m in body["council_meetings"]] == [oparl_id("meeting", 1)]
+    assert_matches_openapi(anonymous, "/api/v1/projects/{slug}", response)
 
 
 @pytest.mark.parametrize("suffix", ["", "/findings", "/evaluations"])
