@@ -51,6 +51,7 @@ from offenestadt.core.forms import show_validation_error
 from offenestadt.core.parts import PartKind, PartPage, part_page
 from offenestadt.core.request_input import InputError, bounded_int, finite_decimal
 from offenestadt.core.throttle import RateLimitedError, address_key
+from offenestadt.council.selectors import paper_deliberations
 from offenestadt.opendata.filescan import services as filescan
 from offenestadt.registry.forms import projects_to_link
 
@@ -162,6 +163,7 @@ def _render_detail(
             "scorecard": Scorecard.build(findings, charter),
             "changes": changes_since_publication(contract),
             "projects": contract.projects.published(),
+            "council_papers": paper_deliberations(contract.council_papers.all()),
             "history": history_for(contract, request.user),
             "can_edit": can_edit,
             "transition_form": transition_form if can_edit else None,

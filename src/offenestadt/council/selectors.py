@@ -90,8 +90,15 @@ def deliberations_prefetch(papers: str) -> Prefetch[Any]:
 
 def first_deliberation(papers: Iterable[Paper], today: date | None = None) -> Deliberation | None:
     """Of several papers, the deliberation that comes first (the strictest for a deadline)."""
-    found = [d for d in (deliberation(p, today) for p in papers) if d is not None]
+    found = [d for _, d in paper_deliberations(papers, today) if d is not None]
     return min(found, key=lambda d: d.start, default=None)
+
+
+def paper_deliberations(
+    papers: Iterable[Paper], today: date | None = None
+) -> list[tuple[Paper, Deliberation | None]]:
+    """The papers not deleted, each with its deliberation (None: on no meeting yet)."""
+    return [(paper, deliberation(paper, today)) for paper in papers if not paper.deleted]
 
 
 def _consultations(paper: Paper) -> Iterable[Consultation]:

@@ -21,6 +21,7 @@ from offenestadt.charter.scorecard import Scorecard
 from offenestadt.charter.selectors import charter_in_force
 from offenestadt.core.confirm import confirmation_page, confirmed
 from offenestadt.core.forms import show_validation_error
+from offenestadt.council.selectors import paper_deliberations
 from offenestadt.registry import rules, selectors, services
 from offenestadt.registry.compliance import gate_ahead, project_gate
 from offenestadt.registry.forms import (
@@ -140,6 +141,7 @@ def _render_detail(
             else [],
             "overrides": overrides,
             "linked": project.linked_records(internal=reads_internal(request.user)),
+            "council_papers": paper_deliberations(project.council_papers.all()),
         },
         status=status,
     )

@@ -1,11 +1,14 @@
 """Linking a project to the council's papers on its edit form, by reference number or title."""
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
+from offenestadt.contracts.models import Contract
 from offenestadt.council.tests import factories as council
 from offenestadt.registry.models import Project
 from offenestadt.registry.tests.factories import ProjectFactory
@@ -51,3 +54,31 @@ def test_papers_are_linked_by_reference_or_title_and_unknown_ones_are_named(
 
     assert _save(client, project, "") == ""
     assert not project.council_papers.exists()
+
+
+def test_the_project_and_contract_pages_show_the_meeting_item_and_decision(
+    client_for: ClientFor, editor: User, project: Project
+) -> None:
+    city = council.body()
+    sensors = council.paper(city, "2026/017", name="Sensoren im Stadtpark")
+    sensors.web = "https://ris.example/vo/17"
+    sensors.save()
+    meeting = council.meeting(city, date(2026, 5, 7), name="Rat", web="https://ris.example/si/3")
+    item = council.item(meeting, result="einstimmig beschlossen")
+    council.consult(sensors, meeting, agenda_item=item)
+    waiting = council.paper(city, "2026/018", name="Parkleitsystem")
+    project.council_papers.set([sensors, waiting])
+    contract = Contract.objects.create(title="Wartungsvertrag", published_at=timezone.now())
+    contract.projects.set([project])
+    contract.council_papers.set([sensors])
+
+    for address in (project.get_absolute_url(), contract.get_absolute_url()):
+        page = client_for(None).get(address).content.decode()
+        assert '<a href="https://ris.example/vo/17">Vorlage 2026/017</a>' in page
+        assert '<a href="https://ris.example/si/3">Rat</a>' in page
+        assert "7. Mai 2026</time>, TOP Ö 4" in page
+        assert "Beschluss: einstimmig beschlossen" in page
+    page = client_for(None).get(project.get_absolute_url()).content.decode()
+    assert (
+        "Vorlage 2026/018: Parkleitsystem\n      \n      – noch keiner Sitzung zugeordnet" in page
+    )
