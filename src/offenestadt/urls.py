@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("beteiligung/", include("offenestadt.participation.urls")),
     path("abstimmungen/", include("offenestadt.voting.urls")),
     path("verarbeitungen/", include("offenestadt.processing.urls")),
+    path("rat/", include("offenestadt.council.urls")),
     path("daten/", include("offenestadt.opendata.catalogue.urls")),
     path("rohdaten/", include("offenestadt.opendata.pipeline.urls")),
     path("audit/", include("offenestadt.audit.urls")),

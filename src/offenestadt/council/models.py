@@ -217,6 +217,17 @@ class Consultation(OParlObject):
         return self.role or self.oparl_id
 
 
+# The OParl names of a file's function for its owner, as the pages call them.
+FILE_ROLE_LABELS = {
+    "mainFile": _("Hauptdokument"),
+    "invitation": _("Einladung"),
+    "resultsProtocol": _("Ergebnisprotokoll"),
+    "verbatimProtocol": _("Wortprotokoll"),
+    "resolutionFile": _("Beschluss"),
+    "auxiliaryFile": _("Anlage"),
+}
+
+
 class File(OParlObject):
     """A link to a document in the council information system; the file is not copied."""
 
@@ -245,6 +256,10 @@ class File(OParlObject):
     class Meta:
         verbose_name = _("Datei")
         verbose_name_plural = _("Dateien")
+
+    @property
+    def role_label(self) -> str:
+        return str(FILE_ROLE_LABELS.get(self.role, self.role))
 
 
 class SyncState(models.Model):

@@ -2,7 +2,8 @@
 
 `deliberation` is the one answer to "when does the council deal with this paper?": the
 contract gates, the charter's P3 rules, the record pages, the /rat/ pages and the API all
-read it, so they never disagree about the date.
+read it, so they never disagree about the date. The /rat/ pages read the records here too:
+only what the council information system has not deleted.
 """
 
 from collections.abc import Iterable
@@ -10,10 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
-from offenestadt.council.models import AgendaItem, Consultation, Meeting, Paper
+from offenestadt.council.models import (
+    AgendaItem,
+    Consultation,
+    File,
+    Meeting,
+    Organization,
+    Paper,
+)
 
 
 @dataclass(frozen=True)
@@ -121,3 +129,79 @@ def papers_matching(query: str) -> list[Paper]:
     """The not-deleted papers with this reference number, else those whose title holds it."""
     papers = Paper.objects.filter(deleted=False).order_by("reference", "pk")
     return list(papers.filter(reference__iexact=query) or papers.filter(name__icontains=query))
+
+
+def meetings() -> QuerySet[Meeting]:
+    """Meetings with their place and the bodies that meet (those not deleted)."""
+    return (
+        Meeting.objects.filter(deleted=False)
+        .select_related("location")
+        .prefetch_related(
+            Prefetch(
+                "organizations",
+                queryset=Organization.objects.filter(deleted=False).order_by("name"),
+            )
+        )
+    )
+
+
+def upcoming_meetings(now: datetime) -> QuerySet[Meeting]:
+    """Meetings still to come, the next first; a meeting that began today is still to come."""
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return meetings().filter(start__gte=today).order_by("start", "pk")
+
+
+def past_meetings(now: datetime) -> QuerySet[Meeting]:
+    """Meetings before today, the latest first; those without a date last."""
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return meetings().exclude(start__gte=today).order_by(F("start").desc(nulls_last=True), "-pk")
+
+
+def by_month(items: list[Meeting]) -> list[tuple[date | None, list[Meeting]]]:
+    """The meetings grouped by the month (local time) they start in, in their order."""
+    groups: list[tuple[date | None, list[Meeting]]] = []
+    for meeting in items:
+        month = timezone.localtime(meeting.start).date().replace(day=1) if meeting.start else None
+        if groups and groups[-1][0] == month:
+            groups[-1][1].append(meeting)
+        else:
+            groups.append((month, [meeting]))
+    return groups
+
+
+def meeting_with_agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda in its order, each item with the papers it deliberates."""
+    consultations = (
+        Consultation.objects.filter(deleted=False, paper__deleted=False)
+        .select_related("paper")
+        .order_by("pk")
+    )
+    return list(
+        meeting.agenda_items.filter(deleted=False)
+        .order_by("order", "pk")
+        .prefetch_related(
+            Prefetch("consultations", queryset=consultations),
+            Prefetch("files", queryset=File.objects.filter(deleted=False).order_by("pk")),
+        )
+    )
+
+
+def meeting_files(meeting: Meeting) -> QuerySet[File]:
+    return meeting.files.filter(deleted=False).order_by("pk")
+
+
+def papers() -> QuerySet[Paper]:
+    return Paper.objects.filter(deleted=False)
+
+
+def paper_consultations(paper: Paper) -> QuerySet[Consultation]:
+    """The paper's way through the council's bodies, by meeting date; unknown meetings last."""
+    return (
+        paper.consultations.filter(deleted=False)
+        .select_related("meeting", "agenda_item")
+        .order_by("meeting__start", "pk")
+    )
+
+
+def paper_files(paper: Paper) -> QuerySet[File]:
+    return paper.files.filter(deleted=False).order_by("pk")

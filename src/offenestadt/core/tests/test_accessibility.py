@@ -20,6 +20,7 @@ from offenestadt.core.tests.browser import (
     describe_violations,
     run_axe,
 )
+from offenestadt.council.models import Consultation
 from offenestadt.opendata.models import Dataset
 from offenestadt.participation.models import Procedure, Proposal
 from offenestadt.processing.models import ProcessingActivity
@@ -76,6 +77,8 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
     procedure = proposal.procedure
     vote = Vote.objects.published().order_by("pk").first()
     assert vote is not None, "the demo content has no published vote"
+    consultation = Consultation.objects.filter(deleted=False).order_by("pk").first()
+    assert consultation is not None, "the demo content has no council paper on a meeting"
     german = [
         "/",
         "/projekte/",
@@ -100,6 +103,9 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         f"/beteiligung/{procedure.slug}/ergebnis/",
         "/abstimmungen/",
         vote.get_absolute_url(),
+        "/rat/",
+        f"/rat/sitzungen/{consultation.meeting_id}/",
+        f"/rat/vorlagen/{consultation.paper_id}/",
         "/charta/version/1/",
         "/charta/vergleich/?von=1&zu=2",
         "/datenschutz/",
