@@ -1,6 +1,6 @@
-"""Demo council: a fictional town's council and two committees with a past and two coming
+"""Demo council: a fictional town's council and one committee, a past and two coming
 meetings, their agendas and papers, as an OParl import would leave them. The files link to
-an information system that does not exist (example.org)."""
+an information system that does not exist (.example)."""
 
 from datetime import datetime, time, timedelta
 
@@ -17,7 +17,7 @@ from offenestadt.council.models import (
     Paper,
 )
 
-SYSTEM = "https://ris.example.org/oparl/"
+SYSTEM = "https://ratsinfo.musterstadt.example/oparl/"
 
 # (key, name, organisation, days from today, agenda: (number, name, public, paper key))
 MEETINGS = [
