@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError
@@ -24,6 +25,8 @@ from offenestadt.contracts.models import (
 from offenestadt.contracts.services import contract_findings
 from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
 from offenestadt.core.request_input import MAX_RECORD_ID
+from offenestadt.council.api import PaperRef
+from offenestadt.council.models import Paper
 
 router = Router(tags=["contracts"])
 ContractId = PathEx[int, P(description="The contract's id.")]
@@ -125,7 +128,10 @@ class ContractDetail(ContractSummary):
     audit_rights: bool | None
     data_return_format: str
     deletion_at_end: bool | None
-    council_paper: str
+    council_papers: list[PaperRef] = Field(
+        description="The council's papers about the contract (see /council/papers/{paper_id})."
+    )
+    council_paper: str = Field(description="Entered by hand where no paper is linked.")
     council_body: str
     meeting_date: date | None
     agenda_item: str
@@ -138,6 +144,10 @@ class ContractDetail(ContractSummary):
     findings: list[ContractFindingOut] = Field(
         description="The charter in force applied to the contract now."
     )
+
+    @staticmethod
+    def resolve_council_papers(contract: Contract) -> list[Paper]:
+        return list(contract.council_papers.all())
 
     @staticmethod
     def resolve_data_owner(contract: Contract) -> str | None:
@@ -205,7 +215,15 @@ def contract_detail(request: HttpRequest, contract_id: ContractId) -> Contract:
     contract = (
         _published()
         .select_related("vendor")
-        .prefetch_related("projects", "locations", "subprocessors", "accesses", "redactions")
+        .prefetch_related(
+            "projects",
+            "locations",
+            "subprocessors",
+            "accesses",
+            "redactions",
+            # Deleted in the council information system: no longer the contract's.
+            Prefetch("council_papers", Paper.objects.filter(deleted=False).order_by("reference")),
+        )
         .filter(pk=contract_id)
         .first()
     )

@@ -9,6 +9,8 @@ from offenestadt.accounts.models import User
 from offenestadt.contracts.models import Contract
 from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.core.tests.openapi import assert_matches_openapi
+from offenestadt.council.models import Paper
+from offenestadt.council.tests.records import oparl_id, small_council
 
 ClientFor = Callable[[User | None], Client]
 SENSORS = "Lizenz- und Servicevertrag Sensorplattform (Demo)"
@@ -63,6 +65,18 @@ def test_the_detail_has_clauses_redactions_and_findings(anonymous: Client) -> No
     assert statuses["data-owned-by-city"] == "violated"
     assert statuses["data-stays-in-eu"] == "violated"
     assert statuses["redactions-justified"] == "met"
+    assert_matches_openapi(anonymous, "/api/v1/contracts/{contract_id}", response)
+
+
+def test_the_detail_names_the_council_papers(anonymous: Client) -> None:
+    council = small_council()
+    contract = Contract.objects.get(title=SENSORS)
+    contract.council_papers.add(council["sensors"], Paper.objects.get(deleted=True))
+    response = anonymous.get(f"/api/v1/contracts/{contract.pk}")
+    papers = response.json()["council_papers"]
+    assert [(p["reference"], p["oparl_id"]) for p in papers] == [
+        ("V/2026/017", oparl_id("paper", 1))
+    ]
     assert_matches_openapi(anonymous, "/api/v1/contracts/{contract_id}", response)
 
 
