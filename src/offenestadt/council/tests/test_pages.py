@@ -9,10 +9,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from offenestadt.accounts.models import Office, User
+from offenestadt.contracts.models import Contract
 from offenestadt.council import models as m
 from offenestadt.council.oparl.client import Client as OParlClient
 from offenestadt.council.oparl.importer import run_import
 from offenestadt.council.tests.oparl_server import serve
+from offenestadt.registry.services import linked_record_save
+from offenestadt.registry.tests.factories import ProjectFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "oparl"
 pytestmark = pytest.mark.django_db
@@ -204,3 +208,26 @@ def test_english_pages_under_en(client: Client) -> None:
 
     assert "Calendar of council meetings" in page(client, "/en/rat/")
     assert "Agenda" in page(client, f"/en/rat/sitzungen/{council.pk}/")
+
+
+def test_meeting_and_paper_show_the_linked_projects_and_contracts(
+    client: Client, editor: User, office: Office
+) -> None:
+    paper = m.Consultation.objects.get(paper__reference="133/2021").paper
+    project = ProjectFactory.create(office=office, title="Sensoren im Stadtpark")
+    draft = ProjectFactory.create(office=office, title="Noch geheim", draft=True)
+    contract = Contract(title="Wartungsvertrag Sensoren", published_at=timezone.now())
+    linked_record_save(actor=editor, record=contract, projects=[project])
+    for record in (project, draft, contract):
+        record.council_papers.add(paper)
+    meeting = m.Consultation.objects.get(paper=paper).meeting
+    assert meeting is not None
+
+    for path in (f"/rat/vorlagen/{paper.pk}/", f"/rat/sitzungen/{meeting.pk}/"):
+        html = page(client, path)
+        assert f'href="{project.get_absolute_url()}"' in html, path
+        assert f'href="{contract.get_absolute_url()}"' in html, path
+        assert "Noch geheim" not in html, path
+    other = m.Paper.objects.exclude(pk=paper.pk).order_by("pk").first()
+    assert other is not None
+    assert "Sensoren im Stadtpark" not in page(client, f"/rat/vorlagen/{other.pk}/")
