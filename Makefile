@@ -10,6 +10,9 @@ RUN := $(UV) run --frozen
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist; each worker has its own test database); the
+# longest tests are handed out first as workers come free.
+PARALLEL ?= -n auto --dist worksteal
 
 .PHONY: demo test test-quick test-cluster lint format bench messages
 
@@ -17,11 +20,11 @@ demo: $(UV)
 	$(RUN) offenestadt demo --host $(HOST) --port $(PORT)
 
 test: $(UV) node_modules/.package-lock.json
-	$(RUN) pytest
+	$(RUN) pytest $(PARALLEL)
 
 # Everything but the whole-site browser crawls, which take a third of the run; CI runs `test`.
 test-quick: $(UV) node_modules/.package-lock.json
-	$(RUN) pytest -m "not crawl"
+	$(RUN) pytest $(PARALLEL) -m "not crawl"
 
 # Two app servers, a worker and nginx on one PostgreSQL (DATABASE_URL's server), under load.
 test-cluster: $(UV)

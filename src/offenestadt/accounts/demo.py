@@ -1,5 +1,8 @@
 """Demo offices and staff accounts: fictional, with known passwords and TOTP keys."""
 
+import functools
+
+from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from offenestadt.accounts.models import Office, Role, User
@@ -23,6 +26,13 @@ STAFF = [
 ]
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """One hash for all demo accounts, made once per process: they share the printed
+    password, and Argon2 is slow on purpose (tests load the demo hundreds of times)."""
+    return make_password(DEMO_PASSWORD)
+
+
 def load_demo() -> list[str]:
     offices = {}
     for slug, name, email in OFFICES:
@@ -35,7 +45,7 @@ def load_demo() -> list[str]:
             defaults={"role": role, "office": offices.get(office) if office else None},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = _demo_password_hash()
             user.save()
             if user.needs_second_factor:
                 TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)

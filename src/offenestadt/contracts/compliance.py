@@ -396,7 +396,7 @@ def contract_refusal(
                         "öffentlich; vor der Beratung müssen es mindestens %(minimum)s Tage sein."
                     )
                     % {
-                        "date": meeting_date.isoformat(),
+                        "date": formats.date_format(meeting_date, "DATE_FORMAT"),
                         "days": contract.days_public(meeting_date) or 0,
                         "minimum": minimum,
                     },
@@ -426,7 +426,7 @@ def contract_refusal(
                 "Der Vertrag wird frühestens am %(date)s wirksam; bis dahin kann die Stadt "
                 "zurücktreten."
             )
-            % {"date": contract.withdrawal_until.isoformat()}
+            % {"date": formats.date_format(contract.withdrawal_until, "DATE_FORMAT")}
         )
     if contract.published_at is None and to == ContractStatus.PUBLISHED:
         problems.extend(

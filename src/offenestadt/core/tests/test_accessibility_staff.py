@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.accounts.demo import DEMO_PASSWORD
@@ -38,7 +38,7 @@ from offenestadt.core.tests.browser import (
     run_axe,
     sign_in,
 )
-from offenestadt.core.tests.test_accessibility import REFLOW, VIEWPORTS, check_layout
+from offenestadt.core.tests.test_accessibility import DESKTOP, REFLOW, check_on_every_screen
 from offenestadt.opendata.models import Dataset
 from offenestadt.participation.models import Procedure
 from offenestadt.processing import services
@@ -208,7 +208,7 @@ def page(monkeypatch: pytest.MonkeyPatch, site: StaffSite) -> Iterator[Page]:
     # Only while Chromium runs: see offenestadt.core.tests.browser.chromium.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium() as browser:
-        context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+        context = browser.new_context(locale="de-DE", viewport=DESKTOP)
         yield context.new_page()
         context.close()
 
@@ -234,11 +234,7 @@ def page_kind(path: str) -> Hashable:
 
 
 @pytest.mark.crawl
-@VIEWPORTS
-def test_staff_pages_meet_wcag_21_aa(
-    axe: str, page: Page, site: StaffSite, viewport: ViewportSize
-) -> None:
-    page.set_viewport_size(viewport)
+def test_staff_pages_meet_wcag_21_aa(axe: str, page: Page, site: StaffSite) -> None:
     problems: list[str] = []
     report: list[str] = []
     # The same templates serve everyone; what differs is which records, controls and
@@ -248,9 +244,7 @@ def test_staff_pages_meet_wcag_21_aa(
     for person in (site.editor, site.admin, site.dpo):
 
         def check(page: Page, path: str, person: Person = person) -> None:
-            label = f"{person.label}: {path}"
-            problems.extend(describe_violations(label, run_axe(page, axe)))
-            problems.extend(check_layout(page, label, viewport))
+            problems.extend(check_on_every_screen(page, f"{person.label}: {path}", axe))
 
         page.context.clear_cookies()
         sign_in(page, site.url, person.account)
@@ -272,7 +266,7 @@ def test_staff_pages_meet_wcag_21_aa(
         report += [f"  {path}" for path in checked]
 
     print(
-        f"\naxe-core (WCAG 2.1 A + AA) checked for staff at {viewport['width']} px:",
+        "\naxe-core (WCAG 2.1 A + AA) checked for staff at 1280, 360 and 320 px:",
         *report,
         sep="\n  ",
     )

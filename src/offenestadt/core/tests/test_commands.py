@@ -103,6 +103,9 @@ BESIDE_THE_DEMO: dict[str, list[Run]] = {
     ],
     "collectstatic": [Run("collectstatic", "static files copied")],
     "manage": [Run("manage check", "no issues")],
+    # No council information system answers on port 9 (discard): the import says so.
+    "oparl import": [Run("oparl import http://127.0.0.1:9/oparl", "keine Antwort", code=1)],
+    "oparl schedule": [Run("oparl schedule http://127.0.0.1:9/oparl", "queued the OParl import")],
 }
 
 

@@ -7,6 +7,7 @@ controls (aria-label, title, placeholder, alt), not code, hashes or the link to 
 version. A failure names the page and the English text on it.
 """
 
+import functools
 import html
 import re
 from collections.abc import Callable, Hashable
@@ -88,6 +89,7 @@ def _phrases(texts: list[str]) -> list[str]:
     return phrases
 
 
+@functools.cache
 def english_texts() -> re.Pattern[str]:
     """Our catalogue's English texts that differ from every German one, and Django's English
     interface texts of more than one word (one word alone, "Name", is German too)."""
