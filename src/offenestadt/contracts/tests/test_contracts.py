@@ -221,8 +221,9 @@ def test_a_linked_council_paper_sets_the_meeting_the_gate_counts_to(
     # No hand-entered council fields: the paper's meeting, 10 days after publication, counts.
     with pytest.raises(GateRefusedError) as refusal:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=28))
+    meeting = date_format(today + timedelta(days=10), "DATE_FORMAT")
     assert refusal.value.problems == [
-        f"Bis zur Sitzung am {(today + timedelta(days=10)).isoformat()} ist der Vertrag nur "
+        f"Bis zur Sitzung am {meeting} ist der Vertrag nur "
         "10 Tage öffentlich; vor der Beratung müssen es mindestens 28 Tage sein."
     ]
     assert getattr(refusal.value.problems[0], "fix_url", "").endswith("#id_council_papers")
