@@ -535,8 +535,14 @@ def across_servers(cluster: Cluster) -> None:
         form_url=f"{b}{detail}",
     )
     cluster.check(approved.status_code == 302, "the DPO, signed in on B, approves")
-    published = editor.submit(f"{a}{detail}veroeffentlichen/", {}, form_url=f"{a}{detail}")
-    cluster.check(published.status_code == 302, "the editor publishes via A")
+    publish = f"{a}{detail}veroeffentlichen/"
+    asked = editor.submit(publish, {}, form_url=f"{a}{detail}")
+    cluster.check(
+        asked.status_code == 200 and 'name="bestaetigt" value="1"' in asked.text,
+        "publishing via A asks once more before the file is added",
+    )
+    published = editor.submit(publish, {"bestaetigt": "1"}, form_url=f"{a}{detail}")
+    cluster.check(published.status_code == 302, "the editor confirms and publishes via A")
 
     new: list[str] = []
 
