@@ -23,7 +23,7 @@ from offenestadt.contracts.models import (
     Vendor,
 )
 from offenestadt.contracts.services import contract_findings
-from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
+from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled, paged
 from offenestadt.core.request_input import MAX_RECORD_ID
 from offenestadt.council.api import PaperRef
 from offenestadt.council.models import Paper
@@ -200,13 +200,7 @@ def contract_list(request: HttpRequest, filters: Query[ContractFilters]) -> dict
     """Published contracts by title, filtered and paged."""
     # The API shows what the public sees.
     contracts = selectors.contract_list(user=AnonymousUser(), filters=filters.selection())
-    page = contracts.prefetch_related("projects")[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": contracts.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": list(page),
-    }
+    return paged(contracts.prefetch_related("projects"), filters)
 
 
 @router.get("/contracts/{contract_id}", response={200: ContractDetail, 404: Problem})

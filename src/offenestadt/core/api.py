@@ -3,7 +3,7 @@ sentence, a bad input named), the page of a list, and text in German and English
 
 from typing import Any
 
-from django.db.models import Choices
+from django.db.models import Choices, QuerySet
 from django.utils import translation
 from ninja import Field, Schema
 
@@ -35,6 +35,17 @@ class Paging(Schema):
 
     limit: int = Field(50, ge=1, le=200, description="At most this many items.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Skip this many items first.")
+
+
+def paged(items: QuerySet[Any], paging: Paging) -> dict[str, Any]:
+    """The answer of a list operation: the page of ``items`` that ``paging`` asks for, and
+    how many match over all pages."""
+    return {
+        "count": items.count(),
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "items": list(items[paging.offset : paging.offset + paging.limit]),
+    }
 
 
 class LocalisedText(Schema):

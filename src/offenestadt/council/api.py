@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
-from offenestadt.core.api import InvalidInput, Paging, Problem
+from offenestadt.core.api import InvalidInput, Paging, Problem, paged
 from offenestadt.core.request_input import MAX_RECORD_ID
 from offenestadt.council.models import (
     AgendaItem,
@@ -237,15 +237,6 @@ def _meetings() -> QuerySet[Meeting]:
     )
 
 
-def _paged(items: QuerySet[Any], paging: Paging) -> dict[str, Any]:
-    return {
-        "count": items.count(),
-        "limit": paging.limit,
-        "offset": paging.offset,
-        "items": list(items[paging.offset : paging.offset + paging.limit]),
-    }
-
-
 @router.get("/council/meetings", response={200: MeetingPage, 422: InvalidInput})
 def council_meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> dict[str, Any]:
     """The council's meetings by start, filtered by day and body, and paged."""
@@ -260,7 +251,7 @@ def council_meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -
         if not _current(Organization).filter(pk=filters.organization).exists():
             raise _invalid("organization", f"There is no body {filters.organization}.")
         meetings = meetings.filter(organizations=filters.organization)
-    return _paged(meetings, filters)
+    return paged(meetings, filters)
 
 
 @router.get("/council/meetings/{meeting_id}", response={200: MeetingDetail, 404: Problem})
@@ -289,7 +280,7 @@ def council_paper_list(request: HttpRequest, filters: Query[PaperFilters]) -> di
     papers = _current(Paper).order_by(F("date").desc(nulls_last=True), "-pk")
     if filters.q:
         papers = papers.filter(Q(reference__icontains=filters.q) | Q(name__icontains=filters.q))
-    return _paged(papers, filters)
+    return paged(papers, filters)
 
 
 @router.get("/council/papers/{paper_id}", response={200: PaperDetail, 404: Problem})

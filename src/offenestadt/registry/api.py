@@ -15,7 +15,7 @@ from offenestadt.accounts.models import Office
 from offenestadt.charter.engine import Status
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
-from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
+from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled, paged
 from offenestadt.council.api import MeetingRef, PaperRef
 from offenestadt.council.models import Consultation, Meeting, Paper
 from offenestadt.registry import selectors
@@ -371,15 +371,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> dict[s
     """Published projects by title, filtered and paged."""
     # The API shows what the public sees.
     projects = selectors.project_list(user=AnonymousUser(), filters=_selection(filters))
-    page = projects.prefetch_related("funding_sources").order_by("title", "pk")[
-        filters.offset : filters.offset + filters.limit
-    ]
-    return {
-        "count": projects.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": page,
-    }
+    return paged(projects.prefetch_related("funding_sources").order_by("title", "pk"), filters)
 
 
 @router.get("/projects/{slug}", response={200: ProjectDetail, 404: Problem})

@@ -19,7 +19,7 @@ from django.utils import timezone
 from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled
+from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled, paged
 from offenestadt.core.throttle import address_key
 from offenestadt.registry.channels import Channel
 from offenestadt.voting import selectors, services
@@ -170,12 +170,7 @@ def _vote(vote_id: int) -> Vote:
 def vote_list(request: HttpRequest, filters: Query[VoteFilters]) -> dict[str, Any]:
     """Published polls and votes with their options, the latest to open first."""
     votes = _votes(filters.selection())
-    return {
-        "count": votes.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": list(votes[filters.offset : filters.offset + filters.limit]),
-    }
+    return paged(votes, filters)
 
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, 404: Problem})
