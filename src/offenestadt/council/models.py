@@ -212,6 +212,10 @@ class Consultation(OParlObject):
     class Meta:
         verbose_name = _("Beratung")
         verbose_name_plural = _("Beratungen")
+        indexes: ClassVar = [
+            # Each imported meeting looks up the consultations that wait for it by its id.
+            models.Index(fields=["meeting_ref"], name="council_consult_meeting_ref"),
+        ]
 
     def __str__(self) -> str:
         return self.role or self.oparl_id

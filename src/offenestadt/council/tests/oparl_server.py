@@ -1,10 +1,12 @@
 """A throw-away OParl server on 127.0.0.1 that serves a crawl folder, as the tests need it.
 
-The folder holds what a server returned, named as the crawl names it (`system.json`,
-`body.json`, `body/1/paper.json` for the first page, `body/1/paper?page=2.json`). The objects'
-ids are rewritten from the original host to this server's address. `modified_since` is honoured
-unless `honours_since` is off; a page named in `failing` answers 500 as many times as its
-count says (`body/1/paper?page=2`; the first page by its path alone).
+The folder holds what a server returned: `system.json`, `body.json`, `body/1/paper.json` for a
+list's first page and `body/1/paper%3Fpage=2.json` for its second (the `?` percent-encoded, as
+file systems and zip archives take it; a crawl that keeps the raw `?`, like the Hürtgenwald
+archive, is served too). The objects' ids are rewritten from the original host to this
+server's address. `modified_since` is honoured unless `honours_since` is off; a page named in
+`failing` answers 500 as many times as its count says (`body/1/paper?page=2`; the first page
+by its path alone).
 """
 
 import json
@@ -43,14 +45,22 @@ class Served:
         if self.failing.get(key, 0) > 0:
             self.failing[key] -= 1
             return 500, b'{"error": "Interner Fehler"}'
-        file = self.root / f"{key}.json"
-        if not file.is_file():
+        file = self.file(key)
+        if file is None:
             return 404, b'{"error": "nicht gefunden"}'
         text = file.read_text(encoding="utf-8").replace(ORIGINAL, self.base)
         since = query.get("modified_since") if self.honours_since else None
         if since:
             text = json.dumps(filtered(json.loads(text), since))
         return 200, text.encode("utf-8")
+
+    def file(self, key: str) -> Path | None:
+        """The file of a page's key (`body/1/paper?page=2`): `?` encoded as `%3F`, else raw."""
+        for name in (key.replace("?", "%3F"), key):
+            file = self.root / f"{name}.json"
+            if file.is_file():
+                return file
+        return None
 
 
 def filtered(data: dict[str, Any], since: str) -> dict[str, Any]:

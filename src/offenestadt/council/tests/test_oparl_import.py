@@ -129,7 +129,7 @@ def alter(crawl: Path) -> None:
         }
 
     edit(crawl, "body/1/paper.json", rename)
-    edit(crawl, "body/1/meeting?page=2.json", delete)
+    edit(crawl, "body/1/meeting%3Fpage=2.json", delete)
 
 
 @pytest.mark.parametrize("honours_since", [True, False])
