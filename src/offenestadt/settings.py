@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "offenestadt.accounts",
     "offenestadt.charter",
     "offenestadt.council",
+    "offenestadt.software",
     "offenestadt.registry",
     "offenestadt.contracts",
     "offenestadt.processing",

@@ -25,7 +25,6 @@ from offenestadt.charter.parameters import (
 )
 from offenestadt.council.selectors import first_deliberation
 from offenestadt.registry.channels import NON_DIGITAL_CHANNELS, Channel
-from offenestadt.registry.licences import is_osi_approved
 from offenestadt.registry.models import (
     GATED_STATUSES,
     LIFECYCLE,
@@ -38,6 +37,7 @@ from offenestadt.registry.models import (
     Service,
 )
 from offenestadt.registry.opening_hours import per_week_short
+from offenestadt.software.licences import is_osi_approved
 
 
 def _names(items: list[str]) -> str:

@@ -14,8 +14,8 @@ from offenestadt.charter.models import CharterVersion
 from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.council.models import Paper
 from offenestadt.registry.channels import Channel
-from offenestadt.registry.licences import LicenceError, parse_licence
 from offenestadt.registry.opening_hours import WeeklyHours, per_week_long
+from offenestadt.software.licences import LicenceError, parse_licence
 
 
 class ProjectStatus(models.TextChoices):

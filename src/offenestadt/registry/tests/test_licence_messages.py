@@ -3,7 +3,7 @@ instead; proprietary terms are written as SPDX's own LicenseRef-… and are not 
 
 import pytest
 
-from offenestadt.registry.licences import LicenceError, is_osi_approved, parse_licence
+from offenestadt.software.licences import LicenceError, is_osi_approved, parse_licence
 
 
 @pytest.mark.parametrize(

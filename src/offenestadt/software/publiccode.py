@@ -1,0 +1,159 @@
+"""publiccode.yml documents: read from YAML, checked against the standard's schema, written.
+
+The schema is the standard's own (schemas/SOURCE.md); each problem it finds is said in German
+and names the key to fix, so a pasted or uploaded file never ends in an error page.
+"""
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.utils.translation import gettext as _
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "publiccode.schema.json"
+
+# A publiccode.yml is a few kilobytes; more than this is not one.
+MAX_BYTES = 64 * 1024
+
+# The version of the standard the platform writes.
+PUBLICCODE_YML_VERSION = "0.4"
+
+
+class PubliccodeError(ValueError):
+    """A document that is no valid publiccode.yml; ``messages`` say in German what to fix."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@cache
+def _validator() -> Draft7Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: a few bytes of nested aliases would unfold into gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "alias", mark)
+        return super().compose_node(parent, index)
+
+
+def load_publiccode(text: str | bytes) -> dict[str, Any]:
+    """The document in ``text`` as plain JSON values, or PubliccodeError with what to fix."""
+    if len(text) > MAX_BYTES:
+        raise PubliccodeError(
+            [
+                _("Die Datei ist größer als %(size)d KB; eine publiccode.yml ist viel kleiner.")
+                % {"size": MAX_BYTES // 1024}
+            ]
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PubliccodeError([_("Die Datei ist nicht in UTF-8 kodiert.")]) from None
+    try:
+        document = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as error:
+        raise PubliccodeError([_yaml_message(error)]) from None
+    if not isinstance(document, dict):
+        raise PubliccodeError(
+            [_("Das ist keine publiccode.yml: erwartet werden Schlüssel wie name, url, legal.")]
+        )
+    # YAML reads dates as dates; the standard and its schema speak of strings.
+    plain: dict[str, Any] = json.loads(json.dumps(document, default=str))
+    if problems := schema_problems(plain):
+        raise PubliccodeError(problems)
+    return plain
+
+
+def _yaml_message(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    where = (
+        _("Zeile %(line)d, Spalte %(column)d") % {"line": mark.line + 1, "column": mark.column + 1}
+        if mark is not None
+        else _("unbekannte Stelle")
+    )
+    if getattr(error, "problem", None) == "alias":
+        return _("Aliase (*name) sind in einer publiccode.yml nicht erlaubt (%(where)s).") % {
+            "where": where
+        }
+    return _(
+        "Die Datei ist kein gültiges YAML (%(where)s). Prüfen Sie Einrückung, Doppelpunkte "
+        "und Anführungszeichen."
+    ) % {"where": where}
+
+
+def schema_problems(document: dict[str, Any]) -> list[str]:
+    """What the publiccode.yml schema finds wrong with ``document``, in German (empty: valid)."""
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    return [_schema_message(error) for error in errors]
+
+
+_TYPES = {
+    "string": "ein Text",
+    "array": "eine Liste",
+    "object": "ein Abschnitt mit Schlüsseln",
+    "boolean": "true oder false",
+    "number": "eine Zahl",
+}
+
+
+def _schema_message(error: SchemaError) -> str:
+    key = ".".join(str(part) for part in error.absolute_path) or _("(oberste Ebene)")
+    validator = error.validator
+    if validator == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return _("„%(key)s“: es fehlt der Schlüssel „%(missing)s“.") % {
+            "key": key,
+            "missing": ", ".join(missing),
+        }
+    if validator == "enum":
+        allowed = [str(value) for value in error.validator_value]
+        shown = ", ".join(allowed[:12]) + (" …" if len(allowed) > 12 else "")
+        return _("„%(key)s“: „%(value)s“ ist nicht erlaubt. Erlaubt sind: %(allowed)s.") % {
+            "key": key,
+            "value": error.instance,
+            "allowed": shown,
+        }
+    if validator == "type":
+        expected = error.validator_value
+        types = expected if isinstance(expected, list) else [expected]
+        names = [_TYPES.get(str(t), str(t)) for t in types]
+        return _("„%(key)s“ muss %(type)s sein.") % {"key": key, "type": " oder ".join(names)}
+    if validator == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        unknown = sorted(str(k) for k in error.instance if k not in known)
+        return _("„%(key)s“: unbekannter Schlüssel „%(unknown)s“.") % {
+            "key": key,
+            "unknown": ", ".join(unknown),
+        }
+    if validator == "maxLength":
+        return _("„%(key)s“ ist zu lang: höchstens %(limit)d Zeichen.") % {
+            "key": key,
+            "limit": error.validator_value,
+        }
+    if validator == "format":
+        return _("„%(key)s“: „%(value)s“ ist kein gültiger Wert im Format %(format)s.") % {
+            "key": key,
+            "value": error.instance,
+            "format": "JJJJ-MM-TT" if error.validator_value == "date" else error.validator_value,
+        }
+    return _("„%(key)s“ entspricht nicht dem Standard: %(detail)s") % {
+        "key": key,
+        "detail": error.message,
+    }
+
+
+def dump_publiccode(document: dict[str, Any]) -> str:
+    """``document`` as YAML, keys in the given order, umlauts as they are."""
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
