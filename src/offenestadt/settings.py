@@ -106,6 +106,17 @@ VOTING_CODE_GUESSING_ALERT = env_int("VOTING_CODE_GUESSING_ALERT", 1000)
 # Comments on contracts one connection may post per window.
 CONTRACT_COMMENT_LIMIT = env_int("CONTRACT_COMMENT_LIMIT", 10)
 CONTRACT_COMMENT_WINDOW_SECONDS = env_int("CONTRACT_COMMENT_WINDOW_SECONDS", 60 * 60)
+# Feedback on the platform's accessibility: days the city gives itself to answer, and how many
+# messages one connection may send per window.
+ACCESSIBILITY_REPLY_DAYS = env_int("ACCESSIBILITY_REPLY_DAYS", 30)
+ACCESSIBILITY_FEEDBACK_LIMIT = env_int("ACCESSIBILITY_FEEDBACK_LIMIT", 5)
+ACCESSIBILITY_FEEDBACK_WINDOW_SECONDS = env_int("ACCESSIBILITY_FEEDBACK_WINDOW_SECONDS", 60 * 60)
+# Where people turn when the city's answer to their feedback does not satisfy them: the
+# enforcement body of the city's federal state (its name, web address, e-mail, postal address).
+ACCESSIBILITY_ENFORCEMENT_NAME = env_str("ACCESSIBILITY_ENFORCEMENT_NAME", "")
+ACCESSIBILITY_ENFORCEMENT_URL = env_str("ACCESSIBILITY_ENFORCEMENT_URL", "")
+ACCESSIBILITY_ENFORCEMENT_EMAIL = env_str("ACCESSIBILITY_ENFORCEMENT_EMAIL", "")
+ACCESSIBILITY_ENFORCEMENT_ADDRESS = env_str("ACCESSIBILITY_ENFORCEMENT_ADDRESS", "")
 # The open data catalogue (DCAT-AP.de): the city's municipality key (AGS) for political
 # geocoding, and its ID in the national contributor list (http://dcat-ap.de/def/contributors/).
 OPENDATA_MUNICIPALITY_KEY = env_str("OPENDATA_MUNICIPALITY_KEY", "05911000")
@@ -128,6 +139,7 @@ INSTALLED_APPS = [
     "offenestadt.core",
     "offenestadt.accounts",
     "offenestadt.charter",
+    "offenestadt.accessibility",
     "offenestadt.council",
     "offenestadt.software",
     "offenestadt.registry",

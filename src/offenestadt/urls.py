@@ -55,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("abstimmungen/", include("offenestadt.voting.urls")),
     path("verarbeitungen/", include("offenestadt.processing.urls")),
     path("rat/", include("offenestadt.council.urls")),
+    path("barrierefreiheit/", include("offenestadt.accessibility.urls")),
     path("daten/", include("offenestadt.opendata.catalogue.urls")),
     path("rohdaten/", include("offenestadt.opendata.pipeline.urls")),
     path("audit/", include("offenestadt.audit.urls")),

@@ -21,12 +21,11 @@ from offenestadt.contracts.models import (
     SubProcessor,
     Vendor,
 )
+from offenestadt.core.forms import DATE_INPUT
 from offenestadt.core.uploads import UploadField
 from offenestadt.council.forms import CouncilPapersField
 from offenestadt.registry import rules as registry_rules
 from offenestadt.registry.models import Project
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _pdf(upload: Any) -> Any:

@@ -3,6 +3,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+# A date field as the browser's date picker, which sends and shows ISO dates.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def show_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's validation errors on the form: beside their field, or above all."""

@@ -26,6 +26,7 @@ NOTIFICATIONS = "plattform-benachrichtigungen"
 LOGS = "plattform-protokolle"
 OPEN_DATA = "plattform-offene-daten"
 BACKUPS = "plattform-sicherungen"
+ACCESSIBILITY_FEEDBACK = "plattform-rueckmeldungen-barrierefreiheit"
 
 
 @dataclass(frozen=True)

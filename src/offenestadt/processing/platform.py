@@ -12,6 +12,7 @@ from django.db import transaction
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.core.retention import (
+    ACCESSIBILITY_FEEDBACK,
     ACCOUNTS,
     BACKUPS,
     CONTRIBUTIONS,
@@ -212,6 +213,41 @@ PLATFORM_ACTIVITIES: list[dict[str, Any]] = [
                 "necessity": "Anonymisieren lässt sich nur, was vorliegt; veröffentlicht wird "
                 "nie die Rohfassung.",
             }
+        ],
+    },
+    {
+        "slug": ACCESSIBILITY_FEEDBACK,
+        "title": "Rückmeldungen zur Barrierefreiheit der Plattform",
+        "purposes": "Hinweise auf Barrieren und Anfragen nach Inhalten in zugänglicher Form "
+        "entgegennehmen, beantworten und die Barrieren beheben (BITV 2.0, Richtlinie "
+        "(EU) 2016/2102).",
+        "data_subjects": "Menschen, die eine Rückmeldung zur Barrierefreiheit senden.",
+        "recipients": "Die Administration der Plattform in der Stadtverwaltung.",
+        "plain_language": "Sie brauchen kein Konto. Eine E-Mail-Adresse oder Telefonnummer "
+        "geben Sie nur an, wenn Sie eine Antwort möchten; die Plattform löscht sie drei "
+        "Monate nach der Antwort. Ihre Nachricht selbst löscht sie nach zwei Jahren.",
+        "categories": [
+            {
+                "key": "reply-contact",
+                "name": "E-Mail-Adresse oder Telefonnummer für die Antwort",
+                "purpose": "Auf die Rückmeldung antworten.",
+                "legal_basis": LegalBasis.ART6_A,
+                "retention_amount": 3,
+                "retention_unit": RetentionUnit.MONTHS,
+                "retention_start": "der Antwort",
+                "mandatory": False,
+            },
+            {
+                "key": "feedback-message",
+                "name": "Text der Rückmeldung und die betroffene Seite",
+                "purpose": "Barrieren beheben und im Bericht zur Barrierefreiheit belegen, "
+                "welche Hinweise eingingen.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 2,
+                "retention_unit": RetentionUnit.YEARS,
+                "retention_start": "dem Eingang der Rückmeldung",
+                "necessity": "Ohne die Nachricht lässt sich die Barriere nicht beheben.",
+            },
         ],
     },
     {

@@ -110,6 +110,9 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         "/charta/vergleich/?von=1&zu=2",
         "/datenschutz/",
         "/impressum/",
+        "/barrierefreiheit/",
+        "/barrierefreiheit/leichte-sprache/",
+        "/barrierefreiheit/rueckmeldung/",
         "/konto/anmelden/",
     ]
     return DemoSite(url=live_server.url, required_paths=german + ["/en" + path for path in german])

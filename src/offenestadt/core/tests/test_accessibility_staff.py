@@ -197,7 +197,12 @@ def site(live_server: LiveServer, transactional_db: None) -> StaffSite:
         admin=Person(
             "administrator",
             demo_account("admin"),
-            ["/verarbeitungen/pruefung/", *record_paths(other)],
+            [
+                "/verarbeitungen/pruefung/",
+                "/barrierefreiheit/bearbeiten/",
+                "/barrierefreiheit/rueckmeldungen/",
+                *record_paths(other),
+            ],
         ),
     )
 

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.accounts.rules import offices_served_by
+from offenestadt.core.forms import DATE_INPUT
 from offenestadt.core.uploads import UploadField
 from offenestadt.opendata.catalogue.models import Dataset, Distribution, Keyword, Theme
 from offenestadt.registry.models import Project
 from offenestadt.registry.rules import can_keep_record_without_project, projects_linkable_by
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Words of the catalogue's own addresses (/daten/neu/), which no dataset may be named.
 RESERVED_NAMES = frozenset({"neu"})
 KEYWORD_MAX_LENGTH = Keyword._meta.get_field("name").max_length or 100

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.core.forms import DATE_INPUT
 from offenestadt.participation.procedures import rules
 from offenestadt.participation.procedures.models import (
     Document,
@@ -18,7 +19,6 @@ from offenestadt.participation.procedures.models import (
 )
 from offenestadt.registry.models import Project
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

@@ -11,6 +11,8 @@ from django.db.models import Func, IntegerField, QuerySet, Subquery, Value
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.accessibility import selectors as accessibility
+from offenestadt.accessibility.models import Feedback
 from offenestadt.accounts.models import Actor, User
 from offenestadt.charter.engine import Finding
 from offenestadt.charter.mentions import Mentions
@@ -77,6 +79,8 @@ class Inbox:
     held: list[Held] | None = None
     reports: list[QueueItem] | None = None
     runs: QuerySet[RawUpload] | None = None
+    # For the administration: feedback on the platform's accessibility that waits for an answer.
+    feedback: QuerySet[Feedback] | None = None
     deadlines: list[Deadline] = field(default_factory=list)
 
     def item_count(self) -> int:
@@ -89,6 +93,7 @@ class Inbox:
             self.held,
             self.reports,
             self.runs,
+            self.feedback,
             self.deadlines,
         ]
         return sum(len(section) for section in sections if section is not None)
@@ -184,6 +189,8 @@ def inbox_for(user: Actor, today: date) -> Inbox:
         inbox.reports = moderation_queue(actor=user)
         inbox.runs = pipeline.runs_to_follow(user)
         inbox.deadlines = _deadlines(user, charter, today)
+    if accessibility.handles_feedback(user):
+        inbox.feedback = accessibility.open_feedback(user)
     return inbox
 
 
@@ -205,6 +212,8 @@ def task_count(user: User, today: date) -> int:
             processing_rules.activities_reviewable_by(user),
             pipeline_rules.uploads_reviewable_by(user),
         ]
+    if accessibility.handles_feedback(user):
+        waiting.append(accessibility.open_feedback(user))
     charter = None
     if creates := can_create_project(user):
         charter = charter_in_force(today)
