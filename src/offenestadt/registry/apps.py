@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "offenestadt.registry"
     verbose_name = _("Projektregister")
+
+    def ready(self) -> None:
+        from offenestadt.council.signals import deliberations_changed
+        from offenestadt.registry.services import projects_of_papers_evaluate
+
+        # A council paper moved by an import: its projects' findings are evaluated again.
+        deliberations_changed.connect(projects_of_papers_evaluate, dispatch_uid="registry")

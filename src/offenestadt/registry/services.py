@@ -4,7 +4,7 @@ After each write the project is evaluated against the charter in force, and the
 evaluation is kept when its findings changed, so the history of findings is complete.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -101,6 +101,13 @@ def project_evaluate(*, project: Project) -> ProjectEvaluation | None:
         for principle, status in principle_statuses(findings).items()
     )
     return evaluation
+
+
+def projects_of_papers_evaluate(*, papers: Collection[int], **_: object) -> None:
+    """Receiver of council.signals.deliberations_changed: an import may have moved the
+    meeting of these council papers, which P3 counts to; their projects are evaluated again."""
+    for project in Project.objects.filter(council_papers__in=papers).distinct().order_by("pk"):
+        project_evaluate(project=project)
 
 
 @transaction.atomic

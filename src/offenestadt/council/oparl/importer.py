@@ -47,7 +47,9 @@ def run_import(
     store = Store(summary)
     data = choose_body(client, url, body)
     with transaction.atomic():
+        store.begin([data])
         record = mapping.body(store, data)
+        store.flush()
     for name, model, save in LISTS:
         list_url = data.get(name)
         if not isinstance(list_url, str):
@@ -101,8 +103,10 @@ def walk(
         since = after
     for number, page in enumerate(pages, start=1):
         with transaction.atomic():
+            store.begin(page.items)
             for item in page.items:
                 one(store, body, model, save, item, since)
+            store.flush()
             state.resume_url = page.next_url or ""
             if page.next_url is None:
                 state.synced_until = state.walk_started

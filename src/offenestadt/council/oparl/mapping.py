@@ -8,14 +8,7 @@ address and the like are never read.
 from typing import Any
 
 from offenestadt.council import models as m
-from offenestadt.council.oparl.store import (
-    Store,
-    as_date,
-    as_datetime,
-    as_text,
-    pk_of,
-    pks,
-)
+from offenestadt.council.oparl.store import Store, as_date, as_datetime, as_text
 
 FILE_ROLES = (
     "mainFile",
@@ -55,7 +48,7 @@ def location(store: Store, value: Any) -> int | None:
                 "geojson": geojson if isinstance(geojson, dict) else None,
             },
         ).pk
-    return pk_of(m.Location, value)
+    return store.pk_of(m.Location, value)
 
 
 def files(store: Store, item: dict[str, Any], owner: dict[str, Any]) -> None:
@@ -166,7 +159,7 @@ def person(store: Store, item: dict[str, Any], parent: m.Body) -> None:
             membership,
             {
                 "person_id": record.pk,
-                "organization_id": pk_of(m.Organization, membership.get("organization")),
+                "organization_id": store.pk_of(m.Organization, membership.get("organization")),
                 "role": as_text(membership.get("role")),
                 "voting_right": membership.get("votingRight")
                 if isinstance(membership.get("votingRight"), bool)
@@ -175,7 +168,7 @@ def person(store: Store, item: dict[str, Any], parent: m.Body) -> None:
                 "end_date": as_date(membership.get("endDate")),
             },
         )
-    store.retire(record.memberships.all(), kept)
+    store.retire(record, "memberships", kept)
 
 
 def meeting(store: Store, item: dict[str, Any], parent: m.Body) -> None:
@@ -192,7 +185,7 @@ def meeting(store: Store, item: dict[str, Any], parent: m.Body) -> None:
             "location_id": location(store, item.get("location")),
             "web": as_text(item.get("web")),
         },
-        related={"organizations": pks(m.Organization, item.get("organization"))},
+        related={"organizations": store.pks(m.Organization, item.get("organization"))},
     )
     files(store, item, {"meeting_id": record.pk})
     kept = set()
@@ -221,7 +214,7 @@ def meeting(store: Store, item: dict[str, Any], parent: m.Body) -> None:
             },
         )
         files(store, agenda_item, {"agenda_item_id": saved.pk})
-    store.retire(record.agenda_items.all(), kept)
+    store.retire(record, "agenda_items", kept)
     link_consultations(store, record)
 
 
@@ -235,6 +228,7 @@ def link_consultations(store: Store, record: m.Meeting) -> None:
         ).first()
         # unaudited: a mirror of the council information system
         consultation.save(update_fields=["meeting", "agenda_item"])
+        store.touched(consultation)
         store.summary.count("updated", m.Consultation)
 
 
@@ -266,12 +260,12 @@ def paper(store: Store, item: dict[str, Any], parent: m.Body) -> None:
             consultation,
             {
                 "paper_id": record.pk,
-                "meeting_id": pk_of(m.Meeting, meeting_ref),
-                "agenda_item_id": pk_of(m.AgendaItem, agenda_item_ref),
+                "meeting_id": store.pk_of(m.Meeting, meeting_ref),
+                "agenda_item_id": store.pk_of(m.AgendaItem, agenda_item_ref),
                 "meeting_ref": meeting_ref,
                 "agenda_item_ref": agenda_item_ref,
                 "role": as_text(consultation.get("role")),
                 "authoritative": authoritative if isinstance(authoritative, bool) else None,
             },
         )
-    store.retire(record.consultations.all(), kept)
+    store.retire(record, "consultations", kept)

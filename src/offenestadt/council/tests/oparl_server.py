@@ -9,7 +9,11 @@ server's address. `modified_since` is honoured unless `honours_since` is off; a 
 by its path alone).
 """
 
+import io
 import json
+import shutil
+import subprocess
+import tarfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +25,36 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 ORIGINAL = "https://sdnetrim.kdvz-frechen.de/rim4220/webservice/oparl/v1.0/"
+# The whole Hürtgenwald crawl, beside the repository (not shipped with it).
+ROOT = Path(__file__).resolve().parents[4]
+ARCHIVE = Path("shared/reference/oparl/crawl-huertgenwald/cache_huertgenwald.tar.zst")
+
+
+def shared_archive() -> Path | None:
+    """`../shared` beside the checkout, or beside the main checkout of a git worktree."""
+    checkouts = [ROOT]
+    git = ROOT / ".git"
+    if git.is_file():
+        # A worktree: `gitdir: <main>/.git/worktrees/<name>`.
+        checkouts.append(Path(git.read_text().split(":", 1)[1].strip()).parents[2])
+    for checkout in checkouts:
+        if (checkout.parent / ARCHIVE).is_file():
+            return checkout.parent / ARCHIVE
+    return None
+
+
+def unpacked_crawl(folder: Path) -> Path | str:
+    """The whole crawl unpacked into ``folder``; else why it cannot be (a sentence)."""
+    archive = shared_archive()
+    if archive is None:
+        return f"the crawl is not there: ../{ARCHIVE} beside the repository"
+    zstd = shutil.which("zstd")
+    if zstd is None:
+        return "zstd is not installed; it unpacks the crawl"
+    unpacked = subprocess.run([zstd, "-d", "-c", str(archive)], check=True, capture_output=True)
+    with tarfile.open(fileobj=io.BytesIO(unpacked.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
 
 
 @dataclass

@@ -4,11 +4,7 @@ The crawl lies beside the repository in `../shared/reference/oparl/` and is not 
 test is skipped where it is missing.
 """
 
-import io
 import json
-import shutil
-import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -16,37 +12,14 @@ import pytest
 from offenestadt.council import models as m
 from offenestadt.council.oparl.client import Client
 from offenestadt.council.oparl.importer import run_import
-from offenestadt.council.tests.oparl_server import serve
-
-ROOT = Path(__file__).resolve().parents[4]
-ARCHIVE = Path("shared/reference/oparl/crawl-huertgenwald/cache_huertgenwald.tar.zst")
-
-
-def shared_archive() -> Path | None:
-    """`../shared` beside the checkout, or beside the main checkout of a git worktree."""
-    checkouts = [ROOT]
-    git = ROOT / ".git"
-    if git.is_file():
-        # A worktree: `gitdir: <main>/.git/worktrees/<name>`.
-        checkouts.append(Path(git.read_text().split(":", 1)[1].strip()).parents[2])
-    for checkout in checkouts:
-        if (checkout.parent / ARCHIVE).is_file():
-            return checkout.parent / ARCHIVE
-    return None
+from offenestadt.council.tests.oparl_server import serve, unpacked_crawl
 
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    archive = shared_archive()
-    if archive is None:
-        pytest.skip(f"the crawl is not there: ../{ARCHIVE} beside the repository")
-    zstd = shutil.which("zstd")
-    if zstd is None:
-        pytest.skip("zstd is not installed; it unpacks the crawl")
-    folder = tmp_path_factory.mktemp("huertgenwald")
-    unpacked = subprocess.run([zstd, "-d", "-c", str(archive)], check=True, capture_output=True)
-    with tarfile.open(fileobj=io.BytesIO(unpacked.stdout)) as tar:
-        tar.extractall(folder, filter="data")
+    folder = unpacked_crawl(tmp_path_factory.mktemp("huertgenwald"))
+    if isinstance(folder, str):
+        pytest.skip(folder)
     return folder
 
 
