@@ -1,10 +1,11 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accessibility.models import Feedback, Statement
 from offenestadt.core.forms import DATE_INPUT
+from offenestadt.core.retention import ACCESSIBILITY_FEEDBACK, retention_period
 
 
 class FeedbackForm(forms.ModelForm[Feedback]):
@@ -19,6 +20,17 @@ class FeedbackForm(forms.ModelForm[Feedback]):
                 "anderen Form brauchen (zum Beispiel als Text statt als PDF)."
             )
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # How long the way to reply is kept, as the register says today.
+        period = retention_period(activity=ACCESSIBILITY_FEEDBACK, category="reply-contact")
+        if period is not None and period.has_retention:
+            contact = self.fields["contact"]
+            contact.help_text = _("%(help)s Aufbewahrt: %(period)s.") % {
+                "help": contact.help_text,
+                "period": period.retention_text,
+            }
 
 
 class StatementForm(forms.ModelForm[Statement]):

@@ -100,10 +100,7 @@ class Feedback(models.Model):
         _("E-Mail-Adresse oder Telefonnummer für die Antwort"),
         max_length=200,
         blank=True,
-        help_text=_(
-            "Freiwillig. Nur für die Antwort; gelöscht drei Monate nachdem wir geantwortet "
-            "haben. Ohne Angabe können wir nicht antworten."
-        ),
+        help_text=_("Freiwillig. Nur für die Antwort; ohne Angabe können wir nicht antworten."),
     )
     reply_due = models.DateField(_("Antwort fällig bis"), default=_reply_due)
     status = models.CharField(

@@ -88,6 +88,8 @@ def test_a_bad_date_is_named_and_nothing_is_stored(
 def test_anyone_reports_a_barrier_without_an_account(client: Client) -> None:
     form = client.get("/barrierefreiheit/rueckmeldung/?seite=/vertraege/")
     assert 'value="/vertraege/"' in form.content.decode()
+    # How long the way to reply is kept, as the register of processing activities says.
+    assert "Aufbewahrt: 3 Monate ab der Antwort." in form.content.decode()
     sent = client.post(
         "/barrierefreiheit/rueckmeldung/",
         {"message": "Die Tabelle hat keine Überschriften.", "page": "/vertraege/", "contact": ""},
