@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
+from offenestadt.accounts.models import Actor
 from offenestadt.council.models import (
     AgendaItem,
     Consultation,
@@ -188,6 +189,17 @@ def meeting_with_agenda(meeting: Meeting) -> list[AgendaItem]:
 
 def meeting_files(meeting: Meeting) -> QuerySet[File]:
     return meeting.files.filter(deleted=False).order_by("pk")
+
+
+def linked_records(papers: Iterable[Paper], user: Actor) -> dict[str, list[Any]]:
+    """The smart-city projects and contracts linked to the papers that ``user`` may see, each
+    once, by title: what the meeting and paper pages list and the meeting's dossier holds."""
+    projects: dict[int, Any] = {}
+    contracts: dict[int, Any] = {}
+    for paper in papers:
+        projects |= {p.pk: p for p in paper.projects.visible_to(user).order_by("title")}
+        contracts |= {c.pk: c for c in paper.contracts.visible_to(user).order_by("title")}
+    return {"projects": list(projects.values()), "contracts": list(contracts.values())}
 
 
 def papers() -> QuerySet[Paper]:

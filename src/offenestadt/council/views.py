@@ -2,7 +2,6 @@
 its agenda, each paper with its way through the council's bodies."""
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -12,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from offenestadt.accounts.models import Actor
 from offenestadt.core import ical
 from offenestadt.council import selectors
-from offenestadt.council.models import Meeting, Paper
+from offenestadt.council.models import Meeting
 
 PAST_PAGE_SIZE = 50
 
@@ -38,16 +36,6 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _linked(papers: list[Paper], user: Actor) -> dict[str, list[Any]]:
-    """The smart-city projects and contracts linked to the papers that ``user`` may see."""
-    projects: dict[int, Any] = {}
-    contracts: dict[int, Any] = {}
-    for paper in papers:
-        projects |= {p.pk: p for p in paper.projects.visible_to(user).order_by("title")}
-        contracts |= {c.pk: c for c in paper.contracts.visible_to(user).order_by("title")}
-    return {"projects": list(projects.values()), "contracts": list(contracts.values())}
-
-
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(selectors.meetings(), pk=pk)
     agenda = selectors.meeting_with_agenda(meeting)
@@ -59,7 +47,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "agenda": agenda,
             "files": selectors.meeting_files(meeting),
-            "linked": _linked(papers, request.user),
+            "linked": selectors.linked_records(papers, request.user),
         },
     )
 
@@ -73,7 +61,7 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "paper": paper,
             "consultations": selectors.paper_consultations(paper),
             "files": selectors.paper_files(paper),
-            "linked": _linked([paper], request.user),
+            "linked": selectors.linked_records([paper], request.user),
         },
     )
 

@@ -137,7 +137,7 @@ def _overrides(year: int) -> list[OverrideEntry]:
     ]
 
 
-def _places(contract: Contract) -> list[str]:
+def contract_places(contract: Contract) -> list[str]:
     """Where the contract's data goes, each place in words with its country."""
     unknown = _("Land offen")
     return [
@@ -157,7 +157,7 @@ def _places(contract: Contract) -> list[str]:
 
 def _contracts(year: int) -> list[ContractEntry]:
     return [
-        ContractEntry(contract, contract_data_region(contract), _places(contract))
+        ContractEntry(contract, contract_data_region(contract), contract_places(contract))
         for contract in contracts_signed_in(year)
     ]
 

@@ -12,4 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "charta/bericht/<int:year>/bericht.pdf", views.annual_report_pdf, name="annual_report_pdf"
     ),
+    # The council's pages are its own (council.urls); the dossier reads every domain app.
+    path("rat/sitzungen/<int:pk>/dossier.pdf", views.meeting_dossier_pdf, name="meeting_dossier"),
 ]
