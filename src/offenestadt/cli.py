@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
     "report": ("report", []),
     "backup": ("backup", []),
     "oparl": ("oparl", []),
+    "sbom": ("sbom", []),
     "restore": ("restore", []),
     "manage": ("", []),
 }
@@ -50,6 +51,7 @@ SUMMARIES = {
     "voting": "Issue one-time voting codes (codes --vote ID --count N --out CSV [--pdf PDF]).",
     "report": "Write the council's annual report (--year N --format html|pdf [--output FILE]).",
     "oparl": "Import the council information system (import URL [--body ID] [--since T]).",
+    "sbom": "Write the platform's SBOM (CycloneDX JSON) from uv.lock (--output FILE).",
     "backup": "Back up the database, media and audit head into one archive (--out DIR|F.tar).",
     "restore": "Restore a backup into an empty database, then verify its audit chain.",
     "scan": "Find personal data in a table and suggest a role for each column.",

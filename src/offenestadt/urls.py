@@ -7,6 +7,7 @@ from offenestadt.contracts import ocds_views
 from offenestadt.core.views import healthz
 from offenestadt.opendata.ckan import views as ckan_views
 from offenestadt.opendata.dcat import views as dcat_views
+from offenestadt.software import sbom_views
 
 # Refusals and errors answer with a page in the site's frame; under /api/ with a problem
 # document (JSON).
@@ -41,6 +42,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dataset/<str:name>.ttl", dcat_views.dataset_turtle, name="dcat_dataset_ttl"),
     path("dataset/<str:name>.rdf", dcat_views.dataset_rdfxml, name="dcat_dataset_rdf"),
     path("dataset/<str:name>.jsonld", dcat_views.dataset_jsonld, name="dcat_dataset_jsonld"),
+    # The platform's own software bill of materials (CycloneDX JSON).
+    path("software/sbom.json", sbom_views.sbom, name="software_sbom"),
 ]
 # German pages live at /, English ones at /en/: the address alone decides the language.
 urlpatterns += i18n_patterns(
