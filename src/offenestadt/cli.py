@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
     "backup": ("backup", []),
     "oparl": ("oparl", []),
     "sbom": ("sbom", []),
+    "infrastructure": ("infrastructure", []),
     "restore": ("restore", []),
     "manage": ("", []),
 }
@@ -52,6 +53,7 @@ SUMMARIES = {
     "report": "Write the council's annual report (--year N --format html|pdf [--output FILE]).",
     "oparl": "Import the council information system (import URL [--body ID] [--since T]).",
     "sbom": "Write the platform's SBOM (CycloneDX JSON) from uv.lock (--output FILE).",
+    "infrastructure": "Import a Freifunk community's nodes (import-freifunk FILE|URL).",
     "backup": "Back up the database, media and audit head into one archive (--out DIR|F.tar).",
     "restore": "Restore a backup into an empty database, then verify its audit chain.",
     "scan": "Find personal data in a table and suggest a role for each column.",

@@ -94,6 +94,10 @@ OPERATOR_ADDRESS = env_str("OPERATOR_ADDRESS", "Rathausplatz 1, 44700 Musterstad
 OPERATOR_EMAIL = env_str("OPERATOR_EMAIL", "smartcity@example.org")
 OPERATOR_PHONE = env_str("OPERATOR_PHONE", "0234 000000")
 DPO_CONTACT = env_str("DPO_CONTACT", "datenschutz@example.org")
+# The infrastructure register: the office (slug) that publishes it as open data (empty: the
+# first office), and the city's district outlines for its map (a GeoJSON file; empty: none).
+INFRASTRUCTURE_OFFICE = env_str("INFRASTRUCTURE_OFFICE", "")
+INFRASTRUCTURE_DISTRICTS_GEOJSON = env_str("INFRASTRUCTURE_DISTRICTS_GEOJSON", "")
 # Votes: how many unknown voting codes one connection may try, and how many ballots of an
 # open poll (without codes) it may cast, per window.
 VOTING_CODE_ATTEMPT_LIMIT = env_int("VOTING_CODE_ATTEMPT_LIMIT", 10)
@@ -146,6 +150,7 @@ INSTALLED_APPS = [
     "offenestadt.contracts",
     "offenestadt.processing",
     "offenestadt.opendata",
+    "offenestadt.infrastructure",
     "offenestadt.participation",
     "offenestadt.voting",
     # Above the domains: they read them all.

@@ -60,6 +60,7 @@ urlpatterns += i18n_patterns(
     path("rat/", include("offenestadt.council.urls")),
     path("barrierefreiheit/", include("offenestadt.accessibility.urls")),
     path("daten/", include("offenestadt.opendata.catalogue.urls")),
+    path("infrastruktur/", include("offenestadt.infrastructure.urls")),
     path("rohdaten/", include("offenestadt.opendata.pipeline.urls")),
     path("audit/", include("offenestadt.audit.urls")),
     path("aufgaben/", include("offenestadt.staff.urls")),

@@ -24,30 +24,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from offenestadt.core.tests.shared_reference import shared_path
+
 ORIGINAL = "https://sdnetrim.kdvz-frechen.de/rim4220/webservice/oparl/v1.0/"
 # The whole Hürtgenwald crawl, beside the repository (not shipped with it).
-ROOT = Path(__file__).resolve().parents[4]
-ARCHIVE = Path("shared/reference/oparl/crawl-huertgenwald/cache_huertgenwald.tar.zst")
-
-
-def shared_archive() -> Path | None:
-    """`../shared` beside the checkout, or beside the main checkout of a git worktree."""
-    checkouts = [ROOT]
-    git = ROOT / ".git"
-    if git.is_file():
-        # A worktree: `gitdir: <main>/.git/worktrees/<name>`.
-        checkouts.append(Path(git.read_text().split(":", 1)[1].strip()).parents[2])
-    for checkout in checkouts:
-        if (checkout.parent / ARCHIVE).is_file():
-            return checkout.parent / ARCHIVE
-    return None
+ARCHIVE = Path("reference/oparl/crawl-huertgenwald/cache_huertgenwald.tar.zst")
 
 
 def unpacked_crawl(folder: Path) -> Path | str:
     """The whole crawl unpacked into ``folder``; else why it cannot be (a sentence)."""
-    archive = shared_archive()
+    archive = shared_path(ARCHIVE)
     if archive is None:
-        return f"the crawl is not there: ../{ARCHIVE} beside the repository"
+        return f"the crawl is not there: ../shared/{ARCHIVE} beside the repository"
     zstd = shutil.which("zstd")
     if zstd is None:
         return "zstd is not installed; it unpacks the crawl"

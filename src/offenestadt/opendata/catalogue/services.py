@@ -7,8 +7,10 @@ harvester that no longer finds it in the catalogue knows it was withdrawn on pur
 import hashlib
 import mimetypes
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -16,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from offenestadt.accounts.models import Actor
+from offenestadt.accounts.models import Actor, Office
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import created_or_changed, delete_record, save_record
-from offenestadt.charter.gates import announces_refusal
+from offenestadt.charter.gates import GateRefusedError, announces_refusal
 from offenestadt.opendata.catalogue import rules
 from offenestadt.opendata.catalogue.models import Dataset, DatasetTheme, Distribution, Keyword
 from offenestadt.opendata.catalogue.tables import describe_csv, validate_csv
@@ -237,3 +239,61 @@ def distribution_to_pipeline(*, actor: Actor, distribution: Distribution) -> Raw
     transaction.on_commit(lambda: storage.delete(stored_name))
     _touch(dataset)
     return upload
+
+
+@dataclass(frozen=True)
+class KeptDataset:
+    """A dataset the platform keeps itself for one of its registers: one link to the
+    register's live export."""
+
+    name: str
+    title: str
+    description: str
+    theme: str
+    keywords: list[str]
+    distribution_title: str
+    access_url: str
+    format: str
+
+
+@transaction.atomic
+def kept_dataset_update(*, kept: KeptDataset, publisher: Office, changed: bool) -> Dataset:
+    """Create or bring up to date a dataset the platform keeps for a register, and put it
+    in the catalogue once it passes its gate (it stays a draft while the gate refuses).
+
+    Written by the platform itself (no acting person) after the register changed, e.g. by
+    an import; ``changed`` says the register's content did, so harvesters see it in the
+    dataset's modification date.
+    """
+    dataset = Dataset.objects.filter(name=kept.name).first() or Dataset(name=kept.name)
+    dataset.title = kept.title
+    dataset.description = kept.description
+    if dataset.pk is None:
+        dataset.publisher = publisher
+        dataset.contact_name = publisher.name
+        dataset.contact_email = publisher.email or settings.OPERATOR_EMAIL
+    dataset.full_clean()
+    save_record(record=dataset, actor=None, event=created_or_changed(dataset))
+    if not dataset.themes.exists():
+        # unaudited: themes and keywords are tags, no audit fields; the page shows them
+        DatasetTheme.objects.create(dataset=dataset, theme=kept.theme)
+        # unaudited: themes and keywords are tags, no audit fields; the page shows them
+        Keyword.objects.bulk_create(Keyword(dataset=dataset, name=k) for k in kept.keywords)
+    distribution = dataset.distributions.filter(access_url=kept.access_url).first()
+    if distribution is None:
+        distribution = Distribution(dataset=dataset, access_url=kept.access_url)
+    distribution.title = kept.distribution_title
+    distribution.format = kept.format.upper()
+    distribution.media_type = MEDIA_TYPES.get(distribution.format, "")
+    distribution.full_clean()
+    save_record(record=distribution, actor=None, event=created_or_changed(distribution))
+    if changed:
+        _touch(dataset)
+    if dataset.published_at is None and dataset.withdrawn_at is None:
+        try:
+            dataset_gate(dataset=dataset)
+        except GateRefusedError:
+            return dataset
+        dataset.published_at = dataset.modified_at = timezone.now()
+        save_record(record=dataset, actor=None, event=AuditEvent.PUBLISHED)
+    return dataset
