@@ -23,10 +23,11 @@ from offenestadt.contracts.models import Contract, Redaction, RedactionReason
 from offenestadt.core.tests.pdfs import assert_accessible_pdf, structure_tags
 from offenestadt.council import models as m
 from offenestadt.council.tests import factories as council
+from offenestadt.overview.dossier import meeting_dossier
 from offenestadt.overview.tests.fixtures import contract_for
 from offenestadt.participation.procedures.models import Procedure
 from offenestadt.processing.models import DataCategory, ProcessingActivity
-from offenestadt.registry.models import Project
+from offenestadt.registry.models import Project, ProjectEvaluation
 from offenestadt.registry.services import linked_record_save, project_evaluate
 from offenestadt.registry.tests.factories import ProjectFactory
 
@@ -246,3 +247,36 @@ def test_a_cancelled_meeting_says_so_and_a_deleted_one_is_gone(
     client = client_for(None)
     assert client.get(f"/rat/sitzungen/{session.meeting.pk}/dossier.pdf").status_code == 404
     assert client.get("/rat/sitzungen/999999/dossier.pdf").status_code == 404
+
+
+def test_an_open_finding_is_dated_from_the_first_evaluation_that_published_it(
+    session: Session,
+) -> None:
+    """Of the evaluations in a row holding the finding, the first; never before the project
+    was published, and not from before a gap in which the finding was gone."""
+    park = session.park
+    park.evaluations.filter(is_current=False).delete()  # those of the set-up, seconds ago
+    current = park.evaluations.get(is_current=True)
+    days = [timezone.now() - timedelta(days=n) for n in (30, 20, 10)]
+    park.published_at = days[0] - timedelta(days=5)
+    park.save(update_fields=["published_at"])
+    gone = [f for f in current.findings if f["rule"] != "free-training"]
+    for moment, findings in zip(days, [current.findings, gone, current.findings], strict=True):
+        ProjectEvaluation.objects.create(
+            project=park,
+            charter_version=current.charter_version,
+            findings=findings,
+            evaluated_at=moment,
+            is_current=False,
+        )
+
+    (entry,) = meeting_dossier(session.meeting).items[0].projects
+    since = {o.finding.rule: o.published_at for o in entry.open_findings}
+    assert since["free-training"] == days[2]  # back again ten days ago, not thirty
+    assert since["public-before-decision"] == days[0]
+    park.published_at = days[0] + timedelta(days=1)
+    park.save(update_fields=["published_at"])
+    (entry,) = meeting_dossier(session.meeting).items[0].projects
+    assert {o.published_at for o in entry.open_findings if o.finding.rule != "free-training"} == {
+        park.published_at
+    }
