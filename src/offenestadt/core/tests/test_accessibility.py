@@ -21,6 +21,7 @@ from offenestadt.core.tests.browser import (
     run_axe,
 )
 from offenestadt.council.models import Consultation
+from offenestadt.infrastructure.models import Asset
 from offenestadt.opendata.models import Dataset
 from offenestadt.participation.models import Procedure, Proposal
 from offenestadt.processing.models import ProcessingActivity
@@ -79,6 +80,8 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
     assert vote is not None, "the demo content has no published vote"
     consultation = Consultation.objects.filter(deleted=False).order_by("pk").first()
     assert consultation is not None, "the demo content has no council paper on a meeting"
+    asset = Asset.objects.order_by("pk").first()
+    assert asset is not None, "the demo content has no infrastructure asset"
     german = [
         "/",
         "/projekte/",
@@ -106,6 +109,8 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         "/rat/",
         f"/rat/sitzungen/{consultation.meeting_id}/",
         f"/rat/vorlagen/{consultation.paper_id}/",
+        "/infrastruktur/",
+        asset.get_absolute_url(),
         "/charta/version/1/",
         "/charta/vergleich/?von=1&zu=2",
         "/datenschutz/",

@@ -39,6 +39,7 @@ from offenestadt.core.tests.browser import (
     sign_in,
 )
 from offenestadt.core.tests.test_accessibility import DESKTOP, REFLOW, check_on_every_screen
+from offenestadt.infrastructure.models import Asset
 from offenestadt.opendata.models import Dataset
 from offenestadt.participation.models import Procedure
 from offenestadt.processing import services
@@ -65,6 +66,7 @@ EMPTY_FORMS = [
     "/rohdaten/neu/",
     "/beteiligung/neu/",
     "/abstimmungen/neu/",
+    "/infrastruktur/neu/",
 ]
 # A file's pages for staff lie under its download address (/daten/<name>/dateien/<id>/).
 FILE_PAGES = ("/neu/", "/aendern/", "/entfernen/")
@@ -99,8 +101,10 @@ def record_paths(office: Office) -> list[str]:
     dataset = Dataset.objects.filter(publisher=office).order_by("name").first()
     procedure = Procedure.objects.filter(office=office).order_by("slug").first()
     vote = Vote.objects.filter(procedure__office=office).order_by("pk").first()
-    assert project and activity and dataset and procedure and vote, (
-        f"the demo lacks a project, activity, dataset, procedure or vote of {office}"
+    # The register is the city's, not an office's: any editor keeps it.
+    asset = Asset.objects.order_by("pk").first()
+    assert project and activity and dataset and procedure and vote and asset, (
+        f"the demo lacks a project, activity, dataset, procedure, vote of {office} or an asset"
     )
     return [
         "/aufgaben/",
@@ -128,6 +132,8 @@ def record_paths(office: Office) -> list[str]:
         f"/abstimmungen/{vote.pk}/",
         f"/abstimmungen/{vote.pk}/bearbeiten/",
         f"/abstimmungen/{vote.pk}/stimmzettel-eingeben/",
+        "/infrastruktur/neu/",
+        f"/infrastruktur/{asset.pk}/bearbeiten/",
     ]
 
 
