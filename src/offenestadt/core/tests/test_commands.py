@@ -105,7 +105,7 @@ BESIDE_THE_DEMO: dict[str, list[Run]] = {
     "manage": [Run("manage check", "no issues")],
     # No council information system answers on port 9 (discard): the import says so.
     "oparl import": [Run("oparl import http://127.0.0.1:9/oparl", "keine Antwort", code=1)],
-    "oparl schedule": [Run("oparl schedule http://127.0.0.1:9/oparl", "queued the OParl import")],
+    "oparl schedule": [Run("oparl schedule http://127.0.0.1:9/oparl", "für den Worker eingereiht")],
     "sbom": [Run("sbom --output sbom.json", "SBOM geschrieben: sbom.json")],
 }
 

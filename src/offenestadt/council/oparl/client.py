@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from http.client import HTTPException
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 # C0 control characters other than tab, line feed and carriage return are never valid in
 # JSON text; some servers send them raw inside strings.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -23,12 +26,18 @@ USER_AGENT = "Offene Stadt OParl-Import"
 
 
 class OParlError(Exception):
-    """A page or object that could not be read; `kind` names the sort of failure."""
+    """A page or object that could not be read; `kind` names the sort of failure (a German
+    msgid: the summary shows it in the user's language)."""
 
     def __init__(self, kind: str, url: str, detail: str = "") -> None:
         self.kind = kind
         self.url = url
+        self.detail = detail
         super().__init__(f"{kind}: {url}" + (f" ({detail})" if detail else ""))
+
+    def message(self) -> str:
+        """The failure in the user's language."""
+        return f"{_(self.kind)}: {self.url}" + (f" ({self.detail})" if self.detail else "")
 
 
 @dataclass
@@ -53,7 +62,7 @@ class Client:
             glue = "&" if urllib.parse.urlsplit(url).query else "?"
             url = f"{url}{glue}{urllib.parse.urlencode(params)}"
         if urllib.parse.urlsplit(url).scheme not in {"http", "https"}:
-            raise OParlError("ungültige Adresse", url)
+            raise OParlError(gettext_noop("ungültige Adresse"), url)
         for attempt in range(self.attempts):
             try:
                 text = self._fetch(url)
@@ -64,12 +73,12 @@ class Client:
                     raise OParlError(f"HTTP {error.code}", url) from error
             except (TimeoutError, ConnectionError, HTTPException, urllib.error.URLError) as error:
                 if attempt == self.attempts - 1:
-                    raise OParlError("keine Antwort", url, str(error)) from error
+                    raise OParlError(gettext_noop("keine Antwort"), url, str(error)) from error
             else:
                 try:
                     return json.loads(CONTROL.sub("", text))
                 except json.JSONDecodeError as error:
-                    raise OParlError("kein gültiges JSON", url, str(error)) from error
+                    raise OParlError(gettext_noop("kein gültiges JSON"), url, str(error)) from error
             self.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -91,7 +100,7 @@ class Client:
         if isinstance(data, list):
             return Page(url, [item for item in data if isinstance(item, dict)], None)
         if not isinstance(data, dict):
-            raise OParlError("keine Liste", url)
+            raise OParlError(gettext_noop("keine Liste"), url)
         if "data" not in data:
             # A single object where a list was expected (some servers' body list).
             return Page(url, [data] if "id" in data else [], None)

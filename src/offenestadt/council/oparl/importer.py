@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from offenestadt.council import models as m
 from offenestadt.council.oparl import mapping
@@ -65,7 +66,7 @@ def run_import(
 def choose_body(client: Client, url: str, wanted: str | None) -> dict[str, Any]:
     system = client.get(url)
     if not isinstance(system, dict):
-        raise OParlError("kein OParl-System", url)
+        raise OParlError(gettext_noop("kein OParl-System"), url)
     if isinstance(system.get("body"), str):
         bodies = [item for page in client.pages(system["body"]) for item in page.items]
     elif isinstance(system.get("data"), list):
@@ -78,7 +79,12 @@ def choose_body(client: Client, url: str, wanted: str | None) -> dict[str, Any]:
     for item in bodies:
         if wanted is None or item["id"] == wanted or item["id"].rstrip("/").endswith(f"/{wanted}"):
             return item
-    raise OParlError("Körperschaft nicht gefunden" if wanted else "keine Körperschaft", url)
+    kind = (
+        gettext_noop("Körperschaft nicht gefunden")
+        if wanted
+        else gettext_noop("keine Körperschaft")
+    )
+    raise OParlError(kind, url)
 
 
 def walk(
@@ -124,7 +130,7 @@ def one(
     since: datetime | None,
 ) -> None:
     if not isinstance(item.get("id"), str):
-        store.summary.errors["Objekt ohne id"] += 1
+        store.summary.errors[gettext_noop("Objekt ohne id")] += 1
         return
     if mapping.is_deleted(item):
         # Deleted objects may come without their type: the list says what they were.

@@ -7,6 +7,8 @@ address and the like are never read.
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from offenestadt.council import models as m
 from offenestadt.council.oparl.store import Store, as_date, as_datetime, as_text
 
@@ -60,7 +62,7 @@ def files(store: Store, item: dict[str, Any], owner: dict[str, Any]) -> None:
                 continue
             access_url = as_text(file.get("accessUrl"))
             if not access_url:
-                store.summary.errors["Datei ohne accessUrl"] += 1
+                store.summary.errors[gettext_noop("Datei ohne accessUrl")] += 1
                 continue
             store.save(
                 m.File,

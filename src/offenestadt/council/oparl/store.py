@@ -13,12 +13,21 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from offenestadt.council.models import AgendaItem, Consultation, Meeting, OParlObject, Paper
 from offenestadt.council.signals import deliberations_changed
 
 # What happened to an object, by outcome; each a count per OParl type.
 OUTCOMES = ("created", "updated", "deleted", "unchanged", "skipped")
+OUTCOME_LABELS = {
+    "created": gettext_lazy("neu"),
+    "updated": gettext_lazy("geändert"),
+    "deleted": gettext_lazy("als gelöscht markiert"),
+    "unchanged": gettext_lazy("unverändert"),
+    "skipped": gettext_lazy("übersprungen"),
+}
 
 
 @dataclass
@@ -41,17 +50,35 @@ class Summary:
         return sum(self.total(outcome) for outcome in ("created", "updated", "deleted"))
 
     def lines(self) -> list[str]:
+        """The summary for the terminal, in the user's language."""
         lines = []
         for outcome in OUTCOMES:
-            detail = ", ".join(f"{name} {n}" for name, n in sorted(self.counts[outcome].items()))
-            lines.append(f"{outcome}: {self.total(outcome)}" + (f" ({detail})" if detail else ""))
-        errors = ", ".join(f"{kind} {n}" for kind, n in sorted(self.errors.items()))
-        lines.append(f"errors: {sum(self.errors.values())}" + (f" ({errors})" if errors else ""))
+            counts = sorted((plural(name), n) for name, n in self.counts[outcome].items())
+            lines.append(with_detail(str(OUTCOME_LABELS[outcome]), self.total(outcome), counts))
+        errors = sorted((_(kind), n) for kind, n in self.errors.items())
+        lines.append(with_detail(_("Fehler"), sum(self.errors.values()), errors))
         if self.ignores_since:
-            lines.append("the server ignores modified_since: every list was read in full")
+            lines.append(
+                _("Der Server beachtet modified_since nicht: jede Liste wurde ganz gelesen.")
+            )
         if self.incomplete:
-            lines.append("incomplete, a rerun resumes: " + ", ".join(self.incomplete))
+            lists = ", ".join(plural(name) for name in self.incomplete)
+            lines.append(
+                _("Unvollständig, ein neuer Lauf setzt fort bei: %(lists)s") % {"lists": lists}
+            )
         return lines
+
+
+def with_detail(label: str, total: int, counts: list[tuple[str, int]]) -> str:
+    """`neu: 12 (Sitzungen 2, Vorlagen 10)`."""
+    detail = ", ".join(f"{name} {n}" for name, n in counts)
+    return f"{label}: {total}" + (f" ({detail})" if detail else "")
+
+
+def plural(name: str) -> str:
+    """A type's or a list's name (`Paper`, `paper`) as the user reads it (`Vorlagen`)."""
+    model = model_of(name[:1].upper() + name[1:])
+    return str(model._meta.verbose_name_plural) if model else name
 
 
 def as_datetime(value: Any) -> datetime | None:

@@ -1,5 +1,6 @@
 """The OParl import against a trimmed copy of a real council system, served on 127.0.0.1."""
 
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from offenestadt.council import models as m
 from offenestadt.council.oparl.client import Client
@@ -270,13 +272,38 @@ def test_unknown_body_is_a_clear_error(server: Served) -> None:
         call_command("oparl", "import", server.system, "--body", "99")
 
 
-def test_command_prints_the_summary(server: Served, capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("oparl", "import", server.system)
+def test_command_prints_progress_and_summary_in_german(server: Served) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("oparl", "import", server.system, stdout=out, stderr=err)
 
-    out = capsys.readouterr().out
-    assert "created: " in out
-    assert "errors: 0" in out
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("neu: 102 (Beratungen 7, Dateien 38, Gremien 3, ")
+    assert "Sitzungen 3" in lines[0]
+    assert "Vorlagen 5" in lines[0]
+    assert lines[1] == "geändert: 0"
+    assert lines[-1] == "Fehler: 0"
+    assert "Vorlagen: Seite 1" in err.getvalue()
     assert live(m.Paper) == 5
+
+
+def test_the_summary_reads_in_english_too(server: Served) -> None:
+    server.failing["body/1/paper?page=2"] = 10
+    summary = run(server)
+
+    with translation.override("en"):
+        lines = summary.lines()
+
+    assert lines[0].startswith("new: ")
+    assert "Meetings 3" in lines[0]
+    assert lines[-2] == "errors: 1 (HTTP 500 1)"
+    assert lines[-1] == "incomplete, a new run resumes at: Council papers"
+    with translation.override("de"):
+        assert summary.lines()[-1] == "Unvollständig, ein neuer Lauf setzt fort bei: Vorlagen"
+
+
+def test_a_failed_import_says_why_in_german(server: Served) -> None:
+    with pytest.raises(CommandError, match="OParl-Import abgebrochen: keine Antwort"):
+        call_command("oparl", "import", "http://127.0.0.1:9/oparl")
 
 
 def test_command_refuses_a_malformed_since(server: Served) -> None:

@@ -5,9 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from offenestadt.council.oparl.client import OParlError
 from offenestadt.council.oparl.importer import run_import
+from offenestadt.council.oparl.store import plural
 from offenestadt.council.tasks import import_oparl
 
 
@@ -15,7 +17,8 @@ def since_value(text: str) -> datetime:
     parsed = parse_datetime(text) or parse_datetime(f"{text}T00:00:00")
     if parsed is None:
         raise CommandError(
-            f"--since: {text!r} ist kein Zeitpunkt (z. B. 2024-05-01T00:00:00+02:00)"
+            _("--since: „%(text)s“ ist kein Zeitpunkt (z. B. 2024-05-01T00:00:00+02:00)")
+            % {"text": text}
         )
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
@@ -41,24 +44,33 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, url: str, **options: Any) -> None:
         if action == "schedule":
             result = import_oparl.enqueue(url, options["body"])
-            self.stdout.write(f"queued the OParl import {result.id}")
+            self.stdout.write(
+                _("OParl-Import %(id)s für den Worker eingereiht.") % {"id": result.id}
+            )
             return
         since = since_value(options["since"]) if options["since"] else None
         try:
             summary = run_import(url, body=options["body"], since=since, progress=self.progress)
         except OParlError as error:
-            raise CommandError(f"OParl-Import abgebrochen: {error}") from error
+            raise CommandError(
+                _("OParl-Import abgebrochen: %(error)s") % {"error": error.message()}
+            ) from error
         if sys.stderr.isatty():
             self.stderr.write("")
         for line in summary.lines():
             self.stdout.write(line)
         if summary.incomplete:
-            raise CommandError("some lists stopped on an error; run the import again to resume")
+            raise CommandError(
+                _("Nicht jede Liste ist vollständig; ein neuer Lauf setzt dort fort.")
+            )
 
     def progress(self, name: str, page: int, pages: int | None) -> None:
-        of = f"/{pages}" if pages else ""
+        values = {"list": plural(name), "page": page, "pages": pages}
+        line = (
+            _("%(list)s: Seite %(page)s von %(pages)s") if pages else _("%(list)s: Seite %(page)s")
+        ) % values
         if sys.stderr.isatty():
-            self.stderr.write(f"\r{name}: page {page}{of}", ending="")
+            self.stderr.write(f"\r{line}", ending="")
             self.stderr.flush()
         elif page == 1 or page % 10 == 0 or page == pages:
-            self.stderr.write(f"{name}: page {page}{of}")
+            self.stderr.write(line)
