@@ -1,11 +1,14 @@
 """The register's filters and the staff form for an asset."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.accounts.models import Actor
 from offenestadt.infrastructure.models import Asset, AssetKind, AssetStatus, Holder
+from offenestadt.registry import rules as registry_rules
+from offenestadt.registry.models import Project
 
 ALL = [("", _("alle"))]
 
@@ -30,6 +33,14 @@ class AssetFilterForm(forms.Form):
 
 
 class AssetForm(forms.ModelForm[Asset]):
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Projekte"),
+        queryset=Project.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Die Projekte, die die Anlage bauen oder nutzen: ihr P6-Befund liest sie."),
+    )
+
     class Meta:
         model = Asset
         # What staff know; online state and last contact come from the community's map.
@@ -41,3 +52,11 @@ class AssetForm(forms.ModelForm[Asset]):
             "longitude": _("Dezimalgrad nach WGS 84, zum Beispiel 7.216236."),
             "node_id": _("Nur für Freifunk-Knoten: die ID aus der Knotenkarte."),
         }
+
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        projects = registry_rules.projects_linkable_by(user).order_by("title")
+        field = self.fields["projects"]
+        field.queryset = projects  # type: ignore[attr-defined]
+        if self.instance.pk is not None:
+            field.initial = list(self.instance.projects.filter(pk__in=projects))

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.registry.models import Project
+
 
 class AssetKind(models.TextChoices):
     WLAN_ACCESS_POINT = "wlan_access_point", _("Öffentlicher WLAN-Zugangspunkt")
@@ -85,6 +87,10 @@ class Asset(models.Model):
     last_seen = models.DateTimeField(_("Zuletzt gesehen"), null=True, blank=True)
     firmware = models.CharField(_("Firmware"), max_length=100, blank=True)
     model = models.CharField(_("Gerätemodell"), max_length=100, blank=True)
+    # The projects that build or use the asset: their P6 findings read it.
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("Projekte"), related_name="register_assets", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 

@@ -18,19 +18,35 @@ from offenestadt.infrastructure.freifunk import FreifunkNode, NodeList
 from offenestadt.infrastructure.models import Asset, AssetKind, AssetStatus, Holder
 from offenestadt.opendata.catalogue.models import Dataset, Theme
 from offenestadt.opendata.catalogue.services import KeptDataset, kept_dataset_update
+from offenestadt.registry import rules as registry_rules
+from offenestadt.registry.models import Project
+from offenestadt.registry.services import project_evaluate
 
 # The register's dataset in the open data catalogue, by its short name.
 DATASET_NAME = "infrastrukturregister"
 
 
 @transaction.atomic
-def asset_save(*, actor: Actor, asset: Asset) -> Asset:
-    """Add an asset to the register or change one."""
+def asset_save(*, actor: Actor, asset: Asset, projects: list[Project] | None = None) -> Asset:
+    """Add an asset to the register or change one, and link it to ``projects`` (None: keep
+    its links). Every project concerned is evaluated again: its P6 finding reads the asset."""
     if not rules.can_edit_assets(actor):
         raise PermissionDenied(_("Sie dürfen das Infrastrukturregister nicht ändern."))
+    linked_now = list(asset.projects.all()) if asset.pk else []
+    concerned = {*linked_now, *(projects or [])}
+    for project in concerned:
+        if not registry_rules.can_edit_project(actor, project):
+            raise PermissionDenied(
+                _("Sie dürfen das Projekt „%(title)s“ nicht ändern.") % {"title": project.title}
+            )
     asset.full_clean()
     if save_record(record=asset, actor=actor, event=created_or_changed(asset)) is not None:
         register_dataset_update(changed=True)
+    if projects is not None:
+        # unaudited: links are no audit_fields: the projects' and the asset's pages show them
+        asset.projects.set(projects)
+    for project in concerned:
+        project_evaluate(project=project)
     return asset
 
 
@@ -100,6 +116,7 @@ def freifunk_import(*, node_list: NodeList) -> ImportSummary:
     same list, it changes nothing. Written by the platform (the import has no person)."""
     summary = ImportSummary(source_format=node_list.source_format, notes=node_list.notes)
     known = {asset.node_id: asset for asset in Asset.objects.exclude(node_id="")}
+    changed: list[Asset] = []
     for node in node_list.nodes:
         asset = known.pop(node.node_id, None) or _new_node(node)
         _apply(asset, node)
@@ -110,11 +127,15 @@ def freifunk_import(*, node_list: NodeList) -> ImportSummary:
             summary.created += 1
         elif entry is not None:
             summary.changed += 1
+            changed.append(asset)
         else:
             summary.unchanged += 1
         if node.latitude is None:
             summary.without_location += 1
     summary.not_in_source = len(known)
+    # Projects whose P6 finding names a node that changed (a node just imported has none).
+    for project in Project.objects.filter(register_assets__in=changed).distinct():
+        project_evaluate(project=project)
     summary.dataset = register_dataset_update(changed=bool(summary.created or summary.changed))
     return summary
 

@@ -17,6 +17,8 @@ from offenestadt.infrastructure.forms import AssetFilterForm, AssetForm
 from offenestadt.infrastructure.geojson import feature_collection
 from offenestadt.infrastructure.map_svg import city_map, districts, legend
 from offenestadt.infrastructure.models import Asset
+from offenestadt.registry.forms import projects_to_link
+from offenestadt.registry.selectors import projects_visible_to
 
 PAGE_SIZE = 100
 
@@ -51,6 +53,9 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "asset": asset,
             "city_map": city_map([asset], districts()),
             "history": history_for(asset, request.user),
+            "projects": asset.projects.filter(pk__in=projects_visible_to(request.user)).order_by(
+                "title"
+            ),
             "can_edit": rules.can_edit_assets(request.user),
         },
     )
@@ -71,10 +76,16 @@ def geojson(request: HttpRequest) -> HttpResponse:
 def asset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     staff_only(request.user, rules.can_edit_assets(request.user))
     asset = get_object_or_404(Asset, pk=pk) if pk is not None else Asset()
-    form = AssetForm(request.POST if request.method == "POST" else None, instance=asset)
+    form = AssetForm(
+        request.POST if request.method == "POST" else None, instance=asset, user=request.user
+    )
     if form.is_valid():
         try:
-            services.asset_save(actor=request.user, asset=form.instance)
+            services.asset_save(
+                actor=request.user,
+                asset=form.instance,
+                projects=projects_to_link(form, form.instance),
+            )
         except ValidationError as error:
             show_validation_error(form, error)
         else:
