@@ -280,3 +280,14 @@ def test_an_open_finding_is_dated_from_the_first_evaluation_that_published_it(
     assert {o.published_at for o in entry.open_findings if o.finding.rule != "free-training"} == {
         park.published_at
     }
+
+
+def test_a_project_not_yet_evaluated_says_so_and_shows_its_records(
+    session: Session, client_for: ClientFor
+) -> None:
+    ProjectEvaluation.objects.filter(project=session.park).delete()
+    text = _text(_dossier(client_for(None), session.meeting), "Dossier: Rat der Stadt")
+    park = text.split("Projekt: Parksensoren")[1].split("Tagesordnungspunkt Ö 2")[0]
+    assert "Das Projekt ist noch nicht nach der Charta geprüft." in park
+    assert "Keine offenen Befunde." in park
+    assert "Vertrag: Cloud-Sensorik" in park and "Parkraumerfassung" in park
