@@ -107,6 +107,14 @@ BESIDE_THE_DEMO: dict[str, list[Run]] = {
     "oparl import": [Run("oparl import http://127.0.0.1:9/oparl", "keine Antwort", code=1)],
     "oparl schedule": [Run("oparl schedule http://127.0.0.1:9/oparl", "für den Worker eingereiht")],
     "sbom": [Run("sbom --output sbom.json", "SBOM geschrieben: sbom.json")],
+    # No community map answers on port 9 (discard): the import says so, in German.
+    "infrastructure import-freifunk": [
+        Run(
+            "infrastructure import-freifunk http://127.0.0.1:9/meshviewer.json",
+            "antwortet nicht",
+            code=1,
+        )
+    ],
 }
 
 
