@@ -58,6 +58,7 @@ urlpatterns += i18n_patterns(
     path("abstimmungen/", include("offenestadt.voting.urls")),
     path("verarbeitungen/", include("offenestadt.processing.urls")),
     path("rat/", include("offenestadt.council.urls")),
+    path("software/", include("offenestadt.software.urls")),
     path("barrierefreiheit/", include("offenestadt.accessibility.urls")),
     path("daten/", include("offenestadt.opendata.catalogue.urls")),
     path("infrastruktur/", include("offenestadt.infrastructure.urls")),

@@ -36,6 +36,7 @@ from offenestadt.registry.models import (
     Project,
     ProjectStatus,
     Service,
+    SoftwareComponent,
 )
 from offenestadt.registry.opening_hours import per_week_short
 from offenestadt.software.licences import is_osi_approved
@@ -561,38 +562,55 @@ def assets_in_public_hands(
 
 @rule(Project, "P7", "open-source-licence")
 def open_source_licence(project: Project, charter: CharterVersion) -> Outcome:
-    funded = [c for c in project.software_components.all() if c.publicly_funded]
+    components = project.software_components.select_related("register_entry")
+    funded = [c for c in components if c.publicly_funded_in_force]
     if not funded or not parameter_value(charter, PUBLIC_CODE_REQUIRES_OSI_LICENCE):
         return Outcome(
             Status.NOT_APPLICABLE, _("Das Projekt hat keine öffentlich bezahlte Software.")
         )
-    closed = [c for c in funded if c.licence and not is_osi_approved(c.licence)]
+    closed = [c for c in funded if c.licence_in_force and not is_osi_approved(c.licence_in_force)]
     if closed:
         return Outcome(
             Status.VIOLATED,
             _("Öffentlich bezahlte Software ohne OSI-anerkannte Lizenz: %(names)s."),
             {"names": _names([c.name for c in closed])},
-            fix=_part_field(project, "software", closed[0], "licence"),
+            fix=_software_fix(project, closed[0], "licence"),
         )
-    hidden = [c for c in funded if not c.repository_url]
+    hidden = [c for c in funded if not c.repository_in_force]
     if hidden:
         return Outcome(
             Status.VIOLATED,
             _("Öffentlich bezahlte Software ohne öffentliches Repository: %(names)s."),
             {"names": _names([c.name for c in hidden])},
-            fix=_part_field(project, "software", hidden[0], "repository_url"),
+            fix=_software_fix(project, hidden[0], "repository_url"),
         )
-    unlicensed = [c for c in funded if not c.licence]
+    unlicensed = [c for c in funded if not c.licence_in_force]
     if unlicensed:
         return Outcome(
             Status.MISSING,
             _("Nennen Sie die Lizenz (SPDX) von: %(names)s."),
             {"names": _names([c.name for c in unlicensed])},
-            fix=_part_field(project, "software", unlicensed[0], "licence"),
+            fix=_software_fix(project, unlicensed[0], "licence"),
+        )
+    # The register lists the open standards of a component's data formats and interfaces.
+    unnamed = [c for c in funded if c.register_entry and not c.register_entry.open_standards]
+    if unnamed:
+        return Outcome(
+            Status.MISSING,
+            _("Nennen Sie im Software-Register die offenen Standards von: %(names)s."),
+            {"names": _names([c.name for c in unnamed])},
+            fix=_software_fix(project, unnamed[0], "open_standards"),
         )
     return Outcome(
         Status.MET, _("Alle öffentlich bezahlte Software ist freie Software mit Repository.")
     )
+
+
+def _software_fix(project: Project, part: SoftwareComponent, field_name: str) -> str:
+    """Where to mend a software fact: the register's entry where the part names one."""
+    if part.register_entry:
+        return f"{reverse('software:edit', args=[part.register_entry.slug])}#id_{field_name}"
+    return _part_field(project, "software", part, field_name)
 
 
 # --- the gates of a project's lifecycle ----------------------------------------------------

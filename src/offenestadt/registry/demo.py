@@ -28,6 +28,7 @@ from offenestadt.registry.models import (
     TrainingOffer,
 )
 from offenestadt.registry.opening_hours import WeeklyHours
+from offenestadt.software.models import Component
 
 
 def load_demo() -> list[str]:
@@ -72,6 +73,7 @@ def _wlan(editors: dict[int | None, User]) -> None:
         SoftwareComponent(
             project=project,
             name="Gluon (Freifunk-Firmware)",
+            register_entry=Component.objects.filter(name="Gluon (Freifunk-Firmware)").first(),
             repository_url="https://github.com/freifunk-gluon/gluon",
             licence="BSD-2-Clause",
             publicly_funded=True,

@@ -16,6 +16,8 @@ from offenestadt.council.models import Paper
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.opening_hours import WeeklyHours, per_week_long
 from offenestadt.software.licences import LicenceError, parse_licence
+from offenestadt.software.models import Component
+from offenestadt.software.models import Hosting as Hosting  # where the project's parts name it
 
 
 class ProjectStatus(models.TextChoices):
@@ -319,13 +321,6 @@ class AccessChannel(models.Model):
         return _("Telefonzeiten") if self.kind == Channel.PHONE else _("Öffnungszeiten")
 
 
-class Hosting(models.TextChoices):
-    CITY = "city", _("Rechenzentrum der Stadt")
-    MUNICIPAL_COMPANY = "municipal_company", _("städtisches Unternehmen")
-    EU_PROVIDER = "eu_provider", _("Dienstleister in EU/EWR")
-    THIRD_COUNTRY = "third_country", _("Dienstleister außerhalb von EU/EWR")
-
-
 class SoftwareComponent(ProjectPart):
     project = models.ForeignKey(
         Project,
@@ -334,6 +329,18 @@ class SoftwareComponent(ProjectPart):
         verbose_name=_("Projekt"),
     )
     name = models.CharField(_("Name"), max_length=200)
+    register_entry = models.ForeignKey(
+        Component,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_parts",
+        verbose_name=_("Eintrag im Software-Register"),
+        help_text=_(
+            "Steht die Software im Register, gelten dessen Lizenz, Repository, Finanzierung "
+            "und offene Standards."
+        ),
+    )
     repository_url = models.URLField(_("Öffentliches Repository"), blank=True)
     licence = models.CharField(
         _("Lizenz (SPDX-Ausdruck)"),
@@ -353,6 +360,7 @@ class SoftwareComponent(ProjectPart):
 
     audit_fields: ClassVar[tuple[str, ...]] = (
         "name",
+        "register_entry",
         "repository_url",
         "licence",
         "publicly_funded",
@@ -367,6 +375,21 @@ class SoftwareComponent(ProjectPart):
 
     def __str__(self) -> str:
         return self.name
+
+    # What the charter's rules judge: the register's entry where the part names one (the
+    # city keeps a component's facts once), the part's own fields otherwise.
+    @property
+    def licence_in_force(self) -> str:
+        return self.register_entry.licence if self.register_entry else self.licence
+
+    @property
+    def repository_in_force(self) -> str:
+        return self.register_entry.repository_url if self.register_entry else self.repository_url
+
+    @property
+    def publicly_funded_in_force(self) -> bool:
+        entry = self.register_entry
+        return entry.publicly_funded if entry else self.publicly_funded
 
     def clean(self) -> None:
         if self.licence:

@@ -110,6 +110,14 @@ def projects_of_papers_evaluate(*, papers: Collection[int], **_: object) -> None
         project_evaluate(project=project)
 
 
+def projects_of_component_evaluate(*, component: int, **_: object) -> None:
+    """Receiver of software.signals.component_changed: the projects whose software parts
+    name this register entry are judged on its facts (P7), so they are evaluated again."""
+    projects = Project.objects.filter(software_components__register_entry=component)
+    for project in projects.distinct().order_by("pk"):
+        project_evaluate(project=project)
+
+
 @transaction.atomic
 def project_create(
     *,

@@ -5,6 +5,7 @@ and names the key to fix, so a pasted or uploaded file never ends in an error pa
 """
 
 import json
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ import yaml
 from django.utils.translation import gettext as _
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError as SchemaError
+
+from offenestadt.software.licences import LicenceError, parse_licence
+from offenestadt.software.models import Component, Maintenance
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "publiccode.schema.json"
 
@@ -157,3 +161,89 @@ def _schema_message(error: SchemaError) -> str:
 def dump_publiccode(document: dict[str, Any]) -> str:
     """``document`` as YAML, keys in the given order, umlauts as they are."""
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+# --- a register entry as publiccode.yml, and back -------------------------------------------
+
+# The standard asks for at least this long a longDescription; a shorter one is left out.
+LONG_DESCRIPTION_MIN = 150
+
+
+def export_problems(component: Component) -> list[str]:
+    """Why the component has no publiccode.yml yet (empty: it has one)."""
+    problems = []
+    if not component.repository_url:
+        problems.append(_("Es ist kein öffentliches Repository eingetragen."))
+    if not component.licence:
+        problems.append(_("Es ist keine Lizenz eingetragen."))
+    return problems
+
+
+def component_document(component: Component) -> dict[str, Any]:
+    """The register entry as a publiccode.yml document (see ``export_problems`` first)."""
+    text: dict[str, Any] = {"shortDescription": component.short_description}
+    if len(component.description) >= LONG_DESCRIPTION_MIN:
+        text["longDescription"] = component.description
+    maintenance: dict[str, Any] = {"type": component.maintenance}
+    if component.maintenance == Maintenance.CONTRACT and component.maintained_until:
+        maintenance["contractors"] = [
+            {"name": component.maintainer, "until": component.maintained_until.isoformat()}
+        ]
+    elif component.maintenance != Maintenance.NONE and component.maintainer:
+        maintenance["contacts"] = [{"name": component.maintainer}]
+    document: dict[str, Any] = {
+        "publiccodeYmlVersion": PUBLICCODE_YML_VERSION,
+        "name": component.name,
+        "url": component.repository_url,
+    }
+    if component.software_version:
+        document["softwareVersion"] = component.software_version
+    if component.release_date:
+        document["releaseDate"] = component.release_date.isoformat()
+    document |= {
+        "platforms": list(component.platforms),
+        "developmentStatus": component.development_status,
+        "softwareType": component.software_type,
+        "description": {"de": text},
+        "legal": {"license": component.licence},
+        "maintenance": maintenance,
+        "localisation": {
+            "localisationReady": len(component.languages) > 1,
+            "availableLanguages": list(component.languages),
+        },
+    }
+    return document
+
+
+def component_fields(document: dict[str, Any]) -> dict[str, Any]:
+    """The register's fields that a valid publiccode.yml ``document`` fills."""
+    descriptions: dict[str, Any] = document["description"]
+    language = next((lang for lang in ("de", "en") if lang in descriptions), None)
+    text = descriptions[language] if language else next(iter(descriptions.values()), {})
+    try:
+        licence = parse_licence(document["legal"]["license"])
+    except LicenceError as error:
+        raise PubliccodeError([_("„legal.license“: %(error)s") % {"error": error}]) from None
+    maintenance = document["maintenance"]
+    people = maintenance.get("contractors") or maintenance.get("contacts") or [{}]
+    until = maintenance.get("contractors", [{}])[0].get("until")
+    fields: dict[str, Any] = {
+        "name": document["name"],
+        "repository_url": document["url"],
+        "software_version": str(document.get("softwareVersion", "")),
+        "release_date": date.fromisoformat(document["releaseDate"])
+        if document.get("releaseDate")
+        else None,
+        "platforms": document["platforms"],
+        "development_status": document["developmentStatus"],
+        "software_type": document["softwareType"],
+        "short_description": text.get("shortDescription", "").strip(),
+        "licence": licence,
+        "maintenance": maintenance["type"],
+        "maintainer": people[0].get("name", ""),
+        "maintained_until": date.fromisoformat(until) if until else None,
+        "languages": document["localisation"]["availableLanguages"],
+    }
+    if text.get("longDescription"):
+        fields["description"] = text["longDescription"]
+    return fields
