@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -104,11 +105,11 @@ def schema_problems(document: dict[str, Any]) -> list[str]:
 
 
 _TYPES = {
-    "string": "ein Text",
-    "array": "eine Liste",
-    "object": "ein Abschnitt mit Schlüsseln",
-    "boolean": "true oder false",
-    "number": "eine Zahl",
+    "string": gettext_lazy("ein Text"),
+    "array": gettext_lazy("eine Liste"),
+    "object": gettext_lazy("ein Abschnitt mit Schlüsseln"),
+    "boolean": gettext_lazy("true oder false"),
+    "number": gettext_lazy("eine Zahl"),
 }
 
 
@@ -132,8 +133,8 @@ def _schema_message(error: SchemaError) -> str:
     if validator == "type":
         expected = error.validator_value
         types = expected if isinstance(expected, list) else [expected]
-        names = [_TYPES.get(str(t), str(t)) for t in types]
-        return _("„%(key)s“ muss %(type)s sein.") % {"key": key, "type": " oder ".join(names)}
+        names = [str(_TYPES.get(str(t), t)) for t in types]
+        return _("„%(key)s“ muss %(type)s sein.") % {"key": key, "type": _(" oder ").join(names)}
     if validator == "additionalProperties":
         known = set(error.schema.get("properties", {}))
         unknown = sorted(str(k) for k in error.instance if k not in known)

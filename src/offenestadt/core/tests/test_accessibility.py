@@ -26,6 +26,7 @@ from offenestadt.opendata.models import Dataset
 from offenestadt.participation.models import Procedure, Proposal
 from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.models import Project
+from offenestadt.software.models import Component
 from offenestadt.voting.models import Vote
 
 pytestmark = pytest.mark.browser
@@ -82,6 +83,8 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
     assert consultation is not None, "the demo content has no council paper on a meeting"
     asset = Asset.objects.order_by("pk").first()
     assert asset is not None, "the demo content has no infrastructure asset"
+    software = Component.objects.order_by("slug").first()
+    assert software is not None, "the demo content has no software in the register"
     german = [
         "/",
         "/projekte/",
@@ -111,6 +114,8 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         f"/rat/vorlagen/{consultation.paper_id}/",
         "/infrastruktur/",
         asset.get_absolute_url(),
+        "/software/",
+        software.get_absolute_url(),
         "/charta/version/1/",
         "/charta/vergleich/?von=1&zu=2",
         "/datenschutz/",

@@ -50,6 +50,7 @@ from offenestadt.processing.models import (
     RetentionUnit,
 )
 from offenestadt.registry.models import AccessChannel, Project
+from offenestadt.software.models import Component
 from offenestadt.voting.models import Vote
 
 pytestmark = pytest.mark.browser
@@ -101,10 +102,12 @@ def record_paths(office: Office) -> list[str]:
     dataset = Dataset.objects.filter(publisher=office).order_by("name").first()
     procedure = Procedure.objects.filter(office=office).order_by("slug").first()
     vote = Vote.objects.filter(procedure__office=office).order_by("pk").first()
-    # The register is the city's, not an office's: any editor keeps it.
+    # The registers are the city's, not an office's: any editor keeps them.
     asset = Asset.objects.order_by("pk").first()
-    assert project and activity and dataset and procedure and vote and asset, (
-        f"the demo lacks a project, activity, dataset, procedure, vote of {office} or an asset"
+    software = Component.objects.order_by("slug").first()
+    assert project and activity and dataset and procedure and vote and asset and software, (
+        f"the demo lacks a project, activity, dataset, procedure, vote of {office}, an asset "
+        "or software"
     )
     return [
         "/aufgaben/",
@@ -134,6 +137,9 @@ def record_paths(office: Office) -> list[str]:
         f"/abstimmungen/{vote.pk}/stimmzettel-eingeben/",
         "/infrastruktur/neu/",
         f"/infrastruktur/{asset.pk}/bearbeiten/",
+        "/software/neu/",
+        "/software/import/",
+        f"/software/{software.slug}/bearbeiten/",
     ]
 
 
