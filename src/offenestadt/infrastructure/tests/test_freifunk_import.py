@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from offenestadt.accounts.models import Office
 from offenestadt.audit.models import AuditEntry
@@ -163,8 +164,15 @@ def test_import_from_a_url(served_fixtures: str) -> None:
 
 
 @pytest.mark.django_db
-def test_every_import_keeps_the_register_in_the_open_data_catalogue(office: Office) -> None:
+def test_every_import_keeps_the_register_in_the_open_data_catalogue(
+    office: Office, client: Client
+) -> None:
     output = run(FIXTURES / "meshviewer.json")
+
+    # Harvesters find it in the DCAT-AP.de catalogue, with its GeoJSON distribution.
+    turtle = client.get("/catalog.ttl").content.decode()
+    assert "infrastrukturregister" in turtle
+    assert "media-types/application/geo+json" in turtle
 
     dataset = Dataset.objects.get(name="infrastrukturregister")
     assert "Datenkatalog" in output
