@@ -35,7 +35,18 @@ WCAG_21_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Paths a visitor's crawl leaves alone: static files, machine-readable endpoints, the admin
 # and the signed-in area. The login pages themselves are checked.
 SKIPPED_PREFIXES = ("/static/", "/healthz", "/api/", "/verwaltung/", "/en/verwaltung/")
-MACHINE_SUFFIXES = (".atom", ".json", ".toml", ".csv", ".pdf", ".ttl", ".rdf", ".jsonld", ".ics")
+MACHINE_SUFFIXES = (
+    ".atom",
+    ".json",
+    ".toml",
+    ".csv",
+    ".pdf",
+    ".ttl",
+    ".rdf",
+    ".jsonld",
+    ".ics",
+    ".yml",
+)
 # Downloads of open data files (/daten/<name>/dateien/<id>/): attachments, not pages.
 DOWNLOAD_SEGMENT = "/dateien/"
 # Links marked rel="nofollow" (the catalogue's facet combinations) are not crawled.
