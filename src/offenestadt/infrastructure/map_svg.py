@@ -121,7 +121,7 @@ def districts() -> list[District]:
         return []
     try:
         return list(_districts(path, path.stat().st_mtime))
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         logger.warning("district outlines %s unreadable: %s", path, error)
         return []
 
