@@ -16,6 +16,7 @@ from offenestadt.core.api import InvalidInput, Problem
 from offenestadt.council.api import router as council_router
 from offenestadt.participation.procedures.api import router as participation_router
 from offenestadt.registry.api import router as registry_router
+from offenestadt.registry.servicepoints.api import router as service_points_router
 from offenestadt.voting.api import router as voting_router
 
 
@@ -28,6 +29,10 @@ def _error(description: str, schema: type[Problem]) -> dict[str, Any]:
 TAGS = {
     "charter": "The city's charter: its principles and rules, every adopted version.",
     "projects": "Smart-city projects and their evaluations against the charter.",
+    "service points": (
+        "The city's service points (citizens' offices, libraries, phone lines): opening hours "
+        "per weekday, step-free access, district, and the services reachable there."
+    ),
     "contracts": "Contracts of the projects, their data clauses, and the vendors.",
     "participation": "Participation procedures: phases, texts, meetings, contributions.",
     "votes": "Votes of the procedures, the ballot box and the results.",
@@ -129,6 +134,7 @@ api = OffeneStadtAPI(
 )
 api.add_router("", charter_router)
 api.add_router("", registry_router)
+api.add_router("", service_points_router)
 api.add_router("", contracts_router)
 api.add_router("", participation_router)
 api.add_router("", voting_router)

@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("offenestadt.accounts.urls")),
     path("charta/", include("offenestadt.charter.urls")),
     path("projekte/", include("offenestadt.registry.urls")),
+    path("servicestellen/", include("offenestadt.registry.servicepoints.urls")),
     path("vertraege/", include("offenestadt.contracts.urls")),
     path("beteiligung/", include("offenestadt.participation.urls")),
     path("abstimmungen/", include("offenestadt.voting.urls")),

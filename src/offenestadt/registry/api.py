@@ -109,6 +109,12 @@ class OpeningIntervalOut(Schema):
 class AccessChannelOut(Schema):
     phase: Phase
     kind: Channel
+    service_point: str | None = Field(
+        description=(
+            "The slug of the city's service point the channel leads to (see "
+            "/service-points/{slug}); its address, district, hours and access are given here."
+        )
+    )
     place: str = Field(description="The address in person or by post, the number by phone.")
     district: str = Field(description="In person: the district the place is in.")
     hours: list[OpeningIntervalOut] = Field(
@@ -127,6 +133,30 @@ class AccessChannelOut(Schema):
         description="In person: reachable without steps (null: unknown)."
     )
     accessibility: str
+
+    @staticmethod
+    def resolve_service_point(channel: AccessChannel) -> str | None:
+        return channel.service_point.slug if channel.service_point else None
+
+    @staticmethod
+    def resolve_place(channel: AccessChannel) -> str:
+        return channel.facts.place
+
+    @staticmethod
+    def resolve_district(channel: AccessChannel) -> str:
+        return channel.facts.district
+
+    @staticmethod
+    def resolve_hours(channel: AccessChannel) -> list[dict[str, str]]:
+        return channel.weekly_hours.as_json()
+
+    @staticmethod
+    def resolve_step_free(channel: AccessChannel) -> bool | None:
+        return channel.facts.step_free
+
+    @staticmethod
+    def resolve_accessibility(channel: AccessChannel) -> str:
+        return channel.facts.accessibility
 
     @staticmethod
     def resolve_hours_per_week(channel: AccessChannel) -> float | None:
@@ -380,7 +410,11 @@ def project_detail(request: HttpRequest, slug: ProjectSlug) -> Project:
     projects = Project.objects.select_related("office").prefetch_related(
         Prefetch("funding_sources", FundingSource.objects.order_by("pk")),
         Prefetch("services", Service.objects.order_by("pk")),
-        Prefetch("services__channels", AccessChannel.objects.order_by("pk")),
+        Prefetch(
+            "services__channels",
+            AccessChannel.objects.select_related("service_point").order_by("pk"),
+        ),
+        "services__channels__service_point__opening_hours",
         Prefetch("software_components", SoftwareComponent.objects.order_by("pk")),
         Prefetch("training_offers", TrainingOffer.objects.order_by("pk")),
         Prefetch("infrastructure_assets", InfrastructureAsset.objects.order_by("pk")),

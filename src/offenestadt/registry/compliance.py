@@ -334,7 +334,7 @@ _HOURS_NAMES = {Channel.IN_PERSON: _("Öffnungszeiten vor Ort"), Channel.PHONE: 
 
 
 def _district(channel: AccessChannel) -> str:
-    return " ".join(channel.district.split()).casefold()
+    return " ".join(channel.facts.district.split()).casefold()
 
 
 @dataclass
@@ -393,14 +393,15 @@ class _AccessComparison:
 
     def _compare_step_free(self, before: AccessChannel, after: AccessChannel) -> None:
         fact = _("ob stufenlos erreichbar")
-        if before.step_free is True and after.step_free is False:
+        step_free_before, step_free_after = before.facts.step_free, after.facts.step_free
+        if step_free_before is True and step_free_after is False:
             self.lose(after, _("stufenloser Zugang vor Ort: vorher ja, nachher nein"))
-        elif before.step_free is None and after.step_free is not True:
+        elif step_free_before is None and step_free_after is not True:
             # Without knowing the access before, a step-free place after is no loss.
             self.lack(before, fact)
-            if after.step_free is None:
+            if step_free_after is None:
                 self.lack(after, fact)
-        elif before.step_free is True and after.step_free is None:
+        elif step_free_before is True and step_free_after is None:
             self.lack(after, fact)
 
     def _compare_district(self, before: AccessChannel, after: AccessChannel) -> None:
@@ -411,8 +412,8 @@ class _AccessComparison:
             self.lose(
                 after,
                 _("Stadtbezirk vor Ort: %(before)s vorher, %(after)s nachher"),
-                before=before.district,
-                after=after.district,
+                before=before.facts.district,
+                after=after.facts.district,
             )
 
     def gap_words(self) -> list[_Words]:
@@ -446,6 +447,9 @@ def _first_gap(project: Project, comparisons: list[_AccessComparison]) -> str:
     """A finding's fix: the form of the first access channel that lacks a fact."""
     comparison = next(c for c in comparisons if c.gaps)
     channel = comparison.gaps[0][0]
+    if channel.service_point is not None:
+        # What is missing is the service point's to record.
+        return reverse("servicepoints:edit", args=[channel.service_point.slug])
     return reverse(
         "registry:access_channel_edit", args=[project.slug, comparison.service.pk, channel.pk]
     )

@@ -28,13 +28,18 @@ from offenestadt.registry.models import (
     TrainingOffer,
 )
 from offenestadt.registry.opening_hours import WeeklyHours
+from offenestadt.registry.servicepoints.demo import load_service_points
+from offenestadt.registry.servicepoints.models import ServicePoint
 from offenestadt.software.models import Component
 
 
 def load_demo() -> list[str]:
     editors = {user.office_id: user for user in User.objects.filter(role=Role.EDITOR)}
-    for story in (_wlan, _soil_sensors, _senior_consultation, _appointments):
+    points = load_service_points()
+    for story in (_wlan, _soil_sensors):
         story(editors)
+    _senior_consultation(editors, points)
+    _appointments(editors, points)
     return []
 
 
@@ -209,7 +214,7 @@ def _weekly(times: str, days: Iterable[int] = range(5)) -> list[dict[str, str]]:
     return WeeklyHours.same_on(days, times).as_json()
 
 
-def _senior_consultation(editors: dict[int | None, User]) -> None:
+def _senior_consultation(editors: dict[int | None, User], points: dict[str, ServicePoint]) -> None:
     created = _new_project(
         editors,
         "digitalisierung",
@@ -227,25 +232,27 @@ def _senior_consultation(editors: dict[int | None, User]) -> None:
     project, editor = created
     office_hours = Service(project=project, name="Beratung im Seniorenbüro")
     services.project_part_save(actor=editor, part=office_hours)
-    # The same hours, place and access after the project as before: P5 is met.
+    # The same hours, place and access after the project as before: P5 is met. In person,
+    # the service point's hours, district and access count.
     for phase in (Phase.BEFORE, Phase.AFTER):
-        for kind, place in (
-            (Channel.IN_PERSON, "Rathaus, Zimmer 12"),
-            (Channel.PHONE, "0234 000222"),
-        ):
-            services.project_part_save(
-                actor=editor,
-                part=AccessChannel(
+        services.project_parts_save(
+            actor=editor,
+            parts=[
+                AccessChannel(
                     service=office_hours,
                     phase=phase,
-                    kind=kind,
-                    place=place,
-                    district="Mitte" if kind == Channel.IN_PERSON else "",
-                    hours=_weekly("09:00–12:00", days=range(4)),
-                    step_free=True if kind == Channel.IN_PERSON else None,
-                    accessibility="Aufzug, Rollstuhl-WC" if kind == Channel.IN_PERSON else "",
+                    kind=Channel.IN_PERSON,
+                    service_point=points["Seniorenbüro im Rathaus (Demo)"],
                 ),
-            )
+                AccessChannel(
+                    service=office_hours,
+                    phase=phase,
+                    kind=Channel.PHONE,
+                    place="0234 000222",
+                    hours=_weekly("09:00–12:00", days=range(4)),
+                ),
+            ],
+        )
     services.project_part_save(
         actor=editor,
         part=AccessChannel(
@@ -269,7 +276,7 @@ def _senior_consultation(editors: dict[int | None, User]) -> None:
     services.project_transition(actor=editor, project=project, to=ProjectStatus.PLANNING)
 
 
-def _appointments(editors: dict[int | None, User]) -> None:
+def _appointments(editors: dict[int | None, User], points: dict[str, ServicePoint]) -> None:
     created = _new_project(
         editors,
         "digitalisierung",
@@ -285,14 +292,18 @@ def _appointments(editors: dict[int | None, User]) -> None:
     project, editor = created
     appointments = Service(project=project, name="Termin im Bürgerbüro")
     services.project_part_save(actor=editor, part=appointments)
-    for phase, kinds in (
-        (Phase.BEFORE, (Channel.IN_PERSON, Channel.PHONE)),
-        (Phase.AFTER, (Channel.IN_PERSON, Channel.ONLINE)),
+    # In person: from the office in Wattenscheid to the one in Mitte, a breach of P5.
+    for phase, kinds, office in (
+        (Phase.BEFORE, (Channel.IN_PERSON, Channel.PHONE), "Bürgerbüro Wattenscheid (Demo)"),
+        (Phase.AFTER, (Channel.IN_PERSON, Channel.ONLINE), "Bürgerbüro Mitte (Demo)"),
     ):
         for kind in kinds:
+            point = points[office] if kind == Channel.IN_PERSON else None
             services.project_part_save(
                 actor=editor,
-                part=AccessChannel(service=appointments, phase=phase, kind=kind),
+                part=AccessChannel(
+                    service=appointments, phase=phase, kind=kind, service_point=point
+                ),
             )
     services.project_transition(actor=editor, project=project, to=ProjectStatus.PLANNING)
 

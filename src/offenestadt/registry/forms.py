@@ -1,6 +1,8 @@
 from typing import Any, ClassVar, cast
 
 from django import forms
+from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
@@ -26,6 +28,15 @@ from offenestadt.registry.opening_hours import (
 )
 
 
+def offer_offices(field: forms.Field, user: Actor) -> None:
+    """Offer only the offices the user keeps records for: an editor's own (then no empty
+    choice), every office to administrators."""
+    offices = offices_served_by(user)
+    field.queryset = offices  # type: ignore[attr-defined]
+    if offices.count() == 1:
+        field.empty_label = None  # type: ignore[attr-defined]
+
+
 class ProjectForm(forms.ModelForm[Project]):
     council_papers = CouncilPapersField()
 
@@ -49,12 +60,7 @@ class ProjectForm(forms.ModelForm[Project]):
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only the offices the user registers projects for are offered: an editor's own.
-        offices = offices_served_by(user)
-        field = self.fields["office"]
-        field.queryset = offices  # type: ignore[attr-defined]
-        if offices.count() == 1:
-            field.empty_label = None  # type: ignore[attr-defined]
+        offer_offices(self.fields["office"], user)
         if self.instance.pk is not None:
             self.fields["council_papers"].initial = list(self.instance.council_papers.all())
 
@@ -122,32 +128,25 @@ class WeekdayHoursField(forms.CharField):
         return parse_day(self.day, super().clean(value))
 
 
-class AccessChannelForm(forms.ModelForm[AccessChannel]):
-    """An access channel with its hours typed per weekday (no script needed)."""
+class WeeklyHoursForm[M: models.Model](forms.ModelForm[M]):
+    """A model form with hours typed per weekday (no script needed), stored as intervals in
+    the instance's ``hours``; the weekday fields follow ``fields_before_hours``."""
 
     weekday_names = tuple(f"hours_{day}" for day in WEEKDAYS)
     example_hours = EXAMPLE
-
-    class Meta:
-        model = AccessChannel
-        fields: ClassVar = [
-            "phase",
-            "kind",
-            "place",
-            "district",
-            "step_free",
-            "hours_note",
-            "accessibility",
-        ]
+    fields_before_hours: ClassVar[tuple[str, ...]] = ()
+    # The template shows the weekday fields, under this legend, before this field.
+    hours_legend: ClassVar[str | Promise] = _("Öffnungszeiten")
+    field_after_hours: ClassVar[str] = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        stored = WeeklyHours.from_json(self.instance.hours)
+        stored = WeeklyHours.from_json(self.instance.hours)  # type: ignore[attr-defined]
         for day, name in enumerate(self.weekday_names):
             self.fields[name] = WeekdayHoursField(
                 day, initial=stored.day_text(day), widget=forms.TextInput(attrs={"size": 30})
             )
-        self.order_fields(["phase", "kind", "place", "district", "step_free", *self.weekday_names])
+        self.order_fields([*self.fields_before_hours, *self.weekday_names])
 
     def weekday_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.weekday_names]
@@ -159,10 +158,31 @@ class AccessChannelForm(forms.ModelForm[AccessChannel]):
         cleaned = super().clean() or {}
         days = {day: cleaned.get(name) for day, name in enumerate(self.weekday_names)}
         if all(intervals is not None for intervals in days.values()):
-            self.instance.hours = WeeklyHours.from_days(
+            self.instance.hours = WeeklyHours.from_days(  # type: ignore[attr-defined]
                 {day: intervals or [] for day, intervals in days.items()}
             ).as_json()
         return cleaned
+
+
+class AccessChannelForm(WeeklyHoursForm[AccessChannel]):
+    """An access channel with its hours typed per weekday, or the service point it leads to."""
+
+    fields_before_hours = ("phase", "kind", "service_point", "place", "district", "step_free")
+    hours_legend = _("Öffnungszeiten (vor Ort) oder Telefonzeiten")
+    field_after_hours = "hours_note"
+
+    class Meta:
+        model = AccessChannel
+        fields: ClassVar = [
+            "phase",
+            "kind",
+            "service_point",
+            "place",
+            "district",
+            "step_free",
+            "hours_note",
+            "accessibility",
+        ]
 
 
 class AccessChannelRows(forms.BaseFormSet[AccessChannelForm]):

@@ -1,11 +1,11 @@
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor, Office
@@ -15,6 +15,12 @@ from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.council.models import Paper
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.opening_hours import WeeklyHours, per_week_long
+
+# Given out here too: the apps whose records projects link to take it from this module.
+from offenestadt.registry.published import PublishedQuerySet as PublishedQuerySet
+
+# Defined in their feature, registered under this app by being imported here.
+from offenestadt.registry.servicepoints.models import AccessFacts, ServicePoint
 from offenestadt.software.licences import LicenceError, parse_licence
 from offenestadt.software.models import Component
 from offenestadt.software.models import Hosting as Hosting  # where the project's parts name it
@@ -36,19 +42,6 @@ LIFECYCLE = list(ProjectStatus)
 GATED_STATUSES = frozenset(
     {ProjectStatus.DECISION, ProjectStatus.IMPLEMENTATION, ProjectStatus.OPERATION}
 )
-
-
-class PublishedQuerySet[M: models.Model](models.QuerySet[M]):
-    """Records with a ``published_at``: public once set, drafts until then."""
-
-    def published(self) -> Self:
-        return self.filter(published_at__isnull=False)
-
-    def visible_to(self, user: Actor) -> Self:
-        """Published records for everyone; drafts only for the city's internal roles."""
-        if reads_internal(user):
-            return self.all()
-        return self.published()
 
 
 class ProjectQuerySet(PublishedQuerySet["Project"]):
@@ -240,6 +233,19 @@ class AccessChannel(models.Model):
     )
     phase = models.CharField(_("Zeitpunkt"), max_length=10, choices=Phase)
     kind = models.CharField(_("Zugangsweg"), max_length=20, choices=Channel)
+    # Where set, the point's address, district, hours and access count, not the fields below.
+    service_point = models.ForeignKey(
+        ServicePoint,
+        verbose_name=_("Servicestelle"),
+        on_delete=models.PROTECT,
+        related_name="access_channels",
+        null=True,
+        blank=True,
+        help_text=_(
+            "Vor Ort oder am Telefon über eine Servicestelle der Stadt: dann gelten deren "
+            "Adresse, Stadtbezirk, Öffnungszeiten und Zugang, nicht die Angaben unten."
+        ),
+    )
     place = models.CharField(
         _("Ort oder Nummer"),
         max_length=300,
@@ -270,6 +276,7 @@ class AccessChannel(models.Model):
         "service",
         "phase",
         "kind",
+        "service_point",
         "place",
         "district",
         "hours",
@@ -308,9 +315,23 @@ class AccessChannel(models.Model):
         except ValidationError as error:
             raise ValidationError({"hours": error.messages}) from None
 
+    @cached_property
+    def facts(self) -> AccessFacts:
+        """The channel's place, district, step-free access and hours as P5 compares them and
+        readers see them: its service point's where it names one, else its own."""
+        if self.service_point is not None:
+            return self.service_point.facts()
+        return AccessFacts(
+            place=self.place,
+            district=self.district,
+            step_free=self.step_free,
+            accessibility=self.accessibility,
+            hours=WeeklyHours.from_json(self.hours),
+        )
+
     @property
     def weekly_hours(self) -> WeeklyHours:
-        return WeeklyHours.from_json(self.hours)
+        return self.facts.hours
 
     def total_hours_text(self) -> str:
         """The hours per week for readers: "50 Stunden pro Woche"."""

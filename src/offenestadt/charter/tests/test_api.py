@@ -19,6 +19,8 @@ API_PATHS = [
     "/api/v1/projects/{slug}",
     "/api/v1/projects/{slug}/findings",
     "/api/v1/projects/{slug}/evaluations",
+    "/api/v1/service-points",
+    "/api/v1/service-points/{slug}",
     "/api/v1/charter",
     "/api/v1/charter/versions",
     "/api/v1/charter/versions/{number}",

@@ -26,6 +26,7 @@ from offenestadt.opendata.models import Dataset
 from offenestadt.participation.models import Procedure, Proposal
 from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.models import Project
+from offenestadt.registry.servicepoints.models import ServicePoint
 from offenestadt.software.models import Component
 from offenestadt.voting.models import Vote
 
@@ -85,10 +86,14 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
     assert asset is not None, "the demo content has no infrastructure asset"
     software = Component.objects.order_by("slug").first()
     assert software is not None, "the demo content has no software in the register"
+    point = ServicePoint.objects.published().filter(access_channels__isnull=False).first()
+    assert point is not None, "the demo content has no published service point in use"
     german = [
         "/",
         "/projekte/",
         f"/projekte/{project.slug}/",
+        "/servicestellen/",
+        point.get_absolute_url(),
         "/audit/",
         "/audit/checkpoints",
         "/charta/",

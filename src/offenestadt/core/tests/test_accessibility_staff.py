@@ -50,6 +50,7 @@ from offenestadt.processing.models import (
     RetentionUnit,
 )
 from offenestadt.registry.models import AccessChannel, Project
+from offenestadt.registry.servicepoints.models import OpeningHours, ServicePoint
 from offenestadt.software.models import Component
 from offenestadt.voting.models import Vote
 
@@ -61,6 +62,7 @@ BUDGET = 120
 # One form per app, sent empty: the page again, with the errors.
 EMPTY_FORMS = [
     "/projekte/neu/",
+    "/servicestellen/neu/",
     "/vertraege/neu/",
     "/verarbeitungen/neu/",
     "/daten/neu/",
@@ -102,6 +104,7 @@ def record_paths(office: Office) -> list[str]:
     dataset = Dataset.objects.filter(publisher=office).order_by("name").first()
     procedure = Procedure.objects.filter(office=office).order_by("slug").first()
     vote = Vote.objects.filter(procedure__office=office).order_by("pk").first()
+    point = ServicePoint.objects.filter(office=office).order_by("slug").first()
     # The registers are the city's, not an office's: any editor keeps them.
     asset = Asset.objects.order_by("pk").first()
     software = Component.objects.order_by("slug").first()
@@ -109,11 +112,18 @@ def record_paths(office: Office) -> list[str]:
         f"the demo lacks a project, activity, dataset, procedure, vote of {office}, an asset "
         "or software"
     )
+    points = (
+        [f"/servicestellen/{point.slug}/bearbeiten/", f"/servicestellen/{point.slug}/zeiten/neu/"]
+        if point
+        else []
+    )
     return [
         "/aufgaben/",
         "/projekte/neu/",
         f"/projekte/{project.slug}/",
         f"/projekte/{project.slug}/bearbeiten/",
+        "/servicestellen/neu/",
+        *points,
         "/vertraege/neu/",
         "/verarbeitungen/neu/",
         f"/verarbeitungen/{activity.slug}/",
@@ -366,9 +376,16 @@ def editor_form_paths(site: StaffSite) -> list[str]:
     service = channel.service
     contract = Contract.objects.filter(projects__office=own).earliest("pk")
     base = f"/projekte/{service.project.slug}/dienstleistung/{service.pk}/zugangsweg"
+    hours = (
+        OpeningHours.objects.filter(service_point__office=own)
+        .select_related("service_point")
+        .earliest("pk")
+    )
+    point = hours.service_point
     return [
         f"{base}/neu/",
         f"{base}/{channel.pk}/aendern/",
+        f"/servicestellen/{point.slug}/zeiten/{hours.pk}/aendern/",
         f"/vertraege/{contract.pk}/schwaerzung/neu/",
         f"/vertraege/{contract.pk}/zugriff/neu/",
         "/aufgaben/benachrichtigungen/",

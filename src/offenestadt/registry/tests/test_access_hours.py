@@ -267,7 +267,7 @@ def test_the_demo_shows_p5_met_and_violated_with_structured_hours() -> None:
         (p5,) = [f for f in findings if f.principle == "P5"]
         statuses[project.title] = (p5.status, p5.message.de)
         assert all(
-            channel.hours
+            channel.weekly_hours
             for service in project.services.all()
             for channel in service.channels.all()
             if channel.kind in {"in_person", "phone"}

@@ -361,6 +361,7 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
                 {
                     "phase": "before",
                     "kind": "in_person",
+                    "service_point": None,
                     "place": "Rathaus",
                     "district": "Mitte",
                     "hours": [
@@ -375,6 +376,7 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
                 {
                     "phase": "after",
                     "kind": "online",
+                    "service_point": None,
                     "place": "web",
                     "district": "",
                     "hours": [],
