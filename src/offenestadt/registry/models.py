@@ -15,12 +15,8 @@ from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.council.models import Paper
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.opening_hours import WeeklyHours, per_week_long
-
-# Given out here too: the apps whose records projects link to take it from this module.
-from offenestadt.registry.published import PublishedQuerySet as PublishedQuerySet
-
-# Defined in their feature, registered under this app by being imported here.
-from offenestadt.registry.servicepoints.models import AccessFacts, ServicePoint
+from offenestadt.registry.published import PublishedQuerySet as PublishedQuerySet  # given out
+from offenestadt.registry.servicepoints.models import AccessFacts, ServicePoint  # registered here
 from offenestadt.software.licences import LicenceError, parse_licence
 from offenestadt.software.models import Component
 from offenestadt.software.models import Hosting as Hosting  # where the project's parts name it

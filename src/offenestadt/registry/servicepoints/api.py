@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError
 
-from offenestadt.core.api import LocalisedText, Paging, Problem, labelled
+from offenestadt.core.api import LocalisedText, Paging, Problem, labelled, paged
 from offenestadt.registry.api import OfficeOut, OpeningIntervalOut
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import AccessChannel, Phase
@@ -135,12 +135,7 @@ def service_point_list(request: HttpRequest, filters: Query[ServicePointFilters]
             step_free=filters.step_free,
         ),
     ).select_related("office")
-    return {
-        "count": points.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": points[filters.offset : filters.offset + filters.limit],
-    }
+    return paged(points, filters)
 
 
 @router.get("/service-points/{slug}", response={200: ServicePointDetail, 404: Problem})

@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django import forms
 
 from offenestadt.accounts.models import Actor
+from offenestadt.core.forms import DATE_INPUT
 from offenestadt.registry.forms import WeeklyHoursForm, offer_offices
 from offenestadt.registry.servicepoints.models import OpeningHours, ServicePoint
 
@@ -29,7 +30,4 @@ class OpeningHoursForm(WeeklyHoursForm[OpeningHours]):
     class Meta:
         model = OpeningHours
         fields: ClassVar = ["valid_from", "valid_to", "note"]
-        widgets: ClassVar = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        widgets: ClassVar = {"valid_from": DATE_INPUT, "valid_to": DATE_INPUT}
