@@ -229,7 +229,6 @@ class AccessChannel(models.Model):
     )
     phase = models.CharField(_("Zeitpunkt"), max_length=10, choices=Phase)
     kind = models.CharField(_("Zugangsweg"), max_length=20, choices=Channel)
-    # Where set, the point's address, district, hours and access count, not the fields below.
     service_point = models.ForeignKey(
         ServicePoint,
         verbose_name=_("Servicestelle"),
