@@ -115,6 +115,9 @@ CONTRACT_COMMENT_WINDOW_SECONDS = env_int("CONTRACT_COMMENT_WINDOW_SECONDS", 60 
 ACCESSIBILITY_REPLY_DAYS = env_int("ACCESSIBILITY_REPLY_DAYS", 30)
 ACCESSIBILITY_FEEDBACK_LIMIT = env_int("ACCESSIBILITY_FEEDBACK_LIMIT", 5)
 ACCESSIBILITY_FEEDBACK_WINDOW_SECONDS = env_int("ACCESSIBILITY_FEEDBACK_WINDOW_SECONDS", 60 * 60)
+# Registrations for training sessions one connection may send online per window.
+TRAINING_REGISTRATION_LIMIT = env_int("TRAINING_REGISTRATION_LIMIT", 10)
+TRAINING_REGISTRATION_WINDOW_SECONDS = env_int("TRAINING_REGISTRATION_WINDOW_SECONDS", 60 * 60)
 # Where people turn when the city's answer to their feedback does not satisfy them: the
 # enforcement body of the city's federal state (its name, web address, e-mail, postal address).
 ACCESSIBILITY_ENFORCEMENT_NAME = env_str("ACCESSIBILITY_ENFORCEMENT_NAME", "")
@@ -146,6 +149,7 @@ INSTALLED_APPS = [
     "offenestadt.accessibility",
     "offenestadt.council",
     "offenestadt.software",
+    "offenestadt.training",
     "offenestadt.registry",
     "offenestadt.contracts",
     "offenestadt.processing",

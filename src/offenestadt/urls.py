@@ -61,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("rat/", include("offenestadt.council.urls")),
     path("software/", include("offenestadt.software.urls")),
     path("barrierefreiheit/", include("offenestadt.accessibility.urls")),
+    path("schulungen/", include("offenestadt.training.urls")),
     path("daten/", include("offenestadt.opendata.catalogue.urls")),
     path("infrastruktur/", include("offenestadt.infrastructure.urls")),
     path("rohdaten/", include("offenestadt.opendata.pipeline.urls")),

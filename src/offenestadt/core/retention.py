@@ -27,6 +27,7 @@ LOGS = "plattform-protokolle"
 OPEN_DATA = "plattform-offene-daten"
 BACKUPS = "plattform-sicherungen"
 ACCESSIBILITY_FEEDBACK = "plattform-rueckmeldungen-barrierefreiheit"
+TRAINING = "plattform-schulungen"
 
 
 @dataclass(frozen=True)

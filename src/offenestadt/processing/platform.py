@@ -19,6 +19,7 @@ from offenestadt.core.retention import (
     LOGS,
     NOTIFICATIONS,
     OPEN_DATA,
+    TRAINING,
 )
 from offenestadt.processing.models import (
     DataCategory,
@@ -247,6 +248,35 @@ PLATFORM_ACTIVITIES: list[dict[str, Any]] = [
                 "retention_unit": RetentionUnit.YEARS,
                 "retention_start": "dem Eingang der Rückmeldung",
                 "necessity": "Ohne die Nachricht lässt sich die Barriere nicht beheben.",
+            },
+        ],
+    },
+    {
+        "slug": TRAINING,
+        "title": "Anmeldungen zu Schulungen",
+        "purposes": "Plätze in kostenlosen Schulungen zur digitalen Teilhabe vergeben, die "
+        "Warteliste führen und Teilnehmende über Änderungen, Absagen und frei gewordene Plätze "
+        "benachrichtigen (Grundsatz P4 der Charta).",
+        "data_subjects": "Menschen, die sich online, per Telefon oder vor Ort zu einer "
+        "Schulung anmelden.",
+        "recipients": "Die Dienststelle, die die Schulung anbietet, und die Administration.",
+        "plain_language": "Sie brauchen kein Konto. Für die Anmeldung genügen ein Name oder "
+        "ein Pseudonym und eine E-Mail-Adresse oder Telefonnummer. Die Plattform löscht beides "
+        "einen Monat nach dem Ende des Termins. Wie viele Menschen teilgenommen haben, bleibt "
+        "nur als Zahl.",
+        "categories": [
+            {
+                "key": "participant-contact",
+                "name": "Name oder Pseudonym und E-Mail-Adresse oder Telefonnummer der "
+                "Teilnehmenden",
+                "purpose": "Den Platz zusagen, über Änderungen und frei gewordene Plätze "
+                "benachrichtigen, die Anwesenheit vor Ort abgleichen.",
+                "legal_basis": LegalBasis.ART6_E,
+                "retention_amount": 1,
+                "retention_unit": RetentionUnit.MONTHS,
+                "retention_start": "dem Ende des Termins",
+                "necessity": "Ohne eine Möglichkeit, die Person zu erreichen, lässt sich "
+                "weder ein Platz von der Warteliste vergeben noch eine Absage mitteilen.",
             },
         ],
     },

@@ -28,6 +28,7 @@ from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.models import Project
 from offenestadt.registry.servicepoints.models import ServicePoint
 from offenestadt.software.models import Component
+from offenestadt.training.models import Session
 from offenestadt.voting.models import Vote
 
 pytestmark = pytest.mark.browser
@@ -88,6 +89,9 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
     assert software is not None, "the demo content has no software in the register"
     point = ServicePoint.objects.published().filter(access_channels__isnull=False).first()
     assert point is not None, "the demo content has no published service point in use"
+    training_session = Session.objects.order_by("starts_at").first()
+    assert training_session is not None, "the demo content has no training session"
+    course = training_session.course
     german = [
         "/",
         "/projekte/",
@@ -128,6 +132,9 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         "/barrierefreiheit/",
         "/barrierefreiheit/leichte-sprache/",
         "/barrierefreiheit/rueckmeldung/",
+        "/schulungen/",
+        course.get_absolute_url(),
+        training_session.get_absolute_url(),
         "/konto/anmelden/",
     ]
     return DemoSite(url=live_server.url, required_paths=german + ["/en" + path for path in german])

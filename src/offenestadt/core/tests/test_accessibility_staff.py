@@ -52,6 +52,7 @@ from offenestadt.processing.models import (
 from offenestadt.registry.models import AccessChannel, Project
 from offenestadt.registry.servicepoints.models import OpeningHours, ServicePoint
 from offenestadt.software.models import Component
+from offenestadt.training.models import Course, Session
 from offenestadt.voting.models import Vote
 
 pytestmark = pytest.mark.browser
@@ -70,6 +71,7 @@ EMPTY_FORMS = [
     "/beteiligung/neu/",
     "/abstimmungen/neu/",
     "/infrastruktur/neu/",
+    "/schulungen/neu/",
 ]
 # A file's pages for staff lie under its download address (/daten/<name>/dateien/<id>/).
 FILE_PAGES = ("/neu/", "/aendern/", "/entfernen/")
@@ -117,7 +119,17 @@ def record_paths(office: Office) -> list[str]:
         if point
         else []
     )
+    training = [
+        "/schulungen/neu/",
+        *(f"/schulungen/kurs/{c.pk}/bearbeiten/" for c in Course.objects.filter(office=office)),
+        *(
+            f"/schulungen/termin/{s.pk}/{page}/"
+            for s in Session.objects.filter(course__office=office)
+            for page in ("bearbeiten", "anmeldungen")
+        ),
+    ]
     return [
+        *training,
         "/aufgaben/",
         "/projekte/neu/",
         f"/projekte/{project.slug}/",

@@ -1,0 +1,58 @@
+"""Reads of the training catalogue that the public list, the course pages and the calendar
+feed share."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from offenestadt.training.models import Course, Registration, RegistrationStatus, Session
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    district: str = ""
+    from_date: date | None = None
+    free_only: bool = False
+    step_free_only: bool = False
+
+
+def upcoming_sessions(filters: SessionFilters | None = None) -> QuerySet[Session]:
+    """Sessions that have not begun (or begin on or after ``from_date``), soonest first,
+    each with its count of confirmed places."""
+    filters = filters or SessionFilters()
+    start: datetime = timezone.now()
+    if filters.from_date is not None:
+        day_start = timezone.make_aware(datetime.combine(filters.from_date, time.min))
+        start = max(start, day_start)
+    sessions = (
+        Session.objects.with_confirmed()
+        .filter(starts_at__gte=start)
+        .select_related("course")
+        .order_by("starts_at", "pk")
+    )
+    if filters.district:
+        sessions = sessions.filter(district=filters.district)
+    if filters.free_only:
+        sessions = sessions.filter(confirmed_count__lt=F("capacity"))  # type: ignore[misc]
+    if filters.step_free_only:
+        sessions = sessions.filter(step_free=True)
+    return sessions
+
+
+def districts() -> list[str]:
+    """The districts where sessions take place, for the list's filter."""
+    found = Session.objects.exclude(district="").values_list("district", flat=True)
+    return sorted(set(found))
+
+
+def course_sessions(course: Course) -> QuerySet[Session]:
+    return Session.objects.with_confirmed().filter(course=course).order_by("starts_at", "pk")
+
+
+def session_registrations(session: Session) -> QuerySet[Registration]:
+    """For the office's staff: the people registered, those with a place first."""
+    return session.registrations.exclude(status=RegistrationStatus.CANCELLED).order_by(
+        "-status", "created_at", "pk"
+    )

@@ -1,0 +1,184 @@
+"""Writes of the training catalogue: courses and sessions through the audit path;
+registrations as personal data outside it (never public, erased on schedule).
+
+A session's places are counted under a lock on the session's row, so two people asking for
+the last place at once get one place and one place on the waiting list; a cancellation moves
+the first on the waiting list up in the same transaction.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from offenestadt.accounts.models import Actor
+from offenestadt.audit.models import AuditEvent
+from offenestadt.audit.services import save_record
+from offenestadt.core.throttle import RateLimitedError, throttle_take
+from offenestadt.training import rules
+from offenestadt.training.models import (
+    Channel,
+    Course,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
+
+REGISTRATION_THROTTLE_SCOPE = "training:registration"
+
+
+@transaction.atomic
+def course_save(*, actor: Actor, course: Course) -> Course:
+    """Create or change a course; the public history shows each change."""
+    adding = course._state.adding
+    allowed = (
+        rules.can_create_course(actor)
+        and rules.offices_for_courses(actor).filter(pk=course.office_id).exists()
+        if adding
+        else rules.can_edit_course(actor, Course.objects.get(pk=course.pk))
+        and rules.can_edit_course(actor, course)
+    )
+    if not allowed:
+        raise PermissionDenied(_("Nur die Dienststelle der Schulung ändert sie."))
+    course.full_clean()
+    save_record(
+        record=course, actor=actor, event=AuditEvent.CREATED if adding else AuditEvent.CHANGED
+    )
+    return course
+
+
+def _promote_waiting(session: Session) -> list[Registration]:
+    """Move people up from the waiting list while the (locked) session has free places."""
+    free = (
+        session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    )
+    if free <= 0:
+        return []
+    moved = list(
+        session.registrations.filter(status=RegistrationStatus.WAITING).order_by(
+            "created_at", "pk"
+        )[:free]
+    )
+    for registration in moved:
+        registration.status = RegistrationStatus.CONFIRMED
+        # unaudited: a registration is personal data, not a public record
+        registration.save(update_fields=["status"])
+    return moved
+
+
+@transaction.atomic
+def session_save(*, actor: Actor, session: Session) -> Session:
+    """Create or change a date of a course. More places move the waiting list up; fewer
+    places take no one's place away."""
+    if not rules.can_edit_course(actor, session.course):
+        raise PermissionDenied(_("Nur die Dienststelle der Schulung ändert ihre Termine."))
+    adding = session._state.adding
+    if not adding:
+        stored = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+        if not rules.can_edit_course(actor, stored.course):
+            raise PermissionDenied(_("Nur die Dienststelle der Schulung ändert ihre Termine."))
+    session.full_clean()
+    save_record(
+        record=session, actor=actor, event=AuditEvent.CREATED if adding else AuditEvent.CHANGED
+    )
+    if not adding:
+        _promote_waiting(session)
+    return session
+
+
+@transaction.atomic
+def session_attendance(*, actor: Actor, session: Session, attended: int) -> Session:
+    """How many people came: a number only, no names."""
+    if not rules.can_edit_course(actor, session.course):
+        raise PermissionDenied(_("Nur die Dienststelle der Schulung trägt die Teilnahme ein."))
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if not session.has_ended:
+        raise ValidationError(
+            {"attended_count": _("Die Teilnahme wird erst nach dem Termin eingetragen.")}
+        )
+    session.attended_count = attended
+    session.full_clean()
+    save_record(record=session, actor=actor, event=AuditEvent.CHANGED)
+    return session
+
+
+def _throttle(source: str) -> None:
+    verdict = throttle_take(
+        scope=REGISTRATION_THROTTLE_SCOPE,
+        key=source,
+        limit=settings.TRAINING_REGISTRATION_LIMIT,
+        window_seconds=settings.TRAINING_REGISTRATION_WINDOW_SECONDS,
+    )
+    if not verdict.allowed:
+        minutes = verdict.retry_after_minutes
+        raise RateLimitedError(
+            ngettext(
+                "Zu viele Anmeldungen von diesem Anschluss; bitte in einer Minute noch einmal "
+                "versuchen oder anrufen.",
+                "Zu viele Anmeldungen von diesem Anschluss; bitte in %(minutes)s Minuten noch "
+                "einmal versuchen oder anrufen.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            retry_after=verdict.retry_after,
+        )
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    session: Session,
+    name: str,
+    contact: str,
+    channel: Channel,
+    actor: Actor | None = None,
+    source: str = "",
+) -> Registration:
+    """Register someone for a session: a place while there is one, else the waiting list.
+
+    Online (``channel`` ONLINE) anyone may, throttled by ``source`` (core.throttle.address_key);
+    by phone or in person, staff of the course's office enter it (``actor``).
+    """
+    if channel != Channel.ONLINE and (
+        actor is None or not rules.can_edit_course(actor, session.course)
+    ):
+        raise PermissionDenied(
+            _("Anmeldungen per Telefon oder vor Ort trägt die Dienststelle der Schulung ein.")
+        )
+    # The lock on the session's row makes the count of places and the insert one step.
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.starts_at <= timezone.now():
+        raise ValidationError(_("Dieser Termin hat schon begonnen; Anmeldungen sind vorbei."))
+    registration = Registration(session=session, name=name, contact=contact, channel=channel)
+    confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    registration.status = (
+        RegistrationStatus.CONFIRMED if confirmed < session.capacity else RegistrationStatus.WAITING
+    )
+    registration.full_clean()
+    if channel == Channel.ONLINE:
+        _throttle(source)
+    # unaudited: a registration is personal data, not a public record
+    registration.save()
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(
+    *, registration: Registration, actor: Actor | None = None
+) -> list[Registration]:
+    """Cancel a registration (the person by their link, with no ``actor``, or the office's
+    staff); the first on the waiting list gets the place. Returns who moved up."""
+    session = (
+        Session.objects.select_for_update().select_related("course").get(pk=registration.session_id)
+    )
+    if actor is not None and not rules.can_edit_course(actor, session.course):
+        raise PermissionDenied(_("Nur die Dienststelle der Schulung ändert Anmeldungen."))
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    registration.status = RegistrationStatus.CANCELLED
+    # unaudited: a registration is personal data, not a public record
+    registration.save(update_fields=["status"])
+    return _promote_waiting(session)

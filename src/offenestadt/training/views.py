@@ -1,0 +1,238 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from offenestadt.accounts.rules import staff_only
+from offenestadt.core.forms import show_validation_error
+from offenestadt.core.throttle import RateLimitedError, address_key
+from offenestadt.training import rules, selectors, services
+from offenestadt.training.forms import (
+    AttendanceForm,
+    CourseForm,
+    RegistrationForm,
+    SessionFilterForm,
+    SessionForm,
+    StaffRegistrationForm,
+)
+from offenestadt.training.models import Channel, Course, Registration, RegistrationStatus, Session
+
+
+def session_list(request: HttpRequest) -> HttpResponse:
+    """The coming sessions of every course, with the filters people ask for."""
+    form = SessionFilterForm(request.GET or None, districts=selectors.districts())
+    filters = selectors.SessionFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.SessionFilters(
+            district=form.cleaned_data["bezirk"],
+            from_date=form.cleaned_data["ab"],
+            free_only=form.cleaned_data["frei"],
+            step_free_only=form.cleaned_data["stufenlos"],
+        )
+    return render(
+        request,
+        "training/session_list.html",
+        {
+            "form": form,
+            "sessions": selectors.upcoming_sessions(filters),
+            "can_create": rules.can_create_course(request.user),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(Course.objects.select_related("office", "project"), pk=pk)
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "sessions": selectors.course_sessions(course),
+            "can_edit": rules.can_edit_course(request.user, course),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A session's page, with the online registration (no account)."""
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    form = RegistrationForm(request.POST or None)
+    status = 400 if form.is_bound else 200
+    retry_after: int | None = None
+    if form.is_valid():
+        try:
+            registration = services.registration_create(
+                session=session,
+                name=form.cleaned_data["name"],
+                contact=form.cleaned_data["contact"],
+                channel=Channel.ONLINE,
+                source=address_key(request),
+            )
+        except RateLimitedError as refused:
+            form.add_error(None, refused.message)
+            status, retry_after = 429, refused.retry_after
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            return render(
+                request, "training/registered.html", {"registration": registration}, status=201
+            )
+    response = render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "course": session.course,
+            "form": form,
+            "can_edit": rules.can_edit_course(request.user, session.course),
+        },
+        status=status,
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own link: cancel the registration, so someone else gets the place."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("session__course"), cancel_token=token, erased=False
+    )
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        messages.success(request, _("Sie sind abgemeldet. Danke, dass Sie Bescheid gesagt haben."))
+        return redirect(registration.session.get_absolute_url())
+    return render(request, "training/cancel.html", {"registration": registration})
+
+
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk) if pk is not None else None
+    if course is None:
+        staff_only(request.user, rules.can_create_course(request.user))
+    else:
+        staff_only(request.user, rules.can_edit_course(request.user, course))
+    form = CourseForm(request.POST or None, instance=course, user=request.user)
+    if form.is_valid():
+        try:
+            saved = services.course_save(actor=request.user, course=form.instance)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Die Schulung ist gespeichert."))
+            return redirect(saved.get_absolute_url())
+    return render(
+        request,
+        "training/course_form.html",
+        {"form": form, "course": course},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(
+    request: HttpRequest, course_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
+    if pk is not None:
+        session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+        course = session.course
+    else:
+        course = get_object_or_404(Course, pk=course_pk)
+        session = Session(course=course)
+    staff_only(request.user, rules.can_edit_course(request.user, course))
+    form = SessionForm(request.POST or None, instance=session)
+    if form.is_valid():
+        try:
+            saved = services.session_save(actor=request.user, session=form.instance)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            messages.success(request, _("Der Termin ist gespeichert."))
+            return redirect(saved.get_absolute_url())
+    return render(
+        request,
+        "training/session_form.html",
+        {"form": form, "course": course, "session": session if pk else None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_registrations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's list for a session: who is registered or waiting, registrations by
+    phone or in person, cancellations, and afterwards the number who came."""
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    staff_only(request.user, rules.can_edit_course(request.user, session.course))
+    action = request.POST.get("action", "")
+    form = StaffRegistrationForm(request.POST if action == "register" else None)
+    attendance = AttendanceForm(request.POST if action == "attendance" else None, instance=session)
+    status = 200
+    if action == "register":
+        status = 400
+        if form.is_valid():
+            try:
+                registration = services.registration_create(
+                    session=session,
+                    name=form.cleaned_data["name"],
+                    contact=form.cleaned_data["contact"],
+                    channel=Channel(form.cleaned_data["channel"]),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                show_validation_error(form, error)
+            else:
+                messages.success(request, _waiting_or_place(registration))
+                return redirect("training:registrations", pk=session.pk)
+    elif action == "attendance":
+        status = 400
+        if attendance.is_valid():
+            try:
+                services.session_attendance(
+                    actor=request.user,
+                    session=session,
+                    attended=attendance.cleaned_data["attended_count"] or 0,
+                )
+            except ValidationError as error:
+                show_validation_error(attendance, error)
+            else:
+                messages.success(request, _("Die Zahl der Teilnehmenden ist gespeichert."))
+                return redirect("training:registrations", pk=session.pk)
+    elif action == "cancel":
+        registration = get_object_or_404(
+            Registration, pk=request.POST.get("registration", "0"), session=session
+        )
+        moved = services.registration_cancel(registration=registration, actor=request.user)
+        text = _("Die Anmeldung ist storniert.")
+        if moved:
+            text += " " + _("Von der Warteliste nachgerückt: %(names)s.") % {
+                "names": ", ".join(r.name for r in moved)
+            }
+        messages.success(request, text)
+        return redirect("training:registrations", pk=session.pk)
+    return render(
+        request,
+        "training/registrations.html",
+        {
+            "session": session,
+            "course": session.course,
+            "registrations": selectors.session_registrations(session),
+            "form": form,
+            "attendance": attendance,
+        },
+        status=status,
+    )
+
+
+def _waiting_or_place(registration: Registration) -> str:
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return _("Angemeldet: %(name)s hat einen Platz.") % {"name": registration.name}
+    return _("Der Termin ist voll: %(name)s steht auf der Warteliste.") % {
+        "name": registration.name
+    }
