@@ -11,15 +11,17 @@ from offenestadt.software.licences import parse_licence
 from offenestadt.software.publiccode import SCHEMA_PATH, load_publiccode, schema_problems
 
 ROOT = Path(__file__).resolve().parents[4]
-REFERENCE = Path("shared/reference/publiccode/schema/publiccode.schemastore.json")
+REFERENCE = Path("shared/reference/publiccode")
 
 
-def reference_schema() -> Path | None:
-    """The standard's schema in `../shared` beside this checkout or its main checkout."""
+def shared_reference(name: str) -> Path | None:
+    """A file of the standard's reference data in `../shared` beside this checkout or its
+    main checkout (``name`` as in SOURCE.md, e.g. ``examples/publiccode.yml``)."""
     checkouts = [ROOT]
     if (ROOT / ".git").is_file():  # a worktree: `gitdir: <main>/.git/worktrees/<name>`
         checkouts.append(Path((ROOT / ".git").read_text().split(":", 1)[1].strip()).parents[2])
-    return next((c.parent / REFERENCE for c in checkouts if (c.parent / REFERENCE).is_file()), None)
+    found = [c.parent / REFERENCE / name for c in checkouts]
+    return next((path for path in found if path.is_file()), None)
 
 
 def own_publiccode() -> dict[str, Any]:
@@ -49,7 +51,7 @@ def test_version_and_licence_are_those_of_the_package():
 
 
 def test_the_shipped_schema_is_the_reference_schema():
-    reference = reference_schema()
+    reference = shared_reference("schema/publiccode.schemastore.json")
     if reference is None:
         pytest.skip("../shared/reference/publiccode is not beside the repository")
     assert json.loads(SCHEMA_PATH.read_text()) == json.loads(reference.read_text())

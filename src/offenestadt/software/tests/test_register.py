@@ -11,6 +11,7 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.software import services
 from offenestadt.software.models import Component, Hosting, Maintenance
 from offenestadt.software.publiccode import MAX_BYTES, load_publiccode
+from offenestadt.software.tests.test_own_publiccode import shared_reference
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -166,3 +167,19 @@ def test_the_staff_form_saves_lists_one_a_line(client_for, editor, component):
     assert response.status_code == 302, response.context["form"].errors
     component.refresh_from_db()
     assert component.open_standards == ["DATEX II", "GeoJSON"]
+
+
+def test_the_standards_own_example_fills_an_entry(client_for, editor):
+    example = shared_reference("examples/publiccode.yml")
+    if example is None:
+        pytest.skip("../shared/reference/publiccode is not beside the repository")
+    response = client_for(editor).post("/software/import/", {"text": example.read_text()})
+    assert response.status_code == 302
+    component = Component.objects.get(name="Medusa")
+    assert component.licence == "AGPL-3.0-or-later"
+    assert component.maintenance == Maintenance.CONTRACT
+    assert component.maintainer == "Fornitore Privato SPA"
+    assert component.maintained_until == date(2019, 1, 1)
+    assert component.platforms == ["android", "ios"]
+    exported = client_for(None).get(f"/software/{component.slug}/publiccode.yml")
+    assert load_publiccode(exported.content)["name"] == "Medusa"
