@@ -26,6 +26,7 @@ from offenestadt.registry.opening_hours import (
     WeeklyHours,
     parse_day,
 )
+from offenestadt.registry.servicepoints.models import ServicePoint
 
 
 def offer_offices(field: forms.Field, user: Actor) -> None:
@@ -183,6 +184,11 @@ class AccessChannelForm(WeeklyHoursForm[AccessChannel]):
             "hours_note",
             "accessibility",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only published points: a public project's page shows the point it names.
+        self.fields["service_point"].queryset = ServicePoint.objects.published()  # type: ignore[attr-defined]
 
 
 class AccessChannelRows(forms.BaseFormSet[AccessChannelForm]):

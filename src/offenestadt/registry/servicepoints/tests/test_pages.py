@@ -180,11 +180,14 @@ def test_an_access_channel_names_a_service_point(
     editor: User, office: Office, client_for: ClientFor
 ) -> None:
     point = saved_point(editor, office)
+    draft = saved_point(editor, office, "Servicepunkt im Aufbau", published=False)
     service = saved_service(ProjectFactory.create(office=office), editor)
     base = f"/projekte/{service.project.slug}/dienstleistung/{service.pk}/zugangsweg/"
     client = client_for(editor)
     form = client.get(f"{base}neu/").content.decode()
     assert 'name="zugang-0-service_point"' in form and point.name in form
+    # A public project's page shows the point it names: drafts are not offered.
+    assert draft.name not in form
     data = {
         "zugang-TOTAL_FORMS": "1",
         "zugang-INITIAL_FORMS": "0",
