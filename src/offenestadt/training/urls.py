@@ -5,6 +5,7 @@ from offenestadt.training import views
 app_name = "training"
 urlpatterns = [
     path("", views.session_list, name="list"),
+    path("termine.ics", views.sessions_ics, name="ics"),
     path("neu/", views.course_edit, name="course_create"),
     path("kurs/<int:pk>/", views.course_detail, name="course"),
     path("kurs/<int:pk>/bearbeiten/", views.course_edit, name="course_edit"),

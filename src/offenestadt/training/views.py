@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -6,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from offenestadt.accounts.rules import staff_only
+from offenestadt.core import ical
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.throttle import RateLimitedError, address_key
 from offenestadt.training import rules, selectors, services
@@ -41,6 +43,35 @@ def session_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+def sessions_ics(request: HttpRequest) -> HttpResponse:
+    """The coming sessions, for calendar programs (RFC 5545); the same filters as the list."""
+    form = SessionFilterForm(request.GET or None, districts=selectors.districts())
+    filters = selectors.SessionFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.SessionFilters(
+            district=form.cleaned_data["bezirk"],
+            from_date=form.cleaned_data["ab"],
+            free_only=form.cleaned_data["frei"],
+            step_free_only=form.cleaned_data["stufenlos"],
+        )
+    body = ical.calendar(
+        (
+            ical.Event(
+                uid=f"schulung-termin-{session.pk}@{settings.SITE_NAME}",
+                start=session.starts_at,
+                end=session.ends_at,
+                summary=session.course.title,
+                location=", ".join(p for p in (session.place, session.district) if p),
+                url=settings.SITE_URL + session.get_absolute_url(),
+            )
+            for session in selectors.upcoming_sessions(filters)
+        ),
+        product=f"-//{settings.SITE_NAME}//Schulungen//DE",
+        name=_("Kostenlose Schulungen"),
+    )
+    return HttpResponse(body, content_type=ical.MEDIA_TYPE)
 
 
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -360,3 +360,13 @@ def test_two_people_asking_for_the_last_place_get_one_place_and_one_wait(
         "confirmed",
         "waiting",
     ]
+
+
+def test_the_sessions_as_a_calendar_feed(session: Session, client: Client) -> None:
+    _register(client, session, "Geheimname", "geheim@example.org")
+    answer = client.get("/schulungen/termine.ics?bezirk=Mitte")
+    assert answer["Content-Type"] == "text/calendar; charset=utf-8"
+    body = answer.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.count("BEGIN:VEVENT") == 1
+    assert "SUMMARY:Online-Termine buchen" in body and "Geheimname" not in body
+    assert client.get("/schulungen/").content.decode().count('href="/schulungen/termine.ics') == 1
