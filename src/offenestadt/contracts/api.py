@@ -25,8 +25,9 @@ from offenestadt.contracts.models import (
 from offenestadt.contracts.services import contract_findings
 from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled, paged
 from offenestadt.core.request_input import MAX_RECORD_ID
-from offenestadt.council.api import PaperRef
+from offenestadt.council.api import DeliberationOut, PaperRef
 from offenestadt.council.models import Paper
+from offenestadt.council.selectors import Deliberation, deliberations_prefetch
 
 router = Router(tags=["contracts"])
 ContractId = PathEx[int, P(description="The contract's id.")]
@@ -131,9 +132,17 @@ class ContractDetail(ContractSummary):
     council_papers: list[PaperRef] = Field(
         description="The council's papers about the contract (see /council/papers/{paper_id})."
     )
+    council_deliberation: DeliberationOut | None = Field(
+        description="The meeting that deliberates the contract: of its council papers' meetings "
+        "the first (null: no paper on a meeting; then the hand-entered fields count)."
+    )
+    council_date: date | None = Field(
+        description="The day the council deliberates the contract: council_deliberation's, "
+        "else meeting_date."
+    )
     council_paper: str = Field(description="Entered by hand where no paper is linked.")
     council_body: str
-    meeting_date: date | None
+    meeting_date: date | None = Field(description="Entered by hand, for councils without OParl.")
     agenda_item: str
     decision_reference: str
     signed_on: date | None
@@ -148,6 +157,14 @@ class ContractDetail(ContractSummary):
     @staticmethod
     def resolve_council_papers(contract: Contract) -> list[Paper]:
         return list(contract.council_papers.all())
+
+    @staticmethod
+    def resolve_council_deliberation(contract: Contract) -> Deliberation | None:
+        return contract.council_deliberation()
+
+    @staticmethod
+    def resolve_council_date(contract: Contract) -> date | None:
+        return contract.council_date()
 
     @staticmethod
     def resolve_data_owner(contract: Contract) -> str | None:
@@ -217,6 +234,7 @@ def contract_detail(request: HttpRequest, contract_id: ContractId) -> Contract:
             "redactions",
             # Deleted in the council information system: no longer the contract's.
             Prefetch("council_papers", Paper.objects.filter(deleted=False).order_by("reference")),
+            deliberations_prefetch("council_papers"),
         )
         .filter(pk=contract_id)
         .first()

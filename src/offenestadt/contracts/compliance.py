@@ -37,7 +37,7 @@ from offenestadt.contracts.models import (
     RedactionReason,
 )
 from offenestadt.core.countries import is_third_country
-from offenestadt.council.selectors import Deliberation, deliberation, first_deliberation
+from offenestadt.council.selectors import deliberation
 from offenestadt.opendata.filescan import services as filescan
 from offenestadt.opendata.filescan.models import FileScan
 from offenestadt.registry.models import Project
@@ -321,13 +321,6 @@ def contract_gate(*, contract: Contract, to: ContractStatus, today: date) -> Non
         raise refusal
 
 
-def council_meeting(contract: Contract, today: date) -> Deliberation | None:
-    """The meeting that deliberates the contract: of its linked council papers, the first
-    (council.selectors.deliberation); None without a paper on a meeting, when the
-    hand-entered council fields count."""
-    return first_deliberation(contract.council_papers.all(), today)
-
-
 def _decided_in_council(contract: Contract, today: date) -> bool:
     """Whether the council information system records the decision on a linked paper."""
     found = (deliberation(paper, today) for paper in contract.council_papers.all())
@@ -378,8 +371,8 @@ def contract_refusal(
                     "earliest": formats.date_format(since + timedelta(days=minimum), "DATE_FORMAT"),
                 }
             )
-        meeting = council_meeting(contract, today)
-        meeting_date = meeting.date if meeting else contract.meeting_date
+        meeting = contract.council_deliberation(today)
+        meeting_date = contract.council_date(today)
         if meeting_date is None or not (meeting or contract.council_body):
             problems.append(
                 Problem(

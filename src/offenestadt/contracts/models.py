@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from offenestadt.core.countries import country_field
 from offenestadt.core.gate_dates import DateRole, GateDate
 from offenestadt.council.models import Paper
+from offenestadt.council.selectors import Deliberation, first_deliberation
 from offenestadt.registry.models import LinkedRecord, Project, PublishedQuerySet
 
 
@@ -201,6 +202,20 @@ class Contract(LinkedRecord):
         ):
             following.append(ContractStatus.ENDED)
         return following
+
+    def council_deliberation(self, today: date | None = None) -> Deliberation | None:
+        """The meeting that deliberates the contract: of its linked council papers, the first
+        (council.selectors.deliberation); None without a paper on a meeting, when the
+        hand-entered council fields count."""
+        return first_deliberation(self.council_papers.all(), today)
+
+    def council_date(self, today: date | None = None) -> date | None:
+        """The day the council deliberates the contract: its paper's meeting where one is
+        linked and on a meeting, else the day entered by hand (cities without OParl). Every
+        reader of the date (gates, staff inbox, OCDS, API) asks this; the staff inbox's SQL
+        (contracts.selectors.council_day) is its twin."""
+        meeting = self.council_deliberation(today)
+        return meeting.date if meeting else self.meeting_date
 
     def days_public(self, on: date) -> int | None:
         if self.published_at is None:

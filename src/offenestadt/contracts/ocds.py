@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from offenestadt.audit.models import Action, AuditEntry
 from offenestadt.contracts import selectors
 from offenestadt.contracts.models import CONTRACT_LIFECYCLE, Contract, ContractStatus
+from offenestadt.council.selectors import deliberations_prefetch
 from offenestadt.registry.models import Project
 
 type JSONObject = dict[str, Any]
@@ -60,7 +61,11 @@ def published_contracts() -> "QuerySet[Contract]":
     return (
         selectors.contract_list(user=AnonymousUser(), filters=selectors.ContractFilters())
         .prefetch_related(
-            "projects__participation_procedures", "locations", "subprocessors", "accesses"
+            "projects__participation_procedures",
+            "locations",
+            "subprocessors",
+            "accesses",
+            deliberations_prefetch("council_papers"),
         )
         .order_by("pk")
     )
@@ -242,7 +247,8 @@ def _planning(
 def _approval(
     contract: Contract, *, stage: ContractStatus, reached: list[ContractStatus]
 ) -> JSONObject:
-    """The council's decision on the contract."""
+    """The council's decision on the contract, on the day the council deliberates it."""
+    meeting_date = contract.council_date()
     milestone: JSONObject = {
         "id": "approval",
         "title": " – ".join(
@@ -254,14 +260,14 @@ def _approval(
             ["council_body", "meeting_date", "agenda_item", "council_paper", "decision_reference"],
             separator="; ",
         ),
-        "dueDate": _start_of(contract.meeting_date) if contract.meeting_date else None,
+        "dueDate": _start_of(meeting_date) if meeting_date else None,
     }
     if ContractStatus.DECIDED in reached:
         milestone["status"] = "met"
         milestone["dateMet"] = milestone["dueDate"]
     elif stage == ContractStatus.ENDED:
         milestone["status"] = "notMet"
-    elif contract.meeting_date:
+    elif meeting_date:
         milestone["status"] = "scheduled"
     return milestone
 
@@ -292,12 +298,13 @@ def _engagements(projects: list[Project]) -> list[JSONObject]:
 def _award(
     contract: Contract, *, ocid: str, reached: list[ContractStatus], supplier: JSONObject | None
 ) -> JSONObject:
+    meeting_date = contract.council_date()
     return {
         "id": f"{ocid}-award",
         "title": contract.title,
         "status": "active" if ContractStatus.SIGNED in reached else "cancelled",
-        "date": _start_of(contract.meeting_date)
-        if contract.meeting_date and ContractStatus.DECIDED in reached
+        "date": _start_of(meeting_date)
+        if meeting_date and ContractStatus.DECIDED in reached
         else None,
         "value": _value(contract),
         "suppliers": [{"id": supplier["id"], "name": supplier["name"]}] if supplier else [],

@@ -9,7 +9,20 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    DateField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import Range
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
@@ -30,7 +43,8 @@ from offenestadt.contracts.models import (
 )
 from offenestadt.contracts.rules import contracts_editable_by
 from offenestadt.core.countries import is_third_country
-from offenestadt.council.selectors import deliberations_prefetch
+from offenestadt.council.models import Paper
+from offenestadt.council.selectors import deliberation_start, deliberations_prefetch
 from offenestadt.opendata.filescan import services as filescan
 from offenestadt.registry.models import Project
 
@@ -199,15 +213,34 @@ def contracts_public_long_enough_between(
     )
 
 
-def contracts_meeting_between(user: Actor, first: date, last: date) -> QuerySet[Contract]:
-    """``user``'s contracts before the council whose meeting falls between the two days."""
+def council_day(today: date) -> Coalesce:
+    """Contract.council_date in SQL, for a query of contracts: the day of the first linked
+    paper's meeting (council.selectors.deliberation_start), else the day entered by hand."""
+    starts = (
+        Paper.objects.filter(contracts=OuterRef("pk"), deleted=False)
+        .annotate(start=deliberation_start(today))
+        .filter(start__isnull=False)
+        .order_by("start")
+        .values("start")[:1]
+    )
+    return Coalesce(TruncDate(Subquery(starts)), F("meeting_date"), output_field=DateField())
+
+
+def contracts_meeting_between(
+    user: Actor, first: date, last: date, today: date | None = None
+) -> QuerySet[Contract]:
+    """``user``'s contracts before the council whose meeting falls between the two days: the
+    meeting of a linked paper (as of ``today``), else the day entered by hand. With what
+    Contract.council_date reads, so that it asks nothing more of each."""
+    day = council_day(today or timezone.localdate())
     return (
         contracts_editable_by(user)
         .filter(
+            Range(day, (first, last)),
             status__in=(ContractStatus.PUBLISHED, ContractStatus.DELIBERATION),
-            meeting_date__range=(first, last),
         )
-        .order_by("meeting_date")
+        .prefetch_related(deliberations_prefetch("council_papers"))
+        .order_by(day, "pk")
     )
 
 

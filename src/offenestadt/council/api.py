@@ -4,7 +4,7 @@ committees with their members. Records the information system reports deleted ar
 every record carries its OParl id, so that a client can link back to the source."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -145,17 +145,31 @@ class MeetingDetail(MeetingSummary):
         return list(meeting.files.all())
 
 
-class PaperSummary(PaperRef):
-    date: date | None
-    paper_type: str
-    web: str = Field(description="Its page in the council information system.")
-
-
 class AgendaItemRef(Schema):
     oparl_id: str = Field(description=OPARL_ID)
     number: str
     name: str
     result: str
+
+
+class DeliberationOut(Schema):
+    """Where and when the council deliberates a record's paper (council.selectors.deliberation):
+    the first of its papers' meetings, with the agenda item and the decision if recorded."""
+
+    date: Annotated[date, Field(description="The meeting's day in the city's time zone.")]
+    paper: PaperRef
+    meeting: MeetingRef
+    agenda_item: AgendaItemRef | None
+    decided: bool = Field(description="Whether the council information system records a decision.")
+    result: str
+    resolution_text: str
+    web: str = Field(description="The meeting's (else the paper's) page in the council system.")
+
+
+class PaperSummary(PaperRef):
+    date: date | None
+    paper_type: str
+    web: str = Field(description="Its page in the council information system.")
 
 
 class ConsultationOut(Schema):

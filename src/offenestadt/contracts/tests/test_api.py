@@ -1,6 +1,7 @@
 """Contracts and vendors in the REST API: published only, filtered, as the schema promises."""
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -71,7 +72,7 @@ def test_the_detail_has_clauses_redactions_and_findings(anonymous: Client) -> No
 def test_the_detail_names_the_council_papers(anonymous: Client) -> None:
     council = small_council()
     contract = Contract.objects.get(title=SENSORS)
-    contract.council_papers.add(council["sensors"], Paper.objects.get(deleted=True))
+    contract.council_papers.set([council["sensors"], Paper.objects.get(deleted=True)])
     response = anonymous.get(f"/api/v1/contracts/{contract.pk}")
     papers = response.json()["council_papers"]
     assert [(p["reference"], p["oparl_id"]) for p in papers] == [
@@ -95,3 +96,28 @@ def test_vendors_of_published_contracts(anonymous: Client) -> None:
     assert_matches_openapi(anonymous, "/api/v1/vendors", response)
     vendor_id = response.json()[0]["id"]
     assert anonymous.get(f"/api/v1/vendors/{vendor_id}").status_code == 200
+
+
+def test_the_detail_names_the_meeting_that_deliberates_it(anonymous: Client) -> None:
+    council = small_council()
+    contract = Contract.objects.get(title=SENSORS)
+    Contract.objects.filter(pk=contract.pk).update(meeting_date=date(2026, 4, 30))
+    contract.council_papers.set([])
+    path = f"/api/v1/contracts/{contract.pk}"
+
+    by_hand = anonymous.get(path).json()
+    assert by_hand["council_deliberation"] is None
+    assert by_hand["council_date"] == by_hand["meeting_date"] == "2026-04-30"
+
+    contract.council_papers.add(council["sensors"])
+    response = anonymous.get(path)
+    found = response.json()
+    assert found["council_date"] == "2026-03-05"
+    assert found["meeting_date"] == "2026-04-30"
+    deliberation = found["council_deliberation"]
+    assert deliberation["date"] == "2026-03-05"
+    assert deliberation["paper"]["reference"] == "V/2026/017"
+    assert deliberation["meeting"]["oparl_id"] == oparl_id("meeting", 1)
+    assert deliberation["agenda_item"]["number"] == "Ö 3"
+    assert deliberation["decided"] is False
+    assert_matches_openapi(anonymous, "/api/v1/contracts/{contract_id}", response)

@@ -109,7 +109,7 @@ def _deadline_sources(
         "contract_public": contracts.contracts_public_long_enough_between(
             user, charter, today, last
         ),
-        "meeting": contracts.contracts_meeting_between(user, today, last),
+        "meeting": contracts.contracts_meeting_between(user, today, last, today),
         "withdrawal": contracts.contracts_withdrawal_ending_between(user, today, last),
         "phase": procedures.phases_starting_between(user, today, last),
     }
@@ -128,8 +128,9 @@ def _deadlines(user: Actor, charter: CharterVersion | None, today: date) -> list
     ]
     sources = _deadline_sources(user, charter, today)
     deadlines += [
-        Deadline(c.meeting_date, _("Beratung im Gremium"), str(c), c.get_absolute_url())
+        Deadline(day, _("Beratung im Gremium"), str(c), c.get_absolute_url())
         for c in sources["meeting"]
+        if (day := c.council_date(today)) is not None
     ]
     deadlines += [
         Deadline(c.withdrawal_until, _("Rücktrittsfrist endet"), str(c), c.get_absolute_url())
