@@ -7,6 +7,7 @@ entry and no entry without a change.
 """
 
 import json
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, Protocol, cast
 
@@ -168,15 +169,21 @@ def created_or_changed(record: AuditedRecord) -> AuditEvent:
     return AuditEvent.CREATED if adding else AuditEvent.CHANGED
 
 
+# The records a many-to-many field of a record is to link to, by the field's name.
+Links = Mapping[str, Iterable[models.Model]]
+
+
 @transaction.atomic
 def save_record(
-    *, record: AuditedRecord, actor: Actor | None, event: AuditEvent
+    *, record: AuditedRecord, actor: Actor | None, event: AuditEvent, links: Links | None = None
 ) -> AuditEntry | None:
     """Save a new or changed record and append its audit entry, naming ``event``.
 
     Values of ``audit_fields`` are recorded before and after; other changed fields are
-    named with their values withheld. Returns None when nothing changed: then nothing is
-    written, so a repeated save leaves the record and its history as they were.
+    named with their values withheld. ``links`` sets many-to-many fields (a project's
+    council papers) in the same step: the records linked before and after are recorded by
+    name, as lists. Returns None when nothing changed: then nothing is written, so a
+    repeated save leaves the record and its history as they were.
 
     Dates the charter's gates read are never rewritten into the past (core.gate_dates):
     such a write is refused with a ValidationError naming the field.
@@ -192,21 +199,51 @@ def save_record(
     stored = None if adding else model._default_manager.select_for_update().get(pk=record.pk)  # type: ignore[attr-defined]
     refuse_rewritten_dates(record=record, stored=stored)
     entry: AuditEntry | None
+    linked = {name: list(related) for name, related in (links or {}).items()}
     if stored is None:
-        entry = _append_created(record, actor, event)
+        entry = _append_created(record, actor, event, linked)
     else:
-        entry = _append_changed(record, stored, actor, event)
+        entry = _append_changed(record, stored, actor, event, linked)
     if entry is not None:
         record_saved.send(sender=model, record=record, actor=actor, entry=entry)
     return entry
 
 
-def _append_created(record: AuditedRecord, actor: Actor | None, event: AuditEvent) -> AuditEntry:
+def _link_names(related: Iterable[models.Model]) -> list[str]:
+    return sorted(str(linked) for linked in related)
+
+
+def _link_changes(
+    record: AuditedRecord, linked: dict[str, list[models.Model]]
+) -> dict[str, list[Any] | None]:
+    """The many-to-many fields in ``linked`` whose records differ from those stored, each
+    as the names before and after."""
+    changes: dict[str, list[Any] | None] = {}
+    for name, related in linked.items():
+        stored = list(getattr(record, name).all()) if record.pk is not None else []
+        if {linked.pk for linked in stored} != {linked.pk for linked in related}:
+            changes[name] = [_link_names(stored) or None, _link_names(related) or None]
+    return changes
+
+
+def _set_links(record: AuditedRecord, linked: dict[str, list[models.Model]]) -> None:
+    for name, related in linked.items():
+        getattr(record, name).set(related)
+
+
+def _append_created(
+    record: AuditedRecord,
+    actor: Actor | None,
+    event: AuditEvent,
+    linked: dict[str, list[models.Model]],
+) -> AuditEntry:
     record.save()
     after = _snapshot(record)
     changes: dict[str, list[Any] | None] = {
         name: [None, value] for name, value in after.items() if value not in ("", None)
     }
+    changes |= _link_changes(record, linked)
+    _set_links(record, linked)
     return _append(
         record=record,
         actor=actor,
@@ -218,21 +255,29 @@ def _append_created(record: AuditedRecord, actor: Actor | None, event: AuditEven
 
 
 def _append_changed(
-    record: AuditedRecord, stored: AuditedRecord, actor: Actor | None, event: AuditEvent
+    record: AuditedRecord,
+    stored: AuditedRecord,
+    actor: Actor | None,
+    event: AuditEvent,
+    linked: dict[str, list[models.Model]],
 ) -> AuditEntry | None:
     before, after = _snapshot(stored), _snapshot(record)
     changes: dict[str, list[Any] | None] = {
         name: [before[name], after[name]] for name in after if before[name] != after[name]
     }
     changes.update(_internal_changes(stored, record))
-    if not changes:
+    link_changes = _link_changes(stored, linked)
+    if not changes and not link_changes:
         return None
     record.save()
+    _set_links(record, linked)
     # As stored: saving can change a value (a file's final name in the storage).
     after = _snapshot(record)
-    changes = {
-        name: [before[name], after[name]] for name in after if before[name] != after[name]
-    } | _internal_changes(stored, record)
+    changes = (
+        {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+        | _internal_changes(stored, record)
+        | link_changes
+    )
     transition = any(name in changes for name in record.audit_state_fields)
     action = Action.TRANSITION if transition else Action.UPDATE
     return _append(

@@ -19,6 +19,7 @@ from offenestadt.contracts.models import (
     SubProcessor,
     Vendor,
 )
+from offenestadt.council.demo import demo_papers
 from offenestadt.registry.models import Project
 from offenestadt.registry.services import linked_record_save
 
@@ -31,13 +32,20 @@ def _vendor(legal_name: str, country: str) -> Vendor:
     return vendor
 
 
-def _contract(project_title: str, clauses: list[services.ContractClause], **fields: object) -> None:
+def _contract(
+    project_title: str,
+    clauses: list[services.ContractClause],
+    papers: tuple[str, ...] = (),
+    **fields: object,
+) -> None:
+    """A published contract of the project, linked to the demo council's ``papers``."""
     if Contract.objects.filter(title=fields["title"]).exists():
         return
     project = Project.objects.select_related("office").get(title=project_title)
     editor = User.objects.filter(role=Role.EDITOR, office=project.office).earliest("pk")
     contract = Contract(**fields)
-    linked_record_save(actor=editor, record=contract, projects=[project])
+    links = {"council_papers": demo_papers(*papers)}
+    linked_record_save(actor=editor, record=contract, projects=[project], links=links)
     for clause in clauses:
         clause.contract = contract
         services.contract_clause_save(actor=editor, clause=clause)
@@ -107,6 +115,7 @@ def load_demo() -> list[str]:
                 "Ausschreibungen anderer Städte; der Gesamtwert des Vertrags ist öffentlich.",
             ),
         ],
+        papers=("p2",),
         title="Lizenz- und Servicevertrag Sensorplattform (Demo)",
         purpose="Bereitstellung der Sensorplattform als Dienst.",
         vendor=_vendor("SensorCloud Inc. (Demo)", "US"),

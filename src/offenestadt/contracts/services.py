@@ -77,10 +77,8 @@ def contract_save(
     A new public version of the document is checked for personal data before visitors get
     it (a PDF cannot be read by the check: the DPO approves it, four eyes).
     """
-    linked_record_save(actor=actor, record=contract, projects=projects)
-    if council_papers is not None:
-        # unaudited: links are no audit_fields; the contract's page shows them with their dates
-        contract.council_papers.set(council_papers)
+    links = {} if council_papers is None else {"council_papers": council_papers}
+    linked_record_save(actor=actor, record=contract, projects=projects, links=links)
     filescan.file_scans_request(actor=actor, record=contract)
     return contract
 

@@ -1,6 +1,7 @@
 """Demo council: a fictional town's council and one committee, a past and two coming
 meetings, their agendas and papers, as an OParl import would leave them. The files link to
-an information system that does not exist (.example)."""
+an information system that does not exist (.example). The sensor contract's paper (p2) and
+its project link to it (registry and contracts demo), so the council's pages show them."""
 
 from datetime import datetime, time, timedelta
 
@@ -51,7 +52,8 @@ MEETINGS = [
         [
             ("1", "Eröffnung der Sitzung", True, ""),
             ("2", "Digitale Terminvergabe im Bürgerbüro", True, "p3"),
-            ("3", "Personalangelegenheiten", False, ""),
+            ("3", "Vergabe Wartungsvertrag Sensornetz", True, "p2"),
+            ("4", "Personalangelegenheiten", False, ""),
         ],
     ),
 ]
@@ -65,6 +67,11 @@ ORGANIZATIONS = {"rat": "Rat der Stadt (Demo)", "digital": "Ausschuss für Digit
 
 def _id(path: str) -> str:
     return f"{SYSTEM}{path}"
+
+
+def demo_papers(*keys: str) -> list[Paper]:
+    """The demo papers with these keys (of PAPERS) that are loaded."""
+    return list(Paper.objects.filter(oparl_id__in=[_id(f"paper/{key}") for key in keys]))
 
 
 def load_demo() -> list[str]:
@@ -138,6 +145,6 @@ def load_demo() -> list[str]:
                     meeting=meeting,
                     agenda_item=item,
                     role="Entscheidung" if organization == "rat" else "Vorberatung",
-                    authoritative=organization == "rat" or paper_key == "p2",
+                    authoritative=organization == "rat",
                 )
     return []

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from offenestadt.accounts.models import Office, Role, User
+from offenestadt.council.demo import demo_papers
 from offenestadt.registry import services
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
@@ -170,6 +171,8 @@ def _soil_sensors(editors: dict[int | None, User]) -> None:
     services.project_publish(actor=editor, project=project)
     for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
         services.project_transition(actor=editor, project=project, to=status)
+    # The council decides its sensor contract (demo council, paper p2): as the form links it.
+    services.project_papers_link(actor=editor, project=project, council_papers=demo_papers("p2"))
 
 
 def _watering_information(project: Project, editor: User) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from offenestadt.accounts.models import Actor, Office
 from offenestadt.audit.models import AuditEvent
-from offenestadt.audit.services import created_or_changed, delete_record, save_record
+from offenestadt.audit.services import Links, created_or_changed, delete_record, save_record
 from offenestadt.charter.engine import Finding, evaluate, principle_statuses
 from offenestadt.charter.gates import GateRefusedError, announces_refusal
 from offenestadt.charter.models import CharterVersion
@@ -63,12 +63,27 @@ def _require_edit(actor: Actor, project: Project) -> None:
         raise PermissionDenied(_("Sie dürfen dieses Projekt nicht ändern."))
 
 
+@transaction.atomic
+def project_papers_link(*, actor: Actor, project: Project, council_papers: list[Paper]) -> Project:
+    """Link the project to the council's ``council_papers`` (and to no others), audited."""
+    _require_edit(actor, project)
+    links = {"council_papers": council_papers}
+    _record(actor=actor, record=project, project=project, event=AuditEvent.CHANGED, links=links)
+    return project
+
+
 def _record(
-    *, actor: Actor, record: "Project | RegisterPart", project: Project, event: AuditEvent
+    *,
+    actor: Actor,
+    record: "Project | RegisterPart",
+    project: Project,
+    event: AuditEvent,
+    links: Links | None = None,
 ) -> None:
-    """Check, save and audit a record, then evaluate its project again."""
+    """Check, save and audit a record (with ``links``, its many-to-many fields to set), then
+    evaluate its project again."""
     record.full_clean()
-    save_record(record=record, actor=actor, event=event)
+    save_record(record=record, actor=actor, event=event, links=links)
     project_evaluate(project=project)
 
 
@@ -174,9 +189,6 @@ def project_update(
     """Change a project's description and council papers (None: left as they are); its
     state changes through project_transition."""
     _require_edit(actor, project)
-    if council_papers is not None:
-        # unaudited: links are no audit_fields; the project's page shows them with their dates
-        project.council_papers.set(council_papers)
     project.title = title
     project.summary = summary
     project.plain_language_summary = plain_language_summary
@@ -186,7 +198,8 @@ def project_update(
     project.budget = budget
     project.processes_personal_data = processes_personal_data
     project.internal_note = internal_note
-    _record(actor=actor, record=project, project=project, event=AuditEvent.CHANGED)
+    links = {} if council_papers is None else {"council_papers": council_papers}
+    _record(actor=actor, record=project, project=project, event=AuditEvent.CHANGED, links=links)
     return project
 
 
@@ -282,9 +295,10 @@ def project_part_delete(*, actor: Actor, part: RegisterPart) -> None:
 
 @transaction.atomic
 def linked_record_save(
-    *, actor: Actor, record: LinkedRecord, projects: list[Project]
+    *, actor: Actor, record: LinkedRecord, projects: list[Project], links: Links | None = None
 ) -> LinkedRecord:
-    """Save a contract, processing, dataset or procedure and link it to ``projects``.
+    """Save a contract, processing, dataset or procedure and link it to ``projects`` (and
+    through ``links`` to other records, audited: a contract's council papers).
 
     The actor must be allowed to edit every project it is linked to; each linked
     project is evaluated again, since its findings may rest on the record.
@@ -296,7 +310,7 @@ def linked_record_save(
     for project in {*projects, *linked_now}:
         _require_edit(actor, project)
     record.full_clean()
-    save_record(record=record, actor=actor, event=created_or_changed(record))
+    save_record(record=record, actor=actor, event=created_or_changed(record), links=links)
     # unaudited: links are no audit_fields: the projects' pages show them
     record.projects.set(projects)  # type: ignore[attr-defined]
     for project in {*projects, *linked_now}:
