@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -358,7 +358,7 @@ def contract_refusal(
         minimum = parameter_value(charter, CONTRACT_MIN_PUBLIC_DAYS)
         if (contract.days_public(today) or 0) < minimum:
             # A waiting period: told as the day it ends, counted as days_public counts.
-            since = contract.published_at.date() if contract.published_at else today
+            since = timezone.localdate(contract.published_at) if contract.published_at else today
             problems.append(
                 gettext(
                     "Der Vertrag ist seit dem %(since)s öffentlich; vor der Beratung müssen es "

@@ -6,6 +6,7 @@ from typing import ClassVar
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.core.countries import country_field
@@ -220,7 +221,7 @@ class Contract(LinkedRecord):
     def days_public(self, on: date) -> int | None:
         if self.published_at is None:
             return None
-        return (on - self.published_at.date()).days
+        return (on - timezone.localdate(self.published_at)).days
 
 
 class ContractPart(models.Model):

@@ -84,7 +84,7 @@ def test_too_early_for_the_council(contract: Contract, editor: User) -> None:
         _move(contract, editor, ContractStatus.DELIBERATION, today + timedelta(days=10))
     # A waiting period: told as the days it runs.
     assert contract.published_at is not None
-    since = contract.published_at.date()
+    since = timezone.localdate(contract.published_at)
     assert refusal.value.problems == [
         f"Der Vertrag ist seit dem {date_format(since)} öffentlich; vor der Beratung müssen es "
         f"mindestens 28 Tage sein, beraten werden kann er also frühestens am "
