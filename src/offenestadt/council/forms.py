@@ -29,7 +29,9 @@ class CouncilPapersField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Iterable) and not isinstance(value, str):
-            return "\n".join(paper.reference or paper.name for paper in value)
+            # In a stable order (by reference number), whatever order the database gives.
+            shown = sorted(paper.reference or paper.name for paper in value)
+            return "\n".join(shown)
         return value
 
     def clean(self, value: Any) -> list[Paper]:
