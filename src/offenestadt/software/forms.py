@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.core.forms import DATE_INPUT
+from offenestadt.core.uploads import UploadField
 from offenestadt.software.models import Component
 from offenestadt.software.publiccode import MAX_BYTES
 
@@ -75,12 +76,14 @@ class PubliccodeImportForm(forms.Form):
         max_length=MAX_BYTES,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
     )
-    file = forms.FileField(
-        label=_("oder als Datei hochladen"),
-        required=False,
-        validators=[_small_enough],
-        help_text=_("Höchstens 64 KB."),
+    file = UploadField(
+        label=_("oder als Datei hochladen"), required=False, validators=[_small_enough]
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A publiccode.yml's own limit, far below every upload's: the one that applies here.
+        self.fields["file"].help_text = _("Höchstens 64 KB.")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
