@@ -167,6 +167,9 @@ class AccessChannelOut(Schema):
 class ServiceOut(Schema):
     name: str
     description: str
+    changes_on: date | None = Field(
+        description="The day the access channels after the project take effect."
+    )
     channels: list[AccessChannelOut]
 
 

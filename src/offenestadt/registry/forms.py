@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.accounts.rules import offices_served_by
+from offenestadt.core.forms import DATE_INPUT
 from offenestadt.council.forms import CouncilPapersField
 from offenestadt.registry.models import (
     AccessChannel,
@@ -114,7 +115,10 @@ class ServiceForm(forms.ModelForm[Service]):
     class Meta:
         model = Service
         fields: ClassVar = list(Service.audit_fields)
-        widgets: ClassVar = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets: ClassVar = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "changes_on": DATE_INPUT,
+        }
 
 
 class WeekdayHoursField(forms.CharField):

@@ -210,8 +210,16 @@ class Service(ProjectPart):
     )
     name = models.CharField(_("Dienstleistung"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
+    # The day the new way of reaching the service starts: the charter's checks compare the
+    # access on that day with the access before it (P5) and look for training before it (P4).
+    changes_on = models.DateField(
+        _("Umstellung am"),
+        null=True,
+        blank=True,
+        help_text=_("Ab diesem Tag gelten die Zugangswege „nach dem Projekt“."),
+    )
 
-    audit_fields: ClassVar[tuple[str, ...]] = ("name", "description")
+    audit_fields: ClassVar[tuple[str, ...]] = ("name", "description", "changes_on")
 
     class Meta:
         verbose_name = _("Dienstleistung")
