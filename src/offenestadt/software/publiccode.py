@@ -42,14 +42,38 @@ def _validator() -> Draft7Validator:
     return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
 
 
+# The standard nests four levels deep; a few hundred brackets would exhaust Python's stack.
+MAX_DEPTH = 20
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """YAML without aliases: a few bytes of nested aliases would unfold into gigabytes."""
+    """YAML without aliases (a few bytes of nested aliases would unfold into gigabytes), nested
+    at most MAX_DEPTH levels, and dates kept as the text they are written as (the standard and
+    its schema speak of strings; an impossible date such as 2026-13-45 is the schema's to
+    name, not a crash of YAML's date constructor)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(None, None, "alias", mark)
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "depth", mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+_NoAliasLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    yaml.SafeLoader.construct_scalar,  # type: ignore[type-var]
+)
 
 
 def load_publiccode(text: str | bytes) -> dict[str, Any]:
@@ -70,6 +94,10 @@ def load_publiccode(text: str | bytes) -> dict[str, Any]:
         document = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         raise PubliccodeError([_yaml_message(error)]) from None
+    except ValueError:
+        # A value its explicit tag cannot be (``!!int zwölf``): YAML's constructors say so
+        # with a bare ValueError.
+        raise PubliccodeError([_yaml_message(yaml.YAMLError())]) from None
     if not isinstance(document, dict):
         raise PubliccodeError(
             [_("Das ist keine publiccode.yml: erwartet werden Schlüssel wie name, url, legal.")]
@@ -92,6 +120,10 @@ def _yaml_message(error: yaml.YAMLError) -> str:
         return _("Aliase (*name) sind in einer publiccode.yml nicht erlaubt (%(where)s).") % {
             "where": where
         }
+    if getattr(error, "problem", None) == "depth":
+        return _(
+            "Die Datei ist tiefer verschachtelt, als eine publiccode.yml sein kann (%(where)s)."
+        ) % {"where": where}
     return _(
         "Die Datei ist kein gültiges YAML (%(where)s). Prüfen Sie Einrückung, Doppelpunkte "
         "und Anführungszeichen."
@@ -101,7 +133,8 @@ def _yaml_message(error: yaml.YAMLError) -> str:
 def schema_problems(document: dict[str, Any]) -> list[str]:
     """What the publiccode.yml schema finds wrong with ``document``, in German (empty: valid)."""
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
-    return [_schema_message(error) for error in errors]
+    # The schema may find one gap twice (e.g. through allOf); say each once.
+    return list(dict.fromkeys(_schema_message(error) for error in errors))
 
 
 _TYPES = {
