@@ -14,6 +14,7 @@ from offenestadt.charter.api import router as charter_router
 from offenestadt.contracts.api import router as contracts_router
 from offenestadt.core.api import InvalidInput, Problem
 from offenestadt.council.api import router as council_router
+from offenestadt.infrastructure.api import router as infrastructure_router
 from offenestadt.participation.procedures.api import router as participation_router
 from offenestadt.registry.api import router as registry_router
 from offenestadt.registry.servicepoints.api import router as service_points_router
@@ -36,6 +37,11 @@ TAGS = {
     "contracts": "Contracts of the projects, their data clauses, and the vendors.",
     "participation": "Participation procedures: phases, texts, meetings, contributions.",
     "votes": "Votes of the procedures, the ballot box and the results.",
+    "infrastructure": (
+        "The city's register of digital infrastructure (public WLAN, Freifunk nodes, broadband "
+        "lines, sensors, gateways): location, owner, operator, public funding, net neutrality, "
+        "status, and the projects that use each asset."
+    ),
     "council": (
         "The council's meetings, agendas, papers and bodies, as imported from its information "
         "system (OParl); each record with its OParl id."
@@ -121,8 +127,8 @@ api = OffeneStadtAPI(
     version="1",
     description=(
         "What the city publishes about its smart-city projects, their contracts and the "
-        "charter they are checked against, their votes, and the council's meetings and papers. "
-        "Read-only but for the ballot box "
+        "charter they are checked against, their votes, the council's meetings and papers, and the "
+        "city's digital infrastructure. Read-only but for the ballot box "
         "(POST /votes/{id}/ballots, authorised by a one-time voting code); nothing here needs "
         "an account."
     ),
@@ -139,6 +145,7 @@ api.add_router("", contracts_router)
 api.add_router("", participation_router)
 api.add_router("", voting_router)
 api.add_router("", council_router)
+api.add_router("", infrastructure_router)
 
 
 @api.exception_handler(ValidationError)

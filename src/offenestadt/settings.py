@@ -98,6 +98,13 @@ DPO_CONTACT = env_str("DPO_CONTACT", "datenschutz@example.org")
 # first office), and the city's district outlines for its map (a GeoJSON file; empty: none).
 INFRASTRUCTURE_OFFICE = env_str("INFRASTRUCTURE_OFFICE", "")
 INFRASTRUCTURE_DISTRICTS_GEOJSON = env_str("INFRASTRUCTURE_DISTRICTS_GEOJSON", "")
+# The Freifunk community's map (meshviewer.json, nodes.json or respondd data; a URL or a file)
+# that the worker imports every INFRASTRUCTURE_FREIFUNK_INTERVAL_MINUTES once
+# `offenestadt infrastructure schedule-freifunk` queued the first run (empty: never).
+INFRASTRUCTURE_FREIFUNK_URL = env_str("INFRASTRUCTURE_FREIFUNK_URL", "")
+INFRASTRUCTURE_FREIFUNK_INTERVAL_MINUTES = env_int("INFRASTRUCTURE_FREIFUNK_INTERVAL_MINUTES", 60)
+if INFRASTRUCTURE_FREIFUNK_INTERVAL_MINUTES < 1:
+    raise ImproperlyConfigured("INFRASTRUCTURE_FREIFUNK_INTERVAL_MINUTES must be 1 or more")
 # Votes: how many unknown voting codes one connection may try, and how many ballots of an
 # open poll (without codes) it may cast, per window.
 VOTING_CODE_ATTEMPT_LIMIT = env_int("VOTING_CODE_ATTEMPT_LIMIT", 10)

@@ -4,6 +4,7 @@ sentence, a bad input named), the page of a list, and text in German and English
 from typing import Any
 
 from django.db.models import Choices, QuerySet
+from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Schema
 
@@ -60,3 +61,9 @@ def labelled(choice: Choices) -> dict[str, Any]:
         with translation.override(language):
             label[language] = str(choice.label)
     return {"code": choice, "label": label}
+
+
+def absolute_url(context: dict[str, Any], path: str) -> str:
+    """``path`` as a full address, read from the request a schema resolves in (``context``)."""
+    request: HttpRequest = context["request"]
+    return request.build_absolute_uri(path)

@@ -34,15 +34,28 @@ class AssetStatus(models.TextChoices):
 
 
 class AssetQuerySet(models.QuerySet["Asset"]):
-    def filtered(self, *, kind: str = "", operator: str = "", status: str = "") -> "AssetQuerySet":
-        """The register as the list, the map and the export show it, narrowed by filters."""
+    def filtered(
+        self,
+        *,
+        kind: str = "",
+        owner: str = "",
+        operator: str = "",
+        status: str = "",
+        district: str = "",
+    ) -> "AssetQuerySet":
+        """The register as the list, the map, the export and the API show it, narrowed by
+        filters (empty: not narrowed)."""
         assets = self
         if kind:
             assets = assets.filter(kind=kind)
+        if owner:
+            assets = assets.filter(owner=owner)
         if operator:
             assets = assets.filter(operator=operator)
         if status:
             assets = assets.filter(status=status)
+        if district:
+            assets = assets.filter(district__iexact=district)
         return assets
 
     def located(self) -> "AssetQuerySet":

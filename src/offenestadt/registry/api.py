@@ -15,7 +15,15 @@ from offenestadt.accounts.models import Office
 from offenestadt.charter.engine import Status
 from offenestadt.charter.mentions import Mentions
 from offenestadt.charter.models import CharterVersion
-from offenestadt.core.api import InvalidInput, LocalisedText, Paging, Problem, labelled, paged
+from offenestadt.core.api import (
+    InvalidInput,
+    LocalisedText,
+    Paging,
+    Problem,
+    absolute_url,
+    labelled,
+    paged,
+)
 from offenestadt.council.api import MeetingRef, PaperRef
 from offenestadt.council.models import Consultation, Meeting, Paper
 from offenestadt.registry import selectors
@@ -43,11 +51,6 @@ router = Router(tags=["projects"])
 ProjectSlug = PathEx[str, P(description="The project's slug, as in its page's address.")]
 
 
-def _absolute(context: dict[str, Any], path: str) -> str:
-    request: HttpRequest = context["request"]
-    return request.build_absolute_uri(path)
-
-
 class OfficeOut(Schema):
     slug: str
     name: str
@@ -73,7 +76,7 @@ class FindingOut(Schema):
     @staticmethod
     def resolve_fix_url(finding: dict[str, Any], context: dict[str, Any]) -> str:
         # Empty where nothing is to be done but wait.
-        return _absolute(context, finding["fix_url"]) if finding["fix_url"] else ""
+        return absolute_url(context, finding["fix_url"]) if finding["fix_url"] else ""
 
 
 class EvaluationOut(Schema):
@@ -276,7 +279,7 @@ class ProjectSummary(Schema):
 
     @staticmethod
     def resolve_html_url(project: Project, context: dict[str, Any]) -> str:
-        return _absolute(context, project.get_absolute_url())
+        return absolute_url(context, project.get_absolute_url())
 
 
 class ProjectDetail(ProjectSummary):

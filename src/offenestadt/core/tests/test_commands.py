@@ -115,6 +115,10 @@ BESIDE_THE_DEMO: dict[str, list[Run]] = {
             code=1,
         )
     ],
+    # The demo sets no community map: nothing is queued, and the command says so.
+    "infrastructure schedule-freifunk": [
+        Run("infrastructure schedule-freifunk", "kein Freifunk-Import eingeplant")
+    ],
 }
 
 

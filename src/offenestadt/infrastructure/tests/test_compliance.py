@@ -1,8 +1,6 @@
 """P6 reads the register: a project linked to register assets is judged by them, and its
 findings follow when an asset changes."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -11,6 +9,7 @@ from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
 from offenestadt.infrastructure.models import Asset, AssetKind, Holder
 from offenestadt.infrastructure.services import asset_save
+from offenestadt.infrastructure.tests import factories
 from offenestadt.registry.models import Project
 from offenestadt.registry.tests.factories import ProjectFactory
 
@@ -23,18 +22,7 @@ def finding(project: Project, charter: CharterVersion) -> tuple[Status, str, str
 
 
 def wlan(**fields: object) -> Asset:
-    values: dict[str, object] = {
-        "kind": AssetKind.WLAN_ACCESS_POINT,
-        "name": "WLAN Markt",
-        "latitude": Decimal("51.48"),
-        "longitude": Decimal("7.21"),
-        "owner": Holder.PUBLIC,
-        "operator": Holder.MUNICIPAL_COMPANY,
-        "publicly_funded": True,
-        "net_neutral": True,
-        "commercial_use": False,
-    }
-    return Asset(**(values | fields))
+    return factories.wlan(**({"name": "WLAN Markt"} | fields))
 
 
 @pytest.fixture

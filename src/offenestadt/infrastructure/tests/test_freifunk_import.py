@@ -1,10 +1,6 @@
 """`offenestadt infrastructure import-freifunk`: a community's nodes become assets, matched by
 node id, a second run changes nothing, the owner's contact is never stored."""
 
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
@@ -138,19 +134,6 @@ def test_bad_sources_get_a_clear_german_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="nur http"):
         run("ftp://example.org/nodes.json")
     assert not Asset.objects.exists()
-
-
-@pytest.fixture
-def served_fixtures() -> Iterator[str]:
-    """The fixtures over HTTP from 127.0.0.1, like a community's map server."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FIXTURES))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.django_db

@@ -13,23 +13,11 @@ from offenestadt.accounts.models import User
 from offenestadt.audit.models import AuditEntry, AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.infrastructure.models import Asset, AssetKind, AssetStatus, Holder
+from offenestadt.infrastructure.tests.factories import wlan
 
 
 def asset(**fields: object) -> Asset:
-    values: dict[str, object] = {
-        "kind": AssetKind.WLAN_ACCESS_POINT,
-        "name": "WLAN Rathausplatz",
-        "location": "Rathausplatz 1",
-        "latitude": Decimal("51.481845"),
-        "longitude": Decimal("7.216236"),
-        "owner": Holder.PUBLIC,
-        "operator": Holder.MUNICIPAL_COMPANY,
-        "publicly_funded": True,
-        "net_neutral": True,
-        "commercial_use": False,
-        **fields,
-    }
-    record = Asset(**values)
+    record = wlan(**fields)
     save_record(record=record, actor=None, event=AuditEvent.CREATED)
     return record
 
