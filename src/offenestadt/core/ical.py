@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) for the platform's calendars: events in UTC, text escaped, lines folded
 at 75 octets and ended by CRLF, as calendar programs expect."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -8,6 +9,8 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
+# What TEXT may not hold (RFC 5545 3.3.11: CONTROL but HTAB).
+_CONTROL = re.compile("[\\x00-\\x08\\x0a-\\x1f\\x7f]")
 LINE_OCTETS = 75
 
 
@@ -28,9 +31,13 @@ def _utc(moment: datetime) -> str:
 
 
 def _text(value: str) -> str:
-    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks escaped."""
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks escaped.
+    Every line break (also vertical tab, form feed, NEL, U+2028/2029, which programs that
+    split with Python's ``splitlines`` see as one) becomes ``\\n``, and other control
+    characters, which TEXT may not hold, are dropped: a title never starts a property."""
     escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return "\\n".join(escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    lines = escaped.replace("\r\n", "\n").splitlines()
+    return "\\n".join(_CONTROL.sub("", line) for line in lines)
 
 
 def _fold(line: str) -> str:

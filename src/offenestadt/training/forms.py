@@ -5,13 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.accounts.rules import editor_office
-from offenestadt.core.forms import DATE_INPUT
+from offenestadt.core.forms import DATE_INPUT, DateTimeField
 from offenestadt.core.retention import TRAINING, retention_period
 from offenestadt.training import rules
 from offenestadt.training.models import Channel, Course, Registration, Session
-
-# A date and time as the browser's picker sends and shows it.
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class CourseForm(forms.ModelForm[Course]):
@@ -47,7 +44,7 @@ class SessionForm(forms.ModelForm[Session]):
     class Meta:
         model = Session
         fields: ClassVar = ["starts_at", "ends_at", "place", "district", "step_free", "capacity"]
-        widgets: ClassVar = {"starts_at": DATETIME_INPUT, "ends_at": DATETIME_INPUT}
+        field_classes: ClassVar = {"starts_at": DateTimeField, "ends_at": DateTimeField}
 
 
 class AttendanceForm(forms.ModelForm[Session]):
