@@ -125,6 +125,8 @@ ACCESSIBILITY_FEEDBACK_WINDOW_SECONDS = env_int("ACCESSIBILITY_FEEDBACK_WINDOW_S
 # Registrations for training sessions one connection may send online per window.
 TRAINING_REGISTRATION_LIMIT = env_int("TRAINING_REGISTRATION_LIMIT", 10)
 TRAINING_REGISTRATION_WINDOW_SECONDS = env_int("TRAINING_REGISTRATION_WINDOW_SECONDS", 60 * 60)
+# How many days before a training session its participants are reminded of it.
+TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 2)
 # Where people turn when the city's answer to their feedback does not satisfy them: the
 # enforcement body of the city's federal state (its name, web address, e-mail, postal address).
 ACCESSIBILITY_ENFORCEMENT_NAME = env_str("ACCESSIBILITY_ENFORCEMENT_NAME", "")

@@ -137,12 +137,14 @@ def pdf_build(
     frame: PageFrame = UPRIGHT,
     subject: str | None = None,
     footer: str | None = None,
+    text_size: float = 10.5,
 ) -> bytes:
     """The blocks laid out on ``frame``'s pages, as the bytes of a PDF/UA-1 document.
 
     ``title`` is the document's title (shown by readers instead of the file name);
     ``subject`` its description; ``footer`` is printed at the foot of every page, left,
-    with the page number right.
+    with the page number right. ``text_size`` is the normal text's size in points; every
+    other size (headings, small print, the footer) grows with it (large print: 16 and up).
     """
     language, _sep, region = (translation.get_language() or settings.LANGUAGE_CODE).partition("-")
     document = {
@@ -154,6 +156,7 @@ def pdf_build(
         "landscape": frame.landscape,
         "margin": frame.margin,
         "footer": footer,
+        "text_size": text_size,
         "page_label": _("Seite %(page)s"),
         "blocks": _data(list(blocks)),
     }

@@ -130,6 +130,7 @@ class Session(models.Model):
         blank=True,
         help_text=_("Nur die Zahl der Teilnehmenden, nach dem Termin."),
     )
+    cancelled_at = models.DateTimeField(_("Abgesagt am"), null=True, blank=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -142,6 +143,7 @@ class Session(models.Model):
         "step_free",
         "capacity",
         "attended_count",
+        "cancelled_at",
     )
     audit_state_fields: ClassVar[tuple[str, ...]] = ()
 
@@ -177,8 +179,12 @@ class Session(models.Model):
         return self.ends_at <= timezone.now()
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
     def open_for_registration(self) -> bool:
-        return self.starts_at > timezone.now()
+        return self.cancelled_at is None and self.starts_at > timezone.now()
 
     def confirmed(self) -> int:
         if hasattr(self, "confirmed_count"):
@@ -202,6 +208,11 @@ class RegistrationStatus(models.TextChoices):
 
 
 PHONE = re.compile(r"^\+?[0-9 ()/-]{5,30}$")
+
+
+def is_email(contact: str) -> bool:
+    """Whether a (valid) contact is an e-mail address; else it is a phone number."""
+    return "@" in contact
 
 
 def _is_contact(value: str) -> bool:
@@ -242,6 +253,8 @@ class Registration(models.Model):
     status = models.CharField(_("Stand"), max_length=10, choices=RegistrationStatus)
     created_at = models.DateTimeField(_("Angemeldet am"), default=timezone.now)
     cancel_token = models.CharField(max_length=64, unique=True, default=_cancel_token)
+    # The language of the pages the person registered on: their e-mails are in it.
+    language = models.CharField(_("Sprache"), max_length=10, default="de")
     # Set by retention once the session is long enough over: name and contact are gone.
     erased = models.BooleanField(default=False)
 
@@ -268,3 +281,49 @@ class Registration(models.Model):
 
     def get_cancel_url(self) -> str:
         return reverse("training:cancel", args=[self.cancel_token])
+
+    @property
+    def by_email(self) -> bool:
+        return is_email(self.contact)
+
+
+class NoticeKind(models.TextChoices):
+    REMINDER = "reminder", _("Erinnerung an den Termin")
+    MOVED_UP = "moved_up", _("Von der Warteliste nachgerückt")
+    CANCELLED = "cancelled", _("Anmeldung storniert")
+    SESSION_CANCELLED = "session_cancelled", _("Termin abgesagt")
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def to_call(self) -> "NoticeQuerySet":
+        """What staff still have to tell people who gave a phone number."""
+        return self.filter(done_at__isnull=True, registration__erased=False).exclude(
+            registration__contact__contains="@"
+        )
+
+
+class Notice(models.Model):
+    """Something a registered person must be told (a reminder, a cancellation, a place from
+    the waiting list): by e-mail through the worker, or by staff on the phone. At most one of
+    each kind per registration; ``done_at`` says it was sent or the person was called.
+    Personal data as the registration is: never public, never in the audit trail."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("Anlass"), max_length=20, choices=NoticeKind)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(_("Erledigt am"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering: ClassVar = ["created_at", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["registration", "kind"], name="training_notice_once_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())

@@ -7,7 +7,14 @@ from datetime import date, datetime, time
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from offenestadt.training.models import Course, Registration, RegistrationStatus, Session
+from offenestadt.training.models import (
+    Course,
+    Notice,
+    NoticeKind,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ def upcoming_sessions(filters: SessionFilters | None = None) -> QuerySet[Session
         start = max(start, day_start)
     sessions = (
         Session.objects.with_confirmed()
-        .filter(starts_at__gte=start)
+        .filter(starts_at__gte=start, cancelled_at__isnull=True)
         .select_related("course")
         .order_by("starts_at", "pk")
     )
@@ -55,4 +62,20 @@ def session_registrations(session: Session) -> QuerySet[Registration]:
     """For the office's staff: the people registered, those with a place first."""
     return session.registrations.exclude(status=RegistrationStatus.CANCELLED).order_by(
         "-status", "created_at", "pk"
+    )
+
+
+def calls_due(session: Session) -> QuerySet[Notice]:
+    """For the office's staff: whom with a phone number to tell what about this session.
+    A reminder or a place is no news for someone who has cancelled meanwhile, nor a
+    reminder of a session called off."""
+    calls = Notice.objects.to_call().filter(registration__session=session)
+    calls = calls.exclude(
+        kind__in=[NoticeKind.REMINDER, NoticeKind.MOVED_UP],
+        registration__status=RegistrationStatus.CANCELLED,
+    )
+    if session.is_cancelled:
+        calls = calls.exclude(kind=NoticeKind.REMINDER)
+    return calls.select_related("registration__session__course").order_by(
+        "registration__created_at", "pk"
     )

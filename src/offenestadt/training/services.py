@@ -21,10 +21,13 @@ from offenestadt.training import rules
 from offenestadt.training.models import (
     Channel,
     Course,
+    Notice,
+    NoticeKind,
     Registration,
     RegistrationStatus,
     Session,
 )
+from offenestadt.training.notices import notices_queue, reminders_schedule
 
 REGISTRATION_THROTTLE_SCOPE = "training:registration"
 
@@ -65,7 +68,20 @@ def _promote_waiting(session: Session) -> list[Registration]:
         registration.status = RegistrationStatus.CONFIRMED
         # unaudited: a registration is personal data, not a public record
         registration.save(update_fields=["status"])
+    _notify(moved, NoticeKind.MOVED_UP)
     return moved
+
+
+def _notify(registrations: list[Registration], kind: NoticeKind) -> list[Notice]:
+    """Note that these people must be told ``kind`` (once each): e-mails go out through the
+    worker after the commit, phone numbers land on the office's call list."""
+    # unaudited: notices are about personal data, not a public record
+    created = Notice.objects.bulk_create(
+        [Notice(registration=r, kind=kind) for r in registrations if not r.erased],
+        ignore_conflicts=True,
+    )
+    notices_queue(registrations=registrations, kind=kind)
+    return created
 
 
 @transaction.atomic
@@ -75,6 +91,7 @@ def session_save(*, actor: Actor, session: Session) -> Session:
     if not rules.can_edit_course(actor, session.course):
         raise PermissionDenied(_("Nur die Dienststelle der Schulung ändert ihre Termine."))
     adding = session._state.adding
+    stored = None
     if not adding:
         stored = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
         if not rules.can_edit_course(actor, stored.course):
@@ -83,9 +100,42 @@ def session_save(*, actor: Actor, session: Session) -> Session:
     save_record(
         record=session, actor=actor, event=AuditEvent.CREATED if adding else AuditEvent.CHANGED
     )
-    if not adding:
+    if stored is None or stored.starts_at != session.starts_at:
+        reminders_schedule(session=session)
+    if not adding and not session.is_cancelled:
         _promote_waiting(session)
     return session
+
+
+@transaction.atomic
+def session_cancel(*, actor: Actor, session: Session) -> Session:
+    """Call a session off: it leaves the public list and everyone registered or waiting is
+    told (by e-mail, or on the office's call list). The registrations stay for that list."""
+    if not rules.can_edit_course(actor, session.course):
+        raise PermissionDenied(_("Nur die Dienststelle der Schulung sagt ihre Termine ab."))
+    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    if session.is_cancelled:
+        return session
+    if session.has_ended:
+        raise ValidationError(_("Ein vergangener Termin kann nicht mehr abgesagt werden."))
+    session.cancelled_at = timezone.now()
+    save_record(record=session, actor=actor, event=AuditEvent.CHANGED)
+    people = list(session.registrations.exclude(status=RegistrationStatus.CANCELLED))
+    _notify(people, NoticeKind.SESSION_CANCELLED)
+    return session
+
+
+@transaction.atomic
+def notice_done(*, actor: Actor, notice: Notice) -> Notice:
+    """Staff have told the person (on the phone, in a letter): off the call list."""
+    notice = Notice.objects.select_related("registration__session__course").get(pk=notice.pk)
+    if not rules.can_edit_course(actor, notice.registration.session.course):
+        raise PermissionDenied(_("Nur die Dienststelle der Schulung führt ihre Anrufliste."))
+    if notice.done_at is None:
+        notice.done_at = timezone.now()
+        # unaudited: notices are about personal data, not a public record
+        notice.save(update_fields=["done_at"])
+    return notice
 
 
 @transaction.atomic
@@ -135,11 +185,13 @@ def registration_create(
     channel: Channel,
     actor: Actor | None = None,
     source: str = "",
+    language: str = "",
 ) -> Registration:
     """Register someone for a session: a place while there is one, else the waiting list.
 
     Online (``channel`` ONLINE) anyone may, throttled by ``source`` (core.throttle.address_key);
-    by phone or in person, staff of the course's office enter it (``actor``).
+    by phone or in person, staff of the course's office enter it (``actor``). ``language``:
+    of the pages the person registered on, for their e-mails (else the site's).
     """
     if channel != Channel.ONLINE and (
         actor is None or not rules.can_edit_course(actor, session.course)
@@ -149,9 +201,17 @@ def registration_create(
         )
     # The lock on the session's row makes the count of places and the insert one step.
     session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.is_cancelled:
+        raise ValidationError(_("Dieser Termin ist abgesagt."))
     if session.starts_at <= timezone.now():
         raise ValidationError(_("Dieser Termin hat schon begonnen; Anmeldungen sind vorbei."))
-    registration = Registration(session=session, name=name, contact=contact, channel=channel)
+    registration = Registration(
+        session=session,
+        name=name,
+        contact=contact,
+        channel=channel,
+        language=(language or settings.LANGUAGE_CODE)[:10],
+    )
     confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     registration.status = (
         RegistrationStatus.CONFIRMED if confirmed < session.capacity else RegistrationStatus.WAITING
@@ -181,4 +241,9 @@ def registration_cancel(
     registration.status = RegistrationStatus.CANCELLED
     # unaudited: a registration is personal data, not a public record
     registration.save(update_fields=["status"])
+    if actor is not None or registration.by_email:
+        # Who cancelled by their own link needs no call back.
+        _notify([registration], NoticeKind.CANCELLED)
+    if session.is_cancelled:
+        return []
     return _promote_waiting(session)

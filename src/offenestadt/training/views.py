@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -10,7 +11,7 @@ from offenestadt.accounts.rules import staff_only
 from offenestadt.core import ical
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.throttle import RateLimitedError, address_key
-from offenestadt.training import rules, selectors, services
+from offenestadt.training import pdfs, rules, selectors, services
 from offenestadt.training.forms import (
     AttendanceForm,
     CourseForm,
@@ -19,11 +20,18 @@ from offenestadt.training.forms import (
     SessionForm,
     StaffRegistrationForm,
 )
-from offenestadt.training.models import Channel, Course, Registration, RegistrationStatus, Session
+from offenestadt.training.models import (
+    Channel,
+    Course,
+    Notice,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
 
 
-def session_list(request: HttpRequest) -> HttpResponse:
-    """The coming sessions of every course, with the filters people ask for."""
+def _filters(request: HttpRequest) -> tuple[SessionFilterForm, selectors.SessionFilters]:
+    """The list's filters from the query (none when they do not validate)."""
     form = SessionFilterForm(request.GET or None, districts=selectors.districts())
     filters = selectors.SessionFilters()
     if form.is_bound and form.is_valid():
@@ -33,6 +41,12 @@ def session_list(request: HttpRequest) -> HttpResponse:
             free_only=form.cleaned_data["frei"],
             step_free_only=form.cleaned_data["stufenlos"],
         )
+    return form, filters
+
+
+def session_list(request: HttpRequest) -> HttpResponse:
+    """The coming sessions of every course, with the filters people ask for."""
+    form, filters = _filters(request)
     return render(
         request,
         "training/session_list.html",
@@ -47,15 +61,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 def sessions_ics(request: HttpRequest) -> HttpResponse:
     """The coming sessions, for calendar programs (RFC 5545); the same filters as the list."""
-    form = SessionFilterForm(request.GET or None, districts=selectors.districts())
-    filters = selectors.SessionFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.SessionFilters(
-            district=form.cleaned_data["bezirk"],
-            from_date=form.cleaned_data["ab"],
-            free_only=form.cleaned_data["frei"],
-            step_free_only=form.cleaned_data["stufenlos"],
-        )
+    _form, filters = _filters(request)
     body = ical.calendar(
         (
             ical.Event(
@@ -72,6 +78,18 @@ def sessions_ics(request: HttpRequest) -> HttpResponse:
         name=_("Kostenlose Schulungen"),
     )
     return HttpResponse(body, content_type=ical.MEDIA_TYPE)
+
+
+def programme_pdf(request: HttpRequest, large: bool = False) -> HttpResponse:
+    """The coming sessions on paper (large print: one column, 17 pt); the list's filters."""
+    _form, filters = _filters(request)
+    sessions = list(selectors.upcoming_sessions(filters).select_related("course__office"))
+    name = "programm-grossdruck" if large else "programm"
+    response = HttpResponse(
+        pdfs.programme_pdf(sessions, large_print=large), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="schulungen-{name}.pdf"'
+    return response
 
 
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -102,6 +120,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 contact=form.cleaned_data["contact"],
                 channel=Channel.ONLINE,
                 source=address_key(request),
+                language=translation.get_language() or "",
             )
         except RateLimitedError as refused:
             form.add_error(None, refused.message)
@@ -235,9 +254,18 @@ def session_registrations(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Die Zahl der Teilnehmenden ist gespeichert."))
                 return redirect("training:registrations", pk=session.pk)
+    elif action == "called":
+        notice = get_object_or_404(
+            Notice, pk=_number(request.POST.get("notice")), registration__session=session
+        )
+        services.notice_done(actor=request.user, notice=notice)
+        messages.success(
+            request, _("Erledigt: %(name)s weiß Bescheid.") % {"name": notice.registration.name}
+        )
+        return redirect("training:registrations", pk=session.pk)
     elif action == "cancel":
         registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration", "0"), session=session
+            Registration, pk=_number(request.POST.get("registration")), session=session
         )
         moved = services.registration_cancel(registration=registration, actor=request.user)
         text = _("Die Anmeldung ist storniert.")
@@ -254,6 +282,7 @@ def session_registrations(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "course": session.course,
             "registrations": selectors.session_registrations(session),
+            "calls": selectors.calls_due(session),
             "form": form,
             "attendance": attendance,
         },
@@ -267,3 +296,54 @@ def _waiting_or_place(registration: Registration) -> str:
     return _("Der Termin ist voll: %(name)s steht auf der Warteliste.") % {
         "name": registration.name
     }
+
+
+def _number(value: str | None) -> int:
+    """A row's number from a form; 0 (no row) for anything else."""
+    return int(value) if value and value.isdigit() and len(value) < 18 else 0
+
+
+@require_http_methods(["GET", "POST"])
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Call a session off, after asking once: everyone registered is told."""
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    staff_only(request.user, rules.can_edit_course(request.user, session.course))
+    error = ""
+    if request.method == "POST":
+        try:
+            services.session_cancel(actor=request.user, session=session)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Der Termin ist abgesagt. Wer eine E-Mail-Adresse angegeben hat, bekommt "
+                    "eine E-Mail; wer eine Telefonnummer angegeben hat, steht auf der Anrufliste."
+                ),
+            )
+            return redirect("training:registrations", pk=session.pk)
+    return render(
+        request,
+        "training/session_cancel.html",
+        {
+            "session": session,
+            "course": session.course,
+            "people": selectors.session_registrations(session).count(),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def call_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's call list of a session, to print: never public."""
+    session = get_object_or_404(Session.objects.select_related("course__office"), pk=pk)
+    staff_only(request.user, rules.can_edit_course(request.user, session.course))
+    response = HttpResponse(
+        pdfs.call_list_pdf(session, list(selectors.calls_due(session))),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="anrufliste-termin-{session.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
