@@ -14,12 +14,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from offenestadt.core.mail import send_in_batches, site_url
+from offenestadt.core.mail import send_in_batches, site_url, templated_email
 from offenestadt.training.models import (
     Notice,
     NoticeKind,
@@ -104,15 +103,12 @@ def _email(notice: Notice) -> EmailMultiAlternatives:
             "office": registration.session.course.office,
             "site_name": settings.SITE_NAME,
         }
-        email = EmailMultiAlternatives(
+        return templated_email(
             subject=content.subject,
-            body=render_to_string("training/notice_mail.txt", context),
-            to=[registration.contact],
+            template="training/notice_mail",
+            context=context,
+            to=registration.contact,
         )
-        email.attach_alternative(
-            render_to_string("training/notice_mail.html", context), "text/html"
-        )
-    return email
 
 
 def _claimed(notices: Iterable[Notice]) -> Iterable[Notice]:

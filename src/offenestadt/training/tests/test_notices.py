@@ -22,6 +22,7 @@ from offenestadt.training import services
 from offenestadt.training.models import Channel, Course, Notice, Registration, Session
 from offenestadt.training.notices import send_reminders
 from offenestadt.training.selectors import calls_due
+from offenestadt.training.tests.conftest import add_session
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User | None], Client]
@@ -35,30 +36,11 @@ def _site(settings: Any) -> None:
 
 
 @pytest.fixture
-def session(editor: User, office: Office) -> Session:
+def session(editor: User, office: Office, course: Course) -> Session:
+    """One place, five days ahead; the office has a phone number."""
     office.phone = "0234 910-0"
     office.save()
-    course = services.course_save(
-        actor=editor,
-        course=Course(
-            office=office,
-            title="Online-Termine buchen",
-            description="Termine im Bürgerbüro online buchen.",
-            provider="Volkshochschule",
-        ),
-    )
-    start = timezone.now() + timedelta(days=5)
-    return services.session_save(
-        actor=editor,
-        session=Session(
-            course=course,
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            place="Rathaus, Raum 101",
-            district="Mitte",
-            capacity=1,
-        ),
-    )
+    return add_session(editor, course, starts_at=timezone.now() + timedelta(days=5))
 
 
 def _register(session: Session, name: str, contact: str, language: str = "de") -> Registration:

@@ -16,6 +16,7 @@ from offenestadt.accounts.models import Office, User
 from offenestadt.core.tests.pdfs import assert_accessible_pdf, structure_tags
 from offenestadt.training import services
 from offenestadt.training.models import Course, Session
+from offenestadt.training.tests.conftest import add_session
 
 pytestmark = pytest.mark.django_db
 
@@ -45,26 +46,22 @@ def sessions(editor: User, office: Office) -> list[Session]:
         ),
     )
     start = timezone.now() + timedelta(days=7)
-    made = []
-    for offset, each, place, district, step_free in (
-        (0, course, "Zentralbücherei, Raum 3", "Mitte", True),
-        (1, paid, "Stadtteilbücherei, Saarlandstraße 26", "Wattenscheid", False),
-        (2, course, "Bürgerhaus Nord", "Nord", True),
-    ):
-        made.append(
-            services.session_save(
-                actor=editor,
-                session=Session(
-                    course=each,
-                    starts_at=start + timedelta(days=offset),
-                    ends_at=start + timedelta(days=offset, hours=2),
-                    place=place,
-                    district=district,
-                    step_free=step_free,
-                    capacity=8,
-                ),
-            )
+    made = [
+        add_session(
+            editor,
+            each,
+            starts_at=start + timedelta(days=offset),
+            capacity=8,
+            place=place,
+            district=district,
+            step_free=step_free,
         )
+        for offset, each, place, district, step_free in (
+            (0, course, "Zentralbücherei, Raum 3", "Mitte", True),
+            (1, paid, "Stadtteilbücherei, Saarlandstraße 26", "Wattenscheid", False),
+            (2, course, "Bürgerhaus Nord", "Nord", True),
+        )
+    ]
     services.session_cancel(actor=editor, session=made[2])
     return made
 

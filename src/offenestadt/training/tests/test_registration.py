@@ -54,31 +54,6 @@ def _session_data(days: int = 7, capacity: int = 2) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def session(editor: User, office: Office) -> Session:
-    course = services.course_save(
-        actor=editor,
-        course=Course(
-            office=office,
-            title="Online-Termine buchen",
-            description="Termine im Bürgerbüro online buchen.",
-            provider="Volkshochschule",
-        ),
-    )
-    start = timezone.now() + timedelta(days=3)
-    return services.session_save(
-        actor=editor,
-        session=Session(
-            course=course,
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            place="Rathaus, Raum 101",
-            district="Mitte",
-            capacity=1,
-        ),
-    )
-
-
 def _register(
     client: Client, session: Session, name: str, contact: str
 ) -> "_MonkeyPatchedWSGIResponse":
