@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
@@ -113,6 +114,9 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     """The project's page; after a refused step ``refused`` holds the findings that refused it."""
+    # The software table links each component to its register entry: one query for all.
+    components = SoftwareComponent.objects.select_related("register_entry")
+    prefetch_related_objects([project], Prefetch("software_components", queryset=components))
     charter, findings = services.project_findings(project)
     overrides = list(project.overrides.all())
     mentions = Mentions.of(
