@@ -7,10 +7,7 @@ from django.test import Client
 
 from offenestadt.accounts.models import User
 from offenestadt.training.models import Session
-from offenestadt.training.tests.test_registration import (
-    _session_data,
-    session,  # noqa: F401 - fixture
-)
+from offenestadt.training.tests.test_registration import _session_data
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User | None], Client]
@@ -21,7 +18,7 @@ LINE_BREAKS = ["\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"]
 
 @pytest.mark.parametrize("line_break", LINE_BREAKS, ids=[hex(ord(c)) for c in LINE_BREAKS])
 def test_a_line_break_in_a_title_or_place_starts_no_calendar_property(
-    session: Session,  # noqa: F811
+    session: Session,
     client: Client,
     line_break: str,
 ) -> None:
@@ -43,7 +40,7 @@ def test_a_line_break_in_a_title_or_place_starts_no_calendar_property(
 )
 def test_a_session_in_year_1_or_9999_is_refused_in_german(
     editor: User,
-    session: Session,  # noqa: F811
+    session: Session,
     client_for: ClientFor,
     starts_at: str,
     ends_at: str,
