@@ -4,6 +4,7 @@ A project's software parts (registry.SoftwareComponent) point here; the charter'
 read the register's licence, repository, funding and open standards where a part does.
 """
 
+import re
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -52,6 +53,11 @@ class SoftwareType(models.TextChoices):
 def _text_list(value: Any) -> None:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValidationError(_("Eine Liste von Einträgen, je einer pro Zeile."))
+
+
+# What an address may hold as it is written (RFC 3986): publiccode.yml's schema asks its
+# url to be one, and Django's URL check lets quotes and angle brackets in a path pass.
+URI_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 class Component(models.Model):
@@ -148,6 +154,16 @@ class Component(models.Model):
         return True
 
     def clean(self) -> None:
+        if self.repository_url and not URI_CHARACTERS.fullmatch(self.repository_url):
+            raise ValidationError(
+                {
+                    "repository_url": _(
+                        "Die Adresse enthält Zeichen, die in einer Adresse nur kodiert stehen "
+                        "dürfen (etwa Leerzeichen, Anführungszeichen, < und > oder Umlaute); "
+                        "kopieren Sie sie aus der Adresszeile des Browsers."
+                    )
+                }
+            )
         if self.licence:
             try:
                 self.licence = parse_licence(self.licence)

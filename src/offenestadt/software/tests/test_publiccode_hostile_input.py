@@ -5,6 +5,7 @@ import re
 import pytest
 
 from offenestadt.software.models import Component
+from offenestadt.software.publiccode import load_publiccode
 from offenestadt.software.tests.test_register import component  # noqa: F401 - fixture
 
 NESTED = {
@@ -48,3 +49,30 @@ def test_a_value_its_tag_cannot_be_is_a_yaml_error(client_for, editor, text):
 def test_each_missing_key_is_said_once(client_for, editor):
     page = client_for(editor).post("/software/import/", {"text": "name: X\n"}).content.decode()
     assert page.count("es fehlt der Schlüssel") == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://example.org/"><script>alert(1)</script>',
+        "https://example.org/a<b>",
+        "https://bücher.example.org/",
+    ],
+)
+def test_a_repository_address_the_export_could_not_carry_is_refused(
+    client_for,
+    editor,
+    component,  # noqa: F811
+    url,
+):
+    form = client_for(editor).get(f"/software/{component.slug}/bearbeiten/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data |= {"open_standards": "GeoJSON", "platforms": "web", "languages": "de"}
+    data |= {"maintained_until": "2027-12-31", "release_date": "2026-05-04", "repository_url": url}
+    response = client_for(editor).post(f"/software/{component.slug}/bearbeiten/", data)
+    assert response.status_code != 302
+    assert "nur kodiert stehen dürfen" in response.content.decode()
+    component.refresh_from_db()
+    assert component.repository_url == "https://code.example.org/messdaten"
+    exported = client_for(None).get(f"/software/{component.slug}/publiccode.yml")
+    assert load_publiccode(exported.content)["url"] == "https://code.example.org/messdaten"
