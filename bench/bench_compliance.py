@@ -56,7 +56,7 @@ def run() -> list[Figure]:
             "software_components",
             "training_offers",
             "services__channels",
-            "infrastructure_assets",
+            "register_assets",
             "processing_activities",
             "participation_procedures",
         )

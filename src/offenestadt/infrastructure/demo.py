@@ -1,5 +1,6 @@
 """Demo register: the city's own WLAN, a broadband line, a sensor and a gateway, and the
-nodes of the demo Freifunk community imported from a small meshviewer.json."""
+nodes of the demo Freifunk community imported from a small meshviewer.json. The access
+points of the demo's WLAN project are linked to it (its P6 finding reads them)."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -8,6 +9,7 @@ from offenestadt.accounts.models import Role, User
 from offenestadt.infrastructure import services
 from offenestadt.infrastructure.freifunk import load, parse_nodes
 from offenestadt.infrastructure.models import Asset, AssetKind, AssetStatus, Holder
+from offenestadt.registry.models import Project
 
 DEMO_NODES = Path(__file__).parent / "demo_meshviewer.json"
 
@@ -79,10 +81,46 @@ ASSETS = [
 ]
 
 
+# The demo project that runs these access points (registry's demo), by its title.
+WLAN_PROJECT = "Offenes WLAN in Stadtteilzentren (Demo)"
+WLAN_CENTRES = [
+    {
+        "kind": AssetKind.WLAN_ACCESS_POINT,
+        "name": f"WLAN Stadtteilzentrum {district} (Demo)",
+        "location": f"Stadtteilzentrum {district}, Foyer",
+        "district": district,
+        "latitude": latitude,
+        "longitude": longitude,
+        "owner": Holder.PUBLIC,
+        "operator": Holder.MUNICIPAL_COMPANY,
+        "publicly_funded": True,
+        "net_neutral": True,
+        "commercial_use": False,
+    }
+    for district, latitude, longitude in (
+        ("Nord", Decimal("51.512400"), Decimal("7.209800")),
+        ("Mitte", Decimal("51.483100"), Decimal("7.219400")),
+        ("Süd", Decimal("51.447800"), Decimal("7.225100")),
+    )
+]
+
+
+def _link_wlan_centres() -> None:
+    project = Project.objects.filter(title=WLAN_PROJECT).select_related("office").first()
+    if project is None:
+        return
+    # Its office's editor, who may link the project.
+    editor = User.objects.filter(role=Role.EDITOR, office=project.office).earliest("pk")
+    for fields in WLAN_CENTRES:
+        if not Asset.objects.filter(name=fields["name"]).exists():
+            services.asset_save(actor=editor, asset=Asset(**fields), projects=[project])
+
+
 def load_demo() -> list[str]:
     editor = User.objects.filter(role=Role.EDITOR).earliest("pk")
     for fields in ASSETS:
         if not Asset.objects.filter(name=fields["name"]).exists():
             services.asset_save(actor=editor, asset=Asset(**fields))
+    _link_wlan_centres()
     services.freifunk_import(node_list=parse_nodes(load(str(DEMO_NODES))))
     return []

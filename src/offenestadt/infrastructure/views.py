@@ -17,7 +17,7 @@ from offenestadt.infrastructure.forms import AssetFilterForm, AssetForm
 from offenestadt.infrastructure.geojson import feature_collection
 from offenestadt.infrastructure.map_svg import city_map, districts, legend
 from offenestadt.infrastructure.models import Asset
-from offenestadt.registry.forms import projects_to_link
+from offenestadt.registry.forms import preselect_project, projects_to_link
 from offenestadt.registry.selectors import projects_visible_to
 
 PAGE_SIZE = 100
@@ -79,6 +79,8 @@ def asset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = AssetForm(
         request.POST if request.method == "POST" else None, instance=asset, user=request.user
     )
+    # "Anlage für dieses Projekt eintragen" on a project's page: its box ticked.
+    preselect_project(form, request.GET.get("projekt", "").strip() if pk is None else "")
     if form.is_valid():
         try:
             services.asset_save(

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
@@ -30,12 +31,9 @@ from offenestadt.registry import selectors
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
     AccessChannel,
-    AssetKind,
     CouncilOverride,
     FundingSource,
-    Holder,
     Hosting,
-    InfrastructureAsset,
     Phase,
     Project,
     ProjectEvaluation,
@@ -203,25 +201,42 @@ class TrainingOfferOut(Schema):
     register_online: str
 
 
-class InfrastructureAssetOut(Schema):
-    kind: AssetKind
+class RegisterAssetOut(Schema):
+    """An asset of the city's infrastructure register that the project builds or uses."""
+
+    id: int = Field(description="The asset's id (see /infrastructure/{asset_id}).")
     name: str
+    kind: str = Field(
+        description="wlan_access_point, freifunk_node, broadband_line, sensor or gateway."
+    )
     location: str
-    latitude: float | None
-    longitude: float | None
-    owner: Holder | None
-    operator: Holder | None
+    district: str
+    owner: str | None = Field(
+        description="public, municipal_company, private or community (null: not recorded)."
+    )
+    operator: str | None = Field(description="As owner.")
     publicly_funded: bool
     net_neutral: bool | None
     commercial_use: bool | None
+    status: str = Field(description="planned, active, offline or retired.")
+    url: str = Field(description="The asset in this API.")
+    html_url: str
 
     @staticmethod
-    def resolve_owner(asset: InfrastructureAsset) -> str | None:
+    def resolve_owner(asset: Any) -> str | None:
         return asset.owner or None
 
     @staticmethod
-    def resolve_operator(asset: InfrastructureAsset) -> str | None:
+    def resolve_operator(asset: Any) -> str | None:
         return asset.operator or None
+
+    @staticmethod
+    def resolve_url(asset: Any, context: dict[str, Any]) -> str:
+        return absolute_url(context, reverse("api:infrastructure_detail", args=[asset.pk]))
+
+    @staticmethod
+    def resolve_html_url(asset: Any, context: dict[str, Any]) -> str:
+        return absolute_url(context, asset.get_absolute_url())
 
 
 class CouncilOverrideOut(Schema):
@@ -287,7 +302,10 @@ class ProjectDetail(ProjectSummary):
     services: list[ServiceOut]
     software_components: list[SoftwareComponentOut]
     training_offers: list[TrainingOfferOut]
-    infrastructure_assets: list[InfrastructureAssetOut]
+    infrastructure_assets: list[RegisterAssetOut] = Field(
+        description="The assets of the city's infrastructure register that the project builds "
+        "or uses (its P6 findings read them)."
+    )
     overrides: list[CouncilOverrideOut] = Field(
         description="Council decisions that let the project pass a gate despite its findings."
     )
@@ -301,6 +319,10 @@ class ProjectDetail(ProjectSummary):
     council_meetings: list[MeetingRef] = Field(
         description="The meetings that deliberate those papers, by start."
     )
+
+    @staticmethod
+    def resolve_infrastructure_assets(project: Project) -> list[Any]:
+        return list(project.register_assets.all())
 
     @staticmethod
     def resolve_council_papers(project: Project) -> list[Paper]:
@@ -423,7 +445,7 @@ def project_detail(request: HttpRequest, slug: ProjectSlug) -> Project:
         "services__channels__service_point__opening_hours",
         Prefetch("software_components", SoftwareComponent.objects.order_by("pk")),
         Prefetch("training_offers", TrainingOffer.objects.order_by("pk")),
-        Prefetch("infrastructure_assets", InfrastructureAsset.objects.order_by("pk")),
+        "register_assets",
         Prefetch("overrides", CouncilOverride.objects.order_by("-recorded_at", "-pk")),
         "participation_procedures",
         "contracts",

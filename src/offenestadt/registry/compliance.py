@@ -1,7 +1,6 @@
 """The charter's rules over projects and what belongs to them, one or more per principle, and
 the gates before a project's decision, implementation and operation."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -20,7 +19,6 @@ from offenestadt.charter.parameters import (
     NON_DIGITAL_CHANNEL_LOSS_IS_VIOLATION,
     PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION,
     PUBLIC_CODE_REQUIRES_OSI_LICENCE,
-    PUBLIC_FUNDING_REQUIRES_PUBLIC_OWNERSHIP,
     THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,
     parameter_value,
 )
@@ -30,7 +28,6 @@ from offenestadt.registry.models import (
     GATED_STATUSES,
     LIFECYCLE,
     AccessChannel,
-    Holder,
     Hosting,
     Phase,
     Project,
@@ -514,54 +511,6 @@ def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcom
             "weiter weg verlegt oder verliert den stufenlosen Zugang."
         ),
     )
-
-
-@rule(Project, "P6", "infrastructure-in-public-hands")
-def infrastructure_in_public_hands(project: Project, charter: CharterVersion) -> Outcome:
-    assets = list(project.infrastructure_assets.all())
-    if not assets:
-        return Outcome(Status.NOT_APPLICABLE, _("Das Projekt hat keine Infrastruktur."))
-    return assets_in_public_hands(
-        assets, charter, fix=lambda asset, name: _part_field(project, "infrastruktur", asset, name)
-    )
-
-
-def assets_in_public_hands(
-    assets: list[Any], charter: CharterVersion, *, fix: Callable[[Any, str], str]
-) -> Outcome:
-    """P6 over infrastructure (the project's own parts, or assets of the city's register):
-    what public money built stays public, and it is net neutral and not commercial.
-    ``fix(asset, field_name)`` is the address of the form that fixes an asset's field."""
-    must_be_public = parameter_value(charter, PUBLIC_FUNDING_REQUIRES_PUBLIC_OWNERSHIP)
-    privatised = [
-        a for a in assets if must_be_public and a.publicly_funded and a.owner == Holder.PRIVATE
-    ]
-    if privatised:
-        return Outcome(
-            Status.VIOLATED,
-            _("Mit öffentlichem Geld gebaut, aber in privater Hand: %(names)s."),
-            {"names": _names([a.name for a in privatised])},
-            fix=fix(privatised[0], "owner"),
-        )
-    not_neutral = [a for a in assets if a.net_neutral is False or a.commercial_use]
-    if not_neutral:
-        return Outcome(
-            Status.VIOLATED,
-            _("Nicht netzneutral oder kommerziell genutzt: %(names)s."),
-            {"names": _names([a.name for a in not_neutral])},
-            fix=fix(not_neutral[0], "net_neutral"),
-        )
-    unknown = [
-        a for a in assets if not a.owner or a.net_neutral is None or a.commercial_use is None
-    ]
-    if unknown:
-        return Outcome(
-            Status.MISSING,
-            _("Tragen Sie Eigentum, Netzneutralität und Nutzung ein für: %(names)s."),
-            {"names": _names([a.name for a in unknown])},
-            fix=fix(unknown[0], "owner"),
-        )
-    return Outcome(Status.MET, _("Die Infrastruktur ist in öffentlicher Hand und netzneutral."))
 
 
 @rule(Project, "P7", "open-source-licence")

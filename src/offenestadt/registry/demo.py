@@ -15,11 +15,8 @@ from offenestadt.registry import services
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
     AccessChannel,
-    AssetKind,
     FundingSource,
-    Holder,
     Hosting,
-    InfrastructureAsset,
     LinkedRecord,
     Phase,
     Project,
@@ -96,20 +93,6 @@ def _wlan(editors: dict[int | None, User]) -> None:
             register_by_phone="0234 000111",
             register_in_person="Bürgerbüro Nord",
         ),
-        *[
-            InfrastructureAsset(
-                project=project,
-                kind=AssetKind.WLAN_ACCESS_POINT,
-                name=f"Stadtteilzentrum {district}",
-                location=f"Stadtteilzentrum {district}, Foyer",
-                owner=Holder.PUBLIC,
-                operator=Holder.MUNICIPAL_COMPANY,
-                publicly_funded=True,
-                net_neutral=True,
-                commercial_use=False,
-            )
-            for district in ("Nord", "Mitte", "Süd")
-        ],
     )
     for part in parts:
         services.project_part_save(actor=editor, part=part)

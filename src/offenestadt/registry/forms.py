@@ -12,7 +12,6 @@ from offenestadt.council.forms import CouncilPapersField
 from offenestadt.registry.models import (
     AccessChannel,
     FundingSource,
-    InfrastructureAsset,
     Project,
     ProjectStatus,
     Service,
@@ -245,12 +244,6 @@ class TrainingOfferForm(forms.ModelForm[TrainingOffer]):
     class Meta:
         model = TrainingOffer
         fields: ClassVar = list(TrainingOffer.audit_fields)
-
-
-class InfrastructureAssetForm(forms.ModelForm[InfrastructureAsset]):
-    class Meta:
-        model = InfrastructureAsset
-        fields: ClassVar = list(InfrastructureAsset.audit_fields)
 
 
 def projects_to_link(form: forms.ModelForm[Any], record: Any) -> list[Project]:

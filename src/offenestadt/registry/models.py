@@ -463,60 +463,6 @@ class TrainingOffer(ProjectPart):
         return self.cost == 0
 
 
-class AssetKind(models.TextChoices):
-    WLAN_ACCESS_POINT = "wlan_access_point", _("WLAN-Zugangspunkt")
-    BROADBAND_LINE = "broadband_line", _("Breitbandleitung")
-
-
-class Holder(models.TextChoices):
-    PUBLIC = "public", _("öffentliche Hand")
-    MUNICIPAL_COMPANY = "municipal_company", _("städtisches Unternehmen")
-    PRIVATE = "private", _("privat")
-
-
-class InfrastructureAsset(ProjectPart):
-    project = models.ForeignKey(
-        Project,
-        on_delete=models.CASCADE,
-        related_name="infrastructure_assets",
-        verbose_name=_("Projekt"),
-    )
-    kind = models.CharField(_("Art"), max_length=30, choices=AssetKind)
-    name = models.CharField(_("Bezeichnung"), max_length=200)
-    location = models.CharField(_("Standort"), max_length=300)
-    latitude = models.DecimalField(
-        _("Breitengrad"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("Längengrad"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    owner = models.CharField(_("Eigentümer"), max_length=20, choices=Holder, blank=True)
-    operator = models.CharField(_("Betreiber"), max_length=20, choices=Holder, blank=True)
-    publicly_funded = models.BooleanField(_("Mit öffentlichem Geld gebaut"), default=True)
-    net_neutral = models.BooleanField(_("Netzneutral"), null=True, blank=True)
-    commercial_use = models.BooleanField(_("Kommerzielle Nutzung"), null=True, blank=True)
-
-    audit_fields: ClassVar[tuple[str, ...]] = (
-        "kind",
-        "name",
-        "location",
-        "latitude",
-        "longitude",
-        "owner",
-        "operator",
-        "publicly_funded",
-        "net_neutral",
-        "commercial_use",
-    )
-
-    class Meta:
-        verbose_name = _("Infrastruktur")
-        verbose_name_plural = _("Infrastruktur")
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.name}"
-
-
 class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
     def visible_to(self, user: Actor) -> "ProjectEvaluationQuerySet":
         """For the public, only what was evaluated once the project was published."""

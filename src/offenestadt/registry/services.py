@@ -29,7 +29,6 @@ from offenestadt.registry.models import (
     CouncilOverride,
     EvaluatedPrinciple,
     FundingSource,
-    InfrastructureAsset,
     LinkedRecord,
     Project,
     ProjectEvaluation,
@@ -39,14 +38,7 @@ from offenestadt.registry.models import (
     TrainingOffer,
 )
 
-type RegisterPart = (
-    FundingSource
-    | Service
-    | AccessChannel
-    | SoftwareComponent
-    | TrainingOffer
-    | InfrastructureAsset
-)
+type RegisterPart = FundingSource | Service | AccessChannel | SoftwareComponent | TrainingOffer
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ from offenestadt.registry.forms import (
     ACCESS_CHANNEL_ROWS,
     AccessChannelForm,
     FundingSourceForm,
-    InfrastructureAssetForm,
     ProjectForm,
     ServiceForm,
     SoftwareComponentForm,
@@ -39,7 +38,6 @@ from offenestadt.registry.forms import (
 from offenestadt.registry.models import (
     AccessChannel,
     FundingSource,
-    InfrastructureAsset,
     Project,
     ProjectEvaluation,
     ProjectStatus,
@@ -354,9 +352,6 @@ PART_KINDS: dict[str, PartKind] = {
         SoftwareComponent, SoftwareComponentForm, "software", _("Software-Komponente")
     ),
     "schulung": PartKind(TrainingOffer, TrainingOfferForm, "schulungen", _("Schulungsangebot")),
-    "infrastruktur": PartKind(
-        InfrastructureAsset, InfrastructureAssetForm, "infrastruktur", _("Infrastruktur")
-    ),
 }
 
 

@@ -13,7 +13,7 @@ from offenestadt.infrastructure.tests import factories
 from offenestadt.registry.models import Project
 from offenestadt.registry.tests.factories import ProjectFactory
 
-RULE = "register-infrastructure-in-public-hands"
+RULE = "infrastructure-in-public-hands"
 
 
 def finding(project: Project, charter: CharterVersion) -> tuple[Status, str, str]:
@@ -40,8 +40,11 @@ def test_a_project_without_register_assets_is_not_concerned(
     ("changes", "status"),
     [
         ({}, Status.MET),
+        ({"owner": Holder.PRIVATE, "publicly_funded": False}, Status.MET),
         ({"owner": Holder.PRIVATE}, Status.VIOLATED),
+        ({"net_neutral": False}, Status.VIOLATED),
         ({"commercial_use": True}, Status.VIOLATED),
+        ({"owner": ""}, Status.MISSING),
         ({"net_neutral": None}, Status.MISSING),
     ],
 )
@@ -105,3 +108,19 @@ def test_the_form_links_projects(
     assert finding(project, charter)[0] == Status.VIOLATED
     page = client_for(None).get(Asset.objects.get().get_absolute_url()).content.decode()
     assert project.title in page
+
+
+def test_the_project_page_shows_its_register_assets_and_where_to_add_one(
+    client_for, editor: User, project: Project
+) -> None:
+    asset = asset_save(actor=editor, asset=wlan(), projects=[project])
+    create = f'href="/infrastruktur/neu/?projekt={project.slug}"'
+
+    public = client_for(None).get(project.get_absolute_url()).content.decode()
+    assert f'<a href="/infrastruktur/{asset.pk}/">WLAN Markt</a>' in public
+    assert create not in public
+    staff = client_for(editor).get(project.get_absolute_url()).content.decode()
+    assert create in staff
+
+    form = client_for(editor).get(f"/infrastruktur/neu/?projekt={project.slug}").content.decode()
+    assert f'name="projects" value="{project.pk}" id="id_projects_0" checked>' in form

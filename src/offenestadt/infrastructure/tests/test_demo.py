@@ -16,7 +16,7 @@ def test_the_demo_register_loads_twice_and_is_open_data() -> None:
 
     assert Asset.objects.count() == counted
     assert Asset.objects.filter(kind=AssetKind.FREIFUNK_NODE).count() == 6
-    assert Asset.objects.exclude(kind=AssetKind.FREIFUNK_NODE).count() == 5
+    assert Asset.objects.exclude(kind=AssetKind.FREIFUNK_NODE).count() == 8
     dataset = Dataset.objects.get(name=DATASET_NAME)
     assert dataset.in_catalogue
     assert dataset.distributions.get().media_type == "application/geo+json"

@@ -17,12 +17,12 @@ from offenestadt.charter.models import CharterVersion
 from offenestadt.core.tests.openapi import assert_matches_openapi
 from offenestadt.council.models import Body, Consultation, Meeting, Paper
 from offenestadt.council.tests.records import oparl_id, small_council
+from offenestadt.infrastructure.models import Asset
 from offenestadt.registry.models import (
     AccessChannel,
     CouncilOverride,
     EvaluatedPrinciple,
     FundingSource,
-    InfrastructureAsset,
     Project,
     ProjectEvaluation,
     Service,
@@ -326,8 +326,7 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
         dates="jeden Montag",
         place="Stadtbücherei",
     )
-    InfrastructureAsset.objects.create(
-        project=project,
+    register_asset = Asset.objects.create(
         kind="wlan_access_point",
         name="AP Rathaus",
         location="Rathausplatz",
@@ -336,6 +335,7 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
         owner="public",
         net_neutral=True,
     )
+    register_asset.projects.add(project)
     CouncilOverride.objects.create(
         project=project,
         to_status="operation",
@@ -357,6 +357,7 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
         {
             "name": "Bürgerbüro",
             "description": "Termine",
+            "changes_on": None,
             "channels": [
                 {
                     "phase": "before",
@@ -395,9 +396,15 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
     assert body["training_offers"][0]["title"] == "Handy-Kurs"
     assert body["training_offers"][0]["is_free"] is True
     assert body["training_offers"][0]["cost"] == "0.00"
-    asset = body["infrastructure_assets"][0]
-    assert (asset["latitude"], asset["longitude"]) == (51.481845, 7.216236)
+    (asset,) = body["infrastructure_assets"]
+    assert (asset["name"], asset["kind"], asset["location"]) == (
+        "AP Rathaus",
+        "wlan_access_point",
+        "Rathausplatz",
+    )
     assert (asset["owner"], asset["operator"], asset["net_neutral"]) == ("public", None, True)
+    assert asset["url"] == f"http://testserver/api/v1/infrastructure/{register_asset.pk}"
+    assert asset["html_url"] == f"http://testserver/infrastruktur/{register_asset.pk}/"
     override = body["overrides"][0]
     assert override["to_status"]["code"] == "operation"
     assert override["decided_on"] == "2024-05-02"
@@ -417,6 +424,7 @@ def test_detail_queries_do_not_grow_with_the_parts(anonymous: Client, office: Of
         AccessChannel.objects.create(service=service, phase="after", kind="phone")
         FundingSource.objects.create(project=project, name="Stadt", amount=Decimal(1))
         SoftwareComponent.objects.create(project=project, name="App")
+        Asset.objects.create(kind="sensor", name="Sensor").projects.add(project)
         number = Paper.objects.count() + 1
         paper = Paper.objects.create(oparl_id=oparl_id("paper", number), body=body)
         project.council_papers.add(paper)

@@ -17,10 +17,7 @@ from offenestadt.processing.models import ProcessingActivity
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import (
     AccessChannel,
-    AssetKind,
-    Holder,
     Hosting,
-    InfrastructureAsset,
     Phase,
     Project,
     ProjectStatus,
@@ -289,40 +286,6 @@ def test_p5_names_the_loss_in_figures_in_english_too(charter: CharterVersion) ->
     assert finding.status == Status.VIOLATED
     assert "50 h/" in finding.message.en
     assert "1 h/" in finding.message.en
-
-
-@pytest.mark.parametrize(
-    ("owner", "funded", "neutral", "commercial", "status"),
-    [
-        (Holder.PUBLIC, True, True, False, Status.MET),
-        (Holder.PRIVATE, False, True, False, Status.MET),
-        (Holder.PRIVATE, True, True, False, Status.VIOLATED),
-        (Holder.PUBLIC, True, False, False, Status.VIOLATED),
-        (Holder.PUBLIC, True, True, True, Status.VIOLATED),
-        ("", True, True, False, Status.MISSING),
-        (Holder.PUBLIC, True, None, False, Status.MISSING),
-    ],
-)
-def test_p6_infrastructure_in_public_hands(
-    charter: CharterVersion,
-    owner: str,
-    funded: bool,
-    neutral: bool | None,
-    commercial: bool,
-    status: Status,
-) -> None:
-    project = ProjectFactory.create()
-    InfrastructureAsset.objects.create(
-        project=project,
-        kind=AssetKind.WLAN_ACCESS_POINT,
-        name="Rathaus",
-        location="Rathausplatz",
-        owner=owner,
-        publicly_funded=funded,
-        net_neutral=neutral,
-        commercial_use=commercial,
-    )
-    assert _finding(project, charter, "infrastructure-in-public-hands")[0] == status
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ from offenestadt.registry import services
 from offenestadt.registry.models import (
     AccessChannel,
     FundingSource,
-    InfrastructureAsset,
     Project,
     Service,
     SoftwareComponent,
@@ -60,18 +59,6 @@ TRAINING = {
     "register_in_person": "",
     "register_online": "",
 }
-INFRASTRUCTURE = {
-    "kind": "wlan_access_point",
-    "name": "Marktplatz Nord",
-    "location": "Marktplatz",
-    "latitude": "50.937500",
-    "longitude": "6.960300",
-    "owner": "public",
-    "operator": "municipal_company",
-    "publicly_funded": "on",
-    "net_neutral": "true",
-    "commercial_use": "false",
-}
 
 
 class Kind(NamedTuple):
@@ -103,13 +90,6 @@ KINDS = {
     ),
     "schulung": Kind(
         TrainingOffer, TRAINING, {"cost": "15.00"}, "schulungen", "Die Parkplatz-App kennenlernen"
-    ),
-    "infrastruktur": Kind(
-        InfrastructureAsset,
-        INFRASTRUCTURE,
-        {"location": "Rathaus"},
-        "infrastruktur",
-        "WLAN-Zugangspunkt Marktplatz Nord",
     ),
 }
 
@@ -229,8 +209,10 @@ def test_the_project_page_links_to_the_forms_for_those_who_may_edit(
     offer = _saved(TrainingOffer(project=project, **TRAINING), editor)
     page = client_for(people[role]).get(project.get_absolute_url()).content.decode()
     base = f"/projekte/{project.slug}"
-    for kind in ("finanzierung", "dienstleistung", "software", "schulung", "infrastruktur"):
+    for kind in ("finanzierung", "dienstleistung", "software", "schulung"):
         assert (f'href="{base}/{kind}/neu/"' in page) is sees_links
+    # Infrastructure is kept in the city's register: its form, with the project ticked.
+    assert (f'href="/infrastruktur/neu/?projekt={project.slug}"' in page) is sees_links
     assert (f'href="{base}/schulung/{offer.pk}/aendern/"' in page) is sees_links
     assert (f'href="{base}/schulung/{offer.pk}/entfernen/"' in page) is sees_links
     # The funding section is there to add to, for staff, even before there is any funding.

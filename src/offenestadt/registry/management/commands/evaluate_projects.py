@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "software_components",
             "training_offers",
             "services__channels",
-            "infrastructure_assets",
+            "register_assets",
         )
         for project in projects.iterator(chunk_size=200):
             current = project.evaluations.filter(is_current=True).first()
