@@ -39,6 +39,8 @@ API_PATHS = [
     "/api/v1/council/papers",
     "/api/v1/council/papers/{paper_id}",
     "/api/v1/council/organizations",
+    "/api/v1/infrastructure",
+    "/api/v1/infrastructure/{asset_id}",
 ]
 # The only operation that writes: the ballot box, authorised by a one-time voting code.
 WRITING = {("/api/v1/votes/{vote_id}/ballots", "post")}
