@@ -1,6 +1,7 @@
 """The software register's pages: the public list and entries, each entry's publiccode.yml,
 and the staff's forms to enter, change and import entries."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,6 +52,11 @@ def component_publiccode(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _refused(form: forms.BaseForm) -> int:
+    """A form sent back with what to fix answers 400, as every form of the platform does."""
+    return 400 if form.is_bound else 200
+
+
 @require_http_methods(["GET", "POST"])
 def component_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_edit_register(request.user):
@@ -63,7 +69,7 @@ def component_create(request: HttpRequest) -> HttpResponse:
             show_validation_error(form, error)
         else:
             return redirect(component)
-    return render(request, "software/component_form.html", {"form": form})
+    return render(request, "software/component_form.html", {"form": form}, status=_refused(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,7 +86,12 @@ def component_edit(request: HttpRequest, slug: str) -> HttpResponse:
             show_validation_error(form, error)
         else:
             return redirect(component)
-    return render(request, "software/component_form.html", {"form": form, "component": component})
+    return render(
+        request,
+        "software/component_form.html",
+        {"form": form, "component": component},
+        status=_refused(form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,4 +109,9 @@ def component_import(request: HttpRequest, slug: str | None = None) -> HttpRespo
             form.add_error(None, error)
         else:
             return redirect(component)
-    return render(request, "software/component_import.html", {"form": form, "component": component})
+    return render(
+        request,
+        "software/component_import.html",
+        {"form": form, "component": component},
+        status=_refused(form),
+    )

@@ -108,7 +108,7 @@ def test_import_into_an_entry_keeps_what_the_file_does_not_say(client_for, edito
 )
 def test_a_bad_file_gets_a_german_answer_naming_what_to_fix(client_for, editor, text, says):
     response = client_for(editor).post("/software/import/", {"text": text})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert says in response.content.decode()
     assert not Component.objects.exists()
 
@@ -134,7 +134,7 @@ def test_a_licence_outside_spdx_is_refused_by_the_one_licence_rule(client_for, e
 def test_an_oversized_upload_is_refused(client_for, editor):
     upload = SimpleUploadedFile("publiccode.yml", b"#" * (MAX_BYTES + 1))
     response = client_for(editor).post("/software/import/", {"file": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "größer als 64 KB" in response.content.decode()
 
 
