@@ -39,7 +39,6 @@ from offenestadt.registry.models import (
     ProjectEvaluation,
     ProjectQuerySet,
     ProjectStatus,
-    Service,
     SoftwareComponent,
     TrainingOffer,
 )
@@ -437,12 +436,7 @@ def project_detail(request: HttpRequest, slug: ProjectSlug) -> Project:
     """A published project with everything that belongs to it."""
     projects = Project.objects.select_related("office").prefetch_related(
         Prefetch("funding_sources", FundingSource.objects.order_by("pk")),
-        Prefetch("services", Service.objects.order_by("pk")),
-        Prefetch(
-            "services__channels",
-            AccessChannel.objects.select_related("service_point").order_by("pk"),
-        ),
-        "services__channels__service_point__opening_hours",
+        Prefetch("services", selectors.services_with_access()),
         Prefetch("software_components", SoftwareComponent.objects.order_by("pk")),
         Prefetch("training_offers", TrainingOffer.objects.order_by("pk")),
         "register_assets",

@@ -36,6 +36,7 @@ from offenestadt.registry.models import (
     SoftwareComponent,
 )
 from offenestadt.registry.opening_hours import per_week_short
+from offenestadt.registry.selectors import services_with_access
 from offenestadt.software.licences import is_osi_approved
 
 
@@ -347,12 +348,17 @@ class _AccessComparison:
 
     def lose(self, worse: AccessChannel | None, message: Promise, **values: Any) -> None:
         self.worsened.append(worse)
-        self.losses.append(
-            _Words(
-                _("%(service)s – %(loss)s"),
-                {"service": self.service.name, "loss": _Words(message, values)},
+        loss = _Words(message, values)
+        if self.service.changes_on is None:
+            words = _Words(
+                _("%(service)s – %(loss)s"), {"service": self.service.name, "loss": loss}
             )
-        )
+        else:
+            words = _Words(
+                _("%(service)s ab %(day)s – %(loss)s"),
+                {"service": self.service.name, "day": _Day(self.service.changes_on), "loss": loss},
+            )
+        self.losses.append(words)
 
     def lack(self, channel: AccessChannel, fact: Promise) -> None:
         for known, facts in self.gaps:
@@ -363,8 +369,19 @@ class _AccessComparison:
 
     def compare(self, before: AccessChannel, after: AccessChannel | None) -> None:
         kind = Channel(before.kind)
+        if before.facts.closed:
+            # Closed before the change: there is no access the project could take away.
+            return
         if after is None:
             self.lose(None, _("Zugangsweg „%(channel)s“ fällt weg"), channel=kind.label)
+            return
+        if after.facts.closed:
+            self.lose(
+                after,
+                _("Zugangsweg „%(channel)s“: die Servicestelle „%(point)s“ ist dann geschlossen"),
+                channel=kind.label,
+                point=str(after.service_point),
+            )
             return
         if kind in _HOURS_NAMES:
             self._compare_hours(kind, before, after)
@@ -457,7 +474,7 @@ def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcom
     """Analogue access must not get worse: every non-digital channel a service had before
     the project stays, with at least its hours per week (opening hours in person, phone
     hours), its step-free access and its district."""
-    services = list(project.services.all())
+    services = list(services_with_access().filter(project=project))
     if not services:
         return Outcome(Status.NOT_APPLICABLE, _("Das Projekt verändert keine Dienstleistung."))
     unrecorded: list[Service] = []

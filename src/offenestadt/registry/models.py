@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -318,12 +319,22 @@ class AccessChannel(models.Model):
         except ValidationError as error:
             raise ValidationError({"hours": error.messages}) from None
 
+    @property
+    def day(self) -> date:
+        """The day the channel's facts are for: after the project, the service's day of change;
+        before it, the day before that; today while no day is set."""
+        changes_on = self.service.changes_on
+        if changes_on is None:
+            return timezone.localdate()
+        return changes_on if self.phase == Phase.AFTER else changes_on - timedelta(days=1)
+
     @cached_property
     def facts(self) -> AccessFacts:
         """The channel's place, district, step-free access and hours as P5 compares them and
-        readers see them: its service point's where it names one, else its own."""
+        readers see them, on the channel's ``day``: its service point's where it names one
+        (the hours valid that day), else its own."""
         if self.service_point is not None:
-            return self.service_point.facts()
+            return self.service_point.facts(self.day)
         return AccessFacts(
             place=self.place,
             district=self.district,

@@ -17,12 +17,14 @@ from offenestadt.charter.selectors import public_days_reached_on, published_long
 from offenestadt.registry.models import (
     GATED_STATUSES,
     LIFECYCLE,
+    AccessChannel,
     CouncilOverride,
     EvaluatedPrinciple,
     Project,
     ProjectEvaluation,
     ProjectQuerySet,
     ProjectStatus,
+    Service,
     TrainingOffer,
 )
 from offenestadt.registry.rules import projects_editable_by
@@ -258,4 +260,14 @@ def council_overrides_recorded_in(year: int) -> QuerySet[CouncilOverride]:
         CouncilOverride.objects.filter(project__published_at__isnull=False, recorded_at__year=year)
         .select_related("project")
         .order_by("recorded_at", "pk")
+    )
+
+
+def services_with_access() -> QuerySet[Service]:
+    """Services as P5, the project's page and the API read them: each with its access
+    channels, the service point each names and the point's hours, one query per level
+    however many channels there are. Filter it by project, or prefetch it as ``services``."""
+    return Service.objects.order_by("pk").prefetch_related(
+        Prefetch("channels", AccessChannel.objects.select_related("service_point").order_by("pk")),
+        "channels__service_point__opening_hours",
     )

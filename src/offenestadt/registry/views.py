@@ -112,9 +112,14 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     """The project's page; after a refused step ``refused`` holds the findings that refused it."""
-    # The software table links each component to its register entry: one query for all.
+    # The software table links each component to its register entry, and the services'
+    # channels come with their service points and hours: one query each for all.
     components = SoftwareComponent.objects.select_related("register_entry")
-    prefetch_related_objects([project], Prefetch("software_components", queryset=components))
+    prefetch_related_objects(
+        [project],
+        Prefetch("software_components", queryset=components),
+        Prefetch("services", selectors.services_with_access()),
+    )
     charter, findings = services.project_findings(project)
     overrides = list(project.overrides.all())
     mentions = Mentions.of(

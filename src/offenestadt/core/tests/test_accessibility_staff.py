@@ -115,7 +115,10 @@ def record_paths(office: Office) -> list[str]:
         "or software"
     )
     points = (
-        [f"/servicestellen/{point.slug}/bearbeiten/", f"/servicestellen/{point.slug}/zeiten/neu/"]
+        [
+            f"/servicestellen/{point.slug}/{page}/"
+            for page in ("bearbeiten", "zeiten/neu", "schliessen", "loeschen")
+        ]
         if point
         else []
     )

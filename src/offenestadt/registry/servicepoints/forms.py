@@ -3,6 +3,7 @@
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
 from offenestadt.core.forms import DATE_INPUT
@@ -31,3 +32,13 @@ class OpeningHoursForm(WeeklyHoursForm[OpeningHours]):
         model = OpeningHours
         fields: ClassVar = ["valid_from", "valid_to", "note"]
         widgets: ClassVar = {"valid_from": DATE_INPUT, "valid_to": DATE_INPUT}
+
+
+class ClosingForm(forms.Form):
+    """The day from which a service point is closed."""
+
+    closed_on = forms.DateField(
+        label=_("Geschlossen ab"),
+        widget=DATE_INPUT,
+        help_text=_("Heute oder ein Tag in der Zukunft."),
+    )

@@ -40,6 +40,8 @@ class AccessFacts:
     step_free: bool | None
     accessibility: str
     hours: WeeklyHours
+    # The service point is closed on the day the facts are for (it has no hours then).
+    closed: bool = False
 
 
 class ServicePoint(models.Model):
@@ -75,6 +77,9 @@ class ServicePoint(models.Model):
     )
     phone = models.CharField(_("Telefon"), max_length=50, blank=True)
     published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True)
+    # From this day on the point is closed: off the public list, no hours; its page and
+    # history stay, and P5 counts a channel that leads there afterwards as lost.
+    closed_on = models.DateField(_("Geschlossen ab"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("Angelegt am"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("Geändert am"))
 
@@ -88,8 +93,9 @@ class ServicePoint(models.Model):
         "accessibility",
         "phone",
         "published_at",
+        "closed_on",
     )
-    audit_state_fields: ClassVar[tuple[str, ...]] = ("published_at",)
+    audit_state_fields: ClassVar[tuple[str, ...]] = ("published_at", "closed_on")
 
     objects = PublishedQuerySet["ServicePoint"].as_manager()
 
@@ -107,24 +113,43 @@ class ServicePoint(models.Model):
     def is_public_record(self) -> bool:
         return self.published_at is not None
 
+    def is_closed(self, on: date | None = None) -> bool:
+        """Whether the point is closed on ``on`` (today unless given)."""
+        return self.closed_on is not None and self.closed_on <= (on or timezone.localdate())
+
+    def closing_text(self) -> str:
+        """When the point closes or closed, for its page: "Geschlossen seit 1. März 2027"."""
+        if self.closed_on is None:
+            return ""
+        day = formats.date_format(self.closed_on, "DATE_FORMAT")
+        if self.is_closed():
+            return str(_("Geschlossen seit %(day)s") % {"day": day})
+        return str(_("Schließt am %(day)s") % {"day": day})
+
     def hours_in_force(self, on: date | None = None) -> "OpeningHours | None":
         """The opening hours valid on ``on`` (today unless given); if none are, the next
-        to come into force; None when none are recorded for then or later."""
+        to come into force; None when none are recorded for then or later, or the point is
+        closed then."""
         day = on or timezone.localdate()
+        if self.is_closed(day):
+            return None
         periods = sorted(self.opening_hours.all(), key=lambda period: period.valid_from)
         for period in periods:
             if period.covers(day):
                 return period
         return next((period for period in periods if period.valid_from > day), None)
 
-    def facts(self) -> AccessFacts:
-        period = self.hours_in_force()
+    def facts(self, on: date) -> AccessFacts:
+        """The point as a way in on the day ``on``: its hours valid then (district and
+        step-free access are not dated: they are as recorded now)."""
+        period = self.hours_in_force(on)
         return AccessFacts(
             place=self.address or self.phone,
             district=self.district,
             step_free=self.step_free,
             accessibility=self.accessibility,
             hours=period.weekly_hours if period else WeeklyHours(),
+            closed=self.is_closed(on),
         )
 
 

@@ -24,8 +24,10 @@ def can_edit_service_point(user: Actor, point: ServicePoint) -> bool:
     return office_id is not None and office_id == point.office_id
 
 
-# Publishing follows the same line as editing.
+# Publishing, closing and deleting follow the same line as editing.
 can_publish_service_point = can_edit_service_point
+can_close_service_point = can_edit_service_point
+can_delete_service_point = can_edit_service_point
 
 
 def service_points_linkable_by(user: Actor) -> QuerySet[ServicePoint]:

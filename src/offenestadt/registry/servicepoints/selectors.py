@@ -4,8 +4,10 @@ the API, and the services reachable at a point."""
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from offenestadt.accounts.models import Actor
+from offenestadt.accounts.rules import reads_internal
 from offenestadt.registry.models import AccessChannel, Project
 from offenestadt.registry.servicepoints.models import ServicePoint, ServicePointKind
 
@@ -25,6 +27,9 @@ class ServicePointFilters:
 def service_point_list(*, user: Actor, filters: ServicePointFilters) -> QuerySet[ServicePoint]:
     """The service points ``user`` may see that match ``filters``, with their hours."""
     points = ServicePoint.objects.visible_to(user).prefetch_related("opening_hours")
+    if not reads_internal(user):
+        # A closed point is off the public list; its page and history stay.
+        points = points.exclude(closed_on__lte=timezone.localdate())
     if filters.district:
         points = points.filter(district__iexact=filters.district)
     if filters.kind is not None:

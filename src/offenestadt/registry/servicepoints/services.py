@@ -2,12 +2,13 @@
 audited. A change that P5 reads (hours, district, step-free access) evaluates again every
 project whose services' access channels use the point."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
@@ -97,3 +98,54 @@ def opening_hours_delete(*, actor: Actor, opening_hours: OpeningHours) -> None:
     _require_edit(actor, point)
     delete_record(record=opening_hours, actor=actor, event=AuditEvent.DELETED)
     _evaluate_projects_using(point)
+
+
+def service_point_closing_gate(closed_on: date) -> None:
+    """Let a service point be closed from ``closed_on``, or raise ValidationError: what was
+    open in the past stays as it was recorded."""
+    if closed_on < timezone.localdate():
+        raise ValidationError(
+            {"closed_on": _("Eine Servicestelle lässt sich nicht rückwirkend schließen.")}
+        )
+
+
+@transaction.atomic
+def service_point_close(*, actor: Actor, point: ServicePoint, closed_on: date) -> ServicePoint:
+    """Close a service point from ``closed_on`` (today or later): from that day it leaves the
+    public list and has no hours; its page and history stay. Projects whose channels use it
+    are evaluated again: a channel that leads there after a service's change is lost (P5)."""
+    if not rules.can_close_service_point(actor, point):
+        raise PermissionDenied(_("Sie dürfen diese Servicestelle nicht schließen."))
+    service_point_closing_gate(closed_on)
+    point.closed_on = closed_on
+    point.full_clean()
+    save_record(record=point, actor=actor, event=AuditEvent.WITHDRAWN)
+    _evaluate_projects_using(point)
+    return point
+
+
+def service_point_deletion_gate(point: ServicePoint) -> None:
+    """Let a service point be deleted, or raise ValidationError: access channels of services
+    still lead there (they would lose their place, hours and access)."""
+    channels = point.access_channels.count()
+    if channels:
+        raise ValidationError(
+            ngettext(
+                "Ein Zugangsweg einer Dienstleistung führt noch zu „%(name)s“. Ändern Sie ihn "
+                "zuerst, oder schließen Sie die Servicestelle, statt sie zu löschen.",
+                "%(count)s Zugangswege von Dienstleistungen führen noch zu „%(name)s“. Ändern "
+                "Sie sie zuerst, oder schließen Sie die Servicestelle, statt sie zu löschen.",
+                channels,
+            )
+            % {"count": channels, "name": point.name}
+        )
+
+
+@transaction.atomic
+def service_point_delete(*, actor: Actor, point: ServicePoint) -> None:
+    """Delete a service point entered by mistake, with its hours; the deletion stays in its
+    history. Refused while access channels lead there (``service_point_deletion_gate``)."""
+    if not rules.can_delete_service_point(actor, point):
+        raise PermissionDenied(_("Sie dürfen diese Servicestelle nicht löschen."))
+    service_point_deletion_gate(point)
+    delete_record(record=point, actor=actor, event=AuditEvent.DELETED)

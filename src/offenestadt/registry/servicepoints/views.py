@@ -1,18 +1,28 @@
 """The register of service points: the public list and pages, and the staff's forms."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from offenestadt.audit.selectors import history_for
-from offenestadt.core.confirm import confirmation_page, confirmed
+from offenestadt.core.confirm import confirmation_page, confirmed, removal_page
 from offenestadt.core.forms import show_validation_error
 from offenestadt.registry.servicepoints import rules, selectors, services
-from offenestadt.registry.servicepoints.forms import OpeningHoursForm, ServicePointForm
+from offenestadt.registry.servicepoints.forms import (
+    ClosingForm,
+    OpeningHoursForm,
+    ServicePointForm,
+)
 from offenestadt.registry.servicepoints.models import (
     OpeningHours,
     ServicePoint,
@@ -78,6 +88,8 @@ def service_point_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "periods": list(point.opening_hours.all()),
             "channels": selectors.channels_at(point, user=request.user),
             "can_edit": rules.can_edit_service_point(request.user, point),
+            "can_close": rules.can_close_service_point(request.user, point),
+            "can_delete": rules.can_delete_service_point(request.user, point),
             "history": history_for(point, request.user, parts=point.opening_hours.all()),
         },
     )
@@ -130,6 +142,81 @@ def service_point_publish(request: HttpRequest, slug: str) -> HttpResponse:
     services.service_point_publish(actor=request.user, point=point)
     messages.success(request, _("Die Servicestelle ist veröffentlicht."))
     return redirect(point)
+
+
+@require_http_methods(["GET", "POST"])
+def service_point_close(request: HttpRequest, slug: str) -> HttpResponse:
+    """Close a service point from a day on (asking first): it leaves the public list then,
+    its page and history stay."""
+    point = _point_for(request, slug)
+    if not rules.can_close_service_point(request.user, point):
+        raise PermissionDenied
+    form = ClosingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"closed_on": point.closed_on or timezone.localdate()},
+    )
+    if form.is_valid():
+        closed_on = form.cleaned_data["closed_on"]
+        try:
+            services.service_point_closing_gate(closed_on)
+            if not confirmed(request):
+                return _confirm_closing(request, point, closed_on)
+            services.service_point_close(actor=request.user, point=point, closed_on=closed_on)
+        except ValidationError as error:
+            show_validation_error(form, error)
+        else:
+            messages.success(request, point.closing_text())
+            return redirect(point)
+    return render(
+        request,
+        "servicepoints/close.html",
+        {"form": form, "point": point},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _confirm_closing(request: HttpRequest, point: ServicePoint, closed_on: date) -> HttpResponse:
+    using = len(services.projects_using(point))
+    consequences: list[str | Promise] = [
+        _(
+            "Ab diesem Tag steht sie nicht mehr in der öffentlichen Liste und hat keine "
+            "Öffnungszeiten; ihre Seite und ihr Änderungsprotokoll bleiben."
+        )
+    ]
+    if using:
+        consequences.append(
+            ngettext(
+                "Ein Projekt nennt sie in einem Zugangsweg; es wird neu geprüft (P5).",
+                "%(count)s Projekte nennen sie in Zugangswegen; sie werden neu geprüft (P5).",
+                using,
+            )
+            % {"count": using}
+        )
+    return confirmation_page(
+        request,
+        title=_("„%(name)s“ ab %(day)s schließen?")
+        % {"name": point.name, "day": formats.date_format(closed_on, "DATE_FORMAT")},
+        consequences=consequences,
+        confirm_label=_("Ja, schließen"),
+        cancel_url=point.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_point_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delete a service point entered by mistake, after asking; refused while access
+    channels lead there."""
+    point = _point_for(request, slug)
+    if not rules.can_delete_service_point(request.user, point):
+        raise PermissionDenied
+    return removal_page(
+        request,
+        template="servicepoints/confirm_delete.html",
+        context={"point": point},
+        gate=lambda: services.service_point_deletion_gate(point),
+        remove=lambda: services.service_point_delete(actor=request.user, point=point),
+        done=reverse("servicepoints:list"),
+    )
 
 
 @require_http_methods(["GET", "POST"])

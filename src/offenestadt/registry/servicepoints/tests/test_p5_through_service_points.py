@@ -12,37 +12,19 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.charter.engine import Status
 from offenestadt.registry import services as registry_services
 from offenestadt.registry.channels import Channel
-from offenestadt.registry.models import AccessChannel, Phase, Project
+from offenestadt.registry.models import AccessChannel, Phase
 from offenestadt.registry.opening_hours import WeeklyHours
 from offenestadt.registry.servicepoints import services
-from offenestadt.registry.servicepoints.models import OpeningHours, ServicePoint
-from offenestadt.registry.servicepoints.tests.factories import new_hours, saved_point
+from offenestadt.registry.servicepoints.models import OpeningHours
+from offenestadt.registry.servicepoints.tests.factories import (
+    new_hours,
+    p5_finding,
+    project_between,
+    saved_point,
+)
 from offenestadt.registry.tests.factories import ProjectFactory, saved_service
 
 pytestmark = pytest.mark.usefixtures("charter")
-
-
-def _project_between(
-    editor: User, office: Office, before: ServicePoint, after: ServicePoint
-) -> Project:
-    """A project whose service is reached in person at ``before``, and after it at ``after``."""
-    project = ProjectFactory.create(office=office)
-    service = saved_service(project, editor)
-    registry_services.project_parts_save(
-        actor=editor,
-        parts=[
-            AccessChannel(service=service, phase=phase, kind=Channel.IN_PERSON, service_point=point)
-            for phase, point in ((Phase.BEFORE, before), (Phase.AFTER, after))
-        ],
-    )
-    return project
-
-
-def _p5(project: Project) -> tuple[str, str]:
-    """The P5 finding of the project's current (stored) evaluation."""
-    evaluation = project.evaluations.get(is_current=True)
-    (finding,) = [f for f in evaluation.findings if f["principle"] == "P5"]
-    return finding["status"], finding["message"]["de"]
 
 
 @pytest.mark.parametrize(
@@ -83,9 +65,9 @@ def test_p5_compares_the_service_points_before_and_after(
 ) -> None:
     before_point = saved_point(editor, office, "Bürgerbüro Alt")
     after_point = saved_point(editor, office, "Bürgerbüro Neu", **after)  # type: ignore[arg-type]
-    project = _project_between(editor, office, before_point, after_point)
-    assert _p5(project)[0] == status
-    assert message in _p5(project)[1]
+    project = project_between(editor, office, before_point, after_point)
+    assert p5_finding(project)[0] == status
+    assert message in p5_finding(project)[1]
 
 
 def test_the_channel_reads_the_point_not_its_own_fields(editor: User, office: Office) -> None:
@@ -126,7 +108,7 @@ def test_a_channel_with_its_own_facts_compares_with_a_point(editor: User, office
             ),
         ],
     )
-    status, message = _p5(project)
+    status, message = p5_finding(project)
     assert status == Status.VIOLATED
     assert "Stadtbezirk vor Ort: Mitte vorher, Wattenscheid nachher" in message
 
@@ -136,19 +118,19 @@ def test_shorter_hours_at_a_point_evaluate_every_project_using_it_again(
 ) -> None:
     old = saved_point(editor, office, "Bürgerbüro Alt")
     new = saved_point(editor, office, "Bürgerbüro Neu")
-    project = _project_between(editor, office, old, new)
-    unrelated = _project_between(editor, office, old, old)
-    assert _p5(project)[0] == Status.MET
+    project = project_between(editor, office, old, new)
+    unrelated = project_between(editor, office, old, old)
+    assert p5_finding(project)[0] == Status.MET
     evaluations_elsewhere = unrelated.evaluations.count()
 
     # From today the new office opens mornings only: the project now breaches P5.
     new_hours(editor, new, "08:00–12:00", valid_from=timezone.localdate())
 
-    status, message = _p5(project)
+    status, message = p5_finding(project)
     assert status == Status.VIOLATED
     assert "40 h/Woche vorher, 20 h/Woche nachher" in message
     # The project using the point only on both sides stays as it was, evaluated or not.
-    assert _p5(unrelated)[0] == Status.MET
+    assert p5_finding(unrelated)[0] == Status.MET
     assert unrelated.evaluations.count() == evaluations_elsewhere
 
 
@@ -157,10 +139,10 @@ def test_a_point_moving_to_another_district_evaluates_its_projects_again(
 ) -> None:
     old = saved_point(editor, office, "Bürgerbüro Alt")
     new = saved_point(editor, office, "Bürgerbüro Neu")
-    project = _project_between(editor, office, old, new)
+    project = project_between(editor, office, old, new)
     new.district = "Wattenscheid"
     services.service_point_save(actor=editor, point=new)
-    assert _p5(project)[0] == Status.VIOLATED
+    assert p5_finding(project)[0] == Status.VIOLATED
 
 
 def test_new_hours_from_a_day_end_the_open_ended_ones_the_day_before(
@@ -199,7 +181,7 @@ def test_without_hours_in_force_the_next_to_come_count(editor: User, office: Off
         editor, point, "09:00–10:00", valid_from=timezone.localdate() + timedelta(days=7)
     )
     assert point.hours_in_force() == coming
-    assert point.facts().hours.minutes_per_week == 5 * 60
+    assert point.facts(timezone.localdate()).hours.minutes_per_week == 5 * 60
 
 
 def test_only_editors_of_its_office_change_a_point(
