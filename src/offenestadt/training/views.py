@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -11,7 +11,7 @@ from offenestadt.accounts.rules import staff_only
 from offenestadt.core import ical
 from offenestadt.core.forms import show_validation_error
 from offenestadt.core.throttle import RateLimitedError, address_key
-from offenestadt.training import pdfs, rules, selectors, services
+from offenestadt.training import notices, pdfs, rules, selectors, services
 from offenestadt.training.forms import (
     AttendanceForm,
     CourseForm,
@@ -129,7 +129,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             show_validation_error(form, error)
         else:
             return render(
-                request, "training/registered.html", {"registration": registration}, status=201
+                request,
+                "training/registered.html",
+                {"registration": registration, "reminder_days": _reminder_days(registration)},
+                status=201,
             )
     response = render(
         request,
@@ -288,6 +291,13 @@ def session_registrations(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _reminder_days(registration: Registration) -> int | None:
+    """How many days before the session the person is reminded by e-mail, if they are."""
+    if not registration.by_email or notices.reminder_time(registration.session) <= timezone.now():
+        return None
+    return int(settings.TRAINING_REMINDER_DAYS)
 
 
 def _waiting_or_place(registration: Registration) -> str:
