@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -68,6 +69,17 @@ class Statement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accessibility:statement")
+
+    def clean(self) -> None:
+        # The statement tells the public what was done: a check or update still to come is none.
+        today = timezone.localdate()
+        future = {
+            field: _("Dieses Datum liegt in der Zukunft. Tragen Sie ein, wann es geschehen ist.")
+            for field in ("checked_on", "updated_on")
+            if (day := getattr(self, field)) is not None and day > today
+        }
+        if future:
+            raise ValidationError(future)
 
     def is_public_record(self) -> bool:
         return True
