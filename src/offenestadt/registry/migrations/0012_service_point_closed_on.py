@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0010_service_changes_on'),
+        ('registry', '0011_remove_infrastructureasset'),
     ]
 
     operations = [
