@@ -21,7 +21,7 @@ from offenestadt.core.retention import TRAINING
 from offenestadt.processing.models import DataCategory
 from offenestadt.processing.retention import retention_enforce
 from offenestadt.training import services
-from offenestadt.training.models import Channel, Course, Registration, Session
+from offenestadt.training.models import Channel, Course, Notice, Registration, Session
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -256,38 +256,46 @@ def test_names_and_contacts_go_a_month_after_the_session_ends(
     category = DataCategory.objects.get(activity__slug=TRAINING, key="participant-contact")
     now = timezone.now()
     cutoff = category.retention_cutoff(now)
-    later = services.session_save(
-        actor=editor,
-        session=Session(
-            course=session.course,
-            starts_at=session.starts_at + timedelta(days=1),
-            ends_at=session.ends_at + timedelta(days=1),
-            place="Rathaus",
-            capacity=3,
-        ),
-    )
-    for target, name in ((session, "Früh"), (later, "Spät")):
+    # A month: the register's period, in calendar months.
+    assert timedelta(days=28) <= now - cutoff <= timedelta(days=31)
+    names = {"Früh": -1, "Genau": 0, "Spät": 1}  # minutes from the cut-off to the end
+    for name, minutes in names.items():
+        target = services.session_save(
+            actor=editor,
+            session=Session(
+                course=session.course,
+                starts_at=session.starts_at + timedelta(days=1),
+                ends_at=session.ends_at + timedelta(days=1),
+                place="Rathaus",
+                capacity=3,
+            ),
+        )
         services.registration_create(
             session=target,
             name=name,
-            contact=f"{name}@example.org".replace("ü", "ue").replace("ä", "ae"),
-            channel=Channel.ONLINE,
+            contact="0234 98765" if name == "Früh" else f"{len(name)}{minutes + 1}@example.org",
+            channel=Channel.PHONE if name == "Früh" else Channel.ONLINE,
+            actor=editor,
         )
-    # One ended a minute before the cut-off, the other a minute after.
-    Session.objects.filter(pk=session.pk).update(
-        starts_at=cutoff - timedelta(hours=2), ends_at=cutoff - timedelta(minutes=1)
-    )
-    Session.objects.filter(pk=later.pk).update(
-        starts_at=cutoff - timedelta(hours=2), ends_at=cutoff + timedelta(minutes=1)
-    )
+        Session.objects.filter(pk=target.pk).update(
+            starts_at=cutoff - timedelta(hours=2), ends_at=cutoff + timedelta(minutes=minutes)
+        )
+    Notice.objects.create(registration=Registration.objects.get(name="Früh"), kind="moved_up")
     run = retention_enforce(now=now)
+    # Ended a minute before the cut-off: gone; at the cut-off or a minute after: kept.
     assert run.counts[f"{TRAINING}/participant-contact"] == 1
     assert set(Registration.objects.values_list("name", "contact", "erased")) == {
         ("", "", True),
-        ("Spät", "Spaet@example.org", False),
+        ("Genau", "51@example.org", False),
+        ("Spät", "42@example.org", False),
     }
-    # The count of registrations stays.
-    assert Registration.objects.count() == 2
+    # The count of registrations stays; no one erased is left on a call list.
+    assert Registration.objects.count() == 3
+    assert not Notice.objects.to_call().exists()
+    # Half a minute later the one that ended at the cut-off goes too.
+    later = retention_enforce(now=now + timedelta(seconds=30))
+    assert later.counts[f"{TRAINING}/participant-contact"] == 1
+    assert Registration.objects.filter(erased=False).get().name == "Spät"
 
 
 @pytest.mark.django_db(transaction=True)
