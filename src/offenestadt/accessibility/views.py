@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from offenestadt.accessibility import rules, services
 from offenestadt.accessibility.forms import AnswerForm, FeedbackForm, StatementForm
@@ -24,6 +24,7 @@ def _enforcement() -> dict[str, str]:
     }
 
 
+@require_safe
 def statement(request: HttpRequest) -> HttpResponse:
     """The accessibility statement: how far the platform is accessible, what is not and why,
     how to tell the city, and where to turn when its answer does not help."""
@@ -39,6 +40,7 @@ def statement(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def easy_read(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility/easy_read.html")
 
@@ -101,6 +103,7 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 def feedback_queue(request: HttpRequest) -> HttpResponse:
     staff_only(request.user, rules.handles_feedback(request.user))
     waiting = Feedback.objects.filter(status=FeedbackStatus.OPEN)

@@ -116,8 +116,8 @@ class UnreadableInputMiddleware:
 
 class MethodNotAllowedPageMiddleware:
     """A page asked for in a method its address does not take (a form's target opened as a
-    link): Django answers 405 with no body; a page gets one in the site's frame that says
-    what to do instead, and keeps the Allow header."""
+    link, a page to read sent a form): Django answers 405 with no body; a page gets one in
+    the site's frame that says what to do instead, and keeps the Allow header."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -126,14 +126,20 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if response.status_code != 405 or response.content or errors.is_api_request(request):
             return response
-        page = errors.error_page(
-            request,
-            405,
-            _("Nur über ein Formular"),
-            _(
-                "Diese Adresse nimmt nur abgeschickte Formulare an. Gehen Sie zurück zur Seite "
-                "mit dem Formular und senden Sie es dort ab."
-            ),
-        )
+        if "POST" in response["Allow"]:
+            heading, text = (
+                _("Nur über ein Formular"),
+                _(
+                    "Diese Adresse nimmt nur abgeschickte Formulare an. Gehen Sie zurück zur "
+                    "Seite mit dem Formular und senden Sie es dort ab."
+                ),
+            )
+        else:
+            # A page to read, sent a form or another write (POST, PUT, DELETE).
+            heading, text = (
+                _("Nur zum Lesen"),
+                _("Diese Seite nimmt nichts entgegen. Öffnen Sie sie als Link."),
+            )
+        page = errors.error_page(request, 405, heading, text)
         page["Allow"] = response["Allow"]
         return page

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from offenestadt.accounts.rules import staff_only
 from offenestadt.audit.selectors import history_for
@@ -23,6 +24,7 @@ from offenestadt.registry.selectors import projects_visible_to
 PAGE_SIZE = 100
 
 
+@require_safe
 def asset_list(request: HttpRequest) -> HttpResponse:
     """The map and, as its accessible equivalent, the table of the same assets."""
     filter_form = AssetFilterForm(request.GET)
@@ -44,6 +46,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     asset = get_object_or_404(Asset, pk=pk)
     return render(
@@ -61,6 +64,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def geojson(request: HttpRequest) -> HttpResponse:
     """The register (filtered like the list) as an RFC 7946 FeatureCollection."""
     assets = Asset.objects.filtered(**AssetFilterForm(request.GET).filters())

@@ -2,10 +2,12 @@
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from offenestadt.software.sbom import MEDIA_TYPE, SPEC_VERSION, LockError, sbom_from_lock
 
 
+@require_safe
 def sbom(request: HttpRequest) -> JsonResponse:
     try:
         document = sbom_from_lock()

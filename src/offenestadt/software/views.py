@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from offenestadt.accounts.rules import reads_internal
 from offenestadt.core.forms import show_validation_error
@@ -15,6 +15,7 @@ from offenestadt.software.models import Component
 from offenestadt.software.publiccode import component_document, dump_publiccode, export_problems
 
 
+@require_safe
 def component_list(request: HttpRequest) -> HttpResponse:
     components = Component.objects.all()
     return render(
@@ -24,6 +25,7 @@ def component_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def component_detail(request: HttpRequest, slug: str) -> HttpResponse:
     component = get_object_or_404(Component, slug=slug)
     staff = reads_internal(request.user)
@@ -41,6 +43,7 @@ def component_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def component_publiccode(request: HttpRequest, slug: str) -> HttpResponse:
     component = get_object_or_404(Component, slug=slug)
     if problems := export_problems(component):

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from offenestadt.accounts.rules import staff_only
 from offenestadt.core import ical
@@ -44,6 +44,7 @@ def _filters(request: HttpRequest) -> tuple[SessionFilterForm, selectors.Session
     return form, filters
 
 
+@require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
     """The coming sessions of every course, with the filters people ask for."""
     form, filters = _filters(request)
@@ -59,6 +60,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def sessions_ics(request: HttpRequest) -> HttpResponse:
     """The coming sessions, for calendar programs (RFC 5545); the same filters as the list."""
     _form, filters = _filters(request)
@@ -80,6 +82,7 @@ def sessions_ics(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type=ical.MEDIA_TYPE)
 
 
+@require_safe
 def programme_pdf(request: HttpRequest, large: bool = False) -> HttpResponse:
     """The coming sessions on paper (large print: one column, 17 pt); the list's filters."""
     _form, filters = _filters(request)
@@ -92,6 +95,7 @@ def programme_pdf(request: HttpRequest, large: bool = False) -> HttpResponse:
     return response
 
 
+@require_safe
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_object_or_404(Course.objects.select_related("office", "project"), pk=pk)
     return render(
@@ -346,6 +350,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def call_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The office's call list of a session, to print: never public."""
     session = get_object_or_404(Session.objects.select_related("course__office"), pk=pk)

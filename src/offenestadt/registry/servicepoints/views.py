@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from offenestadt.audit.selectors import history_for
 from offenestadt.core.confirm import confirmation_page, confirmed, removal_page
@@ -50,6 +50,7 @@ def _editable_point(request: HttpRequest, slug: str) -> ServicePoint:
     return point
 
 
+@require_safe
 def service_point_list(request: HttpRequest) -> HttpResponse:
     shown = {
         "district": request.GET.get("bezirk", ""),
@@ -77,6 +78,7 @@ def service_point_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def service_point_detail(request: HttpRequest, slug: str) -> HttpResponse:
     point = _point_for(request, slug)
     return render(
