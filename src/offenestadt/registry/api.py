@@ -120,7 +120,9 @@ class AccessChannelOut(Schema):
     hours: list[OpeningIntervalOut] = Field(
         description=(
             "Weekly hours: opening hours in person, phone hours by phone. Empty when not "
-            "recorded (P5 then lacks evidence)."
+            "recorded (P5 then lacks evidence). Of a service point: its hours valid on the "
+            "service's changes_on (after the project) or the day before (before it); today "
+            "without changes_on."
         )
     )
     hours_per_week: float | None = Field(

@@ -52,7 +52,10 @@ class ServicePointSummary(Schema):
     accessibility: str
     phone: str
     hours_in_force: OpeningHoursOut | None = Field(
-        description="The hours valid today, or the next to come into force."
+        description="The hours valid today, or the next to come into force; null once closed."
+    )
+    closed_on: date | None = Field(
+        description="From this day the point is closed (and off the list); null: open."
     )
     html_url: str
 

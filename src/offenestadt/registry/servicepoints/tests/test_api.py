@@ -4,11 +4,13 @@ the services reachable there; drafts do not exist for it."""
 from collections.abc import Callable
 
 from django.test import Client
+from django.utils import timezone
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.registry import services as registry_services
 from offenestadt.registry.channels import Channel
 from offenestadt.registry.models import AccessChannel, Phase
+from offenestadt.registry.servicepoints import services
 from offenestadt.registry.servicepoints.tests.factories import saved_point
 from offenestadt.registry.tests.factories import ProjectFactory, saved_service
 
@@ -75,6 +77,7 @@ def test_a_point_with_its_hours_and_the_published_services_there(
             "phase": "after",
         }
     ]
+    assert body["closed_on"] is None
     assert client.get(f"/api/v1/service-points/{draft.slug}").status_code == 404
     assert client.get("/api/v1/service-points/nie-gegeben").status_code == 404
 
@@ -86,3 +89,14 @@ def test_a_point_with_its_hours_and_the_published_services_there(
         "Mitte",
         40,
     )
+
+
+def test_a_closed_point_leaves_the_list_and_says_since_when(
+    editor: User, office: Office, client: Client
+) -> None:
+    point = saved_point(editor, office)
+    services.service_point_close(actor=editor, point=point, closed_on=timezone.localdate())
+    assert client.get("/api/v1/service-points").json()["count"] == 0
+    body = client.get(f"/api/v1/service-points/{point.slug}").json()
+    assert body["closed_on"] == timezone.localdate().isoformat()
+    assert body["hours_in_force"] is None
