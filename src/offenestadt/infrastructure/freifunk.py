@@ -98,6 +98,9 @@ def parse_nodes(data: bytes) -> NodeList:
         document = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise FreifunkError(f"Die Quelle ist kein gültiges JSON ({error}).") from error
+    except RecursionError as error:
+        # A few hundred thousand brackets, from a community server or a broken proxy.
+        raise FreifunkError("Die Quelle ist zu tief verschachtelt: keine Knotenliste.") from error
     notes: list[str] = []
     nodes: dict[str, FreifunkNode] = {}
     source_format, raw_nodes = _shape(document)

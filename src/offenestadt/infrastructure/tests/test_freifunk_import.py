@@ -181,3 +181,11 @@ def test_the_shared_examples_import_completely() -> None:
     # The dev fixture's times are placeholders ("@now"): the nodes come without them.
     output = run(shared / "meshviewer.dev-fixture-relative-time.json")
     assert "unlesbar" in output
+
+
+@pytest.mark.django_db
+def test_a_deeply_nested_source_is_refused_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "tief.json").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(CommandError, match="zu tief verschachtelt"):
+        run(tmp_path / "tief.json")
+    assert not Asset.objects.exists()
