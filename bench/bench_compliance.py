@@ -1,10 +1,11 @@
 """The charter engine: evaluating projects, and the pages that read the evaluations."""
 
-from decimal import Decimal
+from datetime import timedelta
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from run import Figure, median_seconds
 
 from offenestadt.accounts.models import Office, Role, User
@@ -19,8 +20,8 @@ from offenestadt.registry.models import (
     Project,
     Service,
     SoftwareComponent,
-    TrainingOffer,
 )
+from offenestadt.training.models import Course, Session
 
 PROJECTS = 200
 
@@ -47,14 +48,22 @@ def run() -> list[Figure]:
         SoftwareComponent.objects.create(
             project=project, name="App", licence="EUPL-1.2", repository_url="https://example.org"
         )
-        TrainingOffer.objects.create(
-            project=project, title="Kurs", provider="VHS", dates="Mo", place="VHS", cost=Decimal(0)
+        course = Course.objects.create(
+            office=office, project=project, title="Kurs", description="Kurs", provider="VHS"
+        )
+        start = timezone.now() + timedelta(days=7)
+        Session.objects.create(
+            course=course,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="VHS",
+            capacity=9,
         )
         services.project_publish(actor=editor, project=project)
     projects = list(
         Project.objects.filter(office=office).prefetch_related(
             "software_components",
-            "training_offers",
+            "courses__sessions",
             "services__channels",
             "register_assets",
             "processing_activities",

@@ -40,9 +40,10 @@ from offenestadt.registry.models import (
     ProjectQuerySet,
     ProjectStatus,
     SoftwareComponent,
-    TrainingOffer,
 )
 from offenestadt.registry.opening_hours import Weekday
+from offenestadt.training.models import Course, Session
+from offenestadt.training.selectors import NEXT_SESSIONS, courses_prefetch
 
 router = Router(tags=["projects"])
 ProjectSlug = PathEx[str, P(description="The project's slug, as in its page's address.")]
@@ -189,17 +190,46 @@ class SoftwareComponentOut(Schema):
         return component.hosting or None
 
 
-class TrainingOfferOut(Schema):
+class CourseSessionOut(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    district: str
+    step_free: bool
+    capacity: int
+    free_places: int
+    html_url: str
+
+    @staticmethod
+    def resolve_free_places(session: Session) -> int:
+        return session.free_places()
+
+    @staticmethod
+    def resolve_html_url(session: Session, context: dict[str, Any]) -> str:
+        return _absolute(context, session.get_absolute_url())
+
+
+class CourseOut(Schema):
+    """A course of the city's training catalogue (/schulungen/) that supports the project."""
+
     title: str
     provider: str
-    dates: str
-    place: str
     accessibility: str
     cost: Decimal
     is_free: bool
-    register_by_phone: str
-    register_in_person: str
-    register_online: str
+    html_url: str
+    next_sessions: list[CourseSessionOut] = Field(
+        description=f"Its next sessions not yet begun, soonest first (at most {NEXT_SESSIONS})."
+    )
+
+    @staticmethod
+    def resolve_html_url(course: Course, context: dict[str, Any]) -> str:
+        return _absolute(context, course.get_absolute_url())
+
+    @staticmethod
+    def resolve_next_sessions(course: Course) -> list[Session]:
+        coming: list[Session] = course.next_sessions  # type: ignore[attr-defined]
+        return coming[:NEXT_SESSIONS]
 
 
 class RegisterAssetOut(Schema):
@@ -302,7 +332,9 @@ class ProjectDetail(ProjectSummary):
     funding_sources: list[FundingSourceOut]
     services: list[ServiceOut]
     software_components: list[SoftwareComponentOut]
-    training_offers: list[TrainingOfferOut]
+    courses: list[CourseOut] = Field(
+        description="The training catalogue's courses that support the project."
+    )
     infrastructure_assets: list[RegisterAssetOut] = Field(
         description="The assets of the city's infrastructure register that the project builds "
         "or uses (its P6 findings read them)."
@@ -440,7 +472,7 @@ def project_detail(request: HttpRequest, slug: ProjectSlug) -> Project:
         Prefetch("funding_sources", FundingSource.objects.order_by("pk")),
         Prefetch("services", selectors.services_with_access()),
         Prefetch("software_components", SoftwareComponent.objects.order_by("pk")),
-        Prefetch("training_offers", TrainingOffer.objects.order_by("pk")),
+        courses_prefetch(),
         "register_assets",
         Prefetch("overrides", CouncilOverride.objects.order_by("-recorded_at", "-pk")),
         "participation_procedures",

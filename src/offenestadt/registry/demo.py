@@ -6,8 +6,10 @@ consultation with clear breaches, one well prepared, and one internal draft.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from offenestadt.accounts.models import Office, Role, User
 from offenestadt.council.demo import demo_papers
@@ -23,12 +25,14 @@ from offenestadt.registry.models import (
     ProjectStatus,
     Service,
     SoftwareComponent,
-    TrainingOffer,
 )
 from offenestadt.registry.opening_hours import WeeklyHours
 from offenestadt.registry.servicepoints.demo import load_service_points
 from offenestadt.registry.servicepoints.models import ServicePoint
 from offenestadt.software.models import Component
+from offenestadt.training import services as training
+from offenestadt.training.demo import DemoSession, demo_sessions
+from offenestadt.training.models import Course
 
 
 def load_demo() -> list[str]:
@@ -83,19 +87,21 @@ def _wlan(editors: dict[int | None, User]) -> None:
             open_standards="IEEE 802.11s, batman-adv",
             hosting=Hosting.CITY,
         ),
-        TrainingOffer(
-            project=project,
-            title="WLAN-Sprechstunde: sicher ins Internet",
-            provider="Volkshochschule Musterstadt",
-            dates="jeden Dienstag 10–12 Uhr",
-            place="Stadtteilzentrum Nord, Raum 2",
-            accessibility="stufenloser Zugang, Induktionsschleife",
-            register_by_phone="0234 000111",
-            register_in_person="Bürgerbüro Nord",
-        ),
     )
     for part in parts:
         services.project_part_save(actor=editor, part=part)
+    _course(
+        editor,
+        Course(
+            project=project,
+            title="WLAN-Sprechstunde: sicher ins Internet",
+            description="Wie Sie sich mit dem offenen WLAN verbinden und sicher surfen. "
+            "Anmeldung per Telefon (0234 000111), im Bürgerbüro Nord oder online.",
+            provider="Volkshochschule Musterstadt",
+            accessibility="stufenloser Zugang, Induktionsschleife",
+        ),
+        [(7, "Stadtteilzentrum Nord, Raum 2", "Nord", True, 10)],
+    )
     services.project_publish(actor=editor, project=project)
     # Decided before the platform existed: the council records why the gates are passed.
     decision = services.CouncilDecision(
@@ -139,18 +145,21 @@ def _soil_sensors(editors: dict[int | None, User]) -> None:
             publicly_funded=True,
             hosting=Hosting.THIRD_COUNTRY,
         ),
-        TrainingOffer(
-            project=project,
-            title="Workshop: Messdaten lesen",
-            provider="Hersteller der Sensoren",
-            dates="14. März, 17–19 Uhr",
-            place="Umweltamt, Sitzungssaal",
-            cost=Decimal("25"),
-            register_online="https://example.org/anmeldung",
-        ),
     ):
         services.project_part_save(actor=editor, part=part)
     _watering_information(project, editor)
+    # A paid workshop only: P4 is violated.
+    _course(
+        editor,
+        Course(
+            project=project,
+            title="Workshop: Messdaten lesen",
+            description="Der Hersteller erklärt die Messwerte der Sensoren.",
+            provider="Hersteller der Sensoren",
+            cost=Decimal(25),
+        ),
+        [(20, "Umweltamt, Sitzungssaal", "Mitte", True, 15)],
+    )
     services.project_publish(actor=editor, project=project)
     for status in (ProjectStatus.PLANNING, ProjectStatus.CONSULTATION):
         services.project_transition(actor=editor, project=project, to=status)
@@ -165,6 +174,7 @@ def _watering_information(project: Project, editor: User) -> None:
         project=project,
         name="Auskunft zum Gießen der Stadtbäume",
         description="Wann und wo die Stadt gießt, und wie Anwohnende mithelfen können.",
+        changes_on=_days_ahead(60),
     )
     services.project_part_save(actor=editor, part=information)
     desk = {
@@ -194,6 +204,17 @@ def _watering_information(project: Project, editor: User) -> None:
         services.project_part_save(actor=editor, part=part)
 
 
+def _days_ahead(days: int) -> date:
+    return timezone.localdate() + timedelta(days=days)
+
+
+def _course(editor: User, course: Course, sessions: list[DemoSession]) -> None:
+    """A course of the training catalogue for the project, with its sessions at 14:00."""
+    course.office = course.project.office  # type: ignore[union-attr]
+    training.course_save(actor=editor, course=course)
+    demo_sessions(editor, course, sessions, hour=14)
+
+
 def _weekly(times: str, days: Iterable[int] = range(5)) -> list[dict[str, str]]:
     """Hours as access channels store them, the same on each of ``days`` (Monday to Friday
     unless given)."""
@@ -216,7 +237,9 @@ def _senior_consultation(editors: dict[int | None, User], points: dict[str, Serv
     if created is None:
         return
     project, editor = created
-    office_hours = Service(project=project, name="Beratung im Seniorenbüro")
+    office_hours = Service(
+        project=project, name="Beratung im Seniorenbüro", changes_on=_days_ahead(45)
+    )
     services.project_part_save(actor=editor, part=office_hours)
     # The same hours, place and access after the project as before: P5 is met. In person,
     # the service point's hours, district and access count.
@@ -245,18 +268,22 @@ def _senior_consultation(editors: dict[int | None, User], points: dict[str, Serv
             service=office_hours, phase=Phase.AFTER, kind=Channel.ONLINE, place="Videosprechstunde"
         ),
     )
-    services.project_part_save(
-        actor=editor,
-        part=TrainingOffer(
+    # Free, with sessions before the video consultation starts: P4 is met.
+    _course(
+        editor,
+        Course(
             project=project,
             title="Videotelefonie ausprobieren",
+            description="Digitalpat*innen zeigen, wie ein Videotelefonat mit dem Seniorenbüro "
+            "geht. Anmeldung per Telefon (0234 000222) oder im Seniorenbüro.",
             provider="Seniorenbüro mit Digitalpat*innen",
-            dates="donnerstags 14–16 Uhr",
-            place="Rathaus, Zimmer 12",
+            audience="Seniorinnen und Senioren, ohne Vorkenntnisse",
             accessibility="Aufzug; Leihgeräte vorhanden",
-            register_by_phone="0234 000222",
-            register_in_person="Seniorenbüro",
         ),
+        [
+            (10, "Rathaus, Zimmer 12", "Mitte", True, 8),
+            (24, "Rathaus, Zimmer 12", "Mitte", True, 8),
+        ],
     )
     services.project_publish(actor=editor, project=project)
     services.project_transition(actor=editor, project=project, to=ProjectStatus.PLANNING)
@@ -276,7 +303,7 @@ def _appointments(editors: dict[int | None, User], points: dict[str, ServicePoin
     if created is None:
         return
     project, editor = created
-    appointments = Service(project=project, name="Termin im Bürgerbüro")
+    appointments = Service(project=project, name="Termin im Bürgerbüro", changes_on=_days_ahead(90))
     services.project_part_save(actor=editor, part=appointments)
     # In person: from the office in Wattenscheid to the one in Mitte, a breach of P5.
     for phase, kinds, office in (

@@ -16,7 +16,6 @@ from offenestadt.registry.models import (
     ProjectStatus,
     Service,
     SoftwareComponent,
-    TrainingOffer,
 )
 from offenestadt.registry.opening_hours import (
     EXAMPLE,
@@ -240,10 +239,6 @@ class SoftwareComponentForm(forms.ModelForm[SoftwareComponent]):
         }
 
 
-class TrainingOfferForm(forms.ModelForm[TrainingOffer]):
-    class Meta:
-        model = TrainingOffer
-        fields: ClassVar = list(TrainingOffer.audit_fields)
 
 
 def projects_to_link(form: forms.ModelForm[Any], record: Any) -> list[Project]:

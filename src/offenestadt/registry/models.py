@@ -434,44 +434,6 @@ class SoftwareComponent(ProjectPart):
                 raise ValidationError({"licence": str(error)}) from None
 
 
-class TrainingOffer(ProjectPart):
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="training_offers", verbose_name=_("Projekt")
-    )
-    title = models.CharField(_("Titel"), max_length=200)
-    provider = models.CharField(_("Anbieter"), max_length=200)
-    dates = models.CharField(_("Termine"), max_length=300)
-    place = models.CharField(_("Ort"), max_length=300)
-    accessibility = models.CharField(_("Barrierefreiheit"), max_length=300, blank=True)
-    cost = models.DecimalField(
-        _("Kosten in Euro"), max_digits=8, decimal_places=2, default=Decimal(0)
-    )
-    register_by_phone = models.CharField(_("Anmeldung per Telefon"), max_length=100, blank=True)
-    register_in_person = models.CharField(_("Anmeldung vor Ort"), max_length=300, blank=True)
-    register_online = models.URLField(_("Anmeldung online"), blank=True)
-
-    audit_fields: ClassVar[tuple[str, ...]] = (
-        "title",
-        "provider",
-        "dates",
-        "place",
-        "accessibility",
-        "cost",
-        "register_by_phone",
-        "register_in_person",
-        "register_online",
-    )
-
-    class Meta:
-        verbose_name = _("Schulungsangebot")
-        verbose_name_plural = _("Schulungsangebote")
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_free(self) -> bool:
-        return self.cost == 0
 
 
 class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):

@@ -25,9 +25,9 @@ from offenestadt.registry.models import (
     ProjectQuerySet,
     ProjectStatus,
     Service,
-    TrainingOffer,
 )
 from offenestadt.registry.rules import projects_editable_by
+from offenestadt.training.models import Course
 
 # The stages whose next step is a gate: consultation (before the decision), decision, and
 # implementation (before operation).
@@ -247,8 +247,8 @@ def _take(
 
 
 def training_offer_counts() -> dict[str, int]:
-    """The training offers of published projects: ``free`` and ``paid``."""
-    return TrainingOffer.objects.filter(project__published_at__isnull=False).aggregate(
+    """The catalogue's courses linked to published projects: ``free`` and ``paid``."""
+    return Course.objects.filter(project__published_at__isnull=False).aggregate(
         free=Count("pk", filter=Q(cost=0)), paid=Count("pk", filter=Q(cost__gt=0))
     )
 

@@ -35,10 +35,9 @@ from offenestadt.registry.models import (
     ProjectStatus,
     Service,
     SoftwareComponent,
-    TrainingOffer,
 )
 
-type RegisterPart = FundingSource | Service | AccessChannel | SoftwareComponent | TrainingOffer
+type RegisterPart = FundingSource | Service | AccessChannel | SoftwareComponent
 
 
 @dataclass(frozen=True)
@@ -122,6 +121,13 @@ def projects_of_component_evaluate(*, component: int, **_: object) -> None:
     name this register entry are judged on its facts (P7), so they are evaluated again."""
     projects = Project.objects.filter(software_components__register_entry=component)
     for project in projects.distinct().order_by("pk"):
+        project_evaluate(project=project)
+
+
+def projects_of_courses_evaluate(*, projects: Collection[int], **_: object) -> None:
+    """Receiver of training.signals.courses_changed: a course of the catalogue or one of its
+    sessions changed, which P4 reads; the projects it supports are evaluated again."""
+    for project in Project.objects.filter(pk__in=projects).order_by("pk"):
         project_evaluate(project=project)
 
 

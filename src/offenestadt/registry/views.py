@@ -32,7 +32,6 @@ from offenestadt.registry.forms import (
     ProjectForm,
     ServiceForm,
     SoftwareComponentForm,
-    TrainingOfferForm,
     TransitionForm,
 )
 from offenestadt.registry.models import (
@@ -43,9 +42,9 @@ from offenestadt.registry.models import (
     ProjectStatus,
     Service,
     SoftwareComponent,
-    TrainingOffer,
 )
 from offenestadt.registry.services import RegisterPart
+from offenestadt.training.selectors import project_courses
 
 PAGE_SIZE = 50
 
@@ -149,6 +148,7 @@ def _render_detail(
             "overrides": overrides,
             "linked": project.linked_records(internal=reads_internal(request.user)),
             "council_papers": paper_deliberations(project.council_papers.all()),
+            "courses": project_courses(project.pk),
         },
         status=status,
     )
@@ -356,7 +356,6 @@ PART_KINDS: dict[str, PartKind] = {
     "software": PartKind(
         SoftwareComponent, SoftwareComponentForm, "software", _("Software-Komponente")
     ),
-    "schulung": PartKind(TrainingOffer, TrainingOfferForm, "schulungen", _("Schulungsangebot")),
 }
 
 

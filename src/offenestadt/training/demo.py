@@ -30,12 +30,35 @@ def load_demo() -> list[str]:
             accessibility="Induktionsschleife; Gebärdensprache auf Anfrage",
         ),
     )
-    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
-    for days, place, district, step_free, capacity in (
-        (7, "Zentralbücherei, Gustav-Heinemann-Platz 2, Raum 3", "Mitte", True, 12),
-        (14, "Stadtteilbücherei Wattenscheid, Saarlandstraße 26", "Wattenscheid", False, 1),
-    ):
-        session = services.session_save(
+    *_, session = demo_sessions(
+        editor,
+        course,
+        [
+            (7, "Zentralbücherei, Gustav-Heinemann-Platz 2, Raum 3", "Mitte", True, 12),
+            (14, "Stadtteilbücherei Wattenscheid, Saarlandstraße 26", "Wattenscheid", False, 1),
+        ],
+        hour=10,
+    )
+    # The later session is full: one place, one on the waiting list.
+    for name in ("Frau K.", "Herr L."):
+        services.registration_create(
+            session=session, name=name, contact="0234 000000", channel=Channel.PHONE, actor=editor
+        )
+    return []
+
+
+# A demo session: days from today, place, district, step-free, places.
+type DemoSession = tuple[int, str, str, bool, int]
+
+
+def demo_sessions(
+    editor: User, course: Course, sessions: list[DemoSession], *, hour: int
+) -> list[Session]:
+    """Sessions of two hours at ``hour`` in the city, days ahead as the demo needs them
+    (also for the projects' courses in the project register's demo)."""
+    start = timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0)
+    return [
+        services.session_save(
             actor=editor,
             session=Session(
                 course=course,
@@ -47,9 +70,5 @@ def load_demo() -> list[str]:
                 capacity=capacity,
             ),
         )
-    # The later session is full: one place, one on the waiting list.
-    for name in ("Frau K.", "Herr L."):
-        services.registration_create(
-            session=session, name=name, contact="0234 000000", channel=Channel.PHONE, actor=editor
-        )
-    return []
+        for days, place, district, step_free, capacity in sessions
+    ]

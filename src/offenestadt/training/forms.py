@@ -39,6 +39,19 @@ class CourseForm(forms.ModelForm[Course]):
         if (office_id := editor_office(user)) is not None:
             project.queryset = project.queryset.filter(office_id=office_id)  # type: ignore[attr-defined]
 
+    def preselect_project(self, slug: str) -> None:
+        """Choose the project the address names (``?projekt=<slug>``) on an empty form for a
+        new course, if the user may link it: a charter finding's "beheben" opens the form so.
+        The course's office is the project's, where the user may choose it."""
+        if not slug or self.is_bound:
+            return
+        chosen = self.fields["project"].queryset.filter(slug=slug).first()  # type: ignore[attr-defined]
+        if chosen is None:
+            return
+        self.initial["project"] = chosen.pk
+        if self.fields["office"].queryset.filter(pk=chosen.office_id).exists():  # type: ignore[attr-defined]
+            self.initial["office"] = chosen.office_id
+
 
 class SessionForm(forms.ModelForm[Session]):
     class Meta:

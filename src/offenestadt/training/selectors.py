@@ -1,10 +1,11 @@
-"""Reads of the training catalogue that the public list, the course pages and the calendar
-feed share."""
+"""Reads of the training catalogue that the public list, the course pages, the calendar
+feed and the project pages (page and API) share."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from offenestadt.training.models import (
@@ -79,3 +80,31 @@ def calls_due(session: Session) -> QuerySet[Notice]:
     return calls.select_related("registration__session__course").order_by(
         "registration__created_at", "pk"
     )
+
+
+# How many coming sessions a project's page and API show of each course.
+NEXT_SESSIONS = 3
+
+
+def with_next_sessions(courses: QuerySet[Course]) -> QuerySet[Course]:
+    """``courses`` by title, each with ``next_sessions``: its sessions not yet begun nor
+    called off, soonest first, with their count of confirmed places (slice to NEXT_SESSIONS
+    to show)."""
+    coming = (
+        Session.objects.with_confirmed()
+        .filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True)
+        .order_by("starts_at", "pk")
+    )
+    return courses.order_by("title", "pk").prefetch_related(
+        Prefetch("sessions", coming, to_attr="next_sessions")
+    )
+
+
+def project_courses(project_id: int) -> list[Course]:
+    """The catalogue's courses that support a project, each with its next sessions."""
+    return list(with_next_sessions(Course.objects.filter(project_id=project_id)))
+
+
+def courses_prefetch(lookup: str = "courses") -> Prefetch[Any]:
+    """Prefetch a project's courses (``lookup`` from the project) with their next sessions."""
+    return Prefetch(lookup, with_next_sessions(Course.objects.all()))

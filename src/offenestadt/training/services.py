@@ -28,6 +28,7 @@ from offenestadt.training.models import (
     Session,
 )
 from offenestadt.training.notices import notices_queue, reminders_schedule
+from offenestadt.training.signals import courses_changed
 
 REGISTRATION_THROTTLE_SCOPE = "training:registration"
 
@@ -36,12 +37,12 @@ REGISTRATION_THROTTLE_SCOPE = "training:registration"
 def course_save(*, actor: Actor, course: Course) -> Course:
     """Create or change a course; the public history shows each change."""
     adding = course._state.adding
+    stored = None if adding else Course.objects.get(pk=course.pk)
     allowed = (
         rules.can_create_course(actor)
         and rules.offices_for_courses(actor).filter(pk=course.office_id).exists()
-        if adding
-        else rules.can_edit_course(actor, Course.objects.get(pk=course.pk))
-        and rules.can_edit_course(actor, course)
+        if stored is None
+        else rules.can_edit_course(actor, stored) and rules.can_edit_course(actor, course)
     )
     if not allowed:
         raise PermissionDenied(_("Nur die Dienststelle der Schulung ändert sie."))
@@ -49,7 +50,16 @@ def course_save(*, actor: Actor, course: Course) -> Course:
     save_record(
         record=course, actor=actor, event=AuditEvent.CREATED if adding else AuditEvent.CHANGED
     )
+    # The project it supported before and the one it supports now are judged again.
+    _projects_changed(course.project_id, stored.project_id if stored else None)
     return course
+
+
+def _projects_changed(*project_ids: int | None) -> None:
+    """Tell the project register which projects' courses changed (P4 reads them)."""
+    projects = sorted({pk for pk in project_ids if pk is not None})
+    if projects:
+        courses_changed.send(sender=Course, projects=projects)
 
 
 def _promote_waiting(session: Session) -> list[Registration]:
@@ -104,6 +114,7 @@ def session_save(*, actor: Actor, session: Session) -> Session:
         reminders_schedule(session=session)
     if not adding and not session.is_cancelled:
         _promote_waiting(session)
+    _projects_changed(session.course.project_id)
     return session
 
 
@@ -122,6 +133,7 @@ def session_cancel(*, actor: Actor, session: Session) -> Session:
     save_record(record=session, actor=actor, event=AuditEvent.CHANGED)
     people = list(session.registrations.exclude(status=RegistrationStatus.CANCELLED))
     _notify(people, NoticeKind.SESSION_CANCELLED)
+    _projects_changed(session.course.project_id)
     return session
 
 

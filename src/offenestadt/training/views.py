@@ -175,6 +175,8 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         staff_only(request.user, rules.can_edit_course(request.user, course))
     form = CourseForm(request.POST or None, instance=course, user=request.user)
+    if course is None:
+        form.preselect_project(request.GET.get("projekt", "").strip())
     if form.is_valid():
         try:
             saved = services.course_save(actor=request.user, course=form.instance)

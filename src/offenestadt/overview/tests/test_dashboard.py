@@ -28,9 +28,9 @@ from offenestadt.registry.models import (
     EvaluatedPrinciple,
     Project,
     ProjectEvaluation,
-    TrainingOffer,
 )
 from offenestadt.registry.tests.factories import ProjectFactory
+from offenestadt.training.tests.factories import CourseFactory
 
 ClientFor = Callable[[User | None], Client]
 VIOLATED = figures.STATUSES.index(Status.VIOLATED)
@@ -200,14 +200,7 @@ def test_datasets_and_training_offers_count_only_what_is_public(
     }
     draft = ProjectFactory.create(office=editor.office, draft=True)
     for project, cost in ((city.keeping, 0), (city.breaching, 0), (city.keeping, 25), (draft, 0)):
-        TrainingOffer.objects.create(
-            project=project,
-            title="Kurs",
-            provider="VHS",
-            dates="montags",
-            place="Rathaus",
-            cost=Decimal(cost),
-        )
+        CourseFactory.create(project=project, cost=Decimal(cost))
     assert [bar.values[0] for bar in figures.training_chart().bars] == [2, 1]
 
 

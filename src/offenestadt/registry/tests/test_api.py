@@ -27,9 +27,9 @@ from offenestadt.registry.models import (
     ProjectEvaluation,
     Service,
     SoftwareComponent,
-    TrainingOffer,
 )
 from offenestadt.registry.tests.factories import OfficeFactory, ProjectFactory
+from offenestadt.training.tests.factories import CourseFactory, SessionFactory
 
 ClientFor = Callable[[User | None], Client]
 
@@ -319,13 +319,9 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
         hosting="city",
     )
     SoftwareComponent.objects.create(project=project, name="Karte")
-    TrainingOffer.objects.create(
-        project=project,
-        title="Handy-Kurs",
-        provider="VHS",
-        dates="jeden Montag",
-        place="Stadtbücherei",
-    )
+    course = CourseFactory.create(project=project, title="Handy-Kurs", provider="VHS")
+    coming = SessionFactory.create(course=course, place="Stadtbücherei", capacity=12)
+    SessionFactory.create(course=course, starts_at=timezone.now() - timedelta(days=7))
     register_asset = Asset.objects.create(
         kind="wlan_access_point",
         name="AP Rathaus",
@@ -393,9 +389,14 @@ def test_detail_has_every_public_part(anonymous: Client, office: Office) -> None
     assert body["software_components"][0]["licence"] == "EUPL-1.2"
     assert body["software_components"][0]["hosting"] == "city"
     assert body["software_components"][1]["hosting"] is None
-    assert body["training_offers"][0]["title"] == "Handy-Kurs"
-    assert body["training_offers"][0]["is_free"] is True
-    assert body["training_offers"][0]["cost"] == "0.00"
+    (listed,) = body["courses"]
+    assert (listed["title"], listed["is_free"], listed["cost"]) == ("Handy-Kurs", True, "0.00")
+    assert listed["html_url"] == f"http://testserver/schulungen/kurs/{course.pk}/"
+    # Only the sessions still to come, with their free places.
+    assert [(s["place"], s["capacity"], s["free_places"]) for s in listed["next_sessions"]] == [
+        ("Stadtbücherei", 12, 12)
+    ]
+    assert listed["next_sessions"][0]["html_url"].endswith(f"/schulungen/termin/{coming.pk}/")
     (asset,) = body["infrastructure_assets"]
     assert (asset["name"], asset["kind"], asset["location"]) == (
         "AP Rathaus",

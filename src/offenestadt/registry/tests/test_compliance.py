@@ -23,10 +23,10 @@ from offenestadt.registry.models import (
     ProjectStatus,
     Service,
     SoftwareComponent,
-    TrainingOffer,
 )
 from offenestadt.registry.opening_hours import WeeklyHours
 from offenestadt.registry.tests.factories import ProjectFactory
+from offenestadt.training.tests.factories import SessionFactory
 
 
 def _finding(project: Project, charter: CharterVersion, rule: str) -> tuple[Status, str]:
@@ -104,14 +104,7 @@ def test_p4_a_free_training_offer(
 ) -> None:
     project = ProjectFactory.create()
     for cost in costs:
-        TrainingOffer.objects.create(
-            project=project,
-            title="Kurs",
-            provider="VHS",
-            dates="Mo",
-            place="VHS",
-            cost=Decimal(cost),
-        )
+        SessionFactory.create(course__project=project, course__cost=Decimal(cost))
     assert _finding(project, charter, "free-training")[0] == status
 
 

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -24,9 +23,9 @@ from offenestadt.registry.models import (
     Project,
     ProjectEvaluation,
     ProjectStatus,
-    TrainingOffer,
 )
 from offenestadt.registry.tests.factories import project_in_consultation
+from offenestadt.training.tests.factories import saved_course
 
 ClientFor = Callable[[User | None], Client]
 DECISION = services.CouncilDecision(
@@ -71,17 +70,7 @@ def _prepare(project: Project, editor: User) -> None:
         starts_on=timezone.localdate() - timedelta(days=30),
         ends_on=timezone.localdate() - timedelta(days=1),
     )
-    services.project_part_save(
-        actor=editor,
-        part=TrainingOffer(
-            project=project,
-            title="App ausprobieren",
-            provider="VHS",
-            dates="Mo",
-            place="VHS",
-            cost=Decimal(0),
-        ),
-    )
+    saved_course(project, editor)
 
 
 def test_the_gate_refuses_and_names_what_to_fix(project: Project, editor: User) -> None:
@@ -157,7 +146,7 @@ def test_the_page_shows_the_refusal_and_accepts_a_council_decision(
     assert refused.status_code == 409
     page = refused.content.decode()
     assert "Der Übergang ist nach der Charta noch nicht erlaubt" in page
-    assert "Legen Sie ein kostenloses Schulungsangebot" in page
+    assert "Bieten Sie eine kostenlose Schulung mit Terminen" in page
 
     incomplete = client.post(url, {"to": "decision", "decision_reference": "RB 1"})
     assert incomplete.status_code == 400
@@ -232,10 +221,7 @@ def test_the_public_history_of_findings_starts_at_publication(
     project = services.project_create(
         actor=editor, office=office, title="Stilles Projekt", summary="Noch intern."
     )
-    services.project_part_save(
-        actor=editor,
-        part=TrainingOffer(project=project, title="Kurs", provider="VHS", dates="Mo", place="VHS"),
-    )
+    saved_course(project, editor, days=None)
     drafts = ProjectEvaluation.objects.filter(project=project).count()
     services.project_publish(actor=editor, project=project)
     total = ProjectEvaluation.objects.filter(project=project).count()

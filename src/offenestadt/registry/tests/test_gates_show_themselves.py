@@ -47,7 +47,7 @@ def test_the_transition_form_tells_what_it_would_meet(
 
     ahead = page.index("Vor dem nächsten Schritt sind nach der Charta noch offen")
     assert ahead < page.index(f'action="/projekte/{project.slug}/stand/"')
-    assert "Legen Sie ein kostenloses Schulungsangebot" in page[ahead:]
+    assert "Bieten Sie eine kostenlose Schulung mit Terminen" in page[ahead:]
     # Told, not refused: nothing takes the focus.
     assert 'role="alert"' not in page
 
@@ -57,7 +57,7 @@ def test_each_finding_links_to_the_form_that_fixes_it(project: Project) -> None:
     fixes = _fixes(project)
     assert fixes["P1", "personal-data-declared"] == f"/verarbeitungen/neu/?projekt={slug}"
     assert fixes["P3", "participation-before-decision"] == f"/beteiligung/neu/?projekt={slug}"
-    assert fixes["P4", "free-training"] == f"/projekte/{slug}/schulung/neu/"
+    assert fixes["P4", "free-training"] == f"/schulungen/neu/?projekt={slug}"
     assert fixes["P4", "plain-language-summary"] == (
         f"/projekte/{slug}/bearbeiten/#id_plain_language_summary"
     )

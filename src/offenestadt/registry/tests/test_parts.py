@@ -1,7 +1,8 @@
 """Staff add, change and remove what belongs to a project; every write is checked and audited."""
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from decimal import Decimal
+from typing import NamedTuple
 
 import pytest
 from django.db.models import Model
@@ -9,8 +10,6 @@ from django.test import Client
 
 from offenestadt.accounts.models import Office, User
 from offenestadt.audit.models import Action, AuditEntry
-from offenestadt.charter.demo import load_demo
-from offenestadt.charter.engine import Status
 from offenestadt.registry import services
 from offenestadt.registry.models import (
     AccessChannel,
@@ -18,7 +17,6 @@ from offenestadt.registry.models import (
     Project,
     Service,
     SoftwareComponent,
-    TrainingOffer,
 )
 from offenestadt.registry.services import RegisterPart
 from offenestadt.registry.tests.factories import (
@@ -47,17 +45,6 @@ SOFTWARE = {
     "open_standards": "DATEX II",
     "hosting": "city",
     "third_country_safeguard": "",
-}
-TRAINING = {
-    "title": "Die Parkplatz-App kennenlernen",
-    "provider": "Volkshochschule",
-    "dates": "jeden ersten Dienstag im Monat",
-    "place": "Stadtbibliothek",
-    "accessibility": "stufenloser Zugang",
-    "cost": "0",
-    "register_by_phone": "0221 123456",
-    "register_in_person": "",
-    "register_online": "",
 }
 
 
@@ -88,9 +75,6 @@ KINDS = {
     "software": Kind(
         SoftwareComponent, SOFTWARE, {"licence": "MIT OR Apache-2.0"}, "software", "Parkplatz-App"
     ),
-    "schulung": Kind(
-        TrainingOffer, TRAINING, {"cost": "15.00"}, "schulungen", "Die Parkplatz-App kennenlernen"
-    ),
 }
 
 
@@ -98,6 +82,13 @@ def _saved[Part: RegisterPart](part: Part, editor: User) -> Part:
     """A part stored the way the pages store it (through the service, audited)."""
     services.project_part_save(actor=editor, part=part)
     return part
+
+
+def _funding(project: Project, editor: User) -> FundingSource:
+    return _saved(
+        FundingSource(project=project, name="Land NRW", amount=Decimal(50000), is_public=True),
+        editor,
+    )
 
 
 def _base(project: Project, kind: str, editor: User) -> str:
@@ -166,7 +157,7 @@ def test_who_may_change_the_parts_of_a_draft(
     client_for: ClientFor,
 ) -> None:
     project = ProjectFactory.create(office=office, draft=True)
-    offer = _saved(TrainingOffer(project=project, **TRAINING), editor)
+    funding = _funding(project, editor)
     service = saved_service(project, editor)
     channel = _saved(AccessChannel(service=service, **CHANNEL), editor)
     client = client_for(people[role])
@@ -174,9 +165,9 @@ def test_who_may_change_the_parts_of_a_draft(
     base = f"/projekte/{project.slug}"
     channels = f"{base}/dienstleistung/{service.pk}/zugangsweg"
     pages = [
-        f"{base}/schulung/neu/",
-        f"{base}/schulung/{offer.pk}/aendern/",
-        f"{base}/schulung/{offer.pk}/entfernen/",
+        f"{base}/finanzierung/neu/",
+        f"{base}/finanzierung/{funding.pk}/aendern/",
+        f"{base}/finanzierung/{funding.pk}/entfernen/",
         f"{base}/dienstleistung/{service.pk}/aendern/",
         f"{channels}/neu/",
         f"{channels}/{channel.pk}/aendern/",
@@ -185,14 +176,14 @@ def test_who_may_change_the_parts_of_a_draft(
     assert {page: client.get(page).status_code for page in pages} == dict.fromkeys(pages, expected)
 
     entries = AuditEntry.objects.count()
-    removed = client.post(f"{base}/schulung/{offer.pk}/entfernen/")
-    added = client.post(f"{base}/schulung/neu/", TRAINING | {"title": "Zweiter Kurs"})
+    removed = client.post(f"{base}/finanzierung/{funding.pk}/entfernen/")
+    added = client.post(f"{base}/finanzierung/neu/", FUNDING | {"name": "Stadt"})
     if expected == 200:
         assert (removed.status_code, added.status_code) == (302, 302)
-        assert list(TrainingOffer.objects.values_list("title", flat=True)) == ["Zweiter Kurs"]
+        assert list(FundingSource.objects.values_list("name", flat=True)) == ["Stadt"]
     else:
         assert (removed.status_code, added.status_code) == (expected, expected)
-        assert list(TrainingOffer.objects.all()) == [offer]
+        assert list(FundingSource.objects.all()) == [funding]
         assert AuditEntry.objects.count() == entries
 
 
@@ -206,15 +197,17 @@ def test_the_project_page_links_to_the_forms_for_those_who_may_edit(
     client_for: ClientFor,
 ) -> None:
     project = ProjectFactory.create(office=office)
-    offer = _saved(TrainingOffer(project=project, **TRAINING), editor)
+    component = _saved(SoftwareComponent(project=project, name="Parkplatz-App"), editor)
     page = client_for(people[role]).get(project.get_absolute_url()).content.decode()
     base = f"/projekte/{project.slug}"
-    for kind in ("finanzierung", "dienstleistung", "software", "schulung"):
+    for kind in ("finanzierung", "dienstleistung", "software"):
         assert (f'href="{base}/{kind}/neu/"' in page) is sees_links
     # Infrastructure is kept in the city's register: its form, with the project ticked.
     assert (f'href="/infrastruktur/neu/?projekt={project.slug}"' in page) is sees_links
-    assert (f'href="{base}/schulung/{offer.pk}/aendern/"' in page) is sees_links
-    assert (f'href="{base}/schulung/{offer.pk}/entfernen/"' in page) is sees_links
+    assert (f'href="{base}/software/{component.pk}/aendern/"' in page) is sees_links
+    assert (f'href="{base}/software/{component.pk}/entfernen/"' in page) is sees_links
+    # Courses are the training catalogue's: a new one is made there, for this project.
+    assert (f'href="/schulungen/neu/?projekt={project.slug}"' in page) is sees_links
     # The funding section is there to add to, for staff, even before there is any funding.
     assert ('id="finanzierung"' in page) is sees_links
 
@@ -311,17 +304,17 @@ def test_a_part_of_another_project_is_not_found(
 ) -> None:
     mine = ProjectFactory.create(office=office)
     theirs = ProjectFactory.create(office=office)
-    offer = _saved(TrainingOffer(project=theirs, **TRAINING), editor)
+    funding = _funding(theirs, editor)
     my_service = saved_service(mine, editor)
     their_service = saved_service(theirs, editor)
     channel = _saved(AccessChannel(service=their_service, **CHANNEL), editor)
     client = client_for(editor)
     base = f"/projekte/{mine.slug}"
     pages = [
-        f"{base}/schulung/{offer.pk}/aendern/",
-        f"{base}/schulung/{offer.pk}/entfernen/",
+        f"{base}/finanzierung/{funding.pk}/aendern/",
+        f"{base}/finanzierung/{funding.pk}/entfernen/",
         # The right number under the wrong kind is no address either.
-        f"{base}/finanzierung/{offer.pk}/aendern/",
+        f"{base}/software/{funding.pk}/aendern/",
         f"{base}/dienstleistung/{their_service.pk}/aendern/",
         f"{base}/dienstleistung/{their_service.pk}/zugangsweg/neu/",
         f"{base}/dienstleistung/{my_service.pk}/zugangsweg/{channel.pk}/aendern/",
@@ -329,13 +322,15 @@ def test_a_part_of_another_project_is_not_found(
         # Access channels live under their service only; unknown kinds nowhere.
         f"{base}/zugangsweg/neu/",
         f"{base}/unbekannt/neu/",
+        # Training offers are courses of the training catalogue now.
+        f"{base}/schulung/neu/",
     ]
     assert {page: client.get(page).status_code for page in pages} == dict.fromkeys(pages, 404)
     for page in pages:
-        assert client.post(page, TRAINING | CHANNEL).status_code == 404
-    assert list(TrainingOffer.objects.all()) == [offer]
+        assert client.post(page, FUNDING | CHANNEL).status_code == 404
+    assert list(FundingSource.objects.all()) == [funding]
     assert list(AccessChannel.objects.all()) == [channel]
-    assert not mine.training_offers.exists()
+    assert not mine.funding_sources.exists()
 
 
 def test_removing_a_service_removes_its_channels_each_with_an_entry(
@@ -355,31 +350,3 @@ def test_removing_a_service_removes_its_channels_each_with_an_entry(
     assert not AccessChannel.objects.exists()
     for channel in [*channels, service]:
         assert AuditEntry.objects.for_record(channel).latest("seq").action == Action.DELETE
-
-
-def test_a_free_training_offer_meets_p4(
-    editor: User, office: Office, client_for: ClientFor
-) -> None:
-    load_demo()
-    project = services.project_create(
-        actor=editor, office=office, title="Digitale Parkplatzsuche", summary="Sensoren."
-    )
-    client = client_for(editor)
-
-    def free_training() -> Any:
-        _, findings = services.project_findings(project)
-        return next(f.status for f in findings if (f.principle, f.rule) == ("P4", "free-training"))
-
-    assert free_training() == Status.MISSING
-    client.post(f"/projekte/{project.slug}/schulung/neu/", TRAINING | {"cost": "25.00"})
-    offer = TrainingOffer.objects.get()
-    assert free_training() == Status.VIOLATED
-
-    response = client.post(f"/projekte/{project.slug}/schulung/{offer.pk}/aendern/", TRAINING)
-    assert response.status_code == 302
-    assert free_training() == Status.MET
-    # The service kept the evaluation, so the history of findings shows the change too.
-    current = project.evaluations.get(is_current=True).findings
-    assert {"rule": "free-training", "status": "met"}.items() <= next(
-        f for f in current if f["rule"] == "free-training"
-    ).items()

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         changed = 0
         projects = Project.objects.prefetch_related(
             "software_components",
-            "training_offers",
+            "courses__sessions",
             "services__channels",
             "register_assets",
         )
