@@ -206,7 +206,7 @@ class CourseSessionOut(Schema):
 
     @staticmethod
     def resolve_html_url(session: Session, context: dict[str, Any]) -> str:
-        return _absolute(context, session.get_absolute_url())
+        return absolute_url(context, session.get_absolute_url())
 
 
 class CourseOut(Schema):
@@ -224,7 +224,7 @@ class CourseOut(Schema):
 
     @staticmethod
     def resolve_html_url(course: Course, context: dict[str, Any]) -> str:
-        return _absolute(context, course.get_absolute_url())
+        return absolute_url(context, course.get_absolute_url())
 
     @staticmethod
     def resolve_next_sessions(course: Course) -> list[Session]:
