@@ -1,5 +1,5 @@
 """The project's training offers are gone: they are courses of the training catalogue now
-(training 0002 moved each one, with its audit entries, before this removes the table)."""
+(training 0003 moved each one, with its audit entries, before this removes the table)."""
 
 from django.db import migrations
 
@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0010_service_changes_on"),
-        ("training", "0002_courses_from_training_offers"),
+        ("training", "0003_courses_from_training_offers"),
     ]
 
     operations = [

@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0005_recorded_event"),
         ("registry", "0010_service_changes_on"),
-        ("training", "0001_initial"),
+        ("training", "0002_notices"),
     ]
 
     operations = [migrations.RunPython(offers_to_courses, migrations.RunPython.noop)]
