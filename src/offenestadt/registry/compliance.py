@@ -4,9 +4,7 @@ the gates before a project's decision, implementation and operation."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Max, Model
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -17,7 +15,6 @@ from offenestadt.charter.engine import Finding, Outcome, Status, evaluate, rule
 from offenestadt.charter.gates import GateRefusedError, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import (
-    FREE_TRAINING_REQUIRED,
     NON_DIGITAL_CHANNEL_LOSS_IS_VIOLATION,
     PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION,
     PUBLIC_CODE_REQUIRES_OSI_LICENCE,
@@ -25,6 +22,9 @@ from offenestadt.charter.parameters import (
     parameter_value,
 )
 from offenestadt.council.selectors import first_deliberation
+
+# P4's rule over the training catalogue registers itself with the engine on import.
+from offenestadt.registry import free_training  # noqa: F401
 from offenestadt.registry.channels import NON_DIGITAL_CHANNELS, Channel
 from offenestadt.registry.models import (
     GATED_STATUSES,
@@ -40,7 +40,6 @@ from offenestadt.registry.models import (
 from offenestadt.registry.opening_hours import per_week_short
 from offenestadt.registry.selectors import services_with_access
 from offenestadt.software.licences import is_osi_approved
-from offenestadt.training.models import Course, Session
 
 
 def _names(items: list[str]) -> str:
@@ -264,102 +263,6 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
             "Ergebnisbericht."
         ),
         fix=_new_for_project("participation:procedure_create", project),
-    )
-
-
-def _session_day(session: Session) -> date:
-    """The day a session starts, in the city's time zone."""
-    return timezone.localtime(session.starts_at, ZoneInfo(settings.TIME_ZONE)).date()
-
-
-def _first_day_with_places(course: Course) -> date | None:
-    """The first day on which the course offers places (a session with capacity that is not
-    called off)."""
-    days = [_session_day(s) for s in course.sessions.all() if s.capacity > 0 and not s.is_cancelled]
-    return min(days, default=None)
-
-
-def _training_fix(project: Project, free: list[Course]) -> str:
-    """A finding's fix: a new session of the first free course, or a new free course."""
-    if free:
-        return reverse("training:session_create", args=[free[0].pk])
-    return _new_for_project("training:course_create", project)
-
-
-@rule(Project, "P4", "free-training")
-def free_training(project: Project, charter: CharterVersion) -> Outcome:
-    """A free course of the catalogue supports the project, with places offered; where the
-    project changes services, with a session before the day each change takes effect."""
-    if not parameter_value(charter, FREE_TRAINING_REQUIRED):
-        return Outcome(Status.NOT_APPLICABLE, _("Die Charta verlangt kein Schulungsangebot."))
-    courses = list(project.courses.all())
-    free = [course for course in courses if course.is_free]
-    if courses and not free:
-        return Outcome(
-            Status.VIOLATED,
-            _("Keine Schulung zum Projekt ist kostenlos. Bieten Sie mindestens eine kostenlos an."),
-            fix=reverse("training:course_edit", args=[courses[0].pk]) + "#id_cost",
-        )
-    services = list(project.services.all())
-    undated = [service for service in services if service.changes_on is None]
-    if undated:
-        return Outcome(
-            Status.MISSING,
-            _(
-                "Tragen Sie ein, ab wann die Dienstleistung umgestellt wird: %(names)s. Die "
-                "kostenlose Schulung muss vor diesem Tag stattfinden."
-            ),
-            {"names": _names([service.name for service in undated])},
-            fix=_part_field(project, "dienstleistung", undated[0], "changes_on"),
-        )
-    first_days = [day for course in free if (day := _first_day_with_places(course))]
-    if not services:
-        if first_days:
-            return Outcome(
-                Status.MET,
-                _("Es gibt eine kostenlose Schulung mit Terminen: %(names)s."),
-                {"names": _names([c.title for c in free if _first_day_with_places(c)])},
-            )
-        return Outcome(
-            Status.MISSING,
-            _(
-                "Bieten Sie eine kostenlose Schulung mit Terminen für Menschen mit wenig "
-                "digitaler Erfahrung an."
-            ),
-            fix=_training_fix(project, free),
-        )
-    earliest = min(first_days, default=None)
-    # (service, its day) where no free session with places begins before that day
-    late = [
-        (service, day)
-        for service in services
-        if (day := service.changes_on) is not None and (earliest is None or day <= earliest)
-    ]
-    if not late:
-        return Outcome(
-            Status.MET,
-            _(
-                "Vor der Umstellung jeder Dienstleistung gibt es eine kostenlose Schulung mit "
-                "Plätzen."
-            ),
-        )
-    # A change already in effect without training before it can no longer be made good.
-    in_effect = any(day <= timezone.localdate() for _service, day in late)
-    return Outcome(
-        Status.VIOLATED if in_effect else Status.MISSING,
-        _("Es fehlt eine kostenlose Schulung mit Plätzen vor der Umstellung: %(services)s."),
-        {
-            "services": _Listed(
-                [
-                    _Words(
-                        _("%(service)s – vor dem %(day)s"),
-                        {"service": service.name, "day": _Day(day)},
-                    )
-                    for service, day in late
-                ]
-            )
-        },
-        fix=_training_fix(project, free),
     )
 
 

@@ -239,8 +239,6 @@ class SoftwareComponentForm(forms.ModelForm[SoftwareComponent]):
         }
 
 
-
-
 def projects_to_link(form: forms.ModelForm[Any], record: Any) -> list[Project]:
     """The projects a record is to be linked to after ``form``: those chosen in its
     ``projects`` field, which offers only what the user may link, and those linked before

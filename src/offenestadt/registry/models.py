@@ -434,8 +434,6 @@ class SoftwareComponent(ProjectPart):
                 raise ValidationError({"licence": str(error)}) from None
 
 
-
-
 class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
     def visible_to(self, user: Actor) -> "ProjectEvaluationQuerySet":
         """For the public, only what was evaluated once the project was published."""

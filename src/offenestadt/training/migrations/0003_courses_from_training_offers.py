@@ -141,7 +141,8 @@ def offers_to_courses(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0005_recorded_event"),
-        ("registry", "0010_service_changes_on"),
+        ("registry", "0011_remove_infrastructureasset"),
+        ("registry", "0011_service_point_closed_on"),
         ("training", "0002_notices"),
     ]
 

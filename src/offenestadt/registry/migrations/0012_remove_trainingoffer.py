@@ -6,7 +6,8 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0010_service_changes_on"),
+        ("registry", "0011_remove_infrastructureasset"),
+        ("registry", "0011_service_point_closed_on"),
         ("training", "0003_courses_from_training_offers"),
     ]
 
