@@ -21,10 +21,6 @@ LONGER: dict[str, str] = {
         "every table format's reader with the error messages that name what to fix; the CSV "
         "checks and the errors they raise belong together"
     ),
-    "src/offenestadt/registry/compliance.py": (
-        "the charter's rules over a project, one or more per principle, beside the gates that "
-        "read them; they share the fix addresses and the day format of their findings"
-    ),
 }
 
 

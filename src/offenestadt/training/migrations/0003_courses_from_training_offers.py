@@ -141,8 +141,7 @@ def offers_to_courses(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0005_recorded_event"),
-        ("registry", "0011_remove_infrastructureasset"),
-        ("registry", "0011_service_point_closed_on"),
+        ("registry", "0012_service_point_closed_on"),
         ("training", "0002_notices"),
     ]
 

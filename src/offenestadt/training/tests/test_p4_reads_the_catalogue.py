@@ -248,11 +248,7 @@ def test_the_project_page_lists_its_courses_with_their_next_sessions(
 def test_the_migration_turns_each_old_training_offer_into_a_course(
     transactional_db: None,
 ) -> None:
-    before = [
-        ("registry", "0011_remove_infrastructureasset"),
-        ("registry", "0011_service_point_closed_on"),
-        ("training", "0002_notices"),
-    ]
+    before = [("registry", "0012_service_point_closed_on"), ("training", "0002_notices")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

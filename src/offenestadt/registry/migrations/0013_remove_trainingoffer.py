@@ -6,8 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0011_remove_infrastructureasset"),
-        ("registry", "0011_service_point_closed_on"),
+        ("registry", "0012_service_point_closed_on"),
         ("training", "0003_courses_from_training_offers"),
     ]
 
