@@ -53,6 +53,12 @@ def _snapshot(record: AuditedRecord) -> dict[str, Any]:
     return normalised
 
 
+def record_snapshot(record: AuditedRecord) -> dict[str, Any]:
+    """The record's public values as its audit entries hold them (for bulk loaders that
+    write entries themselves, such as the scale data set)."""
+    return _snapshot(record)
+
+
 def _field_value(record: AuditedRecord, name: str) -> Any:
     field = record._meta.get_field(name)  # type: ignore[attr-defined]
     if isinstance(field, models.ForeignKey):
