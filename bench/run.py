@@ -3,6 +3,12 @@
 Each module has ``run() -> list[Figure]``. Django is set up once, on a throw-away
 PostgreSQL database on 127.0.0.1:5432 (as production runs) when one answers there, else on
 a fresh SQLite file in a temporary folder; DATABASE_URL names another (empty) database.
+
+The city at scale (issue 18): `offenestadt manage seed_scale` fills an empty database with
+10,000 projects, 5,000 contracts, 10,000 datasets, 100,000 contributions and 1,000,000 audit
+entries in a valid chain. A benchmark that measures at that size calls :func:`scale_data_set`
+before its first figure (once per run; BENCH_SCALE=0.1 gives a tenth for a quick run), or
+run it by hand against a kept database and point DATABASE_URL at it.
 """
 
 import contextlib
@@ -43,6 +49,29 @@ def median_seconds(action: Callable[[], object], *, repeat: int = 7) -> float:
 def p95(times: list[float]) -> float:
     """The time 95 % of the runs stayed within."""
     return statistics.quantiles(times, n=20, method="inclusive")[-1]
+
+
+_SEEDED: list[float] = []
+
+
+def scale_data_set() -> None:
+    """The scale data set, written once per run (before other benchmarks add records)."""
+    if _SEEDED:
+        return
+    from django.core.management import call_command
+
+    factor = float(os.environ.get("BENCH_SCALE", "1"))
+    sizes = {
+        "--projects": 10_000,
+        "--contracts": 5_000,
+        "--datasets": 10_000,
+        "--contributions": 100_000,
+        "--audit-entries": 1_000_000,
+    }
+    arguments = [str(part) for name, size in sizes.items() for part in (name, int(size * factor))]
+    started = time.perf_counter()
+    call_command("seed_scale", *arguments, "--force")
+    _SEEDED.append(time.perf_counter() - started)
 
 
 def setup_django(workdir: Path) -> None:

@@ -19,7 +19,7 @@ from django.db import connection, models, transaction
 from offenestadt.audit.models import Action, AuditEntry, AuditEvent, ChainHead
 from offenestadt.audit.services import record_snapshot
 
-BATCH = 2000
+BATCH = 500
 COLUMNS = (
     "seq",
     "created_at",
