@@ -8,6 +8,7 @@ entry and no entry without a change.
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, Protocol, cast
 
@@ -103,6 +104,38 @@ def actor_role(actor: Actor | None) -> str:
     return str(actor.role)
 
 
+def chained_entry(
+    *,
+    seq: int,
+    prev_hash: str,
+    created_at: datetime,
+    record: AuditedRecord,
+    action: Action,
+    event: AuditEvent,
+    role: str,
+    changes: dict[str, Any],
+    is_public: bool,
+) -> AuditEntry:
+    """The entry after ``prev_hash`` about ``record``, its digest and hash computed, unsaved
+    (bulk loaders such as the scale data set write many at once)."""
+    entry = AuditEntry(
+        seq=seq,
+        created_at=created_at,
+        action=action,
+        event=event,
+        actor_role=role,
+        object_type=record._meta.label_lower,  # type: ignore[attr-defined]
+        object_id=str(record.pk),
+        object_label=str(record)[:300],
+        changes=changes,
+        is_public=is_public,
+        prev_hash=prev_hash,
+    )
+    entry.payload_digest = entry.compute_payload_digest()
+    entry.entry_hash = AuditEntry.chain_hash(entry.prev_hash, entry.payload_digest)
+    return entry
+
+
 def _append(
     *,
     record: AuditedRecord,
@@ -113,21 +146,17 @@ def _append(
     is_public: bool,
 ) -> AuditEntry:
     head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
-    entry = AuditEntry(
+    entry = chained_entry(
         seq=head.seq + 1,
+        prev_hash=head.entry_hash,
         created_at=timezone.now(),
+        record=record,
         action=action,
         event=event,
-        actor_role=actor_role(actor),
-        object_type=record._meta.label_lower,  # type: ignore[attr-defined]
-        object_id=str(record.pk),
-        object_label=str(record)[:300],
+        role=actor_role(actor),
         changes=changes,
         is_public=is_public,
-        prev_hash=head.entry_hash,
     )
-    entry.payload_digest = entry.compute_payload_digest()
-    entry.entry_hash = AuditEntry.chain_hash(entry.prev_hash, entry.payload_digest)
     entry.save()
     head.seq, head.entry_hash = entry.seq, entry.entry_hash
     head.save(update_fields=["seq", "entry_hash"])

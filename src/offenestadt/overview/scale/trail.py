@@ -1,8 +1,8 @@
 """The scale data set's audit trail: every record's creation and its history, appended to
 the hash chain in bulk, each entry hashed exactly as ``audit.services`` hashes it.
 
-Entries are built as :class:`AuditEntry` objects, so their digest and link come from the
-model's own ``compute_payload_digest`` and ``chain_hash``; only the writing is bulk (COPY on
+Entries are built by ``audit.services.chained_entry``, the function the application's own
+appends use, so digest and link are computed as for any entry; only the writing is bulk (COPY on
 PostgreSQL, ``bulk_create`` elsewhere). The database's seal trigger sees every inserted row
 as it sees an entry appended by the application; the head moves with every batch.
 """
@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from offenestadt.audit.models import Action, AuditEntry, AuditEvent, ChainHead
-from offenestadt.audit.services import record_snapshot
+from offenestadt.audit.services import chained_entry, record_snapshot
 
 BATCH = 500
 COLUMNS = (
@@ -90,21 +90,17 @@ class Trail:
         changes: dict[str, Any],
         is_public: bool,
     ) -> None:
-        entry = AuditEntry(
+        entry = chained_entry(
             seq=self.seq + 1,
+            prev_hash=self.prev_hash,
             created_at=self.start + self.step * self.written,
+            record=record,  # type: ignore[arg-type]
             action=action,
             event=event,
-            actor_role=role,
-            object_type=record._meta.label_lower,
-            object_id=str(record.pk),
-            object_label=str(record)[:300],
+            role=role,
             changes=changes,
             is_public=is_public,
-            prev_hash=self.prev_hash,
         )
-        entry.payload_digest = entry.compute_payload_digest()
-        entry.entry_hash = AuditEntry.chain_hash(entry.prev_hash, entry.payload_digest)
         self.seq, self.prev_hash = entry.seq, entry.entry_hash
         self.written += 1
         self.batch.append(entry)

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from offenestadt.overview.scale import NotEmptyError, Sizes, seed_scale
+from offenestadt.overview.scale.trail import ChainMovedError
 
 
 class Command(BaseCommand):
@@ -66,6 +67,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "Die Datenbank enthält schon Projekte, Datensätze, Verträge oder Verfahren. Der "
                 "Datensatz für Lasttests gehört in eine leere Datenbank; --force schreibt trotzdem."
+            ) from None
+        except ChainMovedError:
+            raise CommandError(
+                "Während des Schreibens hat jemand anderes Protokolleinträge angelegt. Bitte "
+                "auf einer frischen Datenbank ohne laufende Dienste neu beginnen."
             ) from None
         for name, count in summary.counts.items():
             self.stdout.write(f"{name}: {count}")
