@@ -217,6 +217,18 @@ def registration_create(
         raise ValidationError(_("Dieser Termin ist abgesagt."))
     if session.starts_at <= timezone.now():
         raise ValidationError(_("Dieser Termin hat schon begonnen; Anmeldungen sind vorbei."))
+    # A form sent twice (a double click, a reload) must not take a second place.
+    if (
+        session.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .filter(name__iexact=name.strip(), contact__iexact=contact.strip(), erased=False)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "Diese Person ist für diesen Termin schon angemeldet (gleicher Name, gleiche "
+                "Kontaktangabe)."
+            )
+        )
     registration = Registration(
         session=session,
         name=name,

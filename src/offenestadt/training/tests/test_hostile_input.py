@@ -51,3 +51,20 @@ def test_a_session_in_year_1_or_9999_is_refused_in_german(
     assert "Bitte ein Datum zwischen den Jahren 1900 und 2999 angeben." in answer.content.decode()
     stored = Session.objects.get(pk=session.pk)
     assert (stored.starts_at, stored.place) == (session.starts_at, session.place)
+
+
+def test_a_registration_sent_twice_takes_one_place(
+    session: Session,
+    client: Client,
+) -> None:
+    data = {"name": "Erika Muster", "contact": "erika@example.org"}
+    assert client.post(session.get_absolute_url(), data).status_code == 201
+    again = client.post(
+        session.get_absolute_url(), {"name": "erika muster ", "contact": "ERIKA@example.org"}
+    )
+    assert again.status_code == 400
+    assert "Diese Person ist für diesen Termin schon angemeldet" in again.content.decode()
+    assert session.registrations.count() == 1
+    # Someone else with the same way to be reached (a family's address) still may.
+    other = {"name": "Max Muster", "contact": "erika@example.org"}
+    assert client.post(session.get_absolute_url(), other).status_code == 201
