@@ -21,8 +21,8 @@ from offenestadt.registry.selectors import (
     first_publication,
     principle_counts,
     standings_on,
-    training_offer_counts,
 )
+from offenestadt.training.selectors import places_ahead
 
 # Each status in its colour and its pattern: told apart without colour too.
 STATUS_SERIES = {
@@ -221,24 +221,22 @@ def datasets_chart() -> Chart:
 
 
 def training_chart() -> Chart:
-    counts = training_offer_counts()
+    places = places_ahead()
     return Chart(
         id="schulungen",
-        title=_("Schulungsangebote"),
+        title=_("Plätze in Schulungen"),
         description=_(
-            "Die Schulungsangebote veröffentlichter Projekte, kostenlos oder mit Kosten."
+            "Die Plätze der kommenden Termine im Schulungskatalog, in kostenlosen Schulungen "
+            "und in Schulungen mit Kosten."
         ),
-        note=_(
-            "Gezählt werden Angebote, nicht Plätze: wie viele Plätze ein Angebot hat, wird "
-            "noch nicht erfasst."
-        ),
+        note=_("Abgesagte Termine zählen nicht."),
         series=[SINGLE],
         bars=[
-            Bar(label=str(_("kostenlos")), values=[counts["free"]]),
-            Bar(label=str(_("mit Kosten")), values=[counts["paid"]]),
+            Bar(label=str(_("kostenlos")), values=[places["free"]]),
+            Bar(label=str(_("mit Kosten")), values=[places["paid"]]),
         ],
-        row_heading=_("Angebot"),
-        unit=_("Angebote"),
+        row_heading=_("Schulung"),
+        unit=_("Plätze"),
     )
 
 

@@ -27,7 +27,6 @@ from offenestadt.registry.models import (
     Service,
 )
 from offenestadt.registry.rules import projects_editable_by
-from offenestadt.training.models import Course
 
 # The stages whose next step is a gate: consultation (before the decision), decision, and
 # implementation (before operation).
@@ -244,13 +243,6 @@ def _take(
     if known is None or known[1] != evaluation:
         known = state[project] = (published_at, evaluation, {})
     known[2][principle] = Status(status)
-
-
-def training_offer_counts() -> dict[str, int]:
-    """The catalogue's courses linked to published projects: ``free`` and ``paid``."""
-    return Course.objects.filter(project__published_at__isnull=False).aggregate(
-        free=Count("pk", filter=Q(cost=0)), paid=Count("pk", filter=Q(cost__gt=0))
-    )
 
 
 def council_overrides_recorded_in(year: int) -> QuerySet[CouncilOverride]:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from offenestadt.training.models import (
@@ -47,6 +48,16 @@ def upcoming_sessions(filters: SessionFilters | None = None) -> QuerySet[Session
     if filters.step_free_only:
         sessions = sessions.filter(step_free=True)
     return sessions
+
+
+def places_ahead() -> dict[str, int]:
+    """Places offered in the sessions still ahead (called-off ones left out): ``free`` in
+    courses without cost, ``paid`` in the others."""
+    sessions = Session.objects.filter(starts_at__gte=timezone.now(), cancelled_at__isnull=True)
+    return sessions.aggregate(
+        free=Coalesce(Sum("capacity", filter=Q(course__cost=0)), 0),
+        paid=Coalesce(Sum("capacity", filter=Q(course__cost__gt=0)), 0),
+    )
 
 
 def districts() -> list[str]:

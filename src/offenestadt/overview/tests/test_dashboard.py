@@ -30,7 +30,7 @@ from offenestadt.registry.models import (
     ProjectEvaluation,
 )
 from offenestadt.registry.tests.factories import ProjectFactory
-from offenestadt.training.tests.factories import CourseFactory
+from offenestadt.training.tests.factories import CourseFactory, SessionFactory
 
 ClientFor = Callable[[User | None], Client]
 VIOLATED = figures.STATUSES.index(Status.VIOLATED)
@@ -174,7 +174,7 @@ def test_participation_is_counted_by_channel_on_published_procedures(db: None) -
     }
 
 
-def test_datasets_and_training_offers_count_only_what_is_public(
+def test_datasets_and_training_places_count_only_what_is_public_and_ahead(
     city: Programme, editor: User, office: Office
 ) -> None:
     this_year = timezone.now()
@@ -198,10 +198,15 @@ def test_datasets_and_training_offers_count_only_what_is_public(
     assert years == {str(this_year.year - 1): 1, str(this_year.year): 1} or years == {
         str(this_year.year): 2
     }
-    draft = ProjectFactory.create(office=editor.office, draft=True)
-    for project, cost in ((city.keeping, 0), (city.breaching, 0), (city.keeping, 25), (draft, 0)):
-        CourseFactory.create(project=project, cost=Decimal(cost))
-    assert [bar.values[0] for bar in figures.training_chart().bars] == [2, 1]
+    free = CourseFactory.create(project=city.keeping)
+    paid = CourseFactory.create(project=city.breaching, cost=Decimal(25))
+    SessionFactory.create(course=free, capacity=12)
+    SessionFactory.create(course=free, capacity=8)
+    SessionFactory.create(course=paid, capacity=5)
+    # Neither a session that is over nor one called off offers a place.
+    SessionFactory.create(course=free, capacity=30, starts_at=this_year - timedelta(days=2))
+    SessionFactory.create(course=paid, capacity=30, cancelled_at=this_year)
+    assert [bar.values[0] for bar in figures.training_chart().bars] == [20, 5]
 
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -230,7 +235,7 @@ def test_each_chart_has_a_title_a_description_and_a_table_with_its_numbers(
     assert len(charts) == 1 + len(charter.principles()) + 4
     titles = [_text(chart.find(".//figcaption")) for chart in charts]
     assert titles[1] == f"Verlauf P1: {charter.principles()[0].title}"
-    assert "Gezählt werden Angebote, nicht Plätze" in _text(charts[-1])
+    assert "Abgesagte Termine zählen nicht" in _text(charts[-1])
     drawn = [chart for chart in charts if chart.find(DRAWING) is not None]
     assert len(drawn) >= 3
     for chart in drawn:
