@@ -7,12 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
+from offenestadt.core.forms import DateTimeField
 from offenestadt.participation.models import Proposal
 from offenestadt.registry.channels import Channel
 from offenestadt.voting import rules
 from offenestadt.voting.models import Option, Vote, VoteKind
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 CHOOSE_ONE = _("Wählen Sie eine Antwort.")
 CHOOSE_SOME = _("Wählen Sie mindestens eine Antwort.")
 
@@ -99,11 +99,13 @@ class VoteForm(forms.ModelForm[Vote]):
             "results_after",
             "requires_code",
         ]
+        field_classes: ClassVar = {
+            "opens_at": DateTimeField,
+            "closes_at": DateTimeField,
+            "results_after": DateTimeField,
+        }
         widgets: ClassVar = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "opens_at": DATETIME_INPUT,
-            "closes_at": DATETIME_INPUT,
-            "results_after": DATETIME_INPUT,
         }
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:

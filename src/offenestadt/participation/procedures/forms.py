@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.accounts.models import Actor
-from offenestadt.core.forms import DATE_INPUT
+from offenestadt.core.forms import DATE_INPUT, DateTimeField
 from offenestadt.participation.procedures import rules
 from offenestadt.participation.procedures.models import (
     Document,
@@ -18,8 +18,6 @@ from offenestadt.participation.procedures.models import (
     Procedure,
 )
 from offenestadt.registry.models import Project
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class DateChangeReasonMixin(forms.ModelForm[Any]):
@@ -139,8 +137,8 @@ class MeetingForm(DateChangeReasonMixin, forms.ModelForm[Meeting]):
             "minutes",
             "date_change_reason",
         ]
+        field_classes: ClassVar = {"starts_at": DateTimeField}
         widgets: ClassVar = {
-            "starts_at": DATETIME_INPUT,
             "accessibility": forms.Textarea(attrs={"rows": 3}),
             "minutes": forms.Textarea(attrs={"rows": 12}),
         }
