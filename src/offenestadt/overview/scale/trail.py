@@ -16,10 +16,12 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from offenestadt.audit.models import Action, AuditEntry, AuditEvent, ChainHead
+from offenestadt.audit.models import Action, AuditEntry, AuditEvent, ChainHead, ChainSeal
 from offenestadt.audit.services import chained_entry, record_snapshot
 
 BATCH = 500
+# Batches between two VACUUMs of the seal on PostgreSQL.
+VACUUM_EVERY = 20
 COLUMNS = (
     "seq",
     "created_at",
@@ -79,6 +81,7 @@ class Trail:
         self.start, self.step = start, (end - start) / max(total, 1)
         self.written = 0
         self.batch: list[AuditEntry] = []
+        self.batches = 0
 
     def append(
         self,
@@ -107,10 +110,16 @@ class Trail:
         if len(self.batch) >= BATCH:
             self.flush()
 
-    @transaction.atomic
     def flush(self) -> None:
         if not self.batch:
             return
+        self._write()
+        self.batches += 1
+        if connection.vendor == "postgresql" and self.batches % VACUUM_EVERY == 0:
+            self.vacuum()
+
+    @transaction.atomic
+    def _write(self) -> None:
         head = ChainHead.objects.select_for_update().get(pk=1)
         if (head.seq, head.entry_hash) != self.flushed:
             raise ChainMovedError
@@ -123,6 +132,15 @@ class Trail:
         # unaudited: the chain's own head, moved as audit.services moves it
         head.save(update_fields=["seq", "entry_hash"])
         self.batch = []
+
+    def vacuum(self) -> None:
+        """Clear the dead versions of the seal's one row: each entry leaves one, and an
+        update that must step over thousands of them slows every later batch."""
+        if connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            # unaudited: maintenance of the seal's storage, no record changes
+            cursor.execute(f"VACUUM {ChainSeal._meta.db_table}")
 
 
 def _copy(entries: list[AuditEntry]) -> None:
