@@ -292,6 +292,7 @@ class NoticeKind(models.TextChoices):
     MOVED_UP = "moved_up", _("Von der Warteliste nachgerückt")
     CANCELLED = "cancelled", _("Anmeldung storniert")
     SESSION_CANCELLED = "session_cancelled", _("Termin abgesagt")
+    SESSION_MOVED = "session_moved", _("Termin verlegt")
 
 
 class NoticeQuerySet(models.QuerySet["Notice"]):

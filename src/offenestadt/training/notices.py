@@ -1,7 +1,8 @@
 """Telling registered people what changed: a reminder some days before their session, a
-place from the waiting list, a cancellation. Whoever gave an e-mail address gets an e-mail
-(plain text and HTML, in the language they registered in, links under SITE_URL) from the
-task worker; whoever gave a phone number is on the office's call list (``call_list_pdf``).
+place from the waiting list, a cancellation, a session moved or called off. Whoever gave an
+e-mail address gets an e-mail (plain text and HTML, in the language they registered in,
+links under SITE_URL) from the task worker; whoever gave a phone number is on the office's
+call list (``call_list_pdf``).
 
 Each notice is a row (``Notice``, one per registration and kind); the worker claims a row
 before sending its e-mail, so no one gets the same e-mail twice.
@@ -69,6 +70,17 @@ def message(notice: Notice) -> Message:
             _(
                 "Jemand hat abgesagt: Sie sind von der Warteliste nachgerückt und haben jetzt "
                 "einen Platz in „%(course)s“: %(when)s, %(place)s."
+            )
+            % words,
+            can_cancel=True,
+        )
+    if kind == NoticeKind.SESSION_MOVED:
+        return Message(
+            _("Neuer Termin: %(course)s am %(day)s") % words,
+            _(
+                "Der Termin „%(course)s“ ist verlegt. Er ist jetzt: %(when)s, %(place)s. "
+                "Wenn Sie dann nicht können, melden Sie sich bitte ab, damit jemand anderes "
+                "den Platz bekommt."
             )
             % words,
             can_cancel=True,

@@ -79,15 +79,15 @@ def session_registrations(session: Session) -> QuerySet[Registration]:
 
 def calls_due(session: Session) -> QuerySet[Notice]:
     """For the office's staff: whom with a phone number to tell what about this session.
-    A reminder or a place is no news for someone who has cancelled meanwhile, nor a
-    reminder of a session called off."""
+    A reminder, a place or a new time is no news for someone who has cancelled meanwhile,
+    nor a reminder or a new time of a session called off."""
     calls = Notice.objects.to_call().filter(registration__session=session)
     calls = calls.exclude(
-        kind__in=[NoticeKind.REMINDER, NoticeKind.MOVED_UP],
+        kind__in=[NoticeKind.REMINDER, NoticeKind.MOVED_UP, NoticeKind.SESSION_MOVED],
         registration__status=RegistrationStatus.CANCELLED,
     )
     if session.is_cancelled:
-        calls = calls.exclude(kind=NoticeKind.REMINDER)
+        calls = calls.exclude(kind__in=[NoticeKind.REMINDER, NoticeKind.SESSION_MOVED])
     return calls.select_related("registration__session__course").order_by(
         "registration__created_at", "pk"
     )

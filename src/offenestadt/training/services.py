@@ -94,6 +94,24 @@ def _notify(registrations: list[Registration], kind: NoticeKind) -> list[Notice]
     return created
 
 
+def _moved(stored: Session, session: Session) -> bool:
+    """Whether the people registered must hear of a change: a new time or place."""
+    return (stored.starts_at, stored.ends_at, stored.place) != (
+        session.starts_at,
+        session.ends_at,
+        session.place,
+    ) and not stored.has_ended
+
+
+def _tell_of_the_move(session: Session) -> None:
+    """Everyone with a place or waiting hears the new time and place, at each move again:
+    an earlier move's notice (told or still on the call list) gives way to this one."""
+    people = list(session.registrations.exclude(status=RegistrationStatus.CANCELLED))
+    # unaudited: notices are about personal data, not a public record
+    Notice.objects.filter(registration__in=people, kind=NoticeKind.SESSION_MOVED).delete()
+    _notify(people, NoticeKind.SESSION_MOVED)
+
+
 @transaction.atomic
 def session_save(*, actor: Actor, session: Session) -> Session:
     """Create or change a date of a course. More places move the waiting list up; fewer
@@ -112,7 +130,9 @@ def session_save(*, actor: Actor, session: Session) -> Session:
     )
     if stored is None or stored.starts_at != session.starts_at:
         reminders_schedule(session=session)
-    if not adding and not session.is_cancelled:
+    if stored is not None and not session.is_cancelled:
+        if _moved(stored, session):
+            _tell_of_the_move(session)
         _promote_waiting(session)
     _projects_changed(session.course.project_id)
     return session

@@ -1,6 +1,6 @@
 """Registered people hear what changed: whoever gave an e-mail address gets one e-mail per
 event from the task worker (a reminder TRAINING_REMINDER_DAYS before, a place from the
-waiting list, a cancellation, a session called off), in the language they registered in,
+waiting list, a cancellation, a session moved or called off), in the language they registered in,
 with links under SITE_URL; whoever gave a phone number is on the office's call list, which
 only the office sees (also as a tagged PDF), and never in the audit trail."""
 
@@ -114,6 +114,8 @@ def test_a_moved_session_is_reminded_at_its_new_time(
     session.starts_at += timedelta(days=7)
     session.ends_at += timedelta(days=7)
     services.session_save(actor=editor, session=session)
+    run_worker()
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Neuer Termin"]
     mail.outbox.clear()
     # The task for the old time is due: the session has moved, nobody is reminded yet.
     DBTaskResult.objects.filter(run_after__lt=timezone.now() + timedelta(days=4)).update(
@@ -124,6 +126,47 @@ def test_a_moved_session_is_reminded_at_its_new_time(
     _due_now()
     run_worker()
     assert len(mail.outbox) == 1
+
+
+def test_a_new_time_or_place_is_told_to_everyone_at_each_move(
+    session: Session, editor: User, run_worker: Callable[[], None]
+) -> None:
+    _register(session, "Anna", "anna@example.org")
+    _register(session, "Ben", "ben@example.org")  # on the waiting list: he hears it too
+    phone = services.registration_create(
+        session=session, name="Frau K.", contact="0234 98765", channel=Channel.PHONE, actor=editor
+    )
+    run_worker()
+    mail.outbox.clear()
+
+    # More places are no news to those who have one (Ben moves up and hears of that).
+    session = Session.objects.get(pk=session.pk)
+    session.capacity = 3
+    services.session_save(actor=editor, session=session)
+    run_worker()
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Ein Platz ist frei geworden"]
+    mail.outbox.clear()
+
+    session.starts_at += timedelta(days=1, hours=2)
+    session.ends_at += timedelta(days=1, hours=2)
+    services.session_save(actor=editor, session=session)
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "ben@example.org"]
+    new_day = f"{timezone.localtime(session.starts_at):%d.%m.%Y}"
+    assert mail.outbox[0].subject == f"Neuer Termin: Online-Termine buchen am {new_day}"
+    assert "ist verlegt" in mail.outbox[0].body
+    assert f"{SITE}/schulungen/abmelden/" in mail.outbox[0].body
+    told = [str(n.get_kind_display()) for n in calls_due(session) if n.registration == phone]
+    assert "Termin verlegt" in told
+
+    # Moved again, to another room: told again, and the call list names it once.
+    mail.outbox.clear()
+    session.place = "Rathaus, Raum 12"
+    services.session_save(actor=editor, session=session)
+    run_worker()
+    assert len(mail.outbox) == 2 and "Rathaus, Raum 12" in mail.outbox[0].body
+    moved_calls = [n for n in calls_due(session) if n.kind == "session_moved"]
+    assert [n.registration for n in moved_calls] == [phone]
 
 
 def test_staff_call_a_session_off_and_everyone_is_told(
