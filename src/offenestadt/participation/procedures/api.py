@@ -200,7 +200,10 @@ def procedure_detail(request: HttpRequest, slug: ProcedureSlug) -> dict[str, Any
                 Document.objects.order_by("pk").prefetch_related(
                     Prefetch(
                         "paragraphs",
-                        Paragraph.objects.annotate(comment_count=Count("comments", filter=visible)),
+                        # A query that counts keeps no Meta.ordering: order it here.
+                        Paragraph.objects.annotate(
+                            comment_count=Count("comments", filter=visible)
+                        ).order_by("position", "pk"),
                     )
                 ),
             ),
