@@ -129,7 +129,7 @@ def test_a_moved_session_is_reminded_at_its_new_time(
 
 
 def test_a_new_time_or_place_is_told_to_everyone_at_each_move(
-    session: Session, editor: User, run_worker: Callable[[], None]
+    session: Session, editor: User, client_for: ClientFor, run_worker: Callable[[], None]
 ) -> None:
     _register(session, "Anna", "anna@example.org")
     _register(session, "Ben", "ben@example.org")  # on the waiting list: he hears it too
@@ -147,6 +147,9 @@ def test_a_new_time_or_place_is_told_to_everyone_at_each_move(
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Ein Platz ist frei geworden"]
     mail.outbox.clear()
 
+    # The form says before saving who will hear of a new time.
+    form = client_for(editor).get(f"/schulungen/termin/{session.pk}/bearbeiten/").content.decode()
+    assert "wird allen Angemeldeten und Wartenden mitgeteilt" in form
     session.starts_at += timedelta(days=1, hours=2)
     session.ends_at += timedelta(days=1, hours=2)
     services.session_save(actor=editor, session=session)
