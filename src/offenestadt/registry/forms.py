@@ -167,6 +167,15 @@ class WeeklyHoursForm[M: models.Model](forms.ModelForm[M]):
         return cleaned
 
 
+class ServicePointChoice(forms.ModelChoiceField[ServicePoint]):
+    """A service point by name; one that closes says so (the channel before the project
+    may well name a point that has closed since)."""
+
+    def label_from_instance(self, obj: ServicePoint) -> str:
+        closing = obj.closing_text()
+        return f"{obj} ({closing})" if closing else str(obj)
+
+
 class AccessChannelForm(WeeklyHoursForm[AccessChannel]):
     """An access channel with its hours typed per weekday, or the service point it leads to."""
 
@@ -186,6 +195,7 @@ class AccessChannelForm(WeeklyHoursForm[AccessChannel]):
             "hours_note",
             "accessibility",
         ]
+        field_classes: ClassVar = {"service_point": ServicePointChoice}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -42,8 +42,9 @@ def service_point_list(*, user: Actor, filters: ServicePointFilters) -> QuerySet
 
 
 def districts() -> list[str]:
-    """The districts of the published service points, for the list's filter."""
-    names = ServicePoint.objects.published().exclude(district="").values_list("district", flat=True)
+    """The districts of the service points on the public list, for the list's filter."""
+    points = ServicePoint.objects.published().exclude(closed_on__lte=timezone.localdate())
+    names = points.exclude(district="").values_list("district", flat=True)
     return sorted(set(names), key=str.casefold)
 
 

@@ -105,6 +105,22 @@ def test_closing_from_a_day_to_come_keeps_the_point_listed_until_then(
     assert point.hours_in_force() is not None
 
 
+def test_a_closed_point_leaves_the_district_filter_and_is_marked_where_channels_name_it(
+    editor: User, office: Office, client_for: ClientFor
+) -> None:
+    saved_point(editor, office, "Bürgerbüro Nord", district="Nord")
+    closing = saved_point(editor, office, "Bürgerbüro Süd", district="Süd")
+    services.service_point_close(actor=editor, point=closing, closed_on=timezone.localdate())
+    listing = client_for(None).get("/servicestellen/").content.decode()
+    assert '<option value="Nord"' in listing
+    assert '<option value="Süd"' not in listing
+    channel = _named_by_a_channel(editor, office, closing)
+    form = client_for(editor).get(
+        f"/projekte/{channel.service.project.slug}/dienstleistung/{channel.service.pk}/zugangsweg/neu/"
+    )
+    assert "Bürgerbüro Süd (Geschlossen seit" in form.content.decode()
+
+
 @pytest.mark.parametrize("closed_on", ["gestern", "2001-01-01", ""])
 def test_closing_in_the_past_or_without_a_day_is_refused_in_german(
     closed_on: str, editor: User, office: Office, client_for: ClientFor
