@@ -155,6 +155,7 @@ def _render_detail(
     can_edit = rules.can_edit_contract(request.user, contract)
     if can_edit and transition_form is None and contract.next_statuses():
         transition_form = ContractTransitionForm(contract=contract)
+    council_papers = paper_deliberations(contract.council_papers.all())
     return render(
         request,
         "contracts/contract_detail.html",
@@ -163,7 +164,10 @@ def _render_detail(
             "scorecard": Scorecard.build(findings, charter),
             "changes": changes_since_publication(contract),
             "projects": contract.projects.published(),
-            "council_papers": paper_deliberations(contract.council_papers.all()),
+            "council_papers": council_papers,
+            # The council fields entered by hand count only while no linked paper is on a
+            # meeting (Contract.council_date): then the page shows them, else the paper.
+            "council_by_hand": not any(meeting for _paper, meeting in council_papers),
             "history": history_for(contract, request.user),
             "can_edit": can_edit,
             "transition_form": transition_form if can_edit else None,

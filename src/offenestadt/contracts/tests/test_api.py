@@ -121,3 +121,21 @@ def test_the_detail_names_the_meeting_that_deliberates_it(anonymous: Client) -> 
     assert deliberation["agenda_item"]["number"] == "Ö 3"
     assert deliberation["decided"] is False
     assert_matches_openapi(anonymous, "/api/v1/contracts/{contract_id}", response)
+
+
+def test_the_page_shows_the_council_fields_entered_by_hand_only_without_a_paper_on_a_meeting(
+    anonymous: Client,
+) -> None:
+    council = small_council()
+    contract = Contract.objects.get(title=SENSORS)
+    Contract.objects.filter(pk=contract.pk).update(
+        council_body="Rat der Stadt", meeting_date=date(2026, 4, 30)
+    )
+    contract.council_papers.set([])
+    by_hand = anonymous.get(contract.get_absolute_url()).content.decode()
+    assert "<dt>Beratung</dt><dd>Rat der Stadt, 30. April 2026" in by_hand
+
+    contract.council_papers.add(council["sensors"])
+    linked = anonymous.get(contract.get_absolute_url()).content.decode()
+    assert "<dt>Beratung</dt>" not in linked
+    assert "Vorlage V/2026/017" in linked and "30. April 2026" not in linked
