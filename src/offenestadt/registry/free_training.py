@@ -42,10 +42,9 @@ def _session_day(session: Session) -> date:
 
 
 def _first_day_with_places(course: Course) -> date | None:
-    """The first day on which the course offers places (a session with capacity that is not
-    called off)."""
-    sessions = course.sessions.all()
-    days = [_session_day(s) for s in sessions if s.capacity > 0 and not s.is_cancelled]
+    """The first day on which the course offers places: its first session not called off
+    (every session has at least one place)."""
+    days = [_session_day(s) for s in course.sessions.all() if not s.is_cancelled]
     return min(days, default=None)
 
 
@@ -91,7 +90,8 @@ def free_training(project: Project, charter: CharterVersion) -> Outcome:
             {"names": ", ".join(service.name for service in undated)},
             fix=_day_of_change_field(project, undated[0]),
         )
-    offered = [course for course in free if _first_day_with_places(course)]
+    first_days = {course: day for course in free if (day := _first_day_with_places(course))}
+    offered = list(first_days)
     if not services:
         if offered:
             return Outcome(
@@ -107,7 +107,7 @@ def free_training(project: Project, charter: CharterVersion) -> Outcome:
             ),
             fix=_training_fix(project, free),
         )
-    earliest = min((d for c in offered if (d := _first_day_with_places(c))), default=None)
+    earliest = min(first_days.values(), default=None)
     # (service, its day) where no free session with places begins before that day
     late = [
         (service.name, day)
