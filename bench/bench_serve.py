@@ -28,7 +28,7 @@ BENCHMARK = "serve"
 PATHS = {"home page": "/", "static file": "/static/offenestadt/site.css"}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -51,7 +51,8 @@ def _commands(port: int, workers: int, threads: int) -> dict[str, list[str]]:
 
 
 @contextlib.contextmanager
-def _running(command: list[str], port: int) -> Iterator[None]:
+def running(command: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """The server started by ``command``, once it answers /healthz on ``port``."""
     process = subprocess.Popen(command, env={**os.environ, "LOG_LEVEL": "WARNING"})  # noqa: S603
     try:
         deadline = time.monotonic() + 120
@@ -64,7 +65,7 @@ def _running(command: list[str], port: int) -> Iterator[None]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{command[2]} did not start")
             time.sleep(0.2)
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -94,10 +95,10 @@ def run() -> list[Figure]:
     threads = int(os.environ.get("BENCH_SERVE_THREADS", "8"))
     connections = int(os.environ.get("BENCH_SERVE_CONNECTIONS", "64"))
     seconds = int(os.environ.get("BENCH_SERVE_SECONDS", "10"))
-    port = _free_port()
+    port = free_port()
     figures = []
     for server, command in _commands(port, workers, threads).items():
-        with _running(command, port):
+        with running(command, port):
             # Warm up: templates compiled, connections opened.
             _requests_per_second(wrk, f"http://127.0.0.1:{port}/", 8, 2)
             for name, path in PATHS.items():

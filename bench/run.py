@@ -26,10 +26,14 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Figure:
+    """One line of the table; ``goal`` says what the issue asks of it, ``met`` whether it holds."""
+
     benchmark: str
     measure: str
     value: float
     unit: str
+    goal: str = ""
+    met: bool | None = None
 
 
 def timings(action: Callable[[], object], *, repeat: int) -> list[float]:
@@ -116,21 +120,61 @@ def throwaway_postgres() -> Iterator[None]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _scale_line() -> str:
+    from offenestadt.audit.models import AuditEntry
+    from offenestadt.contracts.models import Contract
+    from offenestadt.opendata.models import Dataset
+    from offenestadt.participation.models import Comment, Proposal
+    from offenestadt.registry.models import Project
+
+    counts = {
+        "projects": Project.objects.count(),
+        "contracts": Contract.objects.count(),
+        "datasets": Dataset.objects.count(),
+        "contributions": Proposal.objects.count() + Comment.objects.count(),
+        "audit entries": AuditEntry.objects.count(),
+    }
+    seeded = f", seeded in {_SEEDED[0]:.0f} s" if _SEEDED else ""
+    return "data: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + seeded
+
+
+def print_table(figures: list[Figure]) -> None:
+    """One table: every figure, the goal the issue sets for it and whether it is met."""
+    width = max(len(f"{f.benchmark} · {f.measure}") for f in figures)
+    print(f"{'benchmark · measure':<{width}}  {'value':>12}  {'unit':<10}  {'goal':<8}  met")
+    for f in figures:
+        met = {True: "yes", False: "NO", None: ""}[f.met]
+        name = f"{f.benchmark} · {f.measure}"
+        print(f"{name:<{width}}  {f.value:>12,.1f}  {f.unit:<10}  {f.goal:<8}  {met}")
+    judged = [f for f in figures if f.met is not None]
+    if judged:
+        print(f"goals met: {sum(bool(f.met) for f in judged)} of {len(judged)}")
+
+
 def main() -> None:
+    """Seed the scale data set (unless BENCH_SCALE=0), run every benchmark, print the table.
+
+    BENCH_ONLY=pages,voting runs only bench_pages.py and bench_voting.py.
+    """
     here = Path(__file__).resolve().parent
     sys.path.insert(0, str(here))
+    # The benchmarks import this file as `run`: let them share this module's state (the
+    # scale data set is seeded once) instead of loading a second copy.
+    sys.modules.setdefault("run", sys.modules[__name__])
+    only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+    modules = [p.stem for p in sorted(here.glob("bench_*.py"))]
+    modules = [m for m in modules if not only or m.removeprefix("bench_") in only]
     with tempfile.TemporaryDirectory() as workdir, throwaway_postgres():
         setup_django(Path(workdir))
         from django.db import connection
 
+        if float(os.environ.get("BENCH_SCALE", "1")) > 0:
+            scale_data_set()
         figures: list[Figure] = []
-        for path in sorted(here.glob("bench_*.py")):
-            figures += importlib.import_module(path.stem).run()
-        print(f"cores: {os.cpu_count()}   database: {connection.vendor}")
-        width = max(len(f"{f.benchmark} · {f.measure}") for f in figures)
-        print(f"{'benchmark · measure':<{width}}  {'median':>12}  unit")
-        for f in figures:
-            print(f"{f.benchmark + ' · ' + f.measure:<{width}}  {f.value:>12,.1f}  {f.unit}")
+        for module in modules:
+            figures += importlib.import_module(module).run()
+        print(f"cores: {os.cpu_count()}   database: {connection.vendor}   {_scale_line()}")
+        print_table(figures)
 
 
 if __name__ == "__main__":
