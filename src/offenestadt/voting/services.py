@@ -4,8 +4,9 @@ A ballot is cast by :func:`ballot_cast`, whatever the channel: online, through t
 entered by staff from a letter or at the counter. With a code, casting is one transaction
 that first claims the code with ``UPDATE … SET used = true WHERE code_hash = … AND used =
 false`` and only then stores the ballot: of two requests with one code, the database lets
-exactly one update the row, the other finds it used. Ballots and codes are not part of the
-audit trail on purpose: an entry per ballot would give each a time and a place in a sequence.
+exactly one update the row, the other finds it used (on PostgreSQL claim and ballot are one
+statement, voting.box). Ballots and codes are not part of the audit trail on purpose: an
+entry per ballot would give each a time and a place in a sequence.
 """
 
 import hashlib
@@ -13,9 +14,11 @@ import hmac
 import logging
 import secrets
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +34,7 @@ from offenestadt.audit.services import created_or_changed, delete_record, save_r
 from offenestadt.charter.gates import GateRefusedError, Problem
 from offenestadt.core.throttle import throttle_take
 from offenestadt.registry.channels import Channel
-from offenestadt.voting import rules
+from offenestadt.voting import box, rules
 from offenestadt.voting.models import (
     Ballot,
     BallotChoice,
@@ -180,9 +183,6 @@ def codes_issue(
     return batch, [_grouped(code, CODE_GROUP_LENGTH) for code in codes]
 
 
-# --- rate limits -------------------------------------------------------------------------
-
-
 # --- casting -----------------------------------------------------------------------------
 
 
@@ -230,12 +230,30 @@ def choices_check(*, vote: Vote, choices: Sequence[int]) -> list[Option]:
     return sorted(chosen, key=lambda option: (option.position, option.pk))
 
 
-def _store(*, vote: Vote, options: list[Option], channel: Channel) -> CastBallot:
+def _store(
+    *, vote: Vote, options: list[Option], channel: Channel, code_digest: str = ""
+) -> CastBallot:
+    """Store the ballot; with ``code_digest``, only once that code is claimed (else refused)."""
     receipt = _random_text(RECEIPT_LENGTH)
-    # unaudited: the ballot is secret: an entry would tie its time to a vote; results are public
-    ballot = Ballot.objects.create(vote=vote, receipt_hash=receipt_hash(receipt), channel=channel)
-    # unaudited: the ballot is secret: an entry would tie its time to a vote; results are public
-    BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option=o) for o in options])
+    if code_digest and box.in_one_statement():
+        ballot = box.claim_and_store(
+            vote=vote,
+            code_hash=code_digest,
+            receipt_hash=receipt_hash(receipt),
+            options=[option.pk for option in options],
+            channel=channel,
+        )
+        if ballot is None:
+            _code_refuse(vote=vote, digest=code_digest)
+    else:
+        if code_digest:
+            _claim_code(vote=vote, digest=code_digest)
+        # unaudited: the ballot is secret: an entry would tie its time to a vote
+        ballot = Ballot.objects.create(
+            vote=vote, receipt_hash=receipt_hash(receipt), channel=channel
+        )
+        # unaudited: the ballot is secret: an entry would tie its time to a vote
+        BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, option=o) for o in options])
     return CastBallot(
         ballot=ballot, receipt=_grouped(receipt, RECEIPT_GROUP_LENGTH), options=options
     )
@@ -251,15 +269,18 @@ def _code_format_check(code: str) -> None:
         )
 
 
-def _claim_code(*, vote: Vote, code: str) -> None:
+def _claim_code(*, vote: Vote, digest: str) -> None:
     """Mark the code used, or refuse. Runs inside the casting transaction."""
-    digest = code_hash(vote=vote, code=code)
     # The row lock makes this the one place where two requests with one code meet: the
     # second waits for the first to commit, then finds used = true and updates nothing.
     # unaudited: a one-time code is used up with its secret ballot
     claimed = VotingCode.objects.filter(vote=vote, code_hash=digest, used=False).update(used=True)
-    if claimed == 1:
-        return
+    if claimed != 1:
+        _code_refuse(vote=vote, digest=digest)
+
+
+def _code_refuse(*, vote: Vote, digest: str) -> NoReturn:
+    """Say why a code could not be claimed: used already, or unknown."""
     if VotingCode.objects.filter(vote=vote, code_hash=digest).exists():
         raise CodeUsedError(_("Mit diesem Code wurde schon abgestimmt."))
     raise UnknownCodeError(
@@ -326,9 +347,10 @@ def ballot_cast(
 
     _code_format_check(code)
     try:
-        with transaction.atomic():
-            _claim_code(vote=vote, code=code)
-            return _store(vote=vote, options=options, channel=channel)
+        # On PostgreSQL one statement claims and stores, a transaction of its own.
+        with nullcontext() if box.in_one_statement() else transaction.atomic():
+            digest = code_hash(vote=vote, code=code)
+            return _store(vote=vote, options=options, channel=channel, code_digest=digest)
     except UnknownCodeError as unknown:
         # Counted outside the casting transaction, which rolled back. A code that exists
         # never comes here, so no count of others' mistakes stands in its way.
