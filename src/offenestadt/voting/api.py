@@ -197,7 +197,9 @@ def ballot_create(request: HttpRequest, vote_id: VoteId, ballot: BallotIn) -> St
     422: the choices break the vote's rules (the message says which). 429: an unknown code
     after too many from this source; a valid code from there is accepted all the same.
     """
-    vote = _vote(vote_id)
+    vote = selectors.ballot_box_vote(vote_id)
+    if vote is None:
+        raise HttpError(404, f"There is no published vote {vote_id}.")
     try:
         cast = services.ballot_cast(
             vote=vote,

@@ -148,6 +148,29 @@ def test_an_unknown_code_answers_403(client: Client, office: Office) -> None:
     assert_as_documented(client, "post", BALLOTS, response)
 
 
+@pytest.mark.parametrize("change", ["unpublished", "procedure unpublished", "closed"])
+def test_the_box_sees_a_change_after_its_first_ballot(
+    client: Client, office: Office, change: str
+) -> None:
+    vote = make_vote(office)
+    first, second = issue_codes(vote, 2)
+    choice = [option_ids(vote)["Westpark"]]
+    assert _cast(client, vote, {"code": first, "choices": choice}).status_code == 201
+    if change == "closed":
+        close(vote)
+    elif change == "unpublished":
+        Vote.objects.filter(pk=vote.pk).update(published_at=None)
+    else:
+        vote.procedure.published_at = None
+        vote.procedure.save()
+
+    response = _cast(client, vote, {"code": second, "choices": choice})
+
+    assert response.status_code == (403 if change == "closed" else 404), response.content
+    assert Ballot.objects.count() == 1
+    assert VotingCode.objects.filter(used=False).count() == 1
+
+
 @pytest.mark.parametrize("when", ["not yet open", "closed"])
 def test_a_vote_that_does_not_run_answers_403(client: Client, office: Office, when: str) -> None:
     vote = make_vote(office, opened_ago=timedelta(days=-1))
