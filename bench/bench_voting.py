@@ -102,6 +102,7 @@ def live_server(workers: int, threads: int) -> Iterator[int]:
 class Answer:
     status: int
     seconds: float
+    code: str
     choices: list[int]
     receipt: str
 
@@ -138,11 +139,11 @@ def _submit(
                 # Counted as an error, never retried: a retry could hide a lost ballot.
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                mine.append(Answer(0, time.perf_counter() - began, choices, ""))
+                mine.append(Answer(0, time.perf_counter() - began, code, choices, ""))
                 continue
             seconds = time.perf_counter() - began
             receipt = json.loads(data)["receipt"] if status == 201 else ""
-            mine.append(Answer(status, seconds, choices, receipt))
+            mine.append(Answer(status, seconds, code, choices, receipt))
         connection.close()
         with lock:
             answers.extend(mine)
@@ -229,8 +230,12 @@ def http_figures() -> list[Figure]:
     receipts_found = sum(
         1 for answer in sample if services.ballot_for_receipt(vote=vote, receipt=answer.receipt)
     )
+    # Lost: accepted (201) but not counted. Double: a code accepted more than once.
+    lost = max(0, len(accepted) - tally.ballots)
+    double = len(accepted) - len({answer.code for answer in accepted})
     consistent = (
-        len(accepted) == tally.ballots == ballots
+        lost == double == 0
+        and len(accepted) == tally.ballots == ballots
         and statuses[409] == duplicates
         and counted == {pk: expected.get(pk, 0) for pk in option_ids}
         and receipts_found == len(sample)
@@ -244,6 +249,8 @@ def http_figures() -> list[Figure]:
         Figure(BENCHMARK, "latency max", max(latencies) * 1000, "ms"),
         Figure(BENCHMARK, "accepted (201)", len(accepted), "ballots"),
         Figure(BENCHMARK, "counted by the tally", tally.ballots, "ballots"),
+        Figure(BENCHMARK, "lost (accepted, not counted)", lost, "ballots"),
+        Figure(BENCHMARK, "double (a code accepted twice)", double, "ballots"),
         Figure(BENCHMARK, "second use of a code refused (409)", statuses[409], "requests"),
         Figure(
             BENCHMARK,
