@@ -17,6 +17,12 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from offenestadt.anonymize.figures import (
+    InputClasses,
+    as_leaves,
+    missing_code,
+    report_figures,
+)
 from offenestadt.anonymize.hierarchy import Hierarchy
 from offenestadt.anonymize.lattice import (
     Combinations,
@@ -76,10 +82,28 @@ class Release:
     lattice_size: int | None = None
     evaluated_nodes: int | None = None
     seconds: float = 0.0
+    # For the report (full-domain only): the input's combinations and the suppressed classes.
+    input_classes: InputClasses | None = None
+    failed: np.ndarray[Any, np.dtype[np.int64]] | None = None
 
     def collect(self) -> pl.DataFrame:
         """The released table in memory (computed now if it is lazy)."""
         return self.table.collect() if isinstance(self.table, pl.LazyFrame) else self.table
+
+    def figures(self, hierarchies: Mapping[str, Hierarchy]) -> dict[str, Any] | None:
+        """The report's `risk` (before and after) and `utility` parts, as `risk.risk_report` and
+        `metrics.utility_report` give them on the original and released tables, but from the
+        combinations the search grouped the input into; None for a Mondrian release."""
+        if self.input_classes is None or self.levels is None or self.failed is None:
+            return None
+        return report_figures(
+            self.input_classes,
+            self.quasi_identifiers,
+            [hierarchies[column] for column in self.quasi_identifiers],
+            [self.levels[column] for column in self.quasi_identifiers],
+            self.failed,
+            k=self.model.k,
+        )
 
     def report(self) -> dict[str, Any]:
         """The facts of the release, ready for JSON."""
@@ -158,13 +182,16 @@ def anonymize(
         coded = coded.collect().lazy()
     grouped = _grouped(
         coded,
+        qis,
         ordered,
         sensitive if model.needs_sensitive else None,
         streaming=table is lazy,
     )
     if progress is not None:
         progress("read", 1, 1)
-    combinations, domain = _encode(lazy, grouped, qis, ordered, sensitive, hierarchies, model)
+    combinations, domain, input_classes = _encode(
+        lazy, grouped, qis, ordered, sensitive, hierarchies, model
+    )
     if combinations.rows == 0:
         raise AnonymizeError("The table has no records.")
     try:
@@ -207,6 +234,8 @@ def anonymize(
         lattice_size=result.lattice_size,
         evaluated_nodes=result.evaluated,
         seconds=time.perf_counter() - started,
+        input_classes=input_classes,
+        failed=bad_codes,
     )
 
 
@@ -281,29 +310,45 @@ def _leaf_numbers(qis: Sequence[str], ordered: Sequence[Hierarchy]) -> list[pl.E
     ]
 
 
+def _group_code(number: int, column: str, hierarchy: Hierarchy) -> pl.Expr:
+    """A record's leaf number for the grouping: a missing value, which the search reads as the
+    empty value, keeps a number of its own for the report (see `figures.InputClasses`)."""
+    code = pl.col(_code(number)).cast(pl.Int64)
+    if "" not in hierarchy.leaf_index:
+        return code
+    return pl.when(pl.col(column).is_null()).then(missing_code(hierarchy)).otherwise(code)
+
+
 def _grouped(
     coded: pl.LazyFrame,
+    qis: Sequence[str],
     ordered: Sequence[Hierarchy],
     sensitive: str | None,
     *,
     streaming: bool,
 ) -> pl.DataFrame:
     """Distinct combinations of leaf numbers (as one number when it fits) with their counts."""
-    sizes = [len(h) for h in ordered]
+    sizes = [_radix(h) for h in ordered]
+    codes = [
+        _group_code(n, column, h) for n, (column, h) in enumerate(zip(qis, ordered, strict=True))
+    ]
     if math.prod(sizes) < _KEY_LIMIT:
         weights = [math.prod(sizes[number + 1 :]) for number in range(len(sizes))]
-        key = pl.sum_horizontal(
-            pl.col(_code(number)).cast(pl.Int64) * weight for number, weight in enumerate(weights)
-        )
+        key = pl.sum_horizontal(code * weight for code, weight in zip(codes, weights, strict=True))
         # A lacking value makes its row's key null; the whole key must then be null.
         missing = pl.any_horizontal(pl.col(_code(n)).is_null() for n in range(len(sizes)))
         keys = [pl.when(missing).then(None).otherwise(key).alias("\x00key")]
     else:
-        keys = [pl.col(_code(number)) for number in range(len(sizes))]
+        keys = [code.alias(_code(number)) for number, code in enumerate(codes)]
     if sensitive is not None:
         keys.append(_text(sensitive).alias("\x00sensitive"))
     query = coded.group_by(keys).agg(pl.len().alias("\x00count"))
     return query.collect(engine="streaming") if streaming else query.collect()
+
+
+def _radix(hierarchy: Hierarchy) -> int:
+    """How many leaf numbers `_group_code` gives: the leaves, and a missing value if it can be."""
+    return len(hierarchy) + ("" in hierarchy.leaf_index)
 
 
 def _missing_message(column: str, lazy: pl.LazyFrame, hierarchy: Hierarchy) -> str | None:
@@ -337,14 +382,14 @@ def _encode(
     sensitive: str | None,
     hierarchies: Mapping[str, Hierarchy],
     model: PrivacyModel,
-) -> tuple[Combinations, SensitiveDomain | None]:
+) -> tuple[Combinations, SensitiveDomain | None, InputClasses]:
     if "\x00key" in grouped.columns:
         key = grouped["\x00key"]
         lacking = key.null_count() > 0
         rest = key.fill_null(0).to_numpy().astype(np.int64)
         codes = np.zeros((grouped.height, len(ordered)), dtype=np.int64)
         for number in range(len(ordered) - 1, -1, -1):
-            rest, codes[:, number] = np.divmod(rest, len(ordered[number]))
+            rest, codes[:, number] = np.divmod(rest, _radix(ordered[number]))
     else:
         lacking = any(grouped[_code(n)].null_count() for n in range(len(ordered)))
         codes = np.stack(
@@ -357,9 +402,14 @@ def _encode(
             if message is not None:
                 raise AnonymizeError(message)
     counts = grouped["\x00count"].to_numpy().astype(np.int64)
+    classes = InputClasses(codes, counts)
+    # The search reads a missing value as the empty one; a combination may then repeat.
+    codes = np.stack(
+        [as_leaves(codes[:, number], h) for number, h in enumerate(ordered)], axis=1
+    ).reshape(codes.shape)
     if not model.needs_sensitive or sensitive is None:
         values = np.zeros(grouped.height, dtype=np.int64)
-        return Combinations(codes, values, counts, 1), None
+        return Combinations(codes, values, counts, 1), None, classes
     texts = grouped["\x00sensitive"]
     names = sorted(texts.unique().to_list())
     numbers = {name: number for number, name in enumerate(names)}
@@ -372,7 +422,7 @@ def _encode(
             raise AnonymizeError(message)
     shares = np.bincount(values, weights=counts, minlength=len(names))
     domain = SensitiveDomain.build(names, shares, tree)
-    return Combinations(codes, values, counts, max(len(names), 1)), domain
+    return Combinations(codes, values, counts, max(len(names), 1)), domain, classes
 
 
 def _no_transformation(

@@ -30,7 +30,7 @@ Conventions (each follows the usual definition in the literature):
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,23 +103,23 @@ class _Meaning:
     intensity: float | None
 
 
-class _ColumnScale:
-    """How much each released value of one column generalises, against the original column."""
+class ColumnScale:
+    """How much each released value of one column generalises, against the original column.
+
+    `counts` holds how many records have each original value (as text; None for missing).
+    """
 
     def __init__(
         self,
         column: str,
-        original: pl.Series,
+        counts: Mapping[str | None, int],
         hierarchy: Hierarchy | None,
         level: int | None,
     ) -> None:
         self.column = column
         self.hierarchy = hierarchy
         self.level = level
-        counts = original.cast(pl.String).value_counts()
-        self.counts: dict[str | None, int] = dict(
-            zip(counts[counts.columns[0]].to_list(), counts["count"].to_list(), strict=True)
-        )
+        self.counts: dict[str | None, int] = dict(counts)
         self.numbers = {value: _number_or_none(value) for value in self.counts}
         if hierarchy is not None:
             self.size = len(hierarchy)
@@ -217,34 +217,51 @@ class _ColumnScale:
         return sum(self.counts.get(value, 0) for value in meaning.covered)
 
 
-def _column_measures(
-    column: str,
-    original: pl.Series,
-    released: pl.Series,
-    hierarchy: Hierarchy | None,
-    level: int | None,
+def column_measures(
+    scale: ColumnScale, pairs: Iterable[tuple[str | None, str | None, int, int | None]]
 ) -> tuple[float, float, float | None]:
-    """Summed loss, entropy and intensity (None without hierarchy) over the cells of a column."""
-    scale = _ColumnScale(column, original, hierarchy, level)
-    pairs = (
-        pl.DataFrame({"original": original.cast(pl.String), "released": released.cast(pl.String)})
-        .with_row_index("row")
-        .group_by("original", "released")
-        .agg(pl.len().alias("cells"), pl.col("row").first())
-    )
+    """Summed loss, entropy and intensity (None without hierarchy) over the cells of a column.
+
+    `pairs` are (original value, released value, cells, first record number or None): how many
+    cells of the column were released as what.
+    """
     loss = entropy = intensity = 0.0
-    for value, label, cells, row in pairs.iter_rows():
+    for value, label, cells, row in pairs:
         meaning = scale.meaning(label)
         if meaning.covered is not None and value not in meaning.covered:
+            where = f"Record {row + 1}: t" if row is not None else "T"
             raise ValueError(
-                f"Record {row + 1}: the released value {label!r} of column {column!r} does not "
+                f"{where}he released value {label!r} of column {scale.column!r} does not "
                 f"stand for its original value {value!r}."
             )
         loss += cells * meaning.cost
         entropy += cells * -math.log2(scale.counts[value] / scale.mass(meaning))
         if meaning.intensity is not None:
             intensity += cells * meaning.intensity
-    return loss, entropy, (intensity if hierarchy is not None else None)
+    return loss, entropy, (intensity if scale.hierarchy is not None else None)
+
+
+def _row_measures(
+    column: str,
+    original: pl.Series,
+    released: pl.Series,
+    hierarchy: Hierarchy | None,
+    level: int | None,
+) -> tuple[float, float, float | None]:
+    counts = original.cast(pl.String).value_counts()
+    scale = ColumnScale(
+        column,
+        dict(zip(counts[counts.columns[0]].to_list(), counts["count"].to_list(), strict=True)),
+        hierarchy,
+        level,
+    )
+    pairs = (
+        pl.DataFrame({"original": original.cast(pl.String), "released": released.cast(pl.String)})
+        .with_row_index("row")
+        .group_by("original", "released")
+        .agg(pl.len().alias("cells"), pl.col("row").first())
+    )
+    return column_measures(scale, pairs.iter_rows())
 
 
 def utility_report(
@@ -273,28 +290,45 @@ def utility_report(
             f"The released table has {released.height} records, the original {original.height}: "
             "compare a release with the table it was made from, record for record."
         )
-    records = original.height
-    loss_by_column: dict[str, float] = {}
-    entropy_by_column: dict[str, float] = {}
-    intensity_by_column: dict[str, float | None] = {}
-    for column in qis:
-        loss, entropy, intensity = _column_measures(
+    sums = {
+        column: _row_measures(
             column,
             original[column],
             released[column],
             hierarchies.get(column),
             None if levels is None else levels.get(column),
         )
+        for column in qis
+    }
+    sizes = class_sizes(released, qis)["size"].to_numpy()
+    return assemble_utility(qis, hierarchies, original.height, sizes, sums, k=k, levels=levels)
+
+
+def assemble_utility(
+    qis: Sequence[str],
+    hierarchies: Mapping[str, Hierarchy],
+    records: int,
+    sizes: npt.NDArray[np.int64],
+    sums: Mapping[str, tuple[float, float, float | None]],
+    *,
+    k: int | None,
+    levels: Mapping[str, int] | None,
+) -> dict[str, Any]:
+    """The utility report from the sizes of the released classes (suppressed records left out)
+    and each column's summed loss, entropy and intensity (see `column_measures`)."""
+    loss_by_column: dict[str, float] = {}
+    entropy_by_column: dict[str, float] = {}
+    intensity_by_column: dict[str, float | None] = {}
+    for column in qis:
+        loss, entropy, intensity = sums[column]
         loss_by_column[column] = loss / records if records else 0.0
         entropy_by_column[column] = entropy
         intensity_by_column[column] = (
             None if intensity is None else (intensity / records if records else 0.0)
         )
-
-    sizes = class_sizes(released, qis)["size"]
-    released_records = int(sizes.sum()) if sizes.len() else 0
+    released_records = int(sizes.sum()) if sizes.size else 0
     suppressed = records - released_records
-    classes = sizes.len()
+    classes = int(sizes.size)
     average = released_records / classes if classes else None
     with_intensity = [value for value in intensity_by_column.values() if value is not None]
     report: dict[str, Any] = {
@@ -303,7 +337,7 @@ def utility_report(
         "classes": classes,
         "loss": sum(loss_by_column.values()) / len(qis),
         "loss_by_column": loss_by_column,
-        "discernibility": int((sizes.cast(pl.Int64) ** 2).sum()) + suppressed * records,
+        "discernibility": int((sizes.astype(np.int64) ** 2).sum()) + suppressed * records,
         "average_class_size": average,
         "normalized_average_class_size": (
             average / k if average is not None and k is not None else None

@@ -13,6 +13,8 @@ individual records, so they are left out of the classes and only counted.
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 SUPPRESSED = "*"
@@ -46,36 +48,31 @@ def class_sizes(frame: pl.DataFrame, quasi_identifiers: Sequence[str]) -> pl.Dat
     return released.group_by(list(quasi_identifiers)).agg(pl.len().alias("size")).collect()
 
 
-def risk_report(
-    frame: pl.DataFrame,
-    quasi_identifiers: Sequence[str],
-    *,
-    threshold: float = 0.2,
-    population: pl.DataFrame | None = None,
-) -> dict[str, Any]:
-    """The re-identification risks of ``frame`` as a JSON-ready dict.
-
-    ``threshold`` is the individual (prosecutor) risk above which a record counts as at risk:
-    0.2 means every record in a class of fewer than 5 records. ``population``, if given, is a
-    table with the same quasi-identifier columns, coded as in ``frame`` (e.g. the population
-    register generalised the same way); it must contain every released class.
-    """
+def _check_arguments(quasi_identifiers: Sequence[str], threshold: float) -> None:
     if not quasi_identifiers:
         raise ValueError("Name at least one quasi-identifier")
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"The risk threshold must lie between 0 and 1, not {threshold}")
-    qis = list(quasi_identifiers)
-    records = frame.height
-    classes = class_sizes(frame, qis)
-    released = int(classes["size"].sum()) if classes.height else 0
-    suppressed = records - released
 
+
+def risk_of_sizes(
+    quasi_identifiers: Sequence[str],
+    records: int,
+    sizes: npt.NDArray[np.integer[Any]],
+    *,
+    threshold: float = 0.2,
+) -> dict[str, Any]:
+    """The risk report of a table of `records` records whose released classes have `sizes`
+    (suppressed records left out), taking the released records as their own population."""
+    _check_arguments(quasi_identifiers, threshold)
+    classes = int(sizes.size)
+    released = int(sizes.sum()) if classes else 0
     report: dict[str, Any] = {
-        "quasi_identifiers": qis,
+        "quasi_identifiers": list(quasi_identifiers),
         "records": records,
-        "suppressed": suppressed,
+        "suppressed": records - released,
         "released": released,
-        "classes": classes.height,
+        "classes": classes,
         "threshold": threshold,
     }
     if released == 0:
@@ -93,29 +90,49 @@ def risk_report(
         )
         return report
 
-    sizes = classes["size"]
-    smallest = int(sizes.min())  # type: ignore[arg-type]
+    smallest = int(sizes.min())
     # A record's prosecutor risk is 1/f; "above the threshold" is strict, so with
     # threshold 0.2 a class of exactly 5 is not at risk.
-    at_risk = int(sizes.filter(1.0 / sizes > threshold).sum())
+    at_risk = int(sizes[1.0 / sizes > threshold].sum())
     uniques = int((sizes == 1).sum())
     report.update(
         smallest_class=smallest,
-        largest_class=int(sizes.max()),  # type: ignore[arg-type]
-        average_class_size=released / classes.height,
-        prosecutor={"highest": 1.0 / smallest, "average": classes.height / released},
+        largest_class=int(sizes.max()),
+        average_class_size=released / classes,
+        prosecutor={"highest": 1.0 / smallest, "average": classes / released},
         records_at_risk=at_risk,
         share_at_risk=at_risk / released,
         uniques=uniques,
         share_uniques=uniques / released,
-    )
-    if population is None:
-        report["journalist"] = {
+        journalist={
             "highest": 1.0 / smallest,
-            "average": classes.height / released,
+            "average": classes / released,
             "assumption": _SAMPLE_AS_POPULATION,
-        }
-        report["marketer"] = {"average": classes.height / released}
+        },
+        marketer={"average": classes / released},
+    )
+    return report
+
+
+def risk_report(
+    frame: pl.DataFrame,
+    quasi_identifiers: Sequence[str],
+    *,
+    threshold: float = 0.2,
+    population: pl.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The re-identification risks of ``frame`` as a JSON-ready dict.
+
+    ``threshold`` is the individual (prosecutor) risk above which a record counts as at risk:
+    0.2 means every record in a class of fewer than 5 records. ``population``, if given, is a
+    table with the same quasi-identifier columns, coded as in ``frame`` (e.g. the population
+    register generalised the same way); it must contain every released class.
+    """
+    _check_arguments(quasi_identifiers, threshold)
+    qis = list(quasi_identifiers)
+    classes = class_sizes(frame, qis)
+    report = risk_of_sizes(qis, frame.height, classes["size"].to_numpy(), threshold=threshold)
+    if population is None or not report["released"]:
         return report
 
     _check_columns(population, qis, "The population table")
@@ -139,8 +156,8 @@ def risk_report(
     ).row(0, named=True)
     report["journalist"] = {
         "highest": float(weights["highest"]),
-        "average": float(weights["records"]) / released,
+        "average": float(weights["records"]) / report["released"],
         "assumption": _POPULATION_GIVEN,
     }
-    report["marketer"] = {"average": float(weights["records"]) / released}
+    report["marketer"] = {"average": float(weights["records"]) / report["released"]}
     return report

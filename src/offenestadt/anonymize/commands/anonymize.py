@@ -31,7 +31,9 @@ from offenestadt.anonymize.hierarchy import (
     postcode_prefix,
     top_coding,
 )
+from offenestadt.anonymize.metrics import utility_report
 from offenestadt.anonymize.report import summary
+from offenestadt.anonymize.risk import risk_report
 
 # Inputs at least this large are streamed from file to file instead of read into memory.
 STREAM_BYTES = 256 * 1024 * 1024
@@ -242,34 +244,30 @@ def _hierarchies(
 
 def _full_report(
     release: Release,
-    original: pl.DataFrame,
+    table: pl.DataFrame | pl.LazyFrame,
     hierarchies: dict[str, Hierarchy],
     arguments: argparse.Namespace,
 ) -> dict[str, Any]:
+    """The release's facts with the risk before and after and the utility.
+
+    A full-domain release takes them from the combinations the search grouped the input into
+    (no second read of the records); Mondrian, which keeps the table in memory anyway, measures
+    the two tables record by record.
+    """
     report = {"input": arguments.input, "output": arguments.out, **release.report()}
     qis = list(release.quasi_identifiers)
-    released = (
-        release.table.select(qis).collect(engine="streaming")
-        if isinstance(release.table, pl.LazyFrame)
-        else release.table
+    figures = release.figures(hierarchies)
+    if figures is not None:
+        return report | figures
+    original = table.collect() if isinstance(table, pl.LazyFrame) else table
+    released = release.collect()
+    report["risk"] = {
+        "before": risk_report(original.select(qis), qis),
+        "after": risk_report(released.select(qis), qis),
+    }
+    report["utility"] = utility_report(
+        original, released, qis, hierarchies, k=release.model.k, levels=release.levels
     )
-    try:
-        from offenestadt.anonymize.risk import risk_report
-    except ImportError:  # pragma: no cover - the risk module is part of the package
-        pass
-    else:
-        report["risk"] = {
-            "before": risk_report(original.select(qis), qis),
-            "after": risk_report(released.select(qis), qis),
-        }
-    try:
-        from offenestadt.anonymize.metrics import utility_report
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        report["utility"] = utility_report(
-            original, released, qis, hierarchies, k=release.model.k, levels=release.levels
-        )
     return report
 
 
@@ -363,18 +361,11 @@ def run(arguments: argparse.Namespace) -> None:
             metric=arguments.metric,
             progress=bar,
         )
-        report: dict[str, Any] = {
-            "input": arguments.input,
-            "output": arguments.out,
-            **release.report(),
-        }
-        if arguments.report:
-            original = (
-                table
-                if isinstance(table, pl.DataFrame)
-                else table.select(release.quasi_identifiers).collect(engine="streaming")
-            )
-            report = _full_report(release, original, hierarchies, arguments)
+        report: dict[str, Any] = (
+            _full_report(release, table, hierarchies, arguments)
+            if arguments.report
+            else {"input": arguments.input, "output": arguments.out, **release.report()}
+        )
         if bar is not None:
             bar("write", 0, 1)
         _write(release, report, arguments)
