@@ -17,31 +17,31 @@ leaves out the properties it deprecates (maintainer, geocoding URI and descripti
 municipality stays in ``dct:spatial``).
 """
 
-import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time
-from enum import StrEnum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, QuerySet
-from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils import translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from offenestadt.accounts.models import Office
-from offenestadt.core.request_input import MAX_OFFSET, InputError, bounded_int
 from offenestadt.opendata.catalogue.models import (
     EU_AUTHORITY,
     Dataset,
     Distribution,
     Licence,
     Theme,
-    public_distributions,
+)
+from offenestadt.opendata.dcat import writers
+from offenestadt.opendata.dcat.pages import (
+    CataloguePage,
+    CatalogueQuery,
+    Profile,
+    catalogue_datasets,
 )
 from offenestadt.registry.models import Project
 
@@ -71,164 +71,11 @@ CATALOGUE_DESCRIPTION = {
 }
 
 
-class Profile(StrEnum):
-    """The DCAT-AP.de version a catalogue follows (see the module's docstring)."""
-
-    V2 = "2.0"
-    V3 = "3.0"
-
-
 # SHA-256 in the checksum algorithm list each version asks for.
 SHA256 = {
     Profile.V2: URIRef("http://dcat-ap.de/def/hashAlgorithms/sha/256"),
     Profile.V3: SPDX.checksumAlgorithm_sha256,
 }
-
-
-class CatalogueRequestError(ValueError):
-    """A page request the catalogue cannot answer: a bad page number or date (HTTP 400)."""
-
-
-class PageNotFoundError(LookupError):
-    """A page after the last one (HTTP 404)."""
-
-
-@dataclass(frozen=True)
-class CatalogueQuery:
-    """What a harvester asked for: a page (from 1), datasets changed since, a profile."""
-
-    page: int = 1
-    modified_since: datetime | None = None
-    profile: Profile = Profile.V2
-
-    def params(self, page: int) -> dict[str, str]:
-        """The query string of another page of the same listing."""
-        params = {"page": str(page)}
-        if self.modified_since is not None:
-            params["modified_since"] = self.modified_since.isoformat()
-        if self.profile != Profile.V2:
-            params["profile"] = self.profile.value
-        return params
-
-
-# A '+' of a time zone offset arrives as a space when the client did not encode it.
-_UNENCODED_OFFSET = re.compile(r" (\d\d(:?\d\d)?)$")
-
-
-def _parse_modified_since(value: str) -> datetime:
-    value = _UNENCODED_OFFSET.sub(r"+\1", value.strip())
-    try:
-        moment = parse_datetime(value)
-        day = None if moment is not None else parse_date(value)
-    except ValueError:
-        moment = day = None
-    if day is not None:
-        moment = datetime.combine(day, time.min)
-    if moment is None:
-        raise CatalogueRequestError(
-            "modified_since must be an ISO 8601 date or date and time, for example "
-            "2026-01-31 or 2026-01-31T12:00:00Z (encode '+' as %2B)."
-        )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
-
-
-def parse_profile(params: Mapping[str, str]) -> Profile:
-    """Read ``profile`` (the DCAT-AP.de version, 2.0 unless asked) from a query string."""
-    try:
-        return Profile(params.get("profile", Profile.V2.value).strip())
-    except ValueError:
-        choices = ", ".join(p.value for p in Profile)
-        raise CatalogueRequestError(f"profile must be one of {choices}.") from None
-
-
-def parse_query(params: Mapping[str, str]) -> CatalogueQuery:
-    """Read ``page``, ``modified_since`` and ``profile`` from a query string."""
-    raw_page = params.get("page", "1").strip() or "1"
-    try:
-        page = bounded_int(raw_page, name="page", minimum=1)
-    except InputError:
-        raise CatalogueRequestError(
-            f"page must be a whole number from 1 to {MAX_OFFSET}."
-        ) from None
-    raw_since = params.get("modified_since", "").strip()
-    return CatalogueQuery(
-        page=page,
-        modified_since=_parse_modified_since(raw_since) if raw_since else None,
-        profile=parse_profile(params),
-    )
-
-
-def page_size() -> int:
-    return settings.OPENDATA_DCAT_PAGE_SIZE
-
-
-def _last_change() -> Coalesce:
-    """When a catalogue entry last changed (its publication, if nothing changed since)."""
-    return Coalesce("modified_at", "published_at")
-
-
-def catalogue_datasets() -> QuerySet[Dataset]:
-    """The datasets of the catalogue in a fixed order, with what their RDF reads.
-
-    Five queries whatever the number of datasets: the datasets with their offices,
-    themes, keywords, distributions and published projects.
-    """
-    return (
-        Dataset.objects.in_catalogue()
-        .select_related("publisher")
-        .prefetch_related(
-            "themes",
-            "keywords",
-            public_distributions(),
-            Prefetch(
-                "projects",
-                queryset=Project.objects.published().only("pk", "slug").order_by("pk"),
-            ),
-        )
-        .order_by("pk")
-    )
-
-
-@dataclass(frozen=True)
-class CataloguePage:
-    query: CatalogueQuery
-    size: int
-    total: int
-    datasets: list[Dataset]
-    # When anything in the whole catalogue last changed (None: it is empty).
-    modified: datetime | None
-
-    @property
-    def last(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
-
-
-def catalogue_page(query: CatalogueQuery, *, size: int | None = None) -> CataloguePage:
-    """One page of the catalogue in seven queries; PageNotFoundError after the last page.
-
-    ``modified_since`` keeps the datasets changed at or after that moment (a change
-    of a file counts: it touches its dataset).
-    """
-    size = max(1, size or page_size())
-    datasets = catalogue_datasets()
-    if query.modified_since is not None:
-        datasets = datasets.alias(last_change=_last_change()).filter(
-            last_change__gte=query.modified_since
-        )
-    total = datasets.count()
-    modified = (
-        Dataset.objects.in_catalogue().aggregate(modified=Max(_last_change())).get("modified")
-    )
-    start = (query.page - 1) * size
-    page = CataloguePage(query=query, size=size, total=total, datasets=[], modified=modified)
-    if query.page > page.last:
-        raise PageNotFoundError(
-            f"There is no page {query.page}: the catalogue has {page.last} page(s) "
-            f"of {size} datasets."
-        )
-    return replace(page, datasets=list(datasets[start : start + size]))
 
 
 # --- Addresses ----------------------------------------------------------------------------
@@ -278,27 +125,38 @@ def _date(day: date) -> Literal:
     return Literal(day.isoformat(), datatype=XSD.date)
 
 
+# The prefixes the catalogue uses (JSON-LD's context).
+PREFIXES = {
+    "rdf": str(RDF),
+    "dcat": str(DCAT),
+    "dct": str(DCTERMS),
+    "foaf": str(FOAF),
+    "dcatde": str(DCATDE),
+    "vcard": str(VCARD),
+    "spdx": str(SPDX),
+    "hydra": str(HYDRA),
+    "xsd": str(XSD),
+}
+
+
 def new_graph() -> Graph:
-    """An empty graph that knows only the prefixes the catalogue uses (JSON-LD's context)."""
+    """An empty graph that knows only the prefixes the catalogue uses."""
     graph = Graph(bind_namespaces="core")
-    for prefix, namespace in (
-        ("dcat", DCAT),
-        ("dct", DCTERMS),
-        ("foaf", FOAF),
-        ("dcatde", DCATDE),
-        ("vcard", VCARD),
-        ("spdx", SPDX),
-        ("hydra", HYDRA),
-        ("xsd", XSD),
-    ):
-        graph.bind(prefix, namespace, replace=True)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, Namespace(namespace), replace=True)
     return graph
 
 
-class _CatalogueBuilder:
-    """Writes one page into a graph; IRIs are absolute addresses of this site."""
+# The absolute address of another page of the same listing.
+PageLink = Callable[[CatalogueQuery], str]
 
-    def __init__(self, graph: Graph, absolute_uri: Callable[[str], str], profile: Profile):
+
+class _CatalogueBuilder:
+    """Writes one page's triples; IRIs are absolute addresses of this site."""
+
+    def __init__(
+        self, graph: writers.Triples, absolute_uri: Callable[[str], str], profile: Profile
+    ):
         self.graph = graph
         self.absolute_uri = absolute_uri
         self.profile = profile
@@ -483,7 +341,7 @@ class _CatalogueBuilder:
             return Literal(f"{size}.0", datatype=XSD.decimal)
         return Literal(str(size), datatype=XSD.nonNegativeInteger)
 
-    def paging(self, page: CataloguePage, page_link: Callable[[int], str]) -> None:
+    def paging(self, page: CataloguePage, page_link: PageLink) -> None:
         """Hydra paging as ckanext-dcat writes and reads it, and as Hydra now names it.
 
         ckanext-dcat (GovData) follows ``hydra:next`` or ``hydra:nextPage`` of the
@@ -492,44 +350,51 @@ class _CatalogueBuilder:
         IRI. One node serves them all: the deprecated ``…Page`` properties as strings
         (as ckanext-dcat writes them), their successors as IRIs.
         """
-        number = page.query.page
-        view = URIRef(page_link(number))
+        view = URIRef(page_link(page.query))
         self.add(view, RDF.type, HYDRA.PagedCollection)
         self.add(view, RDF.type, HYDRA.PartialCollectionView)
         self.add(self.catalogue, HYDRA.view, view)
         self.add(view, HYDRA.totalItems, Literal(page.total, datatype=XSD.integer))
         self.add(view, HYDRA.itemsPerPage, Literal(page.size, datatype=XSD.integer))
-        links = {
-            (HYDRA.first, HYDRA.firstPage): 1,
-            (HYDRA.last, HYDRA.lastPage): page.last,
-            (HYDRA.next, HYDRA.nextPage): number + 1 if number < page.last else None,
-            (HYDRA.previous, HYDRA.previousPage): number - 1 if number > 1 else None,
+        properties = {
+            "first": (HYDRA.first, HYDRA.firstPage),
+            "last": (HYDRA.last, HYDRA.lastPage),
+            "next": (HYDRA.next, HYDRA.nextPage),
+            "previous": (HYDRA.previous, HYDRA.previousPage),
         }
-        for (current, deprecated), target in links.items():
+        for name, target in page.links.items():
             if target is not None:
+                current, deprecated = properties[name]
                 self.add(view, current, URIRef(page_link(target)))
                 self.add(view, deprecated, Literal(page_link(target)))
 
 
-def catalogue_graph(
-    page: CataloguePage,
-    *,
-    absolute_uri: Callable[[str], str],
-    page_link: Callable[[int], str],
-) -> Graph:
-    """The page as an RDF graph.
+def catalogue_triples(
+    page: CataloguePage, *, absolute_uri: Callable[[str], str], page_link: PageLink
+) -> writers.Triples:
+    """The page's triples.
 
     ``absolute_uri`` turns a path of this site into an absolute address;
     ``page_link`` gives the absolute address of another page of the same listing.
     """
-    graph = new_graph()
+    triples = writers.Triples()
     # Addresses of the German pages, whatever language the harvester asked for.
     with translation.override(settings.LANGUAGE_CODE):
-        builder = _CatalogueBuilder(graph, absolute_uri, page.query.profile)
+        builder = _CatalogueBuilder(triples, absolute_uri, page.query.profile)
         builder.catalogue_node(page)
         for dataset in page.datasets:
             builder.dataset(dataset)
         builder.paging(page, page_link)
+    return triples
+
+
+def catalogue_graph(
+    page: CataloguePage, *, absolute_uri: Callable[[str], str], page_link: PageLink
+) -> Graph:
+    """The page as an rdflib graph (what the documents are tested against)."""
+    graph = new_graph()
+    for triple in catalogue_triples(page, absolute_uri=absolute_uri, page_link=page_link):
+        graph.add(triple)
     return graph
 
 
@@ -538,16 +403,16 @@ def catalogue_dataset(name: str) -> Dataset | None:
     return catalogue_datasets().filter(name=name).first()
 
 
-def dataset_graph(
+def dataset_triples(
     dataset: Dataset, *, absolute_uri: Callable[[str], str], profile: Profile
-) -> Graph:
+) -> writers.Triples:
     """One dataset's record, as CKAN's DCAT extension serves it at /dataset/<name>.<format>:
     the dataset with its distributions, publisher and contact point, linked from the
     catalogue it belongs to."""
-    graph = new_graph()
+    triples = writers.Triples()
     with translation.override(settings.LANGUAGE_CODE):
-        _CatalogueBuilder(graph, absolute_uri, profile).dataset(dataset)
-    return graph
+        _CatalogueBuilder(triples, absolute_uri, profile).dataset(dataset)
+    return triples
 
 
 @dataclass(frozen=True)
@@ -562,9 +427,16 @@ FORMATS = {
     "rdfxml": RdfFormat("application/rdf+xml", "pretty-xml", "rdf"),
     "jsonld": RdfFormat("application/ld+json", "json-ld", "jsonld"),
 }
+WRITERS = {"turtle": writers.turtle, "pretty-xml": writers.rdfxml, "json-ld": writers.jsonld}
 
 
 def serialize(graph: Graph, rdf_format: RdfFormat) -> bytes:
+    """rdflib's serialisation of a graph (the reference the fast documents are tested against)."""
     if rdf_format.rdflib_format == "json-ld":
         return graph.serialize(format="json-ld", auto_compact=True, encoding="utf-8")
     return graph.serialize(format=rdf_format.rdflib_format, encoding="utf-8")
+
+
+def document(triples: writers.Triples, rdf_format: RdfFormat) -> bytes:
+    """The triples in a format, written without building a graph."""
+    return WRITERS[rdf_format.rdflib_format](triples, PREFIXES)

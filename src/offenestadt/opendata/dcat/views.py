@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from offenestadt.core.errors import answers_input_errors
 from offenestadt.opendata.dcat import graph as dcat
+from offenestadt.opendata.dcat import pages
 
 # What /catalog answers to an Accept header, by preference when the client has none:
 # Turtle first (the DCAT-AP.de reference examples' format). Other names of the same
@@ -35,19 +36,21 @@ def _unreadable(request: HttpRequest, message: str) -> HttpResponse:
 
 def _catalogue(request: HttpRequest, rdf_format: dcat.RdfFormat) -> HttpResponse:
     try:
-        query = dcat.parse_query(request.GET)
-        page = dcat.catalogue_page(query)
-    except dcat.CatalogueRequestError as error:
+        query = pages.parse_query(request.GET)
+        page = pages.catalogue_page(query)
+    except pages.CatalogueRequestError as error:
         return _error(400, str(error))
-    except dcat.PageNotFoundError as error:
+    except pages.PageNotFoundError as error:
         return _error(404, str(error))
 
-    def page_link(number: int) -> str:
-        return request.build_absolute_uri(f"{request.path}?{urlencode(query.params(number))}")
+    def page_link(target: pages.CatalogueQuery) -> str:
+        return request.build_absolute_uri(f"{request.path}?{urlencode(target.params())}")
 
-    graph = dcat.catalogue_graph(page, absolute_uri=request.build_absolute_uri, page_link=page_link)
+    triples = dcat.catalogue_triples(
+        page, absolute_uri=request.build_absolute_uri, page_link=page_link
+    )
     return HttpResponse(
-        dcat.serialize(graph, rdf_format),
+        dcat.document(triples, rdf_format),
         content_type=f"{rdf_format.media_type}; charset=utf-8",
     )
 
@@ -82,15 +85,17 @@ def catalog_jsonld(request: HttpRequest) -> HttpResponse:
 
 def _dataset(request: HttpRequest, name: str, rdf_format: dcat.RdfFormat) -> HttpResponse:
     try:
-        profile = dcat.parse_profile(request.GET)
-    except dcat.CatalogueRequestError as error:
+        profile = pages.parse_profile(request.GET)
+    except pages.CatalogueRequestError as error:
         return _error(400, str(error))
     dataset = dcat.catalogue_dataset(name)
     if dataset is None:
         return _error(404, f"There is no dataset named {name!r} in the catalogue.")
-    graph = dcat.dataset_graph(dataset, absolute_uri=request.build_absolute_uri, profile=profile)
+    triples = dcat.dataset_triples(
+        dataset, absolute_uri=request.build_absolute_uri, profile=profile
+    )
     return HttpResponse(
-        dcat.serialize(graph, rdf_format),
+        dcat.document(triples, rdf_format),
         content_type=f"{rdf_format.media_type}; charset=utf-8",
     )
 

@@ -3,28 +3,24 @@
 The shapes, ontologies and vocabularies are shipped in data/dcat-ap-de (origin and licences
 in its SOURCE.md); the EU code lists are not there, so the few entries the catalogue uses are
 added as stubs (``skos:inScheme`` of each code), as GovData's validator would find them
-in the imported lists. The demo is loaded once for the module; each test's changes are
-rolled back.
+in the imported lists. The demo is loaded once for the module (conftest); each test's
+changes are rolled back.
 """
 
 import functools
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from pyshacl import validate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
-from offenestadt.accounts.models import Office, User
-from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.opendata.catalogue import services
 from offenestadt.opendata.catalogue.models import (
     EU_AUTHORITY,
@@ -35,7 +31,18 @@ from offenestadt.opendata.catalogue.models import (
     Theme,
 )
 from offenestadt.opendata.catalogue.services import MEDIA_TYPES
+from offenestadt.opendata.dcat import graph as dcat
+from offenestadt.opendata.dcat import pages
 from offenestadt.opendata.dcat.graph import DCATDE, HYDRA, SPDX
+from offenestadt.opendata.dcat.tests.support import (
+    add_dataset,
+    byte_sizes,
+    datasets_in,
+    fetch,
+    iri,
+    local,
+    paging_node,
+)
 from offenestadt.opendata.tests.pipeline_support import check_files
 
 REFERENCE = Path(__file__).parent / "data" / "dcat-ap-de"
@@ -139,95 +146,6 @@ def shacl_results(data: Graph, profile: str) -> dict[str, list[str]]:
             f"{report.value(result, SH.resultMessage)}"
         )
     return results
-
-
-# --- The demo, once for the module ---------------------------------------------------------
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """The demo catalogue (two datasets with CSV files and the infrastructure register's) for
-    every test of this module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo_content()
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def admin(db) -> User:
-    return User.objects.get(username="admin")
-
-
-def add_dataset(admin: User, name: str, *, publish: bool = True, **fields) -> Dataset:
-    """A dataset with an external address, published unless told otherwise."""
-    office = fields.pop("publisher", None) or Office.objects.earliest("pk")
-    dataset = Dataset(
-        name=name,
-        title=fields.pop("title", f"Datensatz {name}"),
-        description=fields.pop("description", f"Beschreibung von {name}."),
-        publisher=office,
-        contact_name=office.name,
-        contact_email=office.email or "daten@example.org",
-        **fields,
-    )
-    services.dataset_save(
-        actor=admin, dataset=dataset, projects=[], themes=[Theme.GOVE], keywords=["Test"]
-    )
-    services.distribution_save(
-        actor=admin,
-        distribution=Distribution(
-            dataset=dataset,
-            title=f"{name} als JSON",
-            access_url=f"https://example.org/api/{name}.json",
-            format="JSON",
-        ),
-    )
-    if publish:
-        services.dataset_publish(actor=admin, dataset=dataset)
-    return dataset
-
-
-def fetch(path: str, client: Client | None = None, **headers) -> Graph:
-    response = (client or Client()).get(path, **headers)
-    assert response.status_code == 200, response.content
-    media_type = response["Content-Type"].split(";")[0]
-    return Graph().parse(data=response.content, format=media_type)
-
-
-def paging_node(graph: Graph) -> URIRef:
-    (node,) = graph.subjects(RDF.type, HYDRA.PagedCollection)
-    assert isinstance(node, URIRef)
-    return node
-
-
-def next_page(graph: Graph) -> str | None:
-    """What ckanext-dcat's RDFParser.next_page (GovData's harvester) reads."""
-    for node in graph.subjects(RDF.type, HYDRA.PagedCollection):
-        for value in graph.objects(node, HYDRA.next):
-            return str(value)
-        for value in graph.objects(node, HYDRA.nextPage):
-            return str(value)
-    return None
-
-
-def local(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}" if parts.query else parts.path
-
-
-def datasets_in(graph: Graph) -> list[URIRef]:
-    return sorted(
-        node for node in graph.subjects(RDF.type, DCAT.Dataset) if isinstance(node, URIRef)
-    )
-
-
-def byte_sizes(graph: Graph) -> set[Literal]:
-    return {size for size in graph.objects(None, DCAT.byteSize) if isinstance(size, Literal)}
-
-
-def iri(dataset: Dataset) -> URIRef:
-    return URIRef(f"http://testserver{dataset.get_absolute_url()}")
 
 
 # --- Validity ----------------------------------------------------------------------------
@@ -379,84 +297,6 @@ def test_modified_since_lists_what_changed_at_or_after(admin):
     assert datasets_in(fetch(f"/catalog.ttl?modified_since={later}")) == []
 
 
-# --- Paging ------------------------------------------------------------------------------
-
-
-def test_the_next_links_reach_every_dataset_exactly_once(admin, settings):
-    settings.OPENDATA_DCAT_PAGE_SIZE = 2
-    for name in ("eins", "zwei"):
-        add_dataset(admin, name)
-    in_catalogue = sorted(iri(d) for d in Dataset.objects.in_catalogue())
-    assert len(in_catalogue) == 5
-
-    seen: list[URIRef] = []
-    url: str | None = "http://testserver/catalog"
-    pages = []
-    while url:
-        graph = fetch(local(url))
-        pages.append(graph)
-        node = paging_node(graph)
-        assert (node, RDF.type, HYDRA.PartialCollectionView) in graph
-        assert graph.value(node, HYDRA.totalItems) == Literal(5)
-        assert graph.value(node, HYDRA.itemsPerPage) == Literal(2)
-        assert graph.value(node, HYDRA.lastPage) == Literal("http://testserver/catalog?page=3")
-        assert str(graph.value(node, HYDRA.nextPage) or "") == str(
-            graph.value(node, HYDRA.next) or ""
-        )
-        seen += datasets_in(graph)
-        url = next_page(graph)
-    assert len(pages) == 3
-    assert sorted(seen) == in_catalogue
-    assert len(set(seen)) == len(seen)
-    assert [len(datasets_in(page)) for page in pages] == [2, 2, 1]
-    second = paging_node(pages[1])
-    assert pages[1].value(second, HYDRA.previous) == URIRef("http://testserver/catalog?page=1")
-    assert pages[1].value(second, HYDRA.first) == URIRef("http://testserver/catalog?page=1")
-    assert pages[0].value(paging_node(pages[0]), HYDRA.previous) is None
-
-
-def test_paging_keeps_the_filter_and_the_format(admin, settings):
-    settings.OPENDATA_DCAT_PAGE_SIZE = 1
-    graph = fetch("/catalog.rdf?modified_since=2000-01-01&profile=3.0")
-    following = next_page(graph)
-    assert following is not None
-    assert following.startswith("http://testserver/catalog.rdf?page=2&modified_since=2000-01-01")
-    assert following.endswith("&profile=3.0")
-    assert len(datasets_in(fetch(local(following)))) == 1
-
-
-@pytest.mark.parametrize(
-    ("query", "status", "says"),
-    [
-        ("page=0", 400, "page"),
-        ("page=-1", 400, "page"),
-        ("page=zwei", 400, "page"),
-        ("page=3", 404, "no page 3"),
-        ("modified_since=gestern", 400, "modified_since"),
-        ("modified_since=2026-13-01", 400, "modified_since"),
-        ("profile=4.0", 400, "profile"),
-    ],
-)
-def test_a_bad_request_gets_a_clear_answer(db, query, status, says):
-    response = Client().get(f"/catalog.ttl?{query}")
-    assert response.status_code == status
-    assert response["Content-Type"].startswith("text/plain")
-    assert says in response.content.decode()
-
-
-def test_a_page_costs_the_same_queries_however_many_datasets_it_holds(
-    admin, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(7):
-        small = Client().get("/catalog.ttl")
-    for number in range(6):
-        add_dataset(admin, f"mehr-{number}")
-    with django_assert_max_num_queries(7):
-        large = Client().get("/catalog.ttl")
-    assert len(datasets_in(Graph().parse(data=large.content, format="turtle"))) == 9
-    assert small.status_code == large.status_code == 200
-
-
 # --- Formats -----------------------------------------------------------------------------
 
 
@@ -482,6 +322,30 @@ def test_the_three_formats_hold_the_same_graph(db):
     for _, graph in graphs.values():
         assert isomorphic(_without_page_addresses(graph), _without_page_addresses(turtle))
         assert len(datasets_in(graph)) == 3
+
+
+@pytest.mark.parametrize("rdf_format", ["turtle", "rdfxml", "jsonld"])
+@pytest.mark.parametrize("query", ["", "?profile=3.0", "?page=2", "?since=1"])
+def test_a_page_parses_back_to_the_graph_rdflib_would_write(admin, settings, rdf_format, query):
+    """The documents are written without rdflib: each must read as rdflib's own output."""
+    settings.OPENDATA_DCAT_PAGE_SIZE = 2
+    add_dataset(admin, "sonderzeichen", title='Zeichen: "<&>" \\ \n\t ä', licence=Licence.CC_BY)
+    chosen = dcat.FORMATS[rdf_format]
+    response = Client().get(f"/catalog.{chosen.extension}{query}")
+    assert response.status_code == 200
+    served = Graph().parse(data=response.content, format=chosen.media_type)
+    request = RequestFactory().get(f"/catalog.{chosen.extension}{query}")
+    page = pages.catalogue_page(pages.parse_query(request.GET))
+
+    def page_link(target: pages.CatalogueQuery) -> str:
+        return request.build_absolute_uri(f"{request.path}?{urlencode(target.params())}")
+
+    reference = dcat.catalogue_graph(
+        page, absolute_uri=request.build_absolute_uri, page_link=page_link
+    )
+    written = Graph().parse(data=dcat.serialize(reference, chosen), format=chosen.media_type)
+    assert len(served) == len(written) > 50
+    assert isomorphic(served, written)
 
 
 @pytest.mark.parametrize(
