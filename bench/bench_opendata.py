@@ -1,90 +1,23 @@
-"""The open data portal with 10,000 datasets: CKAN package_search and the DCAT catalogue
-as harvesters call them, median and p95 latency of whole requests."""
+"""The open data portal at the scale data set (10,000 datasets): CKAN package_search and the
+DCAT catalogue as harvesters call them, median and p95 latency of whole requests, and a
+whole harvest of the catalogue by its next links (keyset cursors)."""
 
-import os
-import random
 import statistics
+import time
+from urllib.parse import urlsplit
 
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
-from run import Figure, p95, timings
+from rdflib import Graph
+from rdflib.namespace import DCAT, RDF
+from run import Figure, p95, scale_data_set, timings
 
-from offenestadt.accounts.models import Office
-from offenestadt.opendata.catalogue.models import Frequency, Licence, Theme
-from offenestadt.opendata.models import Dataset, DatasetTheme, Distribution, Keyword
+from offenestadt.opendata.dcat.graph import HYDRA
+from offenestadt.opendata.models import Dataset
 
-DATASETS = int(os.environ.get("BENCH_OPENDATA_DATASETS", "10000"))
 REPEAT = 40
-WORDS = [
-    "Bäume",
-    "Parks",
-    "Radwege",
-    "Haushalt",
-    "Wahlen",
-    "Schulen",
-    "Kitas",
-    "Lärm",
-    "Luftqualität",
-    "Parkplätze",
-    "Baustellen",
-    "Bevölkerung",
-    "Gewässer",
-    "Spielplätze",
-    "Haltestellen",
-    "Friedhöfe",
-    "Denkmäler",
-    "Sportstätten",
-    "Müll",
-    "Energie",
-]
-
-
-def _catalogue() -> None:
-    """Datasets written in bulk: the benchmark measures reading, not the services."""
-    generator = random.Random(11)
-    # Descriptions draw on a larger vocabulary, so a search word matches a few per cent.
-    vocabulary = [*WORDS, *(f"begriff{n}" for n in range(2000))]
-    offices = [
-        Office.objects.create(slug=f"bench-amt-{n}", name=f"Benchmark-Amt {n}") for n in range(12)
-    ]
-    now = timezone.now()
-    datasets = Dataset.objects.bulk_create(
-        Dataset(
-            name=f"datensatz-{n}",
-            title=f"{generator.choice(WORDS)} in der Stadt {n}",
-            description=" ".join(generator.choices(vocabulary, k=30)),
-            publisher=generator.choice(offices),
-            contact_name="Benchmark",
-            contact_email="bench@example.org",
-            licence=generator.choice(list(Licence)),
-            frequency=generator.choice(list(Frequency)),
-            published_at=now,
-            modified_at=now,
-        )
-        for n in range(DATASETS)
-    )
-    themes = list(Theme)
-    DatasetTheme.objects.bulk_create(
-        DatasetTheme(dataset=d, theme=t) for d in datasets for t in generator.sample(themes, 2)
-    )
-    Keyword.objects.bulk_create(
-        Keyword(dataset=d, name=w) for d in datasets for w in generator.sample(WORDS, 3)
-    )
-    Distribution.objects.bulk_create(
-        Distribution(
-            dataset=d,
-            title=d.title,
-            access_url=f"https://daten.example.org/{d.name}.{fmt.lower()}",
-            format=fmt,
-            byte_size=generator.randrange(1_000, 10_000_000),
-        )
-        for d in datasets
-        for fmt in generator.sample(["CSV", "JSON", "XLSX", "GEOJSON"], 2)
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
+SEARCH = "/api/3/action/package_search"
+FACETS = 'facet.field=["organization","groups","tags","res_format","license_id"]'
 
 
 def _figures(name: str, client: Client, path: str) -> list[Figure]:
@@ -96,22 +29,62 @@ def _figures(name: str, client: Client, path: str) -> list[Figure]:
     ]
 
 
-def run() -> list[Figure]:
-    _catalogue()
-    client = Client(HTTP_HOST="localhost")
-    search = "/api/3/action/package_search"
-    facets = 'facet.field=["organization","groups","tags","res_format","license_id"]'
+def _next(graph: Graph) -> str | None:
+    """The next page's address, as ckanext-dcat (GovData's harvester) reads it."""
+    for view in graph.subjects(RDF.type, HYDRA.PagedCollection):
+        for value in graph.objects(view, HYDRA.next):
+            return str(value)
+    return None
+
+
+def _harvest(client: Client) -> list[Figure]:
+    """Every page of the catalogue in Turtle, following the next links as a harvester does."""
+    times: list[float] = []
+    datasets: set[object] = set()
+    url: str | None = "/catalog.ttl"
+    while url:
+        parts = urlsplit(url)
+        started = time.perf_counter()
+        response = client.get(f"{parts.path}?{parts.query}" if parts.query else parts.path)
+        times.append(time.perf_counter() - started)
+        graph = Graph().parse(data=response.content, format="turtle")
+        datasets.update(graph.subjects(RDF.type, DCAT.Dataset))
+        url = _next(graph)
+    assert len(datasets) == Dataset.objects.in_catalogue().count(), len(datasets)
     return [
-        *_figures(f"package_search, {DATASETS} datasets, defaults", client, search),
-        *_figures("package_search q=Bäume", client, f"{search}?q=Bäume"),
-        *_figures("package_search q=Bäume, 5 facets", client, f"{search}?q=Bäume&{facets}"),
+        Figure("opendata", "DCAT harvest by next links: pages", len(times), "pages"),
+        Figure("opendata", "DCAT harvest: all page requests", sum(times), "s"),
+        Figure("opendata", "DCAT harvest pages: median", statistics.median(times) * 1000, "ms"),
+        Figure("opendata", "DCAT harvest pages: p95", p95(times) * 1000, "ms"),
+    ]
+
+
+def run() -> list[Figure]:
+    scale_data_set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    client = Client(HTTP_HOST="localhost")
+    datasets = Dataset.objects.in_catalogue().count()
+    middle = (
+        Dataset.objects.in_catalogue().order_by("pk").values_list("pk", flat=True)[datasets // 2]
+    )
+    return [
+        Figure("opendata", "datasets in the catalogue", datasets, "datasets"),
+        *_figures("package_search, defaults", client, SEARCH),
+        *_figures("package_search, 5 facets", client, f"{SEARCH}?{FACETS}"),
+        *_figures("package_search q=Bäume, 5 facets", client, f"{SEARCH}?q=Bäume&{FACETS}"),
         *_figures(
-            "package_search fq=groups:envi, rows=100",
+            "package_search fq=groups:envi, rows=100", client, f"{SEARCH}?fq=groups:envi&rows=100"
+        ),
+        *_figures("DCAT page 1, Turtle (100 datasets)", client, "/catalog.ttl"),
+        *_figures("DCAT page 1, RDF/XML", client, "/catalog.rdf"),
+        *_figures("DCAT page 1, JSON-LD", client, "/catalog.jsonld"),
+        *_figures("DCAT mid-catalogue by cursor, Turtle", client, f"/catalog.ttl?since={middle}"),
+        *_figures(
+            "DCAT numbered page in the middle, Turtle",
             client,
-            f"{search}?fq=groups:envi&rows=100",
+            f"/catalog.ttl?page={max(1, datasets // 200)}",
         ),
-        *_figures("DCAT catalogue page 1 (Turtle, 100 datasets)", client, "/catalog.ttl"),
-        *_figures(
-            "DCAT catalogue page 50 (Turtle)", client, f"/catalog.ttl?page={DATASETS // 200}"
-        ),
+        *_harvest(client),
     ]
