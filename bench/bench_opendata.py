@@ -1,6 +1,10 @@
 """The open data portal at the scale data set (10,000 datasets): CKAN package_search and the
 DCAT catalogue as harvesters call them, median and p95 latency of whole requests, and a
-whole harvest of the catalogue by its next links (keyset cursors)."""
+whole harvest of the catalogue by its next links (keyset cursors).
+
+BENCH_ONLY=opendata runs just this module; BENCH_SCALE=0 with DATABASE_URL measures a kept,
+seeded database.
+"""
 
 import statistics
 import time
@@ -10,22 +14,33 @@ from django.db import connection
 from django.test import Client
 from rdflib import Graph
 from rdflib.namespace import DCAT, RDF
-from run import Figure, p95, scale_data_set, timings
+from run import Figure, p95, timings
 
 from offenestadt.opendata.dcat.graph import HYDRA
 from offenestadt.opendata.models import Dataset
 
 REPEAT = 40
 SEARCH = "/api/3/action/package_search"
+# Issue 18: harvest pages and searches at 10,000 datasets.
+PAGE_GOAL_MS = 100
+SEARCH_GOAL_MS = 50
 FACETS = 'facet.field=["organization","groups","tags","res_format","license_id"]'
 
 
-def _figures(name: str, client: Client, path: str) -> list[Figure]:
+def _figures(name: str, client: Client, path: str, goal_ms: float | None = None) -> list[Figure]:
     assert client.get(path).status_code == 200, path
     times = timings(lambda: client.get(path), repeat=REPEAT)
+    slowest = p95(times) * 1000
     return [
         Figure("opendata", f"{name}: median", statistics.median(times) * 1000, "ms"),
-        Figure("opendata", f"{name}: p95", p95(times) * 1000, "ms"),
+        Figure(
+            "opendata",
+            f"{name}: p95",
+            slowest,
+            "ms",
+            goal="" if goal_ms is None else f"< {goal_ms:g}",
+            met=None if goal_ms is None else slowest < goal_ms,
+        ),
     ]
 
 
@@ -60,7 +75,7 @@ def _harvest(client: Client) -> list[Figure]:
 
 
 def run() -> list[Figure]:
-    scale_data_set()
+    # The scale data set is seeded by run.py (BENCH_SCALE=0 measures a kept database).
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -72,15 +87,22 @@ def run() -> list[Figure]:
     return [
         Figure("opendata", "datasets in the catalogue", datasets, "datasets"),
         *_figures("package_search, defaults", client, SEARCH),
-        *_figures("package_search, 5 facets", client, f"{SEARCH}?{FACETS}"),
-        *_figures("package_search q=Bäume, 5 facets", client, f"{SEARCH}?q=Bäume&{FACETS}"),
+        *_figures("package_search, 5 facets", client, f"{SEARCH}?{FACETS}", SEARCH_GOAL_MS),
+        *_figures(
+            "package_search q=Bäume, 5 facets", client, f"{SEARCH}?q=Bäume&{FACETS}", SEARCH_GOAL_MS
+        ),
         *_figures(
             "package_search fq=groups:envi, rows=100", client, f"{SEARCH}?fq=groups:envi&rows=100"
         ),
-        *_figures("DCAT page 1, Turtle (100 datasets)", client, "/catalog.ttl"),
-        *_figures("DCAT page 1, RDF/XML", client, "/catalog.rdf"),
-        *_figures("DCAT page 1, JSON-LD", client, "/catalog.jsonld"),
-        *_figures("DCAT mid-catalogue by cursor, Turtle", client, f"/catalog.ttl?since={middle}"),
+        *_figures("DCAT page 1, Turtle (100 datasets)", client, "/catalog.ttl", PAGE_GOAL_MS),
+        *_figures("DCAT page 1, RDF/XML", client, "/catalog.rdf", PAGE_GOAL_MS),
+        *_figures("DCAT page 1, JSON-LD", client, "/catalog.jsonld", PAGE_GOAL_MS),
+        *_figures(
+            "DCAT mid-catalogue by cursor, Turtle",
+            client,
+            f"/catalog.ttl?since={middle}",
+            PAGE_GOAL_MS,
+        ),
         *_figures(
             "DCAT numbered page in the middle, Turtle",
             client,
