@@ -13,9 +13,14 @@ Runs without Django (`python bench/bench_anonymize.py`, or through bench/run.py)
   whole command and `anonymize(...)` on the table in memory, each in a fresh process, with its
   wall time and peak memory (ru_maxrss of that very process, from os.wait4). The floor at that
   size and the number of distinct quasi-identifier combinations are printed too.
+* The report (issue 18): the whole command without and with `--report` (risk before and after,
+  utility), alternating, medians of BENCH_ANONYMIZE_REPORT_REPEAT runs (default 3) of the wall
+  time and of the process's peak memory, and their ratio. Goals at 10M rows: with the report at
+  most 1.2 times the time without, and a peak under 1 GB.
 
 BENCH_ANONYMIZE_MAX_ROWS (default: 10 000 000) skips the scaled sets above that many rows;
-BENCH_ANONYMIZE_REPEAT (default 5) sets the runs per Adult figure.
+BENCH_ANONYMIZE_SIZES (e.g. 200000) measures other scaled sizes instead of 1M and 10M, for a
+quick run; BENCH_ANONYMIZE_REPEAT (default 5) sets the runs per Adult figure.
 """
 
 from __future__ import annotations
@@ -62,6 +67,9 @@ MODELS: dict[str, tuple[list[str], dict[str, object]]] = {
     ),
 }
 SCALED_MODELS = ("k=5, 0 %", "k=5, 2 %")
+# Issue 18: the report costs at most this share of time more, and the peak stays below this.
+REPORT_TIME_RATIO = 1.2
+REPORT_PEAK_BYTES = 1e9
 
 # ARX, measured for the issue on a machine like ours (the anchor).
 ARX_WHOLE_PROCESS_RATIO = {"k=5, 0 %": 14.6, "k=5, 2 %": 14.2}
@@ -136,7 +144,9 @@ def floor(path: Path) -> tuple[float, int, int]:
     return seconds, peak, int(out)
 
 
-def command_argv(source: Path, target: Path, options: list[str]) -> list[str | Path]:
+def command_argv(
+    source: Path, target: Path, options: list[str], report: Path | None = None
+) -> list[str | Path]:
     argv: list[str | Path] = [
         command_path(),
         "anonymize",
@@ -146,7 +156,8 @@ def command_argv(source: Path, target: Path, options: list[str]) -> list[str | P
     ]
     for column in QUASI_IDENTIFIERS:
         argv += ["--hierarchy", f"{column}={ADULT_DIR / f'adult_hierarchy_{column}.csv'}"]
-    return [*argv, *options, "--out", target]
+    argv += [*options, "--out", target]
+    return [*argv, "--report", report] if report else argv
 
 
 def warm(
@@ -217,6 +228,11 @@ def generate_scaled(adult_csv: Path, rows: int, target: Path, *, seed: int = SEE
 
 def _max_rows() -> int:
     return int(os.environ.get("BENCH_ANONYMIZE_MAX_ROWS", str(max(SIZES))))
+
+
+def _sizes() -> tuple[int, ...]:
+    given = os.environ.get("BENCH_ANONYMIZE_SIZES", "")
+    return tuple(int(part) for part in given.split(",") if part.strip()) or SIZES
 
 
 def _median(values: Sequence[float]) -> float:
@@ -294,11 +310,11 @@ def run() -> list[Figure]:
                     )
                 )
 
-        for rows in SIZES:
+        for rows in _sizes():
             if rows > _max_rows():
                 verdicts.append(f"{rows:,} rows: skipped (BENCH_ANONYMIZE_MAX_ROWS)")
                 continue
-            label = f"anonymize {rows // 1_000_000}M rows"
+            label = f"anonymize {rows / 1e6:g}M rows"
             source = work / f"adult-{rows}.csv"
             started = time.perf_counter()
             combinations = generate_scaled(adult, rows, source)
@@ -313,7 +329,9 @@ def run() -> list[Figure]:
             ]
             for name in SCALED_MODELS:
                 options, keywords = MODELS[name]
-                seconds, peak, _ = measure(command_argv(source, out, options))
+                seconds, peak, report_figures = _with_and_without_report(
+                    label, name, rows, source, work, options
+                )
                 warm_times, warm_peak, _ = warm(source, keywords, 1)
                 figures += [
                     Figure(label, f"{name}: command, whole process", seconds, "s"),
@@ -325,7 +343,10 @@ def run() -> list[Figure]:
                     Figure(
                         label, f"{name}: peak memory, read + anonymize()", warm_peak / 1e6, "MB"
                     ),
+                    *report_figures,
                 ]
+                if (rows, name) not in ARX_WARM_SECONDS:
+                    continue
                 verdicts.append(
                     _verdict(
                         f"{rows:,} rows {name}: anonymize()",
@@ -360,6 +381,55 @@ def run() -> list[Figure]:
     for line in verdicts:
         print("  " + line)
     return figures
+
+
+def _with_and_without_report(
+    label: str, name: str, rows: int, source: Path, work: Path, options: list[str]
+) -> tuple[float, int, list[Figure]]:
+    """The command without and with --report, alternating: medians of seconds and peak bytes.
+
+    Returns the median seconds and peak without the report and the figures of the comparison.
+    """
+    repeat = int(os.environ.get("BENCH_ANONYMIZE_REPORT_REPEAT", "3"))
+    out, report = work / "released.csv", work / "report.json"
+    plain: list[tuple[float, int, str]] = []
+    reported: list[tuple[float, int, str]] = []
+    for _ in range(repeat):
+        plain.append(measure(command_argv(source, out, options)))
+        reported.append(measure(command_argv(source, out, options, report)))
+    seconds = _median([r[0] for r in plain])
+    peak = int(_median([r[1] for r in plain]))
+    with_seconds = _median([r[0] for r in reported])
+    with_peak = _median([r[1] for r in reported])
+    ratio = with_seconds / seconds
+    at_goal_size = rows >= max(SIZES)
+    figures = [
+        Figure(label, f"{name}: command with --report", with_seconds, "s"),
+        Figure(
+            label,
+            f"{name}: with --report / without (time)",
+            ratio,
+            "x",
+            goal=f"<= {REPORT_TIME_RATIO}",
+            met=ratio <= REPORT_TIME_RATIO,
+        ),
+        Figure(
+            label,
+            f"{name}: peak memory, command with --report",
+            with_peak / 1e6,
+            "MB",
+            goal=f"< {REPORT_PEAK_BYTES / 1e6:,.0f} MB" if at_goal_size else "",
+            met=with_peak < REPORT_PEAK_BYTES if at_goal_size else None,
+        ),
+        Figure(label, f"{name}: with --report / without (peak)", with_peak / peak, "x"),
+    ]
+    print(
+        f"{label} {name}: without --report {[round(r[0], 2) for r in plain]} s, "
+        f"{[round(r[1] / 1e6) for r in plain]} MB; with {[round(r[0], 2) for r in reported]} s, "
+        f"{[round(r[1] / 1e6) for r in reported]} MB (median ratio {ratio:.2f})",
+        flush=True,
+    )
+    return seconds, peak, figures
 
 
 def _verdict(what: str, ours: float, theirs: float, unit: str, against: str) -> str:
