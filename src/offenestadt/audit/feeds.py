@@ -27,7 +27,8 @@ class ChangesFeed(AtomFeed[AuditEntry, None]):
         return ", ".join(sorted(str(change.field) for change in item.readable_changes()))
 
     def item_link(self, item: AuditEntry) -> str:
-        return f"{reverse('audit:changes')}#eintrag-{item.seq}"
+        # The page that starts with this entry, however many came after it.
+        return f"{reverse('audit:changes')}?vor={item.seq + 1}#eintrag-{item.seq}"
 
     def item_guid(self, item: AuditEntry) -> str:
         return f"urn:sha256:{item.entry_hash}"

@@ -107,3 +107,46 @@ def _any_of(ids_by_type: dict[str, list[str]]) -> Q:
 def public_changes() -> AuditEntryQuerySet:
     """Every record's public changes, newest first: the changes page and its feed."""
     return AuditEntry.objects.public().order_by("-seq")
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    """One page of the public changes, newest first, and where the next pages start.
+
+    Pages are cut by entry number, not by position: an entry appended while someone reads
+    page after page shifts nothing, so no entry is shown twice or skipped.
+    """
+
+    entries: list[AuditEntry]
+    # Older entries start below this number (the last one shown); None on the last page.
+    older: int | None
+    # Newer entries start above this number (the first one shown); None on the first page.
+    newer: int | None
+
+
+def public_changes_page(
+    *, before: int | None = None, after: int | None = None, size: int = 50
+) -> ChangesPage:
+    """The ``size`` public changes just below entry ``before`` (older ones), or just above
+    entry ``after`` (newer ones), or the newest. Each bound is one index range: no counting,
+    no skipping over the entries before it, however long the trail."""
+    changes = public_changes()
+    if after is not None:
+        rows = list(changes.filter(seq__gt=after).order_by("seq")[: size + 1])
+        if len(rows) > size:
+            shown = rows[:size][::-1]
+            older = shown[-1].seq if changes.filter(seq__lt=shown[-1].seq).exists() else None
+            return ChangesPage(shown, older, shown[0].seq)
+        # Fewer than a page above it: that is the newest page.
+        before = None
+    if before is not None:
+        changes = changes.filter(seq__lt=before)
+    rows = list(changes[: size + 1])
+    shown = rows[:size]
+    older = shown[-1].seq if len(rows) > size else None
+    newer = None
+    if before is not None:
+        # Above the first entry shown (or, past the oldest entry, from ``before`` on).
+        top = shown[0].seq if shown else before - 1
+        newer = top if public_changes().filter(seq__gt=top).exists() else None
+    return ChangesPage(shown, older, newer)

@@ -1,17 +1,65 @@
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from offenestadt.audit.models import AuditEntry, ChainHead, ChainSeal, Checkpoint
-from offenestadt.audit.selectors import public_changes
+from offenestadt.audit.selectors import public_changes, public_changes_page
 
 PAGE_SIZE = 1000
+# Entries on one page of the public changes.
+PER_PAGE = 50
+# Old numbered pages (?seite=N) still found: up to this page, by one short index walk.
+OLD_PAGES = 100
 
 
 def changes(request: HttpRequest) -> HttpResponse:
-    """The public change history of all records, newest first."""
-    page = Paginator(public_changes(), 50).get_page(request.GET.get("seite"))
+    """The public change history of all records, newest first, page by page from an entry
+    number (?vor=N: older than entry N; ?nach=N: newer than entry N)."""
+    if "seite" in request.GET:
+        return _numbered_page(request)
+    try:
+        before, after = (_entry_number(request.GET.get(name)) for name in ("vor", "nach"))
+    except ValueError:
+        return HttpResponseBadRequest(
+            _("„vor“ und „nach“ nehmen die Nummer eines Eintrags (eine ganze Zahl ab 0).")
+        )
+    page = public_changes_page(before=before, after=after, size=PER_PAGE)
     return render(request, "audit/changes.html", {"page": page})
+
+
+def _entry_number(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+def _numbered_page(request: HttpRequest) -> HttpResponse:
+    """A link from when the list had page numbers: sent on to the same entries by number.
+
+    Page N held the entries below the (N-1)·50-th newest public one; pages past
+    ``OLD_PAGES`` are refused rather than found by walking a million entries.
+    """
+    query = request.GET.copy()
+    number = query.pop("seite")[-1]
+    target = request.path
+    if not number.isdigit() or int(number) > OLD_PAGES:
+        return HttpResponseBadRequest(
+            _(
+                "Das Änderungsprotokoll hat keine Seitennummern mehr: bitte von der ersten "
+                "Seite aus über „ältere Einträge“ blättern."
+            )
+        )
+    skipped = (int(number) - 1) * PER_PAGE
+    if skipped > 0:
+        last = list(public_changes().values_list("seq", flat=True)[skipped - 1 : skipped])
+        if last:
+            query["vor"] = str(last[0])
+    if query:
+        target = f"{target}?{query.urlencode()}"
+    return redirect(target, permanent=True)
 
 
 def checkpoints(request: HttpRequest) -> HttpResponse:
