@@ -8,7 +8,7 @@ entry (a draft's change) can be published and checked without showing its conten
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from django.apps import apps
@@ -86,12 +86,65 @@ class ReadableChange:
     language: str = ""
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """``value`` as JSON in one form: sorted keys, no spaces, text as it is (not escaped)."""
+    return _CANONICAL.encode(value)
 
 
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# The columns :func:`entry_payload` takes, in its order: what an entry's digest covers.
+PAYLOAD_COLUMNS = (
+    "seq",
+    "created_at",
+    "action",
+    "event",
+    "actor_role",
+    "object_type",
+    "object_id",
+    "object_label",
+    "changes",
+    "is_public",
+)
+
+
+def entry_payload(
+    seq: int,
+    created_at: datetime,
+    action: str,
+    event: str,
+    actor_role: str,
+    object_type: str,
+    object_id: str,
+    object_label: str,
+    changes: Any,
+    is_public: bool,
+) -> dict[str, Any]:
+    """Everything about an entry that its hash covers, in a stable form: the one definition,
+    used to write entries and, column by column from a stream, to verify them.
+
+    The event is part of it only when the entry has one: an entry written before
+    events existed hashes exactly as it did then.
+    """
+    payload: dict[str, Any] = {
+        "seq": seq,
+        "created_at": created_at.astimezone(UTC).isoformat(),
+        "action": action,
+        "actor_role": actor_role,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_label": object_label,
+        "changes": changes,
+        "is_public": is_public,
+    }
+    if event:
+        payload["event"] = event
+    return payload
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -135,25 +188,19 @@ class AuditEntry(models.Model):
         return f"#{self.seq} {self.event or self.action} {self.object_label}"
 
     def payload(self) -> dict[str, Any]:
-        """Everything about the entry that its hash covers, in a stable form.
-
-        The event is part of it only when the entry has one: an entry written before
-        events existed hashes exactly as it did then.
-        """
-        payload: dict[str, Any] = {
-            "seq": self.seq,
-            "created_at": self.created_at.astimezone(UTC).isoformat(),
-            "action": self.action,
-            "actor_role": self.actor_role,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_label": self.object_label,
-            "changes": self.changes,
-            "is_public": self.is_public,
-        }
-        if self.event:
-            payload["event"] = self.event
-        return payload
+        """Everything about the entry that its hash covers, in a stable form."""
+        return entry_payload(
+            self.seq,
+            self.created_at,
+            self.action,
+            self.event,
+            self.actor_role,
+            self.object_type,
+            self.object_id,
+            self.object_label,
+            self.changes,
+            self.is_public,
+        )
 
     def what_happened(self) -> str | Promise:
         """The event's label; for an entry from before events, its action's."""
