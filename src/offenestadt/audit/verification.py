@@ -93,13 +93,33 @@ def _compared_fields(model: type[models.Model]) -> dict[str, models.Field[Any, A
 
 def _as_json(value: Any) -> Any:
     """A database value as save_record stores it in an entry."""
+    if value is None or type(value) in _JSON_AS_IS:
+        return value
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+# Values that JSON writes and reads back unchanged (most of a city's fields, a million times).
+_JSON_AS_IS = frozenset({str, int, bool})
+# Field classes whose text values are compared as they are (no date or number form).
+_PLAIN_TEXT: dict[type[models.Field[Any, Any]], bool] = {}
 
 
 def _comparable(field: models.Field[Any, Any], value: Any) -> str | None:
     """A value in one form whether read from an entry or from the record."""
     if value is None or value == "":
         return None
+    kind = type(field)
+    plain = _PLAIN_TEXT.get(kind)
+    if plain is None:
+        plain = _PLAIN_TEXT[kind] = not isinstance(field, models.DateField | models.DecimalField)
+    text = value if plain and type(value) is str else _general_comparable(field, value)
+    if len(text) > 64:
+        # Long texts are compared by digest: the states of a whole city stay small.
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return text
+
+
+def _general_comparable(field: models.Field[Any, Any], value: Any) -> str:
     try:
         if isinstance(field, models.DateTimeField):
             moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -120,9 +140,6 @@ def _comparable(field: models.Field[Any, Any], value: Any) -> str | None:
             text = canonical_json(value)
     except (TypeError, ValueError, InvalidOperation):
         text = canonical_json(str(value))
-    if len(text) > 64:
-        # Long texts are compared by digest: the states of a whole city stay small.
-        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     return text
 
 
