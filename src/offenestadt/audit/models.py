@@ -182,7 +182,14 @@ class AuditEntry(models.Model):
         ordering: ClassVar = ["seq"]
         verbose_name = _("Protokolleintrag")
         verbose_name_plural = _("Protokolleinträge")
-        indexes: ClassVar = [models.Index(fields=["object_type", "object_id", "seq"])]
+        indexes: ClassVar = [
+            models.Index(fields=["object_type", "object_id", "seq"]),
+            # The public changes page by page: a page is one range of this index, however
+            # many internal entries (drafts' changes) lie between public ones.
+            models.Index(
+                fields=["seq"], condition=models.Q(is_public=True), name="audit_public_seq"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.event or self.action} {self.object_label}"
