@@ -1,9 +1,10 @@
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from offenestadt.audit.models import AuditEntry, ChainHead, ChainSeal, Checkpoint
 from offenestadt.audit.selectors import public_changes, public_changes_page
+from offenestadt.core.errors import problem_response
 
 PAGE_SIZE = 1000
 # Entries on one page of the public changes.
@@ -20,9 +21,8 @@ def changes(request: HttpRequest) -> HttpResponse:
     try:
         before, after = (_entry_number(request.GET.get(name)) for name in ("vor", "nach"))
     except ValueError:
-        return HttpResponseBadRequest(
-            _("„vor“ und „nach“ nehmen die Nummer eines Eintrags (eine ganze Zahl ab 0).")
-        )
+        message = _("„vor“ und „nach“ nehmen die Nummer eines Eintrags (eine ganze Zahl ab 0).")
+        return problem_response(request, 400, message)
     page = public_changes_page(before=before, after=after, size=PER_PAGE)
     return render(request, "audit/changes.html", {"page": page})
 
@@ -45,12 +45,14 @@ def _numbered_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     number = query.pop("seite")[-1]
     target = request.path
-    if not number.isdigit() or int(number) > OLD_PAGES:
-        return HttpResponseBadRequest(
+    if not (number.isascii() and number.isdigit()) or int(number) > OLD_PAGES:
+        return problem_response(
+            request,
+            400,
             _(
-                "Das Änderungsprotokoll hat keine Seitennummern mehr: bitte von der ersten "
-                "Seite aus über „ältere Einträge“ blättern."
-            )
+                "Das Änderungsprotokoll hat keine Seitennummern (seite) mehr: bitte von der "
+                "ersten Seite aus über „ältere Einträge“ blättern."
+            ),
         )
     skipped = (int(number) - 1) * PER_PAGE
     if skipped > 0:

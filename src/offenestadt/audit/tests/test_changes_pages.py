@@ -81,10 +81,10 @@ def test_old_page_numbers_lead_to_the_same_entries_or_a_clear_refusal(
         second.content.decode()
     )
     assert anonymous.get("/audit/?seite=1")["Location"] == "/audit/"
-    for refused in ("/audit/?seite=100000", "/audit/?seite=x", "/audit/?vor=abc"):
+    for refused in ("/audit/?seite=100000", "/audit/?seite=²", "/audit/?vor=abc"):
         response = anonymous.get(refused)
         assert response.status_code == 400
-        assert "ältere Einträge" in response.content.decode() or "ganze Zahl" in (
+        assert "seite" in response.content.decode() or "ganze Zahl" in (
             response.content.decode()
         )
 

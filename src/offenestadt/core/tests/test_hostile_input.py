@@ -198,7 +198,7 @@ PAGES: dict[str, list[str]] = {
     "/beteiligung/": ["seite"],
     "/beteiligung/beitraege.json": ["x"],
     "/abstimmungen/": ["verfahren"],
-    "/audit/": ["seite"],
+    "/audit/": ["seite", "vor", "nach"],
     "/audit/checkpoints": ["format"],
     "/audit/entries.json": ["after"],
     "/charta/vergleich/": ["von", "zu"],
