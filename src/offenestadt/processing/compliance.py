@@ -62,10 +62,19 @@ def reviewed_by_dpo(activity: ProcessingActivity, charter: CharterVersion) -> Ou
             _("Der oder die Datenschutzbeauftragte hat den Eintrag mit Anmerkungen zurückgegeben."),
             fix=reverse("processing:edit", args=[activity.slug]),
         )
+    if activity.review_status == ReviewStatus.SUBMITTED:
+        # Nothing to do for its office but wait (the DPO finds it in their inbox).
+        return Outcome(
+            Status.MISSING,
+            _(
+                "Der Eintrag ist eingereicht; der oder die Datenschutzbeauftragte hat ihn noch "
+                "nicht freigegeben."
+            ),
+        )
     return Outcome(
         Status.MISSING,
         _("Der oder die Datenschutzbeauftragte hat den Eintrag noch nicht freigegeben."),
-        fix="#pruefung",
+        fix=reverse("processing:submit", args=[activity.slug]),
     )
 
 

@@ -216,12 +216,23 @@ def activity_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def activity_submit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Hand the entry to the data protection officer; what is missing shows on its page."""
+    """Hand the entry to the data protection officer; what is missing shows on its page.
+    Opened (GET, a charter finding's "beheben"), the form alone, with what it would meet."""
     activity = _activity_for(request, slug)
     if not rules.can_submit_activity(request.user, activity):
         raise PermissionDenied
+    if request.method == "GET":
+        return render(
+            request,
+            "processing/activity_submit.html",
+            {
+                "activity": activity,
+                "form": SubmitForm(),
+                "ahead": submission_problems(activity),
+            },
+        )
     form = SubmitForm(request.POST)
     if form.is_valid():
         try:

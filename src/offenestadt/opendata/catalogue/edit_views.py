@@ -161,10 +161,37 @@ def distribution_edit(
     )
 
 
-@require_POST
+# What sending a file to be anonymized does, told before it is done.
+TO_PIPELINE_CONSEQUENCES = (
+    _(
+        "Die Datei verlässt den Datensatz: sie wird als Rohdaten nur intern gespeichert, und "
+        "ihre öffentliche Kopie wird gelöscht."
+    ),
+    _(
+        "Danach wählen Sie das Modell der Anonymisierung; veröffentlicht wird nur das "
+        "anonymisierte Ergebnis, nach der Freigabe durch den Datenschutz."
+    ),
+)
+
+
+@require_http_methods(["GET", "POST"])
 def distribution_to_pipeline(request: HttpRequest, name: str, identifier: UUID) -> HttpResponse:
-    """Send a file with personal data into the anonymization pipeline."""
+    """Send a file with personal data into the anonymization pipeline, after asking: the file
+    leaves the dataset's page for good (a charter finding's "beheben" opens this question)."""
     dataset, distribution = _distribution_page(request, name, identifier)
+    try:
+        services.distribution_to_pipeline_gate(distribution)
+    except ValidationError as error:
+        # Refused before asking: the dataset's page with the reason at its top.
+        return render_detail(request, dataset, publish_errors=error.messages, status=409)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("„%(title)s“ in die Anonymisierung geben?") % {"title": distribution.title},
+            consequences=TO_PIPELINE_CONSEQUENCES,
+            confirm_label=_("Ja, in die Anonymisierung geben"),
+            cancel_url=f"{dataset.get_absolute_url()}#datei-{distribution.identifier}-heading",
+        )
     try:
         upload = services.distribution_to_pipeline(actor=request.user, distribution=distribution)
     except ValidationError as error:

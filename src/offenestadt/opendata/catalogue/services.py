@@ -210,6 +210,18 @@ def distribution_delete(*, actor: Actor, distribution: Distribution) -> None:
     _touch(dataset)
 
 
+def distribution_to_pipeline_gate(distribution: Distribution) -> None:
+    """Raise ValidationError unless the pipeline reads ``distribution``'s file: asked before
+    the step is confirmed, and again when it is taken."""
+    from offenestadt.opendata.pipeline.models import ACCEPTED_SUFFIXES
+
+    name = PurePosixPath(distribution.file.name or "").name
+    if not distribution.file or Path(name).suffix.lower() not in ACCEPTED_SUFFIXES:
+        raise ValidationError(
+            _("In die Anonymisierung gehen CSV-, Parquet- und Excel-Dateien (.xlsx).")
+        )
+
+
 @transaction.atomic
 def distribution_to_pipeline(*, actor: Actor, distribution: Distribution) -> RawUpload:
     """Send a file the check refused into the anonymization pipeline.
@@ -217,15 +229,12 @@ def distribution_to_pipeline(*, actor: Actor, distribution: Distribution) -> Raw
     The file becomes a raw upload in private storage; the distribution and its public copy
     are removed, so nothing of it stays at a public address.
     """
-    from offenestadt.opendata.pipeline.services import ACCEPTED_SUFFIXES, upload_create
+    from offenestadt.opendata.pipeline.services import upload_create
 
     dataset = distribution.dataset
     _require_edit(actor, dataset)
+    distribution_to_pipeline_gate(distribution)
     name = PurePosixPath(distribution.file.name or "").name
-    if not distribution.file or Path(name).suffix.lower() not in ACCEPTED_SUFFIXES:
-        raise ValidationError(
-            _("In die Anonymisierung gehen CSV-, Parquet- und Excel-Dateien (.xlsx).")
-        )
     with distribution.file.open("rb") as stream:
         upload = upload_create(
             actor=actor,

@@ -37,8 +37,8 @@ from offenestadt.opendata.catalogue.models import Dataset, Distribution, Licence
 from offenestadt.opendata.catalogue.search import SearchResult, search_datasets
 from offenestadt.opendata.filescan import findings
 from offenestadt.opendata.filescan import services as filescan_services
-from offenestadt.opendata.filescan.models import FileScan, ScanState
-from offenestadt.opendata.pipeline.services import ACCEPTED_SUFFIXES
+from offenestadt.opendata.filescan.models import FileScan
+from offenestadt.opendata.pipeline.models import sendable_to_pipeline
 
 PAGE_SIZE = 20
 # Values shown per facet; a chosen value always shows among the active filters.
@@ -378,12 +378,7 @@ def _distribution_views(
             view.scan = filescan_services.current_scan(distribution, "file")
             view.scan_rows = findings.scan_rows(view.scan.findings if view.scan else [])
             view.scan_problem = filescan_services.scan_problem(view.scan, f"„{distribution.title}“")
-            view.can_send_to_pipeline = (
-                view.scan is not None
-                and view.scan.state == ScanState.PERSONAL_DATA
-                and not view.scan.is_cleared
-                and PurePosixPath(distribution.file.name or "").suffix.lower() in ACCEPTED_SUFFIXES
-            )
+            view.can_send_to_pipeline = sendable_to_pipeline(distribution, view.scan)
     return shown
 
 

@@ -22,7 +22,7 @@ from offenestadt.opendata.pipeline.aggregates import (
     epsilon_message,
     sum_bound_message,
 )
-from offenestadt.opendata.pipeline.services import ACCEPTED_SUFFIXES
+from offenestadt.opendata.pipeline.models import ACCEPTED_SUFFIXES
 
 ROLE_CHOICES = [
     ("identifier", _("Direktes Merkmal – wird entfernt")),

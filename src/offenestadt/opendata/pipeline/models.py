@@ -1,5 +1,6 @@
 """Raw data on its way to publication: uploads that stay in private storage until anonymized."""
 
+from pathlib import PurePosixPath
 from typing import ClassVar
 
 from django.conf import settings
@@ -8,6 +9,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.opendata.catalogue.models import Dataset, Distribution
+from offenestadt.opendata.filescan.models import FileScan, ScanState
+
+# The raw files the pipeline reads.
+ACCEPTED_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+def sendable_to_pipeline(distribution: Distribution, scan: FileScan | None) -> bool:
+    """Whether ``distribution``'s file, in which the check (``scan``, its current one) found
+    personal data that nobody cleared, can be sent into the anonymization pipeline."""
+    return (
+        bool(distribution.file)
+        and scan is not None
+        and scan.state == ScanState.PERSONAL_DATA
+        and not scan.is_cleared
+        and PurePosixPath(distribution.file.name or "").suffix.lower() in ACCEPTED_SUFFIXES
+    )
 
 
 def _private_storage() -> Storage:

@@ -47,11 +47,10 @@ from offenestadt.opendata.pipeline.aggregates import (
     aggregate,
     check_dp_config,
 )
-from offenestadt.opendata.pipeline.models import PipelineStatus, RawUpload
+from offenestadt.opendata.pipeline.models import ACCEPTED_SUFFIXES, PipelineStatus, RawUpload
 
 ROLES = ("identifier", "quasi", "sensitive", "keep")
 GENERALISATIONS = ("mask", "intervals", "date", "postcode", "coordinates")
-ACCEPTED_SUFFIXES = (".csv", ".parquet", ".xlsx")
 # The scan's roles as the privacy model names them (anything else is kept as it is).
 SCAN_ROLES = {
     "direct identifier": "identifier",

@@ -131,6 +131,25 @@ def test_an_entry_not_yet_submitted_opens_the_form_that_submits_it(
 ) -> None:
     address = _fix(activity, charter, "reviewed-by-dpo")
 
-    assert address == f"/verarbeitungen/{activity.slug}/#pruefung"
+    assert address == f"/verarbeitungen/{activity.slug}/einreichen/"
     page = _page(client_for(editor), address)
-    assert f'action="/verarbeitungen/{activity.slug}/einreichen/"' in page
+    assert f"„{activity.title}“ zur Prüfung einreichen" in page
+    assert 'name="comment"' in page and ">Einreichen</button>" in page
+
+    # Sent from there, the entry waits for the DPO: then nothing links anywhere.
+    response = client_for(editor).post(address, {"comment": "Bitte prüfen."})
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.review_status == ReviewStatus.SUBMITTED
+    assert _fix(activity, charter, "reviewed-by-dpo") == ""
+
+
+def test_the_submission_form_says_first_what_it_would_meet(
+    charter: CharterVersion, activity: ProcessingActivity, editor: User, client_for: ClientFor
+) -> None:
+    activity.categories.all().delete()
+
+    page = _page(client_for(editor), _fix(activity, charter, "reviewed-by-dpo"))
+
+    ahead = page.index("Vor dem Einreichen ist noch offen:")
+    assert ahead < page.index("Tragen Sie zuerst die Kategorien") < page.index('name="comment"')

@@ -171,8 +171,12 @@ def test_the_page_sends_a_refused_file_into_the_anonymization_pipeline(
     run_worker()
     action = f"/daten/klinik/dateien/{patients.identifier}/anonymisieren/"
     assert f'action="{action}"' in client.get("/daten/klinik/").content.decode()
+    # The file leaves the dataset for good: the button asks first, and nothing moves yet.
+    asked = client.post(action).content.decode()
+    assert "in die Anonymisierung geben?" in asked and 'name="bestaetigt"' in asked
+    assert Distribution.objects.filter(pk=patients.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(action)
+        response = client.post(action, {"bestaetigt": "1"})
     upload = RawUpload.objects.get()
     assert response["Location"] == f"/rohdaten/{upload.pk}/"
     assert upload.status == PipelineStatus.SCANNED
