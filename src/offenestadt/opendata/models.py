@@ -1,10 +1,12 @@
 """Open data's models, gathered so that Django registers them under the app label ``opendata``.
 
-The catalogue (datasets and their distributions), the check of public files for personal data
-and the publication pipeline's raw uploads each define their models in their own module.
+The catalogue (datasets and their distributions), each dataset's stored part of the DCAT
+catalogue, the check of public files for personal data and the publication pipeline's raw
+uploads each define their models in their own module.
 """
 
 from offenestadt.opendata.catalogue.models import Dataset, DatasetTheme, Distribution, Keyword
+from offenestadt.opendata.dcat.models import CatalogueFragment
 from offenestadt.opendata.filescan.models import FileScan
 from offenestadt.opendata.pipeline.models import (
     RawUpload,
@@ -12,6 +14,7 @@ from offenestadt.opendata.pipeline.models import (
 )
 
 __all__ = [
+    "CatalogueFragment",
     "Dataset",
     "DatasetTheme",
     "Distribution",

@@ -388,6 +388,34 @@ def catalogue_triples(
     return triples
 
 
+def page_frame_triples(
+    page: CataloguePage, *, absolute_uri: Callable[[str], str], page_link: PageLink
+) -> writers.Triples:
+    """What a page says beside its datasets' own parts: the catalogue, the offices that
+    publish the page's datasets, and the paging."""
+    triples = writers.Triples()
+    with translation.override(settings.LANGUAGE_CODE):
+        builder = _CatalogueBuilder(triples, absolute_uri, page.query.profile)
+        builder.catalogue_node(page)
+        for dataset in page.datasets:
+            builder.office(dataset.publisher)
+        builder.paging(page, page_link)
+    return triples
+
+
+def dataset_part_triples(
+    dataset: Dataset, *, absolute_uri: Callable[[str], str], profile: Profile
+) -> list[writers.Triple]:
+    """A dataset's part of a catalogue page (its publisher named, not described: the page
+    describes each office once)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        builder = _CatalogueBuilder(writers.Triples(), absolute_uri, profile)
+        builder.graph = part = writers.Triples()
+        builder.dataset(dataset)
+    offices = set(builder.offices.values())
+    return [triple for triple in part if triple[0] not in offices]
+
+
 def catalogue_graph(
     page: CataloguePage, *, absolute_uri: Callable[[str], str], page_link: PageLink
 ) -> Graph:
@@ -427,7 +455,8 @@ FORMATS = {
     "rdfxml": RdfFormat("application/rdf+xml", "pretty-xml", "rdf"),
     "jsonld": RdfFormat("application/ld+json", "json-ld", "jsonld"),
 }
-WRITERS = {"turtle": writers.turtle, "pretty-xml": writers.rdfxml, "json-ld": writers.jsonld}
+# The writer of each format (writers.BODIES).
+KINDS = {"turtle": "turtle", "pretty-xml": "rdfxml", "json-ld": "jsonld"}
 
 
 def serialize(graph: Graph, rdf_format: RdfFormat) -> bytes:
@@ -439,4 +468,5 @@ def serialize(graph: Graph, rdf_format: RdfFormat) -> bytes:
 
 def document(triples: writers.Triples, rdf_format: RdfFormat) -> bytes:
     """The triples in a format, written without building a graph."""
-    return WRITERS[rdf_format.rdflib_format](triples, PREFIXES)
+    kind = KINDS[rdf_format.rdflib_format]
+    return writers.document(kind, [writers.body(kind, triples, PREFIXES)], PREFIXES)

@@ -169,6 +169,10 @@ class CataloguePage:
         return max(1, math.ceil(self.total / self.size))
 
     @property
+    def ids(self) -> list[int]:
+        return [dataset.pk for dataset in self.datasets]
+
+    @property
     def links(self) -> dict[str, CatalogueQuery | None]:
         return {
             "first": self.query.numbered(1),
@@ -195,12 +199,26 @@ def _previous(
     return query.after(before[size]) if len(before) > size else query.numbered(1)
 
 
-def catalogue_page(query: CatalogueQuery, *, size: int | None = None) -> CataloguePage:
+def _listed() -> QuerySet[Dataset]:
+    """The catalogue's datasets with no more than their offices, for a page written from
+    stored parts (fragments)."""
+    return (
+        Dataset.objects.in_catalogue()
+        .select_related("publisher")
+        .only("pk", "publisher__slug", "publisher__name", "publisher__email")
+        .order_by("pk")
+    )
+
+
+def catalogue_page(
+    query: CatalogueQuery, *, size: int | None = None, records: bool = True
+) -> CataloguePage:
     """One page of the catalogue in at most seven queries; PageNotFoundError after the last
     numbered page.
 
     ``modified_since`` keeps the datasets changed at or after that moment (a change
-    of a file counts: it touches its dataset).
+    of a file counts: it touches its dataset). Without ``records`` the datasets come
+    with their offices only (what a page from stored parts needs).
     """
     size = max(1, size or page_size())
     listed = (
@@ -214,7 +232,7 @@ def catalogue_page(query: CatalogueQuery, *, size: int | None = None) -> Catalog
     page = CataloguePage(
         query=query, size=size, total=figures["total"], datasets=[], modified=figures["modified"]
     )
-    datasets = catalogue_datasets().filter(listed)
+    datasets = (catalogue_datasets() if records else _listed()).filter(listed)
     if query.since is not None:
         rows = list(datasets.filter(pk__gt=query.since)[: size + 1])
     elif query.page > page.last:

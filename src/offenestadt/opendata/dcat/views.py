@@ -8,8 +8,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from offenestadt.core.errors import answers_input_errors
+from offenestadt.opendata.dcat import fragments, pages
 from offenestadt.opendata.dcat import graph as dcat
-from offenestadt.opendata.dcat import pages
 
 # What /catalog answers to an Accept header, by preference when the client has none:
 # Turtle first (the DCAT-AP.de reference examples' format). Other names of the same
@@ -37,7 +37,7 @@ def _unreadable(request: HttpRequest, message: str) -> HttpResponse:
 def _catalogue(request: HttpRequest, rdf_format: dcat.RdfFormat) -> HttpResponse:
     try:
         query = pages.parse_query(request.GET)
-        page = pages.catalogue_page(query)
+        page = pages.catalogue_page(query, records=False)
     except pages.CatalogueRequestError as error:
         return _error(400, str(error))
     except pages.PageNotFoundError as error:
@@ -46,11 +46,9 @@ def _catalogue(request: HttpRequest, rdf_format: dcat.RdfFormat) -> HttpResponse
     def page_link(target: pages.CatalogueQuery) -> str:
         return request.build_absolute_uri(f"{request.path}?{urlencode(target.params())}")
 
-    triples = dcat.catalogue_triples(
-        page, absolute_uri=request.build_absolute_uri, page_link=page_link
-    )
+    root = request.build_absolute_uri("/").removesuffix("/")
     return HttpResponse(
-        dcat.document(triples, rdf_format),
+        fragments.catalogue_document(page, rdf_format, root=root, page_link=page_link),
         content_type=f"{rdf_format.media_type}; charset=utf-8",
     )
 

@@ -101,18 +101,21 @@ def _turtle_term(term: Term, names: _Names) -> str:
     return f"{name[0]}:{name[1]}" if name else _iri_turtle(str(term))
 
 
-def turtle(triples: Iterable[Triple], prefixes: dict[str, str]) -> bytes:
-    names = _Names(prefixes)
-    lines = [f"@prefix {prefix}: {_iri_turtle(ns)} ." for prefix, ns in prefixes.items()]
-    lines.append("")
+def turtle_body(triples: Iterable[Triple], names: _Names) -> str:
+    blocks = []
     for subject, properties in _by_subject(triples).items():
         statements = []
         for predicate, values in properties.items():
             verb = "a" if predicate == RDF.type else _turtle_term(predicate, names)
             objects = ",\n        ".join(_turtle_term(value, names) for value in values)
             statements.append(f"    {verb} {objects}")
-        lines.append(_turtle_term(subject, names) + "\n" + " ;\n".join(statements) + " .\n")
-    return "\n".join(lines).encode()
+        blocks.append(_turtle_term(subject, names) + "\n" + " ;\n".join(statements) + " .\n")
+    return "\n".join(blocks)
+
+
+def turtle(bodies: list[str], prefixes: dict[str, str]) -> bytes:
+    lines = [f"@prefix {prefix}: {_iri_turtle(ns)} ." for prefix, ns in prefixes.items()]
+    return ("\n".join(lines) + "\n\n" + "\n".join(bodies)).encode()
 
 
 # --- RDF/XML ---------------------------------------------------------------------------------
@@ -146,10 +149,8 @@ def _xml_property(predicate: URIRef, value: Term, names: _Names) -> str:
     return f"    <{element}{attribute}>{escape(str(value))}</{element}>"
 
 
-def rdfxml(triples: Iterable[Triple], prefixes: dict[str, str]) -> bytes:
-    names = _Names(prefixes)
-    namespaces = "".join(f"\n   xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in prefixes.items())
-    parts = ['<?xml version="1.0" encoding="utf-8"?>', f"<rdf:RDF{namespaces}>"]
+def rdfxml_body(triples: Iterable[Triple], names: _Names) -> str:
+    parts = []
     for subject, properties in _by_subject(triples).items():
         # A typed node element for the first type that has a prefixed name.
         types = properties.get(RDF.type, [])
@@ -163,8 +164,13 @@ def rdfxml(triples: Iterable[Triple], prefixes: dict[str, str]) -> bytes:
                     continue
                 parts.append(_xml_property(predicate, value, names))
         parts.append(f"  </{element}>")
-    parts.append("</rdf:RDF>\n")
-    return "\n".join(parts).encode()
+    return "\n".join(parts)
+
+
+def rdfxml(bodies: list[str], prefixes: dict[str, str]) -> bytes:
+    namespaces = "".join(f"\n   xmlns:{prefix}={quoteattr(ns)}" for prefix, ns in prefixes.items())
+    head = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{namespaces}>\n'
+    return (head + "\n".join(body for body in bodies if body) + "\n</rdf:RDF>\n").encode()
 
 
 def _qname_or_none(term: Term, names: _Names) -> str | None:
@@ -194,8 +200,7 @@ def _jsonld_value(term: Term, names: _Names) -> dict[str, str]:
     return value
 
 
-def jsonld(triples: Iterable[Triple], prefixes: dict[str, str]) -> bytes:
-    names = _Names(prefixes)
+def jsonld_body(triples: Iterable[Triple], names: _Names) -> str:
     nodes = []
     for subject, properties in _by_subject(triples).items():
         node: dict[str, object] = {
@@ -208,6 +213,28 @@ def jsonld(triples: Iterable[Triple], prefixes: dict[str, str]) -> bytes:
                 node[_jsonld_name(str(predicate), names)] = [
                     _jsonld_value(value, names) for value in values
                 ]
-        nodes.append(node)
-    document = {"@context": prefixes, "@graph": nodes}
-    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+        nodes.append(json.dumps(node, ensure_ascii=False))
+    return ",\n".join(nodes)
+
+
+def jsonld(bodies: list[str], prefixes: dict[str, str]) -> bytes:
+    context = json.dumps(prefixes, indent=1)
+    graph = ",\n".join(body for body in bodies if body)
+    return f'{{"@context": {context},\n"@graph": [\n{graph}\n]}}\n'.encode()
+
+
+# --- A document from parts -------------------------------------------------------------------
+
+BODIES = {"turtle": turtle_body, "rdfxml": rdfxml_body, "jsonld": jsonld_body}
+DOCUMENTS = {"turtle": turtle, "rdfxml": rdfxml, "jsonld": jsonld}
+
+
+def body(kind: str, triples: Iterable[Triple], prefixes: dict[str, str]) -> str:
+    """Triples as a part of a document of a kind (turtle, rdfxml, jsonld); parts of the same
+    kind join into one document. Blank nodes keep their labels, so parts written apart must
+    not share one."""
+    return BODIES[kind](triples, _Names(prefixes))
+
+
+def document(kind: str, bodies: list[str], prefixes: dict[str, str]) -> bytes:
+    return DOCUMENTS[kind](bodies, prefixes)
