@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
 from offenestadt.accounts.models import Office, User
+from offenestadt.anonymize.io import read_table
+from offenestadt.anonymize.risk import risk_report
 from offenestadt.audit.models import AuditEntry
 from offenestadt.opendata.catalogue.models import Dataset
 from offenestadt.opendata.pipeline import services as pipeline
@@ -122,6 +124,14 @@ def test_the_whole_way_to_a_public_file_without_personal_data(
     # The output waits in private storage for the DPO.
     assert str(upload.output.name).startswith("anonymized/")
     assert (temporary_storage / "private" / str(upload.output.name)).exists()
+    # The risks, taken from the search's combinations, are those of the two files.
+    private = temporary_storage / "private"
+    quasi = report["quasi_identifiers"]  # in the order of the stored configuration
+    assert sorted(quasi) == ["alter", "plz"]
+    assert report["risk"] == {
+        "before": risk_report(read_table(private / str(upload.file.name)), quasi),
+        "after": risk_report(read_table(private / str(upload.output.name)), quasi),
+    }
 
     pipeline.upload_approve(actor=dpo, upload=upload, comment="Risiko vertretbar.")
     distribution = pipeline.upload_publish(actor=editor, upload=upload)
