@@ -122,6 +122,13 @@ def command_path() -> Path:
 
 def measure(argv: Sequence[str | Path]) -> tuple[float, int, str]:
     """Wall seconds, peak resident bytes and standard output of one fresh process."""
+    seconds, peak, out, _ = measure_cpu(argv)
+    return seconds, peak, out
+
+
+def measure_cpu(argv: Sequence[str | Path]) -> tuple[float, int, str, float]:
+    """`measure`, and the CPU seconds (user and system) of the process: on a shared machine
+    they depend less on what else runs than the wall time does."""
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and command
         [str(arg) for arg in argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -135,7 +142,7 @@ def measure(argv: Sequence[str | Path]) -> tuple[float, int, str]:
         raise RuntimeError(
             f"{' '.join(map(str, argv))} failed ({process.returncode}):\n{err.decode()[-2000:]}"
         )
-    return seconds, usage.ru_maxrss * 1024, out.decode()
+    return seconds, usage.ru_maxrss * 1024, out.decode(), usage.ru_utime + usage.ru_stime
 
 
 def floor(path: Path) -> tuple[float, int, int]:
@@ -392,16 +399,17 @@ def _with_and_without_report(
     """
     repeat = int(os.environ.get("BENCH_ANONYMIZE_REPORT_REPEAT", "3"))
     out, report = work / "released.csv", work / "report.json"
-    plain: list[tuple[float, int, str]] = []
-    reported: list[tuple[float, int, str]] = []
+    plain: list[tuple[float, int, str, float]] = []
+    reported: list[tuple[float, int, str, float]] = []
     for _ in range(repeat):
-        plain.append(measure(command_argv(source, out, options)))
-        reported.append(measure(command_argv(source, out, options, report)))
+        plain.append(measure_cpu(command_argv(source, out, options)))
+        reported.append(measure_cpu(command_argv(source, out, options, report)))
     seconds = _median([r[0] for r in plain])
     peak = int(_median([r[1] for r in plain]))
     with_seconds = _median([r[0] for r in reported])
     with_peak = _median([r[1] for r in reported])
     ratio = with_seconds / seconds
+    cpu_ratio = _median([r[3] for r in reported]) / _median([r[3] for r in plain])
     at_goal_size = rows >= max(SIZES)
     figures = [
         Figure(label, f"{name}: command with --report", with_seconds, "s"),
@@ -421,12 +429,14 @@ def _with_and_without_report(
             goal=f"< {REPORT_PEAK_BYTES / 1e6:,.0f} MB" if at_goal_size else "",
             met=with_peak < REPORT_PEAK_BYTES if at_goal_size else None,
         ),
+        Figure(label, f"{name}: with --report / without (CPU time)", cpu_ratio, "x"),
         Figure(label, f"{name}: with --report / without (peak)", with_peak / peak, "x"),
     ]
     print(
         f"{label} {name}: without --report {[round(r[0], 2) for r in plain]} s, "
         f"{[round(r[1] / 1e6) for r in plain]} MB; with {[round(r[0], 2) for r in reported]} s, "
-        f"{[round(r[1] / 1e6) for r in reported]} MB (median ratio {ratio:.2f})",
+        f"{[round(r[1] / 1e6) for r in reported]} MB (median ratio {ratio:.2f}); CPU seconds "
+        f"{[round(r[3], 1) for r in plain]} without, {[round(r[3], 1) for r in reported]} with",
         flush=True,
     )
     return seconds, peak, figures
