@@ -126,6 +126,26 @@ WIDER_THAN_VIEWPORT = r"""() => {
     .filter(element => !element.closest(".table-scroll") && sticksOut(element))
     .map(element => `${element.tagName.toLowerCase()}: ${text(element)}`);
 }"""
+# The words of the page's main headings that a line break splits (a word wider than its line
+# breaks between two letters, without a hyphen where the browser has no hyphenation); a
+# compound may break after its hyphens ("WLAN-|Standorte").
+SPLIT_HEADING_WORDS = r"""() => {
+  const split = [];
+  for (const heading of document.querySelectorAll("h1")) {
+    const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\s-]+-?/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (new Set([...range.getClientRects()].map(box => Math.round(box.top))).size > 1) {
+          split.push(word[0]);
+        }
+      }
+    }
+  }
+  return split;
+}"""
 # Links of the navigation, header and footer, buttons and form controls are touch targets of
 # at least 44 by 44 CSS pixels (a check box or radio button through its label, keeping its
 # own square: squeezed beside a label that wraps it is hard to see and hit). Lists the

@@ -13,6 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.core.demo_loader import load_demo_content
 from offenestadt.core.tests.browser import (
+    SPLIT_HEADING_WORDS,
     axe_source,
     chromium,
     crawl,
@@ -243,3 +244,17 @@ def test_first_tab_reaches_the_skip_link_which_jumps_to_the_content(
 
     assert page.evaluate("() => location.hash") == "#inhalt"
     assert page.evaluate("() => document.activeElement.id") == "inhalt"
+
+
+def test_headings_keep_their_words_whole_on_a_phone(page: Page, site: DemoSite) -> None:
+    """German compounds ("Änderungsprotokoll", "Smart-City-Projekte") in a page's main heading
+    are not cut between two letters at 360 px, where Chromium has no German hyphenation."""
+    page.set_viewport_size(PHONE)
+    split = {}
+    for path in site.required_paths:
+        if path.startswith("/en/"):
+            continue
+        page.goto(site.url + path)
+        if words := page.evaluate(SPLIT_HEADING_WORDS):
+            split[path] = words
+    assert not split, split
