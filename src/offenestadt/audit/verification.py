@@ -104,7 +104,7 @@ _JSON_AS_IS = frozenset({str, int, bool})
 _PLAIN_TEXT: dict[type[models.Field[Any, Any]], bool] = {}
 
 
-def _comparable(field: models.Field[Any, Any], value: Any) -> str | None:
+def _comparable(field: models.Field[Any, Any], value: Any) -> str | bytes | None:
     """A value in one form whether read from an entry or from the record."""
     if value is None or value == "":
         return None
@@ -115,7 +115,7 @@ def _comparable(field: models.Field[Any, Any], value: Any) -> str | None:
     text = value if plain and type(value) is str else _general_comparable(field, value)
     if len(text) > 64:
         # Long texts are compared by digest: the states of a whole city stay small.
-        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+        return hashlib.sha256(text.encode()).digest()
     return text
 
 
@@ -143,46 +143,51 @@ def _general_comparable(field: models.Field[Any, Any], value: Any) -> str:
     return text
 
 
+# What the chain says of a record's compared fields, in their order: a value's comparable
+# form, or _ABSENT where no entry set it.
+_State = list[object]
+
+
 class _RecordStates:
-    """What the chain says each audited record holds now, built entry by entry."""
+    """What the chain says each audited record holds now, built entry by entry.
+
+    Kept small, since a city has hundreds of thousands of records: per model a dict by
+    record id, per record a list with one slot per compared field, long texts as the 32
+    bytes of their digest.
+    """
 
     def __init__(self, compared_fields: dict[str, dict[str, models.Field[Any, Any]]]) -> None:
         self.compared_fields = compared_fields
-        self.states: dict[tuple[str, str], dict[str, str | None]] = {}
+        self.states: dict[str, dict[str, _State]] = {label: {} for label in compared_fields}
         self.without_creation: set[tuple[str, str]] = set()
-        # By model label, each compared field's (name, field), and the label itself, so a
-        # quarter of a million states share their keys' strings instead of holding copies.
-        self.fields = {
-            label: {name: (name, field_) for name, field_ in compared.items()}
+        # By model label, each compared field's slot and field.
+        self.slots = {
+            label: {name: (slot, field_) for slot, (name, field_) in enumerate(compared.items())}
             for label, compared in compared_fields.items()
         }
-        self.labels = {label: label for label in compared_fields}
 
     def apply(self, object_type: str, object_id: str, action: str, changes: Any) -> None:
-        compared = self.fields.get(object_type)
-        if compared is None:
+        slots = self.slots.get(object_type)
+        if slots is None:
             return
-        key = (self.labels[object_type], object_id)
+        states = self.states[object_type]
         if action == Action.DELETE:
-            self.states.pop(key, None)
-            self.without_creation.discard(key)
+            states.pop(object_id, None)
+            self.without_creation.discard((object_type, object_id))
             return
-        if action == Action.CREATE:
-            state = self.states[key] = {}
-            self.without_creation.discard(key)
-        else:
-            known = self.states.get(key)
-            if known is None:
-                known = self.states[key] = {}
-                self.without_creation.add(key)
-            state = known
+        state = None if action == Action.CREATE else states.get(object_id)
+        if state is None:
+            state = states[object_id] = [_ABSENT] * len(slots)
+            if action == Action.CREATE:
+                self.without_creation.discard((object_type, object_id))
+            else:
+                self.without_creation.add((object_type, object_id))
         if not isinstance(changes, dict):
             return
         for name, values in changes.items():
-            known_field = compared.get(name)
-            if known_field is not None and isinstance(values, list) and len(values) == 2:
-                # The field's own name object as key: one copy for all records.
-                state[known_field[0]] = _comparable(known_field[1], values[1])
+            slot = slots.get(name)
+            if slot is not None and isinstance(values, list) and len(values) == 2:
+                state[slot[0]] = _comparable(slot[1], values[1])
 
 
 def _named(keys: list[str]) -> str:
@@ -194,14 +199,13 @@ def _named(keys: list[str]) -> str:
 def _changed_fields(
     compared: dict[str, models.Field[Any, Any]],
     defaults: dict[str, Any],
-    state: dict[str, str | None],
+    state: _State,
     values: list[Any],
 ) -> list[str]:
     """The fields whose stored value is not the one the record's newest entries end with."""
     changed = []
-    for (name, field_), value in zip(compared.items(), values, strict=True):
+    for (name, field_), value, expected in zip(compared.items(), values, state, strict=True):
         current = _comparable(field_, _as_json(value))
-        expected = state.get(name, _ABSENT)
         if expected is _ABSENT:
             # Never set in the chain: empty when created, or a field added since.
             if current not in (None, defaults[name]):
@@ -223,19 +227,21 @@ def _check_records(chain: _RecordStates) -> tuple[int, list[str]]:
             name: _comparable(field_, _as_json(field_.get_default()))
             for name, field_ in compared.items()
         }
+        states = chain.states[label]
         rows = model._base_manager.order_by("pk").values_list("pk", *compared)
         for pk, *values in rows.iterator(chunk_size=2000):
             checked += 1
-            key = (label, str(pk))
-            state = chain.states.pop(key, None)
+            state = states.pop(str(pk), None)
             if state is None:
                 missing.append(f"{label} {pk}")
                 continue
-            if key in chain.without_creation:
+            if (label, str(pk)) in chain.without_creation:
                 no_creation.append(f"{label} {pk}")
             if changed := _changed_fields(compared, defaults, state, values):
                 differing.append(f"{label} {pk} ({', '.join(changed)})")
-    gone = [f"{label} {object_id}" for label, object_id in chain.states]
+    gone = [
+        f"{label} {object_id}" for label, states in chain.states.items() for object_id in states
+    ]
     findings = (
         (
             missing,
