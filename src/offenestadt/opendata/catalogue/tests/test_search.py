@@ -10,7 +10,13 @@ from django.utils import timezone
 from offenestadt.accounts.models import Office, User
 from offenestadt.opendata.catalogue import services
 from offenestadt.opendata.catalogue.models import Dataset, Distribution, Licence
-from offenestadt.opendata.catalogue.search import SearchError, SearchResult, search_datasets
+from offenestadt.opendata.catalogue.search import (
+    FACET_FIELDS,
+    FACETS,
+    SearchError,
+    SearchResult,
+    search_datasets,
+)
 from offenestadt.opendata.tests.pipeline_support import check_files
 
 CSV = b"art,anzahl\nLinde,12\nEiche,7\n"
@@ -266,6 +272,26 @@ def test_facets_follow_the_filters_and_limit(catalogue: dict[str, Dataset]) -> N
     assert result.facets == {"tags": [("Bäume", "Bäume", 1), ("Luft", "Luft", 1)]}
     assert len(search_datasets(facet_fields=["tags"], facet_limit=-1).facets["tags"]) == 5
     assert search_datasets(facet_fields=[]).facets == {}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one query on PostgreSQL only")
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {},
+        {"q": "Bäume"},
+        {"filters": {"groups": ["envi"]}},
+        {"q": "Luft", "filters": {"tags": ["Luft"]}},
+    ],
+)
+def test_the_one_query_counts_as_a_query_per_facet_does(catalogue, arguments) -> None:
+    found = search_datasets(**arguments, facet_limit=-1)
+    matching = Dataset.objects.in_catalogue().filter(
+        pk__in=[d.pk for d in search_datasets(**arguments, rows=1000).datasets]
+    )
+    ids = matching.order_by().values("pk")
+    assert found.count == matching.count()
+    assert found.facets == {name: FACETS[name](ids) for name in FACET_FIELDS}
 
 
 def test_results_come_prefetched(
