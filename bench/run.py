@@ -60,12 +60,13 @@ _SEEDED: list[float] = []
 
 
 def scale_data_set() -> None:
-    """The scale data set, written once per run (before other benchmarks add records)."""
-    if _SEEDED:
+    """The scale data set, written once per run (before other benchmarks add records);
+    BENCH_SCALE=0 writes none and measures the database as it is (a kept scale data set)."""
+    factor = float(os.environ.get("BENCH_SCALE", "1"))
+    if _SEEDED or factor <= 0:
         return
     from django.core.management import call_command
 
-    factor = float(os.environ.get("BENCH_SCALE", "1"))
     sizes = {
         "--projects": 10_000,
         "--contracts": 5_000,
