@@ -192,6 +192,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "offenestadt.core.middleware.RequestLogMiddleware",
+    # Before the session: public pages for visitors who are not signed in, from the cache.
+    "offenestadt.core.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -303,6 +305,35 @@ DATABASE_ROUTERS = ["offenestadt.core.replica.ReplicaRouter"]
 # primary answers.
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: public pages and their dependencies (core/pagecache) -------------------------
+# Shared by every server process: redis://HOST:6379/0 (Redis), file:///absolute/folder, or
+# locmem:// (one process only: tests); default a folder in the data folder.
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+
+
+def _cache(url: str) -> dict[str, Any]:
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    if scheme == "file" and rest.startswith("/"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": rest,
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL ({scheme}://…) must be redis://HOST:6379/0, file:///absolute/folder or "
+        "locmem://"
+    )
+
+
+CACHES = {"default": _cache(env_str("CACHE_URL") or f"file://{DATA_DIR / 'cache'}")}
 
 # --- Demo mode and the secret key -----------------------------------------------------
 # Demo mode runs on this machine only: it may invent a secret key (kept in the data folder),

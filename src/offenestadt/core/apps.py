@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
         from django.db.models import fields
 
         from offenestadt.core import checks  # noqa: F401  (registers the deployment checks)
+        from offenestadt.core.pagecache import tracking
+
+        # Every write invalidates the cached pages that showed what it changed.
+        tracking.connect()
 
         # Django's blank choice of every select ("- Select an option -") has no German in
         # Django's catalogue; Django asks apps to set their own label here.

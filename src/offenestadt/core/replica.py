@@ -32,6 +32,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
+from offenestadt.core.pagecache import tracking
+
 REPLICA = "replica"
 # Set on the response to every write request (any method but GET and HEAD) while a replica is
 # configured: that browser reads the primary until it expires, so it sees its own writes.
@@ -234,6 +236,9 @@ class ReplicaReadsMiddleware:
             and COOKIE not in request.COOKIES
             and not getattr(view_func, _PRIMARY_ATTRIBUTE, False)
             and not request.user.is_authenticated
+            # A page rendered for the cache reads the primary: a lagging replica would store
+            # a page older than the versions it is stored with.
+            and tracking.collecting() is None
             and monitor.state().usable
         ):
             _reads_on_replica.set(True)

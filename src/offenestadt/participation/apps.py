@@ -7,6 +7,11 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Beteiligung")
 
     def ready(self) -> None:
+        from offenestadt.core import pagecache
+        from offenestadt.participation.procedures.models import Meeting
+
+        # A procedure's meetings move from "coming" to "held" when they start.
+        pagecache.changes_at(Meeting, "starts_at")
         from offenestadt.core.display import register_labels
 
         # The keys of a proposal's charter change (amendments.services.charter_change_clean)

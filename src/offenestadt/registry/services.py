@@ -84,6 +84,17 @@ def project_findings(project: Project) -> tuple[CharterVersion | None, list[Find
     return charter, evaluate(project, charter) if charter else []
 
 
+def project_findings_stored(project: Project) -> tuple[CharterVersion | None, list[Finding]]:
+    """The project's findings as last evaluated and stored (``project_evaluate`` runs after
+    every change of the project or a record it links), under the charter in force; evaluated
+    now only when nothing is stored for that charter yet."""
+    charter = CharterVersion.objects.in_force()
+    current = project.evaluations.filter(is_current=True).first()
+    if charter is None or current is None or current.charter_version_id != charter.pk:
+        return charter, evaluate(project, charter) if charter else []
+    return charter, [Finding.from_dict(data) for data in current.findings]
+
+
 def project_evaluate(*, project: Project) -> ProjectEvaluation | None:
     """Record the project's findings if they differ from its current evaluation."""
     charter, findings = project_findings(project)

@@ -119,7 +119,13 @@ def _render_detail(
         Prefetch("software_components", queryset=components),
         Prefetch("services", selectors.services_with_access()),
     )
-    charter, findings = services.project_findings(project)
+    # Visitors read the stored evaluation (the same for all, cached with the page); signed-in
+    # staff see the findings as the records stand now.
+    charter, findings = (
+        services.project_findings(project)
+        if request.user.is_authenticated
+        else services.project_findings_stored(project)
+    )
     overrides = list(project.overrides.all())
     mentions = Mentions.of(
         request.user,

@@ -1,0 +1,200 @@
+"""Public pages and read endpoints for visitors who are not signed in, served from the cache.
+
+A GET or HEAD with no cookie but the CSRF and replica ones and no Authorization header is
+looked up by scheme, host, path, query, Accept header and today's date (pages that say
+"today" or count days change at midnight): one get of the stored page and one get_many of the
+tags it depends on (``tracking``); all unchanged: the stored page answers, or 304 when the
+browser's If-None-Match names it, without running the view. Otherwise the page is rendered
+and stored if it is a 200 that set no cookie (but the CSRF one: a form's token is filled in
+for each visitor), wrote nothing, asked not to be stored nowhere
+(``Cache-Control: private/no-store``, ``pagecache.exclude``), and no tag changed during the
+render. Pages that change by themselves at a time (votes opening and closing, participation
+phases) say when with ``pagecache.valid_until`` and are stored until then at most.
+
+Signed-in people (a session cookie) are never served from the cache and never stored: staff
+see live data. Stored copies carry ``Cache-Control: no-cache`` and ``Vary: Cookie``, so a
+browser or proxy asks again each time (cheaply, with If-None-Match).
+"""
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from offenestadt.core import pagecache
+from offenestadt.core.pagecache import store, tracking
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# Cookies a visitor who is not signed in may send and still get the shared page.
+HARMLESS_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, "recent_write"})
+# Live state, or only for signed-in people anyway (the address without a language prefix).
+EXCLUDED_PREFIXES = ("/healthz", "/konto/", "/verwaltung/", "/aufgaben/", "/rohdaten/")
+LARGEST_BODY = 2 * 1024 * 1024
+LONGEST_SECONDS = 24 * 60 * 60
+# A form's CSRF token, cut out of a stored page and filled in for each visitor.
+_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_SLOT = b"\x00csrf\x00"
+_TOKEN_SLOT = re.compile(re.escape(_SLOT))
+_STORED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Disposition",
+    "Vary",
+    "X-Frame-Options",
+    "Link",
+)
+
+
+def cacheable(request: HttpRequest) -> bool:
+    if not settings.PAGE_CACHE or request.method not in SAFE_METHODS:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META or not HARMLESS_COOKIES.issuperset(request.COOKIES):
+        return False
+    path = request.path
+    for code, _name in settings.LANGUAGES:
+        if path.startswith(f"/{code}/"):
+            path = path[len(code) + 1 :]
+    return not path.startswith(EXCLUDED_PREFIXES)
+
+
+def _key(request: HttpRequest) -> str:
+    return store.page_key(
+        (
+            request.scheme or "",
+            request.get_host(),
+            request.path,
+            "&".join(sorted(request.META.get("QUERY_STRING", "").split("&"))),
+            request.META.get("HTTP_ACCEPT", ""),
+            timezone.localdate().isoformat(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stored page: what it depends on (tags and their versions) and what it says."""
+
+    tags: list[str]
+    versions: list[int]
+    body: bytes
+    headers: list[tuple[str, str]]
+    etag: str
+    modified: int
+    # The page holds forms: each answer gets the visitor's own CSRF token (and cookie).
+    has_form: bool
+
+
+def _not_modified(request: HttpRequest, entry: Entry) -> bool:
+    if entry.has_form and settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        # The browser's copy holds a form token for a cookie it no longer has.
+        return False
+    if match := request.META.get("HTTP_IF_NONE_MATCH"):
+        return entry.etag in {tag.strip() for tag in match.split(",")} or match.strip() == "*"
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and entry.modified <= since
+
+
+def _with_form_tokens(request: HttpRequest, body: bytes) -> tuple[bytes, HttpResponseBase]:
+    """The body with a token for this visitor in each form, and the cookie to go with it,
+    as Django's CSRF middleware gives them."""
+    csrf = CsrfViewMiddleware(lambda request: HttpResponse())
+    csrf.process_request(request)
+    filled = _TOKEN_SLOT.sub(lambda _: get_token(request).encode(), body)
+    return filled, csrf.process_response(request, HttpResponse())
+
+
+def _answer(request: HttpRequest, entry: Entry, state: str) -> HttpResponse:
+    if _not_modified(request, entry):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        body, cookies = (
+            _with_form_tokens(request, entry.body) if entry.has_form else (entry.body, None)
+        )
+        response = HttpResponse(body, status=200)
+        for name, value in entry.headers:
+            response[name] = value
+        if cookies is not None:
+            response.cookies = cookies.cookies
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = http_date(entry.modified)
+    response["Cache-Control"] = "no-cache"
+    response["X-Cache"] = state
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+class PageCacheMiddleware:
+    """See the module. Before the session: a hit costs no session or user look-up."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not cacheable(request):
+            return self.get_response(request)
+        key = _key(request)
+        entry = store.backend().get(key)
+        if isinstance(entry, Entry) and store.versions(entry.tags) == entry.versions:
+            return _answer(request, entry, "hit")
+        started = store.clock()
+        token = tracking.start()
+        try:
+            response = self.get_response(request)
+            collector = tracking.collecting() or tracking.Collector(excluded=True)
+        finally:
+            tracking.stop(token)
+        stored = self._store(key, response, collector, started)
+        if stored is None:
+            response["X-Cache"] = "miss"
+            return response
+        return _answer(request, stored, "miss")
+
+    def _store(
+        self, key: str, response: HttpResponse, collector: tracking.Collector, started: int
+    ) -> Entry | None:
+        if not self._storable(response, collector):
+            return None
+        now = timezone.now()
+        seconds = LONGEST_SECONDS
+        for moment in (collector.valid_until, pagecache.next_change(collector.tables, now)):
+            if moment is not None:
+                seconds = min(seconds, int((moment - now).total_seconds()))
+        tags = collector.dependencies()
+        versions = store.settle(tags, started)
+        if versions is None or seconds <= 0:
+            return None
+        body, forms = _TOKEN.subn(rb"\1" + _SLOT + rb"\2", response.content)
+        entry = Entry(
+            tags=tags,
+            versions=versions,
+            body=body,
+            headers=[
+                (name, response[name]) for name in _STORED_HEADERS if response.has_header(name)
+            ],
+            etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+            modified=int(now.timestamp()),
+            has_form=forms > 0,
+        )
+        store.backend().set(key, entry, timeout=seconds)
+        return entry
+
+    def _storable(self, response: HttpResponse, collector: tracking.Collector) -> bool:
+        if (
+            response.status_code != 200
+            or getattr(response, "streaming", False)
+            or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+            or collector.wrote
+            or collector.excluded
+        ):
+            return False
+        control = response.get("Cache-Control", "").lower()
+        if any(word in control for word in ("private", "no-store", "no-cache", "max-age=0")):
+            return False
+        return len(response.content) <= LARGEST_BODY

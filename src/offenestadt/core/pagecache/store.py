@@ -1,0 +1,73 @@
+"""Tag versions and stored pages in the cache that every server process shares (CACHE_URL).
+
+A tag's version is a value of one shared clock: each write bumps the clock and sets its tags
+to the new value after its transaction commits. A page is stored with the versions of its
+tags as they were when it was rendered, and served while they are unchanged. A tag that is
+missing (never written, or evicted) is set to the clock value taken before the page was
+rendered, so an evicted tag costs a render, never a stale page.
+"""
+
+import time
+from collections.abc import Iterable
+
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+
+PREFIX = "pc1:"
+CLOCK = PREFIX + "clock"
+
+
+def backend() -> BaseCache:
+    return caches["default"]
+
+
+def clock() -> int:
+    """The shared clock now (started from the time in microseconds when missing, so that
+    a cache that lost it never hands out a version it handed out before)."""
+    cache = backend()
+    value = cache.get(CLOCK)
+    if value is None:
+        cache.add(CLOCK, time.time_ns() // 1000, timeout=None)
+        value = cache.get(CLOCK)
+    return int(value)
+
+
+def bump(tags: Iterable[str]) -> None:
+    """Give the tags a new version: every page stored with an older one is rendered again."""
+    keys = [PREFIX + tag for tag in tags]
+    if not keys:
+        return
+    cache = backend()
+    clock()
+    version = cache.incr(CLOCK)
+    cache.set_many(dict.fromkeys(keys, version), timeout=None)
+
+
+def versions(tags: list[str]) -> list[int | None]:
+    found = backend().get_many([PREFIX + tag for tag in tags])
+    return [found.get(PREFIX + tag) for tag in tags]
+
+
+def settle(tags: list[str], started: int) -> list[int] | None:
+    """The tags' versions for a page rendered from ``started`` on, or None when one of them
+    changed while it rendered (then the page is served but not stored)."""
+    cache = backend()
+    current = versions(tags)
+    missing = [tag for tag, version in zip(tags, current, strict=True) if version is None]
+    if missing:
+        for tag in missing:
+            cache.add(PREFIX + tag, started, timeout=None)
+        current = versions(tags)
+        # A write between the look-up and the add could be overwritten by a backend whose
+        # add is not atomic (the file cache): then store nothing.
+        if clock() != started:
+            return None
+    if any(version is None or version > started for version in current):
+        return None
+    return [int(version) for version in current if version is not None]
+
+
+def page_key(parts: Iterable[str]) -> str:
+    import hashlib
+
+    return PREFIX + "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
