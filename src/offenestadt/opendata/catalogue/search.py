@@ -7,10 +7,10 @@ filter means the same in both. Filter and facet fields carry CKAN's names:
 
 On PostgreSQL the text search uses German full-text search over title, description and
 keywords; GIN indexes on exactly ``dataset_search_vector()`` (Dataset) and
-``keyword_search_vector()`` (Keyword) serve it. The rank reads titles only, so ranking
-needs no index. SQLite (development) falls back to substring matching. On PostgreSQL the
-count and every facet are one query over the matching ids, found once; on SQLite each facet
-is an aggregate query of its own.
+``keyword_search_vector()`` (Keyword) serve it. The rank reads titles only, from a column
+that stores their vectors (migration 0005). SQLite (development) falls back to substring
+matching. On PostgreSQL the count and every facet are one query over the matching ids, found
+once; on SQLite each facet is an aggregate query of its own.
 """
 
 import uuid
@@ -19,11 +19,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.expressions import CombinedExpression
+from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Coalesce
 
 from offenestadt.opendata.catalogue.models import (
@@ -60,9 +65,17 @@ def dataset_search_vector() -> CombinedExpression:
 
 
 def title_search_vector() -> SearchVector:
-    """What the rank reads: titles only, as ranking must compute its vector for every
-    match (an index cannot hold it) and descriptions are long."""
+    """What the rank reads: titles only, as ranking must read a vector for every match
+    (an index cannot hold it) and descriptions are long."""
     return SearchVector("title", config=SEARCH_CONFIG)
+
+
+def title_rank(query: SearchQuery) -> SearchRank:
+    """The rank of a match (PostgreSQL): its title's vector as the column ``title_search``
+    stores it (migration 0005, exactly ``title_search_vector()``), not computed per match."""
+    column = f'"{Dataset._meta.db_table}"."title_search"'  # names only, no input
+    stored = RawSQL(column, [], SearchVectorField())  # noqa: S611
+    return SearchRank(stored, query)
 
 
 def keyword_search_vector() -> SearchVector:
@@ -347,7 +360,7 @@ def search_datasets(
     page = matching
     if ranked and "score" in {key.lstrip("-") for key in ordering}:
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        page = page.annotate(score=SearchRank(title_search_vector(), query))
+        page = page.annotate(score=title_rank(query))
     datasets = list(
         page.select_related("publisher")
         .prefetch_related("themes", "keywords", public_distributions())
