@@ -1,12 +1,13 @@
 """The charter in the public REST API: the version in force and every adopted version."""
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import P, PathEx, Router, Schema
 from ninja.errors import HttpError
 
+from offenestadt.charter.catalogue import catalogue
 from offenestadt.charter.models import CharterVersion, Parameter, Principle
 from offenestadt.core.api import LocalisedText, Problem
 
@@ -71,6 +72,35 @@ def charter_in_force(request: HttpRequest) -> CharterVersion:
     if version is None:
         raise HttpError(404, "No charter version is in force yet.")
     return version
+
+
+class CheckParameterOut(Schema):
+    key: str
+    # What the parameter is called on the platform's pages.
+    name: LocalisedText
+    type: Literal["boolean", "integer", "string"]
+    # The unit of the value ("days", "months", "characters"; empty for a switch or a text).
+    unit: str
+    # The value the check uses when the charter in force does not set the parameter.
+    default: bool | int | str | None
+
+
+class CheckOut(Schema):
+    # Stable: charters and findings name the check by it.
+    id: str
+    # The kinds of record the check reads, as app_label.model.
+    records: list[str]
+    parameters: list[CheckParameterOut]
+    # Whether its findings can hold its record back at a gate of the record's own.
+    gates: bool
+    description: LocalisedText
+
+
+@router.get("/charter/checks", response=list[CheckOut])
+def charter_checks(request: HttpRequest) -> list[dict[str, Any]]:
+    """The catalogue of checks the platform runs, by id: what each reads and asks, its
+    parameters with their defaults, and whether it can gate."""
+    return [entry.as_data() for entry in catalogue()]
 
 
 @router.get("/charter/versions", response=CharterVersionList)

@@ -8,15 +8,17 @@ principles are violated or unproven.
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import models
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.models import CharterVersion, Localised
+from offenestadt.charter.parameters import ParameterDeclaration
 
 
 class Status(models.TextChoices):
@@ -35,6 +37,16 @@ class Outcome:
     # Where to fix it: the form that does (a full path), or an anchor of the record's page;
     # empty when nothing is to be done but wait (no "beheben" link then).
     fix: str = ""
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day in a finding's message, written as each language of the finding writes dates."""
+
+    day: date
+
+    def __str__(self) -> str:
+        return formats.date_format(self.day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -61,27 +73,53 @@ class Finding:
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered check: its entry in the catalogue (:mod:`offenestadt.charter.catalogue`)
+    and the principle it counts toward."""
+
     subject: type[models.Model]
     principle: str
+    # Stable across versions: charters and stored findings name the check by it.
     id: str
     check: Callable[[Any, CharterVersion], Outcome]
+    # What the check asks of a record (German source text, translated).
+    description: Promise
+    # The charter's parameters the check reads, declared in charter.parameters.
+    parameters: tuple[ParameterDeclaration[Any], ...] = ()
+    # Whether its violated or unproven findings can hold its record back at a gate of the
+    # record's own (under a gating principle); False for a record without gates, whose
+    # findings count through a check over the project instead.
+    gates: bool = True
 
 
 _RULES: list[Rule] = []
 
+type Check = Callable[[Any, CharterVersion], Outcome]
+
 
 def rule(
-    subject: type[models.Model], principle: str, rule_id: str
-) -> Callable[[Callable[[Any, CharterVersion], Outcome]], Callable[[Any, CharterVersion], Outcome]]:
-    """Register a rule of ``principle`` over records of ``subject``."""
+    subject: type[models.Model],
+    principle: str,
+    rule_id: str,
+    *,
+    description: Promise,
+    parameters: tuple[ParameterDeclaration[Any], ...] = (),
+    gates: bool = True,
+) -> Callable[[Check], Check]:
+    """Register the check ``rule_id`` of ``principle`` over records of ``subject``, with what
+    it asks (``description``), the charter ``parameters`` it reads and whether it can gate."""
 
-    def register(
-        check: Callable[[Any, CharterVersion], Outcome],
-    ) -> Callable[[Any, CharterVersion], Outcome]:
-        _RULES.append(Rule(subject, principle, rule_id, check))
+    def register(check: Check) -> Check:
+        if any(known.id == rule_id for known in _RULES):
+            raise ValueError(f"a check {rule_id!r} is registered already")
+        _RULES.append(Rule(subject, principle, rule_id, check, description, parameters, gates))
         return check
 
     return register
+
+
+def registered_rules() -> list[Rule]:
+    """Every registered check, in the order the apps registered them."""
+    return list(_RULES)
 
 
 def rules_for(subject: type[models.Model]) -> list[Rule]:

@@ -3,6 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from offenestadt.accounts.rules import staff_only
+from offenestadt.charter.catalogue import catalogue
 from offenestadt.charter.comparison import compare_versions
 from offenestadt.charter.document import write_charter
 from offenestadt.charter.engine import Status, evaluate, rules_for, worst_finding
@@ -56,6 +57,11 @@ def charter_comparison(request: HttpRequest) -> HttpResponse:
         "charter/comparison.html",
         {"old": old, "new": new, "differences": compare_versions(old, new)},
     )
+
+
+def checks(request: HttpRequest) -> HttpResponse:
+    """The catalogue of checks a charter can bind, with their parameters."""
+    return render(request, "charter/checks.html", {"checks": catalogue()})
 
 
 def linked_fix(request: HttpRequest, label: str, pk: int, principle: str) -> HttpResponse:

@@ -48,7 +48,12 @@ def _contract_field(contract: Contract, field_name: str) -> str:
     return reverse("contracts:contract_edit", args=[contract.pk]) + f"#id_{field_name}"
 
 
-@rule(Contract, "P2", "data-owned-by-city")
+@rule(
+    Contract,
+    "P2",
+    "data-owned-by-city",
+    description=_("Der Vertrag legt fest, dass die Daten der Stadt gehören."),
+)
 def data_owned_by_city(contract: Contract, charter: CharterVersion) -> Outcome:
     fix = _contract_field(contract, "data_owner")
     if not contract.data_owner:
@@ -132,7 +137,16 @@ def data_flows(contract: Contract) -> list[tuple[Promise, str, str, str]]:
     return flows
 
 
-@rule(Contract, "P2", "data-stays-in-eu")
+@rule(
+    Contract,
+    "P2",
+    "data-stays-in-eu",
+    description=_(
+        "Die Daten bleiben in EU/EWR, oder jeder Weg hinaus (Orte der Verarbeitung und "
+        "Speicherung, Unterauftragnehmer, Fernzugriff) nennt eine Garantie."
+    ),
+    parameters=(THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,),
+)
 def data_stays_in_eu(contract: Contract, charter: CharterVersion) -> Outcome:
     """Data stays in the EU/EEA, or each way it leaves has a stated safeguard: places of
     processing and storage, sub-processors, and remote access (a transfer too)."""
@@ -172,7 +186,12 @@ def data_stays_in_eu(contract: Contract, charter: CharterVersion) -> Outcome:
     )
 
 
-@rule(Contract, "P2", "access-listed")
+@rule(
+    Contract,
+    "P2",
+    "access-listed",
+    description=_("Der Vertrag nennt, wer auf die Daten zugreifen kann."),
+)
 def access_listed(contract: Contract, charter: CharterVersion) -> Outcome:
     if not contract.accesses.exists():
         return Outcome(
@@ -261,7 +280,16 @@ def redaction_problems(redaction: Redaction, charter: CharterVersion | None) -> 
     return problems
 
 
-@rule(Contract, "P3", "redactions-justified")
+@rule(
+    Contract,
+    "P3",
+    "redactions-justified",
+    description=_(
+        "Jede Schwärzung im Vertrag nennt, was sie schützt, ihre Rechtsgrundlage und eine konkrete"
+        " öffentliche Begründung."
+    ),
+    parameters=(REDACTION_JUSTIFICATION_MIN_CHARACTERS,),
+)
 def redactions_justified(contract: Contract, charter: CharterVersion) -> Outcome:
     """Every redaction names what it protects, the provision of the charter's law that
     allows it, and a specific justification; "vertraulich" alone is none."""
@@ -298,12 +326,28 @@ def _contracts_of(project: Project, charter: CharterVersion, principle: str) -> 
     )
 
 
-@rule(Project, "P2", "contracts-keep-data-with-city")
+@rule(
+    Project,
+    "P2",
+    "contracts-keep-data-with-city",
+    description=_(
+        "Die Verträge des Projekts bestehen ihre Prüfungen zur Datenhoheit; es zählt der "
+        "schlechteste Befund unter ihnen."
+    ),
+)
 def contracts_keep_data_with_city(project: Project, charter: CharterVersion) -> Outcome:
     return _contracts_of(project, charter, "P2")
 
 
-@rule(Project, "P3", "contracts-open")
+@rule(
+    Project,
+    "P3",
+    "contracts-open",
+    description=_(
+        "Die Verträge des Projekts bestehen ihre Prüfungen zur Transparenz; es zählt der "
+        "schlechteste Befund unter ihnen."
+    ),
+)
 def contracts_open(project: Project, charter: CharterVersion) -> Outcome:
     return _contracts_of(project, charter, "P3")
 

@@ -25,7 +25,16 @@ def _names(assets: list[Asset]) -> str:
 
 # The id the rule had when projects recorded their infrastructure themselves: kept, so that
 # stored evaluations and council overrides still name the same rule.
-@rule(Project, "P6", "infrastructure-in-public-hands")
+@rule(
+    Project,
+    "P6",
+    "infrastructure-in-public-hands",
+    description=_(
+        "Mit öffentlichem Geld gebaute Infrastruktur des Projekts ist in öffentlicher Hand, "
+        "netzneutral und nicht kommerziell."
+    ),
+    parameters=(PUBLIC_FUNDING_REQUIRES_PUBLIC_OWNERSHIP,),
+)
 def infrastructure_in_public_hands(project: Project, charter: CharterVersion) -> Outcome:
     assets = list(project.register_assets.all())
     if not assets:

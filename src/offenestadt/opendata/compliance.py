@@ -14,7 +14,16 @@ from offenestadt.opendata.pipeline.models import sendable_to_pipeline
 from offenestadt.registry.models import Project
 
 
-@rule(Dataset, "P1", "anonymized-before-publication")
+@rule(
+    Dataset,
+    "P1",
+    "anonymized-before-publication",
+    description=_(
+        "Verarbeitet ein Projekt des Datensatzes personenbezogene Daten, ist jede Datei vor der "
+        "Veröffentlichung ohne personenbezogene Daten geprüft, anonymisiert oder vom Datenschutz "
+        "freigegeben."
+    ),
+)
 def anonymized_before_publication(dataset: Dataset, charter: CharterVersion) -> Outcome:
     """Judged before publication too (publishing asks this rule): a file counts as cleared
     when its current check found no personal data, the DPO approved it, or it is the
@@ -61,7 +70,15 @@ def anonymized_before_publication(dataset: Dataset, charter: CharterVersion) -> 
     )
 
 
-@rule(Dataset, "P2", "distributions-licensed")
+@rule(
+    Dataset,
+    "P2",
+    "distributions-licensed",
+    description=_(
+        "Jede Datei des Datensatzes steht unter einer Lizenz, ihrer eigenen oder der des "
+        "Datensatzes."
+    ),
+)
 def distributions_licensed(dataset: Dataset, charter: CharterVersion) -> Outcome:
     files = list(dataset.distributions.all())
     if not files:
@@ -87,7 +104,15 @@ def distributions_licensed(dataset: Dataset, charter: CharterVersion) -> Outcome
     return Outcome(Status.MET, _("Jede Datei steht unter einer offenen Lizenz."))
 
 
-@rule(Project, "P1", "datasets-anonymized")
+@rule(
+    Project,
+    "P1",
+    "datasets-anonymized",
+    description=_(
+        "Die Datensätze des Projekts bestehen ihre Prüfungen zur Anonymisierung; es zählt der "
+        "schlechteste Befund unter ihnen."
+    ),
+)
 def datasets_anonymized(project: Project, charter: CharterVersion) -> Outcome:
     return worst_of_linked(
         list(project.datasets.all()),
@@ -98,7 +123,15 @@ def datasets_anonymized(project: Project, charter: CharterVersion) -> Outcome:
     )
 
 
-@rule(Project, "P2", "datasets-licensed")
+@rule(
+    Project,
+    "P2",
+    "datasets-licensed",
+    description=_(
+        "Die Datensätze des Projekts bestehen ihre Prüfungen zu Lizenzen; es zählt der "
+        "schlechteste Befund unter ihnen."
+    ),
+)
 def datasets_licensed(project: Project, charter: CharterVersion) -> Outcome:
     return worst_of_linked(
         list(project.datasets.all()),

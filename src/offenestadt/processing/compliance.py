@@ -50,7 +50,13 @@ def _no_categories(activity: ProcessingActivity) -> Outcome:
     )
 
 
-@rule(ProcessingActivity, "P1", "reviewed-by-dpo")
+@rule(
+    ProcessingActivity,
+    "P1",
+    "reviewed-by-dpo",
+    description=_("Der oder die Datenschutzbeauftragte hat die Verarbeitung freigegeben."),
+    gates=False,
+)
 def reviewed_by_dpo(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     if activity.review_status == ReviewStatus.APPROVED:
         return Outcome(
@@ -78,7 +84,13 @@ def reviewed_by_dpo(activity: ProcessingActivity, charter: CharterVersion) -> Ou
     )
 
 
-@rule(ProcessingActivity, "P1", "category-has-purpose")
+@rule(
+    ProcessingActivity,
+    "P1",
+    "category-has-purpose",
+    description=_("Jede Datenkategorie der Verarbeitung nennt ihren Zweck."),
+    gates=False,
+)
 def category_has_purpose(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     categories = list(activity.categories.all())
     if not categories:
@@ -94,7 +106,13 @@ def category_has_purpose(activity: ProcessingActivity, charter: CharterVersion) 
     return Outcome(Status.MET, _("Jede Datenkategorie dient einem genannten Zweck."))
 
 
-@rule(ProcessingActivity, "P1", "category-has-legal-basis")
+@rule(
+    ProcessingActivity,
+    "P1",
+    "category-has-legal-basis",
+    description=_("Jede Datenkategorie der Verarbeitung nennt ihre Rechtsgrundlage."),
+    gates=False,
+)
 def category_has_legal_basis(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     categories = list(activity.categories.all())
     if not categories:
@@ -110,7 +128,13 @@ def category_has_legal_basis(activity: ProcessingActivity, charter: CharterVersi
     return Outcome(Status.MET, _("Jede Datenkategorie hat eine Rechtsgrundlage."))
 
 
-@rule(ProcessingActivity, "P1", "retention-limited")
+@rule(
+    ProcessingActivity,
+    "P1",
+    "retention-limited",
+    description=_("Jede Datenkategorie der Verarbeitung hat eine begrenzte Löschfrist."),
+    gates=False,
+)
 def retention_limited(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     categories = list(activity.categories.all())
     if not categories:
@@ -134,7 +158,14 @@ def retention_limited(activity: ProcessingActivity, charter: CharterVersion) -> 
     return Outcome(Status.MET, _("Jede Datenkategorie hat eine begrenzte Speicherdauer."))
 
 
-@rule(ProcessingActivity, "P1", "retention-within-charter")
+@rule(
+    ProcessingActivity,
+    "P1",
+    "retention-within-charter",
+    description=_("Eine Löschfrist über der Höchstdauer der Charta ist schriftlich begründet."),
+    parameters=(MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION,),
+    gates=False,
+)
 def retention_within_charter(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     months = parameter_value(charter, MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION)
     limited = [c for c in activity.categories.all() if c.has_retention]
@@ -162,7 +193,16 @@ def retention_within_charter(activity: ProcessingActivity, charter: CharterVersi
     )
 
 
-@rule(ProcessingActivity, "P1", "special-categories-assessed")
+@rule(
+    ProcessingActivity,
+    "P1",
+    "special-categories-assessed",
+    description=_(
+        "Für besondere Kategorien personenbezogener Daten und Strafdaten liegt eine Datenschutz-"
+        "Folgenabschätzung vor."
+    ),
+    gates=False,
+)
 def special_categories_assessed(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     special = [c for c in activity.categories.all() if c.special_category]
     if not special:
@@ -185,7 +225,14 @@ def special_categories_assessed(activity: ProcessingActivity, charter: CharterVe
     )
 
 
-@rule(ProcessingActivity, "P1", "third-country-safeguarded")
+@rule(
+    ProcessingActivity,
+    "P1",
+    "third-country-safeguarded",
+    description=_("Jede Übermittlung in ein Drittland ist durch eine Garantie geschützt."),
+    parameters=(THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,),
+    gates=False,
+)
 def third_country_safeguarded(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     transfers = [t for t in activity.transfers.all() if t.is_third_country]
     if not transfers:
@@ -203,7 +250,13 @@ def third_country_safeguarded(activity: ProcessingActivity, charter: CharterVers
     )
 
 
-@rule(ProcessingActivity, "P1", "necessity-argued")
+@rule(
+    ProcessingActivity,
+    "P1",
+    "necessity-argued",
+    description=_("Für jede Pflichtangabe ist begründet, warum sie erforderlich ist."),
+    gates=False,
+)
 def necessity_argued(activity: ProcessingActivity, charter: CharterVersion) -> Outcome:
     mandatory = [c for c in activity.categories.all() if c.mandatory]
     if not mandatory:
@@ -221,7 +274,15 @@ def necessity_argued(activity: ProcessingActivity, charter: CharterVersion) -> O
     )
 
 
-@rule(Project, "P1", "processing-minimised")
+@rule(
+    Project,
+    "P1",
+    "processing-minimised",
+    description=_(
+        "Die Verarbeitungen des Projekts bestehen ihre Prüfungen zur Datensparsamkeit; es zählt "
+        "der schlechteste Befund unter ihnen."
+    ),
+)
 def processing_minimised(project: Project, charter: CharterVersion) -> Outcome:
     return worst_of_linked(
         list(project.processing_activities.all()),

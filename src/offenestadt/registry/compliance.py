@@ -1,21 +1,17 @@
 """The charter's rules over projects and what belongs to them, one or more per principle, and
 the gates before a project's decision, implementation and operation."""
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Max, Model
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.functional import Promise
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.charter.engine import Finding, Outcome, Status, evaluate, rule
+from offenestadt.charter.engine import Day, Finding, Outcome, Status, evaluate, rule
 from offenestadt.charter.gates import GateRefusedError, gate_blockers
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import (
-    NON_DIGITAL_CHANNEL_LOSS_IS_VIOLATION,
     PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION,
     PUBLIC_CODE_REQUIRES_OSI_LICENCE,
     THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,
@@ -23,22 +19,17 @@ from offenestadt.charter.parameters import (
 )
 from offenestadt.council.selectors import first_deliberation
 
-# P4's rule over the training catalogue registers itself with the engine on import.
-from offenestadt.registry import free_training  # noqa: F401
-from offenestadt.registry.channels import NON_DIGITAL_CHANNELS, Channel
+# P4's rule over the training catalogue and P5's over access channels register themselves
+# with the engine on import.
+from offenestadt.registry import free_training, non_digital_access  # noqa: F401
 from offenestadt.registry.models import (
     GATED_STATUSES,
     LIFECYCLE,
-    AccessChannel,
     Hosting,
-    Phase,
     Project,
     ProjectStatus,
-    Service,
     SoftwareComponent,
 )
-from offenestadt.registry.opening_hours import per_week_short
-from offenestadt.registry.selectors import services_with_access
 from offenestadt.software.licences import is_osi_approved
 
 
@@ -68,22 +59,20 @@ def _new_for_project(url_name: str, project: Project) -> str:
     return f"{reverse(url_name)}?projekt={project.slug}"
 
 
-@dataclass(frozen=True)
-class _Day:
-    """A day in a finding, written as each language of the finding writes dates."""
-
-    day: date
-
-    def __str__(self) -> str:
-        return formats.date_format(self.day, "DATE_FORMAT")
-
-
 def _decided(project: Project) -> bool:
     """Whether the project has reached its decision or gone beyond it."""
     return LIFECYCLE.index(ProjectStatus(project.status)) >= LIFECYCLE.index(ProjectStatus.DECISION)
 
 
-@rule(Project, "P1", "personal-data-declared")
+@rule(
+    Project,
+    "P1",
+    "personal-data-declared",
+    description=_(
+        "Das Projekt gibt an, ob es personenbezogene Daten verarbeitet; wenn ja, steht die "
+        "Verarbeitung im Verzeichnis der Verarbeitungstätigkeiten."
+    ),
+)
 def personal_data_declared(project: Project, charter: CharterVersion) -> Outcome:
     if project.processes_personal_data is None:
         return Outcome(
@@ -111,7 +100,16 @@ def personal_data_declared(project: Project, charter: CharterVersion) -> Outcome
     )
 
 
-@rule(Project, "P2", "operated-under-city-control")
+@rule(
+    Project,
+    "P2",
+    "operated-under-city-control",
+    description=_(
+        "Für jede Software-Komponente des Projekts steht fest, wo sie betrieben wird; ein Betrieb "
+        "außerhalb von EU/EWR nennt eine Garantie."
+    ),
+    parameters=(THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,),
+)
 def operated_under_city_control(project: Project, charter: CharterVersion) -> Outcome:
     components = list(project.software_components.all())
     if not components:
@@ -142,7 +140,16 @@ def operated_under_city_control(project: Project, charter: CharterVersion) -> Ou
     return Outcome(Status.MET, _("Jede Komponente wird unter Kontrolle der Stadt betrieben."))
 
 
-@rule(Project, "P3", "public-before-decision")
+@rule(
+    Project,
+    "P3",
+    "public-before-decision",
+    description=_(
+        "Das Projekt ist vor seiner Entscheidung mindestens so viele Tage öffentlich, wie die "
+        "Charta verlangt."
+    ),
+    parameters=(PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION,),
+)
 def public_before_decision(project: Project, charter: CharterVersion) -> Outcome:
     days = parameter_value(charter, PROJECT_MIN_PUBLIC_DAYS_BEFORE_DECISION)
     decided = _decided(project)
@@ -170,7 +177,7 @@ def public_before_decision(project: Project, charter: CharterVersion) -> Outcome
                 "Bis zur Sitzung am %(date)s ist das Projekt nur %(public)s Tage öffentlich; "
                 "vor der Entscheidung müssen es %(days)s Tage sein."
             ),
-            {"date": _Day(meeting.date), "public": public, "days": days},
+            {"date": Day(meeting.date), "public": public, "days": days},
             fix="" if met else _project_field(project, "council_papers"),
         )
     public_days = (timezone.now() - project.published_at).days
@@ -184,7 +191,7 @@ def public_before_decision(project: Project, charter: CharterVersion) -> Outcome
                 "%(days)s Tage öffentlich sein, entschieden werden kann also frühestens am "
                 "%(earliest)s."
             ),
-            {"since": _Day(since), "days": days, "earliest": _Day(since + timedelta(days=days))},
+            {"since": Day(since), "days": days, "earliest": Day(since + timedelta(days=days))},
         )
     return Outcome(
         Status.MET,
@@ -206,7 +213,15 @@ def _phases_form(project: Project, slug: str, last_day: date | None) -> str:
     return reverse("participation:phase_edit", args=[slug, last_phase]) + "#id_ends_on"
 
 
-@rule(Project, "P3", "participation-before-decision")
+@rule(
+    Project,
+    "P3",
+    "participation-before-decision",
+    description=_(
+        "Vor der Entscheidung über das Projekt ist ein veröffentlichtes Beteiligungsverfahren "
+        "abgeschlossen und sein Ergebnisbericht veröffentlicht."
+    ),
+)
 def participation_before_decision(project: Project, charter: CharterVersion) -> Outcome:
     """A project is ready for its decision once a published procedure about it has ended
     (its last phase is over) and its result report is published."""
@@ -266,7 +281,12 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
     )
 
 
-@rule(Project, "P4", "plain-language-summary")
+@rule(
+    Project,
+    "P4",
+    "plain-language-summary",
+    description=_("Das Projekt hat eine Zusammenfassung in Leichter Sprache."),
+)
 def plain_language_summary(project: Project, charter: CharterVersion) -> Outcome:
     if project.plain_language_summary.strip():
         return Outcome(Status.MET, _("Es gibt eine Zusammenfassung in Leichter Sprache."))
@@ -277,239 +297,16 @@ def plain_language_summary(project: Project, charter: CharterVersion) -> Outcome
     )
 
 
-@dataclass(frozen=True)
-class _Words:
-    """A message with its values, put into words only when shown: a finding is written in
-    German and in English, and each gets the words (and day names) of its language."""
-
-    message: Promise
-    values: dict[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return str(self.message) % {key: str(value) for key, value in self.values.items()}
-
-
-@dataclass(frozen=True)
-class _PerWeek:
-    minutes: int
-
-    def __str__(self) -> str:
-        return per_week_short(self.minutes)
-
-
-@dataclass(frozen=True)
-class _Listed:
-    items: list[_Words]
-    separator: str = "; "
-
-    def __str__(self) -> str:
-        return self.separator.join(str(item) for item in self.items)
-
-
-# What the hours of a channel are called in a finding, by the kind of channel.
-_HOURS_NAMES = {Channel.IN_PERSON: _("Öffnungszeiten vor Ort"), Channel.PHONE: _("Telefonzeiten")}
-
-
-def _district(channel: AccessChannel) -> str:
-    return " ".join(channel.facts.district.split()).casefold()
-
-
-@dataclass
-class _AccessComparison:
-    """What gets worse for one service's non-digital channels, and what is not recorded."""
-
-    service: Service
-    losses: list[_Words] = field(default_factory=list)
-    # Where each loss is made good: the channel after the project, None where it is gone.
-    worsened: list[AccessChannel | None] = field(default_factory=list)
-    # (channel, the facts it lacks)
-    gaps: list[tuple[AccessChannel, list[Promise]]] = field(default_factory=list)
-
-    def lose(self, worse: AccessChannel | None, message: Promise, **values: Any) -> None:
-        self.worsened.append(worse)
-        loss = _Words(message, values)
-        if self.service.changes_on is None:
-            words = _Words(
-                _("%(service)s – %(loss)s"), {"service": self.service.name, "loss": loss}
-            )
-        else:
-            words = _Words(
-                _("%(service)s ab %(day)s – %(loss)s"),
-                {"service": self.service.name, "day": _Day(self.service.changes_on), "loss": loss},
-            )
-        self.losses.append(words)
-
-    def lack(self, channel: AccessChannel, fact: Promise) -> None:
-        for known, facts in self.gaps:
-            if known is channel:
-                facts.append(fact)
-                return
-        self.gaps.append((channel, [fact]))
-
-    def compare(self, before: AccessChannel, after: AccessChannel | None) -> None:
-        kind = Channel(before.kind)
-        if before.facts.closed:
-            # Closed before the change: there is no access the project could take away.
-            return
-        if after is None:
-            self.lose(None, _("Zugangsweg „%(channel)s“ fällt weg"), channel=kind.label)
-            return
-        if after.facts.closed:
-            self.lose(
-                after,
-                _("Zugangsweg „%(channel)s“: die Servicestelle „%(point)s“ ist dann geschlossen"),
-                channel=kind.label,
-                point=str(after.service_point),
-            )
-            return
-        if kind in _HOURS_NAMES:
-            self._compare_hours(kind, before, after)
-        if kind == Channel.IN_PERSON:
-            self._compare_step_free(before, after)
-            self._compare_district(before, after)
-
-    def _compare_hours(self, kind: Channel, before: AccessChannel, after: AccessChannel) -> None:
-        hours_before, hours_after = before.weekly_hours, after.weekly_hours
-        for channel, hours in ((before, hours_before), (after, hours_after)):
-            if not hours:
-                self.lack(channel, channel.hours_label())
-        if hours_before and hours_after:
-            earlier, later = hours_before.minutes_per_week, hours_after.minutes_per_week
-            if later < earlier:
-                self.lose(
-                    after,
-                    _("%(hours)s: %(before)s vorher, %(after)s nachher"),
-                    hours=_HOURS_NAMES[kind],
-                    before=_PerWeek(earlier),
-                    after=_PerWeek(later),
-                )
-
-    def _compare_step_free(self, before: AccessChannel, after: AccessChannel) -> None:
-        fact = _("ob stufenlos erreichbar")
-        step_free_before, step_free_after = before.facts.step_free, after.facts.step_free
-        if step_free_before is True and step_free_after is False:
-            self.lose(after, _("stufenloser Zugang vor Ort: vorher ja, nachher nein"))
-        elif step_free_before is None and step_free_after is not True:
-            # Without knowing the access before, a step-free place after is no loss.
-            self.lack(before, fact)
-            if step_free_after is None:
-                self.lack(after, fact)
-        elif step_free_before is True and step_free_after is None:
-            self.lack(after, fact)
-
-    def _compare_district(self, before: AccessChannel, after: AccessChannel) -> None:
-        for channel in (before, after):
-            if not _district(channel):
-                self.lack(channel, _("Stadtbezirk"))
-        if _district(before) and _district(after) and _district(before) != _district(after):
-            self.lose(
-                after,
-                _("Stadtbezirk vor Ort: %(before)s vorher, %(after)s nachher"),
-                before=before.facts.district,
-                after=after.facts.district,
-            )
-
-    def gap_words(self) -> list[_Words]:
-        return [
-            _Words(
-                _("%(service)s – „%(channel)s“ %(phase)s: %(facts)s"),
-                {
-                    "service": self.service.name,
-                    "channel": channel.get_kind_display(),
-                    "phase": Phase(channel.phase).label,
-                    "facts": _Listed([_Words(fact) for fact in facts], ", "),
-                },
-            )
-            for channel, facts in self.gaps
-        ]
-
-
-def _first_loss(project: Project, comparisons: list[_AccessComparison]) -> str:
-    """A finding's fix: the form of the first channel that gets worse after the project, or
-    the form that adds it again where it is gone."""
-    comparison = next(c for c in comparisons if c.losses)
-    after = comparison.worsened[0]
-    if after is None:
-        return reverse("registry:access_channel_add", args=[project.slug, comparison.service.pk])
-    return reverse(
-        "registry:access_channel_edit", args=[project.slug, comparison.service.pk, after.pk]
-    )
-
-
-def _first_gap(project: Project, comparisons: list[_AccessComparison]) -> str:
-    """A finding's fix: the form of the first access channel that lacks a fact."""
-    comparison = next(c for c in comparisons if c.gaps)
-    channel = comparison.gaps[0][0]
-    if channel.service_point is not None:
-        # What is missing is the service point's to record.
-        return reverse("servicepoints:edit", args=[channel.service_point.slug])
-    return reverse(
-        "registry:access_channel_edit", args=[project.slug, comparison.service.pk, channel.pk]
-    )
-
-
-@rule(Project, "P5", "non-digital-channels-kept")
-def non_digital_access_kept(project: Project, charter: CharterVersion) -> Outcome:
-    """Analogue access must not get worse: every non-digital channel a service had before
-    the project stays, with at least its hours per week (opening hours in person, phone
-    hours), its step-free access and its district."""
-    services = list(services_with_access().filter(project=project))
-    if not services:
-        return Outcome(Status.NOT_APPLICABLE, _("Das Projekt verändert keine Dienstleistung."))
-    unrecorded: list[Service] = []
-    comparisons: list[_AccessComparison] = []
-    for service in services:
-        channels = list(service.channels.all())
-        before = {Channel(c.kind): c for c in channels if c.phase == Phase.BEFORE}
-        after = {Channel(c.kind): c for c in channels if c.phase == Phase.AFTER}
-        if not before or not after:
-            # Without both records nothing can be said about a loss.
-            unrecorded.append(service)
-            continue
-        comparison = _AccessComparison(service)
-        for kind in sorted(set(before) & NON_DIGITAL_CHANNELS):
-            comparison.compare(before[kind], after.get(kind))
-        comparisons.append(comparison)
-    losses = [loss for comparison in comparisons for loss in comparison.losses]
-    if parameter_value(charter, NON_DIGITAL_CHANNEL_LOSS_IS_VIOLATION) and losses:
-        return Outcome(
-            Status.VIOLATED,
-            _(
-                "Der analoge Zugang wird schlechter: %(losses)s. Erhalten Sie ihn mindestens "
-                "im bisherigen Umfang."
-            ),
-            {"losses": _Listed(losses)},
-            fix=_first_loss(project, comparisons),
-        )
-    gaps = [gap for comparison in comparisons for gap in comparison.gap_words()]
-    if gaps:
-        gaps += [
-            _Words(_("%(service)s – Zugangswege vorher und nachher"), {"service": service.name})
-            for service in unrecorded
-        ]
-        return Outcome(
-            Status.MISSING,
-            _("Für den Vergleich vorher und nachher fehlt: %(gaps)s."),
-            {"gaps": _Listed(gaps)},
-            fix=_first_gap(project, comparisons),
-        )
-    if unrecorded:
-        return Outcome(
-            Status.MISSING,
-            _("Tragen Sie die Zugangswege vor und nach dem Projekt ein für: %(names)s."),
-            {"names": _names([service.name for service in unrecorded])},
-            fix=reverse("registry:access_channel_add", args=[project.slug, unrecorded[0].pk]),
-        )
-    return Outcome(
-        Status.MET,
-        _(
-            "Kein nicht digitaler Zugangsweg fällt weg, und keiner wird kürzer geöffnet, "
-            "weiter weg verlegt oder verliert den stufenlosen Zugang."
-        ),
-    )
-
-
-@rule(Project, "P7", "open-source-licence")
+@rule(
+    Project,
+    "P7",
+    "open-source-licence",
+    description=_(
+        "Öffentlich bezahlte Software des Projekts steht unter einer von der OSI anerkannten "
+        "Lizenz und in einem öffentlichen Repository."
+    ),
+    parameters=(PUBLIC_CODE_REQUIRES_OSI_LICENCE,),
+)
 def open_source_licence(project: Project, charter: CharterVersion) -> Outcome:
     components = project.software_components.select_related("register_entry")
     funded = [c for c in components if c.publicly_funded_in_force]

@@ -64,7 +64,16 @@ def _day_of_change_field(project: Project, service: Service) -> str:
     return f"{address}#id_changes_on"
 
 
-@rule(Project, "P4", "free-training")
+@rule(
+    Project,
+    "P4",
+    "free-training",
+    description=_(
+        "Zum Projekt gibt es eine kostenlose Schulung mit freien Plätzen; ändert es "
+        "Dienstleistungen, mit einem Termin vor dem Tag jeder Umstellung."
+    ),
+    parameters=(FREE_TRAINING_REQUIRED,),
+)
 def free_training(project: Project, charter: CharterVersion) -> Outcome:
     """A free course of the catalogue supports the project, with places offered; where the
     project changes services, with a session before the day each change takes effect."""

@@ -22,6 +22,7 @@ API_PATHS = [
     "/api/v1/service-points",
     "/api/v1/service-points/{slug}",
     "/api/v1/charter",
+    "/api/v1/charter/checks",
     "/api/v1/charter/versions",
     "/api/v1/charter/versions/{number}",
     "/api/v1/contracts",
@@ -72,6 +73,38 @@ def test_the_charter_in_force_with_principles_and_parameters(
     # Yes/no parameters stay booleans, not numbers.
     assert parameters["free_training_required"]["value"] is True
     assert_matches_openapi(client, "/api/v1/charter", response)
+
+
+def test_the_catalogue_of_checks(client: Client) -> None:
+    response = client.get("/api/v1/charter/checks")
+
+    assert response.status_code == 200
+    checks = {check["id"]: check for check in response.json()}
+    assert len(checks) == 28
+    assert checks["free-training"] == {
+        "id": "free-training",
+        "records": ["registry.project"],
+        "parameters": [
+            {
+                "key": "free_training_required",
+                "name": {
+                    "de": "Kostenlose Schulung für jedes Projekt",
+                    "en": checks["free-training"]["parameters"][0]["name"]["en"],
+                },
+                "type": "boolean",
+                "unit": "",
+                "default": False,
+            }
+        ],
+        "gates": True,
+        "description": checks["free-training"]["description"],
+    }
+    assert checks["free-training"]["description"]["de"].startswith("Zum Projekt gibt es")
+    assert checks["free-training"]["description"]["en"].startswith("The project")
+    assert checks["reviewed-by-dpo"]["gates"] is False
+    retention = checks["retention-within-charter"]["parameters"][0]
+    assert (retention["unit"], retention["default"]) == ("months", None)
+    assert_matches_openapi(client, "/api/v1/charter/checks", response)
 
 
 def test_a_version_adopted_for_later_is_listed_but_not_in_force(

@@ -128,6 +128,7 @@ def site(live_server: LiveServer, transactional_db: None) -> DemoSite:
         software.get_absolute_url(),
         "/charta/version/1/",
         "/charta/vergleich/?von=1&zu=2",
+        "/charta/pruefungen/",
         "/datenschutz/",
         "/impressum/",
         "/barrierefreiheit/",

@@ -1,3 +1,4 @@
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -5,13 +6,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from offenestadt.charter.catalogue import catalogue
 from offenestadt.charter.document import CharterFileError, write_charter
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.services import charter_load
 
 
 class Command(BaseCommand):
-    help = "Load a charter version from a TOML file, or export one."
+    help = "Load a charter version from a TOML file, export one, or list the checks."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -20,10 +22,14 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="Write a version (default: the newest) as TOML.")
         export.add_argument("--version", type=int, dest="number", help="Version number.")
         export.add_argument("--output", type=Path, help="File to write (default: stdout).")
+        checks = sub.add_parser("checks", help="List the catalogue of checks charters can bind.")
+        checks.add_argument("--format", choices=("text", "json"), default="text")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "load":
             self._load(options["file"])
+        elif action == "checks":
+            self._checks(options["format"])
         else:
             self._export(options["number"], options["output"])
 
@@ -74,3 +80,21 @@ class Command(BaseCommand):
             output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
+
+    def _checks(self, output_format: str) -> None:
+        entries = catalogue()
+        if output_format == "json":
+            data = [entry.as_data() for entry in entries]
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for entry in entries:
+            gates = _("kann aufhalten") if entry.gates else _("hält nicht selbst auf")
+            self.stdout.write(f"{entry.id}  [{entry.record}; {gates}]")
+            self.stdout.write(f"    {entry.description}")
+            for parameter in entry.parameters:
+                default = json.dumps(parameter.default, ensure_ascii=False)
+                unit = f", {parameter.unit}" if parameter.unit else ""
+                self.stdout.write(
+                    f"    {parameter.key} ({parameter.type}{unit}): "
+                    + _("Vorgabe %(default)s") % {"default": default}
+                )
