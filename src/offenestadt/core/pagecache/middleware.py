@@ -18,6 +18,7 @@ browser or proxy asks again each time (cheaply, with If-None-Match).
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -89,6 +90,10 @@ class Entry:
     modified: int
     # The page holds forms: each answer gets the visitor's own CSRF token (and cookie).
     has_form: bool
+    expires: int
+
+    def seconds_left(self) -> int:
+        return max(1, self.expires - int(time.time()))
 
 
 def _not_modified(request: HttpRequest, entry: Entry) -> bool:
@@ -140,9 +145,14 @@ class PageCacheMiddleware:
         if not cacheable(request):
             return self.get_response(request)
         key = _key(request)
-        entry = store.backend().get(key)
-        if isinstance(entry, Entry) and store.versions(entry.tags) == entry.versions:
-            return _answer(request, entry, "hit")
+        entry, checked, epoch = store.look_up(key)
+        if isinstance(entry, Entry):
+            if checked is not None and checked == epoch:
+                return _answer(request, entry, "hit")
+            if store.versions(entry.tags) == entry.versions:
+                store.stamp(key, epoch, entry.seconds_left())
+                return _answer(request, entry, "hit")
+        epoch = store.backend().get(store.EPOCH)
         started = store.clock()
         token = tracking.start()
         try:
@@ -151,6 +161,9 @@ class PageCacheMiddleware:
         finally:
             tracking.stop(token)
         stored = self._store(key, response, collector, started)
+        if stored is not None:
+            # The epoch read before the clock: a bump between them makes the next hit check.
+            store.stamp(key, epoch, stored.seconds_left())
         if stored is None:
             response["X-Cache"] = "miss"
             return response
@@ -181,6 +194,7 @@ class PageCacheMiddleware:
             etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
             modified=int(now.timestamp()),
             has_form=forms > 0,
+            expires=int(now.timestamp()) + seconds,
         )
         store.backend().set(key, entry, timeout=seconds)
         return entry

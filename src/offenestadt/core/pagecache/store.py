@@ -2,19 +2,27 @@
 
 A tag's version is a value of one shared clock: each write bumps the clock and sets its tags
 to the new value after its transaction commits. A page is stored with the versions of its
-tags as they were when it was rendered, and served while they are unchanged. A tag that is
+tags as they were when it was rendered, and served while they are unchanged.
+
+Checking every tag on every request would cost one read per tag; instead a second counter,
+the epoch, moves on after each bump has set its tags, and each page keeps (under a key of its
+own) the epoch at which its tags were last found unchanged. While the epoch stands still (no
+write since), a page is served after reading three keys; after a write its tags are read once
+and, unchanged, the page is stamped with the new epoch. A tag that is
 missing (never written, or evicted) is set to the clock value taken before the page was
 rendered, so an evicted tag costs a render, never a stale page.
 """
 
+import hashlib
 import time
 from collections.abc import Iterable
 
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 
-PREFIX = "pc1:"
+PREFIX = "pc2:"
 CLOCK = PREFIX + "clock"
+EPOCH = PREFIX + "epoch"
 
 
 def backend() -> BaseCache:
@@ -41,6 +49,10 @@ def bump(tags: Iterable[str]) -> None:
     clock()
     version = cache.incr(CLOCK)
     cache.set_many(dict.fromkeys(keys, version), timeout=None)
+    # Only now: a page stamped with the epoch read before these tags were set is checked again.
+    if cache.get(EPOCH) is None:
+        cache.add(EPOCH, time.time_ns() // 1000, timeout=None)
+    cache.incr(EPOCH)
 
 
 def versions(tags: list[str]) -> list[int | None]:
@@ -68,6 +80,21 @@ def settle(tags: list[str], started: int) -> list[int] | None:
 
 
 def page_key(parts: Iterable[str]) -> str:
-    import hashlib
-
     return PREFIX + "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def stamp_key(page: str) -> str:
+    return page + ":checked"
+
+
+def look_up(page: str) -> tuple[object, object, object]:
+    """The stored page, the epoch at which its tags were last found unchanged, and the epoch
+    now: one round trip."""
+    found = backend().get_many([page, stamp_key(page), EPOCH])
+    return found.get(page), found.get(stamp_key(page)), found.get(EPOCH)
+
+
+def stamp(page: str, epoch: object, seconds: int) -> None:
+    """The page's tags were found unchanged at ``epoch`` (read before they were)."""
+    if epoch is not None:
+        backend().set(stamp_key(page), epoch, timeout=seconds)
