@@ -152,7 +152,7 @@ class PageCacheMiddleware:
             if store.versions(entry.tags) == entry.versions:
                 store.stamp(key, epoch, entry.seconds_left())
                 return _answer(request, entry, "hit")
-        epoch = store.backend().get(store.EPOCH)
+        epoch = store.epoch()
         started = store.clock()
         token = tracking.start()
         try:

@@ -50,8 +50,7 @@ def bump(tags: Iterable[str]) -> None:
     version = cache.incr(CLOCK)
     cache.set_many(dict.fromkeys(keys, version), timeout=None)
     # Only now: a page stamped with the epoch read before these tags were set is checked again.
-    if cache.get(EPOCH) is None:
-        cache.add(EPOCH, time.time_ns() // 1000, timeout=None)
+    epoch()
     cache.incr(EPOCH)
 
 
@@ -83,6 +82,16 @@ def page_key(parts: Iterable[str]) -> str:
     return PREFIX + "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def epoch() -> int:
+    """The epoch now (started like the clock when missing)."""
+    cache = backend()
+    value = cache.get(EPOCH)
+    if value is None:
+        cache.add(EPOCH, time.time_ns() // 1000, timeout=None)
+        value = cache.get(EPOCH)
+    return int(value)
+
+
 def stamp_key(page: str) -> str:
     return page + ":checked"
 
@@ -91,7 +100,7 @@ def look_up(page: str) -> tuple[object, object, object]:
     """The stored page, the epoch at which its tags were last found unchanged, and the epoch
     now: one round trip."""
     found = backend().get_many([page, stamp_key(page), EPOCH])
-    return found.get(page), found.get(stamp_key(page)), found.get(EPOCH)
+    return found.get(page), found.get(stamp_key(page)), found.get(EPOCH) or epoch()
 
 
 def stamp(page: str, epoch: object, seconds: int) -> None:
