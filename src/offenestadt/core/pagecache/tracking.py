@@ -62,6 +62,16 @@ class Collector:
 _collector: contextvars.ContextVar[Collector | None] = contextvars.ContextVar(
     "pagecache_collector", default=None
 )
+# Tables no public page shows (sessions, rate-limit counters, the task queue, sign-in
+# devices, the worker's heartbeat): writing them bumps nothing, and costs no extra query.
+UNTRACKED = (
+    "django_session",
+    "core_throttlecounter",
+    "core_workerheartbeat",
+    "django_tasks_db_",
+    "otp_",
+    "django_admin_log",
+)
 # (table, pk) of the model saves in progress in this thread
 _saving = threading.local()
 
@@ -104,7 +114,7 @@ def _foreign_keys(model: type[Model]) -> list[ForeignKey[Any, Any]]:
 def _before_save(
     sender: type[Model], instance: Model, raw: bool, update_fields: Any, **kwargs: Any
 ) -> None:
-    if not settings.PAGE_CACHE:
+    if not settings.PAGE_CACHE or sender._meta.db_table.startswith(UNTRACKED):
         return
     tables = [instance._meta.db_table, *(p._meta.db_table for p in instance._meta.all_parents)]
     instance._pagecache_rows = [(table, str(instance.pk)) for table in tables]  # type: ignore[attr-defined]
@@ -130,7 +140,7 @@ def _before_save(
 
 
 def _after_save(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    if not settings.PAGE_CACHE:
+    if not settings.PAGE_CACHE or sender._meta.db_table.startswith(UNTRACKED):
         return
     rows = getattr(instance, "_pagecache_rows", [])
     _saves().difference_update(rows)
@@ -214,6 +224,9 @@ def _execute(
         return result
     if collector is not None:
         collector.wrote = True
+    table = sql.TABLE.search(statement)
+    if table is not None and table.group(2).startswith(UNTRACKED):
+        return execute(statement, params, many, context)
     if many:
         # One statement, many rows of parameters (rare in Django): the table as a whole.
         table = sql.TABLE.search(statement)
