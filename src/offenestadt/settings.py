@@ -323,7 +323,7 @@ def _cache(url: str) -> dict[str, Any]:
         }
     if scheme == "file" and rest.startswith("/"):
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "offenestadt.core.pagecache.folder.FolderCache",
             "LOCATION": rest,
             "OPTIONS": {"MAX_ENTRIES": 50000},
         }
