@@ -162,7 +162,10 @@ def run() -> list[Figure]:
     ]  # fmt: skip
     pages = {name: paths() for name, paths in _pages(limit).items()}
     figures = []
-    with tempfile.TemporaryDirectory() as folder, running(command, port) as server:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running(command, port, PAGE_CACHE="true") as server,
+    ):
         script = Path(folder) / "rotate.lua"
         script.write_text(WRK_SCRIPT, encoding="utf-8")
         _first_answers(port, [STATIC] * 20)

@@ -51,9 +51,10 @@ def _commands(port: int, workers: int, threads: int) -> dict[str, list[str]]:
 
 
 @contextlib.contextmanager
-def running(command: list[str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """The server started by ``command``, once it answers /healthz on ``port``."""
-    process = subprocess.Popen(command, env={**os.environ, "LOG_LEVEL": "WARNING"})  # noqa: S603
+def running(command: list[str], port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """The server started by ``command`` (with ``env`` added to the environment), once it
+    answers /healthz on ``port``."""
+    process = subprocess.Popen(command, env={**os.environ, "LOG_LEVEL": "WARNING", **env})  # noqa: S603
     try:
         deadline = time.monotonic() + 120
         while True:

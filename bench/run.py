@@ -6,10 +6,9 @@ a fresh SQLite file in a temporary folder; DATABASE_URL names another (empty) da
 
 The city at scale (issue 18): `offenestadt manage seed_scale` fills an empty database with
 10,000 projects, 5,000 contracts, 10,000 datasets, 100,000 contributions and 1,000,000 audit
-entries in a valid chain (about 2 minutes on 2 cores, 1.3 GB of PostgreSQL; `audit verify`
-over it about 35 s). A benchmark that measures at that size calls :func:`scale_data_set`
-before its first figure (once per run; BENCH_SCALE=0.1 gives a tenth for a quick run), or
-run it by hand against a kept database and point DATABASE_URL at it.
+entries in a valid chain (about 2 minutes on 2 cores, 1.3 GB of PostgreSQL). The run seeds
+it first (BENCH_SCALE=0.1 gives a tenth for a quick run; BENCH_SCALE=0 none, to measure a
+kept database that DATABASE_URL names); BENCH_ONLY=pages,voting runs only those modules.
 """
 
 import contextlib
@@ -86,6 +85,10 @@ def setup_django(workdir: Path) -> None:
     os.environ.setdefault("SERVE_STATIC_FROM_APPS", "true")
     os.environ.setdefault("OFFENESTADT_DATA_DIR", str(workdir))
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # The benchmarks in this process measure the views themselves, as the first visitor after a
+    # change (and a harvester, who reads each page once) finds them; bench_pages measures the
+    # page cache, in a server of its own.
+    os.environ.setdefault("PAGE_CACHE", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "offenestadt.settings")
     import django
     from django.core.management import call_command
