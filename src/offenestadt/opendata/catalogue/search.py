@@ -26,7 +26,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Coalesce
@@ -305,7 +305,8 @@ def _count_and_facets(
     sql = f"WITH m (id) AS MATERIALIZED ({ids_sql}) " + " UNION ALL ".join(parts)
     facets: dict[str, list[tuple[int, tuple[str, str, int]]]] = {n: [] for n in facet_fields}
     count = 0
-    with connection.cursor() as cursor:
+    # The database the query set reads (a visitor's request reads the replica, if there is one).
+    with connections[matching.db].cursor() as cursor:
         cursor.execute(sql, params)
         for name, value, label, n, place in cursor.fetchall():
             if name == "count":
