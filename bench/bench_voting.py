@@ -249,16 +249,27 @@ def http_figures() -> list[Figure]:
         and receipts_found == len(sample)
     )
     setup = f"{clients} clients, offenestadt serve {workers}x{threads}"
+    rate = len(accepted) / wall
+    p95_ms = _percentile(latencies, 0.95) * 1000
     return [
-        Figure(BENCHMARK, f"ballots over HTTP ({setup})", len(accepted) / wall, "ballots/s"),
+        Figure(
+            BENCHMARK,
+            f"ballots over HTTP ({setup})",
+            rate,
+            "ballots/s",
+            goal="≥ 500",
+            met=rate >= 500,
+        ),
         Figure(BENCHMARK, "requests over HTTP, all answers", len(answers) / wall, "requests/s"),
         Figure(BENCHMARK, "latency p50", statistics.median(latencies) * 1000, "ms"),
-        Figure(BENCHMARK, "latency p95", _percentile(latencies, 0.95) * 1000, "ms"),
+        Figure(BENCHMARK, "latency p95", p95_ms, "ms", goal="< 100", met=p95_ms < 100),
         Figure(BENCHMARK, "latency max", max(latencies) * 1000, "ms"),
         Figure(BENCHMARK, "accepted (201)", len(accepted), "ballots"),
         Figure(BENCHMARK, "counted by the tally", tally.ballots, "ballots"),
-        Figure(BENCHMARK, "lost (accepted, not counted)", lost, "ballots"),
-        Figure(BENCHMARK, "double (a code accepted twice)", double, "ballots"),
+        Figure(BENCHMARK, "lost (accepted, not counted)", lost, "ballots", goal="0", met=not lost),
+        Figure(
+            BENCHMARK, "double (a code accepted twice)", double, "ballots", goal="0", met=not double
+        ),
         Figure(BENCHMARK, "second use of a code refused (409)", statuses[409], "requests"),
         Figure(
             BENCHMARK,
