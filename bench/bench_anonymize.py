@@ -11,7 +11,8 @@ Runs without Django (`python bench/bench_anonymize.py`, or through bench/run.py)
 * Adult scaled to 1M and 10M rows by the issue's recipe (the generator is below; fixed seed;
   written once as `;`-separated CSV to a temporary folder and read as CSV by every run): the
   whole command and `anonymize(...)` on the table in memory, each in a fresh process, with its
-  wall time and peak memory (ru_maxrss of that very process, from os.wait4). The floor at that
+  wall time and peak memory (ru_maxrss of that very process, from os.wait4 in a small
+  launcher: see LAUNCHER). The floor at that
   size and the number of distinct quasi-identifier combinations are printed too.
 * The report (issue 18): the whole command without and with `--report` (risk before and after,
   utility), alternating, medians of BENCH_ANONYMIZE_REPORT_REPEAT runs (default 3) of the wall
@@ -25,6 +26,7 @@ quick run; BENCH_ANONYMIZE_REPEAT (default 5) sets the runs per Adult figure.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -126,23 +128,35 @@ def measure(argv: Sequence[str | Path]) -> tuple[float, int, str]:
     return seconds, peak, out
 
 
+# Starts the measured process and reports its own figures. Linux keeps a process's peak
+# memory across fork and exec from the process it was forked from: spawned straight from
+# this benchmark (which may hold the scale data set's seeder or a 10M-row table), every
+# child would report at least this process's size. Forked from this small launcher instead,
+# it reports its own.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(process.pid, 0)
+seconds = time.perf_counter() - started
+print(json.dumps([seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+                  os.waitstatus_to_exitcode(status)]), file=sys.stderr)
+"""
+
+
 def measure_cpu(argv: Sequence[str | Path]) -> tuple[float, int, str, float]:
     """`measure`, and the CPU seconds (user and system) of the process: on a shared machine
     they depend less on what else runs than the wall time does."""
-    started = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and command
-        [str(arg) for arg in argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    result = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-c", LAUNCHER, *map(str, argv)], capture_output=True, check=False
     )
-    # Read the pipes before waiting, so a chatty child cannot block on a full pipe.
-    out, err = process.stdout.read(), process.stderr.read()  # type: ignore[union-attr]
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    *messages, figures = result.stderr.decode().rstrip("\n").split("\n")
+    seconds, maxrss_kb, cpu, returncode = json.loads(figures)
+    if returncode != 0:
         raise RuntimeError(
-            f"{' '.join(map(str, argv))} failed ({process.returncode}):\n{err.decode()[-2000:]}"
+            f"{' '.join(map(str, argv))} failed ({returncode}):\n" + "\n".join(messages)[-2000:]
         )
-    return seconds, usage.ru_maxrss * 1024, out.decode(), usage.ru_utime + usage.ru_stime
+    return seconds, maxrss_kb * 1024, result.stdout.decode(), cpu
 
 
 def floor(path: Path) -> tuple[float, int, int]:
@@ -170,8 +184,6 @@ def command_argv(
 def warm(
     path: Path, options: dict[str, object], repeat: int
 ) -> tuple[list[float], int, dict[str, object]]:
-    import json
-
     program = WARM_PROGRAM.format(qis=QUASI_IDENTIFIERS, adult_dir=str(ADULT_DIR))
     _, peak, out = measure([sys.executable, "-c", program, path, json.dumps(options), str(repeat)])
     result = json.loads(out)
