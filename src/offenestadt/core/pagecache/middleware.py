@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
@@ -57,6 +58,10 @@ def cacheable(request: HttpRequest) -> bool:
     if not settings.PAGE_CACHE or request.method not in SAFE_METHODS:
         return False
     if "HTTP_AUTHORIZATION" in request.META or not HARMLESS_COOKIES.issuperset(request.COOKIES):
+        return False
+    try:
+        request.get_host()
+    except DisallowedHost:  # answered 400 further in (CommonMiddleware), never stored
         return False
     path = request.path
     for code, _name in settings.LANGUAGES:

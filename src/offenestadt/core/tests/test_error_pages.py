@@ -1,6 +1,8 @@
 """Refusals and errors in the site's frame and the page's language, never Django's bare
 English ones; under /api/ as problem documents."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -100,3 +102,14 @@ def test_a_form_target_opened_as_a_link_is_answered_in_the_frame(
     assert "POST" in response["Allow"]
     page = response.content.decode()
     assert FRAME in page and f"<h1>{heading}</h1>" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_a_host_the_site_does_not_serve_is_refused_in_the_frame(
+    settings: Any, page_cache: bool
+) -> None:
+    settings.PAGE_CACHE = page_cache
+    response = Client(HTTP_HOST="angreifer.example").get("/projekte/")
+    assert response.status_code == 400
+    assert FRAME in response.content.decode()
