@@ -312,6 +312,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
 
 
+# A page stores one entry for itself and one per record or table it shows (a procedure page
+# with 200 comments: ~200). 200,000 small files hold the pages residents read at city scale
+# (up to ~1 GB of disk); past it, entries are evicted at random (a render, never stale).
+FOLDER_CACHE_ENTRIES = 200_000
+
+
 def _cache(url: str) -> dict[str, Any]:
     scheme, _, rest = url.partition("://")
     if scheme in {"redis", "rediss"}:
@@ -325,7 +331,7 @@ def _cache(url: str) -> dict[str, Any]:
         return {
             "BACKEND": "offenestadt.core.pagecache.folder.FolderCache",
             "LOCATION": rest,
-            "OPTIONS": {"MAX_ENTRIES": 50000},
+            "OPTIONS": {"MAX_ENTRIES": FOLDER_CACHE_ENTRIES},
         }
     raise ImproperlyConfigured(
         f"CACHE_URL ({scheme}://…) must be redis://HOST:6379/0, file:///absolute/folder or "
