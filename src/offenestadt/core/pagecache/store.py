@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 
-PREFIX = "pc2:"
+PREFIX = "pc3:"
 CLOCK = PREFIX + "clock"
 EPOCH = PREFIX + "epoch"
 

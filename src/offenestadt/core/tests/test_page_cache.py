@@ -4,6 +4,7 @@ the list are cached; A's title changes as staff change it; A's page and the list
 title, B is still served from the cache."""
 
 import datetime
+import gzip
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -217,6 +218,36 @@ def test_a_conditional_request_is_answered_304_without_touching_the_database(
     assert unchanged["ETag"] == first["ETag"]
     assert "no-cache" in unchanged["Cache-Control"]
     assert "Cookie" in unchanged["Vary"]
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed(demo: None, page_cache: None) -> None:
+    visitor = Client()
+    _project, url = _published_project(visitor)
+    plain = visitor.get(url)
+    compressed = visitor.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert compressed["X-Cache"] == "hit"
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 3
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert compressed["ETag"] != plain["ETag"]
+    again = visitor.get(
+        url, headers={"Accept-Encoding": "gzip", "If-None-Match": compressed["ETag"]}
+    )
+    assert again.status_code == 304
+    assert "Content-Encoding" not in plain
+
+
+def test_a_page_with_a_form_is_never_sent_compressed(demo: None, page_cache: None) -> None:
+    """Its CSRF token must not travel compressed beside reflected input (BREACH)."""
+    visitor = Client()
+    url = reverse("accessibility:feedback")
+    first = visitor.get(url, headers={"Accept-Encoding": "gzip"})
+    again = visitor.get(url, headers={"Accept-Encoding": "gzip"})
+    assert again["X-Cache"] == "hit"
+    assert b"csrfmiddlewaretoken" in again.content
+    assert "Content-Encoding" not in first
+    assert "Content-Encoding" not in again
 
 
 def test_signed_in_staff_see_live_pages_and_leave_none_behind(
