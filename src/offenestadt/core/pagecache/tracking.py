@@ -19,7 +19,7 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models import ForeignKey, Model
-from django.db.models.signals import post_init, post_save, pre_save
+from django.db.models.signals import post_init, post_migrate, post_save, pre_migrate, pre_save
 
 from offenestadt.core.pagecache import reads, sql, store, writes
 
@@ -208,10 +208,26 @@ def _write(
     return result, tags
 
 
+# While `migrate` runs, the tables need not match today's models that the write tracking
+# reads; no write is tracked, and afterwards every stored page is dropped (the new release's
+# templates and data render them anew).
+_migrating = threading.Event()
+
+
+def _migration_starts(**kwargs: object) -> None:
+    _migrating.set()
+
+
+def _migration_ends(**kwargs: object) -> None:
+    if _migrating.is_set():
+        _migrating.clear()
+        store.backend().clear()
+
+
 def _execute(
     execute: Callable[..., Any], statement: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    if not settings.PAGE_CACHE:
+    if not settings.PAGE_CACHE or _migrating.is_set():
         return execute(statement, params, many, context)
     collector = _collector.get()
     if not writes.kind(statement):
@@ -248,5 +264,7 @@ def connect() -> None:
     pre_save.connect(_before_save, dispatch_uid="pagecache_before_save")
     post_save.connect(_after_save, dispatch_uid="pagecache_after_save")
     connection_created.connect(_install, dispatch_uid="pagecache_install")
+    pre_migrate.connect(_migration_starts, dispatch_uid="pagecache_migration_starts")
+    post_migrate.connect(_migration_ends, dispatch_uid="pagecache_migration_ends")
     for connection in connections.all(initialized_only=True):
         _install(connection)

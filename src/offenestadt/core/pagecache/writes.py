@@ -101,6 +101,8 @@ def rows_query(sql: str, params: object) -> RowQuery | None:
     match, where = parse.TABLE.search(sql), parse.where_of(sql)
     if kind(sql) not in {"UPDATE", "DELETE"} or match is None or where is None:
         return None
+    if ";" in sql.rstrip().rstrip(";"):  # several statements in one: the coarse tag
+        return None
     table = match.group(2)
     columns = parse.columns_of().get(table)
     if columns is None or columns.pk is None:
