@@ -29,15 +29,20 @@ def backend() -> BaseCache:
     return caches["default"]
 
 
-def clock() -> int:
-    """The shared clock now (started from the time in microseconds when missing, so that
-    a cache that lost it never hands out a version it handed out before)."""
+def _counter(key: str) -> int:
+    """A shared counter now, started from the time in microseconds when missing, so that a
+    cache that lost it never hands out a value it handed out before."""
     cache = backend()
-    value = cache.get(CLOCK)
+    value = cache.get(key)
     if value is None:
-        cache.add(CLOCK, time.time_ns() // 1000, timeout=None)
-        value = cache.get(CLOCK)
+        cache.add(key, time.time_ns() // 1000, timeout=None)
+        value = cache.get(key)
     return int(value)
+
+
+def clock() -> int:
+    """The shared clock now."""
+    return _counter(CLOCK)
 
 
 def bump(tags: Iterable[str]) -> None:
@@ -83,13 +88,8 @@ def page_key(parts: Iterable[str]) -> str:
 
 
 def epoch() -> int:
-    """The epoch now (started like the clock when missing)."""
-    cache = backend()
-    value = cache.get(EPOCH)
-    if value is None:
-        cache.add(EPOCH, time.time_ns() // 1000, timeout=None)
-        value = cache.get(EPOCH)
-    return int(value)
+    """The epoch now."""
+    return _counter(EPOCH)
 
 
 def stamp_key(page: str) -> str:

@@ -16,27 +16,20 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from offenestadt.audit.models import Action, AuditEntry, AuditEvent, ChainHead, ChainSeal
+from offenestadt.audit.models import (
+    PAYLOAD_COLUMNS,
+    Action,
+    AuditEntry,
+    AuditEvent,
+    ChainHead,
+    ChainSeal,
+)
 from offenestadt.audit.services import chained_entry, record_snapshot
 
 BATCH = 500
 # Batches between two VACUUMs of the seal on PostgreSQL.
 VACUUM_EVERY = 20
-COLUMNS = (
-    "seq",
-    "created_at",
-    "action",
-    "event",
-    "actor_role",
-    "object_type",
-    "object_id",
-    "object_label",
-    "changes",
-    "is_public",
-    "payload_digest",
-    "prev_hash",
-    "entry_hash",
-)
+COLUMNS = (*PAYLOAD_COLUMNS, "payload_digest", "prev_hash", "entry_hash")
 
 
 @dataclass
