@@ -25,14 +25,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
-from offenestadt.core.pagecache import tracking
+from offenestadt.core import pagecache
 
 REPLICA = "replica"
 # Set on the response to every write request (any method but GET and HEAD) while a replica is
@@ -236,12 +238,15 @@ class ReplicaReadsMiddleware:
             and COOKIE not in request.COOKIES
             and not getattr(view_func, _PRIMARY_ATTRIBUTE, False)
             and not request.user.is_authenticated
-            # A page rendered for the cache reads the primary: a lagging replica would store
-            # a page older than the versions it is stored with.
-            and tracking.collecting() is None
             and monitor.state().usable
         ):
             _reads_on_replica.set(True)
+            # A page rendered for the cache from the replica may miss a write the cache has
+            # already seen (the replica lags up to the setting): it is kept no longer than
+            # that, so no stored page is older than a page read from the replica may be.
+            pagecache.valid_until(
+                request, timezone.now() + timedelta(seconds=replica_pause_seconds())
+            )
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not (

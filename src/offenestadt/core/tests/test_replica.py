@@ -9,11 +9,13 @@ import html
 import re
 import time
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urldefrag
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +25,7 @@ from offenestadt.accounts.models import User
 from offenestadt.charter.models import CharterVersion
 from offenestadt.core import replica
 from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.core.pagecache import middleware, store
 from offenestadt.core.tests.replica_cluster import replica_alias
 from offenestadt.registry.models import Project
 
@@ -166,3 +169,22 @@ def test_a_visitors_pages_read_only_the_replica_and_write_nothing() -> None:
     assert len(seen) >= 50
     # The pages read: more queries on the replica than pages requested.
     assert read_on_replica > visited
+
+
+def test_a_page_rendered_for_the_cache_reads_the_replica_and_is_kept_no_longer_than_its_lag(
+    settings: Any,
+) -> None:
+    """The replica may lack a write the cache has seen: such a page may be as old as a page
+    read from the replica, never older."""
+    settings.PAGE_CACHE = True
+    cache.clear()
+    try:
+        on_primary, on_replica = reads(Client(), "/charta/")
+        assert (on_primary, on_replica > 0) == (0, True)
+        stored = Client().get("/charta/")
+        assert stored["X-Cache"] == "hit"
+        entry, _checked, _epoch = store.look_up(middleware._key(stored.wsgi_request))
+        assert isinstance(entry, middleware.Entry)
+        assert entry.seconds_left() <= replica.replica_pause_seconds()
+    finally:
+        cache.clear()
