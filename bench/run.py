@@ -144,6 +144,9 @@ def _scale_line() -> str:
 
 def print_table(figures: list[Figure]) -> None:
     """One table: every figure, the goal the issue sets for it and whether it is met."""
+    if not figures:
+        print("no figures (BENCH_ONLY names no benchmark that ran)")
+        return
     width = max(len(f"{f.benchmark} · {f.measure}") for f in figures)
     print(f"{'benchmark · measure':<{width}}  {'value':>12}  {'unit':<10}  {'goal':<8}  met")
     for f in figures:
