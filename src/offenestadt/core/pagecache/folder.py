@@ -44,8 +44,9 @@ class FolderCache(FileBasedCache):
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
         try:
-            with open(self._key_to_file(key, version), "rb") as f:
-                if not self._is_expired(f):
+            # Django's own helpers, which its stubs do not declare.
+            with open(self._key_to_file(key, version), "rb") as f:  # type: ignore[attr-defined]
+                if not self._is_expired(f):  # type: ignore[attr-defined]
                     return _loads(f.read())
         except FileNotFoundError:
             pass
