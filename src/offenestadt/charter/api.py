@@ -22,14 +22,23 @@ class PrincipleOut(Schema):
     title: LocalisedText
     description: LocalisedText
     plain: LocalisedText
+    # The ids of the checks the principle binds (GET /api/v1/charter/checks lists them all).
+    checks: list[str]
+    # The values this principle sets for its checks' parameters.
+    parameters: dict[str, bool | int | float | str]
 
 
 class ParameterOut(Schema):
     key: str
     value: bool | int | float | str
     unit: str
-    principle: str
+    # The principle whose checks read the value; null for a procedure's parameter.
+    principle: str | None
     description: LocalisedText
+
+    @staticmethod
+    def resolve_principle(parameter: Parameter) -> str | None:
+        return parameter.principle or None
 
 
 class CharterVersionSummary(Schema):

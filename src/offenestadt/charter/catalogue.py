@@ -19,12 +19,6 @@ from offenestadt.charter.parameters import ParameterDeclaration
 
 # How a parameter's type is named in the API and on the command line.
 TYPE_NAMES = {bool: "boolean", int: "integer", str: "string"}
-# A parameter's unit as the pages write it (the declarations name it in English).
-UNIT_LABELS: dict[str, Promise] = {
-    "days": _("Tage"),
-    "months": _("Monate"),
-    "characters": _("Zeichen"),
-}
 
 
 def _in_both_languages(text: Promise) -> dict[str, str]:
@@ -60,7 +54,7 @@ class CatalogueParameter:
         return self.declaration.default  # type: ignore[no-any-return]
 
     def unit_label(self) -> str | Promise:
-        return UNIT_LABELS.get(self.unit, self.unit)
+        return self.declaration.unit_label()
 
     def default_display(self) -> str:
         """The default as the pages write it, with its unit."""
@@ -110,6 +104,12 @@ class CatalogueEntry:
         return self.rule.gates
 
     @property
+    def counts(self) -> tuple[str, ...]:
+        """For a check over a project: the checks of its linked records whose findings it
+        counts."""
+        return self.rule.counts
+
+    @property
     def parameters(self) -> list[CatalogueParameter]:
         return [CatalogueParameter(declaration) for declaration in self.rule.parameters]
 
@@ -120,6 +120,7 @@ class CatalogueEntry:
             "records": [self.record],
             "parameters": [parameter.as_data() for parameter in self.parameters],
             "gates": self.gates,
+            "counts": list(self.counts),
             "description": _in_both_languages(self.description),
         }
 

@@ -1,4 +1,7 @@
-"""What changed between two charter versions, field by field, as people read it."""
+"""What changed between two charter versions, field by field, as people read it: the
+header, each principle (texts, gate, the checks it binds, its parameter values, by the
+principle's id) and the procedures' values. Versions are compared in today's format
+(an earlier version converted, see :mod:`offenestadt.charter.legacy`)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +24,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "value": _("Wert"),
     "unit": _("Einheit"),
     "principle": _("Prinzip"),
+    "gate": _("Hält Vorhaben auf"),
+    "checks": _("Prüfungen"),
 }
 LANGUAGE_LABELS: dict[str, Promise] = {"de": _("deutsch"), "en": _("englisch")}
 
@@ -34,10 +39,16 @@ class Difference:
 
 
 def _flatten(item: dict[str, Any]) -> dict[str, str]:
-    """One entry per field, localised texts split by language."""
+    """One entry per field, localised texts split by language, a principle's parameters one
+    entry each."""
     flat = {}
     for key, value in item.items():
-        if isinstance(value, dict):
+        if key == "parameters":
+            for parameter, setting in value.items():
+                flat[f"{_('Parameter')} {label_for(parameter)}"] = display_value(setting) or ""
+        elif key == "checks":
+            flat[str(FIELD_LABELS[key])] = ", ".join(value)
+        elif isinstance(value, dict):
             for language in LANGUAGES:
                 flat[f"{FIELD_LABELS.get(key, key)} ({LANGUAGE_LABELS[language]})"] = value[
                     language
@@ -65,21 +76,23 @@ def content_summary(content: dict[str, Any]) -> str:
         for principle in version.principles()
     ]
     lines += [
-        f"{label_for(parameter.key)}: {parameter.display_with_unit}"
+        f"{label_for(parameter.key)} ({parameter.principle or _('Verfahren')}): "
+        f"{parameter.display_with_unit}"
         for parameter in version.parameters()
     ]
     return "\n".join(lines)
 
 
 def compare_versions(old: CharterVersion, new: CharterVersion) -> list[Difference]:
-    differences = _compare(str(_("Charta")), old.content["charter"], new.content["charter"])
-    for section, id_key, label in (
-        ("principles", "id", _("Prinzip")),
-        ("parameters", "key", _("Parameter")),
-    ):
-        old_items = {item[id_key]: item for item in old.content[section]}
-        new_items = {item[id_key]: item for item in new.content[section]}
-        for identifier in dict.fromkeys([*old_items, *new_items]):
-            part = f"{label} {label_for(identifier)}"
-            differences += _compare(part, old_items.get(identifier), new_items.get(identifier))
+    before, after = old.document, new.document
+    differences = _compare(str(_("Charta")), before["charter"], after["charter"])
+    old_items = {item["id"]: item for item in before["principles"]}
+    new_items = {item["id"]: item for item in after["principles"]}
+    for identifier in dict.fromkeys([*old_items, *new_items]):
+        part = f"{_('Prinzip')} {identifier}"
+        differences += _compare(part, old_items.get(identifier), new_items.get(identifier))
+    procedures = str(_("Verfahren"))
+    differences += _compare(
+        procedures, {"parameters": before["procedures"]}, {"parameters": after["procedures"]}
+    )
     return differences

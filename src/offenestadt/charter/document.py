@@ -1,11 +1,18 @@
 """Charter documents: the human-editable TOML file a city adopts, read and written back.
 
 The document holds a ``[charter]`` table (title, city, version, adoption date, council
-decision), an array ``[[principles]]`` (``gate = false`` makes a principle's findings
-advisory: they do not hold a project back) and an array ``[[parameters]]``, each one declared
-with its type in :mod:`offenestadt.charter.parameters`. Reading checks everything and
-reports every mistake with its line; writing gives a file that reads back to the same
-content.
+decision, ``format = 2``), an array ``[[principles]]`` and a ``[procedures]`` table. Each
+principle has an id of the city's choosing, its texts, ``gate`` (``false`` makes its findings
+advisory: they do not hold a record back), the ids of the checks it binds
+(``checks = ["free-training", …]``, see ``offenestadt charter checks``) and, in its
+``[principles.parameters]`` table, the values of those checks' parameters for this binding.
+``[procedures]`` sets the parameters no check reads (a contract's waiting periods). Each
+parameter is declared with its type in :mod:`offenestadt.charter.parameters`.
+
+Reading checks everything and reports every mistake with its line; writing gives a file that
+reads back to the same content. A document of format 1 (without ``format``: each check's
+principle fixed in code, parameters in ``[[parameters]]``) is read and converted
+(:mod:`offenestadt.charter.legacy`).
 """
 
 import re
@@ -17,11 +24,14 @@ from typing import Any
 import tomlkit
 from django.utils.translation import gettext as _
 
+from offenestadt.charter.engine import parameters_read, registered_rule
+from offenestadt.charter.legacy import CURRENT_FORMAT, upgraded
 from offenestadt.charter.parameters import DECLARED
 
 LANGUAGES = ("de", "en")
 LOCALISED_PRINCIPLE_FIELDS = ("title", "description", "plain")
-PRINCIPLE_ID = re.compile(r"P[1-9][0-9]*")
+# The ids a city gives its principles: "P1", "L2", "teilhabe".
+PRINCIPLE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 PARAMETER_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 type Path = tuple[str | int, ...]
@@ -71,15 +81,37 @@ class _LineFinder:
             return 1
         if not rest:
             return start + 1
-        key = str(rest[0])
-        dotted = ".".join(str(part) for part in rest)
+        key, *inner = (str(part) if not isinstance(part, int) else part for part in rest)
+        dotted = ".".join(str(part) for part in rest if not isinstance(part, int))
+        sub_table = f"[{section}.{key}]"
+        in_sub_table = False
         for number in range(start + 1, len(self.lines)):
             stripped = self.lines[number].strip()
+            if stripped.replace(" ", "") == sub_table:
+                in_sub_table = True
+                continue
             if stripped.startswith("["):
                 break
-            if re.match(rf"({re.escape(dotted)}|{re.escape(key)})\s*[=.]", stripped):
+            names = [re.escape(dotted), re.escape(str(key))]
+            if in_sub_table and inner and not isinstance(inner[0], int):
+                names = [re.escape(str(inner[0]))]
+            elif in_sub_table:
+                continue
+            if re.match(rf"({'|'.join(names)})\s*[=.]", stripped):
+                if inner and isinstance(inner[0], int):
+                    return self._nth_string(number, inner[0]) + 1
                 return number + 1
         return start + 1
+
+    def _nth_string(self, start: int, index: int) -> int:
+        """The line of the ``index``-th quoted text of the array that begins on ``start``."""
+        seen = -1
+        for number in range(start, len(self.lines)):
+            line = self.lines[number].split("=", 1)[1] if number == start else self.lines[number]
+            seen += len(re.findall(r'"[^"]*"', line))
+            if seen >= index or "]" in line:
+                return number
+        return start
 
     def _nth_header(self, header: str, index: int) -> int | None:
         seen = -1
@@ -135,7 +167,7 @@ def problem_at(text: str, path: Path, message: str) -> CharterProblem:
 
 
 def parse_charter(text: str) -> dict[str, Any]:
-    """Read and check a charter document; return its content as plain data.
+    """Read and check a charter document; return its content as plain data (today's format).
 
     Raises CharterFileError listing every problem with its line.
     """
@@ -160,13 +192,25 @@ def parse_charter(text: str) -> dict[str, Any]:
             ]
         ) from None
     check = _Checker(text)
-    check.table(data, (), {"charter", "principles", "parameters"})
     header = data.get("charter")
     if not isinstance(header, dict):
         check.problem(("charter",), _("der Abschnitt [charter] fehlt"))
         header = {}
+    document_format = header.get("format", 1)
+    if document_format not in (1, CURRENT_FORMAT) or isinstance(document_format, bool):
+        check.problem(("charter", "format"), _("erwartet wird format = 2"))
+    legacy = document_format == 1
+    if legacy and ("procedures" in data or _binds_checks(data.get("principles"))):
+        check.problem(
+            ("charter", "format"),
+            _("eine Charta, deren Prinzipien Prüfungen binden, braucht format = 2"),
+        )
+        legacy = False  # read as meant, to report what else is wrong
+    check.table(data, (), {"charter", "principles", "parameters" if legacy else "procedures"})
     check.table(
-        header, ("charter",), {"title", "city", "version", "adopted_on", "council_decision"}
+        header,
+        ("charter",),
+        {"title", "city", "version", "adopted_on", "council_decision", "format"},
     )
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -178,6 +222,7 @@ def parse_charter(text: str) -> dict[str, Any]:
             _("erwartet wird ein Datum wie 2021-03-25 (ohne Anführungszeichen)"),
         )
     content: dict[str, Any] = {
+        "format": CURRENT_FORMAT,
         "charter": {
             "title": check.text(header, ("charter",), "title"),
             "city": check.text(header, ("charter",), "city"),
@@ -185,21 +230,34 @@ def parse_charter(text: str) -> dict[str, Any]:
             "adopted_on": adopted_on.isoformat() if isinstance(adopted_on, date) else None,
             "council_decision": check.text(header, ("charter",), "council_decision"),
         },
-        "principles": _principles(check, data.get("principles")),
-        "parameters": [],
+        "principles": _principles(check, data.get("principles"), legacy=legacy),
+        "procedures": {},
     }
-    principle_ids = {
-        principle["id"]
-        for principle in content["principles"]
-        if isinstance(principle["id"], str) and PRINCIPLE_ID.fullmatch(principle["id"])
-    }
-    content["parameters"] = _parameters(check, data.get("parameters", []), principle_ids)
+    if legacy:
+        principle_ids = {
+            principle["id"]
+            for principle in content["principles"]
+            if isinstance(principle["id"], str) and PRINCIPLE_ID.fullmatch(principle["id"])
+        }
+        parameters = _parameters(check, data.get("parameters", []), principle_ids)
+        if not check.problems:
+            old = {**content, "parameters": parameters}
+            del old["format"]
+            content = upgraded(old, parameters_read())
+    else:
+        content["procedures"] = _procedures(check, data.get("procedures", {}))
     if check.problems:
         raise CharterFileError(sorted(check.problems, key=lambda problem: problem.line))
     return content
 
 
-def _principles(check: _Checker, items: Any) -> list[dict[str, Any]]:
+def _binds_checks(items: Any) -> bool:
+    return isinstance(items, list) and any(
+        isinstance(item, dict) and ("checks" in item or "parameters" in item) for item in items
+    )
+
+
+def _principles(check: _Checker, items: Any, *, legacy: bool) -> list[dict[str, Any]]:
     if not isinstance(items, list) or not items:
         check.problem(("principles",), _("mindestens ein Prinzip [[principles]] wird gebraucht"))
         return []
@@ -209,24 +267,124 @@ def _principles(check: _Checker, items: Any) -> list[dict[str, Any]]:
         if not isinstance(item, dict):
             check.problem(path, _("erwartet wird ein Abschnitt [[principles]]"))
             continue
-        check.table(item, path, {"id", "gate", *LOCALISED_PRINCIPLE_FIELDS})
+        bindings = set() if legacy else {"checks", "parameters"}
+        check.table(item, path, {"id", "gate", *LOCALISED_PRINCIPLE_FIELDS, *bindings})
         principle_id = item.get("id")
         if not isinstance(principle_id, str) or not PRINCIPLE_ID.fullmatch(principle_id):
-            check.problem((*path, "id"), _('erwartet wird eine Kennung wie "P1"'))
+            check.problem(
+                (*path, "id"),
+                _('erwartet wird eine Kennung aus Buchstaben, Ziffern, - und _ wie "P1"'),
+            )
         elif principle_id in seen:
             check.problem((*path, "id"), _("die Kennung %s kommt doppelt vor") % principle_id)
         seen.add(principle_id)
         gate = item.get("gate", True)
         if not isinstance(gate, bool):
             check.problem((*path, "gate"), _("erwartet wird true oder false"))
-        principles.append(
-            {"id": principle_id, "gate": gate}
-            | {field: check.localised(item, path, field) for field in LOCALISED_PRINCIPLE_FIELDS}
-        )
+        principle = {"id": principle_id, "gate": gate} | {
+            field: check.localised(item, path, field) for field in LOCALISED_PRINCIPLE_FIELDS
+        }
+        if not legacy:
+            checks = _checks(check, item.get("checks", []), path)
+            principle["checks"] = checks
+            principle["parameters"] = _binding_parameters(
+                check, item.get("parameters", {}), path, checks
+            )
+        principles.append(principle)
     return principles
 
 
+def _checks(check: _Checker, items: Any, path: Path) -> list[str]:
+    if not isinstance(items, list):
+        check.problem((*path, "checks"), _('erwartet wird eine Liste wie ["free-training"]'))
+        return []
+    checks: list[str] = []
+    for index, check_id in enumerate(items):
+        where = (*path, "checks", index)
+        if not isinstance(check_id, str) or registered_rule(check_id) is None:
+            check.problem(
+                where,
+                _("keine Prüfung %(id)s im Katalog (offenestadt charter checks listet sie)")
+                % {"id": check_id},
+            )
+        elif check_id in checks:
+            check.problem(where, _("das Prinzip bindet %s schon") % check_id)
+        else:
+            checks.append(check_id)
+    return checks
+
+
+def _binding_parameters(
+    check: _Checker, values: Any, path: Path, checks: list[str]
+) -> dict[str, Any]:
+    """The principle's values for the parameters of the checks it binds."""
+    if not isinstance(values, dict):
+        check.problem((*path, "parameters"), _("erwartet wird ein Abschnitt mit Werten"))
+        return {}
+    read = {
+        declaration.key: declaration
+        for check_id in checks
+        for declaration in registered_rule(check_id).parameters  # type: ignore[union-attr]
+    }
+    parameters = {}
+    for key, value in values.items():
+        where = (*path, "parameters", key)
+        if key not in read:
+            check.problem(
+                where,
+                _(
+                    "keine der Prüfungen dieses Prinzips hat einen Parameter %(key)s; "
+                    "ihre Parameter: %(known)s"
+                )
+                % {"key": key, "known": ", ".join(sorted(read)) or _("keine")},
+            )
+        elif _typed(check, where, read[key], value):
+            parameters[key] = value
+    return parameters
+
+
+def _procedures(check: _Checker, values: Any) -> dict[str, Any]:
+    """The values of parameters no check reads (the platform's procedures read them)."""
+    if not isinstance(values, dict):
+        check.problem(("procedures",), _("erwartet wird ein Abschnitt [procedures]"))
+        return {}
+    read_by_checks = set().union(*parameters_read().values())
+    procedures = {}
+    for key, value in values.items():
+        where = ("procedures", key)
+        if key not in DECLARED:
+            check.problem(
+                where,
+                _("die Plattform kennt keinen Parameter %(key)s; bekannt sind: %(known)s")
+                % {"key": key, "known": ", ".join(sorted(set(DECLARED) - read_by_checks))},
+            )
+        elif key in read_by_checks:
+            check.problem(
+                where,
+                _(
+                    "%s lesen Prüfungen: setzen Sie ihn unter [principles.parameters] eines "
+                    "Prinzips, das sie bindet"
+                )
+                % key,
+            )
+        elif _typed(check, where, DECLARED[key], value):
+            procedures[key] = value
+    return procedures
+
+
+def _typed(check: _Checker, where: Path, declaration: Any, value: Any) -> bool:
+    if declaration.accepts(value):
+        return True
+    check.problem(
+        where,
+        _("der Parameter %(key)s erwartet %(expected)s")
+        % {"key": declaration.key, "expected": _expected(declaration.kind)},
+    )
+    return False
+
+
 def _parameters(check: _Checker, items: Any, principle_ids: set[str]) -> list[dict[str, Any]]:
+    """The ``[[parameters]]`` of a document of format 1, each naming its principle."""
     if not isinstance(items, list):
         check.problem(("parameters",), _("erwartet wird eine Liste [[parameters]]"))
         return []
@@ -291,11 +449,13 @@ def _expected(kind: type) -> str:
 
 
 def write_charter(content: dict[str, Any]) -> str:
-    """The charter document for checked content; parse_charter(write_charter(c)) == c."""
+    """The charter document for checked content in today's format;
+    parse_charter(write_charter(c)) == c."""
     document = tomlkit.document()
     header = tomlkit.table()
     for key, value in content["charter"].items():
         header.add(key, date.fromisoformat(value) if key == "adopted_on" else _string(value))
+    header.add("format", content["format"])
     document.add("charter", header)
     principles = tomlkit.aot()
     for principle in content["principles"]:
@@ -304,19 +464,21 @@ def write_charter(content: dict[str, Any]) -> str:
         table.add("gate", principle["gate"])
         for field in LOCALISED_PRINCIPLE_FIELDS:
             _add_localised(table, field, principle[field])
+        checks = tomlkit.array()
+        checks.extend(principle["checks"])
+        table.add("checks", checks.multiline(len(principle["checks"]) > 1))
+        if principle["parameters"]:
+            parameters = tomlkit.table()
+            for key, value in principle["parameters"].items():
+                parameters.add(key, _string(value))
+            table.add("parameters", parameters)
         principles.append(table)
     document.add("principles", principles)
-    parameters = tomlkit.aot()
-    for parameter in content["parameters"]:
-        table = tomlkit.table()
-        table.add("key", parameter["key"])
-        table.add("value", _string(parameter["value"]))
-        if parameter["unit"]:
-            table.add("unit", parameter["unit"])
-        table.add("principle", parameter["principle"])
-        _add_localised(table, "description", parameter["description"])
-        parameters.append(table)
-    document.add("parameters", parameters)
+    if content["procedures"]:
+        procedures = tomlkit.table()
+        for key, value in content["procedures"].items():
+            procedures.add(key, _string(value))
+        document.add("procedures", procedures)
     return tomlkit.dumps(document)
 
 

@@ -1,12 +1,14 @@
-"""The compliance engine: rules per principle over a record give findings. It only reads.
+"""The compliance engine: the checks a charter's principles bind give a record's findings.
+It only reads.
 
-Each domain app declares its rules in a ``compliance`` module with the :func:`rule`
-decorator; a rule returns an :class:`Outcome` for one record under one charter version.
+Each domain app declares its checks in a ``compliance`` module with the :func:`rule`
+decorator, naming no principle; a check returns an :class:`Outcome` for one record under one
+charter version, and counts toward each principle of that version that binds it.
 The gates (:mod:`offenestadt.charter.gates`) refuse a step while findings of gating
 principles are violated or unproven.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.models import CharterVersion, Localised
-from offenestadt.charter.parameters import ParameterDeclaration
+from offenestadt.charter.parameters import ParameterDeclaration, bound
 
 
 class Status(models.TextChoices):
@@ -73,11 +75,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered check: its entry in the catalogue (:mod:`offenestadt.charter.catalogue`)
-    and the principle it counts toward."""
+    """A registered check: its entry in the catalogue (:mod:`offenestadt.charter.catalogue`).
+    Which principle it counts toward is the charter's to say (a principle's ``checks``)."""
 
     subject: type[models.Model]
-    principle: str
     # Stable across versions: charters and stored findings name the check by it.
     id: str
     check: Callable[[Any, CharterVersion], Outcome]
@@ -89,29 +90,33 @@ class Rule:
     # record's own (under a gating principle); False for a record without gates, whose
     # findings count through a check over the project instead.
     gates: bool = True
+    # For a check over a project that counts its linked records' findings: the checks of
+    # those records it counts (as the charter binds them).
+    counts: tuple[str, ...] = ()
 
 
-_RULES: list[Rule] = []
+_RULES: dict[str, Rule] = {}
 
 type Check = Callable[[Any, CharterVersion], Outcome]
 
 
 def rule(
     subject: type[models.Model],
-    principle: str,
     rule_id: str,
     *,
     description: Promise,
     parameters: tuple[ParameterDeclaration[Any], ...] = (),
     gates: bool = True,
+    counts: tuple[str, ...] = (),
 ) -> Callable[[Check], Check]:
-    """Register the check ``rule_id`` of ``principle`` over records of ``subject``, with what
-    it asks (``description``), the charter ``parameters`` it reads and whether it can gate."""
+    """Register the check ``rule_id`` over records of ``subject``, with what it asks
+    (``description``), the charter ``parameters`` it reads, whether it can gate, and the
+    checks of linked records whose findings it ``counts``."""
 
     def register(check: Check) -> Check:
-        if any(known.id == rule_id for known in _RULES):
+        if rule_id in _RULES:
             raise ValueError(f"a check {rule_id!r} is registered already")
-        _RULES.append(Rule(subject, principle, rule_id, check, description, parameters, gates))
+        _RULES[rule_id] = Rule(subject, rule_id, check, description, parameters, gates, counts)
         return check
 
     return register
@@ -119,11 +124,20 @@ def rule(
 
 def registered_rules() -> list[Rule]:
     """Every registered check, in the order the apps registered them."""
-    return list(_RULES)
+    return list(_RULES.values())
+
+
+def registered_rule(rule_id: str) -> Rule | None:
+    return _RULES.get(rule_id)
 
 
 def rules_for(subject: type[models.Model]) -> list[Rule]:
-    return [r for r in _RULES if r.subject is subject]
+    return [r for r in _RULES.values() if r.subject is subject]
+
+
+def parameters_read() -> dict[str, set[str]]:
+    """The keys of the parameters each check reads, by check id."""
+    return {r.id: {declaration.key for declaration in r.parameters} for r in _RULES.values()}
 
 
 def mention(record: models.Model) -> str:
@@ -154,29 +168,31 @@ def _localised(message: Promise, values: dict[str, Any]) -> Localised:
 
 
 def evaluate(record: Any, charter: CharterVersion) -> list[Finding]:
-    """Every finding for ``record`` under ``charter``, in the order of the principles.
-
-    A rule whose principle the charter does not contain is not applied.
-    """
-    order = {principle.id: position for position, principle in enumerate(charter.principles())}
+    """Every finding for ``record`` under ``charter``: one for each binding of a check over
+    records of its kind, in the order of the principles (then by check id). Each check runs
+    with the parameter values its binding sets; a check no principle binds is not run."""
     findings = []
-    for registered in rules_for(type(record)):
-        if registered.principle not in order:
-            continue
-        outcome = registered.check(record, charter)
-        fix = outcome.fix
-        if fix and not fix.startswith("/"):
-            fix = record.get_absolute_url() + fix
-        findings.append(
-            Finding(
-                principle=registered.principle,
-                rule=registered.id,
-                status=outcome.status,
-                message=_localised(outcome.message, outcome.values),
-                fix_url=fix,
+    subject = type(record)
+    for principle in charter.principles():
+        for check_id in sorted(principle.checks):
+            registered = _RULES.get(check_id)
+            if registered is None or registered.subject is not subject:
+                continue
+            with bound(principle.parameters or {}):
+                outcome = registered.check(record, charter)
+            fix = outcome.fix
+            if fix and not fix.startswith("/"):
+                fix = record.get_absolute_url() + fix
+            findings.append(
+                Finding(
+                    principle=principle.id,
+                    rule=registered.id,
+                    status=outcome.status,
+                    message=_localised(outcome.message, outcome.values),
+                    fix_url=fix,
+                )
             )
-        )
-    return sorted(findings, key=lambda finding: (order[finding.principle], finding.rule))
+    return findings
 
 
 # From worst to best: a principle is as good as its worst applicable rule.
@@ -193,50 +209,52 @@ def principle_statuses(findings: list[Finding]) -> dict[str, Status]:
     return statuses
 
 
-def worst_finding(findings: list[Finding], principle: str) -> Finding | None:
-    """The worst applicable finding of ``principle`` (None when none applies)."""
+def worst_finding(findings: list[Finding], checks: Collection[str]) -> Finding | None:
+    """The worst applicable finding of the ``checks`` (None when none applies)."""
     applicable = [
         finding
         for finding in findings
-        if finding.principle == principle and finding.status != Status.NOT_APPLICABLE
+        if finding.rule in checks and finding.status != Status.NOT_APPLICABLE
     ]
     return min(applicable, key=lambda f: SEVERITY.index(f.status), default=None)
 
 
-def linked_fix(record: models.Model, principle: str, finding: Finding) -> str:
+def linked_fix(record: models.Model, counting: str, finding: Finding) -> str:
     """Where a project's finding taken from a linked record is fixed: the record's own form.
     The address of a record that is not public may carry its title (a slug), so a kept
-    finding holds the way to it instead, found when it is followed."""
+    finding holds the way to it instead (by the ``counting`` check), found when followed."""
     if record.is_public_record():  # type: ignore[attr-defined]
         return finding.fix_url
-    return reverse("charter:linked_fix", args=[record._meta.label_lower, record.pk, principle])
+    return reverse("charter:linked_fix", args=[record._meta.label_lower, record.pk, counting])
 
 
 def worst_of_linked(
     records: list[Any],
     charter: CharterVersion,
-    principle: str,
+    counting: str,
     *,
     met: Promise,
     none: Promise,
 ) -> Outcome:
-    """A project's outcome from the findings of its linked records under ``principle``:
-    the worst of them, naming the record, fixed where the record's own finding is fixed;
-    ``met`` when all are met, ``none`` when none apply.
+    """The outcome of the check ``counting`` over a project from the findings of its linked
+    records of the checks it counts (``Rule.counts``), as the charter binds them: the worst
+    of them, naming the record, fixed where the record's own finding is fixed; ``met`` when
+    all are met, ``none`` when none apply.
     Of a record that is not public only its kind and status are told: its own findings may
     name what it holds (passages, vendors, categories).
     """
+    checks = _RULES[counting].counts
     findings = [
         (record, worst)
         for record in records
-        if (worst := worst_finding(evaluate(record, charter), principle)) is not None
+        if (worst := worst_finding(evaluate(record, charter), checks)) is not None
     ]
     if not findings:
         return Outcome(Status.NOT_APPLICABLE, none)
     record, worst = min(findings, key=lambda pair: SEVERITY.index(pair[1].status))
     if worst.status == Status.MET:
         return Outcome(Status.MET, met)
-    fix = linked_fix(record, principle, worst)
+    fix = linked_fix(record, counting, worst)
     if not record.is_public_record():
         return Outcome(
             worst.status,

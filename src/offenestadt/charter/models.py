@@ -2,14 +2,17 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from functools import cached_property
+from typing import Any, ClassVar
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
+from offenestadt.charter.legacy import document_format, upgraded
+from offenestadt.charter.parameters import DECLARED
 from offenestadt.core.display import display_value
 
 
@@ -31,6 +34,10 @@ class Principle:
     title: Localised
     description: Localised
     plain: Localised
+    # The ids of the checks (charter.catalogue) the principle binds, and the values it sets
+    # for their parameters.
+    checks: tuple[str, ...] = ()
+    parameters: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class Parameter:
     key: str
     value: bool | int | float | str
     unit: str
+    # The principle whose checks read this value; "" for a procedure's parameter.
     principle: str
     description: Localised
 
@@ -93,6 +101,17 @@ class CharterVersion(models.Model):
     def is_public_record(self) -> bool:
         return True
 
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        """The content in today's format (an earlier version's converted when read)."""
+        # The registry of checks imports this module: looked up when first read.
+        from offenestadt.charter.engine import parameters_read
+
+        return upgraded(self.content, parameters_read())
+
+    def format_changed_since(self, older: "CharterVersion") -> bool:
+        return document_format(self.content) != document_format(older.content)
+
     def principles(self) -> list[Principle]:
         return [
             Principle(
@@ -101,18 +120,34 @@ class CharterVersion(models.Model):
                 title=Localised(**item["title"]),
                 description=Localised(**item["description"]),
                 plain=Localised(**item["plain"]),
+                checks=tuple(item["checks"]),
+                parameters=dict(item["parameters"]),
             )
-            for item in self.content["principles"]
+            for item in self.document["principles"]
         ]
 
     def parameters(self) -> list[Parameter]:
-        return [
-            Parameter(
-                key=item["key"],
-                value=item["value"],
-                unit=item["unit"],
-                principle=item["principle"],
-                description=Localised(**item["description"]),
-            )
-            for item in self.content["parameters"]
-        ]
+        """Every parameter value the charter sets: per principle, then the procedures'."""
+        document = self.document
+        settings = [
+            (principle["id"], key, value)
+            for principle in document["principles"]
+            for key, value in principle["parameters"].items()
+        ] + [("", key, value) for key, value in document["procedures"].items()]
+        return [_parameter(principle, key, value) for principle, key, value in settings]
+
+
+def _parameter(principle: str, key: str, value: Any) -> Parameter:
+    declaration = DECLARED[key]
+    unit = declaration.unit_label()
+    texts = {}
+    for language in ("de", "en"):
+        with override(language):
+            texts[language] = str(declaration.label)
+    return Parameter(
+        key=key,
+        value=value,
+        unit=str(unit),
+        principle=principle,
+        description=Localised(**texts),
+    )

@@ -1,11 +1,17 @@
 """The charter's rule parameters, declared once: what each one means, its type, its unit and
 the value the rules use when a charter does not set it.
 
-A charter document sets parameters by key (``[[parameters]]`` in its TOML); loading it checks
-every key and value against these declarations. The rules read a value only through
-:func:`parameter_value`, so no default is written anywhere else.
+A charter sets a check's parameters where one of its principles binds the check (the
+principle's ``parameters`` table in its TOML), so a check bound by two principles may run
+with two values; the parameters of the platform's procedures that no check reads (the days a
+contract waits before it takes effect) stand in the charter's ``procedures`` table. Loading a
+charter checks every key and value against these declarations. Everything reads a value only
+through :func:`parameter_value`, so no default is written anywhere else.
 """
 
+import contextlib
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from offenestadt.charter.models import CharterVersion
+
+
+# A parameter's unit as the pages write it (the declarations name it in English).
+UNIT_LABELS: dict[str, Promise] = {
+    "days": _("Tage"),
+    "months": _("Monate"),
+    "characters": _("Zeichen"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,9 @@ class ParameterDeclaration[T]:
     # The value the rules use when the charter in force does not set the parameter.
     default: T
     description: str
+
+    def unit_label(self) -> str | Promise:
+        return UNIT_LABELS.get(self.unit, self.unit)
 
     def accepts(self, value: Any) -> bool:
         """Whether ``value`` has the declared type (a yes/no is no number)."""
@@ -176,14 +193,38 @@ DECLARED: dict[str, ParameterDeclaration[Any]] = {
 }
 
 
+# The parameters of the binding whose check runs now (set by the engine while it runs one).
+_BINDING: ContextVar[Mapping[str, Any] | None] = ContextVar("charter_binding", default=None)
+
+
+@contextlib.contextmanager
+def bound(values: Mapping[str, Any]) -> Iterator[None]:
+    """While a check runs for one binding: it reads that binding's values (or the defaults)."""
+    token = _BINDING.set(values)
+    try:
+        yield
+    finally:
+        _BINDING.reset(token)
+
+
 def parameter_value[T](charter: "CharterVersion | None", declaration: ParameterDeclaration[T]) -> T:
-    """The value ``charter`` sets for the declared parameter; its default when there is no
-    charter or it does not set the parameter. Loading a charter refuses a value of another
-    type; should a stored version still hold one, the rules keep the default."""
-    if charter is not None:
-        for item in charter.content["parameters"]:
-            if item["key"] == declaration.key and declaration.accepts(item["value"]):
-                return item["value"]  # type: ignore[no-any-return]  # checked by accepts()
+    """The value of the declared parameter: while a check runs, the value its binding sets;
+    elsewhere (a form's hint, a deadline, a procedure) the value the charter's procedures
+    set or else the first of its principles that sets one. The default when nothing sets it.
+    Loading a charter refuses a value of another type; should a stored version still hold
+    one, the default counts."""
+    binding = _BINDING.get()
+    if binding is not None:
+        candidates = [binding]
+    elif charter is not None:
+        document = charter.document
+        candidates = [document["procedures"]] + [p["parameters"] for p in document["principles"]]
+    else:
+        candidates = []
+    for values in candidates:
+        if declaration.key in values:
+            value = values[declaration.key]
+            return value if declaration.accepts(value) else declaration.default
     return declaration.default
 
 

@@ -13,6 +13,7 @@ from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
 from offenestadt.charter.document import CharterFileError, parse_charter, problem_at, write_charter
+from offenestadt.charter.engine import parameters_read
 from offenestadt.charter.models import CharterVersion
 
 
@@ -29,7 +30,7 @@ def charter_load(*, text: str, actor: Actor | None) -> tuple[CharterVersion, boo
     _check_fields(text, _version(content))
     existing = CharterVersion.objects.filter(number=header["version"]).first()
     if existing is not None:
-        if existing.content == content:
+        if existing.document == content:
             return existing, False
         raise CharterFileError(
             [
@@ -79,9 +80,11 @@ def charter_amend(
     parameters: dict[str, Any] | None = None,
     principles: dict[str, dict[str, str]] | None = None,
 ) -> CharterVersion:
-    """Adopt a new version that differs from ``base`` in the given parameter values and
-    principle descriptions (``{"P3": {"de": …, "en": …}}``), numbered after the newest."""
-    content = copy.deepcopy(base.content)
+    """Adopt a new version that differs from ``base`` in the given parameter values (set
+    wherever ``base`` sets them: in each principle, or the procedures; else in the principles
+    that bind a check reading them) and principle descriptions
+    (``{"P3": {"de": …, "en": …}}``), numbered after the newest."""
+    content = copy.deepcopy(base.document)
     number = (CharterVersion.objects.aggregate(Max("number"))["number__max"] or 0) + 1
     content["charter"] |= {
         "version": number,
@@ -89,14 +92,29 @@ def charter_amend(
         "council_decision": council_decision,
     }
     for key, value in (parameters or {}).items():
-        (item,) = [item for item in content["parameters"] if item["key"] == key]
-        item["value"] = value
+        parameter_set(content, key, value)
     for principle, description in (principles or {}).items():
         (item,) = [item for item in content["principles"] if item["id"] == principle]
         item["description"] = dict(description)
     # Through the document, so an amendment obeys exactly the rules of a loaded file.
     version, _ = charter_load(text=write_charter(content), actor=actor)
     return version
+
+
+def parameter_set(content: dict[str, Any], key: str, value: Any) -> None:
+    """Set a parameter in content of today's format: wherever it is set already (principles,
+    procedures), else in each principle binding a check that reads it, else the procedures."""
+    places = [content["procedures"]] + [p["parameters"] for p in content["principles"]]
+    setting = [values for values in places if key in values]
+    if not setting:
+        reads = parameters_read()
+        setting = [
+            principle["parameters"]
+            for principle in content["principles"]
+            if any(key in reads.get(check, set()) for check in principle["checks"])
+        ] or [content["procedures"]]
+    for values in setting:
+        values[key] = value
 
 
 def _version(content: dict[str, Any]) -> CharterVersion:

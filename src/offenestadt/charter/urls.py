@@ -10,5 +10,5 @@ urlpatterns = [
     path("vergleich/", views.charter_comparison, name="comparison"),
     path("pruefungen/", views.checks, name="checks"),
     # A project's finding taken from a linked record that is not public: the way to its form.
-    path("beheben/<str:label>/<int:pk>/<str:principle>/", views.linked_fix, name="linked_fix"),
+    path("beheben/<str:label>/<int:pk>/<str:counting>/", views.linked_fix, name="linked_fix"),
 ]

@@ -6,7 +6,13 @@ from offenestadt.accounts.rules import staff_only
 from offenestadt.charter.catalogue import catalogue
 from offenestadt.charter.comparison import compare_versions
 from offenestadt.charter.document import write_charter
-from offenestadt.charter.engine import Status, evaluate, rules_for, worst_finding
+from offenestadt.charter.engine import (
+    Status,
+    evaluate,
+    registered_rule,
+    rules_for,
+    worst_finding,
+)
 from offenestadt.charter.models import CharterVersion
 
 
@@ -40,7 +46,7 @@ def charter_version(request: HttpRequest, number: int) -> HttpResponse:
 def charter_document(request: HttpRequest, number: int) -> HttpResponse:
     """The version as the TOML document it was adopted as (for `offenestadt charter load`)."""
     version = get_object_or_404(CharterVersion, number=number)
-    response = HttpResponse(write_charter(version.content), content_type="application/toml")
+    response = HttpResponse(write_charter(version.document), content_type="application/toml")
     response["Content-Disposition"] = f'inline; filename="charta-v{number}.toml"'
     return response
 
@@ -55,18 +61,30 @@ def charter_comparison(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "charter/comparison.html",
-        {"old": old, "new": new, "differences": compare_versions(old, new)},
+        {
+            "old": old,
+            "new": new,
+            "differences": compare_versions(old, new),
+            "format_changed": new.format_changed_since(old),
+        },
     )
 
 
 def checks(request: HttpRequest) -> HttpResponse:
     """The catalogue of checks a charter can bind, with their parameters."""
-    return render(request, "charter/checks.html", {"checks": catalogue()})
+    charter = CharterVersion.objects.in_force()
+    bound_by: dict[str, list[str]] = {}
+    for principle in charter.principles() if charter else []:
+        for check in principle.checks:
+            bound_by.setdefault(check, []).append(principle.id)
+    entries = [(entry, bound_by.get(entry.id, [])) for entry in catalogue()]
+    return render(request, "charter/checks.html", {"entries": entries, "charter": charter})
 
 
-def linked_fix(request: HttpRequest, label: str, pk: int, principle: str) -> HttpResponse:
-    """Staff only: on to the form that fixes the record's worst finding of ``principle``
-    today, or to the record's page when nothing is left to fix there."""
+def linked_fix(request: HttpRequest, label: str, pk: int, counting: str) -> HttpResponse:
+    """Staff only: on to the form that fixes the record's worst finding today of the checks
+    the project's check ``counting`` counts, or to the record's page when nothing is left to
+    fix there. Findings kept from before charters bound checks name a principle instead."""
     staff_only(request.user)
     try:
         model = apps.get_model(label)
@@ -76,7 +94,10 @@ def linked_fix(request: HttpRequest, label: str, pk: int, principle: str) -> Htt
         raise Http404
     record = get_object_or_404(model, pk=pk)
     charter = CharterVersion.objects.in_force()
-    worst = worst_finding(evaluate(record, charter), principle) if charter else None
+    findings = evaluate(record, charter) if charter else []
+    counted = registered_rule(counting)
+    checks = counted.counts if counted else {f.rule for f in findings if f.principle == counting}
+    worst = worst_finding(findings, checks)
     if worst is None or worst.status == Status.MET or not worst.fix_url:
         return redirect(record.get_absolute_url())
     return redirect(worst.fix_url)

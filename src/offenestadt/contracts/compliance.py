@@ -50,7 +50,6 @@ def _contract_field(contract: Contract, field_name: str) -> str:
 
 @rule(
     Contract,
-    "P2",
     "data-owned-by-city",
     description=_("Der Vertrag legt fest, dass die Daten der Stadt gehören."),
 )
@@ -139,7 +138,6 @@ def data_flows(contract: Contract) -> list[tuple[Promise, str, str, str]]:
 
 @rule(
     Contract,
-    "P2",
     "data-stays-in-eu",
     description=_(
         "Die Daten bleiben in EU/EWR, oder jeder Weg hinaus (Orte der Verarbeitung und "
@@ -188,7 +186,6 @@ def data_stays_in_eu(contract: Contract, charter: CharterVersion) -> Outcome:
 
 @rule(
     Contract,
-    "P2",
     "access-listed",
     description=_("Der Vertrag nennt, wer auf die Daten zugreifen kann."),
 )
@@ -282,7 +279,6 @@ def redaction_problems(redaction: Redaction, charter: CharterVersion | None) -> 
 
 @rule(
     Contract,
-    "P3",
     "redactions-justified",
     description=_(
         "Jede Schwärzung im Vertrag nennt, was sie schützt, ihre Rechtsgrundlage und eine konkrete"
@@ -315,12 +311,12 @@ def redactions_justified(contract: Contract, charter: CharterVersion) -> Outcome
     return Outcome(Status.NOT_APPLICABLE, _("Der Vertrag hat keine Schwärzungen."))
 
 
-def _contracts_of(project: Project, charter: CharterVersion, principle: str) -> Outcome:
-    """The worst finding of the project's contracts under ``principle``."""
+def _contracts_of(project: Project, charter: CharterVersion, counting: str) -> Outcome:
+    """The worst finding of the project's contracts of the checks ``counting`` counts."""
     return worst_of_linked(
         list(project.contracts.all()),
         charter,
-        principle,
+        counting,
         met=_("Die Verträge des Projekts erfüllen den Grundsatz."),
         none=_("Das Projekt hat keine Verträge mit Befunden dazu."),
     )
@@ -328,28 +324,28 @@ def _contracts_of(project: Project, charter: CharterVersion, principle: str) -> 
 
 @rule(
     Project,
-    "P2",
     "contracts-keep-data-with-city",
     description=_(
         "Die Verträge des Projekts bestehen ihre Prüfungen zur Datenhoheit; es zählt der "
         "schlechteste Befund unter ihnen."
     ),
+    counts=("data-owned-by-city", "data-stays-in-eu", "access-listed"),
 )
 def contracts_keep_data_with_city(project: Project, charter: CharterVersion) -> Outcome:
-    return _contracts_of(project, charter, "P2")
+    return _contracts_of(project, charter, "contracts-keep-data-with-city")
 
 
 @rule(
     Project,
-    "P3",
     "contracts-open",
     description=_(
         "Die Verträge des Projekts bestehen ihre Prüfungen zur Transparenz; es zählt der "
         "schlechteste Befund unter ihnen."
     ),
+    counts=("redactions-justified",),
 )
 def contracts_open(project: Project, charter: CharterVersion) -> Outcome:
-    return _contracts_of(project, charter, "P3")
+    return _contracts_of(project, charter, "contracts-open")
 
 
 # --- the gates of a contract's lifecycle ---------------------------------------------------

@@ -27,7 +27,6 @@ def _names(assets: list[Asset]) -> str:
 # stored evaluations and council overrides still name the same rule.
 @rule(
     Project,
-    "P6",
     "infrastructure-in-public-hands",
     description=_(
         "Mit öffentlichem Geld gebaute Infrastruktur des Projekts ist in öffentlicher Hand, "

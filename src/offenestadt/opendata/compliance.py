@@ -16,7 +16,6 @@ from offenestadt.registry.models import Project
 
 @rule(
     Dataset,
-    "P1",
     "anonymized-before-publication",
     description=_(
         "Verarbeitet ein Projekt des Datensatzes personenbezogene Daten, ist jede Datei vor der "
@@ -72,7 +71,6 @@ def anonymized_before_publication(dataset: Dataset, charter: CharterVersion) -> 
 
 @rule(
     Dataset,
-    "P2",
     "distributions-licensed",
     description=_(
         "Jede Datei des Datensatzes steht unter einer Lizenz, ihrer eigenen oder der des "
@@ -106,18 +104,18 @@ def distributions_licensed(dataset: Dataset, charter: CharterVersion) -> Outcome
 
 @rule(
     Project,
-    "P1",
     "datasets-anonymized",
     description=_(
         "Die Datensätze des Projekts bestehen ihre Prüfungen zur Anonymisierung; es zählt der "
         "schlechteste Befund unter ihnen."
     ),
+    counts=("anonymized-before-publication",),
 )
 def datasets_anonymized(project: Project, charter: CharterVersion) -> Outcome:
     return worst_of_linked(
         list(project.datasets.all()),
         charter,
-        "P1",
+        "datasets-anonymized",
         met=_("Die Datensätze des Projekts enthalten nur anonymisierte Daten."),
         none=_("Das Projekt veröffentlicht keine Datensätze aus personenbezogenen Daten."),
     )
@@ -125,18 +123,18 @@ def datasets_anonymized(project: Project, charter: CharterVersion) -> Outcome:
 
 @rule(
     Project,
-    "P2",
     "datasets-licensed",
     description=_(
         "Die Datensätze des Projekts bestehen ihre Prüfungen zu Lizenzen; es zählt der "
         "schlechteste Befund unter ihnen."
     ),
+    counts=("distributions-licensed",),
 )
 def datasets_licensed(project: Project, charter: CharterVersion) -> Outcome:
     return worst_of_linked(
         list(project.datasets.all()),
         charter,
-        "P2",
+        "datasets-licensed",
         met=_("Die Datensätze des Projekts stehen unter offenen Lizenzen."),
         none=_("Das Projekt hat keine Datensätze mit Dateien."),
     )

@@ -52,7 +52,6 @@ def _no_categories(activity: ProcessingActivity) -> Outcome:
 
 @rule(
     ProcessingActivity,
-    "P1",
     "reviewed-by-dpo",
     description=_("Der oder die Datenschutzbeauftragte hat die Verarbeitung freigegeben."),
     gates=False,
@@ -86,7 +85,6 @@ def reviewed_by_dpo(activity: ProcessingActivity, charter: CharterVersion) -> Ou
 
 @rule(
     ProcessingActivity,
-    "P1",
     "category-has-purpose",
     description=_("Jede Datenkategorie der Verarbeitung nennt ihren Zweck."),
     gates=False,
@@ -108,7 +106,6 @@ def category_has_purpose(activity: ProcessingActivity, charter: CharterVersion) 
 
 @rule(
     ProcessingActivity,
-    "P1",
     "category-has-legal-basis",
     description=_("Jede Datenkategorie der Verarbeitung nennt ihre Rechtsgrundlage."),
     gates=False,
@@ -130,7 +127,6 @@ def category_has_legal_basis(activity: ProcessingActivity, charter: CharterVersi
 
 @rule(
     ProcessingActivity,
-    "P1",
     "retention-limited",
     description=_("Jede Datenkategorie der Verarbeitung hat eine begrenzte Löschfrist."),
     gates=False,
@@ -160,7 +156,6 @@ def retention_limited(activity: ProcessingActivity, charter: CharterVersion) -> 
 
 @rule(
     ProcessingActivity,
-    "P1",
     "retention-within-charter",
     description=_("Eine Löschfrist über der Höchstdauer der Charta ist schriftlich begründet."),
     parameters=(MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION,),
@@ -195,7 +190,6 @@ def retention_within_charter(activity: ProcessingActivity, charter: CharterVersi
 
 @rule(
     ProcessingActivity,
-    "P1",
     "special-categories-assessed",
     description=_(
         "Für besondere Kategorien personenbezogener Daten und Strafdaten liegt eine Datenschutz-"
@@ -227,7 +221,6 @@ def special_categories_assessed(activity: ProcessingActivity, charter: CharterVe
 
 @rule(
     ProcessingActivity,
-    "P1",
     "third-country-safeguarded",
     description=_("Jede Übermittlung in ein Drittland ist durch eine Garantie geschützt."),
     parameters=(THIRD_COUNTRY_TRANSFER_NEEDS_SAFEGUARD,),
@@ -252,7 +245,6 @@ def third_country_safeguarded(activity: ProcessingActivity, charter: CharterVers
 
 @rule(
     ProcessingActivity,
-    "P1",
     "necessity-argued",
     description=_("Für jede Pflichtangabe ist begründet, warum sie erforderlich ist."),
     gates=False,
@@ -276,18 +268,27 @@ def necessity_argued(activity: ProcessingActivity, charter: CharterVersion) -> O
 
 @rule(
     Project,
-    "P1",
     "processing-minimised",
     description=_(
         "Die Verarbeitungen des Projekts bestehen ihre Prüfungen zur Datensparsamkeit; es zählt "
         "der schlechteste Befund unter ihnen."
+    ),
+    counts=(
+        "reviewed-by-dpo",
+        "category-has-purpose",
+        "category-has-legal-basis",
+        "retention-limited",
+        "retention-within-charter",
+        "special-categories-assessed",
+        "third-country-safeguarded",
+        "necessity-argued",
     ),
 )
 def processing_minimised(project: Project, charter: CharterVersion) -> Outcome:
     return worst_of_linked(
         list(project.processing_activities.all()),
         charter,
-        "P1",
+        "processing-minimised",
         met=_("Die Verarbeitungen des Projekts sind geprüft und auf das Nötige beschränkt."),
         none=_("Das Projekt hat keine Verarbeitung personenbezogener Daten im Verzeichnis."),
     )

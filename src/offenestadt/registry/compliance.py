@@ -66,7 +66,6 @@ def _decided(project: Project) -> bool:
 
 @rule(
     Project,
-    "P1",
     "personal-data-declared",
     description=_(
         "Das Projekt gibt an, ob es personenbezogene Daten verarbeitet; wenn ja, steht die "
@@ -102,7 +101,6 @@ def personal_data_declared(project: Project, charter: CharterVersion) -> Outcome
 
 @rule(
     Project,
-    "P2",
     "operated-under-city-control",
     description=_(
         "Für jede Software-Komponente des Projekts steht fest, wo sie betrieben wird; ein Betrieb "
@@ -142,7 +140,6 @@ def operated_under_city_control(project: Project, charter: CharterVersion) -> Ou
 
 @rule(
     Project,
-    "P3",
     "public-before-decision",
     description=_(
         "Das Projekt ist vor seiner Entscheidung mindestens so viele Tage öffentlich, wie die "
@@ -215,7 +212,6 @@ def _phases_form(project: Project, slug: str, last_day: date | None) -> str:
 
 @rule(
     Project,
-    "P3",
     "participation-before-decision",
     description=_(
         "Vor der Entscheidung über das Projekt ist ein veröffentlichtes Beteiligungsverfahren "
@@ -283,7 +279,6 @@ def participation_before_decision(project: Project, charter: CharterVersion) -> 
 
 @rule(
     Project,
-    "P4",
     "plain-language-summary",
     description=_("Das Projekt hat eine Zusammenfassung in Leichter Sprache."),
 )
@@ -299,7 +294,6 @@ def plain_language_summary(project: Project, charter: CharterVersion) -> Outcome
 
 @rule(
     Project,
-    "P7",
     "open-source-licence",
     description=_(
         "Öffentlich bezahlte Software des Projekts steht unter einer von der OSI anerkannten "

@@ -66,7 +66,6 @@ def _day_of_change_field(project: Project, service: Service) -> str:
 
 @rule(
     Project,
-    "P4",
     "free-training",
     description=_(
         "Zum Projekt gibt es eine kostenlose Schulung mit freien Plätzen; ändert es "

@@ -192,7 +192,6 @@ def _first_gap(project: Project, comparisons: list[_AccessComparison]) -> str:
 
 @rule(
     Project,
-    "P5",
     "non-digital-channels-kept",
     description=_(
         "Jeder nicht digitale Zugangsweg, den eine Dienstleistung des Projekts vorher hatte, "

@@ -65,11 +65,14 @@ def test_the_charter_in_force_with_principles_and_parameters(
     first = body["principles"][0]
     assert first["title"] == {"de": "Datensparsamkeit", "en": "Data minimisation"}
     assert isinstance(first["gate"], bool)
-    assert set(first) == {"id", "gate", "title", "description", "plain"}
+    assert set(first) == {"id", "gate", "title", "description", "plain", "checks", "parameters"}
+    assert "processing-minimised" in first["checks"]
+    assert first["parameters"]["max_retention_months_without_justification"] == 12
     parameters = {p["key"]: p for p in body["parameters"]}
     assert parameters["contract_min_public_days"]["value"] == 28
     assert parameters["contract_min_public_days"]["unit"] == "Tage"
-    assert parameters["contract_min_public_days"]["principle"] == "P3"
+    # A procedure's parameter: no check reads it, so no principle sets it.
+    assert parameters["contract_min_public_days"]["principle"] is None
     # Yes/no parameters stay booleans, not numbers.
     assert parameters["free_training_required"]["value"] is True
     assert_matches_openapi(client, "/api/v1/charter", response)

@@ -93,7 +93,7 @@ def test_a_parameters_type_unit_and_default_are_its_declarations() -> None:
 def test_a_check_id_is_registered_once() -> None:
     text = "Noch einmal"  # not a message of the platform's, so not extracted
     with pytest.raises(ValueError, match="free-training"):
-        rule(Project, "P4", "free-training", description=translation.gettext_lazy(text))(
+        rule(Project, "free-training", description=translation.gettext_lazy(text))(
             lambda record, charter: None  # type: ignore[arg-type,return-value]
         )
 
@@ -136,3 +136,25 @@ def test_the_public_page_lists_every_check_and_the_charter_links_to_it(client: C
         description = str(next(e for e in catalogue() if e.id == "free-training").description)
     assert description in english
     assert "40 characters" in english
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("charter")
+def test_the_page_names_the_principles_binding_each_check_and_what_a_check_counts(
+    client: Client,
+) -> None:
+    page = " ".join(client.get("/charta/pruefungen/").content.decode().split())
+    row = page[page.index('id="pruefung-third-country-safeguarded"') :]
+    row = row[: row.index("</tr>")]
+    assert '<td><a href="/charta/version/2/#prinzip-P1">P1</a></td>' in row
+    project_check = page[page.index('id="pruefung-contracts-open"') :]
+    assert 'Zählt die Befunde von: <a href="#pruefung-redactions-justified">' in project_check
+    data = {entry["id"]: entry for entry in json.loads(_command_json())}
+    assert data["processing-minimised"]["counts"][0] == "reviewed-by-dpo"
+    assert data["free-training"]["counts"] == []
+
+
+def _command_json() -> str:
+    output = StringIO()
+    call_command("charter", "checks", "--format", "json", stdout=output)
+    return output.getvalue()

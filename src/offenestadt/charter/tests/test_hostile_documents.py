@@ -72,7 +72,7 @@ def test_a_title_longer_than_the_register_holds_is_refused_with_its_line(
     path = tmp_path / "lang.toml"
     path.write_text(text, encoding="utf-8")
     line = _load(path, capsys)
-    assert "Zeile 6, charter.title" in line
+    assert "Zeile 13, charter.title" in line
     assert "200" in line
 
 
@@ -81,7 +81,7 @@ def test_a_version_number_beyond_the_register_is_refused(
 ) -> None:
     path = tmp_path / "gross.toml"
     path.write_text(TEXT.replace("version = 1", "version = 9223372036854775808", 1))
-    assert "Zeile 8, charter.version" in _load(path, capsys)
+    assert "Zeile 15, charter.version" in _load(path, capsys)
 
 
 def test_a_file_that_is_no_utf8_text_is_refused(

@@ -42,8 +42,8 @@ def test_the_comparison_shows_each_changed_field(client_for: ClientFor) -> None:
     rows = " ".join(page.split())
     # Parameters by their names, dates as people write them.
     assert (
+        "<td>Verfahren</td>"
         "<td>Parameter Mindestdauer der Veröffentlichung eines Vertrags vor der Beratung</td>"
-        "<td>Wert</td>"
     ) in rows
     assert "contract_min_public_days" not in rows
     assert "<del>14</del>" in rows and "<ins>28</ins>" in rows

@@ -25,8 +25,9 @@ def test_without_a_charter_or_the_parameter_the_declared_default_counts(
 ) -> None:
     assert parameter_value(None, CONTRACT_EFFECTIVE_AFTER_DAYS) == 30
     assert parameter_value(None, CONTRACT_MIN_PUBLIC_DAYS) == 0
-    content = copy.deepcopy(charter.content)
-    content["parameters"] = []
+    content = copy.deepcopy(charter.document)
+    for principle in content["principles"]:
+        principle["parameters"] = {}
     silent = CharterVersion(number=99, content=content)
     assert parameter_value(silent, MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION) is None
     assert parameter_value(silent, REDACTION_JUSTIFICATION_MIN_CHARACTERS) == 40
@@ -36,9 +37,9 @@ def test_without_a_charter_or_the_parameter_the_declared_default_counts(
 def test_a_stored_value_of_another_type_keeps_the_default(
     charter: CharterVersion, stored: object
 ) -> None:
-    content = copy.deepcopy(charter.content)
-    for item in content["parameters"]:
-        if item["key"] == REDACTION_JUSTIFICATION_MIN_CHARACTERS.key:
-            item["value"] = stored
+    content = copy.deepcopy(charter.document)
+    for principle in content["principles"]:
+        if REDACTION_JUSTIFICATION_MIN_CHARACTERS.key in principle["parameters"]:
+            principle["parameters"][REDACTION_JUSTIFICATION_MIN_CHARACTERS.key] = stored
     odd = CharterVersion(number=99, content=content)
     assert parameter_value(odd, REDACTION_JUSTIFICATION_MIN_CHARACTERS) == 40

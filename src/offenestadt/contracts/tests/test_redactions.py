@@ -1,7 +1,6 @@
 """P3: a redaction names what it protects, the provision of the law the charter names,
 and a specific justification; "vertraulich" alone justifies nothing."""
 
-import copy
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils import timezone
 from offenestadt.accounts.models import Office, User
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.tests.versions import with_values
 from offenestadt.contracts import services
 from offenestadt.contracts.models import Contract, Redaction, RedactionReason
 from offenestadt.registry.services import linked_record_save
@@ -105,12 +105,11 @@ def test_the_law_and_its_provisions_come_from_the_charter(
     contract: Contract, charter: CharterVersion, editor: User
 ) -> None:
     # Another city's charter: its own law and provision (stored as a loaded version).
-    content = copy.deepcopy(charter.content)
-    for parameter in content["parameters"]:
-        if parameter["key"] == "information_freedom_law":
-            parameter["value"] = "Hamburgisches Transparenzgesetz (HmbTG)"
-        if parameter["key"] == "redaction_basis_trade_secret":
-            parameter["value"] = "§ 7"
+    content = with_values(
+        charter,
+        information_freedom_law="Hamburgisches Transparenzgesetz (HmbTG)",
+        redaction_basis_trade_secret="§ 7",
+    ).content
     hamburg = CharterVersion.objects.create(
         number=charter.number + 1,
         title="Charta (Test)",

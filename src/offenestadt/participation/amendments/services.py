@@ -71,7 +71,7 @@ def charter_change_clean(
             {"charter_change": _("Ein Vorschlag ändert entweder ein Prinzip oder einen Parameter.")}
         )
     if "principle" in change:
-        ids = [principle["id"] for principle in charter.content["principles"]]
+        ids = [principle.id for principle in charter.principles()]
         principle = str(change["principle"]).strip()
         if principle not in ids:
             raise ValidationError({"principle": _("Wählen Sie ein Prinzip der Charta.")})
@@ -84,7 +84,7 @@ def charter_change_clean(
             cleaned["text_en"] = text_en
         return cleaned
     if "parameter" in change:
-        parameters = {item["key"]: item["value"] for item in charter.content["parameters"]}
+        parameters = {item.key: item.value for item in charter.parameters()}
         key = str(change["parameter"]).strip()
         if key not in parameters:
             raise ValidationError({"parameter": _("Wählen Sie einen Parameter der Charta.")})

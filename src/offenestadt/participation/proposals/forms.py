@@ -55,14 +55,16 @@ class ProposalForm(forms.Form):
             required=False,
             widget=forms.Textarea(attrs={"rows": 5}),
         )
+        # A parameter set by several principles is one choice: a change sets it in each.
+        parameters: dict[str, str] = {}
+        for item in charter.parameters():
+            parameters.setdefault(
+                item.key, f"{item.description} ({item.key}: {item.display_value} {item.unit})"
+            )
         self.fields["parameter"] = forms.ChoiceField(
             label=_("Parameter, der sich ändern soll"),
             required=False,
-            choices=[("", _("– keiner –"))]
-            + [
-                (item.key, f"{item.description} ({item.key}: {item.display_value} {item.unit})")
-                for item in charter.parameters()
-            ],
+            choices=[("", _("– keiner –")), *parameters.items()],
         )
         self.fields["value"] = forms.CharField(
             label=_("Neuer Wert"), required=False, max_length=200

@@ -12,6 +12,7 @@ from offenestadt.charter.parameters import (
     MAX_RETENTION_MONTHS_WITHOUT_JUSTIFICATION,
     parameter_value,
 )
+from offenestadt.charter.tests.versions import with_values
 from offenestadt.processing.models import (
     DataCategory,
     LegalBasis,
@@ -120,12 +121,7 @@ def test_retention_longer_than_the_charter_allows_needs_a_justification(
 
 
 def test_the_charter_parameter_decides_the_limit(charter: CharterVersion) -> None:
-    content = dict(charter.content)
-    content["parameters"] = [
-        p | {"value": 24} if p["key"] == "max_retention_months_without_justification" else p
-        for p in content["parameters"]
-    ]
-    generous = CharterVersion(number=99, content=content)
+    generous = with_values(charter, max_retention_months_without_justification=24)
     activity = activity_with({"retention_amount": 18})
     assert finding(activity, charter, "retention-within-charter")[0] == Status.VIOLATED
     assert finding(activity, generous, "retention-within-charter")[0] == Status.MET

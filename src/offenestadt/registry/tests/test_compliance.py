@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.tests.versions import with_values
 from offenestadt.council.tests import factories as council
 from offenestadt.participation.models import Phase as ParticipationPhase
 from offenestadt.participation.models import PhaseKind, Procedure
@@ -307,13 +308,7 @@ def test_p7_public_money_public_code(
 
 
 def test_a_rule_the_charter_switches_off_does_not_apply(charter: CharterVersion) -> None:
-    content = charter.content | {
-        "parameters": [
-            p | {"value": False} if p["key"] == "free_training_required" else p
-            for p in charter.content["parameters"]
-        ]
-    }
-    relaxed = CharterVersion(number=99, content=content)
+    relaxed = with_values(charter, free_training_required=False)
     assert _finding(ProjectFactory.create(), relaxed, "free-training")[0] == Status.NOT_APPLICABLE
 
 

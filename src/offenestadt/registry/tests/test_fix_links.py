@@ -164,7 +164,9 @@ def test_a_draft_s_address_is_not_kept_but_found_when_followed(
     finding = _finding(project, charter, "processing-minimised")
 
     assert "kennzeichen" not in finding.fix_url
-    assert finding.fix_url == (f"/charta/beheben/processing.processingactivity/{activity.pk}/P1/")
+    assert finding.fix_url == (
+        f"/charta/beheben/processing.processingactivity/{activity.pk}/processing-minimised/"
+    )
     response = client_for(editor).get(finding.fix_url)
     assert response["Location"] == f"/verarbeitungen/{activity.slug}/kategorie/neu/"
     assert 'name="purpose"' in _form(client_for(editor), finding.fix_url)
@@ -179,7 +181,10 @@ def test_a_linked_contract_s_fix_follows_what_is_worst_today(
     contract = Contract(title="Wartung", data_owner=DataOwner.VENDOR)
     linked_record_save(actor=editor, record=contract, projects=[project])
     address = _finding(project, charter, "contracts-keep-data-with-city").fix_url
-    assert address == f"/charta/beheben/contracts.contract/{contract.pk}/P2/"
+    assert (
+        address
+        == f"/charta/beheben/contracts.contract/{contract.pk}/contracts-keep-data-with-city/"
+    )
     assert client_for(editor).get(address)["Location"] == (
         f"/vertraege/{contract.pk}/bearbeiten/#id_data_owner"
     )

@@ -20,6 +20,7 @@ from offenestadt.audit.models import AuditEntry
 from offenestadt.audit.verification import verify_chain
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.tests.versions import with_values
 from offenestadt.registry import services as registry
 from offenestadt.registry.models import Project, Service
 from offenestadt.registry.tests.factories import ProjectFactory
@@ -143,10 +144,8 @@ def test_a_change_in_effect_without_training_before_it_is_a_violation(
 def test_a_charter_that_does_not_ask_for_training_makes_p4_not_applicable(
     charter: CharterVersion,
 ) -> None:
-    for item in charter.content["parameters"]:
-        if item["key"] == "free_training_required":
-            item["value"] = False
-    assert _p4(ProjectFactory.create(), charter)[0] == Status.NOT_APPLICABLE
+    relaxed = with_values(charter, free_training_required=False)
+    assert _p4(ProjectFactory.create(), relaxed)[0] == Status.NOT_APPLICABLE
 
 
 def _stored_p4(project: Project) -> str:

@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 if number
                 else _("Es ist keine Charta geladen.")
             )
-        text = write_charter(version.content)
+        text = write_charter(version.document)
         if output:
             output.write_text(text, encoding="utf-8")
         else:

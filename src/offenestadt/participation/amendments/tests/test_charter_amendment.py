@@ -201,7 +201,7 @@ def test_adopting_a_new_principle_text_needs_its_english_version(
     assert p3.description.de == new_text
     assert p3.description.en.startswith("Every decision")
     # The rest of the charter is as it was.
-    assert in_force.content["parameters"] == charter.content["parameters"]
+    assert in_force.parameters() == charter.parameters()
     assert [p.title for p in in_force.principles()] == [p.title for p in charter.principles()]
     proposal.refresh_from_db()
     assert (proposal.proposal_status, proposal.answer) == (
