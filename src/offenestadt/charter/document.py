@@ -33,6 +33,7 @@ LOCALISED_PRINCIPLE_FIELDS = ("title", "description", "plain")
 # The ids a city gives its principles: "P1", "L2", "teilhabe".
 PRINCIPLE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 PARAMETER_KEY = re.compile(r"[a-z][a-z0-9_]*")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 type Path = tuple[str | int, ...]
 
@@ -146,7 +147,20 @@ class _Checker:
         if not isinstance(value, str) or (required and not value.strip()):
             self.problem((*path, key), _("erwartet wird ein nicht leerer Text"))
             return ""
+        if not self.printable((*path, key), value):
+            return ""
         return value.strip()
+
+    def printable(self, path: Path, value: str) -> bool:
+        """Whether a text holds no control character (line breaks and tabs aside): the
+        register could not store a NUL, and no charter needs one."""
+        if found := CONTROL_CHARACTER.search(value):
+            self.problem(
+                path,
+                _("enthält das Steuerzeichen U+%04X; entfernen Sie es") % ord(found.group()),
+            )
+            return False
+        return True
 
     def localised(self, data: dict[str, Any], path: Path, key: str) -> dict[str, str]:
         value = data.get(key)
@@ -197,8 +211,9 @@ def parse_charter(text: str) -> dict[str, Any]:
         check.problem(("charter",), _("der Abschnitt [charter] fehlt"))
         header = {}
     document_format = header.get("format", 1)
-    if document_format not in (1, CURRENT_FORMAT) or isinstance(document_format, bool):
+    if isinstance(document_format, bool) or document_format not in (1, CURRENT_FORMAT):
         check.problem(("charter", "format"), _("erwartet wird format = 2"))
+        document_format = CURRENT_FORMAT  # read as today's, to report what else is wrong
     legacy = document_format == 1
     if legacy and ("procedures" in data or _binds_checks(data.get("principles"))):
         check.problem(
@@ -374,7 +389,7 @@ def _procedures(check: _Checker, values: Any) -> dict[str, Any]:
 
 def _typed(check: _Checker, where: Path, declaration: Any, value: Any) -> bool:
     if declaration.accepts(value):
-        return True
+        return not isinstance(value, str) or check.printable(where, value)
     check.problem(
         where,
         _("der Parameter %(key)s erwartet %(expected)s")

@@ -90,3 +90,25 @@ def test_a_file_that_is_no_utf8_text_is_refused(
     path = tmp_path / "binaer.toml"
     path.write_bytes(b"\xff\xfe\x00binary")
     assert "UTF-8" in _load(path, capsys)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            ('title.de = "Datensparsamkeit"', 'title.de = "Daten\\u0000sparsamkeit"'),
+            "principles[1].title.de: enthält das Steuerzeichen U+0000; entfernen Sie es",
+        ),
+        (
+            ('redaction_basis_security = "§ 6', 'redaction_basis_security = "§\\u001b 6'),
+            "procedures.redaction_basis_security: enthält das Steuerzeichen U+001B",
+        ),
+        (("format = 2", "format = true"), "charter.format: erwartet wird format = 2"),
+    ],
+)
+def test_control_characters_and_an_odd_format_are_refused_once_with_their_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], problem: str
+) -> None:
+    path = tmp_path / "charta.toml"
+    path.write_text(TEXT.replace(*change), encoding="utf-8")
+    assert problem in _load(path, capsys)
