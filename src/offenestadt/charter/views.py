@@ -20,11 +20,17 @@ def _show(request: HttpRequest, version: CharterVersion) -> HttpResponse:
     versions = list(CharterVersion.objects.all())
     in_force = CharterVersion.objects.in_force()
     older = [v for v in versions if v.number < version.number]
+    entries = {entry.id: entry for entry in catalogue()}
+    principles = [
+        (principle, [entries[check] for check in principle.checks if check in entries])
+        for principle in version.principles()
+    ]
     return render(
         request,
         "charter/version.html",
         {
             "version": version,
+            "principles": principles,
             "in_force": in_force,
             "versions": versions,
             "previous": older[0] if older else None,

@@ -23,6 +23,16 @@ def test_the_charter_in_force_is_shown_with_its_history(client_for: ClientFor) -
 
 
 @pytest.mark.usefixtures("charter")
+def test_each_principle_names_the_checks_it_binds(client_for: ClientFor) -> None:
+    page = " ".join(client_for(None).get("/charta/").content.decode().split())
+    p5 = page[page.index('id="prinzip-P5"') : page.index('id="prinzip-P6"')]
+    assert "<summary>Geprüft mit einer Prüfung</summary>" in p5
+    assert '<a href="/charta/pruefungen/#pruefung-non-digital-channels-kept">Jeder nicht' in p5
+    p1 = page[page.index('id="prinzip-P1"') : page.index('id="prinzip-P2"')]
+    assert "<summary>Geprüft mit 12 Prüfungen</summary>" in p1
+
+
+@pytest.mark.usefixtures("charter")
 def test_the_english_page_shows_the_english_texts(client_for: ClientFor) -> None:
     page = client_for(None).get("/en/charta/").content.decode()
     assert "P5: The non-digital way does not get worse" in page
