@@ -7,7 +7,7 @@ finding of a project's entries counts toward the project's scorecard.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from offenestadt.charter.engine import Outcome, Status, rule, worst_of_linked
+from offenestadt.charter.engine import Outcome, Status, rule, rules_for, worst_of_linked
 from offenestadt.charter.gates import GateRefusedError
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.parameters import (
@@ -273,16 +273,8 @@ def necessity_argued(activity: ProcessingActivity, charter: CharterVersion) -> O
         "Die Verarbeitungen des Projekts bestehen ihre Prüfungen zur Datensparsamkeit; es zählt "
         "der schlechteste Befund unter ihnen."
     ),
-    counts=(
-        "reviewed-by-dpo",
-        "category-has-purpose",
-        "category-has-legal-basis",
-        "retention-limited",
-        "retention-within-charter",
-        "special-categories-assessed",
-        "third-country-safeguarded",
-        "necessity-argued",
-    ),
+    # Every check over an entry of the register, all registered above.
+    counts=tuple(registered.id for registered in rules_for(ProcessingActivity)),
 )
 def processing_minimised(project: Project, charter: CharterVersion) -> Outcome:
     return worst_of_linked(
