@@ -11,6 +11,13 @@ keywords; GIN indexes on exactly ``dataset_search_vector()`` (Dataset) and
 that stores their vectors (migration 0005). SQLite (development) falls back to substring
 matching. On PostgreSQL the count and every facet are one query over the matching ids, found
 once; on SQLite each facet is an aggregate query of its own.
+
+On PostgreSQL each dataset row stores its themes, keywords and formats as the facets count
+them (``facet_values``, kept by triggers: migration 0006), so those three facets are one
+unnest over the matches instead of joins to every theme, keyword and distribution (and a
+deduplication of formats per dataset). At 10,000 datasets on 2 cores that query takes 13 ms
+instead of 27 ms; package_search with five facets, p95 of whole requests: 41.2 -> 28.2 ms,
+with q=Bäume 43.4 -> 34.7 ms (bench_opendata).
 """
 
 import uuid
@@ -19,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -27,7 +35,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Field, Q, QuerySet, TextField
 from django.db.models.expressions import CombinedExpression, RawSQL
 from django.db.models.functions import Coalesce
 
@@ -42,6 +50,10 @@ from offenestadt.opendata.catalogue.models import (
 )
 
 FACET_FIELDS = ("organization", "groups", "tags", "license_id", "res_format")
+# The facets PostgreSQL counts from the values each dataset row stores (migration 0006):
+# "groups:<theme>", "tags:<keyword>" and "res_format:<format>", the last once per format.
+STORED_FACETS = ("groups", "tags", "res_format")
+FACET_VALUES = ArrayField(TextField())
 # CKAN's default number of values per facet (its search.facets.limit).
 FACET_LIMIT = 50
 SEARCH_CONFIG = "german"
@@ -70,12 +82,16 @@ def title_search_vector() -> SearchVector:
     return SearchVector("title", config=SEARCH_CONFIG)
 
 
+def _stored(column: str, output_field: Field[Any, Any]) -> RawSQL:
+    """A column of the dataset table that the model does not name (PostgreSQL only)."""
+    name = f'"{Dataset._meta.db_table}"."{column}"'  # names only, no input
+    return RawSQL(name, [], output_field)  # noqa: S611
+
+
 def title_rank(query: SearchQuery) -> SearchRank:
     """The rank of a match (PostgreSQL): its title's vector as the column ``title_search``
     stores it (migration 0005, exactly ``title_search_vector()``), not computed per match."""
-    column = f'"{Dataset._meta.db_table}"."title_search"'  # names only, no input
-    stored = RawSQL(column, [], SearchVectorField())  # noqa: S611
-    return SearchRank(stored, query)
+    return SearchRank(_stored("title_search", SearchVectorField()), query)
 
 
 def keyword_search_vector() -> SearchVector:
@@ -247,38 +263,38 @@ FACETS: dict[str, Callable[[QuerySet[Dataset, Any]], list[tuple[str, str, int]]]
 }
 
 
-def _facet_selects() -> dict[str, str]:
-    """Each facet as one SELECT over the matching datasets (the CTE ``m``: id, publisher
-    and licence, so that no facet reads the dataset table again): value, label, count and
-    the value's place in the facet (most frequent first, then by value)."""
-    office = Dataset._meta.get_field("publisher").related_model
-    theme, keyword = DatasetTheme._meta.db_table, Keyword._meta.db_table
-    distribution = Distribution._meta.db_table
-    office_table = office._meta.db_table
-
-    def counted(value: str, label: str, source: str) -> str:
-        # Only table and column names from the models: no input reaches this text.
-        return (
-            f"SELECT {value}, {label}, COUNT(*), "  # noqa: S608
-            f"ROW_NUMBER() OVER (ORDER BY COUNT(*) DESC, {value}) FROM {source} "
-            f"GROUP BY {value}, {label}"
+def _facet_selects(names: Sequence[str]) -> list[str]:
+    """The SELECTs that count the facets ``names`` over the matching datasets (the CTE ``m``:
+    id, publisher, licence and stored facet values, so that no facet reads a table but the
+    offices): facet, value, label, count and the value's place in its facet (most frequent
+    first, then by value)."""
+    office = Dataset._meta.get_field("publisher").related_model._meta.db_table
+    # Only table and column names from the models: no input reaches this text.
+    selects = []
+    if "organization" in names:
+        # Counted per office first, so that only the offices are joined, not every match.
+        selects.append(
+            "SELECT 'organization', o.slug, o.name, c.n, "  # noqa: S608
+            "ROW_NUMBER() OVER (ORDER BY c.n DESC, o.slug) "
+            "FROM (SELECT publisher_id, COUNT(*) AS n FROM m GROUP BY publisher_id) AS c "
+            f"JOIN {office} o ON o.id = c.publisher_id"
         )
-
-    return {
-        "organization": counted(
-            "o.slug", "o.name", f"m JOIN {office_table} o ON o.id = m.publisher_id"
-        ),
-        "groups": counted("t.theme", "t.theme", f"m JOIN {theme} t ON t.dataset_id = m.id"),
-        "tags": counted("k.name", "k.name", f"m JOIN {keyword} k ON k.dataset_id = m.id"),
-        "license_id": counted("m.licence", "m.licence", "m"),
-        # Each dataset once per format: the distinct pairs first (a hash, no sort), then counted.
-        "res_format": counted(
-            "x.format",
-            "x.format",
-            f"(SELECT DISTINCT m.id, d.format FROM m "  # noqa: S608
-            f"JOIN {distribution} d ON d.dataset_id = m.id) x",
-        ),
-    }
+    if "license_id" in names:
+        selects.append(
+            "SELECT 'license_id', licence, licence, COUNT(*), "
+            "ROW_NUMBER() OVER (ORDER BY COUNT(*) DESC, licence) FROM m GROUP BY licence"
+        )
+    if any(name in STORED_FACETS for name in names):
+        # Every stored value of the matches counted, then split into facet and value: all
+        # three facets, as picking some would cost a test of each value before counting.
+        selects.append(
+            "SELECT facet, value, value, n, "
+            "ROW_NUMBER() OVER (PARTITION BY facet ORDER BY n DESC, value) FROM ("
+            "SELECT split_part(v, ':', 1) AS facet, substr(v, strpos(v, ':') + 1) AS value, "
+            "COUNT(*) AS n FROM (SELECT unnest(m.facet_values) AS v FROM m) AS u GROUP BY v"
+            ") AS c"
+        )
+    return selects
 
 
 def _labelled(name: str, value: str, label: str, n: int) -> tuple[str, str, int]:
@@ -294,19 +310,17 @@ def _count_and_facets(
 ) -> tuple[int, dict[str, list[tuple[str, str, int]]]]:
     """The number of matching datasets and their facets in one query (PostgreSQL): the
     matching ids are found once (text search included) and every facet counts over them."""
+    columns = ["pk", "publisher_id", "licence"]
+    if any(name in STORED_FACETS for name in facet_fields):
+        matching = matching.annotate(facet_values=_stored("facet_values", FACET_VALUES))
+        columns.append("facet_values")
     try:
-        ids_sql, params = (
-            matching.order_by().values("pk", "publisher_id", "licence").query.sql_with_params()
-        )
+        ids_sql, params = matching.order_by().values(*columns).query.sql_with_params()
     except EmptyResultSet:  # a condition nothing can meet (id:<not a UUID>)
         return 0, {name: [] for name in facet_fields}
-    selects = _facet_selects()
-    parts = ["SELECT 'count', NULL, NULL, COUNT(*), 0 FROM m"]
-    # The names are FACETS' keys (search_datasets refuses others); the input is in params.
-    parts += [f"SELECT '{name}', * FROM ({selects[name]}) AS f" for name in facet_fields]  # noqa: S608
-    sql = f"WITH m (id, publisher_id, licence) AS MATERIALIZED ({ids_sql}) " + " UNION ALL ".join(
-        parts
-    )
+    parts = ["SELECT 'count', NULL, NULL, COUNT(*), 0 FROM m", *_facet_selects(facet_fields)]
+    names = ", ".join(["id", *columns[1:]])
+    sql = f"WITH m ({names}) AS MATERIALIZED ({ids_sql}) " + " UNION ALL ".join(parts)
     facets: dict[str, list[tuple[int, tuple[str, str, int]]]] = {n: [] for n in facet_fields}
     count = 0
     # The database the query set reads (a visitor's request reads the replica, if there is one).
@@ -315,7 +329,7 @@ def _count_and_facets(
         for name, value, label, n, place in cursor.fetchall():
             if name == "count":
                 count = n
-            else:
+            elif name in facets:  # not a stored facet the search did not ask for
                 facets[name].append((place, _labelled(name, value, label, n)))
     return count, {name: [row for _, row in sorted(rows)] for name, rows in facets.items()}
 

@@ -274,6 +274,44 @@ def test_facets_follow_the_filters_and_limit(catalogue: dict[str, Dataset]) -> N
     assert search_datasets(facet_fields=[]).facets == {}
 
 
+def test_facets_follow_changed_keywords_themes_files_and_withdrawals(
+    administrator: User, catalogue: dict[str, Dataset]
+) -> None:
+    wlan, luft = catalogue["wlan"], catalogue["luft"]
+    services.dataset_save(
+        actor=administrator,
+        dataset=wlan,
+        projects=[],
+        themes=["TECH", "ENVI"],
+        keywords=["WLAN", "Funk"],
+    )
+    geojson = Distribution(
+        dataset=wlan,
+        title="Standorte (GeoJSON)",
+        format="GEOJSON",
+        access_url="https://example.org/wlan.geojson",
+    )
+    services.distribution_save(actor=administrator, distribution=geojson)
+    services.distribution_delete(
+        actor=administrator, distribution=wlan.distributions.get(format="JSON")
+    )
+    json_file = luft.distributions.get(format="JSON")
+    json_file.format = "XML"
+    services.distribution_save(actor=administrator, distribution=json_file)
+    services.dataset_withdraw(actor=administrator, dataset=catalogue["baeume"], reason="Alt.")
+    facets = search_datasets().facets
+    assert facets["tags"] == [
+        ("Funk", "Funk", 1),
+        ("Luft", "Luft", 1),
+        ("Sensoren", "Sensoren", 1),
+        ("WLAN", "WLAN", 1),
+    ]
+    assert [(v, n) for v, _, n in facets["groups"]] == [("envi", 2), ("heal", 1), ("tech", 1)]
+    assert facets["res_format"] == [("CSV", "CSV", 1), ("GEOJSON", "GEOJSON", 1), ("XML", "XML", 1)]
+    ids = Dataset.objects.in_catalogue().values("pk")
+    assert facets == {name: FACETS[name](ids) for name in FACET_FIELDS}
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="one query on PostgreSQL only")
 @pytest.mark.parametrize(
     "arguments",
