@@ -12,7 +12,7 @@ import datetime
 from django.db.models import Min, Model, Q
 from django.http import HttpRequest
 
-from offenestadt.core.pagecache.tracking import collecting
+from offenestadt.core.pagecache.tracking import REWRITES, collecting
 
 # model -> the date-time fields at which its pages change by themselves
 _TIMED: dict[type[Model], tuple[str, ...]] = {}
@@ -43,6 +43,15 @@ def valid_until(request: HttpRequest, moment: datetime.datetime | None) -> None:
         return
     if collector.valid_until is None or moment < collector.valid_until:
         collector.valid_until = moment
+
+
+def rewritten_by(model: type[Model], *sources: type[Model]) -> None:
+    """The database rewrites rows of ``model`` when rows of ``sources`` are written (a
+    trigger keeps a column derived from them): pages that read ``model``'s table as a whole
+    are rendered again after such a write. (A page anchored on one record already depends on
+    the rows that point to it.)"""
+    for source in sources:
+        REWRITES.setdefault(source._meta.db_table, set()).add(model._meta.db_table)
 
 
 def exclude(request: HttpRequest) -> None:

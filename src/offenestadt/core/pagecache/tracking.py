@@ -156,8 +156,14 @@ def _after_save(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     _changed(kwargs.get("using") or "default", tags)
 
 
+# table -> tables the database itself rewrites (a trigger) when a row of it is written
+REWRITES: dict[str, set[str]] = {}
+
+
 def _changed(alias: str, tags: set[str]) -> None:
     """Bump the tags once the transaction in progress commits (at once without one)."""
+    written = {tag.split(":")[1] for tag in tags}
+    tags = tags | {f"t:{other}" for table in written for other in REWRITES.get(table, ())}
     connection = connections[alias]
     if not connection.in_atomic_block:
         store.bump(tags)

@@ -30,7 +30,7 @@ from offenestadt.core.pagecache import middleware, store
 from offenestadt.council.models import Meeting, Paper
 from offenestadt.infrastructure.models import Asset
 from offenestadt.infrastructure.services import asset_save
-from offenestadt.opendata.catalogue.models import Dataset
+from offenestadt.opendata.catalogue.models import Dataset, Keyword
 from offenestadt.opendata.catalogue.services import dataset_save
 from offenestadt.participation.comments.models import Comment
 from offenestadt.participation.moderation.services import contribution_hide
@@ -413,3 +413,23 @@ def test_a_write_of_several_statements_in_one_call_is_run(
             ["In zwei Anweisungen geändert", project.pk],
         )
     assert "In zwei Anweisungen geändert" in visitor.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_s_facets_are_fresh_after_a_keyword_of_a_dataset_it_does_not_show(
+    page_cache: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    # On PostgreSQL the facets read values a trigger keeps on each dataset row, not the
+    # keywords themselves; a keyword of a dataset beyond the first page changes them.
+    load_demo_content()
+    url = '/api/3/action/package_search?rows=1&facet.field=["tags"]&facet.limit=-1'
+    client = Client()
+    first = client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+    shown = first.json()["result"]["results"][0]["name"]
+    other = Dataset.objects.in_catalogue().exclude(name=shown).first()
+    assert other is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        Keyword.objects.create(dataset=other, name="Neues Stichwort")
+    again = client.get(url).json()["result"]["search_facets"]["tags"]["items"]
+    assert "Neues Stichwort" in {item["name"] for item in again}
