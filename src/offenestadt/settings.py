@@ -351,6 +351,9 @@ DEMO_MODE = env_bool(
     "OFFENESTADT_DEMO",
     default=not env_str("SECRET_KEY") and marks_demo(DATA_DIR, DATABASES["default"]),
 )
+# The charter the demo starts with, by its name (`offenestadt demo --charter NAME` sets it;
+# charter.demo lists the names); empty: the one the demo's database holds, else the default.
+DEMO_CHARTER = ""
 
 
 def _demo_secret_key() -> str:

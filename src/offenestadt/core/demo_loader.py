@@ -7,6 +7,11 @@ from django.apps import apps
 from django.db import transaction
 
 
+class DemoChoiceError(ValueError):
+    """A choice made for the demo (``offenestadt demo --charter NAME``) that cannot be
+    honoured; the message says what can be chosen."""
+
+
 @transaction.atomic
 def load_demo_content() -> list[str]:
     """Load each app's demo content in the order of INSTALLED_APPS; safe to run again.

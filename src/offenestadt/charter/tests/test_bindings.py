@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from offenestadt.charter.demo import DEFAULT_CHARTER, shipped_charters
 from offenestadt.charter.document import CharterFileError, parse_charter, write_charter
 from offenestadt.charter.engine import Status, evaluate
 from offenestadt.charter.gates import gate_blockers
@@ -15,8 +16,9 @@ from offenestadt.processing.tests.test_compliance import activity_with
 from offenestadt.registry.tests.factories import ProjectFactory
 
 HERE = Path(__file__).parent
-DEFAULT = (HERE.parent / "default_charter.toml").read_text(encoding="utf-8")
+DEFAULT = DEFAULT_CHARTER.read_text(encoding="utf-8")
 FORMAT_1 = (HERE / "data" / "format_1_demo_charter.toml").read_text(encoding="utf-8")
+SHIPPED = {name: path.read_text(encoding="utf-8") for name, path in shipped_charters().items()}
 
 SMALL = """\
 [charter]
@@ -74,7 +76,7 @@ def test_the_demo_charter_means_what_it_meant_before_principles_bound_checks() -
     assert parse_charter(FORMAT_1) == parse_charter(DEFAULT)
 
 
-@pytest.mark.parametrize("text", [DEFAULT, SMALL])
+@pytest.mark.parametrize("text", [*SHIPPED.values(), SMALL], ids=[*SHIPPED, "small"])
 def test_export_load_export_is_identical(text: str) -> None:
     exported = write_charter(parse_charter(text))
     assert write_charter(parse_charter(exported)) == exported

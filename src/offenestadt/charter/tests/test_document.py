@@ -3,14 +3,13 @@
 SMALL is a document of format 1 (parameters in ``[[parameters]]``, each check's principle
 fixed in code), which still loads; test_bindings checks today's format."""
 
-from pathlib import Path
-
 import pytest
 
+from offenestadt.charter.demo import DEFAULT_CHARTER
 from offenestadt.charter.document import CharterFileError, parse_charter, write_charter
 from offenestadt.charter.parameters import DECLARED
 
-DEFAULT = (Path(__file__).parents[1] / "default_charter.toml").read_text(encoding="utf-8")
+DEFAULT = DEFAULT_CHARTER.read_text(encoding="utf-8")
 
 SMALL = """\
 [charter]

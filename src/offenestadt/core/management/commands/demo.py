@@ -7,11 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from offenestadt.core import server
-from offenestadt.core.demo_loader import load_demo_content
+from offenestadt.core.demo_loader import DemoChoiceError, load_demo_content
 from offenestadt.demo_folder import mark_demo
 
 # prctl(2): the signal this process receives when its parent dies.
@@ -34,6 +34,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="Only migrate and load the demo content."
         )
+        parser.add_argument(
+            "--charter",
+            metavar="NAME",
+            default="",
+            help="Start the demo with a charter that ships with the platform, by name: "
+            "smart-city-charta (four guidelines after the federal Smart City Charta) or "
+            "sieben-grundsaetze (the default). A demo started before keeps its charter.",
+        )
 
     def handle(
         self,
@@ -44,10 +52,16 @@ class Command(BaseCommand):
         threads: int,
         dev: bool,
         no_serve: bool,
+        charter: str,
         **options: Any,
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        notes = load_demo_content()
+        if charter:
+            settings.DEMO_CHARTER = charter
+        try:
+            notes = load_demo_content()
+        except DemoChoiceError as error:
+            raise CommandError(str(error), returncode=2) from None
         if settings.DEMO_MODE:
             # Commands run beside the demo, on its database, are in demo mode too.
             mark_demo(settings.DATA_DIR, settings.DATABASES["default"])
