@@ -70,7 +70,7 @@ def charter_comparison(request: HttpRequest) -> HttpResponse:
         {
             "old": old,
             "new": new,
-            "differences": compare_versions(old, new),
+            "comparison": compare_versions(old, new),
             "format_changed": new.format_changed_since(old),
         },
     )
