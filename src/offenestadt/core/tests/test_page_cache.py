@@ -369,11 +369,6 @@ def test_a_hidden_contribution_leaves_its_procedure_page(
     assert escape(comment.text) not in page.content.decode()
 
 
-@pytest.mark.xfail(
-    reason="procedure pages count comments through a filtered join: any comment's change "
-    "freshens every procedure page (fresh, never stale, but not exact)",
-    strict=True,
-)
 def test_a_hidden_contribution_leaves_other_procedure_pages_cached(
     demo: None, page_cache: None, django_capture_on_commit_callbacks: Any
 ) -> None:

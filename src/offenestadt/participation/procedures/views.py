@@ -105,10 +105,19 @@ def render_procedure(
     can_edit = rules.can_edit_procedure(request.user, procedure)
     # The procedure's history holds its phases' too: when they were moved, and why.
     history = history_for(procedure, request.user, parts=procedure.phases.all())
-    documents = procedure.documents.annotate(
-        paragraph_count=Count("paragraphs", distinct=True),
-        comment_count=Count("paragraphs__comments", distinct=True),
+    documents = list(procedure.documents.annotate(paragraph_count=Count("paragraphs")))
+    # Counted over this procedure's comments (not joined through the paragraphs): a cached
+    # page of another procedure stays when a comment here changes.
+    comments = dict(
+        Comment.objects.filter(
+            procedure=procedure, paragraph__isnull=False, status=ContributionStatus.VISIBLE
+        )
+        .values_list("paragraph__document_id")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
+    for document in documents:
+        document.comment_count = comments.get(document.pk, 0)  # type: ignore[attr-defined]
     return render(
         request,
         "participation/procedure_detail.html",
