@@ -107,11 +107,10 @@ def render_procedure(
     history = history_for(procedure, request.user, parts=procedure.phases.all())
     documents = list(procedure.documents.annotate(paragraph_count=Count("paragraphs")))
     # Counted over this procedure's comments (not joined through the paragraphs): a cached
-    # page of another procedure stays when a comment here changes.
+    # page of another procedure stays when a comment here changes. Hidden ones count: the
+    # document shows each in its place, with the reason it is hidden.
     comments = dict(
-        Comment.objects.filter(
-            procedure=procedure, paragraph__isnull=False, status=ContributionStatus.VISIBLE
-        )
+        Comment.objects.filter(procedure=procedure, paragraph__isnull=False)
         .values_list("paragraph__document_id")
         .annotate(count=Count("pk"))
         .order_by()
