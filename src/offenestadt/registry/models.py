@@ -479,7 +479,8 @@ class EvaluatedPrinciple(models.Model):
     evaluation = models.ForeignKey(
         ProjectEvaluation, on_delete=models.CASCADE, related_name="principles"
     )
-    principle = models.CharField(max_length=10)
+    # A principle's id as the charter names it (charter.document.PRINCIPLE_ID: up to 40).
+    principle = models.CharField(max_length=40)
     status = models.CharField(max_length=20)
 
     class Meta:
