@@ -1,8 +1,10 @@
 """Public pages meet WCAG 2.1 AA (axe-core, reflow) on phones and desktops, load nothing from
 elsewhere, work by keys."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -213,6 +215,50 @@ def test_every_page_meets_wcag_21_aa_loads_nothing_from_elsewhere_and_keeps_to_t
     assert any("/static/offenestadt/site.css" in url for url in requested), requested
     assert not foreign, "requests to other hosts:\n" + "\n".join(foreign)
     assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused)
+
+
+@pytest.mark.crawl
+def test_the_pages_a_charter_of_four_guidelines_shapes_meet_wcag_21_aa(
+    axe: str,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    live_server: LiveServer,
+    transactional_db: None,
+) -> None:
+    """The demo under the platform's second charter (four guidelines, longer titles): the
+    pages its principles shape, in German and English, on every screen. Not a second crawl
+    of the site (that would double the crawl's minutes): its other pages do not change."""
+    settings.DEMO_CHARTER = "smart-city-charta"
+    load_demo_content()
+    project = Project.objects.published().order_by("-published_at").first()
+    assert project is not None
+    german = [
+        "/",
+        "/charta/",
+        "/charta/version/1/",
+        "/charta/pruefungen/",
+        "/charta/stand/",
+        f"/charta/bericht/{timezone.localdate().year}/",
+        "/projekte/",
+        project.get_absolute_url(),
+    ]
+    problems: list[str] = []
+
+    def check(page: Page, path: str) -> None:
+        # The guideline by its id: "L4: title", or a link "L4" in the catalogue.
+        assert re.search(r">L4[:<]", page.content()), path
+        problems.extend(check_on_every_screen(page, path, axe))
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium() as browser, override_settings(DEMO_MODE=True):
+        context = browser.new_context(locale="de-DE", viewport=DESKTOP)
+        paths = german + ["/en" + path for path in german]
+        checked = crawl(
+            context.new_page(), live_server.url, paths, check, follow=lambda _p, _q: False
+        )
+        context.close()
+    assert checked == paths
+    assert not problems, "accessibility problems:\n" + "\n".join(problems)
 
 
 def test_first_tab_reaches_the_skip_link_which_jumps_to_the_content(
