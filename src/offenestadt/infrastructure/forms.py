@@ -38,7 +38,10 @@ class AssetForm(forms.ModelForm[Asset]):
         queryset=Project.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Die Projekte, die die Anlage bauen oder nutzen: ihr P6-Befund liest sie."),
+        help_text=_(
+            "Die Projekte, die die Anlage bauen oder nutzen: ihre Prüfung der Infrastruktur "
+            "in öffentlicher Hand liest sie."
+        ),
     )
 
     class Meta:

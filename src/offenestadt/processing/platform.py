@@ -256,7 +256,7 @@ PLATFORM_ACTIVITIES: list[dict[str, Any]] = [
         "title": "Anmeldungen zu Schulungen",
         "purposes": "Plätze in kostenlosen Schulungen zur digitalen Teilhabe vergeben, die "
         "Warteliste führen und Teilnehmende über Änderungen, Absagen und frei gewordene Plätze "
-        "benachrichtigen (Grundsatz P4 der Charta).",
+        "benachrichtigen, wie es die Charta für die digitale Teilhabe verlangt.",
         "data_subjects": "Menschen, die sich online, per Telefon oder vor Ort zu einer "
         "Schulung anmelden.",
         "recipients": "Die Dienststelle, die die Schulung anbietet, und die Administration.",

@@ -4,6 +4,7 @@ show the principles of the charter in force, whatever their number and ids."""
 
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from conftest import sign_in
 from offenestadt.accounts.models import Role, User
 from offenestadt.charter.demo import shipped_charters
 from offenestadt.charter.document import parse_charter, write_charter
@@ -87,6 +89,16 @@ def test_pages_and_figures_show_the_principles_of_the_charter_in_force(
     assert all(row in pages[f"/charta/bericht/{year}/"] for row in rows)
     for path, page in pages.items():
         assert not [p for p in foreign if f">{p}: " in page or f">{p}<" in page], path
+
+
+def test_the_forms_that_feed_a_check_do_not_name_a_principle_of_another_charter(
+    demo: CharterVersion,
+) -> None:
+    """The asset form explains which projects' check reads the asset, by what it checks."""
+    project = Project.objects.get(slug=SENSORS)
+    page = sign_in(Client(), _editor_of(project)).get("/infrastruktur/neu/").content.decode()
+    assert "Prüfung der Infrastruktur in öffentlicher Hand liest sie" in page
+    assert not [p for p in EVERY_ID if re.search(rf"\b{p}\b", page)]
 
 
 def test_the_api_gives_the_charters_principles_and_findings_under_them(

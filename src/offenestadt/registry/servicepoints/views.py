@@ -188,8 +188,8 @@ def _confirm_closing(request: HttpRequest, point: ServicePoint, closed_on: date)
     if using:
         consequences.append(
             ngettext(
-                "Ein Projekt nennt sie in einem Zugangsweg; es wird neu geprüft (P5).",
-                "%(count)s Projekte nennen sie in Zugangswegen; sie werden neu geprüft (P5).",
+                "Ein Projekt nennt sie in einem Zugangsweg; es wird neu geprüft.",
+                "%(count)s Projekte nennen sie in Zugangswegen; sie werden neu geprüft.",
                 using,
             )
             % {"count": using}
