@@ -1,6 +1,7 @@
 """Adopting charter versions: from a document, or as an amendment of the version in force."""
 
 import copy
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,13 @@ from django.utils.translation import gettext as _
 from offenestadt.accounts.models import Actor
 from offenestadt.audit.models import AuditEvent
 from offenestadt.audit.services import save_record
+from offenestadt.charter.amendment import (
+    CheckRebinding,
+    NewPrinciple,
+    principle_add,
+    rebinding_apply,
+    rebinding_check,
+)
 from offenestadt.charter.document import CharterFileError, parse_charter, problem_at, write_charter
 from offenestadt.charter.engine import parameters_read
 from offenestadt.charter.models import CharterVersion
@@ -79,11 +87,22 @@ def charter_amend(
     council_decision: str,
     parameters: dict[str, Any] | None = None,
     principles: dict[str, dict[str, str]] | None = None,
+    new_principles: Sequence[NewPrinciple] = (),
+    rebindings: Sequence[CheckRebinding] = (),
 ) -> CharterVersion:
-    """Adopt a new version that differs from ``base`` in the given parameter values (set
-    wherever ``base`` sets them: in each principle, or the procedures; else in the principles
-    that bind a check reading them) and principle descriptions
-    (``{"P3": {"de": …, "en": …}}``), numbered after the newest."""
+    """Adopt a new version that differs from ``base``, numbered after the newest, by:
+
+    * ``new_principles``: principles added after the others, binding no check yet;
+    * ``rebindings``: checks bound to a principle or released from one, with their
+      parameter values (see :mod:`offenestadt.charter.amendment`);
+    * ``parameters``: values set wherever ``base`` sets them (in each principle, or the
+      procedures; else in the principles that bind a check reading them);
+    * ``principles``: principle descriptions (``{"P3": {"de": …, "en": …}}``);
+
+    in this order, so a check may be bound to a principle the same amendment adds. A change
+    the charter cannot take, or that changes nothing, is refused with a ValidationError that
+    says what to fix; nothing is written then.
+    """
     content = copy.deepcopy(base.document)
     number = (CharterVersion.objects.aggregate(Max("number"))["number__max"] or 0) + 1
     content["charter"] |= {
@@ -91,10 +110,15 @@ def charter_amend(
         "adopted_on": adopted_on.isoformat(),
         "council_decision": council_decision,
     }
+    for principle in new_principles:
+        principle_add(content, principle)
+    for rebinding in rebindings:
+        rebinding_check(content, rebinding)
+        rebinding_apply(content, rebinding)
     for key, value in (parameters or {}).items():
         parameter_set(content, key, value)
-    for principle, description in (principles or {}).items():
-        (item,) = [item for item in content["principles"] if item["id"] == principle]
+    for principle_id, description in (principles or {}).items():
+        (item,) = [item for item in content["principles"] if item["id"] == principle_id]
         item["description"] = dict(description)
     # Through the document, so an amendment obeys exactly the rules of a loaded file.
     version, _ = charter_load(text=write_charter(content), actor=actor)

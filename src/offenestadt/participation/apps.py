@@ -22,5 +22,13 @@ class ParticipationConfig(AppConfig):
                 "text_en": _("Text (englisch)"),
                 "parameter": _("Parameter"),
                 "value": _("Wert"),
+                "check": _("Prüfung"),
+                "bind": _("binden an das Prinzip"),
+                "release": _("lösen vom Prinzip"),
+                "new_principle": _("Neues Prinzip"),
+                "title_de": _("Titel (deutsch)"),
+                "title_en": _("Titel (englisch)"),
+                "description_de": _("Beschreibung (deutsch)"),
+                "description_en": _("Beschreibung (englisch)"),
             }
         )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from offenestadt.core.forms import show_validation_error
 from offenestadt.participation.amendments import compliance, rules, services
 from offenestadt.participation.amendments.forms import AdoptForm
+from offenestadt.participation.amendments.summary import charter_change_summary
 from offenestadt.participation.proposals.views import proposal_for
 
 
@@ -21,14 +22,12 @@ def proposal_adopt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Administrators adopt the charter change a proposal asks for: a new charter version."""
     proposal = proposal_for(request, slug, pk)
     _require(rules.can_adopt_charter_change(request.user, proposal))
-    needs_english = "principle" in proposal.charter_change and not proposal.charter_change.get(
-        "text_en"
-    )
+    texts_needed = services.charter_change_texts_missing(proposal.charter_change)
     # Shown before the form is filled in: an amendment follows the procedure's end and report.
     refusal = compliance.proposal_charter_adopt_refusal(proposal=proposal)
     form = AdoptForm(
         request.POST if request.method == "POST" and not refusal else None,
-        needs_english=needs_english,
+        texts_needed=texts_needed,
     )
     if form.is_valid():
         try:
@@ -38,7 +37,7 @@ def proposal_adopt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 council_decision=form.cleaned_data["council_decision"],
                 adopted_on=form.cleaned_data["adopted_on"],
                 answer=form.cleaned_data["answer"],
-                text_en=form.cleaned_data.get("text_en", ""),
+                texts={key: form.cleaned_data[key] for key in texts_needed},
             )
         except ValidationError as error:
             show_validation_error(form, error)
@@ -47,6 +46,12 @@ def proposal_adopt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "participation/contribution_adopt_form.html",
-        {"procedure": proposal.procedure, "proposal": proposal, "form": form, "refusal": refusal},
+        {
+            "procedure": proposal.procedure,
+            "proposal": proposal,
+            "charter_change_summary": charter_change_summary(proposal.charter_change),
+            "form": form,
+            "refusal": refusal,
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -14,10 +14,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from offenestadt.core.mail import send_in_batches, site_url
+from offenestadt.participation.amendments.summary import charter_change_summary
 from offenestadt.participation.confirmation_links import hash_token
 from offenestadt.participation.notifications.models import Subscription
 from offenestadt.participation.procedures.models import ContributionStatus, Phase, Procedure
-from offenestadt.participation.proposals.models import Proposal
+from offenestadt.participation.proposals.models import Proposal, ProposalStatus
 
 UNSUBSCRIBE_SALT = "offenestadt.participation.unsubscribe"
 
@@ -103,6 +104,12 @@ def _notice_text(procedure: Procedure, event: str, object_id: int | None) -> tup
             "title": title,
             "status": proposal.get_proposal_status_display(),
         }
+        if proposal.charter_change and proposal.status != ContributionStatus.HIDDEN:
+            change = charter_change_summary(proposal.charter_change)
+            if proposal.proposal_status == ProposalStatus.ACCEPTED:
+                message += " " + _("Beschlossene Änderung der Charta: %s") % change
+            else:
+                message += " " + _("Vorgeschlagene Änderung der Charta: %s") % change
         return message, reverse("contributions:proposal_detail", args=[procedure.slug, proposal.pk])
     return None
 

@@ -18,6 +18,7 @@ from offenestadt.core.forms import show_validation_error
 from offenestadt.core.replica import reads_primary
 from offenestadt.participation import throttle
 from offenestadt.participation.amendments import rules as amendments_rules
+from offenestadt.participation.amendments.summary import charter_change_summary
 from offenestadt.participation.moderation import rules as moderation_rules
 from offenestadt.participation.procedures import rules as procedures_rules
 from offenestadt.participation.procedures.figures import channel_mix
@@ -104,6 +105,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_enter": procedures_rules.can_enter_contributions(request.user, procedure),
             "can_moderate": moderation_rules.can_moderate_procedure(request.user, procedure),
             "can_adopt": amendments_rules.can_adopt_charter_change(request.user, proposal),
+            "charter_change_summary": charter_change_summary(proposal.charter_change),
             # A hidden proposal's words stay out of its page, the history's too.
             "history": history_for(proposal, request.user)
             if proposal.status == "visible"

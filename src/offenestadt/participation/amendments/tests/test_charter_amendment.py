@@ -17,12 +17,12 @@ from offenestadt.charter.parameters import (
     parameter_value,
 )
 from offenestadt.participation.amendments import services
+from offenestadt.participation.amendments.tests.amendment_setup import conclude, propose
 from offenestadt.participation.procedures import services as procedures_services
 from offenestadt.participation.procedures.models import Procedure
 from offenestadt.participation.proposals import services as proposals_services
 from offenestadt.participation.proposals.models import Proposal, ProposalStatus
 from offenestadt.participation.proposals.tests.proposal_setup import (
-    CLIENT_ADDRESS,
     end_procedure,
     running_procedure,
 )
@@ -31,42 +31,12 @@ from offenestadt.registry.channels import Channel
 ClientFor = Callable[[User | None], Client]
 
 
-@pytest.fixture
-def charter_procedure(charter: CharterVersion) -> Procedure:
-    return running_procedure(None, slug="charta-2026", amends_charter=True)
-
-
-def _conclude(procedure: Procedure, proposal: Proposal, administrator: User) -> None:
-    """End the procedure the way every procedure ends: the charter proposal answered as
-    going to the council, the last phase over, the result report published."""
-    proposals_services.proposal_answer(
-        actor=administrator,
-        proposal=proposal,
-        status=ProposalStatus.IN_REVIEW,
-        answer="Der Rat entscheidet über die Änderung.",
-    )
-    end_procedure(procedure)
-    procedures_services.procedure_report_publish(
-        actor=administrator, procedure=procedure, report="Eine Änderung geht an den Rat."
-    )
-
-
-def _propose(client: Client, procedure: Procedure, data: dict[str, str]) -> Proposal:
-    response = client.post(
-        f"/beteiligung/{procedure.slug}/vorschlaege/neu/",
-        {"title": "Länger öffentlich", "text": "Verträge länger vorher zeigen."} | data,
-        REMOTE_ADDR=CLIENT_ADDRESS,
-    )
-    assert response.status_code == 302, response.content.decode()
-    return Proposal.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[1])
-
-
 def test_a_resident_proposes_a_new_parameter_value(
     charter_procedure: Procedure, client_for: ClientFor
 ) -> None:
     form = client_for(None).get(f"/beteiligung/{charter_procedure.slug}/vorschlaege/neu/")
     assert "contract_min_public_days" in form.content.decode()
-    proposal = _propose(
+    proposal = propose(
         client_for(None),
         charter_procedure,
         {"parameter": "contract_min_public_days", "value": "42"},
@@ -134,7 +104,7 @@ def test_adopting_a_parameter_change_makes_a_new_version_in_force(
     editor: User,
     client_for: ClientFor,
 ) -> None:
-    proposal = _propose(
+    proposal = propose(
         client_for(None),
         charter_procedure,
         {"parameter": "contract_min_public_days", "value": "42"},
@@ -145,7 +115,7 @@ def test_adopting_a_parameter_change_makes_a_new_version_in_force(
     response = client_for(administrator).post(url, decision)
     assert "nach dem Ende des Verfahrens" in response.content.decode()
     assert CharterVersion.objects.in_force() == charter
-    _conclude(charter_procedure, proposal, administrator)
+    conclude(charter_procedure, administrator, proposal)
     # Only administrators adopt.
     assert client_for(editor).post(url, decision).status_code == 403
     with pytest.raises(PermissionDenied):
@@ -178,11 +148,11 @@ def test_adopting_a_new_principle_text_needs_its_english_version(
     client_for: ClientFor,
 ) -> None:
     new_text = "Vor jeder Entscheidung wird mindestens vier Wochen öffentlich beraten."
-    proposal = _propose(
+    proposal = propose(
         client_for(None), charter_procedure, {"principle": "P3", "text_de": new_text}
     )
     assert proposal.charter_change == {"principle": "P3", "text_de": new_text}
-    _conclude(charter_procedure, proposal, administrator)
+    conclude(charter_procedure, administrator, proposal)
     url = f"/beteiligung/{charter_procedure.slug}/vorschlaege/{proposal.pk}/beschliessen/"
     page = client_for(administrator).get(url).content.decode()
     assert "auf Englisch" in page
@@ -243,7 +213,7 @@ def test_the_new_version_starts_on_the_day_given(
         channel=Channel.POST,
         charter_change={"parameter": "free_training_required", "value": "nein"},
     )
-    _conclude(charter_procedure, proposal, administrator)
+    conclude(charter_procedure, administrator, proposal)
     later = timezone.localdate() + timedelta(days=30)
     version = services.proposal_charter_adopt(
         actor=administrator, proposal=proposal, council_decision="Beschluss", adopted_on=later
@@ -347,7 +317,7 @@ def test_an_amendment_is_not_backdated(
     charter: CharterVersion, charter_procedure: Procedure, administrator: User, editor: User
 ) -> None:
     proposal = _charter_proposal(charter_procedure, editor)
-    _conclude(charter_procedure, proposal, administrator)
+    conclude(charter_procedure, administrator, proposal)
     with pytest.raises(ValidationError, match="nicht rückwirkend"):
         services.proposal_charter_adopt(
             actor=administrator,
