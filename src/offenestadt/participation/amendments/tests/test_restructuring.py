@@ -274,3 +274,46 @@ def test_subscribers_hear_which_change_was_adopted(
         "Die Stadt hat auf „Länger öffentlich“ geantwortet: aufgenommen. Beschlossene Änderung "
         f"der Charta: Die Prüfung {FREE_TRAINING} wird vom Prinzip P4"
     ) in body
+
+
+def test_proposals_stored_before_restructuring_read_and_adopt_as_before(
+    charter: CharterVersion,
+    charter_procedure: Procedure,
+    administrator: User,
+    client_for: ClientFor,
+) -> None:
+    # Rows as proposals of a new principle text and of a parameter value were stored.
+    text = Proposal.objects.create(
+        procedure=charter_procedure,
+        title="Vier Wochen",
+        text="x",
+        charter_change={"principle": "P3", "text_de": "Vier Wochen.", "text_en": "Four weeks."},
+    )
+    value = Proposal.objects.create(
+        procedure=charter_procedure,
+        title="42 Tage",
+        text="x",
+        charter_change={"parameter": "contract_min_public_days", "value": 42},
+    )
+    pages = [
+        _page(client_for(None), f"/beteiligung/{charter_procedure.slug}/vorschlaege/{p.pk}/")
+        for p in (text, value)
+    ]
+    assert "Neuer Text für das Prinzip P3 „Beteiligung und Transparenz" in pages[0]
+    assert "<blockquote><p>Vier Wochen.</p></blockquote>" in pages[0]
+    assert (
+        "Der Parameter „Mindestdauer der Veröffentlichung eines Vertrags vor der Beratung“ "
+        "bekommt den Wert 42."
+    ) in pages[1]
+    conclude(charter_procedure, administrator, text, value)
+    admin = client_for(administrator)
+    decision = {"council_decision": "Ratsbeschluss 2026/0903"}
+    for proposal in (text, value):
+        # The English text came with the proposal: nothing more to give.
+        assert 'name="text_en"' not in _page(admin, _adopt_url(proposal))
+        assert admin.post(_adopt_url(proposal), decision).status_code == 302
+    in_force = CharterVersion.objects.in_force()
+    assert in_force is not None and in_force.number == charter.number + 2
+    p3 = _principles(in_force)["P3"]
+    assert (p3.description.de, p3.description.en) == ("Vier Wochen.", "Four weeks.")
+    assert in_force.document["procedures"]["contract_min_public_days"] == 42
