@@ -6,7 +6,8 @@ version converted, see :mod:`offenestadt.charter.legacy`).
 
 How principles are paired across the two versions:
 
-* A principle with the same id is the same principle; if its title changed, it is *renamed*.
+* A principle with the same id is the same principle; if its title changed (in the language
+  the comparison is read in), it is *renamed*.
 * A principle whose id is gone *continues* under a new id (it is renamed too) when a principle
   with an id the older version did not have binds exactly the same checks and keeps at least
   one of its German texts (title, description, plain language) word for word. Each is paired
@@ -239,7 +240,8 @@ def _principle_changes(
     for identifier, principle in before.items():
         if identifier in successors:
             successor = after[successors[identifier]]
-            if successor.id != identifier or successor.title != principle.title:
+            # Renamed in the reader's language: the title they read changed.
+            if successor.id != identifier or str(successor.title) != str(principle.title):
                 changes.append(StructureChange(Change.RENAMED, (principle,), (successor,)))
         elif identifier in merged:
             changes.append(
@@ -260,10 +262,8 @@ def _check_changes(
     changes = []
     for check in dict.fromkeys([*bound_now, *bound_before]):
         before, now = bound_before.get(check, ()), bound_now.get(check, ())
-        # A principle without a successor counts as itself: it is gone from the newer one.
-        if {becomes.get(principle.id, f"-{principle.id}") for principle in before} == {
-            principle.id for principle in now
-        }:
+        # A principle without a successor (None) is gone: never one that binds it now.
+        if {becomes.get(principle.id) for principle in before} == {p.id for p in now}:
             continue
         kind = Change.CHECK_MOVED
         if not before:

@@ -104,6 +104,18 @@ def test_a_principle_renamed_under_its_id(client_for: ClientFor) -> None:
 
 
 @pytest.mark.usefixtures("charter")
+def test_a_title_changed_in_english_only_is_a_renaming_for_english_readers(
+    client_for: ClientFor,
+) -> None:
+    def rename(content: Content) -> None:
+        _principle(content, "P5")["title"]["en"] = "Analogue stays"
+
+    _amend(rename)
+    assert "<h2>Prinzipien</h2>" not in _page(client_for(None), 2, 3)
+    assert "<li>Principle P5 is now called “Analogue stays”" in _page(client_for(None), 2, 3, "/en")
+
+
+@pytest.mark.usefixtures("charter")
 def test_a_principle_continued_under_a_new_id(client_for: ClientFor) -> None:
     # Same checks, the description kept word for word: the same principle, renamed.
     def rename(content: Content) -> None:
