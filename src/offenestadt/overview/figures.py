@@ -12,12 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from offenestadt.charter.engine import Status
-from offenestadt.charter.models import CharterVersion
+from offenestadt.charter.models import CharterVersion, Principle
 from offenestadt.contracts.selectors import DataRegion, contracts_by_data_region
 from offenestadt.opendata.catalogue.selectors import datasets_published_by_year
 from offenestadt.overview.charts import Bar, Chart, Series
 from offenestadt.participation.procedures.figures import contributions_by_channel
 from offenestadt.registry.selectors import (
+    Standing,
     first_publication,
     principle_counts,
     standings_on,
@@ -134,39 +135,63 @@ def timeline_charts(charter: CharterVersion | None, now: datetime) -> list[Chart
     timeline = programme_timeline(first_publication(), now)
     standings = standings_on([period.end for period in timeline.periods])
     return [
-        Chart(
-            id=f"verlauf-{principle.id.lower()}",
-            title=gettext("Verlauf %(principle)s: %(title)s")
-            % {"principle": principle.id, "title": principle.title},
-            description=(
-                gettext(
-                    "Für das Ende jedes Jahres: wie viele veröffentlichte Projekte den "
-                    "Grundsatz damals erfüllten, verletzten, ohne Nachweis waren oder nicht "
-                    "betroffen waren, nach der damals gültigen Prüfung."
-                )
-                if timeline.by_year
-                else gettext(
-                    "Für das Ende jedes Quartals: wie viele veröffentlichte Projekte den "
-                    "Grundsatz damals erfüllten, verletzten, ohne Nachweis waren oder nicht "
-                    "betroffen waren, nach der damals gültigen Prüfung."
-                )
-            ),
-            series=[STATUS_SERIES[status] for status in STATUSES],
-            bars=[
-                Bar(
-                    label=period.label,
-                    heading=period.heading,
-                    values=[
-                        standings[period.end].get((principle.id, status), 0) for status in STATUSES
-                    ],
-                )
-                for period in timeline.periods
-            ],
-            row_heading=_("Jahr") if timeline.by_year else _("Quartal"),
-            unit=_("Projekte"),
-        )
+        _timeline_chart(principle, timeline, standings)
         for principle in (charter.principles() if charter else [])
     ]
+
+
+def _timeline_chart(
+    principle: Principle, timeline: Timeline, standings: dict[datetime, Standing]
+) -> Chart:
+    """One principle's chart; the periods before projects were first rated under it (an
+    earlier version of the charter did not have it) are left out, and the chart says so."""
+    rated = [
+        period
+        for period in timeline.periods
+        if any(standings[period.end].get((principle.id, status)) for status in STATUSES)
+    ]
+    periods = timeline.periods[timeline.periods.index(rated[0]) :] if rated else timeline.periods
+    note = (
+        gettext(
+            "Projekte wurden erst ab %(period)s nach diesem Grundsatz geprüft; frühere "
+            "Zeiträume fehlen daher."
+        )
+        % {"period": periods[0].label}
+        if periods != timeline.periods
+        else ""
+    )
+    return Chart(
+        id=f"verlauf-{principle.id.lower()}",
+        title=gettext("Verlauf %(principle)s: %(title)s")
+        % {"principle": principle.id, "title": principle.title},
+        description=(
+            gettext(
+                "Für das Ende jedes Jahres: wie viele veröffentlichte Projekte den "
+                "Grundsatz damals erfüllten, verletzten, ohne Nachweis waren oder nicht "
+                "betroffen waren, nach der damals gültigen Prüfung."
+            )
+            if timeline.by_year
+            else gettext(
+                "Für das Ende jedes Quartals: wie viele veröffentlichte Projekte den "
+                "Grundsatz damals erfüllten, verletzten, ohne Nachweis waren oder nicht "
+                "betroffen waren, nach der damals gültigen Prüfung."
+            )
+        ),
+        series=[STATUS_SERIES[status] for status in STATUSES],
+        bars=[
+            Bar(
+                label=period.label,
+                heading=period.heading,
+                values=[
+                    standings[period.end].get((principle.id, status), 0) for status in STATUSES
+                ],
+            )
+            for period in periods
+        ],
+        row_heading=_("Jahr") if timeline.by_year else _("Quartal"),
+        unit=_("Projekte"),
+        note=note,
+    )
 
 
 def contracts_chart() -> Chart:

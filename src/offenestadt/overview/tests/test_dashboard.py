@@ -118,6 +118,29 @@ def test_each_principle_over_time_counts_the_evaluation_in_force_at_each_quarter
     assert [bar.label for bar in p1.bars] == ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
 
 
+def test_a_principle_rated_only_since_a_later_charter_is_shown_from_then_on(
+    charter: CharterVersion, office: Office
+) -> None:
+    """A principle an amendment added (or a regrouping named anew): the quarters before any
+    project was rated under it are left out, not counted as quarters without projects."""
+    now = _local(2026, 12, 3, 12)
+    project = ProjectFactory.create(office=office, published_at=_local(2026, 2, 10))
+    _evaluated(project, charter, _local(2026, 2, 10), {"P2": Status.MET})
+    _evaluated(project, charter, _local(2026, 8, 3), {"P1": Status.VIOLATED, "P2": Status.MET})
+
+    charts = {chart.id: chart for chart in figures.timeline_charts(charter, now)}
+    p1, p2 = charts["verlauf-p1"], charts["verlauf-p2"]
+    assert _rows(p1) == {
+        "3. Quartal 2026": [0, 1, 0, 0],
+        "4. Quartal 2026 (bis heute)": [0, 1, 0, 0],
+    }
+    assert str(p1.note) == (
+        "Projekte wurden erst ab Q3 2026 nach diesem Grundsatz geprüft; frühere Zeiträume "
+        "fehlen daher."
+    )
+    assert len(p2.bars) == 4 and not p2.note
+
+
 def test_a_programme_longer_than_three_years_is_shown_by_year(db: None) -> None:
     now = _local(2026, 12, 3, 12)
     timeline = figures.programme_timeline(_local(2023, 1, 15), now)
