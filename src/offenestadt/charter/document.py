@@ -30,6 +30,7 @@ from offenestadt.charter.parameters import DECLARED
 
 LANGUAGES = ("de", "en")
 LOCALISED_PRINCIPLE_FIELDS = ("title", "description", "plain")
+HEADER_FIELDS = ("title", "city", "version", "adopted_on", "council_decision")
 # The ids a city gives its principles: "P1", "L2", "teilhabe".
 PRINCIPLE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 PARAMETER_KEY = re.compile(r"[a-z][a-z0-9_]*")
@@ -225,7 +226,7 @@ def parse_charter(text: str) -> dict[str, Any]:
     check.table(
         header,
         ("charter",),
-        {"title", "city", "version", "adopted_on", "council_decision", "format"},
+        {*HEADER_FIELDS, "format"},
     )
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -463,12 +464,20 @@ def _expected(kind: type) -> str:
     return _("einen Text")
 
 
+def _declared_order(values: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Parameter values in the order of their declarations: the same file whatever order
+    the content came in (PostgreSQL's jsonb keeps an object's keys in an order of its own)."""
+    order = list(DECLARED)
+    return sorted(values.items(), key=lambda item: order.index(item[0]))
+
+
 def write_charter(content: dict[str, Any]) -> str:
     """The charter document for checked content in today's format;
     parse_charter(write_charter(c)) == c."""
     document = tomlkit.document()
     header = tomlkit.table()
-    for key, value in content["charter"].items():
+    for key in HEADER_FIELDS:
+        value = content["charter"][key]
         header.add(key, date.fromisoformat(value) if key == "adopted_on" else _string(value))
     header.add("format", content["format"])
     document.add("charter", header)
@@ -484,14 +493,14 @@ def write_charter(content: dict[str, Any]) -> str:
         table.add("checks", checks.multiline(len(principle["checks"]) > 1))
         if principle["parameters"]:
             parameters = tomlkit.table()
-            for key, value in principle["parameters"].items():
+            for key, value in _declared_order(principle["parameters"]):
                 parameters.add(key, _string(value))
             table.add("parameters", parameters)
         principles.append(table)
     document.add("principles", principles)
     if content["procedures"]:
         procedures = tomlkit.table()
-        for key, value in content["procedures"].items():
+        for key, value in _declared_order(content["procedures"]):
             procedures.add(key, _string(value))
         document.add("procedures", procedures)
     return tomlkit.dumps(document)

@@ -232,3 +232,14 @@ def test_checks_that_are_no_list_leave_the_principles_parameters_unbound() -> No
         "der Prüfungen dieses Prinzips hat einen Parameter "
         "max_retention_months_without_justification; ihre Parameter: keine",
     ]
+
+
+def test_the_export_is_the_same_whatever_order_the_stored_keys_come_in() -> None:
+    # PostgreSQL's jsonb gives an object's keys back in an order of its own.
+    content = parse_charter(DEFAULT)
+    shuffled = copy.deepcopy(content)
+    shuffled["charter"] = dict(reversed(list(shuffled["charter"].items())))
+    shuffled["procedures"] = dict(reversed(list(shuffled["procedures"].items())))
+    for principle in shuffled["principles"]:
+        principle["parameters"] = dict(reversed(list(principle["parameters"].items())))
+    assert write_charter(shuffled) == write_charter(content)
