@@ -2,7 +2,7 @@
 elsewhere, work by keys."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -170,6 +170,28 @@ def check_on_every_screen(page: Page, path: str, axe: str) -> list[str]:
     return problems
 
 
+def assert_accessible_in_both_languages(
+    url: str, german: list[str], axe: str, check: Callable[[Page, str], None] | None = None
+) -> None:
+    """Each of the ``german`` paths and its English twin under ``url``, on every screen
+    (check_on_every_screen), with ``check`` asking more of each page. Needs
+    DJANGO_ALLOW_ASYNC_UNSAFE set (the live server's pages are read from this thread)."""
+    problems: list[str] = []
+
+    def checked_page(page: Page, path: str) -> None:
+        if check is not None:
+            check(page, path)
+        problems.extend(check_on_every_screen(page, path, axe))
+
+    with chromium() as browser:
+        context = browser.new_context(locale="de-DE", viewport=DESKTOP)
+        paths = german + ["/en" + path for path in german]
+        checked = crawl(context.new_page(), url, paths, checked_page, follow=lambda _p, _q: False)
+        context.close()
+    assert checked == paths
+    assert not problems, "accessibility problems:\n" + "\n".join(problems)
+
+
 @pytest.mark.crawl
 def test_every_page_meets_wcag_21_aa_loads_nothing_from_elsewhere_and_keeps_to_the_csp(
     axe: str, page: Page, site: DemoSite
@@ -242,23 +264,14 @@ def test_the_pages_a_charter_of_four_guidelines_shapes_meet_wcag_21_aa(
         "/projekte/",
         project.get_absolute_url(),
     ]
-    problems: list[str] = []
 
     def check(page: Page, path: str) -> None:
         # The guideline by its id: "L4: title", or a link "L4" in the catalogue.
         assert re.search(r">L4[:<]", page.content()), path
-        problems.extend(check_on_every_screen(page, path, axe))
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with chromium() as browser, override_settings(DEMO_MODE=True):
-        context = browser.new_context(locale="de-DE", viewport=DESKTOP)
-        paths = german + ["/en" + path for path in german]
-        checked = crawl(
-            context.new_page(), live_server.url, paths, check, follow=lambda _p, _q: False
-        )
-        context.close()
-    assert checked == paths
-    assert not problems, "accessibility problems:\n" + "\n".join(problems)
+    with override_settings(DEMO_MODE=True):
+        assert_accessible_in_both_languages(live_server.url, german, axe, check)
 
 
 def test_first_tab_reaches_the_skip_link_which_jumps_to_the_content(

@@ -7,15 +7,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from offenestadt.charter.demo import load_demo
 from offenestadt.charter.document import write_charter
 from offenestadt.charter.models import CharterVersion
 from offenestadt.charter.services import charter_load
-from offenestadt.core.tests.browser import axe_source, chromium, crawl
-from offenestadt.core.tests.test_accessibility import DESKTOP, check_on_every_screen
+from offenestadt.core.tests.browser import axe_source
+from offenestadt.core.tests.test_accessibility import assert_accessible_in_both_languages
 from offenestadt.participation.proposals import services as proposals_services
 from offenestadt.participation.proposals.tests.proposal_setup import running_procedure
 
@@ -69,18 +68,5 @@ def test_the_pages_that_restructure_the_charter_meet_wcag_21_aa(
         f"/beteiligung/{procedure.slug}/vorschlaege/neu/",
         f"/beteiligung/{procedure.slug}/vorschlaege/{proposal.pk}/",
     ]
-    problems: list[str] = []
-
-    def check(page: Page, path: str) -> None:
-        problems.extend(check_on_every_screen(page, path, axe))
-
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with chromium() as browser:
-        context = browser.new_context(locale="de-DE", viewport=DESKTOP)
-        paths = german + ["/en" + path for path in german]
-        checked = crawl(
-            context.new_page(), live_server.url, paths, check, follow=lambda _p, _q: False
-        )
-        context.close()
-    assert checked == paths
-    assert not problems, "accessibility problems:\n" + "\n".join(problems)
+    assert_accessible_in_both_languages(live_server.url, german, axe)
