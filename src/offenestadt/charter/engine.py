@@ -178,7 +178,7 @@ def evaluate(record: Any, charter: CharterVersion) -> list[Finding]:
             registered = _RULES.get(check_id)
             if registered is None or registered.subject is not subject:
                 continue
-            with bound(principle.parameters or {}):
+            with bound(principle.parameters):
                 outcome = registered.check(record, charter)
             fix = outcome.fix
             if fix and not fix.startswith("/"):

@@ -36,8 +36,8 @@ class Principle:
     plain: Localised
     # The ids of the checks (charter.catalogue) the principle binds, and the values it sets
     # for their parameters.
-    checks: tuple[str, ...] = ()
-    parameters: dict[str, Any] | None = None
+    checks: tuple[str, ...]
+    parameters: dict[str, Any]
 
 
 @dataclass(frozen=True)

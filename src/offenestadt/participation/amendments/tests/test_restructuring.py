@@ -82,7 +82,7 @@ def test_a_resident_proposes_moving_a_check_and_it_is_adopted(
     assert "free-training" in principles["P3"].checks
     assert "free-training" not in principles["P4"].checks
     assert principles["P3"].parameters == {
-        **(_principles(charter)["P3"].parameters or {}),
+        **_principles(charter)["P3"].parameters,
         "free_training_required": True,
     }
     proposal.refresh_from_db()
